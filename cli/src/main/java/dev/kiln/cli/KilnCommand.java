@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
     description = "Builds OCI images from Dockerfiles without a daemon.",
-    subcommands = {VersionCommand.class})
+    subcommands = {BuildCommand.class, VersionCommand.class})
 public final class KilnCommand implements Runnable {
   @Spec CommandSpec spec;
 
