@@ -154,7 +154,11 @@ public final class DockerfileParser {
           node = attachHeredocs(node, logical, lineMap, startLine);
         }
         SourcePosition start = node.keywordRange().start();
-        node = node.withRange(new SourceRange(start, new SourcePosition(currentLine, 1)));
+        SourcePosition end = new SourcePosition(currentLine, 1);
+        if (end.compareTo(start) < 0) {
+          end = lineMap.positionOf(Math.max(0, logical.length() - 1));
+        }
+        node = node.withRange(new SourceRange(start, end.compareTo(start) < 0 ? start : end));
         nodes.add(node);
         comments.clear();
       }
