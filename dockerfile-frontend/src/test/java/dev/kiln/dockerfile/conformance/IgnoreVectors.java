@@ -157,6 +157,15 @@ final class IgnoreVectors {
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     } finally {
+      for (JsonNode entry : c.get("tree")) {
+        if (entry.size() > 3 && !entry.get(3).isNull()) {
+          try {
+            Files.setPosixFilePermissions(tmp.resolve(entry.get(0).asText()), perms("0755"));
+          } catch (IOException ignored) {
+            // best effort before deleting
+          }
+        }
+      }
       delete(tmp);
     }
   }
