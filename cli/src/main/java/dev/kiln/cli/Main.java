@@ -12,6 +12,11 @@ public final class Main {
     System.exit(run(CliEnvironment.system(Main::engine), args));
   }
 
+  /** Runs kiln in-process with the current System streams and environment. */
+  public static int run(String... args) {
+    return run(CliEnvironment.system(Main::engine), args);
+  }
+
   /** Runs kiln in-process with {@code cli}'s streams and returns the exit code. */
   public static int run(CliEnvironment cli, String... args) {
     CommandLine commandLine = new CommandLine(new KilnCommand(), new Factory(cli));
