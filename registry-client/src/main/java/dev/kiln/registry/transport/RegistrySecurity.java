@@ -26,16 +26,20 @@ import java.util.regex.Pattern;
  *       API; they are trusted in addition to the JDK's.
  *   <li>Plain HTTP and unverified certificates are allowed only for registries the user names as
  *       insecure, and for {@code localhost} and {@code 127.0.0.0/8} unless that is switched off.
+ *   <li>Registries listed as plain-HTTP are spoken to over HTTP without trying HTTPS first (like
+ *       BuildKit's {@code http = true}); they count as insecure.
  *   <li>Credentials are never sent over plain HTTP, even to an insecure registry, unless the user
  *       allows it for that host.
  * </ul>
  *
  * <p>Host entries may be {@code host} (any port) or {@code host:port}.
  *
+ * @param plainHttpRegistries registries known to serve plain HTTP only
  * @param extraCaCertificates host[:port] → CA certificates given through the API
  */
 public record RegistrySecurity(
     Set<String> insecureRegistries,
+    Set<String> plainHttpRegistries,
     boolean loopbackIsInsecure,
     Set<String> plainHttpCredentialHosts,
     Path certsDir,
@@ -46,6 +50,7 @@ public record RegistrySecurity(
 
   public RegistrySecurity {
     insecureRegistries = lower(insecureRegistries);
+    plainHttpRegistries = lower(plainHttpRegistries);
     plainHttpCredentialHosts = lower(plainHttpCredentialHosts);
     extraCaCertificates = extraCaCertificates == null ? Map.of() : Map.copyOf(extraCaCertificates);
   }
@@ -61,6 +66,7 @@ public record RegistrySecurity(
   public static RegistrySecurity defaults() {
     return new RegistrySecurity(
         Set.of(),
+        Set.of(),
         true,
         Set.of(),
         Path.of(System.getProperty("user.home"), ".config", "kiln", "certs.d"),
@@ -69,7 +75,40 @@ public record RegistrySecurity(
 
   /** Whether plain HTTP and unverified TLS are acceptable for {@code hostPort}. */
   public boolean isInsecure(String hostPort) {
-    return listed(insecureRegistries, hostPort) || (loopbackIsInsecure && isLoopback(hostPort));
+    return listed(insecureRegistries, hostPort)
+        || listed(plainHttpRegistries, hostPort)
+        || (loopbackIsInsecure && isLoopback(hostPort));
+  }
+
+  /** Whether {@code hostPort} is known to speak plain HTTP only (no HTTPS attempt). */
+  public boolean isPlainHttp(String hostPort) {
+    return listed(plainHttpRegistries, hostPort);
+  }
+
+  /** This policy with {@code hostPort} added to the plain-HTTP registries. */
+  public RegistrySecurity withPlainHttp(String hostPort) {
+    Set<String> more = new java.util.HashSet<>(plainHttpRegistries);
+    more.add(hostPort);
+    return new RegistrySecurity(
+        insecureRegistries,
+        more,
+        loopbackIsInsecure,
+        plainHttpCredentialHosts,
+        certsDir,
+        extraCaCertificates);
+  }
+
+  /** This policy allowing credentials over plain HTTP to {@code hostPort} too. */
+  public RegistrySecurity withPlainHttpCredentials(String hostPort) {
+    Set<String> more = new java.util.HashSet<>(plainHttpCredentialHosts);
+    more.add(hostPort);
+    return new RegistrySecurity(
+        insecureRegistries,
+        plainHttpRegistries,
+        loopbackIsInsecure,
+        more,
+        certsDir,
+        extraCaCertificates);
   }
 
   /** Whether credentials may travel to {@code hostPort} over plain HTTP. */

@@ -39,7 +39,11 @@ public final class SchemeInterceptor implements Interceptor {
   private PingResults.Ping ping(Chain chain, String host) throws IOException {
     boolean mayUseHttp = security.isInsecure(host);
     IOException httpsFailure = null;
-    for (String scheme : mayUseHttp ? List.of("https", "http") : List.of("https")) {
+    List<String> schemes =
+        security.isPlainHttp(host)
+            ? List.of("http")
+            : mayUseHttp ? List.of("https", "http") : List.of("https");
+    for (String scheme : schemes) {
       RegistryRequest ping =
           RegistryRequest.of("GET", URI.create(scheme + "://" + host + "/v2/"))
               .withBufferLimit(GoogleHttpTransport.MAX_ERROR_BODY);
