@@ -37,7 +37,7 @@ final class UploadStatus implements Endpoint<UploadPatch.Result> {
     return new UploadPatch.Result(next, Math.max(stored, 0));
   }
 
-  /** {@code 0-99} → 100 bytes stored; {@code 0-0} on an empty upload is ambiguous, read as 0. */
+  /** {@code 0-99} → 100 bytes stored; {@code 0-0} → 0; no header → -1. */
   static long storedBytes(String range) {
     if (range == null) {
       return -1;
@@ -52,7 +52,8 @@ final class UploadStatus implements Endpoint<UploadPatch.Result> {
     }
     try {
       long end = Long.parseLong(r.substring(dash + 1).trim());
-      return end + 1;
+      // Registries write 0-0 for an empty upload too; reading it as 0 at worst resends one byte.
+      return end == 0 ? 0 : end + 1;
     } catch (NumberFormatException e) {
       return -1;
     }

@@ -45,7 +45,17 @@ final class FakeRegistry implements AutoCloseable {
     BEARER
   }
 
-  record Fault(String method, String pathContains, int status, String retryAfter) {}
+  /** Answers the matching request after {@code skip} matching ones with {@code status}. */
+  record Fault(
+      String method, String pathContains, int status, String retryAfter, AtomicInteger skip) {
+    Fault(String method, String pathContains, int status, String retryAfter) {
+      this(method, pathContains, status, retryAfter, new AtomicInteger());
+    }
+
+    static Fault after(int skip, String method, String pathContains, int status) {
+      return new Fault(method, pathContains, status, null, new AtomicInteger(skip));
+    }
+  }
 
   private static final Pattern UPLOADS = Pattern.compile("/v2/(.+)/blobs/uploads/?");
   private static final Pattern UPLOAD = Pattern.compile("/v2/(.+)/blobs/uploads/([a-f0-9-]+)");
@@ -137,6 +147,9 @@ final class FakeRegistry implements AutoCloseable {
     try {
       for (Fault f : faults) {
         if (f.method().equals(method) && path.contains(f.pathContains())) {
+          if (f.skip().getAndDecrement() > 0) {
+            continue;
+          }
           faults.remove(f);
           if (f.retryAfter() != null) {
             ex.getResponseHeaders().set("Retry-After", f.retryAfter());
