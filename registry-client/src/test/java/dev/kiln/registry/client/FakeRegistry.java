@@ -79,6 +79,7 @@ final class FakeRegistry implements AutoCloseable {
   volatile Auth auth = Auth.NONE;
   volatile String user = "alice";
   volatile String password = "wonderland";
+  volatile String identityToken = "refresh-me";
   volatile long chunkMinLength = 0;
   volatile boolean ignoreRange = false;
 
@@ -451,7 +452,21 @@ final class FakeRegistry implements AutoCloseable {
 
   private void token(HttpExchange ex, Map<String, String> params, String authz) throws IOException {
     boolean identified = false;
-    if (authz != null) {
+    List<String> scopes = new ArrayList<>();
+    if (ex.getRequestMethod().equals("POST")) {
+      // OAuth2 refresh-token grant, as docker login's identity tokens use.
+      Map<String, String> form =
+          params(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      if (!"refresh_token".equals(form.get("grant_type"))
+          || !identityToken.equals(form.get("refresh_token"))) {
+        error(ex, 401, "UNAUTHORIZED", "bad refresh token");
+        return;
+      }
+      identified = true;
+      if (form.containsKey("scope")) {
+        scopes.addAll(List.of(form.get("scope").split(" ")));
+      }
+    } else if (authz != null) {
       if (!authz.equals(basicHeader())) {
         error(ex, 401, "UNAUTHORIZED", "bad credentials");
         return;
@@ -463,14 +478,16 @@ final class FakeRegistry implements AutoCloseable {
     if (rawQuery != null) {
       for (String part : rawQuery.split("&")) {
         if (part.startsWith("scope=")) {
-          String scope = URLDecoder.decode(part.substring(6), StandardCharsets.UTF_8);
-          String[] p = scope.split(":");
-          for (String action : p[2].split(",")) {
-            // Anonymous users may pull repositories under public/ only.
-            if (identified || (p[1].startsWith("public/") && action.equals("pull"))) {
-              granted.add(p[1] + ":" + action);
-            }
-          }
+          scopes.add(URLDecoder.decode(part.substring(6), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    for (String scope : scopes) {
+      String[] p = scope.split(":");
+      for (String action : p[2].split(",")) {
+        // Anonymous users may pull repositories under public/ only.
+        if (identified || (p[1].startsWith("public/") && action.equals("pull"))) {
+          granted.add(p[1] + ":" + action);
         }
       }
     }
