@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.cli.debug.DebugCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
     description = "Builds OCI images from Dockerfiles without a daemon.",
-    subcommands = {VersionCommand.class})
+    subcommands = {BuildCommand.class, VersionCommand.class, DebugCommand.class})
 public final class KilnCommand implements Runnable {
   @Spec CommandSpec spec;
 

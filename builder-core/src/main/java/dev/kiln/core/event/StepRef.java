@@ -1,0 +1,22 @@
+package dev.kiln.core.event;
+
+import java.util.Optional;
+
+/**
+ * Names one step of a build the way a person reads it: {@code #4 [build 2/5] COPY . /src}.
+ *
+ * @param number build-wide step number, stable for a given Dockerfile and target (BuildKit's {@code
+ *     #n})
+ * @param stage the stage's name, or its index as text when unnamed
+ * @param index 1-based position of the step within its stage
+ * @param stageSteps number of steps in the stage
+ * @param text the instruction as written, shortened to one line
+ * @param location {@code Dockerfile:12} when the step comes from a Dockerfile line
+ */
+public record StepRef(
+    int number, String stage, int index, int stageSteps, String text, Optional<String> location) {
+  /** {@code [build 2/5] COPY . /src}. */
+  public String label() {
+    return "[" + stage + " " + index + "/" + stageSteps + "] " + text;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.kiln.core.image;
+
+import dev.kiln.registry.model.Descriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Opens an image's blobs wherever they live: the local content store, a registry (fetched on first
+ * use), an OCI layout. Outputs read through this so that a base layer is only fetched when an
+ * output really needs its bytes.
+ */
+public interface BlobSource {
+  /** The blob's bytes; the caller closes the stream. Implementations verify digest and size. */
+  InputStream open(Descriptor descriptor) throws IOException;
+
+  /**
+   * The blob as a local file, when it already is one, so outputs can link instead of copying.
+   * Callers must not modify it.
+   */
+  default Optional<Path> localFile(Descriptor descriptor) {
+    return Optional.empty();
+  }
+}

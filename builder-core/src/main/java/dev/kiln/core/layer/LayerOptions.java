@@ -1,0 +1,84 @@
+package dev.kiln.core.layer;
+
+import java.util.OptionalLong;
+
+/**
+ * How {@link LayerWriter} writes a layer.
+ *
+ * @param compression the blob's compression
+ * @param level compression level (gzip 1-9, zstd 1-19); ignored for {@link Compression#NONE}
+ * @param threads threads compressing gzip; the bytes written are the same for any number
+ * @param sourceDateEpoch if present, every entry's mtime is clamped to at most this many seconds
+ *     since the epoch ({@code SOURCE_DATE_EPOCH}), so that rebuilding later gives the same layer
+ * @param hashBeforeCompressing hash the uncompressed tar first and, if the content store already
+ *     records a blob for that diffID and compression, reuse it without compressing anything. Costs
+ *     a second read of the entries' content on a miss and needs content that can be opened twice
+ *     (files, bytes); turn it off for single-pass sources such as {@link LayerReader} entries
+ */
+public record LayerOptions(
+    Compression compression,
+    int level,
+    int threads,
+    OptionalLong sourceDateEpoch,
+    boolean hashBeforeCompressing) {
+  public LayerOptions {
+    if (compression == null) {
+      throw new IllegalArgumentException("compression is required");
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+    }
+    if (compression == Compression.GZIP && (level < 1 || level > 9)) {
+      throw new IllegalArgumentException("gzip level must be 1-9, not " + level);
+    }
+    if (compression == Compression.ZSTD && (level < 1 || level > 19)) {
+      throw new IllegalArgumentException("zstd level must be 1-19, not " + level);
+    }
+    if (sourceDateEpoch == null) {
+      sourceDateEpoch = OptionalLong.empty();
+    }
+  }
+
+  /** gzip at level 6 on all cores, no time clamp, hashing before compressing. */
+  public static LayerOptions defaults() {
+    return new LayerOptions(
+        Compression.GZIP,
+        Compression.GZIP.defaultLevel(),
+        Runtime.getRuntime().availableProcessors(),
+        OptionalLong.empty(),
+        true);
+  }
+
+  /** These options with another compression at its default level. */
+  public LayerOptions withCompression(Compression newCompression) {
+    return new LayerOptions(
+        newCompression,
+        newCompression.defaultLevel(),
+        threads,
+        sourceDateEpoch,
+        hashBeforeCompressing);
+  }
+
+  public LayerOptions withLevel(int newLevel) {
+    return new LayerOptions(compression, newLevel, threads, sourceDateEpoch, hashBeforeCompressing);
+  }
+
+  public LayerOptions withThreads(int newThreads) {
+    return new LayerOptions(compression, level, newThreads, sourceDateEpoch, hashBeforeCompressing);
+  }
+
+  /** These options clamping mtimes to {@code epochSeconds} ({@code SOURCE_DATE_EPOCH}). */
+  public LayerOptions withSourceDateEpoch(long epochSeconds) {
+    return new LayerOptions(
+        compression, level, threads, OptionalLong.of(epochSeconds), hashBeforeCompressing);
+  }
+
+  public LayerOptions withHashBeforeCompressing(boolean enabled) {
+    return new LayerOptions(compression, level, threads, sourceDateEpoch, enabled);
+  }
+
+  /** The mtime an entry gets in the tar. */
+  long clampMtime(long mtime) {
+    return sourceDateEpoch.isPresent() ? Math.min(mtime, sourceDateEpoch.getAsLong()) : mtime;
+  }
+}

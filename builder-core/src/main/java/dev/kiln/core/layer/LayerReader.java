@@ -1,0 +1,200 @@
+package dev.kiln.core.layer;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+
+/**
+ * Streams the entries of a layer blob, whatever its compression (gzip, zstd or none, recognised by
+ * the first bytes).
+ *
+ * <p>Each entry's {@link LayerEntry#content()} can be opened once, and only while the reader is on
+ * that entry: the bytes are read straight from the stream. Copying entries into a {@link
+ * LayerWriter} one by one therefore works; collecting them first (e.g. in a {@link LayerTree})
+ * needs their content put somewhere else first.
+ *
+ * <p>Names are checked as they are read: an absolute name, a {@code ..} component or a hardlink
+ * target of that kind ends reading with an {@link UnsafeLayerEntryException}, so no consumer ever
+ * sees one. Leading {@code ./}, repeated slashes and {@code .} components are normalised away, and
+ * an entry for the root directory itself is skipped. Other checks that need the file system (such
+ * as symlinks that lead out) are the {@link LayerExtractor}'s.
+ */
+public final class LayerReader implements Closeable {
+  private final InputStream decompressed;
+  private final Compression compression;
+  private final TarReader tar;
+  private long position;
+
+  private LayerReader(InputStream decompressed, Compression compression) {
+    this.decompressed = decompressed;
+    this.compression = compression;
+    this.tar = new TarReader(decompressed);
+  }
+
+  /** Starts reading a layer; the reader owns {@code blob} and closes it. */
+  public static LayerReader open(InputStream blob) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(blob, 64 * 1024);
+    buffered.mark(4);
+    byte[] magic = buffered.readNBytes(4);
+    buffered.reset();
+    Compression compression = Compression.detect(magic, magic.length);
+    InputStream decompressed;
+    try {
+      switch (compression) {
+        case GZIP:
+          decompressed =
+              new BufferedInputStream(new GZIPInputStream(buffered, 64 * 1024), 64 * 1024);
+          break;
+        case ZSTD:
+          decompressed =
+              new BufferedInputStream(new ZstdCompressorInputStream(buffered), 64 * 1024);
+          break;
+        default:
+          decompressed = buffered;
+      }
+    } catch (IOException e) {
+      buffered.close();
+      throw new LayerFormatException(
+          "cannot read the layer's " + compression.recordName() + " stream: " + e.getMessage(), e);
+    }
+    return new LayerReader(decompressed, compression);
+  }
+
+  /** The compression found from the blob's first bytes. */
+  public Compression compression() {
+    return compression;
+  }
+
+  /** The next entry, or empty at the end of the layer. */
+  public Optional<LayerEntry> next() throws IOException {
+    while (true) {
+      TarReader.Header h;
+      try {
+        h = tar.next();
+      } catch (java.util.zip.ZipException e) {
+        throw new LayerFormatException("the layer's gzip stream is corrupt: " + e.getMessage(), e);
+      }
+      if (h == null) {
+        return Optional.empty();
+      }
+      position++;
+      String path = checkedPath(h.name(), h.name());
+      if (path.isEmpty()) {
+        continue; // the root directory itself
+      }
+      return Optional.of(toEntry(h, path, position));
+    }
+  }
+
+  private LayerEntry toEntry(TarReader.Header h, String path, long at) throws IOException {
+    EntryType type;
+    String link = "";
+    switch (h.type()) {
+      case '0':
+        type = EntryType.REGULAR;
+        break;
+      case '1':
+        type = EntryType.HARDLINK;
+        link = checkedPath(h.name(), h.linkName());
+        if (link.isEmpty()) {
+          throw new UnsafeLayerEntryException(h.name(), "is a hardlink to the root directory");
+        }
+        break;
+      case '2':
+        type = EntryType.SYMLINK;
+        link = h.linkName();
+        if (link.isEmpty()) {
+          throw new LayerFormatException("symlink '" + h.name() + "' has an empty target");
+        }
+        break;
+      case '3':
+        type = EntryType.CHAR_DEVICE;
+        break;
+      case '4':
+        type = EntryType.BLOCK_DEVICE;
+        break;
+      case '5':
+        type = EntryType.DIRECTORY;
+        break;
+      case '6':
+        type = EntryType.FIFO;
+        break;
+      default:
+        throw new LayerFormatException("'" + h.name() + "' has unsupported type " + h.type());
+    }
+    ContentSource content = type == EntryType.REGULAR ? singleUse(h.name(), at) : null;
+    try {
+      return new LayerEntry(
+          path,
+          type,
+          h.mode(),
+          h.uid(),
+          h.gid(),
+          type == EntryType.REGULAR ? h.size() : 0,
+          h.mtime(),
+          link,
+          type.isDevice() ? h.devMajor() : 0,
+          type.isDevice() ? h.devMinor() : 0,
+          h.xattrs(),
+          content);
+    } catch (IllegalArgumentException e) {
+      throw new LayerFormatException(
+          "layer entry '" + h.name() + "' is invalid: " + e.getMessage(), e);
+    }
+  }
+
+  private ContentSource singleUse(String name, long at) {
+    boolean[] opened = {false};
+    return () -> {
+      if (position != at || opened[0]) {
+        throw new IllegalStateException(
+            "the content of layer entry '"
+                + name
+                + "' can only be read once, while the reader is on it");
+      }
+      opened[0] = true;
+      return tar.content();
+    };
+  }
+
+  /**
+   * The canonical form of a name from the tar, or "" for the root; refuses names that leave the
+   * root.
+   */
+  static String checkedPath(String entryName, String name) throws UnsafeLayerEntryException {
+    if (name.startsWith("/")) {
+      throw new UnsafeLayerEntryException(
+          entryName,
+          (name.equals(entryName) ? "has" : "links to") + " an absolute name ('" + name + "')");
+    }
+    StringBuilder out = new StringBuilder(name.length());
+    for (String part : name.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        throw new UnsafeLayerEntryException(
+            entryName,
+            (name.equals(entryName) ? "has" : "links to '" + name + "', which has")
+                + " a '..' component");
+      }
+      if (part.indexOf('\0') >= 0) {
+        throw new UnsafeLayerEntryException(entryName, "contains a NUL character");
+      }
+      if (out.length() > 0) {
+        out.append('/');
+      }
+      out.append(part);
+    }
+    return out.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    decompressed.close();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.kiln.core.output;
+
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cache.store.IndexEntry;
+import dev.kiln.core.image.BuiltImage;
+import dev.kiln.registry.model.Descriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * {@code --output type=image} without push (and the default output): the image stays in kiln's
+ * content store, named in its {@code index.json} by each full reference (or by its digest when it
+ * has no name), where {@code kiln push} and {@code FROM oci-layout://} can find it.
+ */
+public final class LocalStoreOutput implements ImageOutput {
+  private final ContentStore store;
+
+  public LocalStoreOutput(ContentStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public String describe() {
+    return "local store " + store.paths().root();
+  }
+
+  @Override
+  public void write(BuiltImage image, List<String> names) throws IOException {
+    for (Descriptor layer : image.manifest().layers()) {
+      if (!store.blobReader().contains(layer.digest())) {
+        try (InputStream in = image.blobs().open(layer)) {
+          store.blobWriter().write(in, layer.digest(), layer.size());
+        }
+      }
+    }
+    store.blobWriter().write(image.config().raw().toByteArray());
+    store.blobWriter().write(image.manifest().raw().toByteArray());
+    IndexEntry entry =
+        IndexEntry.of(image.manifest().mediaType(), image.digest(), image.manifest().raw().size());
+    if (names.isEmpty()) {
+      store.index().tag(image.digest().toString(), entry);
+    }
+    for (String name : names) {
+      store.index().tag(name, entry);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.kiln.core.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.image.BuiltImage;
+import dev.kiln.registry.model.MediaType;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code --output type=oci,dest=FILE}: an OCI image layout as one tar (what {@code skopeo copy
+ * oci-archive:} and {@code podman load} read). The tar is deterministic: the same image and names
+ * give the same bytes.
+ */
+public final class OciArchiveWriter implements ImageOutput {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dest;
+  private final OutputStream stdout;
+
+  public OciArchiveWriter(Path dest, OutputStream stdout) {
+    this.dest = dest;
+    this.stdout = stdout;
+  }
+
+  @Override
+  public String describe() {
+    return "oci archive " + dest;
+  }
+
+  @Override
+  public void write(BuiltImage image, List<String> names) throws IOException {
+    ArchiveDestination.write(
+        dest,
+        stdout,
+        out -> {
+          try (ImageTarStream tar = new ImageTarStream(out)) {
+            tar.layoutBlobs(image);
+            tar.file("index.json", index(image, names));
+          }
+        });
+  }
+
+  static byte[] index(BuiltImage image, List<String> names) throws IOException {
+    ObjectNode index = JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", MediaType.OCI_INDEX);
+    ArrayNode manifests = index.putArray("manifests");
+    List<String> tags = new ArrayList<>();
+    for (String name : names) {
+      String tag = TagNames.tagOf(name);
+      if (!tag.isEmpty() && !tags.contains(tag)) {
+        tags.add(tag);
+      }
+    }
+    if (tags.isEmpty()) {
+      tags.add(null);
+    }
+    for (String tag : tags) {
+      ObjectNode d = manifests.addObject();
+      d.put("mediaType", image.manifest().mediaType());
+      d.put("digest", image.digest().toString());
+      d.put("size", image.manifest().raw().size());
+      if (tag != null) {
+        ObjectNode annotations = d.putObject("annotations");
+        annotations.put(OciLayoutWriter.REF_NAME, tag);
+      }
+    }
+    return JSON.writeValueAsBytes(index);
+  }
+}

@@ -1,0 +1,267 @@
+package dev.kiln.core.request;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything one build needs to know, with buildx's meanings: the CLI and the Maven plugin both
+ * produce one of these and hand it to the builder. Immutable; see {@link Builder}.
+ */
+public record BuildRequest(
+    Path context,
+    Optional<Path> dockerfile,
+    Optional<byte[]> dockerfileContent,
+    Map<String, String> buildArgs,
+    Optional<String> target,
+    List<String> platforms,
+    List<String> tags,
+    Map<String, String> labels,
+    Map<String, String> annotations,
+    List<OutputSpec> outputs,
+    List<CacheSpec> cacheFrom,
+    List<CacheSpec> cacheTo,
+    boolean noCache,
+    Set<String> noCacheFilter,
+    List<SecretSpec> secrets,
+    List<SshSpec> ssh,
+    String network,
+    String isolation,
+    Map<String, NamedContext> buildContexts,
+    Optional<Long> sourceDateEpoch,
+    Set<String> insecureRegistries,
+    int maxParallelism,
+    Optional<Path> cacheDir,
+    Optional<Path> iidFile,
+    Optional<Path> metadataFile) {
+
+  public BuildRequest {
+    buildArgs = Map.copyOf(buildArgs);
+    platforms = List.copyOf(platforms);
+    tags = List.copyOf(tags);
+    labels = Map.copyOf(labels);
+    annotations = Map.copyOf(annotations);
+    outputs = List.copyOf(outputs);
+    cacheFrom = List.copyOf(cacheFrom);
+    cacheTo = List.copyOf(cacheTo);
+    noCacheFilter = Set.copyOf(noCacheFilter);
+    secrets = List.copyOf(secrets);
+    ssh = List.copyOf(ssh);
+    buildContexts = Map.copyOf(buildContexts);
+    insecureRegistries = Set.copyOf(insecureRegistries);
+    if (maxParallelism < 1) {
+      throw new RequestException(
+          "--max-parallelism must be at least 1, not " + maxParallelism,
+          "omit it to use one per core");
+    }
+  }
+
+  public static Builder builder(Path context) {
+    return new Builder(context);
+  }
+
+  /** Collects a request field by field; every setter validates its input. */
+  public static final class Builder {
+    private final Path context;
+    private Path dockerfile;
+    private byte[] dockerfileContent;
+    private final Map<String, String> buildArgs = new LinkedHashMap<>();
+    private String target;
+    private final List<String> platforms = new ArrayList<>();
+    private final List<String> tags = new ArrayList<>();
+    private final Map<String, String> labels = new LinkedHashMap<>();
+    private final Map<String, String> annotations = new LinkedHashMap<>();
+    private final List<OutputSpec> outputs = new ArrayList<>();
+    private final List<CacheSpec> cacheFrom = new ArrayList<>();
+    private final List<CacheSpec> cacheTo = new ArrayList<>();
+    private boolean noCache;
+    private final Set<String> noCacheFilter = new LinkedHashSet<>();
+    private final List<SecretSpec> secrets = new ArrayList<>();
+    private final List<SshSpec> ssh = new ArrayList<>();
+    private String network = "default";
+    private String isolation = "auto";
+    private final Map<String, NamedContext> buildContexts = new LinkedHashMap<>();
+    private Long sourceDateEpoch;
+    private final Set<String> insecureRegistries = new LinkedHashSet<>();
+    private int maxParallelism = Runtime.getRuntime().availableProcessors();
+    private Path cacheDir;
+    private Path iidFile;
+    private Path metadataFile;
+
+    private Builder(Path context) {
+      this.context = context;
+    }
+
+    public Builder dockerfile(Path file) {
+      this.dockerfile = file;
+      return this;
+    }
+
+    /** The Dockerfile's bytes when it does not come from a file ({@code -f -}). */
+    public Builder dockerfileContent(byte[] content) {
+      this.dockerfileContent = content.clone();
+      return this;
+    }
+
+    public Builder buildArg(String name, String value) {
+      buildArgs.put(name, value);
+      return this;
+    }
+
+    public Builder target(String stage) {
+      this.target = stage;
+      return this;
+    }
+
+    public Builder platform(String platform) {
+      for (String p : platform.split(",")) {
+        if (!p.isBlank()) {
+          platforms.add(p.trim());
+        }
+      }
+      return this;
+    }
+
+    public Builder tag(String reference) {
+      tags.add(reference);
+      return this;
+    }
+
+    public Builder label(String key, String value) {
+      labels.put(key, value);
+      return this;
+    }
+
+    public Builder annotation(String key, String value) {
+      annotations.put(key, value);
+      return this;
+    }
+
+    public Builder output(OutputSpec output) {
+      outputs.add(output);
+      return this;
+    }
+
+    public Builder cacheFrom(CacheSpec spec) {
+      cacheFrom.add(spec);
+      return this;
+    }
+
+    public Builder cacheTo(CacheSpec spec) {
+      cacheTo.add(spec);
+      return this;
+    }
+
+    public Builder noCache(boolean value) {
+      this.noCache = value;
+      return this;
+    }
+
+    public Builder noCacheFilter(String stage) {
+      noCacheFilter.add(stage);
+      return this;
+    }
+
+    public Builder secret(SecretSpec spec) {
+      secrets.add(spec);
+      return this;
+    }
+
+    public Builder ssh(SshSpec spec) {
+      ssh.add(spec);
+      return this;
+    }
+
+    public Builder network(String mode) {
+      if (!Set.of("default", "host", "none").contains(mode)) {
+        throw new RequestException(
+            "unknown --network '" + mode + "'", "use --network=default, host or none");
+      }
+      this.network = mode;
+      return this;
+    }
+
+    public Builder isolation(String mode) {
+      if (!Set.of("auto", "oci", "chroot").contains(mode)) {
+        throw new RequestException(
+            "unknown --isolation '" + mode + "'", "use --isolation=auto, oci or chroot");
+      }
+      this.isolation = mode;
+      return this;
+    }
+
+    public Builder buildContext(NamedContext named) {
+      buildContexts.put(named.name(), named);
+      return this;
+    }
+
+    public Builder sourceDateEpoch(long seconds) {
+      if (seconds < 0) {
+        throw new RequestException(
+            "SOURCE_DATE_EPOCH must be seconds since 1970, not " + seconds,
+            "e.g. $(git log -1 --format=%ct)");
+      }
+      this.sourceDateEpoch = seconds;
+      return this;
+    }
+
+    public Builder insecureRegistry(String host) {
+      insecureRegistries.add(host);
+      return this;
+    }
+
+    public Builder maxParallelism(int value) {
+      this.maxParallelism = value;
+      return this;
+    }
+
+    public Builder cacheDir(Path dir) {
+      this.cacheDir = dir;
+      return this;
+    }
+
+    public Builder iidFile(Path file) {
+      this.iidFile = file;
+      return this;
+    }
+
+    public Builder metadataFile(Path file) {
+      this.metadataFile = file;
+      return this;
+    }
+
+    public BuildRequest build() {
+      return new BuildRequest(
+          context,
+          Optional.ofNullable(dockerfile),
+          Optional.ofNullable(dockerfileContent),
+          buildArgs,
+          Optional.ofNullable(target),
+          platforms,
+          tags,
+          labels,
+          annotations,
+          outputs,
+          cacheFrom,
+          cacheTo,
+          noCache,
+          noCacheFilter,
+          secrets,
+          ssh,
+          network,
+          isolation,
+          buildContexts,
+          Optional.ofNullable(sourceDateEpoch),
+          insecureRegistries,
+          maxParallelism,
+          Optional.ofNullable(cacheDir),
+          Optional.ofNullable(iidFile),
+          Optional.ofNullable(metadataFile));
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.kiln.core.request;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Parses {@code -o/--output} values as buildx does: {@code
+ * type=registry|image|oci|docker|local|tar,
+ * dest=…,name=…,push=…,compression=…,compression-level=…,oci-mediatypes=…,tar=…,annotation.K=V},
+ * and the shorthands {@code -o DIR} (local) and {@code -o -} (tar to stdout).
+ */
+public final class OutputSpecParser {
+  private static final Set<String> KNOWN_KEYS =
+      Set.of(
+          "type",
+          "dest",
+          "name",
+          "push",
+          "compression",
+          "compression-level",
+          "oci-mediatypes",
+          "tar",
+          "force-compression",
+          "store",
+          "unpack");
+
+  private OutputSpecParser() {}
+
+  public static OutputSpec parse(String text) {
+    String trimmed = text.trim();
+    if (trimmed.equals("-")) {
+      return simple(OutputSpec.Type.TAR, Optional.of(Path.of("-")));
+    }
+    if (!trimmed.contains("=")) {
+      return simple(OutputSpec.Type.LOCAL, Optional.of(Path.of(trimmed)));
+    }
+    Map<String, List<String>> fields = KeyValueList.parse(trimmed, "--output");
+    String typeText = single(fields, "type").orElse(null);
+    if (typeText == null) {
+      throw new RequestException(
+          "--output '" + text + "' has no type", "add type=registry|image|oci|docker|local|tar");
+    }
+    Map<String, String> annotations = new LinkedHashMap<>();
+    for (String key : fields.keySet()) {
+      if (key.startsWith("annotation.") || key.startsWith("annotation-manifest.")) {
+        annotations.put(key.substring(key.indexOf('.') + 1), last(fields.get(key)));
+      } else if (!KNOWN_KEYS.contains(key)) {
+        throw new RequestException(
+            "--output '" + text + "': unknown option '" + key + "'",
+            "known options: " + String.join(", ", new java.util.TreeSet<>(KNOWN_KEYS)));
+      }
+    }
+    OutputSpec.Type type;
+    boolean push = bool(fields, "push", false);
+    Optional<Path> dest = single(fields, "dest").map(Path::of);
+    switch (typeText.toLowerCase(Locale.ROOT)) {
+      case "registry" -> {
+        type = OutputSpec.Type.IMAGE;
+        push = true;
+      }
+      case "image" -> type = OutputSpec.Type.IMAGE;
+      case "oci" ->
+          type = bool(fields, "tar", true) ? OutputSpec.Type.OCI : OutputSpec.Type.OCI_LAYOUT;
+      case "oci-layout" -> type = OutputSpec.Type.OCI_LAYOUT;
+      case "docker" -> type = OutputSpec.Type.DOCKER;
+      case "local" -> type = OutputSpec.Type.LOCAL;
+      case "tar" -> type = OutputSpec.Type.TAR;
+      default ->
+          throw new RequestException(
+              "--output '" + text + "': unknown type '" + typeText + "'",
+              "use type=registry, image, oci, docker, local or tar");
+    }
+    boolean needsDest =
+        type == OutputSpec.Type.OCI
+            || type == OutputSpec.Type.OCI_LAYOUT
+            || type == OutputSpec.Type.DOCKER
+            || type == OutputSpec.Type.LOCAL
+            || type == OutputSpec.Type.TAR;
+    if (needsDest && dest.isEmpty()) {
+      throw new RequestException(
+          "--output type=" + typeText + " needs dest=",
+          "e.g. --output type=" + typeText + ",dest=" + exampleDest(type));
+    }
+    List<String> names = new ArrayList<>();
+    for (String value : fields.getOrDefault("name", List.of())) {
+      for (String name : value.split(",")) {
+        if (!name.isBlank()) {
+          names.add(name.trim());
+        }
+      }
+    }
+    Compression compression =
+        single(fields, "compression").map(Compression::parse).orElse(Compression.GZIP);
+    Optional<Integer> level = single(fields, "compression-level").map(v -> level(v, compression));
+    boolean oci = bool(fields, "oci-mediatypes", type != OutputSpec.Type.DOCKER);
+    return new OutputSpec(type, dest, names, push, compression, level, oci, annotations);
+  }
+
+  private static OutputSpec simple(OutputSpec.Type type, Optional<Path> dest) {
+    return new OutputSpec(
+        type, dest, List.of(), false, Compression.GZIP, Optional.empty(), true, Map.of());
+  }
+
+  private static String exampleDest(OutputSpec.Type type) {
+    return switch (type) {
+      case LOCAL, OCI_LAYOUT -> "out/";
+      default -> "image.tar";
+    };
+  }
+
+  private static int level(String value, Compression compression) {
+    int level;
+    try {
+      level = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new RequestException(
+          "compression-level '" + value + "' is not a number", "use e.g. compression-level=6");
+    }
+    int max = compression == Compression.ZSTD ? 22 : 9;
+    if (level < 0 || level > max) {
+      throw new RequestException(
+          "compression-level "
+              + level
+              + " is out of range for "
+              + compression.name().toLowerCase(Locale.ROOT),
+          "use 0.." + max);
+    }
+    return level;
+  }
+
+  private static Optional<String> single(Map<String, List<String>> fields, String key) {
+    List<String> values = fields.get(key);
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(last(values));
+  }
+
+  private static String last(List<String> values) {
+    return values.get(values.size() - 1);
+  }
+
+  private static boolean bool(Map<String, List<String>> fields, String key, boolean fallback) {
+    Optional<String> value = single(fields, key);
+    if (value.isEmpty() || value.get().isEmpty()) {
+      return value.isPresent() || fallback;
+    }
+    return switch (value.get().trim().toLowerCase(Locale.ROOT)) {
+      case "true", "1" -> true;
+      case "false", "0" -> false;
+      default ->
+          throw new RequestException(
+              key + "=" + value.get() + " is not a boolean",
+              "use " + key + "=true or " + key + "=false");
+    };
+  }
+}

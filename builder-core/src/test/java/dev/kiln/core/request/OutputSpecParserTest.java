@@ -1,0 +1,111 @@
+package dev.kiln.core.request;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class OutputSpecParserTest {
+  @Test
+  void registryIsAnImageThatPushes() {
+    OutputSpec spec = OutputSpecParser.parse("type=registry,name=r.example/a:1");
+    assertEquals(OutputSpec.Type.IMAGE, spec.type());
+    assertTrue(spec.push());
+    assertEquals(List.of("r.example/a:1"), spec.names());
+    assertEquals(Compression.GZIP, spec.compression());
+    assertTrue(spec.ociMediaTypes());
+  }
+
+  @Test
+  void severalNamesFollowBuildxCommaRules() {
+    assertEquals(List.of("a:1", "b:2"), OutputSpecParser.parse("type=image,name=a:1,b:2").names());
+    assertEquals(
+        List.of("a:1", "b:2"), OutputSpecParser.parse("type=image,\"name=a:1,b:2\"").names());
+  }
+
+  @Test
+  void ociIsATarUnlessTarFalse() {
+    assertEquals(OutputSpec.Type.OCI, OutputSpecParser.parse("type=oci,dest=o.tar").type());
+    OutputSpec dir = OutputSpecParser.parse("type=oci,dest=out,tar=false");
+    assertEquals(OutputSpec.Type.OCI_LAYOUT, dir.type());
+    assertEquals(Optional.of(Path.of("out")), dir.dest());
+  }
+
+  @Test
+  void dockerDefaultsToDockerMediaTypesAndCompressionOptionsParse() {
+    OutputSpec spec =
+        OutputSpecParser.parse("type=docker,dest=i.tar,compression=zstd,compression-level=19");
+    assertFalse(spec.ociMediaTypes());
+    assertEquals(Compression.ZSTD, spec.compression());
+    assertEquals(Optional.of(19), spec.compressionLevel());
+    assertTrue(
+        OutputSpecParser.parse("type=docker,dest=i.tar,oci-mediatypes=true").ociMediaTypes());
+  }
+
+  @Test
+  void shorthandsAreLocalDirectoryAndTarToStdout() {
+    assertEquals(OutputSpec.Type.LOCAL, OutputSpecParser.parse("out/").type());
+    OutputSpec tar = OutputSpecParser.parse("-");
+    assertEquals(OutputSpec.Type.TAR, tar.type());
+    assertEquals(Optional.of(Path.of("-")), tar.dest());
+  }
+
+  @Test
+  void annotationsAreCollected() {
+    assertEquals(
+        Map.of("org.opencontainers.image.title", "x"),
+        OutputSpecParser.parse("type=oci,dest=a.tar,annotation.org.opencontainers.image.title=x")
+            .annotations());
+  }
+
+  @Test
+  void mistakesAreExplainedWithAHint() {
+    RequestException noType =
+        assertThrows(RequestException.class, () -> OutputSpecParser.parse("dest=a.tar,name=x"));
+    assertTrue(noType.hint().contains("type="), noType.hint());
+    RequestException noDest =
+        assertThrows(RequestException.class, () -> OutputSpecParser.parse("type=oci"));
+    assertTrue(noDest.getMessage().contains("dest="), noDest.getMessage());
+    RequestException unknown =
+        assertThrows(
+            RequestException.class, () -> OutputSpecParser.parse("type=oci,dest=a,colour=red"));
+    assertTrue(unknown.getMessage().contains("colour"), unknown.getMessage());
+    assertThrows(
+        RequestException.class,
+        () -> OutputSpecParser.parse("type=oci,dest=a,compression=gzip,compression-level=12"));
+    assertThrows(RequestException.class, () -> OutputSpecParser.parse("type=oci,dest=a,tar=maybe"));
+  }
+
+  @Test
+  void cacheSecretSshAndContextSpecsParse() {
+    CacheSpec to = CacheSpec.parse("type=registry,ref=r/a:cache,mode=max", true);
+    assertEquals(Optional.of("r/a:cache"), to.ref());
+    assertTrue(to.maxMode());
+    assertEquals(Optional.of(Path.of("/c")), CacheSpec.parse("type=local,src=/c", false).dir());
+    assertThrows(RequestException.class, () -> CacheSpec.parse("type=local,src=/c", true));
+
+    SecretSpec secret = SecretSpec.parse("id=npm,src=/home/u/.npmrc");
+    assertEquals("npm", secret.id());
+    assertEquals(Optional.of(Path.of("/home/u/.npmrc")), secret.file());
+    assertEquals(Optional.of("TOKEN"), SecretSpec.parse("id=t,env=TOKEN").env());
+    assertThrows(RequestException.class, () -> SecretSpec.parse("src=/x"));
+
+    assertEquals(new SshSpec("default", List.of()), SshSpec.parse("default"));
+    assertEquals(List.of(Path.of("/k1"), Path.of("/k2")), SshSpec.parse("gh=/k1,/k2").paths());
+
+    assertEquals(
+        new NamedContext.Image("base", "alpine:3.20"),
+        NamedContext.parse("base=docker-image://alpine:3.20"));
+    assertEquals(
+        new NamedContext.OciLayout("l", Path.of("/tmp/layout"), ":v1"),
+        NamedContext.parse("l=oci-layout:///tmp/layout:v1"));
+    assertEquals(
+        new NamedContext.Directory("src", Path.of("../lib")), NamedContext.parse("src=../lib"));
+  }
+}

@@ -1,0 +1,67 @@
+package dev.kiln.cache.store;
+
+import dev.kiln.registry.model.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+
+/**
+ * Writes blobs into the content store so that a blob name only ever appears with verified, fully
+ * synced content.
+ *
+ * <p>Each write goes to a temp file in the blob's own directory ({@link StorePaths}); {@link
+ * PendingBlob#commit()} syncs it, checks digest and size, and renames it into place. If the blob
+ * already exists (another writer won the race) the existing file is kept and the temp file deleted.
+ * Because names are content digests, two writers racing for one name hold identical bytes, which is
+ * why no lock is needed here.
+ */
+public final class BlobWriter {
+  private final StorePaths paths;
+
+  BlobWriter(StorePaths paths) {
+    this.paths = paths;
+  }
+
+  /**
+   * Starts a sha256 blob whose digest becomes known when it is committed. Close it without
+   * committing to abandon it.
+   */
+  public PendingBlob begin() throws IOException {
+    return begin("sha256");
+  }
+
+  /** Starts a blob of the given digest algorithm ({@code sha256} or {@code sha512}). */
+  public PendingBlob begin(String algorithm) throws IOException {
+    Files.createDirectories(paths.blobDirectory(algorithm));
+    return new PendingBlob(paths, algorithm);
+  }
+
+  /** Copies {@code content} into the store and returns its digest. */
+  public StoredBlob write(InputStream content) throws IOException {
+    try (PendingBlob blob = begin()) {
+      content.transferTo(blob);
+      return blob.commit();
+    }
+  }
+
+  /**
+   * Copies {@code content} into the store if it has exactly {@code expected} and {@code
+   * expectedSize} (pass {@link VerifyingInputStream#UNKNOWN_SIZE} if unknown); otherwise nothing is
+   * stored and a {@link BlobVerificationException} says what differed.
+   */
+  public StoredBlob write(InputStream content, Digest expected, long expectedSize)
+      throws IOException {
+    try (PendingBlob blob = begin(expected.algorithm())) {
+      content.transferTo(blob);
+      return blob.commit(expected, expectedSize);
+    }
+  }
+
+  /** Stores small content held in memory, such as a manifest or config. */
+  public StoredBlob write(byte[] content) throws IOException {
+    try (PendingBlob blob = begin()) {
+      blob.write(content);
+      return blob.commit();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.kiln.cache.store;
+
+import dev.kiln.registry.model.Digest;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One descriptor in the store's {@code index.json}.
+ *
+ * <p>Fields kiln does not model (platform, artifactType, urls, data, ...) are kept in {@code
+ * otherFields} as plain JSON values (maps, lists, strings, numbers, booleans) and written back
+ * unchanged, so rewriting the index never drops what another tool put there.
+ *
+ * @param mediaType the media type of the referenced manifest or index
+ * @param digest its digest
+ * @param size its size in bytes
+ * @param annotations descriptor annotations, e.g. {@value #REF_NAME} for the tag
+ * @param otherFields every other descriptor field, in the order they were read
+ */
+public record IndexEntry(
+    String mediaType,
+    Digest digest,
+    long size,
+    Map<String, String> annotations,
+    Map<String, Object> otherFields) {
+  /** The annotation an OCI layout uses to name an image (its tag). */
+  public static final String REF_NAME = "org.opencontainers.image.ref.name";
+
+  public IndexEntry {
+    if (mediaType == null || mediaType.isBlank()) {
+      throw new IllegalArgumentException("an index entry needs a media type");
+    }
+    if (digest == null) {
+      throw new IllegalArgumentException("an index entry needs a digest");
+    }
+    if (size < 0) {
+      throw new IllegalArgumentException("negative size " + size + " for " + digest);
+    }
+    annotations = Collections.unmodifiableMap(new TreeMap<>(annotations));
+    otherFields = Collections.unmodifiableMap(new LinkedHashMap<>(otherFields));
+  }
+
+  /** An entry with no annotations or other fields. */
+  public static IndexEntry of(String mediaType, Digest digest, long size) {
+    return new IndexEntry(mediaType, digest, size, Map.of(), Map.of());
+  }
+
+  /** The {@value #REF_NAME} annotation, if any. */
+  public Optional<String> refName() {
+    return Optional.ofNullable(annotations.get(REF_NAME));
+  }
+
+  /** This entry named {@code refName}. */
+  public IndexEntry withRefName(String refName) {
+    Map<String, String> changed = new TreeMap<>(annotations);
+    changed.put(REF_NAME, refName);
+    return new IndexEntry(mediaType, digest, size, changed, otherFields);
+  }
+}

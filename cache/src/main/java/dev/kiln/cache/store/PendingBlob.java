@@ -1,0 +1,220 @@
+package dev.kiln.cache.store;
+
+import dev.kiln.registry.model.Digest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * A blob being written: an output stream onto a temp file that hashes what passes through it.
+ *
+ * <p>Nothing is visible under a digest name until {@link #commit()}. Closing without committing
+ * (including after an exception) deletes the temp file, so try-with-resources is the intended use:
+ *
+ * <pre>{@code
+ * try (PendingBlob blob = store.blobWriter().begin()) {
+ *   producer.writeTo(blob);
+ *   return blob.commit();
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: one producer writes one blob.
+ */
+public final class PendingBlob extends OutputStream {
+  private static final int BUFFER_SIZE = 128 * 1024;
+
+  private final StorePaths paths;
+  private final String algorithm;
+  private final Path temp;
+  private final FileChannel channel;
+  private final MessageDigest hash;
+  private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
+  private long size;
+  private boolean finished;
+
+  PendingBlob(StorePaths paths, String algorithm) throws IOException {
+    this.paths = paths;
+    this.algorithm = algorithm;
+    this.temp = paths.newBlobTempFile(algorithm);
+    this.hash = new Digest(algorithm, zeros(algorithm)).newMessageDigest();
+    this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  private static String zeros(String algorithm) {
+    return "0".repeat(algorithm.equals("sha512") ? 128 : 64);
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    ensureOpen();
+    if (!buffer.hasRemaining()) {
+      drain();
+    }
+    buffer.put((byte) b);
+    hash.update((byte) b);
+    size++;
+  }
+
+  @Override
+  public void write(byte[] bytes, int offset, int length) throws IOException {
+    ensureOpen();
+    hash.update(bytes, offset, length);
+    size += length;
+    if (length >= buffer.capacity()) {
+      drain();
+      ByteBuffer direct = ByteBuffer.wrap(bytes, offset, length);
+      while (direct.hasRemaining()) {
+        channel.write(direct);
+      }
+      return;
+    }
+    while (length > 0) {
+      if (!buffer.hasRemaining()) {
+        drain();
+      }
+      int n = Math.min(length, buffer.remaining());
+      buffer.put(bytes, offset, n);
+      offset += n;
+      length -= n;
+    }
+  }
+
+  /** The number of bytes written so far. */
+  public long size() {
+    return size;
+  }
+
+  /**
+   * Syncs the content to disk and publishes it under its digest.
+   *
+   * @return the blob's digest and size, and whether the store already had it
+   */
+  public StoredBlob commit() throws IOException {
+    ensureOpen();
+    Digest digest = new Digest(algorithm, HexFormat.of().formatHex(hash.digest()));
+    return publish(digest);
+  }
+
+  /**
+   * Like {@link #commit()}, but publishes nothing and throws {@link BlobVerificationException} if
+   * the content is not exactly {@code expected} with {@code expectedSize} bytes ({@link
+   * VerifyingInputStream#UNKNOWN_SIZE} skips the size check).
+   */
+  public StoredBlob commit(Digest expected, long expectedSize) throws IOException {
+    ensureOpen();
+    if (!expected.algorithm().equals(algorithm)) {
+      throw new IllegalArgumentException(
+          "blob was hashed with " + algorithm + " but is expected to be " + expected);
+    }
+    byte[] actual = hash.digest();
+    if (expectedSize >= 0 && expectedSize != size) {
+      close();
+      throw new BlobVerificationException(
+          expected,
+          "blob "
+              + expected
+              + " has "
+              + size
+              + " bytes, expected "
+              + expectedSize
+              + "; not stored");
+    }
+    if (!expected.matches(actual)) {
+      close();
+      throw new BlobVerificationException(
+          expected,
+          "content does not match its digest: expected "
+              + expected
+              + " but the "
+              + size
+              + " bytes hash to "
+              + algorithm
+              + ":"
+              + HexFormat.of().formatHex(actual)
+              + "; not stored");
+    }
+    return publish(expected);
+  }
+
+  private StoredBlob publish(Digest digest) throws IOException {
+    try {
+      drain();
+      channel.force(true);
+      channel.close();
+      Path target = paths.blob(digest);
+      boolean alreadyPresent = Files.exists(target);
+      if (alreadyPresent) {
+        Files.delete(temp);
+      } else {
+        moveIntoPlace(target);
+        AtomicFile.syncDirectory(target.getParent());
+      }
+      finished = true;
+      return new StoredBlob(digest, size, alreadyPresent);
+    } finally {
+      if (!finished) {
+        abandon();
+      }
+    }
+  }
+
+  // Between the exists() check and the rename another writer may publish the same digest; the
+  // rename then replaces a file with identical, equally verified bytes, which readers holding the
+  // old file open do not notice. That keeps the race harmless without a lock.
+  private void moveIntoPlace(Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AccessDeniedException e) {
+      if (Files.exists(target)) {
+        Files.deleteIfExists(temp);
+        return;
+      }
+      throw new FileSystemException(
+          temp.toString(),
+          target.toString(),
+          "cannot rename a finished blob into place ("
+              + e.getMessage()
+              + "); on some systems a virus scanner holding the file open causes this, retry");
+    }
+  }
+
+  private void drain() throws IOException {
+    buffer.flip();
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
+    buffer.clear();
+  }
+
+  private void ensureOpen() throws IOException {
+    if (finished) {
+      throw new IOException("blob " + temp + " is already committed or abandoned");
+    }
+  }
+
+  /** Abandons the blob unless it was committed: the temp file is deleted. */
+  @Override
+  public void close() throws IOException {
+    if (!finished) {
+      abandon();
+    }
+  }
+
+  private void abandon() throws IOException {
+    finished = true;
+    try {
+      channel.close();
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}

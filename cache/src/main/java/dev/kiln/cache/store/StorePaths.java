@@ -1,0 +1,97 @@
+package dev.kiln.cache.store;
+
+import dev.kiln.registry.model.Digest;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Where every file of the content store lives, and nothing else: no IO happens here.
+ *
+ * <p>The store is an OCI image layout ({@code oci-layout}, {@code index.json}, {@code
+ * blobs/<alg>/<hex>}), so {@code skopeo}, {@code umoci} and {@code oci-layout://} references can
+ * read it directly. kiln's own bookkeeping lives under {@code kiln/}, which OCI layout readers
+ * ignore:
+ *
+ * <pre>
+ * ROOT/oci-layout
+ * ROOT/index.json
+ * ROOT/blobs/sha256/HEX                       blobs, named by digest
+ * ROOT/blobs/sha256/.tmp-UUID                 a blob being written (renamed when verified)
+ * ROOT/kiln/index.lock                        serialises index.json updates across processes
+ * ROOT/kiln/layers/COMPRESSION/sha256/HEX.json  diffID to compressed blob records
+ * </pre>
+ *
+ * <p>Temp files sit in the same directory as their final name so that the rename which publishes
+ * them is atomic (one file system).
+ */
+public record StorePaths(Path root) {
+  static final String TEMP_PREFIX = ".tmp-";
+  private static final Pattern COMPRESSION_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
+  public StorePaths {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  /** The {@code oci-layout} marker file. */
+  public Path ociLayoutFile() {
+    return root.resolve("oci-layout");
+  }
+
+  /** The {@code index.json} naming the store's images. */
+  public Path indexFile() {
+    return root.resolve("index.json");
+  }
+
+  /** The directory holding the blobs of one digest algorithm, e.g. {@code blobs/sha256}. */
+  public Path blobDirectory(String algorithm) {
+    return root.resolve("blobs").resolve(algorithm);
+  }
+
+  /** The final location of a blob. */
+  public Path blob(Digest digest) {
+    return blobDirectory(digest.algorithm()).resolve(digest.hex());
+  }
+
+  /** A fresh, unused name for a blob being written, in the directory of its final name. */
+  public Path newBlobTempFile(String algorithm) {
+    return blobDirectory(algorithm).resolve(TEMP_PREFIX + UUID.randomUUID());
+  }
+
+  /** A fresh, unused temp name next to {@code target}, for writing it atomically. */
+  public static Path newTempFileNextTo(Path target) {
+    return target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+  }
+
+  /** Whether {@code file} is a temp file of this store (left behind if a writer was killed). */
+  public static boolean isTempFile(Path file) {
+    Path name = file.getFileName();
+    return name != null && name.toString().startsWith(TEMP_PREFIX);
+  }
+
+  /** kiln's own bookkeeping directory inside the layout. */
+  public Path kilnDirectory() {
+    return root.resolve("kiln");
+  }
+
+  /** The lock file taken while {@code index.json} is read, changed and replaced. */
+  public Path indexLockFile() {
+    return kilnDirectory().resolve("index.lock");
+  }
+
+  /**
+   * The record of the compressed blob made from the uncompressed layer {@code diffId} with {@code
+   * compression} (a short lowercase name such as {@code gzip} or {@code zstd}).
+   */
+  public Path layerRecord(String compression, Digest diffId) {
+    if (!COMPRESSION_NAME.matcher(compression).matches()) {
+      throw new IllegalArgumentException(
+          "invalid compression name '" + compression + "': expected lowercase [a-z0-9._-]");
+    }
+    return kilnDirectory()
+        .resolve("layers")
+        .resolve(compression)
+        .resolve(diffId.algorithm())
+        .resolve(diffId.hex() + ".json");
+  }
+}

@@ -1,0 +1,423 @@
+package dev.kiln.cli;
+
+import dev.kiln.cli.progress.JsonProgress;
+import dev.kiln.cli.progress.PlainProgress;
+import dev.kiln.cli.progress.ProgressMode;
+import dev.kiln.cli.progress.TtyProgress;
+import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.build.BuildMetadataFile;
+import dev.kiln.core.build.BuildResult;
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.CacheSpec;
+import dev.kiln.core.request.NamedContext;
+import dev.kiln.core.request.OutputSpec;
+import dev.kiln.core.request.OutputSpecParser;
+import dev.kiln.core.request.RequestException;
+import dev.kiln.core.request.SecretSpec;
+import dev.kiln.core.request.SshSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kiln build}: buildx's flags, with buildx's meanings. */
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 110,
+    sortOptions = false,
+    description = {
+      "Build an image from a Dockerfile and a context directory.",
+      "With no --output, --push or -t the image goes to the local store and its digest is printed."
+    })
+public final class BuildCommand implements Callable<Integer> {
+  private final CliEnvironment cli;
+
+  public BuildCommand(CliEnvironment cli) {
+    this.cli = cli;
+  }
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "CONTEXT",
+      defaultValue = ".",
+      description =
+          "Build context: a directory, or - for a tar on stdin (default: ${DEFAULT-VALUE}).")
+  String context;
+
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      description = "Dockerfile to use; - reads it from stdin (default: CONTEXT/Dockerfile).")
+  String file;
+
+  @Option(
+      names = {"-t", "--tag"},
+      paramLabel = "NAME[:TAG]",
+      description = "Name the image; repeatable (default: none).")
+  List<String> tags = new ArrayList<>();
+
+  @Option(
+      names = "--build-arg",
+      paramLabel = "KEY[=VALUE]",
+      description =
+          "Set a build argument; KEY alone takes the value from the environment (default: none).")
+  List<String> buildArgs = new ArrayList<>();
+
+  @Option(
+      names = "--build-arg-file",
+      paramLabel = "FILE",
+      description = "Read build arguments from a file of KEY=VALUE lines (default: none).")
+  List<Path> buildArgFiles = new ArrayList<>();
+
+  @Option(
+      names = "--target",
+      paramLabel = "STAGE",
+      description = "Build this stage instead of the last one (default: the last stage).")
+  String target;
+
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH[/VARIANT]",
+      description = "Target platform(s), comma-separated or repeated (default: this machine's).")
+  List<String> platforms = new ArrayList<>();
+
+  @Option(
+      names = "--label",
+      paramLabel = "KEY=VALUE",
+      description = "Add an image label; repeatable (default: none).")
+  List<String> labels = new ArrayList<>();
+
+  @Option(
+      names = "--annotation",
+      paramLabel = "KEY=VALUE",
+      description = "Add a manifest annotation; repeatable (default: none).")
+  List<String> annotations = new ArrayList<>();
+
+  @Option(
+      names = "--push",
+      description =
+          "Push the image to the registries named by -t (same as --output type=registry).")
+  boolean push;
+
+  @Option(
+      names = "--load",
+      description = "Keep the image in kiln's local store (there is no daemon to load it into).")
+  boolean load;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "SPEC",
+      description = {
+        "Where the result goes; repeatable. type=registry|image|oci|docker|local|tar,dest=…,name=…,",
+        "compression=gzip|zstd|uncompressed,compression-level=N,oci-mediatypes=true|false,tar=true|false.",
+        "DIR alone = type=local,dest=DIR; - = a tar of the files on stdout (default: the local store)."
+      })
+  List<String> outputs = new ArrayList<>();
+
+  @Option(
+      names = "--cache-from",
+      paramLabel = "SPEC",
+      description =
+          "Import build cache: type=registry,ref=REF or type=local,src=DIR (default: none).")
+  List<String> cacheFrom = new ArrayList<>();
+
+  @Option(
+      names = "--cache-to",
+      paramLabel = "SPEC",
+      description =
+          "Export build cache: type=registry,ref=REF[,mode=max] or type=local,dest=DIR (default: none).")
+  List<String> cacheTo = new ArrayList<>();
+
+  @Option(names = "--no-cache", description = "Do not use the build cache.")
+  boolean noCache;
+
+  @Option(
+      names = "--no-cache-filter",
+      paramLabel = "STAGE",
+      description = "Do not use the build cache for these stages; repeatable (default: none).")
+  List<String> noCacheFilter = new ArrayList<>();
+
+  @Option(
+      names = "--secret",
+      paramLabel = "id=ID[,src=FILE|env=VAR]",
+      description = "Expose a secret to RUN --mount=type=secret; repeatable (default: none).")
+  List<String> secrets = new ArrayList<>();
+
+  @Option(
+      names = "--ssh",
+      paramLabel = "default|ID[=SOCKET|KEY]",
+      description = "Expose an SSH agent to RUN --mount=type=ssh; repeatable (default: none).")
+  List<String> ssh = new ArrayList<>();
+
+  @Option(
+      names = "--network",
+      paramLabel = "MODE",
+      defaultValue = "default",
+      description = "Network for RUN: default, host or none (default: ${DEFAULT-VALUE}).")
+  String network;
+
+  @Option(
+      names = "--isolation",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description = "Sandbox for RUN: auto, oci (runc/crun) or chroot (default: ${DEFAULT-VALUE}).")
+  String isolation;
+
+  @Option(
+      names = "--build-context",
+      paramLabel = "NAME=DIR|docker-image://REF|oci-layout://DIR",
+      description = "An extra named context for FROM/COPY --from; repeatable (default: none).")
+  List<String> buildContexts = new ArrayList<>();
+
+  @Option(
+      names = "--iidfile",
+      paramLabel = "FILE",
+      description = "Write the image digest to FILE (default: none).")
+  Path iidFile;
+
+  @Option(
+      names = "--metadata-file",
+      paramLabel = "FILE",
+      description = "Write build metadata as JSON, with buildx's keys (default: none).")
+  Path metadataFile;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description =
+          "Progress output: auto, tty, plain, rawjson or quiet (default: ${DEFAULT-VALUE}).")
+  String progress;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print only the image digest.")
+  boolean quiet;
+
+  @Option(
+      names = "--source-date-epoch",
+      paramLabel = "SECONDS",
+      description =
+          "Clamp file times and set created to this time (default: $SOURCE_DATE_EPOCH if set).")
+  Long sourceDateEpoch;
+
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "Allow plain HTTP / unverified TLS for this registry; repeatable (default: only localhost).")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(
+      names = "--max-parallelism",
+      paramLabel = "N",
+      description = "Run at most N steps at once (default: one per CPU core).")
+  Integer maxParallelism;
+
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description = "kiln's content store and cache (default: $KILN_CACHE_DIR or ~/.cache/kiln).")
+  Path cacheDir;
+
+  @Option(names = "--debug", description = "Show stack traces for errors.")
+  boolean debug;
+
+  @Override
+  public Integer call() {
+    BuildRequest request;
+    try {
+      request = request();
+    } catch (RequestException e) {
+      return ErrorReport.print(e, cli.stderr(), debug);
+    } catch (IOException e) {
+      return ErrorReport.print(
+          new RequestException(e.getMessage(), "check that the file exists and is readable"),
+          cli.stderr(),
+          debug);
+    }
+    ProgressMode mode =
+        quiet
+            ? ProgressMode.QUIET
+            : ProgressMode.parse(progress).resolve(cli.stderrIsTerminal(), cli.env());
+    PrintWriter err = new PrintWriter(cli.stderr(), true, StandardCharsets.UTF_8);
+    TtyProgress tty = null;
+    BuildListener listener;
+    switch (mode) {
+      case TTY -> {
+        tty = TtyProgress.start(err, terminalWidth());
+        listener = tty;
+      }
+      case PLAIN -> listener = new PlainProgress(err);
+      case RAWJSON -> listener = new JsonProgress(err);
+      default -> listener = BuildListener.NONE;
+    }
+    try {
+      BuildResult result = cli.engine().get().build(request, listener);
+      if (tty != null) {
+        tty.close();
+        tty = null;
+      }
+      if (request.iidFile().isPresent()) {
+        BuildMetadataFile.writeIid(request.iidFile().get(), result);
+      }
+      if (request.metadataFile().isPresent()) {
+        BuildMetadataFile.writeMetadata(request.metadataFile().get(), result);
+      }
+      boolean tarOnStdout =
+          request.outputs().stream()
+              .anyMatch(o -> o.dest().map(d -> d.toString().equals("-")).orElse(false));
+      if (!tarOnStdout) {
+        result.imageDigest().ifPresent(d -> cli.stdout().println(d));
+      }
+      return ExitCode.OK;
+    } catch (BuildFailure e) {
+      if (tty != null) {
+        tty.close();
+      }
+      return ErrorReport.print(e, cli.stderr(), debug);
+    } catch (IOException | RuntimeException e) {
+      if (tty != null) {
+        tty.close();
+      }
+      return ErrorReport.print(e, cli.stderr(), debug);
+    }
+  }
+
+  /** Turns the parsed flags into a request; visible for the flag tests. */
+  BuildRequest request() throws IOException {
+    Path contextDir = Path.of(context);
+    BuildRequest.Builder b = BuildRequest.builder(contextDir);
+    if (file != null) {
+      if (file.equals("-")) {
+        b.dockerfileContent(cli.stdin().readAllBytes());
+      } else {
+        b.dockerfile(Path.of(file));
+      }
+    }
+    for (Path argFile : buildArgFiles) {
+      for (String line : Files.readAllLines(argFile, StandardCharsets.UTF_8)) {
+        String trimmed = line.strip();
+        if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+          buildArg(b, trimmed);
+        }
+      }
+    }
+    for (String arg : buildArgs) {
+      buildArg(b, arg);
+    }
+    if (target != null) {
+      b.target(target);
+    }
+    platforms.forEach(b::platform);
+    tags.forEach(b::tag);
+    for (String label : labels) {
+      String[] kv = keyValue(label, "--label");
+      b.label(kv[0], kv[1]);
+    }
+    for (String annotation : annotations) {
+      String[] kv = keyValue(annotation, "--annotation");
+      b.annotation(kv[0], kv[1]);
+    }
+    for (String output : outputs) {
+      b.output(OutputSpecParser.parse(output));
+    }
+    if (push) {
+      b.output(OutputSpecParser.parse("type=registry"));
+    }
+    if (load || (outputs.isEmpty() && !push)) {
+      b.output(OutputSpecParser.parse("type=image"));
+    }
+    cacheFrom.forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
+    cacheTo.forEach(s -> b.cacheTo(CacheSpec.parse(s, true)));
+    b.noCache(noCache);
+    noCacheFilter.forEach(b::noCacheFilter);
+    secrets.forEach(s -> b.secret(SecretSpec.parse(s)));
+    ssh.forEach(s -> b.ssh(SshSpec.parse(s)));
+    b.network(network);
+    b.isolation(isolation);
+    buildContexts.forEach(s -> b.buildContext(NamedContext.parse(s)));
+    Long epoch = sourceDateEpoch != null ? sourceDateEpoch : envEpoch(cli.env());
+    if (epoch != null) {
+      b.sourceDateEpoch(epoch);
+    }
+    insecureRegistries.forEach(b::insecureRegistry);
+    if (maxParallelism != null) {
+      b.maxParallelism(maxParallelism);
+    }
+    if (cacheDir != null) {
+      b.cacheDir(cacheDir);
+    }
+    if (iidFile != null) {
+      b.iidFile(iidFile);
+    }
+    if (metadataFile != null) {
+      b.metadataFile(metadataFile);
+    }
+    BuildRequest request = b.build();
+    boolean pushes = request.outputs().stream().anyMatch(OutputSpec::push);
+    boolean named =
+        !request.tags().isEmpty() || request.outputs().stream().anyMatch(o -> !o.names().isEmpty());
+    if (pushes && !named) {
+      throw new RequestException(
+          "--push needs a name to push to", "add -t registry.example/app:tag");
+    }
+    return request;
+  }
+
+  private void buildArg(BuildRequest.Builder b, String arg) {
+    int eq = arg.indexOf('=');
+    if (eq < 0) {
+      // As docker does: KEY alone takes the value from kiln's environment, and is skipped if unset.
+      String value = cli.env().get(arg);
+      if (value != null) {
+        b.buildArg(arg, value);
+      }
+    } else {
+      b.buildArg(arg.substring(0, eq), arg.substring(eq + 1));
+    }
+  }
+
+  private static String[] keyValue(String text, String flag) {
+    int eq = text.indexOf('=');
+    if (eq <= 0) {
+      throw new RequestException(
+          flag + " '" + text + "' is not KEY=VALUE",
+          "e.g. " + flag + " org.opencontainers.image.source=https://…");
+    }
+    return new String[] {text.substring(0, eq), text.substring(eq + 1)};
+  }
+
+  private static Long envEpoch(Map<String, String> env) {
+    String value = env.get("SOURCE_DATE_EPOCH");
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new RequestException(
+          "SOURCE_DATE_EPOCH='" + value + "' is not a number of seconds",
+          "e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)");
+    }
+  }
+
+  private int terminalWidth() {
+    try {
+      return Integer.parseInt(cli.env().getOrDefault("COLUMNS", "120"));
+    } catch (NumberFormatException e) {
+      return 120;
+    }
+  }
+}

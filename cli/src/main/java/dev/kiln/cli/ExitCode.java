@@ -1,0 +1,39 @@
+package dev.kiln.cli;
+
+import dev.kiln.core.build.BuildFailure;
+
+/**
+ * kiln's exit codes, documented in the README. Scripts branch on these, so they never change
+ * meaning.
+ */
+public final class ExitCode {
+  /** The command did what was asked. */
+  public static final int OK = 0;
+
+  /** The build failed: a step (RUN, COPY, ADD) failed. */
+  public static final int BUILD_FAILED = 1;
+
+  /** The command line or the Dockerfile is wrong: nothing was built. */
+  public static final int USAGE = 2;
+
+  /** A registry refused or could not be reached (authentication, missing image, network). */
+  public static final int REGISTRY = 3;
+
+  /** kiln hit a problem it cannot explain better (a bug, or the machine is missing something). */
+  public static final int INTERNAL = 4;
+
+  /** Interrupted by Ctrl-C / SIGINT (128 + 2, as shells report it). */
+  public static final int INTERRUPTED = 130;
+
+  private ExitCode() {}
+
+  static int of(BuildFailure.Kind kind) {
+    return switch (kind) {
+      case USAGE -> USAGE;
+      case STEP -> BUILD_FAILED;
+      case REGISTRY -> REGISTRY;
+      case INTERRUPTED -> INTERRUPTED;
+      case INTERNAL -> INTERNAL;
+    };
+  }
+}

@@ -1,0 +1,27 @@
+package dev.kiln.cli.progress;
+
+import dev.kiln.core.event.BuildEvent;
+import java.io.PrintWriter;
+
+/** The closing lines of a build: what was produced, where it went, and what the cache did. */
+final class Summary {
+  private Summary() {}
+
+  static void print(PrintWriter out, BuildEvent.BuildCompleted done) {
+    out.println(
+        "built "
+            + done.imageDigest()
+            + " ("
+            + DurationText.bytes(done.imageSize())
+            + ") in "
+            + DurationText.of(done.elapsed())
+            + ": "
+            + done.stepsExecuted()
+            + " steps run, "
+            + done.stepsCached()
+            + " cached");
+    for (String reference : done.references()) {
+      out.println("  -> " + reference);
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package dev.kiln.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.CacheSpec;
+import dev.kiln.core.request.Compression;
+import dev.kiln.core.request.NamedContext;
+import dev.kiln.core.request.OutputSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every {@code kiln build} flag, parsed and arriving at the engine with buildx's meaning. */
+class BuildCommandFlagsTest {
+  private final RecordingEngine engine = new RecordingEngine();
+
+  @Test
+  void everyFlagReachesTheEngine(@TempDir Path temp) throws Exception {
+    Path argFile = temp.resolve("args");
+    Files.writeString(argFile, "# comment\nFROM_FILE=1\n\nOVERRIDDEN=file\n");
+    var run =
+        engine.run(
+            Map.of("FROM_ENV", "env-value", "SOURCE_DATE_EPOCH", "99"),
+            "",
+            "build",
+            "-f",
+            "docker/Dockerfile.prod",
+            "-t",
+            "r.example/app:1",
+            "--tag",
+            "r.example/app:latest",
+            "--build-arg-file",
+            argFile.toString(),
+            "--build-arg",
+            "A=1",
+            "--build-arg",
+            "FROM_ENV",
+            "--build-arg",
+            "UNSET_IN_ENV",
+            "--build-arg",
+            "OVERRIDDEN=flag",
+            "--target",
+            "runtime",
+            "--platform",
+            "linux/amd64,linux/arm64",
+            "--label",
+            "org.opencontainers.image.title=app",
+            "--annotation",
+            "a.b=c=d",
+            "--push",
+            "-o",
+            "type=oci,dest=out.tar,compression=zstd",
+            "--cache-from",
+            "type=registry,ref=r.example/app:cache",
+            "--cache-to",
+            "type=local,dest=/tmp/c,mode=max",
+            "--no-cache-filter",
+            "build",
+            "--secret",
+            "id=npm,src=/run/npmrc",
+            "--ssh",
+            "default",
+            "--network",
+            "none",
+            "--isolation",
+            "chroot",
+            "--build-context",
+            "base=docker-image://alpine:3.20",
+            "--iidfile",
+            temp.resolve("iid").toString(),
+            "--metadata-file",
+            temp.resolve("meta.json").toString(),
+            "--progress",
+            "plain",
+            "--source-date-epoch",
+            "1700000000",
+            "--insecure-registry",
+            "r.example",
+            "--max-parallelism",
+            "3",
+            "--cache-dir",
+            temp.resolve("cache").toString(),
+            "ctx");
+    assertEquals(0, run.exitCode(), run.stderr());
+    BuildRequest r = engine.request;
+    assertEquals(Path.of("ctx"), r.context());
+    assertEquals(Optional.of(Path.of("docker/Dockerfile.prod")), r.dockerfile());
+    assertEquals(List.of("r.example/app:1", "r.example/app:latest"), r.tags());
+    assertEquals(
+        Map.of("A", "1", "FROM_ENV", "env-value", "FROM_FILE", "1", "OVERRIDDEN", "flag"),
+        r.buildArgs(),
+        "KEY alone comes from the environment and is skipped when unset; flags beat the file");
+    assertEquals(Optional.of("runtime"), r.target());
+    assertEquals(List.of("linux/amd64", "linux/arm64"), r.platforms());
+    assertEquals(Map.of("org.opencontainers.image.title", "app"), r.labels());
+    assertEquals(Map.of("a.b", "c=d"), r.annotations());
+    assertEquals(2, r.outputs().size(), "the explicit output plus --push");
+    OutputSpec oci = r.outputs().get(0);
+    assertEquals(OutputSpec.Type.OCI, oci.type());
+    assertEquals(Compression.ZSTD, oci.compression());
+    assertTrue(r.outputs().get(1).push());
+    assertEquals(CacheSpec.Type.REGISTRY, r.cacheFrom().get(0).type());
+    assertTrue(r.cacheTo().get(0).maxMode());
+    assertEquals(Set.of("build"), r.noCacheFilter());
+    assertEquals("npm", r.secrets().get(0).id());
+    assertEquals("default", r.ssh().get(0).id());
+    assertEquals("none", r.network());
+    assertEquals("chroot", r.isolation());
+    assertEquals(new NamedContext.Image("base", "alpine:3.20"), r.buildContexts().get("base"));
+    assertEquals(Optional.of(1700000000L), r.sourceDateEpoch(), "the flag beats the environment");
+    assertEquals(Set.of("r.example"), r.insecureRegistries());
+    assertEquals(3, r.maxParallelism());
+    assertEquals(Optional.of(temp.resolve("cache")), r.cacheDir());
+
+    assertEquals(RecordingEngine.DIGEST + "\n", run.stdout());
+    assertEquals(RecordingEngine.DIGEST.toString(), Files.readString(temp.resolve("iid")));
+    JsonNode meta = new ObjectMapper().readTree(temp.resolve("meta.json").toFile());
+    assertEquals(RecordingEngine.DIGEST.toString(), meta.path("containerimage.digest").asText());
+    assertEquals(
+        RecordingEngine.CONFIG.toString(), meta.path("containerimage.config.digest").asText());
+    assertEquals("r.example/app:1,r.example/app:latest", meta.path("image.name").asText());
+  }
+
+  @Test
+  void defaultsAreTheLocalStoreAndTheEnvironmentsEpoch() {
+    var run = engine.run(Map.of("SOURCE_DATE_EPOCH", "42"), "", "build");
+    assertEquals(0, run.exitCode(), run.stderr());
+    BuildRequest r = engine.request;
+    assertEquals(Path.of("."), r.context());
+    assertEquals(Optional.empty(), r.dockerfile());
+    assertEquals(1, r.outputs().size());
+    assertEquals(OutputSpec.Type.IMAGE, r.outputs().get(0).type());
+    assertEquals(false, r.outputs().get(0).push());
+    assertEquals(Optional.of(42L), r.sourceDateEpoch());
+    assertEquals("default", r.network());
+    assertEquals("auto", r.isolation());
+    assertEquals(Runtime.getRuntime().availableProcessors(), r.maxParallelism());
+  }
+
+  @Test
+  void dashFileReadsTheDockerfileFromStdin() {
+    var run = engine.run(Map.of(), "FROM scratch\n", "build", "-f", "-", ".");
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertArrayEquals(
+        "FROM scratch\n".getBytes(StandardCharsets.UTF_8),
+        engine.request.dockerfileContent().orElseThrow());
+  }
+
+  @Test
+  void quietPrintsOnlyTheDigest() {
+    var run = engine.run(Map.of(), "", "build", "-q", ".");
+    assertEquals(RecordingEngine.DIGEST + "\n", run.stdout());
+    assertEquals("", run.stderr());
+  }
+
+  @Test
+  void badValuesAreUsageErrorsWithAHint() {
+    var push = engine.run(Map.of(), "", "build", "--push", ".");
+    assertEquals(ExitCode.USAGE, push.exitCode());
+    assertTrue(push.stderr().contains("ERROR: --push needs a name"), push.stderr());
+    assertTrue(push.stderr().contains("hint: add -t"), push.stderr());
+
+    var output = engine.run(Map.of(), "", "build", "-o", "type=floppy,dest=a", ".");
+    assertEquals(ExitCode.USAGE, output.exitCode());
+    assertTrue(output.stderr().contains("unknown type 'floppy'"), output.stderr());
+
+    var network = engine.run(Map.of(), "", "build", "--network", "bridge", ".");
+    assertEquals(ExitCode.USAGE, network.exitCode());
+
+    var epoch = engine.run(Map.of("SOURCE_DATE_EPOCH", "yesterday"), "", "build", ".");
+    assertEquals(ExitCode.USAGE, epoch.exitCode());
+    assertTrue(epoch.stderr().contains("SOURCE_DATE_EPOCH"), epoch.stderr());
+
+    var unknown = engine.run(Map.of(), "", "build", "--frobnicate", ".");
+    assertEquals(ExitCode.USAGE, unknown.exitCode());
+  }
+
+  @Test
+  void eachFailureKindHasItsExitCodeAndNoStackTraceWithoutDebug() {
+    engine.failure =
+        new BuildFailure(
+            BuildFailure.Kind.STEP,
+            "RUN make: exit code 2",
+            "Dockerfile:3\n > RUN make",
+            "fix the command",
+            null);
+    var step = engine.run(Map.of(), "", "build", ".");
+    assertEquals(ExitCode.BUILD_FAILED, step.exitCode());
+    assertEquals(
+        "ERROR: RUN make: exit code 2\nDockerfile:3\n > RUN make\nhint: fix the command\n",
+        step.stderr().substring(step.stderr().indexOf("ERROR:")));
+
+    engine.failure =
+        new BuildFailure(BuildFailure.Kind.REGISTRY, "r.example/app:1: HTTP 401", null, null, null);
+    assertEquals(ExitCode.REGISTRY, engine.run(Map.of(), "", "build", ".").exitCode());
+    engine.failure =
+        new BuildFailure(BuildFailure.Kind.INTERRUPTED, "interrupted", null, null, null);
+    assertEquals(ExitCode.INTERRUPTED, engine.run(Map.of(), "", "build", ".").exitCode());
+    engine.failure = new BuildFailure(BuildFailure.Kind.INTERNAL, "boom", null, null, null);
+    var internal = engine.run(Map.of(), "", "build", "--debug", ".");
+    assertEquals(ExitCode.INTERNAL, internal.exitCode());
+    assertTrue(internal.stderr().contains("at dev.kiln"), "--debug prints the stack trace");
+  }
+}

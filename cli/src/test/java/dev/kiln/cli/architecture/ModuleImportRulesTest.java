@@ -1,0 +1,55 @@
+package dev.kiln.cli.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.testdata.RepositoryRoot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModuleImportRulesTest {
+  @Test
+  void noModuleUsesAModuleAboveOrBesideIt() {
+    List<ModuleImportRules.Violation> violations =
+        ModuleImportRules.violations(RepositoryRoot.get());
+    assertTrue(
+        violations.isEmpty(),
+        "imports must point down the module table in docs/ARCHITECTURE.md:\n"
+            + String.join("\n", violations.stream().map(Object::toString).toList()));
+  }
+
+  @Test
+  void anUpwardOrSidewaysImportIsReported(@TempDir Path root) throws Exception {
+    write(root, "cache/src/main/java/dev/kiln/cache/Bad.java", "import dev.kiln.core.Thing;");
+    write(
+        root,
+        "registry-client/src/main/java/dev/kiln/registry/Bad.java",
+        "class Bad { dev.kiln.dockerfile.X x; }");
+    write(
+        root,
+        "cache/src/main/java/dev/kiln/cache/Fine.java",
+        "import dev.kiln.registry.model.Digest;");
+    write(root, "cache/src/test/java/dev/kiln/cache/FineTest.java", "import dev.kiln.testdata.X;");
+
+    List<ModuleImportRules.Violation> violations = ModuleImportRules.violations(root);
+    assertEquals(2, violations.size(), violations.toString());
+    assertTrue(
+        violations.stream()
+            .anyMatch(v -> v.module().equals("cache") && v.referencedPackage().equals("core")));
+    assertTrue(
+        violations.stream()
+            .anyMatch(
+                v ->
+                    v.module().equals("registry-client")
+                        && v.referencedPackage().equals("dockerfile")));
+  }
+
+  private static void write(Path root, String relative, String text) throws Exception {
+    Path file = root.resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text + "\n");
+  }
+}

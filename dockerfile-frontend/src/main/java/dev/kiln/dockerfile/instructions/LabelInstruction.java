@@ -1,0 +1,16 @@
+package dev.kiln.dockerfile.instructions;
+
+import dev.kiln.dockerfile.parser.Node;
+import java.util.List;
+
+/** {@code LABEL k=v ...}. */
+public record LabelInstruction(Node node, List<KeyValue> labels) implements Instruction {
+  public LabelInstruction {
+    labels = List.copyOf(labels);
+  }
+
+  @Override
+  public LabelInstruction expand(Expansion ex) {
+    return new LabelInstruction(node, EnvInstruction.expandPairs(labels, ex));
+  }
+}

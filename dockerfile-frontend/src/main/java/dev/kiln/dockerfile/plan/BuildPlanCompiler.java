@@ -1,0 +1,449 @@
+package dev.kiln.dockerfile.plan;
+
+import dev.kiln.dockerfile.instructions.AddInstruction;
+import dev.kiln.dockerfile.instructions.ArgDeclaration;
+import dev.kiln.dockerfile.instructions.ArgInstruction;
+import dev.kiln.dockerfile.instructions.CopyInstruction;
+import dev.kiln.dockerfile.instructions.DockerfileInstructions;
+import dev.kiln.dockerfile.instructions.FromInstruction;
+import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.instructions.Mount;
+import dev.kiln.dockerfile.instructions.RunInstruction;
+import dev.kiln.dockerfile.instructions.StageInstructions;
+import dev.kiln.dockerfile.parser.DockerfileException;
+import dev.kiln.dockerfile.parser.DockerfileParser;
+import dev.kiln.dockerfile.parser.ParseWarning;
+import dev.kiln.dockerfile.parser.ParsedDockerfile;
+import dev.kiln.dockerfile.parser.Suggestions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Builds a {@link BuildPlan}: stages, bases, the dependency graph, target pruning, warnings. */
+final class BuildPlanCompiler {
+  private BuildPlanCompiler() {}
+
+  static BuildPlan compile(byte[] dockerfile, BuildOptions options) {
+    ParsedDockerfile parsed = DockerfileParser.parse(dockerfile);
+    DockerfileInstructions all = DockerfileInstructions.from(parsed);
+    if (all.stages().isEmpty()) {
+      throw new DockerfileException(
+          "dockerfile contains no stages to build",
+          List.of(parsed.range()),
+          "add a FROM instruction",
+          null);
+    }
+    List<StageInstructions> raw = all.stages();
+    Map<String, Integer> byName = new HashMap<>();
+    for (int i = 0; i < raw.size(); i++) {
+      FromInstruction from = raw.get(i).from();
+      String name = from.stageName();
+      if (name.isEmpty()) {
+        continue;
+      }
+      Integer previous = byName.putIfAbsent(name, i);
+      if (previous != null) {
+        throw new DockerfileException(
+            "duplicate stage name " + quote(name),
+            List.of(from.range()),
+            "stage "
+                + quote(name)
+                + " is already defined on line "
+                + raw.get(previous).from().range().startLine()
+                + "; give this stage another name",
+            null);
+      }
+    }
+    int target = raw.size() - 1;
+    if (!options.target().isEmpty()) {
+      Integer t = byName.get(options.target().toLowerCase(Locale.ROOT));
+      if (t == null) {
+        List<String> names = new ArrayList<>();
+        raw.forEach(s -> names.add(s.from().stageName()));
+        names.removeIf(String::isEmpty);
+        String hint = Suggestions.hint(options.target(), names, false);
+        String list =
+            names.isEmpty()
+                ? "this Dockerfile has no named stages"
+                : "stages: " + String.join(", ", names);
+        throw new DockerfileException(
+            "target stage " + quote(options.target()) + " could not be found",
+            List.of(),
+            hint == null ? list : hint + " (" + list + ")",
+            null);
+      }
+      target = t;
+    }
+    String targetName = raw.get(target).from().stageName();
+    Map<String, String> globalArgs =
+        ArgScope.defaults(options, targetName.isEmpty() ? "default" : targetName);
+    List<MetaArg> metaArgs = new ArrayList<>();
+    char escape = parsed.escapeToken();
+    for (ArgInstruction arg : all.metaArgs()) {
+      for (ArgDeclaration d : arg.args()) {
+        String value;
+        if (options.buildArgs().containsKey(d.key())) {
+          value = options.buildArgs().get(d.key());
+        } else if (d.defaultValue() != null) {
+          RecordingExpansion ex = new RecordingExpansion(escape, globalArgs);
+          try {
+            value = ex.word(d.defaultValue());
+          } catch (DockerfileException e) {
+            throw e.withRangeIfAbsent(arg.node().keywordRange());
+          }
+        } else {
+          value = null;
+        }
+        if (value != null) {
+          globalArgs.put(d.key(), value);
+        }
+        metaArgs.add(new MetaArg(d.key(), value, d.docComment(), arg));
+      }
+    }
+    List<ParseWarning> warnings = new ArrayList<>();
+    List<Stage> stages = new ArrayList<>(raw.size());
+    for (int i = 0; i < raw.size(); i++) {
+      stages.add(stage(i, raw.get(i), stages, globalArgs, options, escape, warnings));
+    }
+    Map<String, String> frozen =
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(globalArgs));
+    return link(parsed, options, metaArgs, frozen, stages, target, warnings);
+  }
+
+  private static Stage stage(
+      int index,
+      StageInstructions raw,
+      List<Stage> earlier,
+      Map<String, String> globalArgs,
+      BuildOptions options,
+      char escape,
+      List<ParseWarning> warnings) {
+    FromInstruction from = raw.from();
+    RecordingExpansion ex = new RecordingExpansion(escape, globalArgs);
+    String image;
+    Platform platform = null;
+    try {
+      image = ex.word(from.image());
+      if (image.isEmpty()) {
+        throw new DockerfileException(
+            "base name (" + from.image() + ") should not be blank",
+            "set the variable with ARG before the first FROM, or pass --build-arg");
+      }
+      if (!from.platform().isEmpty()) {
+        String p = ex.word(from.platform());
+        if (p.isEmpty()) {
+          throw new DockerfileException(
+              "empty platform value from expression " + from.platform(),
+              "declare the ARG it uses before the first FROM");
+        }
+        try {
+          platform = Platform.parse(p);
+        } catch (DockerfileException e) {
+          throw new DockerfileException(
+              "failed to parse platform " + from.platform() + ": " + e.getMessage(),
+              e.hint().orElse(null));
+        }
+      }
+    } catch (DockerfileException e) {
+      throw e.withRangeIfAbsent(from.node().keywordRange());
+    }
+    for (String name : ex.undefined) {
+      warnings.add(
+          new ParseWarning(
+              "UndefinedArgInFrom",
+              "FROM argument '" + name + "' is not declared",
+              "declare it with ARG before the first FROM",
+              "https://docs.docker.com/go/dockerfile/rule/undefined-arg-in-from/",
+              from.range()));
+    }
+    StageBase base;
+    if (!from.stageName().isEmpty() && options.namedContexts().contains(from.stageName())) {
+      base = new StageBase.Context(from.stageName());
+    } else if (options.namedContexts().contains(image)) {
+      base = new StageBase.Context(image);
+    } else {
+      base = null;
+      String lower = image.toLowerCase(Locale.ROOT);
+      for (Stage s : earlier) {
+        if (!s.name().isEmpty() && s.name().equals(lower)) {
+          base = new StageBase.Stage(s.index());
+          break;
+        }
+      }
+      if (base == null) {
+        base = image.equals("scratch") ? new StageBase.Scratch() : new StageBase.Image(image);
+      }
+    }
+    List<Instruction> instructions = raw.commands();
+    if (base instanceof StageBase.Context
+        && !from.stageName().isEmpty()
+        && ((StageBase.Context) base).name().equals(from.stageName())) {
+      // A build context named like the stage replaces the whole stage.
+      instructions = List.of();
+    }
+    for (Instruction i : instructions) {
+      if (i instanceof CopyInstruction) {
+        for (String src : ((CopyInstruction) i).files().sourcePaths()) {
+          if (isUrl(src)) {
+            throw new DockerfileException(
+                "source can't be a URL for COPY",
+                List.of(i.node().find(src).orElse(i.range())),
+                "use ADD to download a URL",
+                null);
+          }
+        }
+      }
+      if (i instanceof AddInstruction) {
+        AddInstruction add = (AddInstruction) i;
+        if (!add.checksum().isEmpty() && add.checksum().indexOf('$') < 0) {
+          checkChecksum(add);
+        }
+      }
+    }
+    return new Stage(index, from.stageName(), from, base, platform, instructions, ex.used);
+  }
+
+  static boolean isUrl(String src) {
+    return src.startsWith("http://") || src.startsWith("https://");
+  }
+
+  private static void checkChecksum(AddInstruction add) {
+    for (String src : add.files().sourcePaths()) {
+      if (!isUrl(src) && !src.startsWith("git@") && !src.endsWith(".git")) {
+        throw new DockerfileException(
+            "checksum can't be specified for non-HTTP(S) sources",
+            List.of(add.range()),
+            "--checksum verifies downloads; remove it for local files",
+            null);
+      }
+    }
+    String c = add.checksum();
+    int colon = c.indexOf(':');
+    boolean ok = colon > 0 && colon < c.length() - 1;
+    for (int k = colon + 1; ok && k < c.length(); k++) {
+      char ch = c.charAt(k);
+      ok = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+    }
+    if (!ok && !(c.length() >= 7 && c.chars().allMatch(ch -> Character.digit(ch, 16) >= 0))) {
+      throw new DockerfileException(
+          "invalid checksum digest format: " + c,
+          List.of(add.range()),
+          "write --checksum=sha256:<hex>",
+          null);
+    }
+  }
+
+  /** Recomputes the graph after a stage's instructions changed (ONBUILD triggers). */
+  static BuildPlan relink(BuildPlan plan, List<Stage> stages) {
+    List<ParseWarning> warnings = new ArrayList<>();
+    for (ParseWarning w : plan.warnings()) {
+      if (!w.rule().equals("UnusedBuildArg")) {
+        warnings.add(w);
+      }
+    }
+    List<ParseWarning> base = new ArrayList<>(warnings);
+    base.removeAll(plan.parseWarnings());
+    return link(
+        plan.parsed(),
+        plan.options(),
+        plan.metaArgs(),
+        plan.globalArgs(),
+        stages,
+        plan.targetIndex(),
+        base);
+  }
+
+  private static BuildPlan link(
+      ParsedDockerfile parsed,
+      BuildOptions options,
+      List<MetaArg> metaArgs,
+      Map<String, String> globalArgs,
+      List<Stage> stages,
+      int target,
+      List<ParseWarning> buildWarnings) {
+    char escape = parsed.escapeToken();
+    List<Dependency> deps = new ArrayList<>();
+    for (Stage s : stages) {
+      if (s.base() instanceof StageBase.Stage) {
+        deps.add(new Dependency(s.index(), Dependency.Kind.FROM, s.base(), s.from()));
+      }
+      for (Instruction i : s.instructions()) {
+        if (i instanceof CopyInstruction && !((CopyInstruction) i).from().isEmpty()) {
+          String from = ((CopyInstruction) i).from();
+          if (from.indexOf('$') >= 0) {
+            try {
+              from = new RecordingExpansion(escape, globalArgs).word(from);
+            } catch (DockerfileException e) {
+              throw e.withRangeIfAbsent(i.node().keywordRange());
+            }
+          }
+          deps.add(
+              new Dependency(
+                  s.index(), Dependency.Kind.COPY_FROM, copySource(from, stages, options, i), i));
+        } else if (i instanceof RunInstruction) {
+          for (Mount m : ((RunInstruction) i).mounts()) {
+            if (!m.from().isEmpty()) {
+              deps.add(
+                  new Dependency(
+                      s.index(),
+                      Dependency.Kind.MOUNT_FROM,
+                      mountSource(m.from(), stages, options),
+                      i));
+            }
+          }
+        }
+      }
+    }
+    checkCycles(stages, deps);
+    List<Integer> order = new ArrayList<>();
+    visitOrder(target, deps, new HashSet<>(), order);
+    List<ParseWarning> warnings = new ArrayList<>(parsed.warnings());
+    warnings.addAll(buildWarnings);
+    warnings.addAll(unusedBuildArgs(options, metaArgs, stages, order));
+    return new BuildPlan(
+        parsed, options, metaArgs, globalArgs, stages, target, deps, order, warnings);
+  }
+
+  private static StageBase copySource(
+      String from, List<Stage> stages, BuildOptions options, Instruction via) {
+    if (!from.isEmpty() && from.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      int index;
+      try {
+        index = Integer.parseInt(from);
+      } catch (NumberFormatException e) {
+        index = -1;
+      }
+      if (index < 0 || index >= stages.size()) {
+        throw new DockerfileException(
+            "invalid stage index " + from,
+            List.of(via.node().find("--from").orElse(via.range())),
+            "this Dockerfile has stages 0 to " + (stages.size() - 1),
+            null);
+      }
+      return new StageBase.Stage(index);
+    }
+    return mountSource(from, stages, options);
+  }
+
+  private static StageBase mountSource(String from, List<Stage> stages, BuildOptions options) {
+    String lower = from.toLowerCase(Locale.ROOT);
+    for (Stage s : stages) {
+      if (!s.name().isEmpty() && s.name().equals(lower)) {
+        return new StageBase.Stage(s.index());
+      }
+    }
+    if (options.namedContexts().contains(from)) {
+      return new StageBase.Context(from);
+    }
+    return from.equals("scratch") ? new StageBase.Scratch() : new StageBase.Image(from);
+  }
+
+  private static void checkCycles(List<Stage> stages, List<Dependency> deps) {
+    Set<Integer> visited = new HashSet<>();
+    for (Stage s : stages) {
+      List<Dependency> path = new ArrayList<>();
+      List<Integer> onPath = new ArrayList<>();
+      List<Dependency> cycle = visit(s.index(), deps, visited, onPath, path);
+      if (cycle != null) {
+        StringBuilder route = new StringBuilder(stages.get(cycle.get(0).stage()).displayName());
+        for (Dependency d : cycle) {
+          route
+              .append(" -> ")
+              .append(stages.get(((StageBase.Stage) d.source()).index()).displayName());
+        }
+        throw new DockerfileException(
+            "circular dependency detected on stage: " + s.displayName(),
+            List.of(cycle.get(0).via().range()),
+            "stages depend on each other: " + route,
+            null);
+      }
+    }
+  }
+
+  private static List<Dependency> visit(
+      int stage,
+      List<Dependency> deps,
+      Set<Integer> visited,
+      List<Integer> onPath,
+      List<Dependency> path) {
+    if (!visited.add(stage)) {
+      return null;
+    }
+    onPath.add(stage);
+    for (Dependency d : deps) {
+      if (d.stage() != stage || !(d.source() instanceof StageBase.Stage)) {
+        continue;
+      }
+      int next = ((StageBase.Stage) d.source()).index();
+      path.add(d);
+      if (onPath.contains(next)) {
+        int start = 0;
+        for (int k = 0; k < path.size(); k++) {
+          if (path.get(k).stage() == next) {
+            start = k;
+            break;
+          }
+        }
+        return new ArrayList<>(path.subList(start, path.size()));
+      }
+      List<Dependency> found = visit(next, deps, visited, onPath, path);
+      if (found != null) {
+        return found;
+      }
+      path.remove(path.size() - 1);
+    }
+    onPath.remove(onPath.size() - 1);
+    return null;
+  }
+
+  private static void visitOrder(
+      int stage, List<Dependency> deps, Set<Integer> seen, List<Integer> order) {
+    if (!seen.add(stage)) {
+      return;
+    }
+    for (Dependency d : deps) {
+      if (d.stage() == stage && d.source() instanceof StageBase.Stage) {
+        visitOrder(((StageBase.Stage) d.source()).index(), deps, seen, order);
+      }
+    }
+    order.add(stage);
+  }
+
+  private static List<ParseWarning> unusedBuildArgs(
+      BuildOptions options, List<MetaArg> metaArgs, List<Stage> stages, List<Integer> order) {
+    Set<String> declared = new HashSet<>();
+    metaArgs.forEach(m -> declared.add(m.name()));
+    for (int i : order) {
+      for (Instruction ins : stages.get(i).instructions()) {
+        if (ins instanceof ArgInstruction) {
+          ((ArgInstruction) ins).args().forEach(a -> declared.add(a.key()));
+        }
+      }
+    }
+    List<ParseWarning> out = new ArrayList<>();
+    for (String name : new TreeSet<>(options.buildArgs().keySet())) {
+      if (declared.contains(name) || ArgScope.predefined(name)) {
+        continue;
+      }
+      String hint = Suggestions.hint(name, declared, true);
+      out.add(
+          new ParseWarning(
+              "UnusedBuildArg",
+              "build argument " + quote(name) + " was not consumed by any ARG instruction",
+              hint == null ? "declare it with ARG in the stage that uses it" : hint,
+              "",
+              null));
+    }
+    return out;
+  }
+
+  private static String quote(String s) {
+    return "\"" + s + "\"";
+  }
+}

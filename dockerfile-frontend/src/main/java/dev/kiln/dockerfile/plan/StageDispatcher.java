@@ -1,0 +1,128 @@
+package dev.kiln.dockerfile.plan;
+
+import dev.kiln.dockerfile.instructions.ArgDeclaration;
+import dev.kiln.dockerfile.instructions.ArgInstruction;
+import dev.kiln.dockerfile.instructions.CopyInstruction;
+import dev.kiln.dockerfile.instructions.EnvInstruction;
+import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.instructions.KeyValue;
+import dev.kiln.dockerfile.parser.DockerfileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Walks one stage in order with BuildKit's ENV/ARG scoping: the state environment starts as the
+ * base image's Env; ENV sets both it and the image config; ARG sets only the state environment,
+ * taking its value from a build arg, else its expanded default, else (bare re-declaration) the
+ * global value. Words are expanded against the state environment as it is before each instruction.
+ */
+final class StageDispatcher {
+  private StageDispatcher() {}
+
+  static StageDispatch dispatch(BuildPlan plan, Stage stage, List<String> baseImageEnv) {
+    char escape = plan.escapeToken();
+    Map<String, String> buildArgs = plan.options().buildArgs();
+    List<String> imageEnv = new ArrayList<>(baseImageEnv);
+    Map<String, String> state = new LinkedHashMap<>();
+    for (String e : baseImageEnv) {
+      int eq = e.indexOf('=');
+      state.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+    }
+    Map<String, String> proxies = plan.proxyEnv();
+    List<DispatchedInstruction> steps = new ArrayList<>(stage.instructions().size());
+    for (Instruction instruction : stage.instructions()) {
+      RecordingExpansion ex = new RecordingExpansion(escape, Map.copyOf(state));
+      Instruction expanded;
+      try {
+        if (instruction instanceof ArgInstruction) {
+          expanded = declareArgs((ArgInstruction) instruction, ex, state, buildArgs, plan);
+        } else {
+          expanded = instruction.expand(ex);
+          if (expanded instanceof CopyInstruction) {
+            for (String src : ((CopyInstruction) expanded).files().sourcePaths()) {
+              if (BuildPlanCompiler.isUrl(src)) {
+                throw new DockerfileException(
+                    "source can't be a URL for COPY", "use ADD to download a URL");
+              }
+            }
+          }
+          if (expanded instanceof EnvInstruction) {
+            for (KeyValue kv : ((EnvInstruction) expanded).pairs()) {
+              state.remove(kv.key());
+              state.put(kv.key(), kv.value());
+              addEnv(imageEnv, kv.key(), kv.value());
+            }
+          }
+        }
+      } catch (DockerfileException e) {
+        throw e.withRangeIfAbsent(instruction.node().keywordRange());
+      }
+      List<EnvVar> env = new ArrayList<>(state.size() + proxies.size() * 2);
+      state.forEach((k, v) -> env.add(new EnvVar(k, v, false)));
+      for (Map.Entry<String, String> p : proxies.entrySet()) {
+        for (String name :
+            new String[] {p.getKey(), p.getKey().toLowerCase(java.util.Locale.ROOT)}) {
+          if (!state.containsKey(name)) {
+            env.add(new EnvVar(name, p.getValue(), true));
+          }
+        }
+      }
+      steps.add(
+          new DispatchedInstruction(
+              instruction, expanded, ex.used, ex.undefined, env, List.copyOf(imageEnv)));
+    }
+    return new StageDispatch(stage, steps, imageEnv);
+  }
+
+  private static ArgInstruction declareArgs(
+      ArgInstruction arg,
+      RecordingExpansion ex,
+      Map<String, String> state,
+      Map<String, String> buildArgs,
+      BuildPlan plan) {
+    List<ArgDeclaration> resolved = new ArrayList<>(arg.args().size());
+    for (ArgDeclaration d : arg.args()) {
+      String value = null;
+      if (buildArgs.containsKey(d.key())) {
+        value = buildArgs.get(d.key());
+      } else if (d.defaultValue() != null) {
+        // Each default sees the ARGs declared before it on the same line.
+        RecordingExpansion own = new RecordingExpansion(plan.escapeToken(), Map.copyOf(state));
+        value = own.word(d.defaultValue());
+        ex.used.putAll(own.used);
+        ex.undefined.addAll(own.undefined);
+      } else if (plan.globalArgs().containsKey(d.key())) {
+        value = plan.globalArgs().get(d.key());
+      }
+      if (value != null && !ArgScope.NON_ENV_ARGS.contains(d.key())) {
+        state.remove(d.key());
+        state.put(d.key(), value);
+      }
+      resolved.add(d.withDefault(value));
+    }
+    return new ArgInstruction(arg.node(), resolved);
+  }
+
+  /** Sets {@code key} in a config Env list: replaced in place at its first entry, else appended. */
+  static void addEnv(List<String> env, String key, String value) {
+    for (int i = 0; i < env.size(); i++) {
+      String e = env.get(i);
+      int eq = e.indexOf('=');
+      String k = eq < 0 ? e : e.substring(0, eq);
+      if (k.equals(key)) {
+        env.set(i, key + "=" + value);
+        return;
+      }
+    }
+    env.add(key + "=" + value);
+  }
+
+  /** {@link #addEnv} on a copy, for callers outside the dispatcher. */
+  static List<String> withEnv(List<String> env, String key, String value) {
+    List<String> out = new ArrayList<>(env);
+    addEnv(out, key, value);
+    return List.copyOf(out);
+  }
+}

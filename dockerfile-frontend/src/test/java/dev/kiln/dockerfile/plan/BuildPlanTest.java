@@ -1,0 +1,114 @@
+package dev.kiln.dockerfile.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.dockerfile.instructions.RunInstruction;
+import dev.kiln.dockerfile.parser.DockerfileException;
+import dev.kiln.dockerfile.parser.ParseWarning;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Stages, edges, target pruning, named contexts, ONBUILD splicing and warnings. */
+class BuildPlanTest {
+  private static final String DF =
+      "FROM golang:1.22 AS build\n"
+          + "RUN --mount=type=bind,from=assets,target=/a go build\n"
+          + "FROM alpine AS assets\n"
+          + "FROM build AS test\n"
+          + "FROM scratch AS release\n"
+          + "COPY --from=build /out /app\n"
+          + "COPY --from=1 /assets /assets\n"
+          + "COPY --from=nginx:1.27 /etc/nginx /etc/nginx\n";
+
+  private static BuildPlan compile(String df, BuildOptions options) {
+    return BuildPlan.compile(df.getBytes(StandardCharsets.UTF_8), options);
+  }
+
+  @Test
+  void edgesOrderAndPruning() {
+    BuildPlan p = compile(DF, BuildOptions.defaults());
+    assertEquals("release", p.target().name());
+    assertEquals(
+        List.of("assets", "build", "release"),
+        p.executionOrder().stream().map(Stage::name).toList());
+    assertEquals(List.of("test"), p.pruned().stream().map(Stage::name).toList());
+    List<Dependency> release = p.dependenciesOf(3);
+    assertEquals(new StageBase.Stage(0), release.get(0).source());
+    assertEquals(new StageBase.Stage(1), release.get(1).source());
+    assertEquals(new StageBase.Image("nginx:1.27"), release.get(2).source());
+    assertEquals(Dependency.Kind.MOUNT_FROM, p.dependenciesOf(0).get(0).kind());
+
+    BuildPlan test = compile(DF, BuildOptions.defaults().withTarget("TEST"));
+    assertEquals(
+        List.of("assets", "build", "test"),
+        test.executionOrder().stream().map(Stage::name).toList());
+  }
+
+  @Test
+  void namedContextsReplaceImagesAndStages() {
+    BuildPlan p =
+        compile(DF, BuildOptions.defaults().withNamedContexts(Set.of("nginx:1.27", "assets")));
+    assertEquals(new StageBase.Context("assets"), p.stage("assets").orElseThrow().base());
+    assertTrue(p.stage("assets").orElseThrow().instructions().isEmpty());
+    assertEquals(new StageBase.Context("nginx:1.27"), p.dependenciesOf(3).get(2).source());
+  }
+
+  @Test
+  void duplicateStageNamesAreRejected() {
+    DockerfileException e =
+        assertThrows(
+            DockerfileException.class,
+            () -> compile("FROM a AS x\nFROM b AS X\n", BuildOptions.defaults()));
+    assertEquals("duplicate stage name \"x\"", e.getMessage());
+    assertEquals(2, e.ranges().get(0).startLine());
+  }
+
+  @Test
+  void unusedBuildArgsAreWarningsWithSuggestions() {
+    BuildPlan p =
+        compile(
+            "ARG VERSION\nFROM alpine\nARG USER\n",
+            BuildOptions.defaults().withBuildArgs(Map.of("VERSON", "1", "USER", "me")));
+    List<ParseWarning> w = p.warnings();
+    assertEquals(1, w.size(), w.toString());
+    assertEquals("UnusedBuildArg", w.get(0).rule());
+    assertEquals("did you mean VERSION?", w.get(0).detail());
+  }
+
+  @Test
+  void onbuildTriggersRunFirstAndMayAddEdges() {
+    BuildPlan p =
+        compile(
+            "FROM alpine AS tools\nFROM myapp-base AS app\nRUN make\n", BuildOptions.defaults());
+    assertEquals(List.of("app"), p.executionOrder().stream().map(Stage::name).toList());
+    BuildPlan spliced =
+        p.withOnbuildTriggers(1, List.of("COPY --from=tools /bin/tool /bin/", "RUN echo trigger"));
+    assertEquals(3, spliced.stage(1).instructions().size());
+    assertEquals(
+        List.of("echo trigger"),
+        ((RunInstruction) spliced.stage(1).instructions().get(1)).command().args());
+    assertEquals(
+        List.of("tools", "app"), spliced.executionOrder().stream().map(Stage::name).toList());
+
+    DockerfileException e =
+        assertThrows(DockerfileException.class, () -> p.withOnbuildTriggers(1, List.of("FROM x")));
+    assertEquals(2, e.ranges().get(0).startLine());
+  }
+
+  @Test
+  void platformFlagIsExpandedWithGlobalArgs() {
+    BuildPlan p =
+        compile(
+            "FROM --platform=$BUILDPLATFORM golang AS build\nFROM --platform=linux/arm64 alpine\n",
+            BuildOptions.defaults()
+                .withPlatforms(Platform.parse("linux/amd64"), Platform.parse("linux/arm/v7")));
+    assertEquals(Platform.parse("linux/amd64"), p.stage(0).platform());
+    assertEquals("linux/arm64", p.stage(1).platform().format());
+    assertEquals("linux/arm/v7", p.globalArgs().get("TARGETPLATFORM"));
+  }
+}
