@@ -210,8 +210,16 @@ public final class RegistryClient implements AutoCloseable {
 
   /** Every tag of the repository, following {@code Link} pagination. */
   public List<String> listTags(ImageReference repository) throws IOException {
+    return listTags(repository, 1000);
+  }
+
+  /** Every tag of the repository, asking for {@code pageSize} tags per request. */
+  public List<String> listTags(ImageReference repository, int pageSize) throws IOException {
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("pageSize must be positive");
+    }
     List<String> tags = new ArrayList<>();
-    URI next = ApiUrls.tags(repository, 1000);
+    URI next = ApiUrls.tags(repository, pageSize);
     for (int page = 0; next != null; page++) {
       if (page > 10_000) {
         throw new RegistryException(
