@@ -1,0 +1,69 @@
+package dev.kiln.registry.client;
+
+import dev.kiln.registry.event.RegistryEvent;
+import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.reference.ImageReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+
+/** Opens verified, resuming blob streams, and downloads blobs to files atomically. */
+final class BlobReader {
+  private final EndpointCaller caller;
+  private final RegistryClientOptions options;
+  private final Consumer<RegistryEvent> events;
+
+  BlobReader(EndpointCaller caller, RegistryClientOptions options, Consumer<RegistryEvent> events) {
+    this.caller = caller;
+    this.options = options;
+    this.events = events;
+  }
+
+  InputStream open(ImageReference repository, Descriptor blob) throws IOException {
+    return new VerifiedBlobStream(
+            blob,
+            "pulling blob " + blob.digest() + " from " + repository.name(),
+            offset -> caller.open(new BlobGet(repository, blob.digest(), offset)),
+            options.retryPolicy(),
+            options.sleeper(),
+            options.random(),
+            events)
+        .start();
+  }
+
+  /** The whole (small) blob in memory, verified. */
+  byte[] readAll(ImageReference repository, Descriptor blob) throws IOException {
+    if (blob.size() > Integer.MAX_VALUE - 8) {
+      throw new IOException(blob.digest() + " is too large to read into memory");
+    }
+    try (InputStream in = open(repository, blob)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * Downloads to {@code target}: into a temp file in the same directory, renamed into place only
+   * after the digest checked out, so an interrupted download never leaves a wrong file there.
+   */
+  void download(ImageReference repository, Descriptor blob, Path target) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".partial");
+    try {
+      try (InputStream in = open(repository, blob);
+          FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        in.transferTo(Channels.newOutputStream(channel));
+        channel.force(true);
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.kiln.registry.client;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Where the bytes of a blob to push come from. A source can be opened again at any offset, which is
+ * what lets an interrupted upload be retried or resumed; every open returns a fresh stream the
+ * uploader closes.
+ */
+@FunctionalInterface
+public interface BlobSource {
+
+  /** A fresh stream of the blob's bytes starting at {@code offset}. */
+  InputStream open(long offset) throws IOException;
+
+  /** Opens a stream through {@code opener} and skips to the offset (reads, but holds nothing). */
+  static BlobSource of(StreamOpener opener) {
+    return offset -> {
+      InputStream in = opener.open();
+      try {
+        in.skipNBytes(offset);
+      } catch (IOException | RuntimeException e) {
+        in.close();
+        throw e;
+      }
+      return in;
+    };
+  }
+
+  /** A file, opened at the offset without reading what comes before. */
+  static BlobSource ofFile(Path file) {
+    return offset -> {
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+      try {
+        channel.position(offset);
+      } catch (IOException e) {
+        channel.close();
+        throw e;
+      }
+      return Channels.newInputStream(channel);
+    };
+  }
+
+  /** Bytes in memory: configs and other small blobs. */
+  static BlobSource ofBytes(byte[] bytes) {
+    byte[] copy = bytes.clone();
+    return offset ->
+        new ByteArrayInputStream(copy, (int) Math.min(offset, copy.length), copy.length);
+  }
+
+  /** Opens a stream from the start. */
+  @FunctionalInterface
+  interface StreamOpener {
+    InputStream open() throws IOException;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.kiln.registry.event;
+
+import dev.kiln.registry.model.Digest;
+import java.time.Duration;
+
+/**
+ * Something the registry client did that a person may want to see: requests, retries, which
+ * credentials were used, and blob transfers with their progress. One {@code
+ * Consumer<RegistryEvent>} receives them all (see {@code RegistryClientOptions.listener}); the CLI
+ * draws progress bars from the blob events, the benchmark counts requests.
+ *
+ * <p>Listeners are called on the thread doing the work, so they must be fast and must not throw.
+ */
+public sealed interface RegistryEvent {
+
+  /** Which way a blob moves. */
+  enum Direction {
+    DOWNLOAD,
+    UPLOAD
+  }
+
+  /** How a blob push ended. */
+  enum PushOutcome {
+    /** The registry already had it in the target repository (HEAD said so). */
+    EXISTED,
+    /** Mounted from another repository of the same registry: no bytes sent. */
+    MOUNTED,
+    /** Uploaded. */
+    UPLOADED
+  }
+
+  /** One HTTP exchange finished with a status (after redirects are followed one by one). */
+  record RequestCompleted(String method, String redactedUrl, int status) implements RegistryEvent {}
+
+  /** A request failed in a way worth retrying, and will be sent again after {@code delay}. */
+  record RequestRetried(
+      String method, String redactedUrl, int attempt, Duration delay, String reason)
+      implements RegistryEvent {}
+
+  /** Credentials from {@code source} were used for {@code registry} (reported once per pair). */
+  record CredentialsUsed(String registry, String source) implements RegistryEvent {}
+
+  /** A blob transfer started; {@code size} is known from its descriptor. */
+  record BlobStarted(Direction direction, Digest digest, long size) implements RegistryEvent {}
+
+  /** Bytes so far of a blob transfer; sent at most every 256 KiB and at the end. */
+  record BlobProgress(Direction direction, Digest digest, long bytesSoFar, long size)
+      implements RegistryEvent {}
+
+  /** A broken transfer continues from {@code offset} instead of starting again. */
+  record BlobResumed(Direction direction, Digest digest, long offset) implements RegistryEvent {}
+
+  /** A blob download finished and was verified. */
+  record BlobDownloaded(Digest digest, long size) implements RegistryEvent {}
+
+  /** A blob push finished: uploaded, mounted, or found to exist already. */
+  record BlobPushed(Digest digest, long size, PushOutcome outcome) implements RegistryEvent {}
+}

@@ -1,0 +1,129 @@
+package dev.kiln.registry.transport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Chooses the scheme for each registry by pinging {@code /v2/} once: HTTPS, or plain HTTP when the
+ * registry is insecure ({@link RegistrySecurity}) and HTTPS does not work. The ping's {@code
+ * WWW-Authenticate} challenge is remembered in {@link PingResults} for the auth interceptor, so
+ * later requests carry credentials from the start instead of collecting a 401 each.
+ *
+ * <p>Only registry API calls ({@link RegistryRequest#registryHost()} set) are touched; token
+ * servers and redirected blob storage keep the URL they were given.
+ */
+public final class SchemeInterceptor implements Interceptor {
+  private final RegistrySecurity security;
+  private final PingResults pings;
+
+  public SchemeInterceptor(RegistrySecurity security, PingResults pings) {
+    this.security = security;
+    this.pings = pings;
+  }
+
+  @Override
+  public RegistryResponse intercept(Chain chain) throws IOException {
+    RegistryRequest request = chain.request();
+    String host = request.registryHost();
+    if (host == null) {
+      return chain.proceed(request);
+    }
+    PingResults.Ping ping = pings.getOrPing(host, () -> ping(chain, host));
+    return chain.proceed(request.withUri(withScheme(request.uri(), ping.scheme())));
+  }
+
+  private PingResults.Ping ping(Chain chain, String host) throws IOException {
+    boolean mayUseHttp = security.isInsecure(host);
+    IOException httpsFailure = null;
+    List<String> schemes =
+        security.isPlainHttp(host)
+            ? List.of("http")
+            : mayUseHttp ? List.of("https", "http") : List.of("https");
+    for (String scheme : schemes) {
+      RegistryRequest ping =
+          RegistryRequest.of("GET", URI.create(scheme + "://" + host + "/v2/"))
+              .withBufferLimit(GoogleHttpTransport.MAX_ERROR_BODY);
+      try (RegistryResponse response = chain.proceed(ping)) {
+        int status = response.status();
+        if (response.isSuccessful()) {
+          return new PingResults.Ping(scheme, List.of());
+        }
+        if (status == 401) {
+          return new PingResults.Ping(scheme, response.headers().all("WWW-Authenticate"));
+        }
+        if (status == 404) {
+          throw new RegistryException(
+              "checking registry " + host,
+              "GET",
+              ping.redactedUrl(),
+              404,
+              List.of(),
+              null,
+              false,
+              host + " does not serve the registry API (v2); check the host name and port",
+              null);
+        }
+        throw RegistryException.fromResponse("checking registry " + host, response);
+      } catch (RegistryException e) {
+        throw e;
+      } catch (IOException e) {
+        if (scheme.equals("https") && mayUseHttp) {
+          httpsFailure = e;
+          continue;
+        }
+        throw explain(host, scheme, e, httpsFailure);
+      }
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  private IOException explain(String host, String scheme, IOException e, IOException httpsFailure) {
+    if (e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException) {
+      return new RegistryException(
+          "connecting to " + host,
+          "the TLS certificate of "
+              + host
+              + " is not trusted ("
+              + e.getMessage()
+              + "); put its CA certificate in ~/.config/kiln/certs.d/"
+              + host
+              + "/ca.crt, or mark the registry insecure if you trust the network",
+          e);
+    }
+    if (e instanceof SSLException && !security.isInsecure(host)) {
+      return new RegistryException(
+          "connecting to " + host,
+          "TLS with "
+              + host
+              + " failed ("
+              + e.getMessage()
+              + "); if it serves plain HTTP, mark it insecure (plain HTTP is only used for"
+              + " registries named insecure, and for localhost)",
+          e);
+    }
+    if (httpsFailure != null) {
+      e.addSuppressed(httpsFailure);
+    }
+    return e;
+  }
+
+  private static URI withScheme(URI uri, String scheme) {
+    if (scheme.equalsIgnoreCase(uri.getScheme())) {
+      return uri;
+    }
+    try {
+      return new URI(
+          scheme
+              + "://"
+              + uri.getRawAuthority()
+              + uri.getRawPath()
+              + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("cannot change scheme of " + uri, e);
+    }
+  }
+}
