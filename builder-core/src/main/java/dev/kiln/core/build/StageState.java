@@ -24,10 +24,13 @@ public record StageState(
     return new StageState(newConfig, layers, blobs, rootfs);
   }
 
-  /** A state with one more layer on top, read through {@code newBlobs}. */
-  public StageState withLayer(ImageConfig newConfig, LayerRef layer, BlobSource newBlobs) {
+  /**
+   * A state with one more layer on top. Its blob must be in the content store, which {@link #blobs}
+   * always reads first.
+   */
+  public StageState withLayer(ImageConfig newConfig, LayerRef layer) {
     List<LayerRef> more = new ArrayList<>(layers);
     more.add(layer);
-    return new StageState(newConfig, more, newBlobs, rootfs.withLayer(layer));
+    return new StageState(newConfig, more, blobs, rootfs.withLayer(layer, blobs));
   }
 }

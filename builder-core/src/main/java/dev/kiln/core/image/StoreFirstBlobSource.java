@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Reads blobs from kiln's content store, fetching a missing one from {@code origin} (a registry, an
- * OCI layout) into the store first, verified. So a base layer crosses the network at most once,
- * and only when something reads it.
+ * OCI layout) into the store first, verified. So a base layer crosses the network at most once, and
+ * only when something reads it.
  */
 public final class StoreFirstBlobSource implements BlobSource {
   private final ContentStore store;

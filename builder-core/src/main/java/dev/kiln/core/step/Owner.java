@@ -29,6 +29,33 @@ public record Owner(long uid, long gid) {
     return new Owner(uid, gid);
   }
 
+  /**
+   * Resolves a {@code USER} value: a user without a group gets the primary group from {@code
+   * /etc/passwd} (unlike {@code --chown}); an unknown name is an error, a number is taken as is.
+   */
+  public static Owner ofUser(String spec, Optional<byte[]> passwd, Optional<byte[]> group) {
+    int colon = spec.indexOf(':');
+    if (colon >= 0) {
+      return resolve(spec, passwd, group);
+    }
+    long uid = lookup(spec, passwd, "user", "/etc/passwd");
+    long gid = 0;
+    if (passwd.isPresent()) {
+      for (String line : new String(passwd.get(), StandardCharsets.UTF_8).split("\n")) {
+        String[] fields = line.split(":", -1);
+        if (fields.length >= 4 && (fields[0].equals(spec) || fields[2].equals(spec))) {
+          try {
+            gid = Long.parseLong(fields[3].trim());
+          } catch (NumberFormatException e) {
+            gid = 0;
+          }
+          break;
+        }
+      }
+    }
+    return new Owner(uid, gid);
+  }
+
   private static long lookup(String name, Optional<byte[]> file, String what, String fileName) {
     if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
       return Long.parseLong(name);
