@@ -100,6 +100,10 @@ final class ChrootSandbox implements Sandbox {
       int eq = entry.indexOf('=');
       env.put(entry.substring(0, eq), entry.substring(eq + 1));
     }
+    // As runc (and so Docker and BuildKit) does: a step without HOME gets its user's home.
+    if (env.getOrDefault("HOME", "").isEmpty()) {
+      env.put("HOME", UserResolver.homeDirectory(request.rootfs(), request.user().uid()));
+    }
     Process process = builder.start();
     OutputPump pump = OutputPump.start(process, output, "kiln-run-" + initPid);
     boolean timedOut = false;

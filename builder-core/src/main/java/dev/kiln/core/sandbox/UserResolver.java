@@ -125,6 +125,24 @@ public final class UserResolver {
     return new ResolvedUser((int) checkRange(uid), (int) checkRange(gid), supplementary);
   }
 
+  /**
+   * The home directory of {@code uid} in the image's {@code /etc/passwd} (first entry with that
+   * uid), or {@code /}: what runc puts in {@code HOME} when the step's environment has none.
+   */
+  public static String homeDirectory(Path rootfs, int uid) {
+    for (String line : readLines(rootfs, "/etc/passwd").orElse(List.of())) {
+      String trimmed = line.trim();
+      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+        continue;
+      }
+      String[] fields = trimmed.split(":", -1);
+      if (fields.length >= 6 && Long.valueOf(uid).equals(parseId(fields[2]))) {
+        return fields[5].isEmpty() ? "/" : fields[5];
+      }
+    }
+    return "/";
+  }
+
   /** BuildKit's fast path: both parts present and numeric ({@code root} counts as 0). */
   private static Optional<ResolvedUser> numericPair(String spec) {
     if (spec.isEmpty()) {
