@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An {@link OutputListener} that keeps every line, for assertions. */
-final class CollectedOutput implements OutputListener {
-  record Line(StdStream stream, String text) {}
+public final class CollectedOutput implements OutputListener {
+  public record Line(StdStream stream, String text) {}
 
   private final List<Line> lines = new ArrayList<>();
 
@@ -14,19 +14,19 @@ final class CollectedOutput implements OutputListener {
     lines.add(new Line(stream, line));
   }
 
-  synchronized List<Line> lines() {
+  public synchronized List<Line> lines() {
     return List.copyOf(lines);
   }
 
-  synchronized List<String> stdout() {
+  public synchronized List<String> stdout() {
     return lines.stream().filter(l -> l.stream() == StdStream.STDOUT).map(Line::text).toList();
   }
 
-  synchronized List<String> stderr() {
+  public synchronized List<String> stderr() {
     return lines.stream().filter(l -> l.stream() == StdStream.STDERR).map(Line::text).toList();
   }
 
-  synchronized String all() {
+  public synchronized String all() {
     StringBuilder out = new StringBuilder();
     for (Line line : lines) {
       out.append(line.stream()).append(": ").append(line.text()).append('\n');
