@@ -195,24 +195,7 @@ final class ChrootSandbox implements Sandbox {
   }
 
   private void checkUserMapped(ResolvedUser user) {
-    if (settings.userNamespace().isEmpty()) {
-      return;
-    }
-    UserNamespacePlan plan = settings.userNamespace().get();
-    boolean mapped =
-        plan.mapsUid(user.uid())
-            && plan.mapsGid(user.gid())
-            && user.additionalGids().stream().allMatch(plan::mapsGid);
-    if (!mapped || (!plan.hasSubordinateRanges() && !user.additionalGids().isEmpty())) {
-      throw new SandboxException(
-          "the step runs as "
-              + user
-              + ", but rootless kiln (uid "
-              + settings.identity().uid()
-              + ") has no subordinate ids for it: add ranges for your user to /etc/subuid and"
-              + " /etc/subgid (e.g. `usermod --add-subuids 100000-165535 --add-subgids"
-              + " 100000-165535 $USER`) and install newuidmap/newgidmap (Debian: uidmap)");
-    }
+    settings.userNamespace().ifPresent(plan -> plan.requireCanRunAs(user, settings.identity()));
   }
 
   /** The namespace-holding process and its readiness handshake. */

@@ -101,49 +101,46 @@ final class MountStubs {
   }
 
   private Path ensure(Path rootfs, Target target) {
-    List<String> parts = ContainerPath.components(target.containerPath());
-    String current = "";
-    Path host = rootfs;
+    Path host = RootPath.resolve(rootfs, target.containerPath());
+    List<Path> missing = RootPath.missingChain(rootfs, host);
+    if (missing.isEmpty()) {
+      return host;
+    }
     List<Path> created = new ArrayList<>();
-    Path anchor = null;
-    FileTime mtimeBefore = null;
-    FileTime atimeBefore = null;
-    FileTime mtimeAfter = null;
+    Path anchor = missing.get(0).getParent();
     try {
-      for (int i = 0; i < parts.size(); i++) {
-        current = current + "/" + parts.get(i);
-        Path parent = host;
-        host = RootPath.resolve(rootfs, current);
-        if (Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
+      BasicFileAttributes attrs =
+          Files.readAttributes(anchor, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      FileTime mtimeAfter = null;
+      try {
+        for (int i = 0; i < missing.size(); i++) {
+          Path path = missing.get(i);
+          if (i < missing.size() - 1 || target.directory()) {
+            Files.createDirectory(
+                path,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+          } else {
+            Files.createFile(path);
+          }
+          created.add(path);
+          if (i == 0) {
+            mtimeAfter = mtime(anchor);
+          }
         }
-        if (anchor == null) {
-          anchor = host.getParent() != null ? host.getParent() : parent;
-          BasicFileAttributes attrs =
-              Files.readAttributes(anchor, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-          mtimeBefore = attrs.lastModifiedTime();
-          atimeBefore = attrs.lastAccessTime();
-        }
-        boolean last = i == parts.size() - 1;
-        if (!last || target.directory()) {
-          Files.createDirectory(
-              host,
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        } else {
-          Files.createFile(host);
-        }
-        created.add(host);
-        if (created.size() == 1) {
-          mtimeAfter = mtime(anchor);
+      } finally {
+        if (!created.isEmpty()) {
+          chains.add(
+              new Chain(
+                  List.copyOf(created),
+                  anchor,
+                  attrs.lastModifiedTime(),
+                  attrs.lastAccessTime(),
+                  mtimeAfter));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot create mount point " + target.containerPath() + " in " + rootfs, e);
-    } finally {
-      if (!created.isEmpty()) {
-        chains.add(new Chain(List.copyOf(created), anchor, mtimeBefore, atimeBefore, mtimeAfter));
-      }
     }
     return host;
   }

@@ -35,7 +35,9 @@ final class OciSandbox implements Sandbox {
 
   @Override
   public RunResult run(RunRequest request, OutputListener output) throws InterruptedException {
-    settings.userNamespace().ifPresent(plan -> checkMapped(plan, request.user()));
+    settings
+        .userNamespace()
+        .ifPresent(plan -> plan.requireCanRunAs(request.user(), settings.identity()));
     long started = System.nanoTime();
     try (StepDirectory step = StepDirectory.create(settings, request)) {
       RootPath.createDirectories(request.rootfs(), request.workingDir());
@@ -116,22 +118,6 @@ final class OciSandbox implements Sandbox {
     if (!ProcessControl.waitUninterruptibly(process, 10_000)) {
       process.destroyForcibly();
       ProcessControl.waitUninterruptibly(process, 10_000);
-    }
-  }
-
-  private void checkMapped(UserNamespacePlan plan, ResolvedUser user) {
-    boolean mapped =
-        plan.mapsUid(user.uid())
-            && plan.mapsGid(user.gid())
-            && user.additionalGids().stream().allMatch(plan::mapsGid);
-    if (!mapped) {
-      throw new SandboxException(
-          "the step runs as "
-              + user
-              + ", but rootless kiln (uid "
-              + settings.identity().uid()
-              + ") has no subordinate ids for it: add ranges for your user to /etc/subuid and"
-              + " /etc/subgid and install newuidmap/newgidmap (Debian: uidmap)");
     }
   }
 }

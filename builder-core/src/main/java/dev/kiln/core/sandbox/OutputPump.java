@@ -34,8 +34,13 @@ final class OutputPump {
 
   /** Starts pumping {@code process}'s stdout and stderr. */
   static OutputPump start(Process process, OutputListener listener, String name) {
-    OutputPump pump =
-        new OutputPump(listener, process.getInputStream(), process.getErrorStream(), name);
+    return start(process.getInputStream(), process.getErrorStream(), listener, name);
+  }
+
+  /** Starts pumping two streams (a process's stdout and stderr). */
+  static OutputPump start(
+      InputStream stdout, InputStream stderr, OutputListener listener, String name) {
+    OutputPump pump = new OutputPump(listener, stdout, stderr, name);
     pump.out.start();
     pump.err.start();
     return pump;

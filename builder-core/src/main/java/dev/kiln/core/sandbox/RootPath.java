@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -73,26 +74,39 @@ final class RootPath {
    * owner (root for kiln). Returns the host path.
    */
   static Path createDirectories(Path rootfs, String containerPath) {
-    List<String> parts = ContainerPath.components(containerPath);
-    String current = "/";
-    Path host = rootfs;
-    for (String part : parts) {
-      current = current.equals("/") ? "/" + part : current + "/" + part;
-      host = resolve(rootfs, current);
-      if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
-        try {
-          Files.createDirectory(host);
-          Files.setPosixFilePermissions(
-              host, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot create " + current + " in " + rootfs, e);
-        }
-      } else if (!Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
-        throw new SandboxException(
-            "cannot use " + containerPath + " as a directory: " + current + " is not a directory");
+    Path host = resolve(rootfs, containerPath);
+    try {
+      for (Path missing : missingChain(rootfs, host)) {
+        Files.createDirectory(missing);
+        Files.setPosixFilePermissions(missing, PosixFilePermissions.fromString("rwxr-xr-x"));
       }
+    } catch (IOException e) {
+      throw new SandboxException(
+          "cannot create directory " + containerPath + " in " + rootfs + ": " + e, e);
+    }
+    if (!Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
+      throw new SandboxException(
+          "cannot use " + containerPath + " as a directory: it exists and is not a directory");
     }
     return host;
+  }
+
+  /**
+   * The paths from the first missing ancestor of {@code host} down to {@code host} itself, to be
+   * created in that order; empty when it exists. {@code host} comes from {@link #resolve}, so
+   * everything that exists on the way is a real directory inside the rootfs and the missing part
+   * consists of plain names.
+   */
+  static List<Path> missingChain(Path rootfs, Path host) {
+    Deque<Path> chain = new ArrayDeque<>();
+    Path current = host;
+    while (current != null
+        && current.startsWith(rootfs)
+        && !Files.exists(current, LinkOption.NOFOLLOW_LINKS)) {
+      chain.addFirst(current);
+      current = current.getParent();
+    }
+    return List.copyOf(chain);
   }
 
   private static Path join(Path rootfs, List<String> parts) {

@@ -39,6 +39,29 @@ public record UserNamespacePlan(List<IdMapping> uidMap, List<IdMapping> gidMap) 
   }
 
   /**
+   * Throws unless a step can run as {@code user} in this namespace: every id must be mapped, and
+   * supplementary groups need subordinate ranges ({@code setgroups} is denied without them).
+   */
+  void requireCanRunAs(ResolvedUser user, HostIdentity kiln) {
+    boolean mapped =
+        mapsUid(user.uid())
+            && mapsGid(user.gid())
+            && user.additionalGids().stream().allMatch(this::mapsGid)
+            && (hasSubordinateRanges() || user.additionalGids().isEmpty());
+    if (!mapped) {
+      throw new SandboxException(
+          "the step runs as "
+              + user
+              + ", but rootless kiln (uid "
+              + kiln.uid()
+              + ") has no subordinate ids for it: add ranges for your user to /etc/subuid and"
+              + " /etc/subgid (e.g. `usermod --add-subuids 100000-165535 --add-subgids"
+              + " 100000-165535 $USER`) and install newuidmap/newgidmap (Debian: apt-get install"
+              + " uidmap)");
+    }
+  }
+
+  /**
    * The plan for {@code user} ({@code name} and ids) given the contents of {@code /etc/subuid} and
    * {@code /etc/subgid}; subordinate ranges are used only when {@code helpersInstalled}.
    */
