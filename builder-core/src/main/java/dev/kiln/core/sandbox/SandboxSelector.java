@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SandboxSelector {
   private static final List<String> RUNTIMES = List.of("crun", "runc");
   private static final Map<String, Probe> PROBES = new ConcurrentHashMap<>();
+  private static final java.util.concurrent.atomic.AtomicInteger PROBE_RUNS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private SandboxSelector() {}
 
@@ -32,18 +34,30 @@ public final class SandboxSelector {
    *     backend's programs are missing
    */
   public static SandboxChoice select(Isolation requested, SandboxSettings settings) {
+    List<Candidate> candidates = new ArrayList<>();
+    for (String name : RUNTIMES) {
+      candidates.add(new Candidate(name, HostTools.find(name)));
+    }
+    return select(requested, settings, candidates);
+  }
+
+  /** An OCI runtime to try, by name, and where it is installed (if it is). */
+  record Candidate(String name, Optional<Path> path) {}
+
+  /** {@link #select(Isolation, SandboxSettings)} with the runtimes to try, in order. */
+  static SandboxChoice select(
+      Isolation requested, SandboxSettings settings, List<Candidate> candidates) {
     if (requested == Isolation.CHROOT) {
       return new SandboxChoice(
           new ChrootSandbox(settings), Isolation.CHROOT, "requested with --isolation=chroot");
     }
     List<String> notes = new ArrayList<>();
-    for (String name : RUNTIMES) {
-      Optional<Path> path = HostTools.find(name);
-      if (path.isEmpty()) {
-        notes.add(name + ": not installed");
+    for (Candidate candidate : candidates) {
+      if (candidate.path().isEmpty()) {
+        notes.add(candidate.name() + ": not installed");
         continue;
       }
-      Probe probe = probe(name, path.get(), settings);
+      Probe probe = probe(candidate.name(), candidate.path().get(), settings);
       if (probe.works()) {
         String reason =
             probe.runtime()
@@ -70,9 +84,9 @@ public final class SandboxSelector {
     PROBES.clear();
   }
 
-  /** Number of test containers run so far in this process for {@code runtimePath} (for tests). */
-  static boolean probed(Path runtimePath, boolean rootless) {
-    return PROBES.containsKey(key(runtimePath, rootless));
+  /** How many test containers this process has run (for tests of the memo). */
+  static int probeRuns() {
+    return PROBE_RUNS.get();
   }
 
   private static Probe probe(String name, Path path, SandboxSettings settings) {
@@ -85,6 +99,7 @@ public final class SandboxSelector {
   }
 
   private static Probe runProbe(String name, Path path, SandboxSettings settings) {
+    PROBE_RUNS.incrementAndGet();
     OciRuntime runtime = new OciRuntime(name, path, version(path));
     Path dir = null;
     try {
