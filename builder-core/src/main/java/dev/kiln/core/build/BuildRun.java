@@ -142,8 +142,14 @@ final class BuildRun {
               new AtomicInteger(),
               plan.stages().size() == 1);
       Map<Integer, StageResult> done = new HashMap<>();
+      RunStep runStep =
+          new RunStep(
+              scope,
+              new RunTools(request.isolation(), storeRoot.resolve("run"), listener),
+              new LayerDirectories(storeRoot.resolve("layers")),
+              new RunMounts(scope, System.getenv()));
       StageRunner runner =
-          new StageRunner(scope, done, new StepExecutor(scope, new CopySources(scope)));
+          new StageRunner(scope, done, new StepExecutor(scope, new CopySources(scope), runStep));
       int executed = 0;
       for (Stage stage : plan.executionOrder()) {
         StageRunner.Outcome outcome = runner.run(plan, stage.index());

@@ -39,6 +39,13 @@ final class DockerfileFailures {
     DockerfileException located =
         new DockerfileException(
             f.getMessage(), f.range() == null ? List.of() : List.of(f.range()), f.hint(), f);
-    return of(f.kind(), located, fileName, source, f.getCause() == null ? f : f.getCause());
+    BuildFailure base =
+        of(f.kind(), located, fileName, source, f.getCause() == null ? f : f.getCause());
+    if (f.detail() == null) {
+      return base;
+    }
+    String detail = base.detail().orElse("") + "output (last lines):\n" + f.detail().indent(2);
+    return new BuildFailure(
+        base.kind(), base.getMessage(), detail, base.hint().orElse(null), base.getCause());
   }
 }

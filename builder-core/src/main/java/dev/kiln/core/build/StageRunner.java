@@ -113,6 +113,10 @@ final class StageRunner {
       } catch (CopyFailure e) {
         scope.listener().on(new BuildEvent.StepFailed(Instant.now(), ref, e.getMessage(), false));
         throw StepFailure.of(ref, instruction, e.getMessage(), e.hint());
+      } catch (RunFailedException e) {
+        scope.listener().on(new BuildEvent.StepFailed(Instant.now(), ref, e.getMessage(), false));
+        throw StepFailure.of(ref, instruction, e.getMessage(), null)
+            .withDetail(e.lastLines().isEmpty() ? null : String.join("\n", e.lastLines()));
       } catch (IOException | RuntimeException e) {
         scope
             .listener()

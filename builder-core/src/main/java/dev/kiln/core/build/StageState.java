@@ -14,14 +14,35 @@ import java.util.List;
  * read a layer.
  */
 public record StageState(
-    ImageConfig config, List<LayerRef> layers, BlobSource blobs, RootfsIndex rootfs) {
+    ImageConfig config,
+    List<LayerRef> layers,
+    BlobSource blobs,
+    RootfsIndex rootfs,
+    List<String> args) {
   public StageState {
     layers = List.copyOf(layers);
+    args = List.copyOf(args);
+  }
+
+  /** A state with no build arguments declared yet. */
+  public StageState(
+      ImageConfig config, List<LayerRef> layers, BlobSource blobs, RootfsIndex rootfs) {
+    this(config, layers, blobs, rootfs, List.of());
+  }
+
+  /** This state with {@code names} declared as ARGs too (for RUN's history text). */
+  public StageState withArgs(List<String> names) {
+    List<String> all = new ArrayList<>(args);
+    for (String name : names) {
+      all.remove(name);
+      all.add(name);
+    }
+    return new StageState(config, layers, blobs, rootfs, all);
   }
 
   /** A state with the same layers and a new config. */
   public StageState withConfig(ImageConfig newConfig) {
-    return new StageState(newConfig, layers, blobs, rootfs);
+    return new StageState(newConfig, layers, blobs, rootfs, args);
   }
 
   /**
@@ -31,6 +52,6 @@ public record StageState(
   public StageState withLayer(ImageConfig newConfig, LayerRef layer) {
     List<LayerRef> more = new ArrayList<>(layers);
     more.add(layer);
-    return new StageState(newConfig, more, blobs, rootfs.withLayer(layer, blobs));
+    return new StageState(newConfig, more, blobs, rootfs.withLayer(layer, blobs), args);
   }
 }

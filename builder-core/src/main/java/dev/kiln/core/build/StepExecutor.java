@@ -47,11 +47,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class StepExecutor {
   private final BuildScope scope;
   private final CopySources sources;
+  private final RunStep runStep;
   private final AtomicInteger spoolCounter = new AtomicInteger();
 
-  StepExecutor(BuildScope scope, CopySources sources) {
+  StepExecutor(BuildScope scope, CopySources sources, RunStep runStep) {
     this.scope = scope;
     this.sources = sources;
+    this.runStep = runStep;
   }
 
   StageState execute(
@@ -61,7 +63,7 @@ final class StepExecutor {
       StepRef ref,
       Map<Integer, StageResult> done,
       BuildPlan plan)
-      throws IOException, CopyFailure {
+      throws IOException, CopyFailure, RunFailedException {
     Instruction instruction = step.expanded();
     ImageConfig config = state.config();
     ContainerConfig run = config.configOrEmpty();
@@ -71,7 +73,11 @@ final class StepExecutor {
       ImageConfig.Builder b = config.toBuilder().config(change.config());
       change.author().ifPresent(b::author);
       change.createdBy().ifPresent(text -> b.addHistory(history(text, false)));
-      return state.withConfig(b.build());
+      StageState next = state.withConfig(b.build());
+      if (instruction instanceof dev.kiln.dockerfile.instructions.ArgInstruction arg) {
+        next = next.withArgs(arg.args().stream().map(a -> a.key()).toList());
+      }
+      return next;
     }
     if (instruction instanceof WorkdirInstruction workdir) {
       return workdir(workdir, state);
@@ -108,9 +114,13 @@ final class StepExecutor {
           done,
           plan);
     }
-    if (instruction instanceof RunInstruction) {
-      throw new UnsupportedOperationException(
-          "RUN is not available in this build of kiln yet (images without RUN build today)");
+    if (instruction instanceof RunInstruction runInstruction) {
+      RunStep.Outcome outcome = runStep.run(step, runInstruction, state, ref, done, plan);
+      if (outcome.layer().isEmpty()) {
+        return state.withConfig(
+            config.toBuilder().addHistory(history(outcome.createdBy(), false)).build());
+      }
+      return addWritten(state, config, outcome.layer().get(), outcome.createdBy());
     }
     throw new UnsupportedOperationException(instruction.name() + " cannot be executed");
   }
@@ -240,6 +250,11 @@ final class StepExecutor {
   private StageState addLayer(
       StageState state, ImageConfig config, LayerTree tree, String createdBy) throws IOException {
     WrittenLayer written = new LayerWriter(scope.store(), scope.layerOptions()).write(tree);
+    return addWritten(state, config, written, createdBy);
+  }
+
+  private StageState addWritten(
+      StageState state, ImageConfig config, WrittenLayer written, String createdBy) {
     Descriptor blob = Descriptor.of(written.mediaType(), written.digest(), written.size());
     LayerRef layer = new LayerRef(blob, written.diffId());
     ImageConfig next =

@@ -14,6 +14,7 @@ final class StepFailure extends Exception {
   private final SourceRange range;
   private final String hint;
   private final BuildFailure.Kind kind;
+  private String detail;
 
   private StepFailure(
       StepRef step,
@@ -42,6 +43,16 @@ final class StepFailure extends Exception {
     }
     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     return new StepFailure(step, instruction.range(), message, hint, kind, cause);
+  }
+
+  /** This failure with more lines to show after the Dockerfile excerpt (a command's output). */
+  StepFailure withDetail(String text) {
+    this.detail = text;
+    return this;
+  }
+
+  String detail() {
+    return detail;
   }
 
   StepRef step() {

@@ -20,6 +20,7 @@ public sealed interface BuildEvent
         BuildEvent.StepOutput,
         BuildEvent.Transfer,
         BuildEvent.Warning,
+        BuildEvent.Note,
         BuildEvent.BuildCompleted {
 
   Instant at();
@@ -70,6 +71,9 @@ public sealed interface BuildEvent
 
   /** Something the user should know that does not stop the build. */
   record Warning(Instant at, String message, Optional<String> location) implements BuildEvent {}
+
+  /** Something worth knowing about how the build runs (which sandbox RUN uses, and why). */
+  record Note(Instant at, String message) implements BuildEvent {}
 
   /** The build finished successfully. */
   record BuildCompleted(

@@ -64,6 +64,27 @@ public final class DirectoryEntries {
     return walk.entries;
   }
 
+  /**
+   * Entries for single files placed at layer paths, in the given order, without descending into
+   * directories: what a RUN step's diff needs (its changed paths come one by one). Files that are
+   * the same inode become hard links to the first of them; sockets are left out.
+   *
+   * @param placed file on disk to layer path
+   */
+  public static List<LayerEntry> readEach(Map<Path, String> placed) throws IOException {
+    DirectoryEntries walk = new DirectoryEntries(false);
+    for (Map.Entry<Path, String> e : placed.entrySet()) {
+      Map<String, Object> stat =
+          Files.readAttributes(e.getKey(), "unix:*", LinkOption.NOFOLLOW_LINKS);
+      int mode = (Integer) stat.get("mode");
+      int format = mode & S_IFMT;
+      if (format != S_IFSOCK) {
+        walk.entries.add(walk.entry(e.getKey(), e.getValue(), stat, mode, format));
+      }
+    }
+    return walk.entries;
+  }
+
   private void visit(Path file, String layerPath) throws IOException {
     Map<String, Object> stat = Files.readAttributes(file, "unix:*", LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) stat.get("mode");

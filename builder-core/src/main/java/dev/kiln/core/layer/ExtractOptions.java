@@ -7,8 +7,22 @@ package dev.kiln.core.layer;
  * @param devices create device nodes ({@code mknod}, needs root or CAP_MKNOD); when false, device
  *     entries are skipped (FIFOs are always created)
  * @param xattrs set extended attributes ({@code setfattr}); {@code security.capability} needs root
+ * @param overlayWhiteouts keep whiteouts in overlayfs form instead of applying them: {@code
+ *     .wh.name} becomes a character device 0/0 at {@code name} and {@code .wh..wh..opq} the {@code
+ *     trusted.overlay.opaque=y} attribute of its directory. That is how a layer is unpacked into
+ *     its own directory to serve as an overlay lower layer for RUN.
  */
-public record ExtractOptions(boolean owners, boolean devices, boolean xattrs) {
+public record ExtractOptions(
+    boolean owners, boolean devices, boolean xattrs, boolean overlayWhiteouts) {
+  public ExtractOptions(boolean owners, boolean devices, boolean xattrs) {
+    this(owners, devices, xattrs, false);
+  }
+
+  /** One layer into its own directory as an overlayfs lower layer (needs root). */
+  public static ExtractOptions overlayLayer() {
+    return new ExtractOptions(true, true, true, true);
+  }
+
   /** Everything, as root extracting an image's root file system needs. */
   public static ExtractOptions full() {
     return new ExtractOptions(true, true, true);

@@ -111,10 +111,39 @@ public final class LayerExtractor {
       created.add(relative);
     }
 
+    /** Records a whiteout the way overlayfs stores it, for a layer unpacked on its own. */
+    private void overlayWhiteout(LayerEntry entry, String directory, String name)
+        throws IOException {
+      if (entry.isOpaqueWhiteout()) {
+        ExtendedAttributes.set(
+            paths.absolute(directory).toAbsolutePath(),
+            "trusted.overlay.opaque",
+            "y".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return;
+      }
+      String hidden = name.substring(LayerPath.WHITEOUT_PREFIX.length());
+      if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+        throw new UnsafeLayerEntryException(
+            entry.path(), "is a whiteout for '" + hidden + "', which is not a file name");
+      }
+      String relative = LayerPath.child(directory, hidden);
+      if (created.contains(relative)) {
+        return;
+      }
+      LayerEntry marker =
+          LayerEntry.device(relative, EntryType.CHAR_DEVICE, 0, 0, 0, entry.mtime(), 0, 0);
+      DeviceNodes.create(paths.absolute(relative), marker, false);
+      created.add(relative);
+    }
+
     private void whiteout(LayerEntry entry, String parent, String name) throws IOException {
-      String directory = paths.directory(entry.path(), parent, false);
+      String directory = paths.directory(entry.path(), parent, options.overlayWhiteouts());
       if (directory == null) {
         return; // nothing below to hide
+      }
+      if (options.overlayWhiteouts()) {
+        overlayWhiteout(entry, directory, name);
+        return;
       }
       if (entry.isOpaqueWhiteout()) {
         try (DirectoryStream<Path> children = Files.newDirectoryStream(paths.absolute(directory))) {

@@ -65,6 +65,9 @@ public final class JsonProgress implements BuildListener {
         if (e.location().isPresent()) {
           json.writeStringField("location", e.location().get());
         }
+      } else if (event instanceof BuildEvent.Note e) {
+        json.writeStringField("type", "note");
+        json.writeStringField("message", e.message());
       } else if (event instanceof BuildEvent.BuildCompleted e) {
         json.writeStringField("type", "build.completed");
         json.writeStringField("digest", e.imageDigest());

@@ -52,6 +52,8 @@ public final class PlainProgress implements BuildListener {
       }
     } else if (event instanceof BuildEvent.Warning e) {
       out.println("WARNING: " + e.location().map(l -> l + ": ").orElse("") + e.message());
+    } else if (event instanceof BuildEvent.Note e) {
+      out.println("note: " + e.message());
     } else if (event instanceof BuildEvent.BuildCompleted e) {
       Summary.print(out, e);
     }

@@ -119,6 +119,8 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
       }
     } else if (event instanceof BuildEvent.Warning e) {
       permanent.add("WARNING: " + e.location().map(l -> l + ": ").orElse("") + e.message());
+    } else if (event instanceof BuildEvent.Note e) {
+      permanent.add("note: " + e.message());
     } else if (event instanceof BuildEvent.BuildCompleted e) {
       render();
       Summary.print(out, e);

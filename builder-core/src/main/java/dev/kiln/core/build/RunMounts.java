@@ -1,0 +1,269 @@
+package dev.kiln.core.build;
+
+import dev.kiln.core.image.LayerRef;
+import dev.kiln.core.layer.ExtractOptions;
+import dev.kiln.core.layer.LayerExtractor;
+import dev.kiln.core.layer.LayerPath;
+import dev.kiln.core.request.NamedContext;
+import dev.kiln.core.request.SecretSpec;
+import dev.kiln.core.request.SshSpec;
+import dev.kiln.core.sandbox.SandboxMount;
+import dev.kiln.dockerfile.instructions.Mount;
+import dev.kiln.dockerfile.plan.BuildPlan;
+import dev.kiln.dockerfile.plan.Stage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code RUN --mount}: turns each mount into something the sandbox can bind. Cache mounts live
+ * under the store ({@code mounts/cache/<id>}) across builds and never become part of a layer or a
+ * key; secrets are copied into the step's scratch directory with their mode and owner, bound
+ * read-only (or given as an environment variable) and redacted from the output; bind mounts of
+ * another stage or image see its files; an SSH agent socket is bound and {@code SSH_AUTH_SOCK} set.
+ */
+final class RunMounts {
+  private final BuildScope scope;
+  private final Map<String, String> environment;
+
+  RunMounts(BuildScope scope, Map<String, String> environment) {
+    this.scope = scope;
+    this.environment = environment;
+  }
+
+  /** The mounts of one step, with anything held for them (cache locks) released on close. */
+  record Prepared(
+      List<SandboxMount> mounts, List<String> env, List<String> secrets, List<FileLock> locks)
+      implements AutoCloseable {
+    /** {@code line} with every secret value masked. */
+    String redact(String line) {
+      String out = line;
+      for (String secret : secrets) {
+        if (!secret.isEmpty()) {
+          out = out.replace(secret, "****");
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (FileLock lock : locks) {
+        lock.channel().close();
+      }
+    }
+  }
+
+  Prepared prepare(
+      List<Mount> mounts,
+      StageState state,
+      Map<Integer, StageResult> done,
+      BuildPlan plan,
+      Path scratch)
+      throws IOException {
+    List<SandboxMount> out = new ArrayList<>();
+    List<String> env = new ArrayList<>();
+    List<String> secrets = new ArrayList<>();
+    List<FileLock> locks = new ArrayList<>();
+    int index = 0;
+    try {
+      for (Mount m : mounts) {
+        index++;
+        switch (m.type()) {
+          case TMPFS -> out.add(new SandboxMount.Tmpfs(m.target(), m.sizeLimit()));
+          case CACHE -> out.add(cache(m, locks));
+          case BIND -> out.add(bind(m, done, plan, scratch.resolve("bind-" + index)));
+          case SECRET -> secret(m, scratch.resolve("secret-" + index), out, env, secrets);
+          case SSH -> ssh(m, index, out, env);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      for (FileLock lock : locks) {
+        lock.channel().close();
+      }
+      throw e;
+    }
+    return new Prepared(out, env, secrets, locks);
+  }
+
+  private SandboxMount cache(Mount m, List<FileLock> locks) throws IOException {
+    String id = m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId();
+    String safe = id.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + Integer.toHexString(id.hashCode());
+    Path root = scope.store().paths().root().resolve("mounts").resolve("cache");
+    Path dir = root.resolve(safe);
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      long uid = m.uid() == null ? 0 : m.uid();
+      long gid = m.gid() == null ? 0 : m.gid();
+      int mode = m.mode() == null ? 0755 : m.mode();
+      Files.setAttribute(dir, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+      if ("root".equals(System.getProperty("user.name"))) {
+        Files.setAttribute(dir, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(dir, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+      }
+    }
+    if (m.sharing() == Mount.Sharing.LOCKED || m.sharing() == Mount.Sharing.PRIVATE) {
+      // private is served like locked: one step at a time owns the cache (no copies are made).
+      FileChannel channel =
+          FileChannel.open(
+              root.resolve(safe + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      locks.add(channel.lock());
+    }
+    return new SandboxMount.Bind(dir, m.target(), m.readOnly());
+  }
+
+  private SandboxMount bind(Mount m, Map<Integer, StageResult> done, BuildPlan plan, Path workDir)
+      throws IOException {
+    String from = m.from() == null ? "" : m.from();
+    String source = LayerPath.normalize(m.source() == null ? "" : m.source());
+    Path root;
+    if (from.isEmpty()) {
+      root = scope.request().context();
+    } else {
+      NamedContext named = scope.request().buildContexts().get(from);
+      if (named instanceof NamedContext.Directory d) {
+        root = d.dir();
+      } else {
+        List<LayerRef> layers;
+        dev.kiln.core.image.BlobSource blobs;
+        Optional<Stage> stage =
+            from.chars().allMatch(Character::isDigit)
+                ? Optional.of(plan.stage(Integer.parseInt(from)))
+                : plan.stage(from);
+        if (stage.isPresent()) {
+          StageResult result = done.get(stage.get().index());
+          layers = result.state().layers();
+          blobs = result.state().blobs();
+        } else {
+          String reference = named != null ? StageRunner.contextReference(named, from) : from;
+          BaseImages.Base base = scope.baseImages().resolve(reference, scope.targetPlatform());
+          var diffIds = base.image().config().diffIds();
+          layers = new ArrayList<>();
+          for (int i = 0; i < base.image().manifest().layers().size(); i++) {
+            var blob = base.image().manifest().layers().get(i);
+            layers.add(new LayerRef(blob, i < diffIds.size() ? diffIds.get(i) : blob.digest()));
+          }
+          blobs = new dev.kiln.core.image.StoreFirstBlobSource(scope.store(), base.image().blobs());
+        }
+        root = Files.createDirectories(workDir);
+        LayerExtractor extractor = new LayerExtractor(root, ExtractOptions.full());
+        for (LayerRef layer : layers) {
+          try (InputStream blob = blobs.open(layer.blob())) {
+            extractor.extract(blob);
+          }
+        }
+      }
+    }
+    Path path = source.isEmpty() ? root : root.resolve(source);
+    if (!path.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize())
+        || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(
+          "RUN --mount=type=bind: source \""
+              + source
+              + "\" not found in "
+              + (from.isEmpty() ? "the build context" : from));
+    }
+    if (!m.readOnly() && from.isEmpty()) {
+      // rw binds may scribble, but never on the user's context: give them a copy.
+      Path copy = Files.createDirectories(workDir.resolve("rw"));
+      new ProcessBuilder("cp", "-a", path.toString() + "/.", copy.toString())
+          .inheritIO()
+          .start()
+          .onExit()
+          .join();
+      path = copy;
+    }
+    return new SandboxMount.Bind(path, m.target(), m.readOnly());
+  }
+
+  private void secret(
+      Mount m, Path dir, List<SandboxMount> out, List<String> env, List<String> secrets)
+      throws IOException {
+    String id = m.cacheId();
+    Optional<SecretSpec> spec =
+        scope.request().secrets().stream().filter(s -> s.id().equals(id)).findFirst();
+    byte[] value = null;
+    if (spec.isPresent()) {
+      SecretSpec s = spec.get();
+      if (s.env().isPresent()) {
+        String v = environment.get(s.env().get());
+        value = v == null ? null : v.getBytes(StandardCharsets.UTF_8);
+      } else if (s.file().isPresent()) {
+        value = Files.readAllBytes(s.file().get());
+      } else if (environment.containsKey(id)) {
+        value = environment.get(id).getBytes(StandardCharsets.UTF_8);
+      } else if (Files.isRegularFile(Path.of(id))) {
+        value = Files.readAllBytes(Path.of(id));
+      }
+    }
+    if (value == null) {
+      if (m.required()) {
+        throw new IOException(
+            "secret "
+                + id
+                + " is required but was not given; pass --secret id="
+                + id
+                + ",src=FILE");
+      }
+      return;
+    }
+    secrets.add(new String(value, StandardCharsets.UTF_8).strip());
+    if (m.env() != null && !m.env().isEmpty()) {
+      env.add(m.env() + "=" + new String(value, StandardCharsets.UTF_8));
+      if (m.target() == null || m.target().isEmpty()) {
+        return;
+      }
+    }
+    Files.createDirectories(dir);
+    Path file = dir.resolve("secret");
+    Files.write(file, value);
+    Files.setAttribute(
+        file, "unix:mode", m.mode() == null ? 0400 : m.mode(), LinkOption.NOFOLLOW_LINKS);
+    if ("root".equals(System.getProperty("user.name"))) {
+      Files.setAttribute(
+          file, "unix:uid", m.uid() == null ? 0 : m.uid().intValue(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(
+          file, "unix:gid", m.gid() == null ? 0 : m.gid().intValue(), LinkOption.NOFOLLOW_LINKS);
+    }
+    String target = m.target() == null || m.target().isEmpty() ? "/run/secrets/" + id : m.target();
+    out.add(new SandboxMount.Bind(file, target, true));
+  }
+
+  private void ssh(Mount m, int index, List<SandboxMount> out, List<String> env)
+      throws IOException {
+    String id = m.cacheId() == null || m.cacheId().isEmpty() ? "default" : m.cacheId();
+    Optional<SshSpec> spec =
+        scope.request().ssh().stream().filter(s -> s.id().equals(id)).findFirst();
+    Path socket = null;
+    if (spec.isPresent()) {
+      if (!spec.get().paths().isEmpty()) {
+        socket = spec.get().paths().get(0);
+      } else if (environment.get("SSH_AUTH_SOCK") != null) {
+        socket = Path.of(environment.get("SSH_AUTH_SOCK"));
+      }
+    }
+    if (socket == null) {
+      if (m.required()) {
+        throw new IOException(
+            "ssh agent " + id + " is required but was not given; pass --ssh " + id);
+      }
+      return;
+    }
+    String target =
+        m.target() == null || m.target().isEmpty()
+            ? "/run/buildkit/ssh_agent." + (index - 1)
+            : m.target();
+    out.add(new SandboxMount.Bind(socket, target, false));
+    env.add("SSH_AUTH_SOCK=" + target);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.kiln.core.build;
+
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.sandbox.Isolation;
+import dev.kiln.core.sandbox.SandboxChoice;
+import dev.kiln.core.sandbox.SandboxSelector;
+import dev.kiln.core.sandbox.SandboxSettings;
+import dev.kiln.core.snapshot.SnapshotterChoice;
+import dev.kiln.core.snapshot.SnapshotterKind;
+import dev.kiln.core.snapshot.SnapshotterSelector;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * The sandbox and snapshotter of a build, chosen on the first RUN (a build without RUN never probes
+ * for a runtime) and announced once, so the user sees which isolation ran their commands and why.
+ */
+final class RunTools {
+  private final String isolation;
+  private final Path workRoot;
+  private final BuildListener listener;
+  private SandboxChoice sandbox;
+  private SnapshotterChoice snapshotter;
+
+  RunTools(String isolation, Path workRoot, BuildListener listener) {
+    this.isolation = isolation;
+    this.workRoot = workRoot;
+    this.listener = listener;
+  }
+
+  synchronized SandboxChoice sandbox() {
+    if (sandbox == null) {
+      sandbox =
+          SandboxSelector.select(
+              Isolation.parse(isolation),
+              SandboxSettings.forCurrentUser(workRoot.resolve("sandbox")));
+      listener.on(new BuildEvent.Note(Instant.now(), "RUN isolation " + sandbox));
+    }
+    return sandbox;
+  }
+
+  synchronized SnapshotterChoice snapshotter() {
+    if (snapshotter == null) {
+      snapshotter = SnapshotterSelector.select(SnapshotterKind.AUTO, workRoot.resolve("snapshots"));
+      listener.on(new BuildEvent.Note(Instant.now(), "RUN snapshots " + snapshotter));
+    }
+    return snapshotter;
+  }
+}
