@@ -298,7 +298,7 @@ public final class BuildCommand implements Callable<Integer> {
   /** Turns the parsed flags into a request; visible for the flag tests. */
   BuildRequest request() throws IOException {
     Path contextDir = Path.of(context);
-    BuildRequest.Builder b = BuildRequest.builder(contextDir);
+    BuildRequest.Builder b = BuildRequest.builder(contextDir).environment(cli.env());
     if (file != null) {
       if (file.equals("-")) {
         b.dockerfileContent(cli.stdin().readAllBytes());

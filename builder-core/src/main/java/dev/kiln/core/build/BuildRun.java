@@ -124,7 +124,9 @@ final class BuildRun {
         request.outputs().stream().filter(OutputSpec::isImage).findFirst().orElse(null);
     LayerOptions layerOptions = layerOptions(firstImage);
 
-    try (RegistryAccess registry = new RegistryAccess(request.insecureRegistries())) {
+    try (RegistryAccess registry =
+        new RegistryAccess(
+            request.insecureRegistries(), request.registryLogins(), request.environment())) {
       BuildScope scope =
           new BuildScope(
               request,
@@ -147,7 +149,7 @@ final class BuildRun {
               scope,
               new RunTools(request.isolation(), storeRoot.resolve("run"), listener),
               new LayerDirectories(storeRoot.resolve("layers")),
-              new RunMounts(scope, System.getenv()));
+              new RunMounts(scope, request.environment()));
       StageRunner runner =
           new StageRunner(scope, done, new StepExecutor(scope, new CopySources(scope), runStep));
       int executed = 0;

@@ -1,9 +1,16 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.request.RegistryLogin;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RegistryClientOptions;
+import dev.kiln.registry.credentials.Credential;
+import dev.kiln.registry.credentials.CredentialChain;
+import dev.kiln.registry.credentials.StaticCredentials;
 import dev.kiln.registry.transport.RegistrySecurity;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,10 +19,17 @@ import java.util.Set;
  */
 final class RegistryAccess implements AutoCloseable {
   private final Set<String> insecureRegistries;
+  private final Map<String, RegistryLogin> logins;
+  private final Map<String, String> environment;
   private RegistryClient client;
 
-  RegistryAccess(Set<String> insecureRegistries) {
+  RegistryAccess(
+      Set<String> insecureRegistries,
+      Map<String, RegistryLogin> logins,
+      Map<String, String> environment) {
     this.insecureRegistries = Set.copyOf(insecureRegistries);
+    this.logins = Map.copyOf(logins);
+    this.environment = Map.copyOf(environment);
   }
 
   synchronized RegistryClient client() {
@@ -33,9 +47,23 @@ final class RegistryAccess implements AutoCloseable {
               defaults.extraCaCertificates());
       client =
           RegistryClient.create(
-              RegistryClientOptions.defaults().toBuilder().security(security).build());
+              RegistryClientOptions.defaults().toBuilder()
+                  .security(security)
+                  .credentials(credentials())
+                  .build());
     }
     return client;
+  }
+
+  private CredentialChain credentials() {
+    Map<String, Credential> explicit = new HashMap<>();
+    logins.forEach(
+        (registry, login) ->
+            explicit.put(
+                registry, new Credential.UsernamePassword(login.username(), login.password())));
+    String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
+    return CredentialChain.standard(
+        environment, Path.of(home), new StaticCredentials(explicit, "build request"));
   }
 
   @Override

@@ -38,7 +38,9 @@ public record BuildRequest(
     int maxParallelism,
     Optional<Path> cacheDir,
     Optional<Path> iidFile,
-    Optional<Path> metadataFile) {
+    Optional<Path> metadataFile,
+    Map<String, RegistryLogin> registryLogins,
+    Map<String, String> environment) {
 
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
@@ -54,6 +56,8 @@ public record BuildRequest(
     ssh = List.copyOf(ssh);
     buildContexts = Map.copyOf(buildContexts);
     insecureRegistries = Set.copyOf(insecureRegistries);
+    registryLogins = Map.copyOf(registryLogins);
+    environment = Map.copyOf(environment);
     if (maxParallelism < 1) {
       throw new RequestException(
           "--max-parallelism must be at least 1, not " + maxParallelism,
@@ -92,6 +96,8 @@ public record BuildRequest(
     private Path cacheDir;
     private Path iidFile;
     private Path metadataFile;
+    private final Map<String, RegistryLogin> registryLogins = new LinkedHashMap<>();
+    private Map<String, String> environment = System.getenv();
 
     private Builder(Path context) {
       this.context = context;
@@ -235,6 +241,21 @@ public record BuildRequest(
       return this;
     }
 
+    /** Credentials for {@code registry} ({@code host[:port]}), tried before credential files. */
+    public Builder registryLogin(String registry, RegistryLogin login) {
+      registryLogins.put(registry, login);
+      return this;
+    }
+
+    /**
+     * The environment secrets ({@code --secret id=x,env=VAR}), SSH agents and credential files are
+     * looked up in (default: this process's).
+     */
+    public Builder environment(Map<String, String> env) {
+      this.environment = Map.copyOf(env);
+      return this;
+    }
+
     public BuildRequest build() {
       return new BuildRequest(
           context,
@@ -261,7 +282,9 @@ public record BuildRequest(
           maxParallelism,
           Optional.ofNullable(cacheDir),
           Optional.ofNullable(iidFile),
-          Optional.ofNullable(metadataFile));
+          Optional.ofNullable(metadataFile),
+          registryLogins,
+          environment);
     }
   }
 }
