@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.core.build.Engine;
 import dev.kiln.core.build.ImageBuilder;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -26,7 +27,7 @@ public final class Main {
   }
 
   private static ImageBuilder engine() {
-    throw new IllegalStateException("image builds are not wired into the CLI yet");
+    return new Engine();
   }
 
   /** Gives commands that need the environment their {@link CliEnvironment}. */

@@ -7,7 +7,7 @@ import java.util.Optional;
  *
  * @param number build-wide step number, stable for a given Dockerfile and target (BuildKit's {@code
  *     #n})
- * @param stage the stage's name, or its index as text when unnamed
+ * @param stage the stage's name ({@code stage-N} when unnamed), or empty in a single-stage build
  * @param index 1-based position of the step within its stage
  * @param stageSteps number of steps in the stage
  * @param text the instruction as written, shortened to one line
@@ -15,8 +15,8 @@ import java.util.Optional;
  */
 public record StepRef(
     int number, String stage, int index, int stageSteps, String text, Optional<String> location) {
-  /** {@code [build 2/5] COPY . /src}. */
+  /** {@code [build 2/5] COPY . /src}, or {@code [2/5] COPY . /src} for a single-stage build. */
   public String label() {
-    return "[" + stage + " " + index + "/" + stageSteps + "] " + text;
+    return "[" + (stage.isEmpty() ? "" : stage + " ") + index + "/" + stageSteps + "] " + text;
   }
 }

@@ -2,53 +2,68 @@ package dev.kiln.core.layer;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Creates device nodes and FIFOs with the {@code mknod} command (coreutils).
+ * Creates device nodes and FIFOs, with their owner, mode and mtime, using coreutils commands.
  *
- * <p>The JDK has no {@code mknod(2)}: neither NIO nor any file attribute view can create a device
- * node or a named pipe, so kiln runs the command. Device nodes need root (or CAP_MKNOD); without it
- * the command fails and the error says so.
+ * <p>The JDK has no {@code mknod(2)}: nothing in NIO can create a device node or a named pipe. Nor
+ * can its attribute setters be used on them afterwards: to change a mode or a time the JDK opens
+ * the file first, and opening a FIFO blocks until a writer appears (opening a device could even act
+ * on the device). So the metadata is set by commands that never open the node: {@code mknod -m},
+ * {@code chown -h}, {@code chmod} and {@code touch -h}. Device nodes need root (or CAP_MKNOD);
+ * without it the command fails and the error says so.
  */
 final class DeviceNodes {
   private DeviceNodes() {}
 
-  /** Creates a character/block device or FIFO at {@code path}, which must not exist. */
-  static void create(Path path, EntryType type, int mode, int major, int minor) throws IOException {
-    String mode4 = String.format("%04o", mode);
-    List<String> command =
-        switch (type) {
-          case CHAR_DEVICE ->
-              List.of(
-                  "mknod",
-                  "-m",
-                  mode4,
-                  "--",
-                  path.toString(),
-                  "c",
-                  Integer.toString(major),
-                  Integer.toString(minor));
-          case BLOCK_DEVICE ->
-              List.of(
-                  "mknod",
-                  "-m",
-                  mode4,
-                  "--",
-                  path.toString(),
-                  "b",
-                  Integer.toString(major),
-                  Integer.toString(minor));
-          case FIFO -> List.of("mknod", "-m", mode4, "--", path.toString(), "p");
-          default -> throw new IllegalArgumentException(type + " is not a device or FIFO");
-        };
-    HostCommand.run(
-        command,
+  /**
+   * Creates a character/block device or FIFO at {@code path} (which must not exist) for {@code
+   * entry}, owned by the entry's uid/gid if {@code owners}.
+   */
+  static void create(Path path, LayerEntry entry, boolean owners) throws IOException {
+    String kind = entry.type().toString().toLowerCase(Locale.ROOT).replace('_', ' ');
+    String mode = String.format("%04o", entry.mode());
+    String file = path.toString();
+    List<String> mknod = new ArrayList<>(List.of("mknod", "-m", mode, "--", file));
+    switch (entry.type()) {
+      case CHAR_DEVICE ->
+          mknod.addAll(
+              List.of("c", Integer.toString(entry.devMajor()), Integer.toString(entry.devMinor())));
+      case BLOCK_DEVICE ->
+          mknod.addAll(
+              List.of("b", Integer.toString(entry.devMajor()), Integer.toString(entry.devMinor())));
+      case FIFO -> mknod.add("p");
+      default -> throw new IllegalArgumentException(entry.type() + " is not a device or FIFO");
+    }
+    String purpose =
         "creating "
-            + type.toString().toLowerCase(java.util.Locale.ROOT)
+            + kind
             + " "
-            + path
-            + (type == EntryType.FIFO ? "" : " (device nodes need root or CAP_MKNOD)"),
+            + file
+            + (entry.type() == EntryType.FIFO ? "" : " (device nodes need root or CAP_MKNOD)");
+    HostCommand.run(mknod, purpose, "coreutils");
+    if (owners) {
+      // '+' makes chown take the numbers as ids even where a user has such a name.
+      HostCommand.run(
+          List.of("chown", "-h", "+" + entry.uid() + ":+" + entry.gid(), "--", file),
+          "setting the owner of " + file,
+          "coreutils");
+      if ((entry.mode() & 07000) != 0) {
+        // chown clears setuid/setgid; put them back.
+        HostCommand.run(
+            List.of("chmod", mode, "--", file), "setting the mode of " + file, "coreutils");
+      }
+    }
+  }
+
+  /** Sets the mtime of {@code path} itself without opening it. */
+  static void setMtime(Path path, long mtime) throws IOException {
+    HostCommand.run(
+        List.of("touch", "-h", "-m", "-d", "@" + mtime, "--", path.toString()),
+        "setting the time of " + path,
         "coreutils");
   }
 }

@@ -42,10 +42,11 @@ import java.util.Set;
  * ExtendedAttributes}, package {@code attr}), since the JDK has no {@code mknod(2)} and reaches
  * only {@code user.*} xattrs. Ownership uses {@code Files.setAttribute(path, "unix:uid", ...)} with
  * {@code NOFOLLOW_LINKS}, i.e. {@code lchown}; the order per entry is create, chown, chmod (chown
- * clears setuid bits), xattrs (chown clears {@code security.capability}), then the mtime. Directory
- * modes and times are set after the whole layer, once nothing is added to them any more. Symlink
- * targets are created verbatim; where the JDK would normalise one (a doubled or trailing slash) the
- * {@code ln} command is used.
+ * clears setuid bits), xattrs (chown clears {@code security.capability}), then the mtime. Device
+ * nodes and FIFOs get their metadata from commands too, because the JDK's setters open the file and
+ * opening a FIFO blocks. Directory modes and times are set after the whole layer, once nothing is
+ * added to them any more. Symlink targets are created verbatim; where the JDK would normalise one
+ * (a doubled or trailing slash) the {@code ln} command is used.
  *
  * <p>Not thread-safe; one extractor per target directory.
  */
@@ -167,8 +168,11 @@ public final class LayerExtractor {
         case CHAR_DEVICE:
         case BLOCK_DEVICE:
         case FIFO:
-          DeviceNodes.create(path, entry.type(), entry.mode(), entry.devMajor(), entry.devMinor());
-          break;
+          // Never through the JDK's setters, which would open (and block on) the node.
+          DeviceNodes.create(path, entry, options.owners());
+          setXattrs(path, entry);
+          DeviceNodes.setMtime(path, entry.mtime());
+          return;
         default:
           throw new IllegalStateException("unknown entry type " + entry.type());
       }
@@ -182,13 +186,17 @@ public final class LayerExtractor {
         // chmod would follow a symlink, and Linux has no mode on links anyway.
         Files.setAttribute(path, "unix:mode", entry.mode(), LinkOption.NOFOLLOW_LINKS);
       }
+      setXattrs(path, entry);
+      if (entry.type() != EntryType.DIRECTORY) {
+        setMtime(path, entry.mtime());
+      }
+    }
+
+    private void setXattrs(Path path, LayerEntry entry) throws IOException {
       if (options.xattrs()) {
         for (Map.Entry<String, byte[]> x : entry.xattrs().entrySet()) {
           ExtendedAttributes.set(path, x.getKey(), x.getValue());
         }
-      }
-      if (entry.type() != EntryType.DIRECTORY) {
-        setMtime(path, entry.mtime());
       }
     }
 

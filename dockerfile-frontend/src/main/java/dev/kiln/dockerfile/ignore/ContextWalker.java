@@ -38,6 +38,16 @@ public final class ContextWalker {
     walkDir(root, "", new ArrayList<>(), sink, true);
   }
 
+  /**
+   * Streams the selected entries below directory {@code start} (a path relative to {@code root},
+   * {@code ""} for all of it) to {@code sink}, in walk order, with the patterns still matched
+   * against paths relative to {@code root}. {@code start} itself is not reported.
+   */
+  public void walk(Path root, String start, Consumer<ContextEntry> sink) throws IOException {
+    Path dir = start.isEmpty() ? root : root.resolve(start);
+    walkDir(dir, start, new ArrayList<>(), sink, true);
+  }
+
   private void walkDir(
       Path dir, String rel, List<ContextEntry> pending, Consumer<ContextEntry> sink, boolean top)
       throws IOException {

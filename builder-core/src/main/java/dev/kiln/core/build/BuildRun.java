@@ -1,0 +1,273 @@
+package dev.kiln.core.build;
+
+import dev.kiln.cache.store.CacheDirectory;
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.layer.Compression;
+import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.output.ImageOutput;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.OutputSpec;
+import dev.kiln.core.request.RequestException;
+import dev.kiln.core.step.ContextTree;
+import dev.kiln.dockerfile.ignore.IgnoreFile;
+import dev.kiln.dockerfile.ignore.PatternMatcher;
+import dev.kiln.dockerfile.parser.ParseWarning;
+import dev.kiln.dockerfile.plan.BuildOptions;
+import dev.kiln.dockerfile.plan.BuildPlan;
+import dev.kiln.dockerfile.plan.Stage;
+import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.ImageConfig;
+import dev.kiln.registry.model.Platform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One build from request to outputs: read the Dockerfile, compile the plan, run the needed stages
+ * in dependency order, finish the target stage's config (labels, platform, created), assemble the
+ * image and hand it to every output.
+ */
+final class BuildRun {
+  private final BuildRequest request;
+  private final BuildListener listener;
+
+  BuildRun(BuildRequest request, BuildListener listener) {
+    this.request = request;
+    this.listener = listener;
+  }
+
+  /** What the Dockerfile is called in messages, and its bytes. */
+  record DockerfileText(String name, Path path, byte[] bytes) {}
+
+  DockerfileText dockerfile() throws IOException {
+    if (request.dockerfileContent().isPresent()) {
+      return new DockerfileText("Dockerfile", null, request.dockerfileContent().get());
+    }
+    Path path = request.dockerfile().orElse(request.context().resolve("Dockerfile"));
+    try {
+      return new DockerfileText(path.getFileName().toString(), path, Files.readAllBytes(path));
+    } catch (NoSuchFileException e) {
+      throw new RequestException(
+          "cannot read the Dockerfile " + path + ": no such file",
+          "pass -f PATH, or run kiln build in the directory that holds the Dockerfile");
+    }
+  }
+
+  BuildResult run(DockerfileText dockerfile) throws IOException, StepFailure {
+    Instant started = Instant.now();
+    if (!Files.isDirectory(request.context())) {
+      throw new RequestException(
+          "build context " + request.context() + " is not a directory",
+          "pass the directory to build as the last argument (default: .)");
+    }
+    if (request.platforms().size() > 1) {
+      throw new RequestException(
+          "several --platform values are not supported yet ("
+              + String.join(",", request.platforms())
+              + ")",
+          "build each platform separately");
+    }
+    Platform target =
+        request.platforms().isEmpty()
+            ? Platform.host()
+            : Platform.parse(request.platforms().get(0));
+    dev.kiln.dockerfile.plan.Platform hostForPlan = dev.kiln.dockerfile.plan.Platform.host();
+    BuildOptions options =
+        BuildOptions.defaults()
+            .withBuildArgs(request.buildArgs())
+            .withPlatforms(hostForPlan, dev.kiln.dockerfile.plan.Platform.parse(target.toString()))
+            .withNamedContexts(request.buildContexts().keySet());
+    if (request.target().isPresent()) {
+      options = options.withTarget(request.target().get());
+    }
+    BuildPlan plan = BuildPlan.compile(dockerfile.bytes(), options);
+    for (ParseWarning w : plan.warnings()) {
+      listener.on(
+          new BuildEvent.Warning(
+              Instant.now(),
+              w.message(),
+              w.range() == null
+                  ? Optional.empty()
+                  : Optional.of(dockerfile.name() + ":" + w.range().startLine())));
+    }
+
+    Path storeRoot = request.cacheDir().orElseGet(() -> CacheDirectory.resolve(Optional.empty()));
+    ContentStore store = ContentStore.open(storeRoot);
+    Path spool = Files.createDirectories(storeRoot.resolve("tmp"));
+    spool = Files.createTempDirectory(spool, "build-");
+    PatternMatcher ignore =
+        PatternMatcher.of(
+            IgnoreFile.load(
+                request.context(),
+                dockerfile.path() == null
+                    ? request.context().resolve("Dockerfile")
+                    : dockerfile.path()));
+    long epoch = request.sourceDateEpoch().orElse(started.getEpochSecond());
+    String created =
+        request.sourceDateEpoch().isPresent()
+            ? Instant.ofEpochSecond(epoch).toString()
+            : started.toString();
+    OutputSpec firstImage =
+        request.outputs().stream().filter(OutputSpec::isImage).findFirst().orElse(null);
+    LayerOptions layerOptions = layerOptions(firstImage);
+
+    try (RegistryAccess registry = new RegistryAccess(request.insecureRegistries())) {
+      BuildScope scope =
+          new BuildScope(
+              request,
+              store,
+              new BaseImages(store, registry),
+              new ContextTree(request.context(), ignore),
+              listener,
+              created,
+              epoch,
+              layerOptions,
+              spool,
+              dockerfile.name(),
+              dockerfile.bytes(),
+              target,
+              new AtomicInteger(),
+              plan.stages().size() == 1);
+      Map<Integer, StageResult> done = new HashMap<>();
+      StageRunner runner =
+          new StageRunner(scope, done, new StepExecutor(scope, new CopySources(scope)));
+      int executed = 0;
+      for (Stage stage : plan.executionOrder()) {
+        StageRunner.Outcome outcome = runner.run(plan, stage.index());
+        plan = outcome.plan();
+        done.put(stage.index(), outcome.result());
+        executed += outcome.result().stepsExecuted();
+      }
+      StageResult result = done.get(plan.target().index());
+      ImageConfig config = finish(result.state().config(), created, target);
+      OutputTargets targets = new OutputTargets(request, store, registry, result);
+      Optional<BuiltImage> primary = Optional.empty();
+      List<String> names = new ArrayList<>();
+      Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();
+      for (OutputSpec spec : request.outputs()) {
+        if (!spec.isImage()) {
+          targets.exportFiles(spec);
+          continue;
+        }
+        BuiltImage image =
+            byFlavor.computeIfAbsent(
+                spec.ociMediaTypes(),
+                oci ->
+                    ImageAssembler.assemble(
+                        config,
+                        result.state().layers(),
+                        result.state().blobs(),
+                        oci,
+                        annotations(spec)));
+        if (primary.isEmpty()) {
+          primary = Optional.of(image);
+        }
+        ImageOutput output = targets.forSpec(spec);
+        List<String> outputNames = targets.namesFor(spec);
+        output.write(image, outputNames);
+        names.addAll(outputNames);
+      }
+      Duration elapsed = Duration.between(started, Instant.now());
+      BuiltImage image = primary.orElse(null);
+      List<String> pushed = targets.pushed();
+      if (image != null) {
+        listener.on(
+            new BuildEvent.BuildCompleted(
+                Instant.now(),
+                image.digest().toString(),
+                pushed.isEmpty() ? names : pushed,
+                image.size(),
+                executed,
+                0,
+                elapsed));
+      }
+      return new BuildResult(
+          image == null ? Optional.empty() : Optional.of(image.digest()),
+          image == null ? Optional.empty() : Optional.of(image.config().raw().digest()),
+          image == null ? Optional.empty() : Optional.of(image.manifest().mediaType()),
+          image == null ? 0 : image.manifest().raw().size(),
+          names,
+          pushed,
+          executed,
+          0);
+    } finally {
+      deleteTree(spool);
+    }
+  }
+
+  private Map<String, String> annotations(OutputSpec spec) {
+    Map<String, String> all = new LinkedHashMap<>(request.annotations());
+    all.putAll(spec.annotations());
+    return all;
+  }
+
+  private ImageConfig finish(ImageConfig config, String created, Platform target) {
+    ContainerConfig run = config.configOrEmpty();
+    if (!request.labels().isEmpty()) {
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (run.labels() != null) {
+        labels.putAll(run.labels());
+      }
+      labels.putAll(request.labels());
+      run = run.toBuilder().labels(labels).build();
+    }
+    ImageConfig.Builder b = config.toBuilder().config(run).created(created);
+    if (config.os() == null || config.architecture() == null || !request.platforms().isEmpty()) {
+      b.platform(target);
+    }
+    return b.build();
+  }
+
+  private LayerOptions layerOptions(OutputSpec spec) {
+    LayerOptions options = LayerOptions.defaults();
+    if (spec != null) {
+      Compression compression =
+          switch (spec.compression()) {
+            case GZIP -> Compression.GZIP;
+            case ZSTD -> Compression.ZSTD;
+            case UNCOMPRESSED -> Compression.NONE;
+          };
+      options = options.withCompression(compression);
+      if (spec.compressionLevel().isPresent() && compression != Compression.NONE) {
+        int level = spec.compressionLevel().get();
+        options = options.withLevel(Math.max(1, level));
+      }
+    }
+    if (request.sourceDateEpoch().isPresent()) {
+      options = options.withSourceDateEpoch(request.sourceDateEpoch().get());
+    }
+    return options;
+  }
+
+  static void deleteTree(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      walk.sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // Best effort: a leftover spool file is removed by the next prune.
+                }
+              });
+    } catch (IOException e) {
+      // Same.
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.kiln.core.build;
+
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.step.SourceTree;
+import dev.kiln.registry.model.Platform;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every step of one build shares: the request, the store, base image resolution, the build
+ * context, where progress goes, the build's timestamp, layer options, a spool directory for
+ * temporary files (removed with the build), and the Dockerfile's name and bytes for error excerpts.
+ *
+ * @param created RFC 3339 time written into the config and history ({@code SOURCE_DATE_EPOCH} or
+ *     the build's start)
+ * @param createdSeconds the same time in seconds, for directories the build creates
+ */
+record BuildScope(
+    BuildRequest request,
+    ContentStore store,
+    BaseImages baseImages,
+    SourceTree context,
+    BuildListener listener,
+    String created,
+    long createdSeconds,
+    LayerOptions layerOptions,
+    Path spool,
+    String dockerfileName,
+    byte[] dockerfile,
+    Platform targetPlatform,
+    AtomicInteger stepNumbers,
+    boolean singleStage) {
+
+  /** Blobs already in the content store (layers this build wrote). */
+  dev.kiln.core.image.BlobSource storeBlobs() {
+    return new dev.kiln.core.image.StoreBlobSource(store);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.kiln.core.build;
+
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.image.ImageNotFoundException;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.RequestException;
+import dev.kiln.dockerfile.parser.DockerfileException;
+import dev.kiln.registry.transport.RegistryException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * kiln's build engine: the {@link ImageBuilder} the CLI and the Maven plugin use. It runs a {@link
+ * BuildRun} and turns every way a build can fail into a {@link BuildFailure} that says what, where
+ * and what to do.
+ */
+public final class Engine implements ImageBuilder {
+  @Override
+  public BuildResult build(BuildRequest request, BuildListener listener) throws BuildFailure {
+    BuildRun run = new BuildRun(request, listener);
+    BuildRun.DockerfileText dockerfile = null;
+    try {
+      dockerfile = run.dockerfile();
+      return run.run(dockerfile);
+    } catch (DockerfileException e) {
+      throw DockerfileFailures.of(
+          BuildFailure.Kind.USAGE, e, dockerfile.name(), dockerfile.bytes(), e);
+    } catch (StepFailure e) {
+      throw DockerfileFailures.of(e, dockerfile.name(), dockerfile.bytes());
+    } catch (RequestException e) {
+      throw new BuildFailure(BuildFailure.Kind.USAGE, e.getMessage(), null, e.hint(), e);
+    } catch (RegistryException e) {
+      throw new BuildFailure(BuildFailure.Kind.REGISTRY, e.getMessage(), null, null, e);
+    } catch (ImageNotFoundException e) {
+      throw new BuildFailure(BuildFailure.Kind.USAGE, e.getMessage(), null, e.hint(), e);
+    } catch (UncheckedIOException e) {
+      throw internal(e.getCause());
+    } catch (IOException e) {
+      throw internal(e);
+    }
+  }
+
+  private static BuildFailure internal(IOException e) {
+    return new BuildFailure(
+        BuildFailure.Kind.INTERNAL,
+        e.getMessage() == null ? e.toString() : e.getMessage(),
+        null,
+        "rerun with --debug for details",
+        e);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.kiln.core.build;
+
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.core.image.LayerRef;
+import dev.kiln.core.layer.Compression;
+import dev.kiln.core.layer.ExtractOptions;
+import dev.kiln.core.layer.LayerEntry;
+import dev.kiln.core.layer.LayerExtractor;
+import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.layer.LayerTree;
+import dev.kiln.core.layer.LayerWriter;
+import dev.kiln.core.output.DockerArchiveWriter;
+import dev.kiln.core.output.ImageOutput;
+import dev.kiln.core.output.LocalStoreOutput;
+import dev.kiln.core.output.OciArchiveWriter;
+import dev.kiln.core.output.OciLayoutWriter;
+import dev.kiln.core.output.RegistryOutput;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.OutputSpec;
+import dev.kiln.core.request.RequestException;
+import dev.kiln.core.step.LayerUnionTree;
+import dev.kiln.core.step.SourceFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns each {@code --output} into the writer that carries it out, and exports the final stage's
+ * files for {@code type=local} and {@code type=tar}.
+ */
+final class OutputTargets {
+  private final BuildRequest request;
+  private final ContentStore store;
+  private final RegistryAccess registry;
+  private final StageResult result;
+  private final List<RegistryOutput> registryOutputs = new ArrayList<>();
+
+  OutputTargets(
+      BuildRequest request, ContentStore store, RegistryAccess registry, StageResult result) {
+    this.request = request;
+    this.store = store;
+    this.registry = registry;
+    this.result = result;
+  }
+
+  ImageOutput forSpec(OutputSpec spec) {
+    Path dest = spec.dest().orElse(null);
+    return switch (spec.type()) {
+      case IMAGE -> {
+        if (spec.push()) {
+          RegistryOutput out = new RegistryOutput(registry.client(), result.mountSources());
+          registryOutputs.add(out);
+          yield out;
+        }
+        yield new LocalStoreOutput(store);
+      }
+      case OCI -> new OciArchiveWriter(dest, System.out);
+      case OCI_LAYOUT -> new OciLayoutWriter(dest);
+      case DOCKER -> new DockerArchiveWriter(dest, System.out);
+      default -> throw new IllegalArgumentException(spec.type() + " is not an image output");
+    };
+  }
+
+  /** The names an output records: its own {@code name=}, else the {@code -t} tags. */
+  List<String> namesFor(OutputSpec spec) {
+    List<String> names = spec.names().isEmpty() ? request.tags() : spec.names();
+    if (spec.type() == OutputSpec.Type.IMAGE) {
+      if (spec.push() && names.isEmpty()) {
+        throw new RequestException("pushing needs a name", "add -t registry.example/app:tag");
+      }
+      if (!spec.push()) {
+        List<String> normalised = new ArrayList<>();
+        for (String name : names) {
+          normalised.add(StoreNames.of(name));
+        }
+        return normalised;
+      }
+    }
+    return names;
+  }
+
+  List<String> pushed() {
+    List<String> all = new ArrayList<>();
+    registryOutputs.forEach(o -> all.addAll(o.pushed()));
+    return all;
+  }
+
+  /** {@code type=local}: the files into a directory; {@code type=tar}: the files as one tar. */
+  void exportFiles(OutputSpec spec) throws IOException {
+    Path dest = spec.dest().orElseThrow();
+    List<LayerRef> layers = result.state().layers();
+    if (spec.type() == OutputSpec.Type.LOCAL) {
+      Files.createDirectories(dest);
+      boolean root = "root".equals(System.getProperty("user.name"));
+      LayerExtractor extractor =
+          new LayerExtractor(dest, root ? ExtractOptions.full() : ExtractOptions.unprivileged());
+      for (LayerRef layer : layers) {
+        try (InputStream blob = result.state().blobs().open(layer.blob())) {
+          extractor.extract(blob);
+        }
+      }
+      return;
+    }
+    Path spool = Files.createTempDirectory(store.paths().root().resolve("tmp"), "export-");
+    try {
+      LayerUnionTree files =
+          LayerUnionTree.read(layers, result.state().blobs(), List.of(""), spool, "final stage");
+      LayerTree tree = new LayerTree();
+      List<IOException> failures = new ArrayList<>();
+      files.walk(
+          "",
+          (SourceFile f) ->
+              tree.add(
+                  new LayerEntry(
+                      f.path(),
+                      f.type(),
+                      f.mode(),
+                      f.uid(),
+                      f.gid(),
+                      f.size(),
+                      f.mtime(),
+                      f.linkTarget(),
+                      f.devMajor(),
+                      f.devMinor(),
+                      f.xattrs(),
+                      f.type() == dev.kiln.core.layer.EntryType.REGULAR ? f.content() : null)));
+      if (!failures.isEmpty()) {
+        throw failures.get(0);
+      }
+      LayerOptions plain = LayerOptions.defaults().withCompression(Compression.NONE);
+      if (dest.toString().equals("-")) {
+        LayerWriter.writeTo(System.out, tree.entries(), plain);
+        System.out.flush();
+      } else {
+        Path temp =
+            Files.createTempFile(dest.toAbsolutePath().getParent(), ".kiln-export-", ".tar");
+        try (OutputStream out = Files.newOutputStream(temp)) {
+          LayerWriter.writeTo(out, tree.entries(), plain);
+        }
+        Files.move(temp, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      BuildRun.deleteTree(spool);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.kiln.core.build;
+
+import dev.kiln.registry.reference.ImageReference;
+
+/**
+ * How images are named in kiln's local store: the fully normalised reference with its tag ({@code
+ * docker.io/library/busybox:latest}), so {@code -t busybox} and {@code FROM busybox} meet.
+ */
+final class StoreNames {
+  private StoreNames() {}
+
+  static String of(ImageReference ref) {
+    return ref.name() + ":" + ref.tagOrDefault();
+  }
+
+  static String of(String reference) {
+    return of(ImageReference.parse(reference));
+  }
+}

@@ -1,0 +1,85 @@
+package dev.kiln.core.output;
+
+import dev.kiln.core.image.BuiltImage;
+import dev.kiln.registry.client.BlobSource;
+import dev.kiln.registry.client.BlobToPush;
+import dev.kiln.registry.client.ImageToPush;
+import dev.kiln.registry.client.PushResult;
+import dev.kiln.registry.client.RegistryClient;
+import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.reference.ImageReference;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code --push} / {@code --output type=registry}: pushes the image to every repository its names
+ * point to. The registry client skips blobs the repository has, mounts base layers from the base
+ * image's repository when it is in the same registry (so they are never downloaded), pushes the
+ * config before the manifest and the manifest by digest before its tags, and sends nothing when the
+ * tag already points at the same manifest.
+ */
+public final class RegistryOutput implements ImageOutput {
+  private final RegistryClient client;
+  private final Map<Digest, ImageReference> mountSources;
+  private final List<String> pushed = new ArrayList<>();
+
+  /**
+   * @param mountSources for layers that came from a registry image: the repository they are in
+   */
+  public RegistryOutput(RegistryClient client, Map<Digest, ImageReference> mountSources) {
+    this.client = client;
+    this.mountSources = Map.copyOf(mountSources);
+  }
+
+  @Override
+  public String describe() {
+    return "registry";
+  }
+
+  /** {@code repo:tag@sha256:…} for every reference pushed so far. */
+  public List<String> pushed() {
+    return List.copyOf(pushed);
+  }
+
+  @Override
+  public void write(BuiltImage image, List<String> names) throws IOException {
+    Map<ImageReference, List<String>> byRepository = new LinkedHashMap<>();
+    for (String name : names) {
+      ImageReference ref = ImageReference.parse(name);
+      byRepository
+          .computeIfAbsent(ref.repositoryOnly(), r -> new ArrayList<>())
+          .add(ref.tagOrDefault());
+    }
+    List<BlobToPush> blobs = new ArrayList<>();
+    blobs.add(
+        BlobToPush.of(
+            image.manifest().config(), BlobSource.ofBytes(image.config().raw().toByteArray())));
+    for (Descriptor layer : image.manifest().layers()) {
+      blobs.add(blobToPush(image, layer));
+    }
+    ImageToPush toPush = new ImageToPush(image.manifest(), blobs);
+    for (Map.Entry<ImageReference, List<String>> repo : byRepository.entrySet()) {
+      List<String> tags = repo.getValue();
+      ImageReference target = repo.getKey().withTag(tags.get(0));
+      PushResult result = client.pushImage(target, toPush, tags.subList(1, tags.size()));
+      for (String tag : tags) {
+        pushed.add(repo.getKey().withTag(tag) + "@" + result.digest());
+      }
+    }
+  }
+
+  private BlobToPush blobToPush(BuiltImage image, Descriptor layer) {
+    Optional<Path> file = image.blobs().localFile(layer);
+    BlobSource source =
+        file.isPresent()
+            ? BlobSource.ofFile(file.get())
+            : BlobSource.of(() -> image.blobs().open(layer));
+    return new BlobToPush(layer, source, mountSources.get(layer.digest()));
+  }
+}

@@ -1,0 +1,92 @@
+package dev.kiln.core.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The mount points of kiln's own mount namespace, from {@code /proc/self/mountinfo}: used to find
+ * and remove anything kiln left mounted under one of its directories, and by tests to prove it left
+ * nothing.
+ */
+public final class MountTable {
+  private MountTable() {}
+
+  /** All current mount points, in mount order. */
+  public static List<Path> mountPoints() {
+    try {
+      return parse(Files.readAllLines(Path.of("/proc/self/mountinfo")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read /proc/self/mountinfo", e);
+    }
+  }
+
+  /** Mount points at or below {@code dir}, deepest first (the order to unmount them in). */
+  public static List<Path> mountPointsUnder(Path dir) {
+    Path base = dir.toAbsolutePath().normalize();
+    List<Path> under = new ArrayList<>();
+    for (Path mountPoint : mountPoints()) {
+      if (mountPoint.startsWith(base)) {
+        under.add(mountPoint);
+      }
+    }
+    under.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+    return under;
+  }
+
+  /**
+   * Lazily unmounts everything at or below {@code dir}, deepest first; used by cleanup paths, which
+   * must not leave mounts behind even when a step was killed half-way.
+   */
+  public static void unmountAllUnder(Path dir) {
+    for (Path mountPoint : mountPointsUnder(dir)) {
+      Path umount = HostTools.require("umount", "mount", "to remove a step's mounts");
+      HostCommand.run(List.of(umount.toString(), "--lazy", mountPoint.toString()))
+          .requireSuccess("unmount " + mountPoint);
+    }
+  }
+
+  /** Parses mountinfo lines into mount points (field 5, with octal escapes decoded). */
+  static List<Path> parse(List<String> lines) {
+    List<Path> points = new ArrayList<>();
+    for (String line : lines) {
+      String[] fields = line.split(" ");
+      if (fields.length > 4) {
+        points.add(Path.of(unescape(fields[4])));
+      }
+    }
+    return points;
+  }
+
+  /** The kernel writes space, tab, newline and backslash in mount paths as {@code \ooo}. */
+  static String unescape(String field) {
+    StringBuilder out = new StringBuilder(field.length());
+    for (int i = 0; i < field.length(); i++) {
+      char c = field.charAt(i);
+      if (c == '\\' && isOctal(field, i + 1)) {
+        out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+        i += 3;
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isOctal(String s, int from) {
+    if (from + 3 > s.length()) {
+      return false;
+    }
+    for (int i = from; i < from + 3; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '7') {
+        return false;
+      }
+    }
+    return true;
+  }
+}

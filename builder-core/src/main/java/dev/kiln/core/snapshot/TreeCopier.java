@@ -1,0 +1,158 @@
+package dev.kiln.core.snapshot;
+
+import dev.kiln.core.sandbox.HostCommand;
+import dev.kiln.core.sandbox.HostTools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Applies one overlayfs-form layer directory onto a plain directory, as overlayfs would show it:
+ * whiteouts delete, opaque directories empty what was there, a file replaces a directory and the
+ * other way round, everything else is copied over with GNU {@code cp -a} (owners, modes and setuid
+ * bits, nanosecond times, extended attributes including capabilities, device nodes, and hard links
+ * within the layer kept; reflinks where the filesystem has them).
+ *
+ * <p>The copy never shares inodes with the layer: a hard link into the layer would let a step's
+ * in-place write (as root, through any permission) change the shared, content-addressed layer.
+ */
+final class TreeCopier {
+  private TreeCopier() {}
+
+  static void apply(Path layer, Path target, XattrIndex layerIndex) {
+    List<Path> whiteouts = new ArrayList<>();
+    try {
+      prepare(layer, target, layerIndex, whiteouts);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot apply layer " + layer + " to " + target, e);
+    }
+    Path cp = HostTools.require("cp", "coreutils", "to copy layers into a rootfs");
+    HostCommand.Result copied =
+        HostCommand.run(
+            List.of(
+                cp.toString(),
+                "--archive",
+                "--no-target-directory",
+                "--reflink=auto",
+                "--remove-destination",
+                layer.toString(),
+                target.toString()));
+    if (!copied.succeeded()) {
+      throw new SnapshotException("cannot copy layer " + layer + ": " + copied.describeFailure());
+    }
+    for (Path whiteout : whiteouts) {
+      deleteRecursively(target.resolve(layer.relativize(whiteout)));
+    }
+    removeOverlayAttributes(layer, target, layerIndex);
+  }
+
+  /** Clears what the layer deletes or replaces, before the copy. */
+  private static void prepare(Path layer, Path target, XattrIndex layerIndex, List<Path> whiteouts)
+      throws IOException {
+    Files.walkFileTree(
+        layer,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            if (dir.equals(layer)) {
+              return FileVisitResult.CONTINUE;
+            }
+            Path there = target.resolve(layer.relativize(dir));
+            Optional<FileStat> existing = FileStat.ofIfExists(there);
+            if (existing.isPresent() && !existing.get().isDirectory()) {
+              deleteRecursively(there);
+            } else if (existing.isPresent() && layerIndex.isOpaque(dir)) {
+              deleteChildren(there);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Path there = target.resolve(layer.relativize(file));
+            FileStat stat = FileStat.of(file);
+            Optional<FileStat> existing = FileStat.ofIfExists(there);
+            if (stat.isWhiteout()) {
+              whiteouts.add(file);
+              existing.ifPresent(e -> deleteRecursively(there));
+            } else if (existing.isPresent() && existing.get().isDirectory()) {
+              deleteRecursively(there);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  /** Opaque markers and other overlayfs attributes mean nothing in a plain directory. */
+  private static void removeOverlayAttributes(Path layer, Path target, XattrIndex layerIndex) {
+    Map<Path, List<String>> internal = layerIndex.overlayInternal();
+    if (internal.isEmpty()) {
+      return;
+    }
+    Path setfattr = HostTools.require("setfattr", "attr", "to remove overlayfs attributes");
+    for (Map.Entry<Path, List<String>> e : internal.entrySet()) {
+      if (!e.getKey().startsWith(layer)) {
+        continue;
+      }
+      Path there = target.resolve(layer.relativize(e.getKey()));
+      for (String name : e.getValue()) {
+        HostCommand.Result result =
+            HostCommand.run(
+                List.of(
+                    setfattr.toString(), "--no-dereference", "--remove=" + name, there.toString()));
+        if (!result.succeeded() && Files.exists(there, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new SnapshotException(
+              "cannot remove " + name + " from " + there + ": " + result.describeFailure());
+        }
+      }
+    }
+  }
+
+  private static void deleteChildren(Path dir) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        deleteRecursively(entry);
+      }
+    }
+  }
+
+  static void deleteRecursively(Path root) {
+    try {
+      if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+              if (e != null) {
+                throw e;
+              }
+              Files.delete(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.kiln.core.step;
+
+import dev.kiln.core.layer.ContentSource;
+import dev.kiln.core.layer.EntryType;
+import dev.kiln.dockerfile.ignore.ContextEntry;
+import dev.kiln.dockerfile.ignore.ContextWalker;
+import dev.kiln.dockerfile.ignore.PatternMatcher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The build context directory as COPY sees it: files a {@code .dockerignore} pattern excludes do
+ * not exist, symlinks resolve inside the context (an absolute target starts at the context root,
+ * never at the host's), and owners are not kept (context files belong to root in the image unless
+ * {@code --chown} says otherwise).
+ */
+public final class ContextTree implements SourceTree {
+  private final Path root;
+  private final PatternMatcher ignore;
+
+  public ContextTree(Path root, PatternMatcher ignore) {
+    this.root = root.toAbsolutePath().normalize();
+    this.ignore = ignore;
+  }
+
+  @Override
+  public String describe() {
+    return "build context";
+  }
+
+  @Override
+  public boolean keepsOwners() {
+    return false;
+  }
+
+  @Override
+  public Optional<SourceFile> stat(String path, boolean follow) throws IOException {
+    String resolved = resolve(path, follow, 0);
+    if (resolved == null || (!resolved.isEmpty() && ignore.matchesOrParentMatches(resolved))) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(read(resolved));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public List<String> list(String dir) throws IOException {
+    List<String> names = new ArrayList<>();
+    Path p = dir.isEmpty() ? root : root.resolve(dir);
+    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      return names;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        String rel = dir.isEmpty() ? name : dir + "/" + name;
+        if (!ignore.matchesOrParentMatches(rel) || ignore.couldReincludeBelow(rel)) {
+          names.add(name);
+        }
+      }
+    }
+    names.sort(ContextTree::compareBytes);
+    return names;
+  }
+
+  @Override
+  public void walk(String dir, Consumer<SourceFile> sink) throws IOException {
+    try {
+      new ContextWalker(ignore)
+          .walk(
+              root,
+              dir,
+              (ContextEntry entry) -> {
+                try {
+                  sink.accept(read(entry.path()));
+                } catch (NoSuchFileException e) {
+                  // Sockets, and files deleted while the context was walked, are skipped.
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * Resolves symlinks in {@code path} inside the context; null when a component is missing on the
+   * way (the caller reports "not found").
+   */
+  private String resolve(String path, boolean followLast, int depth) throws IOException {
+    if (depth > 40) {
+      throw new IOException(
+          "too many levels of symbolic links at " + path + " in the build context");
+    }
+    List<String> done = new ArrayList<>();
+    String[] parts = path.split("/");
+    for (int i = 0; i < parts.length; i++) {
+      String part = parts[i];
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        if (!done.isEmpty()) {
+          done.remove(done.size() - 1);
+        }
+        continue;
+      }
+      done.add(part);
+      boolean last = i == parts.length - 1;
+      Path file = root.resolve(String.join("/", done));
+      if (Files.isSymbolicLink(file) && (!last || followLast)) {
+        String target = Files.readSymbolicLink(file).toString();
+        done.remove(done.size() - 1);
+        String base = target.startsWith("/") ? "" : String.join("/", done);
+        StringBuilder rest = new StringBuilder(base.isEmpty() ? target : base + "/" + target);
+        for (int j = i + 1; j < parts.length; j++) {
+          rest.append('/').append(parts[j]);
+        }
+        return resolve(rest.toString(), followLast, depth + 1);
+      }
+    }
+    return String.join("/", done);
+  }
+
+  private SourceFile read(String rel) throws IOException {
+    Path file = rel.isEmpty() ? root : root.resolve(rel);
+    Map<String, Object> a =
+        Files.readAttributes(
+            file, "unix:mode,size,lastModifiedTime,rdev", LinkOption.NOFOLLOW_LINKS);
+    int mode = (Integer) a.get("mode");
+    long mtime = ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond();
+    EntryType type = typeOf(mode);
+    if (type == null) {
+      throw new NoSuchFileException(rel + " (a socket, which an image cannot hold)");
+    }
+    long size = type == EntryType.REGULAR ? (Long) a.get("size") : 0;
+    String link = type == EntryType.SYMLINK ? Files.readSymbolicLink(file).toString() : "";
+    long rdev = (Long) a.get("rdev");
+    boolean device = type == EntryType.CHAR_DEVICE || type == EntryType.BLOCK_DEVICE;
+    return new SourceFile(
+        rel,
+        type,
+        mode & 07777,
+        0,
+        0,
+        size,
+        Math.max(0, mtime),
+        link,
+        device ? DeviceNumbers.major(rdev) : 0,
+        device ? DeviceNumbers.minor(rdev) : 0,
+        Map.of(),
+        type == EntryType.REGULAR ? ContentSource.ofFile(file) : ContentSource.EMPTY);
+  }
+
+  static EntryType typeOf(int mode) {
+    return switch (mode & 0170000) {
+      case 0040000 -> EntryType.DIRECTORY;
+      case 0120000 -> EntryType.SYMLINK;
+      case 0020000 -> EntryType.CHAR_DEVICE;
+      case 0060000 -> EntryType.BLOCK_DEVICE;
+      case 0010000 -> EntryType.FIFO;
+      case 0140000 -> null; // sockets cannot be stored in a layer
+      default -> EntryType.REGULAR;
+    };
+  }
+
+  static int compareBytes(String a, String b) {
+    return java.util.Arrays.compareUnsigned(
+        a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,302 @@
+package dev.kiln.core.step;
+
+import dev.kiln.core.layer.EntryType;
+import dev.kiln.core.layer.LayerEntry;
+import dev.kiln.core.layer.LayerPath;
+import dev.kiln.core.layer.LayerTree;
+import dev.kiln.core.rootfs.RootfsIndex;
+import dev.kiln.dockerfile.ignore.PatternMatcher;
+import dev.kiln.dockerfile.instructions.SourceContent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a {@link CopyRequest} into the entries of its layer, with BuildKit's COPY rules:
+ *
+ * <ul>
+ *   <li>a relative destination starts at WORKDIR; one ending in {@code /} (or {@code .}) is a
+ *       directory; so is an existing directory of the image, which a file is copied into;
+ *   <li>a directory source copies its contents, not itself; a symlink named as a source is
+ *       followed, symlinks inside copied directories are kept;
+ *   <li>a wildcard that matches nothing copies nothing; a plain path that does not exist fails;
+ *   <li>destination paths are resolved through the image's symlinks (so {@code /bin/x} lands in
+ *       {@code usr/bin/x} on a merged-usr image), and parent directories that already exist keep
+ *       their metadata while missing ones are created 0755, owned by {@code --chown}'s user;
+ *   <li>files from the build context belong to root unless {@code --chown}; files from another
+ *       stage keep their owners; {@code --chmod} applies to copied files and directories.
+ * </ul>
+ */
+public final class CopyPlanner {
+  private final CopyRequest request;
+  private final ArchiveUnpacker unpacker;
+
+  public CopyPlanner(CopyRequest request, ArchiveUnpacker unpacker) {
+    this.request = request;
+    this.unpacker = unpacker;
+  }
+
+  /** The layer's entries. */
+  public LayerTree plan() throws IOException, CopyFailure {
+    String destRaw = request.dest();
+    boolean destIsDir =
+        destRaw.endsWith("/") || destRaw.equals(".") || destRaw.isEmpty() || destRaw.endsWith("/.");
+    String absolute = destRaw.startsWith("/") ? destRaw : request.workdir() + "/" + destRaw;
+    String dest = LayerPath.normalize(absolute);
+    RootfsIndex rootfs = request.rootfs().orElse(null);
+    if (rootfs != null) {
+      dest = rootfs.resolve(dest, true);
+    }
+    boolean destExistsAsDir =
+        dest.isEmpty()
+            || (rootfs != null
+                && rootfs.get(dest).map(n -> n.type() == EntryType.DIRECTORY).orElse(false));
+
+    List<Match> matches = new ArrayList<>();
+    for (String source : request.sources()) {
+      matches.addAll(match(source));
+    }
+    int total = matches.size() + request.heredocs().size();
+    if (total > 1 || request.sources().stream().anyMatch(PathGlob::hasWildcard)) {
+      if (total > 1 && !destIsDir && !destExistsAsDir) {
+        throw new CopyFailure(
+            "When using "
+                + request.instruction()
+                + " with more than one source file, the destination must be a directory and end with a /",
+            "write the destination as " + destRaw + "/");
+      }
+    }
+    boolean intoDir = destIsDir || destExistsAsDir || total > 1;
+
+    LayerTree tree = new LayerTree();
+    Set<String> written = new LinkedHashSet<>();
+    PatternMatcher excludes =
+        request.excludes().isEmpty() ? null : PatternMatcher.of(request.excludes());
+    for (Match m : matches) {
+      SourceFile file = m.file();
+      if (file.isDirectory()) {
+        addDirectoryContents(tree, written, file, dest, excludes);
+      } else if (request.unpackArchives()
+          && file.type() == EntryType.REGULAR
+          && unpacker.isArchive(file)) {
+        for (SourceFile member : unpacker.unpack(file)) {
+          add(tree, written, member, join(dest, member.path()), true);
+        }
+      } else {
+        if (excludes != null && excludes.matchesOrParentMatches(m.name())) {
+          continue;
+        }
+        String target = intoDir ? join(dest, m.name()) : dest;
+        add(tree, written, file, target, false);
+      }
+    }
+    for (SourceContent doc : request.heredocs()) {
+      byte[] data = doc.data().getBytes(StandardCharsets.UTF_8);
+      String name = LayerPath.normalize(doc.path());
+      String target = intoDir ? join(dest, name) : dest;
+      SourceFile file =
+          new SourceFile(
+              name,
+              EntryType.REGULAR,
+              0644,
+              0,
+              0,
+              data.length,
+              request.createdTime(),
+              "",
+              0,
+              0,
+              java.util.Map.of(),
+              dev.kiln.core.layer.ContentSource.ofBytes(data));
+      add(tree, written, file, target, false);
+    }
+    if (intoDir && !dest.isEmpty() && !written.contains(dest)) {
+      // The destination directory is created even when nothing matched (CreateDestPath).
+      written.add(dest);
+      if (rootfs == null || rootfs.get(dest).isEmpty()) {
+        tree.add(createdDirectory(dest));
+      }
+    }
+    addParents(tree, written, rootfs);
+    return tree;
+  }
+
+  private void addDirectoryContents(
+      LayerTree tree, Set<String> written, SourceFile dir, String dest, PatternMatcher excludes)
+      throws IOException {
+    if (!dest.isEmpty() && !written.contains(dest)) {
+      RootfsIndex rootfs = request.rootfs().orElse(null);
+      boolean exists = rootfs != null && rootfs.get(dest).isPresent();
+      if (!exists) {
+        add(tree, written, dir, dest, false);
+      }
+    }
+    String prefix = dir.path().isEmpty() ? "" : dir.path() + "/";
+    List<IOException> failures = new ArrayList<>();
+    request
+        .tree()
+        .walk(
+            dir.path(),
+            file -> {
+              String rel = file.path().substring(prefix.length());
+              if (excludes != null && excludes.matchesOrParentMatches(rel)) {
+                return;
+              }
+              try {
+                add(tree, written, file, join(dest, rel), false);
+              } catch (IOException e) {
+                failures.add(e);
+              }
+            });
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
+    }
+  }
+
+  private void add(
+      LayerTree tree, Set<String> written, SourceFile file, String target, boolean fromArchive)
+      throws IOException {
+    if (target.isEmpty()) {
+      return; // the root directory itself is never an entry
+    }
+    long uid = 0;
+    long gid = 0;
+    if (request.owner().isPresent()) {
+      uid = request.owner().get().uid();
+      gid = request.owner().get().gid();
+    } else if (request.tree().keepsOwners() || fromArchive) {
+      uid = file.uid();
+      gid = file.gid();
+    }
+    int mode = file.mode();
+    if (request.chmod().isPresent() && file.type() != EntryType.SYMLINK) {
+      mode = request.chmod().get().apply(mode, file.isDirectory()) & 07777;
+    }
+    LayerEntry entry =
+        new LayerEntry(
+            target,
+            file.type(),
+            mode,
+            uid,
+            gid,
+            file.type() == EntryType.REGULAR ? file.size() : 0,
+            file.mtime(),
+            file.type() == EntryType.SYMLINK ? file.linkTarget() : "",
+            file.devMajor(),
+            file.devMinor(),
+            file.xattrs(),
+            file.type() == EntryType.REGULAR ? file.content() : null);
+    try {
+      tree.add(entry);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot copy to /" + target + ": " + e.getMessage(), e);
+    }
+    written.add(target);
+  }
+
+  private void addParents(LayerTree tree, Set<String> written, RootfsIndex rootfs) {
+    Set<String> parents = new LinkedHashSet<>();
+    for (String path : written) {
+      for (String p = LayerPath.parent(path); !p.isEmpty(); p = LayerPath.parent(p)) {
+        if (!written.contains(p)) {
+          parents.add(p);
+        }
+      }
+    }
+    for (String parent : parents) {
+      if (tree.get(parent).isPresent()) {
+        continue;
+      }
+      Optional<RootfsIndex.Node> existing = rootfs == null ? Optional.empty() : rootfs.get(parent);
+      if (existing.isPresent() && existing.get().type() == EntryType.DIRECTORY) {
+        RootfsIndex.Node n = existing.get();
+        tree.add(LayerEntry.directory(parent, n.mode(), n.uid(), n.gid(), n.mtime()));
+      } else {
+        tree.add(createdDirectory(parent));
+      }
+    }
+  }
+
+  private LayerEntry createdDirectory(String path) {
+    Owner owner = request.owner().orElse(Owner.ROOT);
+    return LayerEntry.directory(path, 0755, owner.uid(), owner.gid(), request.createdTime());
+  }
+
+  /** A source path's matches in the tree, in order; fails if a plain path is missing. */
+  private List<Match> match(String source) throws IOException, CopyFailure {
+    String rel = LayerPath.normalize(source);
+    List<Match> out = new ArrayList<>();
+    if (!PathGlob.hasWildcard(rel)) {
+      String literal = PathGlob.unescape(rel);
+      Optional<SourceFile> file = request.tree().stat(literal, true);
+      if (file.isEmpty()) {
+        throw new CopyFailure(
+            request.instruction()
+                + " failed: \"/"
+                + literal
+                + "\": not found in the "
+                + request.tree().describe(),
+            request.tree().keepsOwners()
+                ? "check the path in the source stage or image"
+                : "check the path, and that .dockerignore does not exclude it");
+      }
+      String name =
+          literal.contains("/") ? literal.substring(literal.lastIndexOf('/') + 1) : literal;
+      out.add(new Match(file.get(), name));
+      return out;
+    }
+    String[] segments = rel.split("/");
+    List<String> candidates = List.of("");
+    for (String segment : segments) {
+      List<String> next = new ArrayList<>();
+      for (String dir : candidates) {
+        if (PathGlob.hasWildcard(segment)) {
+          for (String name : request.tree().list(dir)) {
+            boolean hit;
+            try {
+              hit = PathGlob.matches(segment, name);
+            } catch (IllegalArgumentException e) {
+              throw new CopyFailure(
+                  request.instruction()
+                      + " failed: bad pattern \""
+                      + source
+                      + "\": "
+                      + e.getMessage(),
+                  "fix the pattern (Go path.Match syntax)");
+            }
+            if (hit) {
+              next.add(dir.isEmpty() ? name : dir + "/" + name);
+            }
+          }
+        } else {
+          String name = PathGlob.unescape(segment);
+          next.add(dir.isEmpty() ? name : dir + "/" + name);
+        }
+      }
+      candidates = next;
+    }
+    for (String path : candidates) {
+      Optional<SourceFile> file = request.tree().stat(path, true);
+      if (file.isPresent()) {
+        String name = path.contains("/") ? path.substring(path.lastIndexOf('/') + 1) : path;
+        out.add(new Match(file.get(), name));
+      }
+    }
+    return out;
+  }
+
+  private static String join(String dir, String rel) {
+    String r = LayerPath.normalize(rel);
+    if (dir.isEmpty()) {
+      return r;
+    }
+    return r.isEmpty() ? dir : dir + "/" + r;
+  }
+
+  /** A matched source and the name it was matched by (a followed symlink keeps its own name). */
+  private record Match(SourceFile file, String name) {}
+}

@@ -1,0 +1,220 @@
+package dev.kiln.core.step;
+
+import dev.kiln.core.image.BlobSource;
+import dev.kiln.core.image.LayerRef;
+import dev.kiln.core.layer.ContentSource;
+import dev.kiln.core.layer.EntryType;
+import dev.kiln.core.layer.LayerEntry;
+import dev.kiln.core.layer.LayerPath;
+import dev.kiln.core.layer.LayerReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The files of another stage or image under a few paths, read straight from its layers (whiteouts
+ * applied, later layers winning) with the content of regular files spooled to temp files. This is
+ * what {@code COPY --from} reads: nothing is extracted with owners or device nodes, so it needs no
+ * privileges, and only the selected paths are written to disk.
+ *
+ * <p>Paths passed in are already resolved through the image's symlinks (by its {@code
+ * RootfsIndex}); inside the selection symlinks are kept as they are.
+ */
+public final class LayerUnionTree implements SourceTree {
+  // Natural String order keeps every directory's descendants contiguous (all share "dir/").
+  private final TreeMap<String, SourceFile> files = new TreeMap<>();
+  private final String description;
+
+  private LayerUnionTree(String description) {
+    this.description = description;
+  }
+
+  /**
+   * Reads the entries at or below any of {@code roots} (canonical paths, "" for everything) from
+   * {@code layers}, spooling content into {@code spool}.
+   */
+  public static LayerUnionTree read(
+      List<LayerRef> layers, BlobSource blobs, List<String> roots, Path spool, String description)
+      throws IOException {
+    LayerUnionTree tree = new LayerUnionTree(description);
+    Files.createDirectories(spool);
+    int counter = 0;
+    for (LayerRef layer : layers) {
+      try (InputStream blob = blobs.open(layer.blob());
+          LayerReader reader = LayerReader.open(blob)) {
+        for (Optional<LayerEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
+          LayerEntry e = next.get();
+          if (e.isOpaqueWhiteout()) {
+            tree.removeBelow(LayerPath.parent(e.path()));
+            continue;
+          }
+          if (e.isWhiteout()) {
+            String dir = LayerPath.parent(e.path());
+            String name = e.path().substring(e.path().lastIndexOf('/') + 1);
+            String hidden =
+                (dir.isEmpty() ? "" : dir + "/")
+                    + name.substring(LayerPath.WHITEOUT_PREFIX.length());
+            tree.files.remove(hidden);
+            tree.removeBelow(hidden);
+            continue;
+          }
+          if (!selected(e.path(), roots)) {
+            continue;
+          }
+          SourceFile old = tree.files.get(e.path());
+          if (old != null && old.isDirectory() && e.type() != EntryType.DIRECTORY) {
+            tree.removeBelow(e.path());
+          }
+          ContentSource content = ContentSource.EMPTY;
+          EntryType type = e.type();
+          long size = e.size();
+          if (type == EntryType.REGULAR && size > 0) {
+            Path file = spool.resolve(Integer.toString(counter++));
+            try (InputStream in = e.content().open()) {
+              Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            content = ContentSource.ofFile(file);
+          } else if (type == EntryType.HARDLINK) {
+            SourceFile target = tree.files.get(e.linkTarget());
+            if (target == null) {
+              throw new IOException(
+                  "cannot copy "
+                      + e.path()
+                      + " from "
+                      + description
+                      + ": it is a hard link to "
+                      + e.linkTarget()
+                      + ", outside the copied paths; copy that path too");
+            }
+            type = target.type();
+            size = target.size();
+            content = target.content();
+          }
+          tree.files.put(
+              e.path(),
+              new SourceFile(
+                  e.path(),
+                  type,
+                  e.mode(),
+                  e.uid(),
+                  e.gid(),
+                  size,
+                  e.mtime(),
+                  type == EntryType.SYMLINK ? e.linkTarget() : "",
+                  e.devMajor(),
+                  e.devMinor(),
+                  e.xattrs(),
+                  content));
+        }
+      }
+    }
+    return tree;
+  }
+
+  private static boolean selected(String path, List<String> roots) {
+    for (String root : roots) {
+      if (root.isEmpty() || path.equals(root) || path.startsWith(root + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void removeBelow(String dir) {
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    files.keySet().removeIf(p -> p.startsWith(prefix) && !p.equals(dir));
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public boolean keepsOwners() {
+    return true;
+  }
+
+  @Override
+  public Optional<SourceFile> stat(String path, boolean follow) {
+    String p = LayerPath.normalize(path);
+    if (p.isEmpty()) {
+      return Optional.of(rootDirectory());
+    }
+    SourceFile f = files.get(p);
+    for (int depth = 0;
+        f != null && follow && f.type() == EntryType.SYMLINK && depth < 40;
+        depth++) {
+      String target = f.linkTarget();
+      String base = LayerPath.parent(p);
+      p =
+          LayerPath.normalize(
+              target.startsWith("/") ? target : (base.isEmpty() ? "" : base + "/") + target);
+      f = files.get(p);
+    }
+    if (f == null && hasChildren(p)) {
+      // A directory that only lower layers created implicitly.
+      return Optional.of(directory(p));
+    }
+    return Optional.ofNullable(f);
+  }
+
+  @Override
+  public List<String> list(String dir) {
+    List<String> names = new ArrayList<>();
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    for (String p : files.tailMap(prefix, !prefix.isEmpty()).keySet()) {
+      if (!p.startsWith(prefix)) {
+        break;
+      }
+      String rest = p.substring(prefix.length());
+      if (!rest.isEmpty() && rest.indexOf('/') < 0) {
+        names.add(rest);
+      }
+    }
+    return names;
+  }
+
+  @Override
+  public void walk(String dir, Consumer<SourceFile> sink) {
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    for (SourceFile f : files.values()) {
+      if (f.path().startsWith(prefix) && !f.path().equals(dir)) {
+        sink.accept(f);
+      }
+    }
+  }
+
+  private boolean hasChildren(String dir) {
+    String prefix = dir + "/";
+    String next = files.ceilingKey(prefix);
+    return next != null && next.startsWith(prefix);
+  }
+
+  private static SourceFile rootDirectory() {
+    return directory("");
+  }
+
+  private static SourceFile directory(String path) {
+    return new SourceFile(
+        path,
+        EntryType.DIRECTORY,
+        0755,
+        0,
+        0,
+        0,
+        0,
+        "",
+        0,
+        0,
+        java.util.Map.of(),
+        ContentSource.EMPTY);
+  }
+}
