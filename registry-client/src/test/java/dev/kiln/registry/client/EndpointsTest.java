@@ -207,6 +207,27 @@ class EndpointsTest {
   }
 
   @Test
+  void referrersComeFromTheApiWhenTheRegistryHasIt() throws IOException {
+    ReferrersGet get = new ReferrersGet(REPO, D, "application/spdx+json");
+    RegistryRequest r = get.request();
+    assertEquals(
+        "https://registry.example/v2/team/app/referrers/"
+            + D
+            + "?artifactType=application%2Fspdx%2Bjson",
+        r.uri().toString());
+    dev.kiln.registry.model.ImageIndex index =
+        dev.kiln.registry.model.ImageIndex.of(
+            MediaType.OCI_INDEX, List.of(Descriptor.of(MediaType.OCI_MANIFEST, D, 3)));
+    assertEquals(
+        index,
+        get.handle(answer(r, 200, index.raw().toByteArray(), "Content-Type", MediaType.OCI_INDEX))
+            .orElseThrow());
+    assertTrue(get.handle(answer(r, 404)).isEmpty(), "no API: the caller falls back to the tag");
+    assertTrue(
+        get.handle(answer(r, 200, "<html/>".getBytes(), "Content-Type", "text/html")).isEmpty());
+  }
+
+  @Test
   void apiUrlsKeepExistingQueries() {
     assertEquals(
         "https://r/x?a=1&digest=sha256%3Aab",
