@@ -34,17 +34,10 @@ final class RegistryAccess implements AutoCloseable {
 
   synchronized RegistryClient client() {
     if (client == null) {
-      RegistrySecurity defaults = RegistrySecurity.defaults();
-      java.util.Set<String> insecure = new java.util.HashSet<>(defaults.insecureRegistries());
-      insecure.addAll(insecureRegistries);
-      RegistrySecurity security =
-          new RegistrySecurity(
-              insecure,
-              defaults.plainHttpRegistries(),
-              defaults.loopbackIsInsecure(),
-              defaults.plainHttpCredentialHosts(),
-              defaults.certsDir(),
-              defaults.extraCaCertificates());
+      RegistrySecurity security = RegistrySecurity.defaults();
+      for (String host : insecureRegistries) {
+        security = security.withInsecure(host);
+      }
       client =
           RegistryClient.create(
               RegistryClientOptions.defaults().toBuilder()
