@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One build from request to outputs: read the Dockerfile, compile the plan, run the needed stages
@@ -141,9 +140,9 @@ final class BuildRun {
               dockerfile.name(),
               dockerfile.bytes(),
               target,
-              new AtomicInteger(),
+              stepOffsets(plan),
               plan.stages().size() == 1);
-      Map<Integer, StageResult> done = new HashMap<>();
+      Map<Integer, StageResult> done = StageScheduler.resultMap();
       RunStep runStep =
           new RunStep(
               scope,
@@ -152,13 +151,9 @@ final class BuildRun {
               new RunMounts(scope, request.environment()));
       StageRunner runner =
           new StageRunner(scope, done, new StepExecutor(scope, new CopySources(scope), runStep));
-      int executed = 0;
-      for (Stage stage : plan.executionOrder()) {
-        StageRunner.Outcome outcome = runner.run(plan, stage.index());
-        plan = outcome.plan();
-        done.put(stage.index(), outcome.result());
-        executed += outcome.result().stepsExecuted();
-      }
+      new StageScheduler(request.maxParallelism())
+          .run(plan, done, (p, index) -> runner.run(p, index).result());
+      int executed = done.values().stream().mapToInt(StageResult::stepsExecuted).sum();
       StageResult result = done.get(plan.target().index());
       ImageConfig config = finish(result.state().config(), created, target);
       OutputTargets targets = new OutputTargets(request, store, registry, result);
@@ -214,6 +209,17 @@ final class BuildRun {
     } finally {
       deleteTree(spool);
     }
+  }
+
+  /** Step numbers run through the stages in execution order: stage n starts after stage n-1's. */
+  private static Map<Integer, Integer> stepOffsets(BuildPlan plan) {
+    Map<Integer, Integer> offsets = new HashMap<>();
+    int next = 0;
+    for (Stage stage : plan.executionOrder()) {
+      offsets.put(stage.index(), next);
+      next += stage.instructions().size() + 1;
+    }
+    return offsets;
   }
 
   private Map<String, String> annotations(OutputSpec spec) {

@@ -236,7 +236,7 @@ final class StageRunner {
   private StepRef stepRef(Stage stage, int index, int total, String text, Instruction instruction) {
     String location = scope.dockerfileName() + ":" + instruction.range().startLine();
     return new StepRef(
-        scope.stepNumbers().incrementAndGet(),
+        scope.stepOffsets().getOrDefault(stage.index(), 0) + index,
         scope.singleStage() ? "" : stage.displayName(),
         index,
         total,
