@@ -45,12 +45,24 @@ public final class PendingBlob extends OutputStream {
     this.paths = paths;
     this.algorithm = algorithm;
     this.temp = paths.newBlobTempFile(algorithm);
-    this.hash = new Digest(algorithm, zeros(algorithm)).newMessageDigest();
+    this.hash = newHash(algorithm);
     this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
-  private static String zeros(String algorithm) {
-    return "0".repeat(algorithm.equals("sha512") ? 128 : 64);
+  private static MessageDigest newHash(String algorithm) {
+    try {
+      switch (algorithm) {
+        case "sha256":
+          return MessageDigest.getInstance("SHA-256");
+        case "sha512":
+          return MessageDigest.getInstance("SHA-512");
+        default:
+          throw new IllegalArgumentException(
+              "unsupported digest algorithm '" + algorithm + "' (expected sha256 or sha512)");
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no " + algorithm, e);
+    }
   }
 
   @Override
