@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,12 +46,24 @@ public final class PendingBlob extends OutputStream {
     this.paths = paths;
     this.algorithm = algorithm;
     this.temp = paths.newBlobTempFile(algorithm);
-    this.hash = new Digest(algorithm, zeros(algorithm)).newMessageDigest();
+    this.hash = newHash(algorithm);
     this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
-  private static String zeros(String algorithm) {
-    return "0".repeat(algorithm.equals("sha512") ? 128 : 64);
+  private static MessageDigest newHash(String algorithm) {
+    try {
+      switch (algorithm) {
+        case "sha256":
+          return MessageDigest.getInstance("SHA-256");
+        case "sha512":
+          return MessageDigest.getInstance("SHA-512");
+        default:
+          throw new IllegalArgumentException(
+              "unsupported digest algorithm '" + algorithm + "' (expected sha256 or sha512)");
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no " + algorithm, e);
+    }
   }
 
   @Override
@@ -151,11 +164,9 @@ public final class PendingBlob extends OutputStream {
       channel.force(true);
       channel.close();
       Path target = paths.blob(digest);
-      boolean alreadyPresent = Files.exists(target);
-      if (alreadyPresent) {
-        Files.delete(temp);
-      } else {
-        moveIntoPlace(target);
+      boolean alreadyPresent = !linkIntoPlace(target);
+      Files.deleteIfExists(temp);
+      if (!alreadyPresent) {
         AtomicFile.syncDirectory(target.getParent());
       }
       finished = true;
@@ -167,23 +178,40 @@ public final class PendingBlob extends OutputStream {
     }
   }
 
-  // Between the exists() check and the rename another writer may publish the same digest; the
-  // rename then replaces a file with identical, equally verified bytes, which readers holding the
-  // old file open do not notice. That keeps the race harmless without a lock.
-  private void moveIntoPlace(Path target) throws IOException {
+  /**
+   * Gives the finished temp file its digest name without ever replacing an existing blob: link(2)
+   * fails atomically if the name exists, so the first writer's file stays, whichever process that
+   * was. Returns false if the blob was already there.
+   *
+   * <p>On a file system without hard links, falls back to an atomic rename after an existence
+   * check. In the window between the two another writer may publish the same digest, and the rename
+   * then replaces identical, equally verified bytes, which readers that have the old file open do
+   * not notice.
+   */
+  private boolean linkIntoPlace(Path target) throws IOException {
     try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AccessDeniedException e) {
+      Files.createLink(target, temp);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (UnsupportedOperationException | FileSystemException e) {
       if (Files.exists(target)) {
-        Files.deleteIfExists(temp);
-        return;
+        return false;
       }
-      throw new FileSystemException(
-          temp.toString(),
-          target.toString(),
-          "cannot rename a finished blob into place ("
-              + e.getMessage()
-              + "); on some systems a virus scanner holding the file open causes this, retry");
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        return true;
+      } catch (AccessDeniedException denied) {
+        if (Files.exists(target)) {
+          return false;
+        }
+        throw new FileSystemException(
+            temp.toString(),
+            target.toString(),
+            "cannot rename a finished blob into place ("
+                + denied.getMessage()
+                + "); on some systems a virus scanner holding the file open causes this, retry");
+      }
     }
   }
 
