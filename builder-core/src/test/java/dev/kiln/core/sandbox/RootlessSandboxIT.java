@@ -64,6 +64,17 @@ class RootlessSandboxIT {
   private List<String> asNobody(
       Isolation isolation, String user, NetworkMode network, String script, boolean ranges)
       throws Exception {
+    return asNobody(isolation, user, network, script, ranges, List.of());
+  }
+
+  private List<String> asNobody(
+      Isolation isolation,
+      String user,
+      NetworkMode network,
+      String script,
+      boolean ranges,
+      List<String> extra)
+      throws Exception {
     List<String> java = new ArrayList<>();
     java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     java.add("-cp");
@@ -81,6 +92,7 @@ class RootlessSandboxIT {
             user,
             network.optionValue(),
             script));
+    java.addAll(extra);
 
     List<String> command = new ArrayList<>();
     if (ranges) {
@@ -150,6 +162,26 @@ class RootlessSandboxIT {
             "sed -n 's/^ *\\([^:]*\\):.*/\\1/p' /proc/net/dev",
             false);
     assertEquals(List.of("LINE lo", "EXIT 0"), report.subList(1, report.size()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"OCI", "CHROOT"})
+  void theCopySnapshotterWorksOnLayersTheUserOwns(Isolation isolation) throws Exception {
+    // Without root there is no overlayfs in kiln's namespace; a rootless extraction leaves the
+    // layer owned by the user, which is root inside the step.
+    List<String> report =
+        asNobody(
+            isolation,
+            "",
+            NetworkMode.DEFAULT,
+            "rm /etc/group && echo hi > /root/new",
+            false,
+            List.of("copy-snapshot"));
+    assertTrue(
+        report.get(0).startsWith("SNAPSHOTTER copy: overlayfs needs root"), report.toString());
+    assertEquals(
+        List.of("EXIT 0", "DIFF M etc", "DIFF D etc/group", "DIFF M root", "DIFF A root/new"),
+        report.subList(2, report.size()));
   }
 
   @ParameterizedTest

@@ -13,6 +13,27 @@ public final class RootlessStepMain {
   private RootlessStepMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 6 && args[6].equals("copy-snapshot")) {
+      Path state = Path.of(args[2]);
+      dev.kiln.core.snapshot.SnapshotterChoice snapshots =
+          dev.kiln.core.snapshot.SnapshotterSelector.select(
+              dev.kiln.core.snapshot.SnapshotterKind.AUTO, state.resolve("snapshots"));
+      System.out.println("SNAPSHOTTER " + snapshots);
+      try (dev.kiln.core.snapshot.Snapshot snapshot =
+          snapshots.snapshotter().prepare(List.of(Path.of(args[1])))) {
+        String[] inner = args.clone();
+        inner[1] = snapshot.rootfs().toString();
+        runStep(inner);
+        for (String line : snapshot.diff().summary().split("\n")) {
+          System.out.println("DIFF " + line);
+        }
+      }
+      return;
+    }
+    runStep(args);
+  }
+
+  private static void runStep(String[] args) throws Exception {
     Path rootfs = Path.of(args[1]);
     try {
       SandboxChoice choice =
