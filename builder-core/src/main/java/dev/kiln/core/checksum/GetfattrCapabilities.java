@@ -24,8 +24,12 @@ import java.util.concurrent.CompletableFuture;
 public final class GetfattrCapabilities implements CapabilityReader {
   private static final String NAME = "security.capability";
 
+  /** Files looked up one by one before scanning the whole tree instead. */
+  static final int SINGLE_LOOKUPS = 8;
+
   private final Path root;
   private Map<String, byte[]> scanned;
+  private int singles;
 
   /** A reader for files under {@code root} (absolute). */
   public GetfattrCapabilities(Path root) {
@@ -35,7 +39,7 @@ public final class GetfattrCapabilities implements CapabilityReader {
   @Override
   public synchronized Optional<byte[]> capability(Path file) throws IOException {
     Path absolute = file.toAbsolutePath().normalize();
-    if (!absolute.startsWith(root)) {
+    if (!absolute.startsWith(root) || (scanned == null && singles++ < SINGLE_LOOKUPS)) {
       return Optional.ofNullable(run(List.of("-h"), absolute).get(absolute.toString()));
     }
     if (scanned == null) {

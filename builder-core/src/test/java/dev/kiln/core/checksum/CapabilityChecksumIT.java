@@ -65,4 +65,30 @@ class CapabilityChecksumIT {
     run("setcap", "cap_net_admin+ep", ping.toString());
     assertNotEquals(capable, build(ctx, store));
   }
+
+  @Test
+  void manyLookupsSwitchToOneScanThatSeesTheSameCapabilities() throws Exception {
+    Path ctx = dir.resolve("many");
+    Files.createDirectories(ctx.resolve("sub"));
+    List<Path> files = new java.util.ArrayList<>();
+    for (int i = 0; i < GetfattrCapabilities.SINGLE_LOOKUPS + 4; i++) {
+      files.add(Files.copy(Path.of("/bin/true"), ctx.resolve("sub/f" + (char) ('a' + i))));
+    }
+    Path last = files.get(files.size() - 1);
+    Path first = files.get(0);
+    run("setcap", "cap_net_raw+ep", first.toString());
+    run("setcap", "cap_net_raw+ep", last.toString());
+
+    GetfattrCapabilities reader = new GetfattrCapabilities(ctx);
+    List<Boolean> capable = new java.util.ArrayList<>();
+    for (Path f : files) {
+      capable.add(reader.capability(f).isPresent());
+    }
+
+    List<Boolean> expected = new java.util.ArrayList<>();
+    for (Path f : files) {
+      expected.add(f.equals(first) || f.equals(last));
+    }
+    assertEquals(expected, capable, "single lookups and the scan disagree");
+  }
 }
