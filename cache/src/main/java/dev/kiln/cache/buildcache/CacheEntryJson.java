@@ -36,6 +36,12 @@ public final class CacheEntryJson {
   /** The schema name of the current format; other names are not read. */
   public static final String SCHEMA = "kiln.buildcache.entry.v1";
 
+  /**
+   * The media type to give this document when it travels as the config blob of an OCI manifest
+   * whose layers are the result's layers (the planned remote cache export).
+   */
+  public static final String MEDIA_TYPE = "application/vnd.kiln.buildcache.entry.v1+json";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CacheEntryJson() {}

@@ -94,11 +94,14 @@ public final class StorePruner {
         }
       }
       int records = sweepLayerRecords(paths.kilnDirectory().resolve("layers"), cutoff, counts);
+      // Temp files of atomic replaces (entries, memos, index.json) left by killed processes.
       sweepTempFiles(paths.buildCacheDirectory().resolve("sha256"), cutoff, counts);
+      sweepTempFiles(paths.statMemoDirectory(), cutoff, counts);
+      sweepTempFiles(paths.root(), cutoff, counts);
       int memos = 0;
       if (options.all() && Files.isDirectory(paths.statMemoDirectory())) {
         for (Path memo : list(paths.statMemoDirectory())) {
-          if (!StorePaths.isTempFile(memo) || isOld(memo, cutoff)) {
+          if (!StorePaths.isTempFile(memo)) {
             memos += Files.deleteIfExists(memo) ? 1 : 0;
           }
         }

@@ -211,4 +211,26 @@ class StorePrunerTest {
 
     assertTrue(has(blob));
   }
+
+  @Test
+  void abandonedTempFilesOfAtomicReplacesGoToo() throws IOException {
+    Path indexTemp = StorePaths.newTempFileNextTo(store.paths().indexFile());
+    Files.createDirectories(store.paths().statMemoDirectory());
+    Path memoTemp = StorePaths.newTempFileNextTo(store.paths().statMemo(dir));
+    Files.createDirectories(store.paths().buildCacheDirectory().resolve("sha256"));
+    Path entryTemp =
+        StorePaths.newTempFileNextTo(store.paths().buildCacheEntry(TestResults.key("a").digest()));
+    for (Path temp : List.of(indexTemp, memoTemp, entryTemp)) {
+      Files.writeString(temp, "partial");
+      Files.setLastModifiedTime(temp, FileTime.from(LONG_AGO));
+    }
+
+    PruneReport report = pruner.prune(PruneOptions.unreferencedOnly());
+
+    assertEquals(3, report.removedTempFiles());
+    for (Path temp : List.of(indexTemp, memoTemp, entryTemp)) {
+      assertFalse(Files.exists(temp), temp + " survived");
+    }
+    assertTrue(Files.exists(store.paths().indexFile()));
+  }
 }
