@@ -5,15 +5,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A blob being written: an output stream onto a temp file that hashes what passes through it.
@@ -28,10 +33,18 @@ import java.util.HexFormat;
  * }
  * }</pre>
  *
+ * <p>While the blob is being written its temp file is locked ({@link FileChannel#lock()}), so a
+ * prune in another process can tell a live writer's temp file from one a killed writer left behind
+ * ({@link #isBeingWritten}); the OS drops the lock when the writer dies, even by SIGKILL.
+ *
  * <p>Not thread-safe: one producer writes one blob.
  */
 public final class PendingBlob extends OutputStream {
   private static final int BUFFER_SIZE = 128 * 1024;
+
+  // Temp files written by this JVM. A POSIX process loses all its locks on a file when it closes
+  // any descriptor of it, so isBeingWritten must not open files this JVM is writing itself.
+  private static final Set<Path> LIVE_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
 
   private final StorePaths paths;
   private final String algorithm;
@@ -48,6 +61,39 @@ public final class PendingBlob extends OutputStream {
     this.temp = paths.newBlobTempFile(algorithm);
     this.hash = newHash(algorithm);
     this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    LIVE_IN_THIS_PROCESS.add(temp);
+    try {
+      channel.lock();
+    } catch (IOException | RuntimeException e) {
+      LIVE_IN_THIS_PROCESS.remove(temp);
+      channel.close();
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+  }
+
+  /**
+   * Whether {@code tempFile} (a {@link StorePaths#isTempFile temp file} in a blob directory) is
+   * being written by a live {@code PendingBlob} in this or another process. False once the writer
+   * committed, abandoned it or died.
+   */
+  public static boolean isBeingWritten(Path tempFile) throws IOException {
+    Path key = tempFile.toAbsolutePath().normalize();
+    if (LIVE_IN_THIS_PROCESS.contains(key)) {
+      return true;
+    }
+    try (FileChannel probe = FileChannel.open(key, StandardOpenOption.READ)) {
+      java.nio.channels.FileLock lock = probe.tryLock(0, Long.MAX_VALUE, true);
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    }
   }
 
   private static MessageDigest newHash(String algorithm) {
@@ -162,13 +208,22 @@ public final class PendingBlob extends OutputStream {
     try {
       drain();
       channel.force(true);
-      channel.close();
       Path target = paths.blob(digest);
-      boolean alreadyPresent = !linkIntoPlace(target);
+      // An existing copy may be old and unreferenced; retaining it keeps a prune from collecting
+      // it before the caller records it. Otherwise ours is linked into place, never replacing a
+      // copy another writer published meanwhile.
+      boolean alreadyPresent =
+          Files.exists(target) && BlobRetention.retain(paths, List.of(digest)).isEmpty();
+      if (!alreadyPresent) {
+        alreadyPresent = !linkIntoPlace(target);
+      }
       Files.deleteIfExists(temp);
       if (!alreadyPresent) {
         AtomicFile.syncDirectory(target.getParent());
       }
+      // Closed only now: the lock keeps a prune away from the temp file until it is renamed.
+      channel.close();
+      LIVE_IN_THIS_PROCESS.remove(temp);
       finished = true;
       return new StoredBlob(digest, size, alreadyPresent);
     } finally {
@@ -240,9 +295,13 @@ public final class PendingBlob extends OutputStream {
   private void abandon() throws IOException {
     finished = true;
     try {
-      channel.close();
-    } finally {
       Files.deleteIfExists(temp);
+    } finally {
+      try {
+        channel.close();
+      } finally {
+        LIVE_IN_THIS_PROCESS.remove(temp);
+      }
     }
   }
 }
