@@ -1,7 +1,11 @@
 package dev.kiln.core.build;
 
+import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cache.store.ContentStore;
+import dev.kiln.core.checksum.DirectoryTree;
+import dev.kiln.core.checksum.StatMemo;
+import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.BuildListener;
 import dev.kiln.core.image.BuiltImage;
@@ -19,6 +23,7 @@ import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.Stage;
 import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.Platform;
 import java.io.IOException;
@@ -149,11 +154,25 @@ final class BuildRun {
               new RunTools(request.isolation(), storeRoot.resolve("run"), listener),
               new LayerDirectories(storeRoot.resolve("layers")),
               new RunMounts(scope, request.environment()));
+      StatMemo memo = StatMemo.open(store.paths(), request.context());
+      StepKeys keys =
+          new StepKeys(
+              scope, new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)));
       StageRunner runner =
-          new StageRunner(scope, done, new StepExecutor(scope, new CopySources(scope), runStep));
-      new StageScheduler(request.maxParallelism())
-          .run(plan, done, (p, index) -> runner.run(p, index).result());
+          new StageRunner(
+              scope,
+              done,
+              new StepExecutor(scope, new CopySources(scope), runStep),
+              keys,
+              BuildCache.open(store));
+      try {
+        new StageScheduler(request.maxParallelism())
+            .run(plan, done, (p, index) -> runner.run(p, index).result());
+      } finally {
+        memo.save();
+      }
       int executed = done.values().stream().mapToInt(StageResult::stepsExecuted).sum();
+      int cached = done.values().stream().mapToInt(StageResult::stepsCached).sum();
       StageResult result = done.get(plan.target().index());
       ImageConfig config = finish(result.state().config(), created, target);
       OutputTargets targets = new OutputTargets(request, store, registry, result);
@@ -194,7 +213,7 @@ final class BuildRun {
                 pushed.isEmpty() ? names : pushed,
                 image.size(),
                 executed,
-                0,
+                cached,
                 elapsed));
       }
       return new BuildResult(
@@ -205,7 +224,7 @@ final class BuildRun {
           names,
           pushed,
           executed,
-          0);
+          cached);
     } finally {
       deleteTree(spool);
     }
@@ -238,7 +257,17 @@ final class BuildRun {
       labels.putAll(request.labels());
       run = run.toBuilder().labels(labels).build();
     }
-    ImageConfig.Builder b = config.toBuilder().config(run).created(created);
+    // Without SOURCE_DATE_EPOCH the image is as old as its newest step: a fully cached rebuild
+    // then has the same config, and so the same digest, as the build it reuses.
+    String imageCreated = created;
+    if (request.sourceDateEpoch().isEmpty() && config.history() != null) {
+      for (History h : config.history()) {
+        if (h.created() != null) {
+          imageCreated = h.created();
+        }
+      }
+    }
+    ImageConfig.Builder b = config.toBuilder().config(run).created(imageCreated);
     if (config.os() == null || config.architecture() == null || !request.platforms().isEmpty()) {
       b.platform(target);
     }

@@ -57,6 +57,8 @@ public final class DirectoryTree implements FileTree {
   private final Map<String, Optional<Node>> nodes = new HashMap<>();
   private final Map<String, List<String>> children = new HashMap<>();
 
+  private final boolean keepOwners;
+
   private DirectoryTree(
       Path root,
       PatternMatcher ignore,
@@ -64,8 +66,10 @@ public final class DirectoryTree implements FileTree {
       ContentReader reader,
       CapabilityReader capabilities,
       Clock clock,
-      String description)
+      String description,
+      boolean keepOwners)
       throws IOException {
+    this.keepOwners = keepOwners;
     this.root = root.toRealPath();
     this.ignore = ignore;
     this.memo = memo;
@@ -103,7 +107,10 @@ public final class DirectoryTree implements FileTree {
         reader,
         capabilities != null ? capabilities : new GetfattrCapabilities(root.toRealPath()),
         clock,
-        "the build context");
+        "the build context",
+        // COPY gives context files to root (or --chown's user), so their owners on the building
+        // machine must not change keys: two CI checkouts by different users share the cache.
+        false);
   }
 
   /** An extracted stage or other plain directory: nothing excluded, nothing remembered. */
@@ -115,7 +122,8 @@ public final class DirectoryTree implements FileTree {
         ContentReader.FILES,
         new GetfattrCapabilities(root.toRealPath()),
         Clock.systemUTC(),
-        description);
+        description,
+        true);
   }
 
   @Override
@@ -171,8 +179,8 @@ public final class DirectoryTree implements FileTree {
         new FileMeta(
             type,
             rawMode & 07777,
-            ((Integer) a.get("uid")).longValue() & 0xffffffffL,
-            ((Integer) a.get("gid")).longValue() & 0xffffffffL,
+            keepOwners ? ((Integer) a.get("uid")).longValue() & 0xffffffffL : 0,
+            keepOwners ? ((Integer) a.get("gid")).longValue() & 0xffffffffL : 0,
             size,
             target,
             major,

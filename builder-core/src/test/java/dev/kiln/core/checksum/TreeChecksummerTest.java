@@ -74,13 +74,21 @@ class TreeChecksummerTest {
   }
 
   @Test
-  void chownChangesIt() throws IOException {
+  void ownersOfContextFilesDoNotCountButOwnersInAStageDo() throws IOException {
+    // COPY gives context files to root (or --chown's user), so who owns them on the building
+    // machine cannot change the result: two checkouts by different users share cache entries.
     Digest before = sum("src");
     Files.setAttribute(ctx.resolve("src/main.c"), "unix:uid", 4242);
-    Digest owner = sum("src");
-    assertNotEquals(before, owner);
     Files.setAttribute(ctx.resolve("src/main.c"), "unix:gid", 4242);
-    assertNotEquals(owner, sum("src"));
+    assertEquals(before, sum("src"));
+
+    // In another stage's files the owner is copied along, so it counts.
+    Digest stageBefore =
+        new TreeChecksummer(DirectoryTree.plain(ctx, "stage")).select(List.of("src")).digest();
+    Files.setAttribute(ctx.resolve("src/main.c"), "unix:uid", 4343);
+    assertNotEquals(
+        stageBefore,
+        new TreeChecksummer(DirectoryTree.plain(ctx, "stage")).select(List.of("src")).digest());
   }
 
   @Test
