@@ -154,17 +154,23 @@ final class BuildRun {
               new RunTools(request.isolation(), storeRoot.resolve("run"), listener),
               new LayerDirectories(storeRoot.resolve("layers")),
               new RunMounts(scope, request.environment()));
+      RemoteCaches remote =
+          new RemoteCaches(request.cacheFrom(), request.cacheTo(), store, registry, listener);
+      remote.importAll(target);
       StatMemo memo = StatMemo.open(store.paths(), request.context());
       StepKeys keys =
           new StepKeys(
-              scope, new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)));
+              scope,
+              new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
+              remote);
       StageRunner runner =
           new StageRunner(
               scope,
               done,
               new StepExecutor(scope, new CopySources(scope), runStep),
               keys,
-              BuildCache.open(store));
+              BuildCache.open(store),
+              remote);
       try {
         new StageScheduler(request.maxParallelism())
             .run(plan, done, (p, index) -> runner.run(p, index).result());
@@ -202,6 +208,9 @@ final class BuildRun {
         output.write(image, outputNames);
         names.addAll(outputNames);
       }
+      if (remote.exporting()) {
+        remote.exportAll(imageStages(plan));
+      }
       Duration elapsed = Duration.between(started, Instant.now());
       BuiltImage image = primary.orElse(null);
       List<String> pushed = targets.pushed();
@@ -228,6 +237,19 @@ final class BuildRun {
     } finally {
       deleteTree(spool);
     }
+  }
+
+  /** The target stage and the stages it is built FROM: those whose layers are in the image. */
+  private static java.util.Set<Integer> imageStages(BuildPlan plan) {
+    java.util.Set<Integer> stages = new java.util.HashSet<>();
+    Stage stage = plan.target();
+    while (stage != null && stages.add(stage.index())) {
+      stage =
+          stage.base() instanceof dev.kiln.dockerfile.plan.StageBase.Stage s
+              ? plan.stage(s.index())
+              : null;
+    }
+    return stages;
   }
 
   /** Step numbers run through the stages in execution order: stage n starts after stage n-1's. */

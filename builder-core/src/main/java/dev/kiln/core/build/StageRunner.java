@@ -51,6 +51,7 @@ final class StageRunner {
   private final StepExecutor steps;
   private final StepKeys keys;
   private final BuildCache cache;
+  private final RemoteCaches remote;
   private final Map<CacheKey, Object> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
   StageRunner(
@@ -58,12 +59,14 @@ final class StageRunner {
       Map<Integer, StageResult> done,
       StepExecutor steps,
       StepKeys keys,
-      BuildCache cache) {
+      BuildCache cache,
+      RemoteCaches remote) {
     this.scope = scope;
     this.done = done;
     this.steps = steps;
     this.keys = keys;
     this.cache = cache;
+    this.remote = remote;
   }
 
   /** The stage's starting point, before ONBUILD triggers and instructions. */
@@ -144,14 +147,20 @@ final class StageRunner {
           // Two parallel stages with the same step run it once: the second finds the first's entry.
           synchronized (inFlight.computeIfAbsent(stepKey, k -> new Object())) {
             Optional<CacheResult> hit = useCache ? cache.lookup(stepKey) : Optional.empty();
+            if (hit.isEmpty() && useCache) {
+              hit = remote.lookup(stepKey, cache);
+            }
             if (hit.isPresent()) {
+              remote.record(index, stepKey, hit.get());
               state = applyHit(state, hit.get());
               cachedSteps++;
               scope.listener().on(new BuildEvent.StepCached(Instant.now(), ref));
             } else {
               StageState before = state;
               state = steps.execute(step, state, cmdSet, ref, done, plan);
-              cache.store(stepKey, resultOf(before, state));
+              CacheResult result = resultOf(before, state);
+              cache.store(stepKey, result);
+              remote.record(index, stepKey, result);
               executed++;
               completed(ref, began);
             }
