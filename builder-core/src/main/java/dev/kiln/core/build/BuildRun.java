@@ -124,7 +124,11 @@ final class BuildRun {
         request.outputs().stream().filter(OutputSpec::isImage).findFirst().orElse(null);
     LayerOptions layerOptions = layerOptions(firstImage);
 
-    try (RegistryAccess registry = new RegistryAccess(request.insecureRegistries())) {
+    try (RegistryAccess registry =
+        new RegistryAccess(
+            request.insecureRegistries(),
+            request.credentials(),
+            request.plainHttpCredentialHosts())) {
       BuildScope scope =
           new BuildScope(
               request,
