@@ -119,7 +119,11 @@ final class BuildRun {
                 dockerfile.path() == null
                     ? request.context().resolve("Dockerfile")
                     : dockerfile.path()));
-    long epoch = request.sourceDateEpoch().orElse(started.getEpochSecond());
+    // Directories and heredoc files the build makes itself have no source to take a time from.
+    // BuildKit stamps them with the wall clock, which makes every such layer differ from one build
+    // to the next; kiln uses SOURCE_DATE_EPOCH, else 0, so that only the config's created fields
+    // depend on when a build ran.
+    long epoch = request.sourceDateEpoch().orElse(0L);
     String created =
         request.sourceDateEpoch().isPresent()
             ? Instant.ofEpochSecond(epoch).toString()
@@ -130,7 +134,11 @@ final class BuildRun {
 
     try (RegistryAccess registry =
         new RegistryAccess(
-            request.insecureRegistries(), request.registryLogins(), request.environment())) {
+            request.insecureRegistries(),
+            request.plainHttpCredentialHosts(),
+            request.credentials(),
+            request.registryLogins(),
+            request.environment())) {
       BuildScope scope =
           new BuildScope(
               request,

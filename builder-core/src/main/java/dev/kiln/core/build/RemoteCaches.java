@@ -102,8 +102,10 @@ final class RemoteCaches {
   }
 
   /**
-   * An imported entry for {@code key}, with its layers fetched into the store and the entry
-   * recorded in the local cache; empty if no imported cache has it.
+   * An imported entry for {@code key}; empty if no imported cache has it. Its layers are not
+   * fetched here: a stage's blobs are read through {@link #over}, so a layer crosses the network
+   * only if a later step or an output reads it. The entry is recorded in the local cache once its
+   * layers are in the store (at once when they already are).
    */
   Optional<CacheResult> lookup(CacheKey key, BuildCache local) throws IOException {
     for (Imported source : imported) {
@@ -111,17 +113,43 @@ final class RemoteCaches {
       if (entry.isEmpty()) {
         continue;
       }
-      for (CachedLayer layer : entry.get().result().layers()) {
-        if (!store.blobReader().contains(layer.blob().digest())) {
-          try (InputStream in = source.blobs().open(layer.blob())) {
-            store.blobWriter().write(in, layer.blob().digest(), layer.blob().size());
-          }
-        }
+      CacheResult result = entry.get().result();
+      boolean local0 =
+          result.layers().stream().allMatch(l -> store.blobReader().contains(l.blob().digest()));
+      if (local0) {
+        local.store(key, result);
       }
-      local.store(key, entry.get().result());
-      return Optional.of(entry.get().result());
+      return Optional.of(result);
     }
     return Optional.empty();
+  }
+
+  /**
+   * Blobs read through {@code origin}, except those an imported cache holds, which come from there:
+   * wrap a stage's origin with this so reused layers can be fetched when needed.
+   */
+  BlobSource over(BlobSource origin) {
+    if (imported.isEmpty()) {
+      return origin;
+    }
+    return new BlobSource() {
+      @Override
+      public InputStream open(dev.kiln.registry.model.Descriptor descriptor) throws IOException {
+        for (Imported source : imported) {
+          for (CachedLayer layer : source.bundle().layers()) {
+            if (layer.blob().digest().equals(descriptor.digest())) {
+              return source.blobs().open(descriptor);
+            }
+          }
+        }
+        return origin.open(descriptor);
+      }
+
+      @Override
+      public Optional<java.nio.file.Path> localFile(dev.kiln.registry.model.Descriptor descriptor) {
+        return origin.localFile(descriptor);
+      }
+    };
   }
 
   /** A {@code COPY --from} selection checksum an imported cache remembered. */

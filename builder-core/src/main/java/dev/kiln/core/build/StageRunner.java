@@ -205,7 +205,11 @@ final class StageRunner {
     if (base instanceof StageBase.Scratch) {
       ImageConfig config = ImageConfig.scratch(platform);
       return new Start(
-          new StageState(config, List.of(), scope.storeBlobs(), RootfsIndex.empty()),
+          new StageState(
+              config,
+              List.of(),
+              new StoreFirstBlobSource(scope.store(), remote.over(scope.storeBlobs())),
+              RootfsIndex.empty()),
           Map.of(),
           List.of(),
           CacheKeyBuilder.onScratch(platform).instruction("FROM scratch").build());
@@ -245,7 +249,7 @@ final class StageRunner {
           .repository()
           .ifPresent(repo -> mounts.put(blobs.get(layers.size() - 1).digest(), repo));
     }
-    BlobSource source = new StoreFirstBlobSource(scope.store(), image.blobs());
+    BlobSource source = new StoreFirstBlobSource(scope.store(), remote.over(image.blobs()));
     ContainerConfig cc = image.config().configOrEmpty();
     List<String> onBuild = cc.onBuild() == null ? List.of() : cc.onBuild();
     ImageConfig config =

@@ -166,6 +166,12 @@ class RemoteCacheIT {
             .cacheDir(store)
             .output(OutputSpecParser.parse("type=image"))
             .tag("app:1")
+            .plainHttpCredentials(registry.hostPort())
+            // The token server is on its own loopback port; Basic credentials go there too.
+            .plainHttpCredentials(
+                registry.tokenServer().realm().getHost()
+                    + ":"
+                    + registry.tokenServer().realm().getPort())
             .registryLogin(
                 registry.hostPort(), new RegistryLogin(creds.username(), creds.password()))
             .environment(Map.of("HOME", temp.toString(), "PATH", System.getenv("PATH")));
