@@ -258,7 +258,7 @@ public final class TreeChecksummer {
 
   private static java.util.function.Predicate<String> compile(String source, String component) {
     try {
-      PathGlob.matches(component, "");
+      PathGlob.validate(component);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "invalid wildcard in source '" + source + "': " + e.getMessage(), e);

@@ -266,6 +266,7 @@ public final class CopyPlanner {
           for (String name : request.tree().list(dir)) {
             boolean hit;
             try {
+              PathGlob.validate(segment);
               hit = PathGlob.matches(segment, name);
             } catch (IllegalArgumentException e) {
               throw new CopyFailure(

@@ -37,6 +37,25 @@ public final class PathGlob {
   }
 
   /**
+   * Checks the pattern's syntax up front (Go reports a bad pattern whatever the name).
+   *
+   * @throws IllegalArgumentException for an unclosed class or a trailing backslash
+   */
+  public static void validate(String pattern) {
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '\\') {
+        if (++i >= pattern.length()) {
+          throw new IllegalArgumentException(
+              "syntax error in pattern (ends with a backslash): " + pattern);
+        }
+      } else if (c == '[') {
+        i = classEnd(pattern, i);
+      }
+    }
+  }
+
+  /**
    * Whether the segment {@code name} matches {@code pattern}.
    *
    * @throws IllegalArgumentException for a malformed pattern (an unclosed class)
