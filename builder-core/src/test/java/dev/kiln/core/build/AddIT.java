@@ -118,6 +118,7 @@ class AddIT {
                 ADD archive.tar.zst /zst/
                 ADD notes.txt.gz /notes/
                 COPY archive.tar.gz /copied/
+                ADD --chown=1000:100 archive.tar.gz /owned/
                 """);
     UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "add/archives:1");
     Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
@@ -135,6 +136,9 @@ class AddIT {
               / 1000,
           dir);
     }
+    // --chown applies to unpacked members and the directory made for them.
+    assertDir(tree, "owned", 0755, 1000, 100);
+    assertFile(tree, "owned/top/file.txt", 0640, 1000, 100, "inside the archive\n");
     // Recognised by content, not name: a gzip that is not a tar is copied as it is.
     assertEquals('f', tree.get("notes/notes.txt.gz").type());
     assertFalse(tree.containsKey("notes/notes.txt"));

@@ -138,6 +138,31 @@ class CopyAddIT {
   }
 
   @Test
+  void destinationsAreResolvedThroughTheImagesSymlinks() throws Exception {
+    ContextDir ctx =
+        standardContext()
+            .symlink("links/data", "/srv/data")
+            .symlink("links/etc/rel", "../srv/data")
+            .dockerfile(
+                """
+                FROM busybox:kiln
+                COPY a.txt /srv/data/
+                COPY links/ /
+                COPY b.txt /data/
+                COPY run.sh /etc/rel/sub/
+                """);
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "copy/through-links:1");
+    Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
+    assertLink(tree, "data", "/srv/data");
+    assertLink(tree, "etc/rel", "../srv/data");
+    // Destinations go through the image's symlinks (fs.RootPath), absolute and relative alike.
+    assertFile(tree, "srv/data/a.txt", 0644, 0, 0, "alpha\n");
+    assertFile(tree, "srv/data/b.txt", 0644, 0, 0, "bravo\n");
+    assertFile(tree, "srv/data/sub/run.sh", 0755, 0, 0, "#!/bin/sh\necho run\n");
+    assertFalse(tree.containsKey("etc/srv"), "../ in a link target is relative to the link");
+  }
+
+  @Test
   void severalSourcesNeedADirectoryDestination() {
     ContextDir ctx =
         standardContext().dockerfile("FROM busybox:kiln\nCOPY a.txt b.txt /not-a-dir\n");
@@ -397,6 +422,8 @@ class CopyAddIT {
                 USER kiln
                 WORKDIR /home/kiln/work/deeper
                 COPY a.txt .
+                USER 1234
+                WORKDIR /numeric
                 """);
     UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "copy/workdir:1");
     Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
@@ -409,8 +436,10 @@ class CopyAddIT {
     assertDir(tree, "home/kiln/work", 0755, 1000, 1000);
     assertDir(tree, "home/kiln/work/deeper", 0755, 1000, 1000);
     assertFile(tree, "home/kiln/work/deeper/a.txt", 0644, 0, 0, "alpha\n");
+    // A numeric USER owns its WORKDIR with the same number as group (llb.WithUser by id).
+    assertDir(tree, "numeric", 0755, 1234, 1234);
     JsonNode config = image.configJson();
-    assertEquals("/home/kiln/work/deeper", config.path("config").path("WorkingDir").asText());
+    assertEquals("/numeric", config.path("config").path("WorkingDir").asText());
 
     List<JsonNode> ours = new ArrayList<>();
     config.path("history").forEach(ours::add);
@@ -421,6 +450,7 @@ class CopyAddIT {
     assertEquals("WORKDIR /etc", ours.get(2).path("created_by").asText());
     assertTrue(ours.get(2).path("empty_layer").asBoolean(), "an existing directory is no layer");
     assertEquals("WORKDIR /opt/tool", ours.get(4).path("created_by").asText());
+    assertEquals("WORKDIR /home/kiln/work/deeper", ours.get(6).path("created_by").asText());
     long layersInHistory =
         ours.stream().filter(h -> !h.path("empty_layer").asBoolean()).count() + 1;
     assertEquals(
