@@ -22,8 +22,8 @@ import java.util.function.Consumer;
 /**
  * The build context directory as COPY sees it: files a {@code .dockerignore} pattern excludes do
  * not exist, symlinks resolve inside the context (an absolute target starts at the context root,
- * never at the host's), and owners are not kept (context files belong to root in the image unless
- * {@code --chown} says otherwise).
+ * never at the host's), owners are not kept (context files belong to root in the image unless
+ * {@code --chown} says otherwise), and names of one inode are marked as one file.
  */
 public final class ContextTree implements SourceTree {
   private final Path root;
@@ -141,7 +141,7 @@ public final class ContextTree implements SourceTree {
     Path file = rel.isEmpty() ? root : root.resolve(rel);
     Map<String, Object> a =
         Files.readAttributes(
-            file, "unix:mode,size,lastModifiedTime,rdev", LinkOption.NOFOLLOW_LINKS);
+            file, "unix:mode,size,lastModifiedTime,rdev,ino,dev,nlink", LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) a.get("mode");
     long mtime = ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond();
     EntryType type = typeOf(mode);
@@ -152,6 +152,11 @@ public final class ContextTree implements SourceTree {
     String link = type == EntryType.SYMLINK ? Files.readSymbolicLink(file).toString() : "";
     long rdev = (Long) a.get("rdev");
     boolean device = type == EntryType.CHAR_DEVICE || type == EntryType.BLOCK_DEVICE;
+    // Names of one inode are one file: COPY keeps them hard-linked, as BuildKit's copy does.
+    String linkGroup =
+        type == EntryType.REGULAR && (Integer) a.get("nlink") > 1
+            ? "inode:" + a.get("dev") + ":" + a.get("ino")
+            : null;
     return new SourceFile(
         rel,
         type,
@@ -164,7 +169,8 @@ public final class ContextTree implements SourceTree {
         device ? DeviceNumbers.major(rdev) : 0,
         device ? DeviceNumbers.minor(rdev) : 0,
         Map.of(),
-        type == EntryType.REGULAR ? ContentSource.ofFile(file) : ContentSource.EMPTY);
+        type == EntryType.REGULAR ? ContentSource.ofFile(file) : ContentSource.EMPTY,
+        linkGroup);
   }
 
   static EntryType typeOf(int mode) {

@@ -10,8 +10,10 @@ import dev.kiln.dockerfile.instructions.SourceContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,12 +33,17 @@ import java.util.Set;
  *       {@code usr/bin/x} on a merged-usr image), and parent directories that already exist keep
  *       their metadata while missing ones are created 0755, owned by {@code --chown}'s user;
  *   <li>files from the build context belong to root unless {@code --chown}; files from another
- *       stage keep their owners; {@code --chmod} applies to copied files and directories.
+ *       stage keep their owners; {@code --chmod} applies to copied files and directories;
+ *   <li>names of one file within one source (hard links in the context, another stage or an
+ *       archive) stay hard links to each other.
  * </ul>
  */
 public final class CopyPlanner {
   private final CopyRequest request;
   private final ArchiveUnpacker unpacker;
+
+  /** Link group → the first destination of that file, for the source being copied. */
+  private final Map<String, String> linkedNames = new HashMap<>();
 
   public CopyPlanner(CopyRequest request, ArchiveUnpacker unpacker) {
     this.request = request;
@@ -80,6 +87,8 @@ public final class CopyPlanner {
     PatternMatcher excludes =
         request.excludes().isEmpty() ? null : PatternMatcher.of(request.excludes());
     for (Match m : matches) {
+      // fsutil keeps hard links within one source's copy (its inode map lives per Copy call).
+      linkedNames.clear();
       SourceFile file = m.file();
       if (file.isDirectory()) {
         addDirectoryContents(tree, written, file, dest, excludes);
@@ -184,6 +193,15 @@ public final class CopyPlanner {
     if (request.chmod().isPresent() && file.type() != EntryType.SYMLINK) {
       mode = request.chmod().get().apply(mode, file.isDirectory()) & 07777;
     }
+    if (file.linkGroup() != null && file.type() == EntryType.REGULAR) {
+      String first = linkedNames.putIfAbsent(file.linkGroup(), target);
+      if (first != null && !first.equals(target)) {
+        // Another name of a file already copied: a hard link (LayerTree picks which name
+        // carries the content).
+        addEntry(tree, written, LayerEntry.hardlink(target, first, mode, uid, gid, file.mtime()));
+        return;
+      }
+    }
     LayerEntry entry =
         new LayerEntry(
             target,
@@ -198,12 +216,17 @@ public final class CopyPlanner {
             file.devMinor(),
             file.xattrs(),
             file.type() == EntryType.REGULAR ? file.content() : null);
+    addEntry(tree, written, entry);
+  }
+
+  private static void addEntry(LayerTree tree, Set<String> written, LayerEntry entry)
+      throws IOException {
     try {
       tree.add(entry);
     } catch (IllegalArgumentException e) {
-      throw new IOException("cannot copy to /" + target + ": " + e.getMessage(), e);
+      throw new IOException("cannot copy to /" + entry.path() + ": " + e.getMessage(), e);
     }
-    written.add(target);
+    written.add(entry.path());
   }
 
   private void addParents(LayerTree tree, Set<String> written, RootfsIndex rootfs) {
