@@ -130,6 +130,11 @@ class AddIT {
       assertFile(tree, dir + "/top/file.txt", 0640, 1001, 1002, "inside the archive\n");
       assertLink(tree, dir + "/top/link", "file.txt");
       assertFile(tree, dir + "/top/hard", 0640, 1001, 1002, "inside the archive\n");
+      assertTrue(
+          Files.isSameFile(
+              image.rootfs().resolve(dir + "/top/hard"),
+              image.rootfs().resolve(dir + "/top/file.txt")),
+          "a hard link in the archive stays one");
       assertEquals(
           ARCHIVE_MTIME,
           Files.getLastModifiedTime(image.rootfs().resolve(dir + "/top/file.txt")).toMillis()

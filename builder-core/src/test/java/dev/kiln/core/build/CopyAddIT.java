@@ -163,6 +163,41 @@ class CopyAddIT {
   }
 
   @Test
+  void hardLinksStayOneFileWithinACopy() throws Exception {
+    ContextDir ctx =
+        standardContext()
+            .file("linked/one.txt", "same inode\n")
+            .dockerfile(
+                """
+                FROM busybox:kiln AS build
+                COPY linked/ /hl/
+                FROM busybox:kiln
+                COPY linked /ctx/
+                COPY --from=build /hl /from-stage/
+                """);
+    Files.createLink(ctx.root().resolve("linked/two.txt"), ctx.root().resolve("linked/one.txt"));
+    Files.createDirectories(ctx.root().resolve("linked/deeper"));
+    Files.createLink(
+        ctx.root().resolve("linked/deeper/three.txt"), ctx.root().resolve("linked/one.txt"));
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "copy/hardlinks:1");
+    Path root = image.rootfs();
+    for (String dir : List.of("ctx", "from-stage")) {
+      assertFile(FileFacts.tree(root), dir + "/one.txt", 0644, 0, 0, "same inode\n");
+      assertTrue(Files.isSameFile(root.resolve(dir + "/one.txt"), root.resolve(dir + "/two.txt")));
+      assertTrue(
+          Files.isSameFile(
+              root.resolve(dir + "/one.txt"), root.resolve(dir + "/deeper/three.txt")));
+    }
+    JsonNode layers = image.manifestJson().path("layers");
+    Path layout = image.rootfs().getParent().getParent().resolve("skopeo-layout");
+    List<String> names = LayerListing.names(layout, layers.get(layers.size() - 2));
+    assertEquals(
+        List.of("ctx/", "ctx/deeper/", "ctx/deeper/three.txt", "ctx/one.txt", "ctx/two.txt"),
+        names,
+        "depth-first order; the first name in that order carries the content");
+  }
+
+  @Test
   void severalSourcesNeedADirectoryDestination() {
     ContextDir ctx =
         standardContext().dockerfile("FROM busybox:kiln\nCOPY a.txt b.txt /not-a-dir\n");
