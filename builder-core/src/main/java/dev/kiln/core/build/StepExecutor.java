@@ -173,7 +173,7 @@ final class StepExecutor {
       Map<Integer, StageResult> done,
       BuildPlan plan)
       throws IOException, CopyFailure {
-    if (parents) {
+    if (parents && add) {
       throw new CopyFailure(
           (add ? "ADD" : "COPY") + " --parents is not supported by kiln yet",
           "copy each directory with its own " + (add ? "ADD" : "COPY") + " instruction");
@@ -217,10 +217,14 @@ final class StepExecutor {
             Optional.ofNullable(chmod),
             add && unpack && !files.sourcePaths().stream().anyMatch(CopySources::isUrl),
             excludes,
-            scope.createdSeconds());
+            scope.createdSeconds(),
+            parents);
     LayerTree entries =
         new CopyPlanner(request, new ArchiveUnpacker(spool.resolve("archives"))).plan();
     StringBuilder text = new StringBuilder(add ? "ADD" : "COPY");
+    if (parents) {
+      text.append(" --parents");
+    }
     if (chown != null && !chown.isEmpty()) {
       text.append(" --chown=").append(chown);
     }
