@@ -198,6 +198,44 @@ class CopyAddIT {
   }
 
   @Test
+  void parentsKeepTheSourcePathBelowThePivot() throws Exception {
+    ContextDir ctx =
+        standardContext()
+            .dockerfile(
+                """
+                FROM busybox:kiln AS build
+                COPY tree /out/tree
+                FROM busybox:kiln
+                COPY --parents tree/sub/d.txt /keep/
+                COPY --parents tree/./sub/d.txt /pivot/
+                COPY --parents **/*.txt /all-text/
+                COPY --parents --chown=1000:1000 --from=build /out/./tree/c.txt /from-stage/
+                """);
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "copy/parents:1");
+    Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
+    assertDir(tree, "keep", 0755, 0, 0);
+    // fsutil's createParentDirs makes the directories on the way with their source metadata.
+    assertDir(tree, "keep/tree", 0700, 0, 0);
+    assertDir(tree, "keep/tree/sub", 0750, 0, 0);
+    assertFile(tree, "keep/tree/sub/d.txt", 0600, 0, 0, "delta\n");
+    assertEquals(List.of("keep/tree", "keep/tree/sub", "keep/tree/sub/d.txt"), below(tree, "keep"));
+    assertEquals(List.of("pivot/sub", "pivot/sub/d.txt"), below(tree, "pivot"));
+    assertEquals(
+        List.of(
+            "all-text/a.txt",
+            "all-text/b.txt",
+            "all-text/tree",
+            "all-text/tree/c.txt",
+            "all-text/tree/sub",
+            "all-text/tree/sub/d.txt"),
+        below(tree, "all-text"));
+    assertDir(tree, "from-stage/tree", 0755, 1000, 1000);
+    assertFile(tree, "from-stage/tree/c.txt", 0644, 1000, 1000, "charlie\n");
+    assertTrue(
+        createdBy(image.configJson()).contains("COPY --parents tree/sub/d.txt /keep/ # buildkit"));
+  }
+
+  @Test
   void severalSourcesNeedADirectoryDestination() {
     ContextDir ctx =
         standardContext().dockerfile("FROM busybox:kiln\nCOPY a.txt b.txt /not-a-dir\n");
