@@ -7,12 +7,14 @@ import dev.kiln.dockerfile.ignore.ContextWalker;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,8 @@ import java.util.function.Consumer;
  * The build context directory as COPY sees it: files a {@code .dockerignore} pattern excludes do
  * not exist, symlinks resolve inside the context (an absolute target starts at the context root,
  * never at the host's), owners are not kept (context files belong to root in the image unless
- * {@code --chown} says otherwise), and names of one inode are marked as one file.
+ * {@code --chown} says otherwise), names of one inode are marked as one file, and {@code user.*}
+ * extended attributes come along.
  */
 public final class ContextTree implements SourceTree {
   private final Path root;
@@ -168,9 +171,40 @@ public final class ContextTree implements SourceTree {
         link,
         device ? DeviceNumbers.major(rdev) : 0,
         device ? DeviceNumbers.minor(rdev) : 0,
-        Map.of(),
+        type == EntryType.SYMLINK ? Map.of() : userXattrs(file),
         type == EntryType.REGULAR ? ContentSource.ofFile(file) : ContentSource.EMPTY,
         linkGroup);
+  }
+
+  /**
+   * The file's {@code user.*} extended attributes, which BuildKit's context transfer carries into
+   * the image. The JDK reaches only this namespace; {@code security.*} and {@code trusted.*}
+   * attributes of context files are not read (reading them would take a {@code getfattr} process
+   * per file).
+   */
+  private static Map<String, byte[]> userXattrs(Path file) throws IOException {
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(
+            file, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    if (view == null) {
+      return Map.of();
+    }
+    List<String> names;
+    try {
+      names = view.list();
+    } catch (IOException | UnsupportedOperationException e) {
+      return Map.of(); // a file system without user xattrs has none to copy
+    }
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, byte[]> out = new java.util.TreeMap<>();
+    for (String name : names) {
+      ByteBuffer value = ByteBuffer.allocate(view.size(name));
+      view.read(name, value);
+      out.put("user." + name, java.util.Arrays.copyOf(value.array(), value.position()));
+    }
+    return out;
   }
 
   static EntryType typeOf(int mode) {
