@@ -236,6 +236,33 @@ class CopyAddIT {
   }
 
   @Test
+  void userXattrsOfContextFilesAreCopied() throws Exception {
+    ContextDir ctx =
+        standardContext().dockerfile("FROM busybox:kiln\nCOPY tree /xattr/\nCOPY a.txt /plain\n");
+    var view =
+        Files.getFileAttributeView(
+            ctx.root().resolve("tree/c.txt"),
+            java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    view.write("kiln.test", java.nio.ByteBuffer.wrap(new byte[] {'o', 'k', 0, (byte) 0xff}));
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "copy/xattrs:1");
+    var copied =
+        Files.getFileAttributeView(
+            image.rootfs().resolve("xattr/c.txt"),
+            java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(16);
+    copied.read("kiln.test", value);
+    assertEquals(
+        List.of((byte) 'o', (byte) 'k', (byte) 0, (byte) 0xff),
+        List.of(value.get(0), value.get(1), value.get(2), value.get(3)));
+    assertEquals(4, value.position(), "binary values travel exactly");
+    var plain =
+        Files.getFileAttributeView(
+            image.rootfs().resolve("plain"),
+            java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    assertEquals(List.of(), plain.list());
+  }
+
+  @Test
   void severalSourcesNeedADirectoryDestination() {
     ContextDir ctx =
         standardContext().dockerfile("FROM busybox:kiln\nCOPY a.txt b.txt /not-a-dir\n");
