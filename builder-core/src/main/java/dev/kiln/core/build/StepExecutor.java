@@ -139,7 +139,8 @@ final class StepExecutor {
     Owner owner =
         run.user() == null || run.user().isEmpty()
             ? Owner.ROOT
-            : Owner.ofUser(run.user(), rootfs.keptFile("etc/passwd"), rootfs.keptFile("etc/group"));
+            : Owner.resolve(
+                run.user(), rootfs.keptFile("etc/passwd"), rootfs.keptFile("etc/group"));
     LayerTree tree = new LayerTree();
     List<String> chain = new ArrayList<>();
     for (String p = resolved; !p.isEmpty(); p = LayerPath.parent(p)) {
