@@ -27,7 +27,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns each {@code --output} into the writer that carries it out, and exports the final stage's
@@ -125,10 +127,18 @@ final class OutputTargets {
           LayerUnionTree.read(layers, result.state().blobs(), List.of(""), spool, "final stage");
       LayerTree tree = new LayerTree();
       List<IOException> failures = new ArrayList<>();
+      Map<String, String> linked = new HashMap<>();
       files.walk(
           "",
           (SourceFile f) -> {
             try {
+              String first =
+                  f.linkGroup() == null ? null : linked.putIfAbsent(f.linkGroup(), f.path());
+              if (first != null) {
+                tree.add(
+                    LayerEntry.hardlink(f.path(), first, f.mode(), f.uid(), f.gid(), f.mtime()));
+                return;
+              }
               tree.add(
                   new LayerEntry(
                       f.path(),

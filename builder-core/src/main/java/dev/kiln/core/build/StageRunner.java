@@ -217,12 +217,14 @@ final class StageRunner {
     if (base instanceof StageBase.Stage s) {
       StageResult from = done.get(s.index());
       ImageConfig config = from.state().config();
-      // ONBUILD triggers do not carry over from a stage of the same Dockerfile.
+      // The base stage's own ONBUILD instructions run here (BuildKit's resolveStages); what it
+      // inherited from its image was cleared when it started, so nothing older carries over.
       ContainerConfig cc = config.configOrEmpty().toBuilder().onBuild(null).build();
+      List<String> own = config.configOrEmpty().onBuild();
       return new Start(
           from.state().withConfig(config.toBuilder().config(cc).build()),
           from.mountSources(),
-          List.of(),
+          own == null ? List.of() : own,
           from.key());
     }
     String reference;

@@ -97,6 +97,7 @@ public final class LayerUnionTree implements SourceTree {
           ContentSource content = ContentSource.EMPTY;
           EntryType type = e.type();
           long size = e.size();
+          String linkGroup = null;
           if (type == EntryType.REGULAR && size > 0) {
             Path file = spool.resolve(Integer.toString(counter++));
             try (InputStream in = e.content().open()) {
@@ -118,6 +119,10 @@ public final class LayerUnionTree implements SourceTree {
             type = target.type();
             size = target.size();
             content = target.content();
+            linkGroup = target.linkGroup() != null ? target.linkGroup() : "layer:" + linkTarget;
+            if (target.linkGroup() == null) {
+              tree.files.put(linkTarget, target.withLinkGroup(linkGroup));
+            }
           }
           tree.files.put(
               path,
@@ -133,7 +138,8 @@ public final class LayerUnionTree implements SourceTree {
                   e.devMajor(),
                   e.devMinor(),
                   e.xattrs(),
-                  content));
+                  content,
+                  linkGroup));
         }
       }
     }

@@ -46,9 +46,33 @@ public record Owner(long uid, long gid) {
     return new Owner(uid, gid);
   }
 
-  /** Resolves a {@code USER} value; the same rules as {@link #resolve}. */
+  /**
+   * The identity a process started with {@code USER spec} runs as (runc's user look-up): a name or
+   * number found in {@code /etc/passwd} gets that entry's primary group, a number that is not there
+   * gets group 0, an explicit group is resolved as in {@link #resolve}; an unknown name is an
+   * error. Directories a step creates on the user's behalf ({@code WORKDIR}) use {@link #resolve}
+   * instead, as BuildKit's file operations do.
+   */
   public static Owner ofUser(String spec, Optional<byte[]> passwd, Optional<byte[]> group) {
-    return resolve(spec, passwd, group);
+    if (spec.indexOf(':') >= 0) {
+      return resolve(spec, passwd, group);
+    }
+    long uid = isNumber(spec) ? Long.parseLong(spec) : resolve(spec, passwd, group).uid();
+    long gid = 0;
+    if (passwd.isPresent()) {
+      for (String line : new String(passwd.get(), StandardCharsets.UTF_8).split("\n")) {
+        String[] fields = line.split(":", -1);
+        if (fields.length >= 4 && (fields[0].equals(spec) || fields[2].equals(spec))) {
+          try {
+            gid = Long.parseLong(fields[3].trim());
+          } catch (NumberFormatException e) {
+            gid = 0;
+          }
+          break;
+        }
+      }
+    }
+    return new Owner(uid, gid);
   }
 
   private static boolean isNumber(String s) {

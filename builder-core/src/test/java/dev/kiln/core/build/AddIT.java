@@ -118,6 +118,7 @@ class AddIT {
                 ADD archive.tar.zst /zst/
                 ADD notes.txt.gz /notes/
                 COPY archive.tar.gz /copied/
+                ADD --chown=1000:100 archive.tar.gz /owned/
                 """);
     UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "add/archives:1");
     Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
@@ -129,12 +130,20 @@ class AddIT {
       assertFile(tree, dir + "/top/file.txt", 0640, 1001, 1002, "inside the archive\n");
       assertLink(tree, dir + "/top/link", "file.txt");
       assertFile(tree, dir + "/top/hard", 0640, 1001, 1002, "inside the archive\n");
+      assertTrue(
+          Files.isSameFile(
+              image.rootfs().resolve(dir + "/top/hard"),
+              image.rootfs().resolve(dir + "/top/file.txt")),
+          "a hard link in the archive stays one");
       assertEquals(
           ARCHIVE_MTIME,
           Files.getLastModifiedTime(image.rootfs().resolve(dir + "/top/file.txt")).toMillis()
               / 1000,
           dir);
     }
+    // --chown applies to unpacked members and the directory made for them.
+    assertDir(tree, "owned", 0755, 1000, 100);
+    assertFile(tree, "owned/top/file.txt", 0640, 1000, 100, "inside the archive\n");
     // Recognised by content, not name: a gzip that is not a tar is copied as it is.
     assertEquals('f', tree.get("notes/notes.txt.gz").type());
     assertFalse(tree.containsKey("notes/notes.txt"));

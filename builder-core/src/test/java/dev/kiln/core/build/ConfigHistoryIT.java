@@ -191,6 +191,30 @@ class ConfigHistoryIT {
   }
 
   @Test
+  void onbuildOfAStageRunsInTheStagesBuiltOnIt() throws Exception {
+    // dockerfile2llb's resolveStages collects the ONBUILD commands of a stage's base stage and
+    // runs them first; the triggers the base inherited from its own image do not carry over.
+    ContextDir ctx =
+        kiln.context()
+            .file("a.txt", "alpha\n")
+            .dockerfile(
+                """
+                FROM busybox:kiln AS base
+                ONBUILD COPY a.txt /from-onbuild.txt
+                FROM base
+                ENV CHILD=1
+                """);
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "config/stage-onbuild:1");
+    assertFile(FileFacts.tree(image.rootfs()), "from-onbuild.txt", 0644, 0, 0, "alpha\n");
+    JsonNode c = image.configJson().path("config");
+    assertTrue(
+        c.path("OnBuild").isMissingNode()
+            || c.path("OnBuild").isNull()
+            || c.path("OnBuild").isEmpty(),
+        c.toString());
+  }
+
+  @Test
   void labelsFromTheRequestOverrideTheDockerfile() throws Exception {
     ContextDir ctx =
         kiln.context().dockerfile("FROM busybox:kiln\nLABEL a=dockerfile b=dockerfile\n");

@@ -138,6 +138,131 @@ class CopyAddIT {
   }
 
   @Test
+  void destinationsAreResolvedThroughTheImagesSymlinks() throws Exception {
+    ContextDir ctx =
+        standardContext()
+            .symlink("links/data", "/srv/data")
+            .symlink("links/etc/rel", "../srv/data")
+            .dockerfile(
+                """
+                FROM busybox:kiln
+                COPY a.txt /srv/data/
+                COPY links/ /
+                COPY b.txt /data/
+                COPY run.sh /etc/rel/sub/
+                """);
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "copy/through-links:1");
+    Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
+    assertLink(tree, "data", "/srv/data");
+    assertLink(tree, "etc/rel", "../srv/data");
+    // Destinations go through the image's symlinks (fs.RootPath), absolute and relative alike.
+    assertFile(tree, "srv/data/a.txt", 0644, 0, 0, "alpha\n");
+    assertFile(tree, "srv/data/b.txt", 0644, 0, 0, "bravo\n");
+    assertFile(tree, "srv/data/sub/run.sh", 0755, 0, 0, "#!/bin/sh\necho run\n");
+    assertFalse(tree.containsKey("etc/srv"), "../ in a link target is relative to the link");
+  }
+
+  @Test
+  void hardLinksStayOneFileWithinACopy() throws Exception {
+    ContextDir ctx =
+        standardContext()
+            .file("linked/one.txt", "same inode\n")
+            .dockerfile(
+                """
+                FROM busybox:kiln AS build
+                COPY linked/ /hl/
+                FROM busybox:kiln
+                COPY linked /ctx/
+                COPY --from=build /hl /from-stage/
+                """);
+    Files.createLink(ctx.root().resolve("linked/two.txt"), ctx.root().resolve("linked/one.txt"));
+    Files.createDirectories(ctx.root().resolve("linked/deeper"));
+    Files.createLink(
+        ctx.root().resolve("linked/deeper/three.txt"), ctx.root().resolve("linked/one.txt"));
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "copy/hardlinks:1");
+    Path root = image.rootfs();
+    for (String dir : List.of("ctx", "from-stage")) {
+      assertFile(FileFacts.tree(root), dir + "/one.txt", 0644, 0, 0, "same inode\n");
+      assertTrue(Files.isSameFile(root.resolve(dir + "/one.txt"), root.resolve(dir + "/two.txt")));
+      assertTrue(
+          Files.isSameFile(
+              root.resolve(dir + "/one.txt"), root.resolve(dir + "/deeper/three.txt")));
+    }
+    JsonNode layers = image.manifestJson().path("layers");
+    Path layout = image.rootfs().getParent().getParent().resolve("skopeo-layout");
+    List<String> names = LayerListing.names(layout, layers.get(layers.size() - 2));
+    assertEquals(
+        List.of("ctx/", "ctx/deeper/", "ctx/deeper/three.txt", "ctx/one.txt", "ctx/two.txt"),
+        names,
+        "depth-first order; the first name in that order carries the content");
+  }
+
+  @Test
+  void parentsKeepTheSourcePathBelowThePivot() throws Exception {
+    ContextDir ctx =
+        standardContext()
+            .dockerfile(
+                """
+                FROM busybox:kiln AS build
+                COPY tree /out/tree
+                FROM busybox:kiln
+                COPY --parents tree/sub/d.txt /keep/
+                COPY --parents tree/./sub/d.txt /pivot/
+                COPY --parents **/*.txt /all-text/
+                COPY --parents --chown=1000:1000 --from=build /out/./tree/c.txt /from-stage/
+                """);
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "copy/parents:1");
+    Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
+    assertDir(tree, "keep", 0755, 0, 0);
+    // fsutil's createParentDirs makes the directories on the way with their source metadata.
+    assertDir(tree, "keep/tree", 0700, 0, 0);
+    assertDir(tree, "keep/tree/sub", 0750, 0, 0);
+    assertFile(tree, "keep/tree/sub/d.txt", 0600, 0, 0, "delta\n");
+    assertEquals(List.of("keep/tree", "keep/tree/sub", "keep/tree/sub/d.txt"), below(tree, "keep"));
+    assertEquals(List.of("pivot/sub", "pivot/sub/d.txt"), below(tree, "pivot"));
+    assertEquals(
+        List.of(
+            "all-text/a.txt",
+            "all-text/b.txt",
+            "all-text/tree",
+            "all-text/tree/c.txt",
+            "all-text/tree/sub",
+            "all-text/tree/sub/d.txt"),
+        below(tree, "all-text"));
+    assertDir(tree, "from-stage/tree", 0755, 1000, 1000);
+    assertFile(tree, "from-stage/tree/c.txt", 0644, 1000, 1000, "charlie\n");
+    assertTrue(
+        createdBy(image.configJson()).contains("COPY --parents tree/sub/d.txt /keep/ # buildkit"));
+  }
+
+  @Test
+  void userXattrsOfContextFilesAreCopied() throws Exception {
+    ContextDir ctx =
+        standardContext().dockerfile("FROM busybox:kiln\nCOPY tree /xattr/\nCOPY a.txt /plain\n");
+    var view =
+        Files.getFileAttributeView(
+            ctx.root().resolve("tree/c.txt"),
+            java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    view.write("kiln.test", java.nio.ByteBuffer.wrap(new byte[] {'o', 'k', 0, (byte) 0xff}));
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "copy/xattrs:1");
+    var copied =
+        Files.getFileAttributeView(
+            image.rootfs().resolve("xattr/c.txt"),
+            java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(16);
+    copied.read("kiln.test", value);
+    assertEquals(
+        List.of((byte) 'o', (byte) 'k', (byte) 0, (byte) 0xff),
+        List.of(value.get(0), value.get(1), value.get(2), value.get(3)));
+    assertEquals(4, value.position(), "binary values travel exactly");
+    var plain =
+        Files.getFileAttributeView(
+            image.rootfs().resolve("plain"),
+            java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    assertEquals(List.of(), plain.list());
+  }
+
+  @Test
   void severalSourcesNeedADirectoryDestination() {
     ContextDir ctx =
         standardContext().dockerfile("FROM busybox:kiln\nCOPY a.txt b.txt /not-a-dir\n");
@@ -397,6 +522,8 @@ class CopyAddIT {
                 USER kiln
                 WORKDIR /home/kiln/work/deeper
                 COPY a.txt .
+                USER 1234
+                WORKDIR /numeric
                 """);
     UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "copy/workdir:1");
     Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
@@ -409,8 +536,10 @@ class CopyAddIT {
     assertDir(tree, "home/kiln/work", 0755, 1000, 1000);
     assertDir(tree, "home/kiln/work/deeper", 0755, 1000, 1000);
     assertFile(tree, "home/kiln/work/deeper/a.txt", 0644, 0, 0, "alpha\n");
+    // A numeric USER owns its WORKDIR with the same number as group (llb.WithUser by id).
+    assertDir(tree, "numeric", 0755, 1234, 1234);
     JsonNode config = image.configJson();
-    assertEquals("/home/kiln/work/deeper", config.path("config").path("WorkingDir").asText());
+    assertEquals("/numeric", config.path("config").path("WorkingDir").asText());
 
     List<JsonNode> ours = new ArrayList<>();
     config.path("history").forEach(ours::add);
@@ -421,6 +550,7 @@ class CopyAddIT {
     assertEquals("WORKDIR /etc", ours.get(2).path("created_by").asText());
     assertTrue(ours.get(2).path("empty_layer").asBoolean(), "an existing directory is no layer");
     assertEquals("WORKDIR /opt/tool", ours.get(4).path("created_by").asText());
+    assertEquals("WORKDIR /home/kiln/work/deeper", ours.get(6).path("created_by").asText());
     long layersInHistory =
         ours.stream().filter(h -> !h.path("empty_layer").asBoolean()).count() + 1;
     assertEquals(
