@@ -15,15 +15,23 @@ import java.util.Set;
 
 /**
  * The one registry client of a build, created on first use (a build that never touches a registry
- * never starts one) with the request's insecure registries, and closed with the build.
+ * never starts one) with the request's insecure registries, and closed with the build. Public so
+ * that pushing an image that is already on disk ({@code dev.kiln.core.push.LayoutPusher}) finds
+ * credentials and treats insecure registries exactly as a build does.
  */
-final class RegistryAccess implements AutoCloseable {
+public final class RegistryAccess implements AutoCloseable {
   private final Set<String> insecureRegistries;
   private final Map<String, RegistryLogin> logins;
   private final Map<String, String> environment;
   private RegistryClient client;
 
-  RegistryAccess(
+  /**
+   * @param insecureRegistries registries reached over plain HTTP or unverified TLS, on top of the
+   *     defaults (loopback)
+   * @param logins credentials tried before Docker's and podman's credential files
+   * @param environment where {@code HOME}, {@code DOCKER_CONFIG} and the like are looked up
+   */
+  public RegistryAccess(
       Set<String> insecureRegistries,
       Map<String, RegistryLogin> logins,
       Map<String, String> environment) {
@@ -32,7 +40,8 @@ final class RegistryAccess implements AutoCloseable {
     this.environment = Map.copyOf(environment);
   }
 
-  synchronized RegistryClient client() {
+  /** The client, created on the first call. */
+  public synchronized RegistryClient client() {
     if (client == null) {
       RegistrySecurity defaults = RegistrySecurity.defaults();
       java.util.Set<String> insecure = new java.util.HashSet<>(defaults.insecureRegistries());
