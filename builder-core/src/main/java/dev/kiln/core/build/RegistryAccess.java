@@ -15,9 +15,7 @@ import java.util.Set;
 
 /**
  * The one registry client of a build, created on first use (a build that never touches a registry
- * never starts one) with the request's insecure registries, and closed with the build. Public so
- * that pushing an image that is already on disk ({@code dev.kiln.core.push.LayoutPusher}) finds
- * credentials and treats insecure registries exactly as a build does.
+ * never starts one) with the request's insecure registries, and closed with the build.
  */
 public final class RegistryAccess implements AutoCloseable {
   private final Set<String> insecureRegistries;
@@ -26,8 +24,11 @@ public final class RegistryAccess implements AutoCloseable {
   private RegistryClient client;
 
   /**
-   * @param insecureRegistries registries reached over plain HTTP or unverified TLS, on top of the
-   *     defaults (loopback)
+   * Public so that pushing an image already on disk ({@code dev.kiln.core.push.LayoutPusher}) finds
+   * credentials and treats insecure registries exactly as a build does.
+   *
+   * @param insecureRegistries registries reached over plain HTTP or unverified TLS (on top of
+   *     loopback), which may also receive credentials over plain HTTP
    * @param logins credentials tried before Docker's and podman's credential files
    * @param environment where {@code HOME}, {@code DOCKER_CONFIG} and the like are looked up
    */
@@ -54,6 +55,11 @@ public final class RegistryAccess implements AutoCloseable {
               defaults.plainHttpCredentialHosts(),
               defaults.certsDir(),
               defaults.extraCaCertificates());
+      // Naming a registry insecure is the user's choice to trust the path to it, credentials
+      // included (Docker's insecure-registries means the same); the CLI's push/pull agree.
+      for (String host : insecureRegistries) {
+        security = security.withPlainHttpCredentials(host);
+      }
       client =
           RegistryClient.create(
               RegistryClientOptions.defaults().toBuilder()
