@@ -1,6 +1,5 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.build.BuildResult;
 import dev.kiln.core.request.Compression;
 import dev.kiln.core.request.OutputSpec;
 import java.util.List;
@@ -38,12 +37,5 @@ public class BuildMojo extends DockerfileBuildMojo {
         Optional.empty(),
         true,
         Map.of());
-  }
-
-  @Override
-  void afterBuild(BuildResult result) {
-    if (result.pushed().isEmpty()) {
-      getLog().warn("kiln: the build pushed nothing");
-    }
   }
 }

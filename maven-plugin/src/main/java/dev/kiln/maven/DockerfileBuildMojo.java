@@ -114,6 +114,18 @@ abstract class DockerfileBuildMojo extends KilnMojo {
 
   /** The request this execution's parameters describe; visible for tests. */
   final BuildRequest request() throws MojoFailureException {
+    if (!dockerfile.isFile()) {
+      throw new MojoFailureException(
+          "no Dockerfile at "
+              + dockerfile
+              + "\nhint: add one, or point <dockerfile> (-Dkiln.dockerfile=…) at it");
+    }
+    if (!context.isDirectory()) {
+      throw new MojoFailureException(
+          "the build context "
+              + context
+              + " is not a directory\nhint: point <context> (-Dkiln.context=…) at one");
+    }
     Map<String, String> environment = System.getenv();
     try {
       BuildRequest.Builder b =

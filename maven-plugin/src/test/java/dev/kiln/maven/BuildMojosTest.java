@@ -52,7 +52,8 @@ class BuildMojosTest {
   private MavenProject project;
 
   @BeforeEach
-  void project() {
+  void project() throws Exception {
+    Files.writeString(temp.resolve("Dockerfile"), "FROM scratch\n");
     Model model = new Model();
     model.setGroupId("dev.kiln.sample");
     model.setArtifactId("Java-App");
@@ -190,6 +191,17 @@ class BuildMojosTest {
         List.of("tar oci " + temp.resolve("target/kiln-image.tar").toFile()), helper.attached);
     assertTrue(
         log.at("INFO").contains("#1 [1/1] COPY app.jar /app.jar DONE 0.0s"), log.lines.toString());
+  }
+
+  @Test
+  void aMissingDockerfileSaysWhereItWasLookedFor() {
+    BuildTarMojo mojo = tarMojo();
+    mojo.dockerfile = temp.resolve("docker/Dockerfile").toFile();
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+    assertTrue(
+        e.getMessage().startsWith("no Dockerfile at " + temp.resolve("docker/Dockerfile")),
+        e.getMessage());
+    assertTrue(engine.requests.isEmpty());
   }
 
   @Test

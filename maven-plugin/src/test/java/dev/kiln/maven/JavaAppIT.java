@@ -144,7 +144,7 @@ class JavaAppIT {
         strings(unpacked.configJson().path("config").path("Entrypoint")));
     assertEquals(
         digestFile(project),
-        ImageInspectorDigests.ofLayoutTag(layout, "1.0.0"),
+        LayoutIndex.digestOfTag(layout, "1.0.0"),
         "kiln-image.digest names the archive's image");
 
     samples
@@ -263,7 +263,7 @@ class JavaAppIT {
             .requireSuccess();
     Path layout = project.resolve("target/kiln-image");
     assertTrue(fromLayout.log().contains("[INFO] kiln: pushing " + layout), fromLayout.log());
-    String layoutDigest = ImageInspectorDigests.ofLayoutTag(layout, "layout");
+    String layoutDigest = LayoutIndex.digestOfTag(layout, "layout");
     ImageInspector inspector = ImageInspector.of(registry);
     assertEquals(layoutDigest, inspector.inspect("java-app-pushed:layout").path("Digest").asText());
     assertEquals(

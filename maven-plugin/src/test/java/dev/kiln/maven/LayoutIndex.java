@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** Reads which manifest digest a tag of an OCI layout names, straight from its index.json. */
-final class ImageInspectorDigests {
-  private ImageInspectorDigests() {}
+final class LayoutIndex {
+  private LayoutIndex() {}
 
-  static String ofLayoutTag(Path layout, String tag) throws IOException {
+  static String digestOfTag(Path layout, String tag) throws IOException {
     JsonNode index = new ObjectMapper().readTree(layout.resolve("index.json").toFile());
     for (JsonNode entry : index.path("manifests")) {
       if (tag.equals(
