@@ -181,6 +181,7 @@ class BuildMojosTest {
     mojo.type = "tar";
     RecordingHelper helper = new RecordingHelper();
     mojo.projectHelper = helper;
+    mojo.metadataFile = temp.resolve("target/kiln-image.json").toFile();
 
     mojo.execute();
 
@@ -189,6 +190,9 @@ class BuildMojosTest {
         DIGEST.toString(), Files.readString(temp.resolve("target/kiln-image.digest")).trim());
     assertEquals(
         List.of("tar oci " + temp.resolve("target/kiln-image.tar").toFile()), helper.attached);
+    assertTrue(
+        Files.readString(temp.resolve("target/kiln-image.json"))
+            .contains("\"containerimage.digest\" : \"" + DIGEST + "\""));
     assertTrue(
         log.at("INFO").contains("#1 [1/1] COPY app.jar /app.jar DONE 0.0s"), log.lines.toString());
   }
