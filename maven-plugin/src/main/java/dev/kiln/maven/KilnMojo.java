@@ -43,8 +43,8 @@ abstract class KilnMojo extends AbstractMojo {
   boolean skip;
 
   /**
-   * The image's name, e.g. {@code registry.example.com/team/app:1.0}. Also {@code -Dimage=…}, as
-   * with Jib.
+   * The image's name, e.g. {@code registry.example.com/team/app:1.0}. {@code -Dimage=…} (or {@code
+   * -Dkiln.image=…}) on the command line overrides it, as with Jib.
    */
   @Parameter(property = "kiln.image")
   String image;
@@ -84,13 +84,18 @@ abstract class KilnMojo extends AbstractMojo {
 
   abstract void run() throws MojoExecutionException, MojoFailureException;
 
-  /** {@code image}, else the {@code image} user property ({@code -Dimage=…}), else null. */
+  /**
+   * The image's name: {@code -Dimage=…}, else {@code -Dkiln.image=…}, else the configured {@code
+   * image}, else null. The command line wins over the pom, as with Jib.
+   */
   final String imageName() {
-    if (image != null && !image.isBlank()) {
-      return image.trim();
+    for (String property : List.of("image", "kiln.image")) {
+      String value = session.getUserProperties().getProperty(property);
+      if (value != null && !value.isBlank()) {
+        return value.trim();
+      }
     }
-    String alias = session.getUserProperties().getProperty("image");
-    return alias == null || alias.isBlank() ? null : alias.trim();
+    return image == null || image.isBlank() ? null : image.trim();
   }
 
   /** {@code image} and {@code tags} as full references. */

@@ -139,18 +139,20 @@ class BuildMojosTest {
   }
 
   @Test
-  void theImageComesFromTheParameterOrFromDashDImage() throws Exception {
+  void theImageIsConfiguredAndDashDImageOverridesIt() throws Exception {
     BuildMojo mojo = configure(new BuildMojo());
     MojoFailureException none = assertThrows(MojoFailureException.class, mojo::request);
     assertTrue(none.getMessage().contains("-Dimage="), none.getMessage());
 
-    execution.getUserProperties().setProperty("image", "127.0.0.1:5000/app:1");
+    mojo.image = "127.0.0.1:5000/configured:1";
     BuildRequest request = mojo.request();
-    assertEquals(List.of("127.0.0.1:5000/app:1"), request.tags());
+    assertEquals(List.of("127.0.0.1:5000/configured:1"), request.tags());
     assertTrue(request.outputs().get(0).push());
 
-    mojo.image = "127.0.0.1:5000/other:2";
-    assertEquals(List.of("127.0.0.1:5000/other:2"), mojo.request().tags());
+    execution.getUserProperties().setProperty("kiln.image", "127.0.0.1:5000/kiln-image:2");
+    assertEquals(List.of("127.0.0.1:5000/kiln-image:2"), mojo.request().tags());
+    execution.getUserProperties().setProperty("image", "127.0.0.1:5000/image:3");
+    assertEquals(List.of("127.0.0.1:5000/image:3"), mojo.request().tags());
   }
 
   @Test
