@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.cli.cache.CacheCommand;
 import dev.kiln.cli.debug.DebugCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,7 +12,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
     description = "Builds OCI images from Dockerfiles without a daemon.",
-    subcommands = {BuildCommand.class, VersionCommand.class, DebugCommand.class})
+    subcommands = {
+      BuildCommand.class,
+      VersionCommand.class,
+      DebugCommand.class,
+      CacheCommand.class
+    })
 public final class KilnCommand implements Runnable {
   @Spec CommandSpec spec;
 

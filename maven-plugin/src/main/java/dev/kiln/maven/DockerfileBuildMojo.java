@@ -160,6 +160,7 @@ abstract class DockerfileBuildMojo extends KilnMojo {
       b.noCache(noCache);
       epoch(environment).ifPresent(b::sourceDateEpoch);
       insecureRegistries().forEach(b::insecureRegistry);
+      plainHttpCredentialHosts().forEach(b::plainHttpCredentials);
       if (cacheDir != null) {
         b.cacheDir(cacheDir.toPath());
       }

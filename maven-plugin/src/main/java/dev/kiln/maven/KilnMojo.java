@@ -63,6 +63,14 @@ abstract class KilnMojo extends AbstractMojo {
   @Parameter(property = "kiln.insecureRegistries")
   List<String> insecureRegistries;
 
+  /**
+   * Registries ({@code host[:port]}, and the host of their token service) that may receive
+   * credentials over plain HTTP. kiln never sends credentials unencrypted otherwise, even to an
+   * insecure registry.
+   */
+  @Parameter(property = "kiln.plainHttpCredentialHosts")
+  List<String> plainHttpCredentialHosts;
+
   /** Where to write the image digest ({@code sha256:…}), like {@code --iidfile}. */
   @Parameter(
       property = "kiln.digestFile",
@@ -113,6 +121,10 @@ abstract class KilnMojo extends AbstractMojo {
 
   final List<String> insecureRegistries() {
     return insecureRegistries == null ? List.of() : insecureRegistries;
+  }
+
+  final List<String> plainHttpCredentialHosts() {
+    return plainHttpCredentialHosts == null ? List.of() : plainHttpCredentialHosts;
   }
 
   /**

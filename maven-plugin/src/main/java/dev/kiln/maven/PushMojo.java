@@ -6,6 +6,7 @@ import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.push.LayoutPusher;
 import dev.kiln.core.push.PushedImage;
 import dev.kiln.core.request.RequestException;
+import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.transport.RegistryException;
 import java.io.File;
@@ -68,7 +69,11 @@ public class PushMojo extends KilnMojo {
     String selector = sourceTag == null || sourceTag.isBlank() ? "" : ":" + sourceTag.trim();
     try (RegistryAccess registry =
         new RegistryAccess(
-            new HashSet<>(insecureRegistries()), registryLogins(), System.getenv())) {
+            new HashSet<>(insecureRegistries()),
+            new HashSet<>(plainHttpCredentialHosts()),
+            CredentialSource.NONE,
+            registryLogins(),
+            System.getenv())) {
       Platform target =
           platform == null || platform.isBlank() ? Platform.host() : Platform.parse(platform);
       getLog().info("kiln: pushing " + from);

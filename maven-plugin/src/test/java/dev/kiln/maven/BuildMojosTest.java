@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.maven.execution.DefaultMavenExecutionRequest;
 import org.apache.maven.execution.DefaultMavenExecutionResult;
 import org.apache.maven.execution.MavenSession;
@@ -79,6 +80,7 @@ class BuildMojosTest {
     mojo.cacheDir = temp.resolve("cache").toFile();
     mojo.noCache = true;
     mojo.insecureRegistries = List.of("registry.internal:5000");
+    mojo.plainHttpCredentialHosts = List.of("registry.internal:5000");
     mojo.cacheFrom = List.of("type=local,src=" + temp.resolve("cache-in"));
     mojo.tags = List.of("latest");
 
@@ -97,6 +99,7 @@ class BuildMojosTest {
     assertEquals(Optional.of(temp.resolve("cache")), request.cacheDir());
     assertTrue(request.noCache());
     assertTrue(request.insecureRegistries().contains("registry.internal:5000"));
+    assertEquals(Set.of("registry.internal:5000"), request.plainHttpCredentialHosts());
     assertEquals(1, request.cacheFrom().size());
     // No image given: artifactId:version, made a valid reference.
     assertEquals(

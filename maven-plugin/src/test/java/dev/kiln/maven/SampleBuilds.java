@@ -49,7 +49,7 @@ final class SampleBuilds {
   private final Path settings;
   private final Path security;
   private final Path busybox;
-  private final String insecure;
+  private final String plainHttp;
   private int runs;
 
   /**
@@ -59,7 +59,7 @@ final class SampleBuilds {
    * registry and the host of its token realm insecure.
    */
   SampleBuilds(String registryHostPort, String tokenRealmHostPort, Credentials credentials) {
-    this.insecure = registryHostPort + "," + tokenRealmHostPort;
+    this.plainHttp = registryHostPort + "," + tokenRealmHostPort;
     try {
       deleteTree(work);
       Files.createDirectories(work);
@@ -134,9 +134,9 @@ final class SampleBuilds {
   MavenRun mvn(Path project, Path cache, String... args) throws IOException {
     List<String> command = new ArrayList<>(base());
     command.add("-Dkiln.cacheDir=" + cache);
-    // The test registry and its token server speak plain HTTP: naming them insecure is what lets
-    // credentials go to them.
-    command.add("-Dkiln.insecureRegistries=" + insecure);
+    // The test registry and its token server speak plain HTTP: credentials go there only when
+    // allowed (loopback registries are insecure already).
+    command.add("-Dkiln.plainHttpCredentialHosts=" + plainHttp);
     command.addAll(List.of(args));
     return run(project, command);
   }

@@ -6,6 +6,7 @@ import dev.kiln.core.layer.Compression;
 import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerExtractor;
+import dev.kiln.core.layer.LayerFormatException;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
@@ -91,6 +92,19 @@ final class OutputTargets {
 
   /** {@code type=local}: the files into a directory; {@code type=tar}: the files as one tar. */
   void exportFiles(OutputSpec spec) throws IOException {
+    try {
+      export(spec);
+    } catch (LayerFormatException e) {
+      throw new LayerFormatException(
+          "cannot export the final stage's files to "
+              + spec.dest().orElseThrow()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private void export(OutputSpec spec) throws IOException {
     Path dest = spec.dest().orElseThrow();
     List<LayerRef> layers = result.state().layers();
     if (spec.type() == OutputSpec.Type.LOCAL) {
@@ -113,7 +127,8 @@ final class OutputTargets {
       List<IOException> failures = new ArrayList<>();
       files.walk(
           "",
-          (SourceFile f) ->
+          (SourceFile f) -> {
+            try {
               tree.add(
                   new LayerEntry(
                       f.path(),
@@ -127,7 +142,13 @@ final class OutputTargets {
                       f.devMajor(),
                       f.devMinor(),
                       f.xattrs(),
-                      f.type() == dev.kiln.core.layer.EntryType.REGULAR ? f.content() : null)));
+                      f.type() == dev.kiln.core.layer.EntryType.REGULAR ? f.content() : null));
+            } catch (IllegalArgumentException e) {
+              failures.add(
+                  new IOException(
+                      "cannot export /" + f.path() + " of the final stage: " + e.getMessage(), e));
+            }
+          });
       if (!failures.isEmpty()) {
         throw failures.get(0);
       }

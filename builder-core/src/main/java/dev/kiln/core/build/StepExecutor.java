@@ -256,7 +256,7 @@ final class StepExecutor {
   private StageState addWritten(
       StageState state, ImageConfig config, WrittenLayer written, String createdBy) {
     Descriptor blob = Descriptor.of(written.mediaType(), written.digest(), written.size());
-    LayerRef layer = new LayerRef(blob, written.diffId());
+    LayerRef layer = new LayerRef(blob, written.diffId(), written.uncompressedSize());
     ImageConfig next =
         config.toBuilder().addLayer(written.diffId(), history(createdBy, true)).build();
     return state.withLayer(next, layer);

@@ -23,7 +23,10 @@ import java.util.Set;
  *       directory; so is an existing directory of the image, which a file is copied into;
  *   <li>a directory source copies its contents, not itself; a symlink named as a source is
  *       followed, symlinks inside copied directories are kept;
- *   <li>a wildcard that matches nothing copies nothing; a plain path that does not exist fails;
+ *   <li>a wildcard that matches nothing copies (and creates) nothing; a plain path that does not
+ *       exist fails;
+ *   <li>the destination of a directory copy, when missing, is created 0755 and owned by {@code
+ *       --chown}'s user, like the parents; the source directory's own metadata is not copied;
  *   <li>destination paths are resolved through the image's symlinks (so {@code /bin/x} lands in
  *       {@code usr/bin/x} on a merged-usr image), and parent directories that already exist keep
  *       their metadata while missing ones are created 0755, owned by {@code --chown}'s user;
@@ -114,8 +117,9 @@ public final class CopyPlanner {
               dev.kiln.core.layer.ContentSource.ofBytes(data));
       add(tree, written, file, target, false);
     }
-    if (intoDir && !dest.isEmpty() && !written.contains(dest)) {
-      // The destination directory is created even when nothing matched (CreateDestPath).
+    if (total > 0 && intoDir && !dest.isEmpty() && !written.contains(dest)) {
+      // Copying anything into a directory creates it (fsutil's MkdirAll), even when every match
+      // was excluded; a wildcard that matched nothing creates nothing (docopy returns first).
       written.add(dest);
       if (rootfs == null || rootfs.get(dest).isEmpty()) {
         tree.add(createdDirectory(dest));
@@ -132,7 +136,11 @@ public final class CopyPlanner {
       RootfsIndex rootfs = request.rootfs().orElse(null);
       boolean exists = rootfs != null && rootfs.get(dest).isPresent();
       if (!exists) {
-        add(tree, written, dir, dest, false);
+        // fsutil's prepareTargetDir makes the destination with MkdirAll(0755, chown) before
+        // copying the contents into it, so it does not take the source directory's metadata
+        // (nor --chmod); only the directories below it do.
+        tree.add(createdDirectory(dest));
+        written.add(dest);
       }
     }
     String prefix = dir.path().isEmpty() ? "" : dir.path() + "/";
@@ -258,6 +266,7 @@ public final class CopyPlanner {
           for (String name : request.tree().list(dir)) {
             boolean hit;
             try {
+              PathGlob.validate(segment);
               hit = PathGlob.matches(segment, name);
             } catch (IllegalArgumentException e) {
               throw new CopyFailure(

@@ -12,6 +12,7 @@ import dev.kiln.core.image.OciLayoutImages;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.output.DockerArchiveWriter;
 import dev.kiln.core.output.OciArchiveWriter;
+import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
@@ -42,7 +43,9 @@ class LayoutPusherIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    access = new RegistryAccess(Set.of(), Map.of(), Map.of("HOME", temp.toString()));
+    access =
+        new RegistryAccess(
+            Set.of(), Set.of(), CredentialSource.NONE, Map.of(), Map.of("HOME", temp.toString()));
     pusher = new LayoutPusher(access.client());
     layout = UmociLayouts.busybox(temp.resolve("layout"), "1.0");
     image = OciLayoutImages.resolve(layout, ":1.0", Platform.linuxAmd64());
