@@ -23,7 +23,7 @@ import java.util.Set;
  * per-registry logins), then Docker's and podman's files found through the request's environment.
  * Closed with the build.
  */
-final class RegistryAccess implements AutoCloseable {
+public final class RegistryAccess implements AutoCloseable {
   private final Set<String> insecureRegistries;
   private final Set<String> plainHttpCredentialHosts;
   private final CredentialSource explicit;
@@ -31,7 +31,18 @@ final class RegistryAccess implements AutoCloseable {
   private final Map<String, String> environment;
   private RegistryClient client;
 
-  RegistryAccess(
+  /**
+   * Public so that pushing an image already on disk ({@code dev.kiln.core.push.LayoutPusher}) finds
+   * credentials and treats insecure registries exactly as a build does.
+   *
+   * @param insecureRegistries registries reached over plain HTTP or unverified TLS (on top of
+   *     loopback)
+   * @param plainHttpCredentialHosts registries that may receive credentials over plain HTTP
+   * @param explicit credentials asked first ({@link CredentialSource#NONE} for none)
+   * @param logins per-registry credentials, asked next
+   * @param environment where {@code HOME}, {@code DOCKER_CONFIG} and the like are looked up
+   */
+  public RegistryAccess(
       Set<String> insecureRegistries,
       Set<String> plainHttpCredentialHosts,
       CredentialSource explicit,
@@ -44,7 +55,8 @@ final class RegistryAccess implements AutoCloseable {
     this.environment = Map.copyOf(environment);
   }
 
-  synchronized RegistryClient client() {
+  /** The client, created on the first call. */
+  public synchronized RegistryClient client() {
     if (client == null) {
       RegistrySecurity security = RegistrySecurity.defaults();
       for (String host : insecureRegistries) {
