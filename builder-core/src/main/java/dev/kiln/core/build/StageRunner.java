@@ -166,11 +166,13 @@ final class StageRunner {
         throw StepFailure.of(ref, instruction, e.getMessage(), null)
             .withDetail(e.lastLines().isEmpty() ? null : String.join("\n", e.lastLines()));
       } catch (IOException | RuntimeException e) {
+        // Interrupted: another stage failed (or the build was stopped) and this one was cancelled.
+        boolean cancelled = Thread.currentThread().isInterrupted();
         scope
             .listener()
             .on(
                 new BuildEvent.StepFailed(
-                    Instant.now(), ref, String.valueOf(e.getMessage()), false));
+                    Instant.now(), ref, String.valueOf(e.getMessage()), cancelled));
         throw StepFailure.of(ref, instruction, e);
       }
       if (instruction instanceof dev.kiln.dockerfile.instructions.CmdInstruction) {
