@@ -145,7 +145,7 @@ final class StageRunner {
           synchronized (inFlight.computeIfAbsent(stepKey, k -> new Object())) {
             Optional<CacheResult> hit = useCache ? cache.lookup(stepKey) : Optional.empty();
             if (hit.isPresent()) {
-              state = applyHit(state, hit.get());
+              state = StepExecutor.withDeclaredArgs(instruction, applyHit(state, hit.get()));
               cachedSteps++;
               scope.listener().on(new BuildEvent.StepCached(Instant.now(), ref));
             } else {
