@@ -33,14 +33,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The cache key of each step: the previous step's key, the instruction as written, the values of
- * the variables it read (for RUN, its whole environment but proxies), heredoc bodies, mount
- * definitions, and the content of what it copies. The key never depends on file times, on the
- * owners of context files, on secret values or on cache-mount contents.
+ * The cache key of each step: the previous step's key, the config it starts from (which names every
+ * layer below it), the instruction as written, the values of the variables it read (for RUN, its
+ * whole environment but proxies), heredoc bodies, mount definitions, and the content of what it
+ * copies. The key never depends on file times, on the owners of context files, on secret values or
+ * on cache-mount contents.
  *
  * <p>{@code COPY --from=stage} keys on the content of the selected paths of that stage. Computing
- * it reads the stage's layers, so the result is remembered per (stage key, sources) in the store:
- * on a rebuild where the stage was a cache hit, no layer is read.
+ * it reads the stage's layers, so the result is remembered per (stage config, sources) in the
+ * store: on a rebuild where the stage was a cache hit, no layer is read.
  */
 final class StepKeys {
   private final BuildScope scope;
@@ -73,10 +74,15 @@ final class StepKeys {
       BuildPlan plan)
       throws IOException, CopyFailure {
     Instruction instruction = step.expanded();
+    // The config the step starts from names every layer below it by diffID, so it fixes the
+    // step's input. The previous key alone does not: a step that ran again under the same key
+    // (--no-cache-filter, a pruned entry, a URL fetched anew) can produce something else, and no
+    // result computed on its old output may be reused after it.
     CacheKeyBuilder b =
         CacheKeyBuilder.after(previous)
             .instruction(step.parsed().original())
-            .variables(step.usedVariables());
+            .variables(step.usedVariables())
+            .input("state", state.config().raw().digest());
     for (Heredoc doc : step.parsed().node().heredocs()) {
       b.heredoc(doc.name(), doc.content());
     }
@@ -165,8 +171,9 @@ final class StepKeys {
   }
 
   /**
-   * The content checksum of {@code sources} in a finished stage, remembered by the stage's final
-   * key (which fixes its content) so a rebuild that hit the stage's cache reads no layer.
+   * The content checksum of {@code sources} in a finished stage, remembered by the digest of the
+   * stage's final config (which names every layer by diffID, so fixes the content; the stage's key
+   * does not when its last step ran again) so a rebuild that hit the stage's cache reads no layer.
    */
   private Digest stageChecksum(StageResult result, List<String> sources) throws IOException {
     Path memo =
@@ -177,7 +184,7 @@ final class StepKeys {
             .resolve("selections")
             .resolve(
                 Digest.sha256(
-                        (result.key() + "\n" + String.join("\n", sources))
+                        (result.state().config().raw().digest() + "\n" + String.join("\n", sources))
                             .getBytes(StandardCharsets.UTF_8))
                     .hex());
     if (Files.isRegularFile(memo)) {
