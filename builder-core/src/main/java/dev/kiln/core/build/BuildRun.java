@@ -157,7 +157,10 @@ final class BuildRun {
       StatMemo memo = StatMemo.open(store.paths(), request.context());
       StepKeys keys =
           new StepKeys(
-              scope, new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)));
+              scope,
+              new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
+              new TreeChecksummer(
+                  DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)));
       StageRunner runner =
           new StageRunner(
               scope,

@@ -15,6 +15,7 @@ import dev.kiln.core.step.SourceFile;
 import dev.kiln.dockerfile.instructions.AddInstruction;
 import dev.kiln.dockerfile.instructions.CopyInstruction;
 import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.instructions.Mount;
 import dev.kiln.dockerfile.instructions.RunInstruction;
 import dev.kiln.dockerfile.instructions.SourceContent;
 import dev.kiln.dockerfile.instructions.SourcesAndDest;
@@ -36,20 +37,28 @@ import java.util.Optional;
  * The cache key of each step: the previous step's key, the config it starts from (which names every
  * layer below it), the instruction as written, the values of the variables it read (for RUN, its
  * whole environment but proxies), heredoc bodies, mount definitions, and the content of what it
- * copies. The key never depends on file times, on the owners of context files, on secret values or
- * on cache-mount contents.
+ * copies or bind-mounts. The key never depends on file times, on the owners of context files, on
+ * secret values or on cache-mount contents.
  *
- * <p>{@code COPY --from=stage} keys on the content of the selected paths of that stage. Computing
- * it reads the stage's layers, so the result is remembered per (stage config, sources) in the
- * store: on a rebuild where the stage was a cache hit, no layer is read.
+ * <p>{@code COPY --from=stage} and {@code RUN --mount=type=bind,from=stage} key on the content of
+ * the selected paths of that stage. Computing it reads the stage's layers, so the result is
+ * remembered per (stage config, sources) in the store: on a rebuild where the stage was a cache
+ * hit, no layer is read.
  */
 final class StepKeys {
   private final BuildScope scope;
   private final TreeChecksummer context;
+  private final TreeChecksummer mountedContext;
 
-  StepKeys(BuildScope scope, TreeChecksummer context) {
+  /**
+   * @param context the build context as COPY sees it ({@code .dockerignore} applied)
+   * @param mountedContext the build context as {@code RUN --mount=type=bind} sees it: the directory
+   *     itself, ignored files included
+   */
+  StepKeys(BuildScope scope, TreeChecksummer context, TreeChecksummer mountedContext) {
     this.scope = scope;
     this.context = context;
+    this.mountedContext = mountedContext;
   }
 
   /**
@@ -93,6 +102,13 @@ final class StepKeys {
       }
       for (String mount : run.mountSpecs()) {
         b.mount(mount);
+      }
+      int index = 0;
+      for (Mount mount : run.mounts()) {
+        index++;
+        if (mount.type() == Mount.Type.BIND) {
+          bound(b, index, mount, done, plan);
+        }
       }
       b.field("network", scope.request().network());
       b.field("user", String.valueOf(state.config().configOrEmpty().user()));
@@ -151,6 +167,53 @@ final class StepKeys {
             : from;
     BaseImages.Base base = scope.baseImages().resolve(reference, scope.targetPlatform());
     b.input("image:" + from, base.image().digest());
+  }
+
+  /**
+   * The content a bind mount shows the command, which the mount's definition alone does not fix:
+   * files of the context (as mounted, ignored ones included), of a stage, of a named context
+   * directory, or the digest of an image.
+   */
+  private void bound(
+      CacheKeyBuilder b, int index, Mount mount, Map<Integer, StageResult> done, BuildPlan plan)
+      throws IOException {
+    String from = mount.from() == null ? "" : mount.from();
+    String source = LayerPath.normalize(mount.source() == null ? "" : mount.source());
+    String name = "bind" + index + ":" + from + ":" + source;
+    if (from.isEmpty()) {
+      b.input(name, selectOrMissing(mountedContext, source));
+      return;
+    }
+    Optional<Stage> stage =
+        from.chars().allMatch(Character::isDigit)
+            ? Optional.of(plan.stage(Integer.parseInt(from)))
+            : plan.stage(from);
+    if (stage.isPresent()) {
+      b.input(name, stageChecksum(done.get(stage.get().index()), List.of(source)));
+      return;
+    }
+    if (scope.request().buildContexts().get(from)
+        instanceof dev.kiln.core.request.NamedContext.Directory dir) {
+      TreeChecksummer named =
+          new TreeChecksummer(
+              dev.kiln.core.checksum.DirectoryTree.plain(dir.dir(), "context " + from));
+      b.input(name, selectOrMissing(named, source));
+      return;
+    }
+    String reference =
+        scope.request().buildContexts().containsKey(from)
+            ? StageRunner.contextReference(scope.request().buildContexts().get(from), from)
+            : from;
+    b.input(name, scope.baseImages().resolve(reference, scope.targetPlatform()).image().digest());
+  }
+
+  /** The checksum of {@code source}; a missing one is reported by the mount itself. */
+  private static Digest selectOrMissing(TreeChecksummer tree, String source) throws IOException {
+    try {
+      return tree.select(List.of(source)).digest();
+    } catch (SourceNotFoundException | IllegalArgumentException e) {
+      return Digest.sha256(("missing:" + source).getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   private Digest contextChecksum(String source) throws IOException, CopyFailure {
