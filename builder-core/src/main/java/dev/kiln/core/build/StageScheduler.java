@@ -5,6 +5,7 @@ import dev.kiln.dockerfile.plan.Dependency;
 import dev.kiln.dockerfile.plan.Stage;
 import dev.kiln.dockerfile.plan.StageBase;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,8 +96,12 @@ final class StageScheduler {
       }
       CompletableFuture.anyOf(all, firstFailure).get();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+      // The build is stopped (Ctrl-C): the stages are interrupted below, and the caller learns
+      // of it from the exception, with the interrupt consumed so that it can still save and
+      // clean up on its way out.
+      InterruptedIOException stopped = new InterruptedIOException("build interrupted");
+      stopped.initCause(e);
+      throw stopped;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       while (cause instanceof CompletionException && cause.getCause() != null) {
