@@ -9,6 +9,7 @@ import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerPath;
+import dev.kiln.core.step.ConfigInstructions;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.core.step.LayerUnionTree;
 import dev.kiln.core.step.SourceFile;
@@ -36,9 +37,10 @@ import java.util.Optional;
 /**
  * The cache key of each step: the previous step's key, the config it starts from (which names every
  * layer below it), the instruction as written, the values of the variables it read (for RUN, its
- * whole environment but proxies), heredoc bodies, mount definitions, and the content of what it
- * copies or bind-mounts. The key never depends on file times, on the owners of context files, on
- * secret values or on cache-mount contents.
+ * whole environment but proxies), heredoc bodies, mount definitions, the content of what it copies
+ * or bind-mounts, {@code SOURCE_DATE_EPOCH} when set and, for steps that may write a layer, its
+ * compression. The key never depends on file times, on the owners of context files, on secret
+ * values or on cache-mount contents.
  *
  * <p>{@code COPY --from=stage} and {@code RUN --mount=type=bind,from=stage} key on the content of
  * the selected paths of that stage. Computing it reads the stage's layers, so the result is
@@ -92,6 +94,17 @@ final class StepKeys {
             .instruction(step.parsed().original())
             .variables(step.usedVariables())
             .input("state", state.config().raw().digest());
+    // SOURCE_DATE_EPOCH sets every history time and clamps layer mtimes; a result made without it
+    // (or with another) is not the one a reproducible build asks for.
+    scope
+        .request()
+        .sourceDateEpoch()
+        .ifPresent(epoch -> b.field("source-date-epoch", Long.toString(epoch)));
+    if (!ConfigInstructions.handles(instruction)) {
+      // Layers are written compressed as the image output asks; a cached gzip layer is no
+      // answer to a zstd build. (The level only changes the bytes, not the format: not keyed.)
+      b.field("compression", scope.layerOptions().compression().name());
+    }
     for (Heredoc doc : step.parsed().node().heredocs()) {
       b.heredoc(doc.name(), doc.content());
     }

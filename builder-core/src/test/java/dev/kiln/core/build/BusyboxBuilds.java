@@ -3,7 +3,9 @@ package dev.kiln.core.build;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.request.OutputSpecParser;
+import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.ImageConfig;
+import dev.kiln.registry.model.ImageManifest;
 import dev.kiln.testdata.baseimage.BusyboxRootfs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,8 @@ final class BusyboxBuilds {
     Files.writeString(
         context.resolve("Dockerfile"),
         "FROM scratch\nADD rootfs.tar /\nCOPY base-version /etc/base-version\n");
-    return build(BuildRequest.builder(context).tag(BASE));
+    // With SOURCE_DATE_EPOCH the base's digest depends on its content only, in every fixture.
+    return build(BuildRequest.builder(context).tag(BASE).sourceDateEpoch(0));
   }
 
   Path cacheDir() {
@@ -88,6 +91,14 @@ final class BusyboxBuilds {
     ContentStore store = ContentStore.open(cacheDir);
     return ImageConfig.parse(
         store.blobReader().readAllBytes(built.result().configDigest().orElseThrow()));
+  }
+
+  /** The manifest of a build's image, read from the store. */
+  ImageManifest manifest(Built built) throws IOException {
+    ContentStore store = ContentStore.open(cacheDir);
+    Digest digest = built.result().imageDigest().orElseThrow();
+    return ImageManifest.parse(
+        store.blobReader().readAllBytes(digest), built.result().manifestMediaType().orElseThrow());
   }
 
   /** One build's result, events, and exported files (if it exported them). */

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.OutputSpecParser;
 import dev.kiln.core.request.SecretSpec;
+import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.History;
+import dev.kiln.registry.model.ImageManifest;
+import dev.kiln.registry.model.MediaType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -306,6 +311,105 @@ class CacheMutationsIT {
         """,
         second.table());
     assertEquals("2\n", second.file("etc/base-version"));
+  }
+
+  @Test
+  void copyFromAnImageKeysOnItsDigest() throws Exception {
+    dockerfile(
+        """
+        FROM scratch
+        COPY a.txt /a.txt
+        COPY --from=busybox:test /etc/base-version /base-version
+        """);
+    write("a.txt", "alpha\n");
+    builds.build(request());
+
+    builds.buildBase("2");
+    BusyboxBuilds.Built second = builds.buildAndExport(request());
+    assertEquals(
+        """
+        ran [1/3] FROM scratch
+        hit [2/3] COPY a.txt /a.txt
+        ran [3/3] COPY --from=busybox:test /etc/base-version /base-version
+        """,
+        second.table());
+    assertEquals("2\n", second.file("base-version"));
+  }
+
+  @Test
+  void aNewFileMatchingACopyWildcardMisses() throws Exception {
+    dockerfile(
+        """
+        FROM busybox:test
+        COPY a.txt /a.txt
+        COPY conf/*.conf /conf/
+        RUN ls /conf > /listing
+        """);
+    write("a.txt", "alpha\n");
+    write("conf/one.conf", "1\n");
+    write("conf/notes.md", "not matched\n");
+    builds.build(request());
+
+    write("conf/notes2.md", "still not matched\n");
+    assertEquals(
+        """
+        ran [1/4] FROM busybox:test
+        hit [2/4] COPY a.txt /a.txt
+        hit [3/4] COPY conf/*.conf /conf/
+        hit [4/4] RUN ls /conf > /listing
+        """,
+        builds.build(request()).table());
+
+    write("conf/two.conf", "2\n");
+    BusyboxBuilds.Built second = builds.buildAndExport(request());
+    assertEquals(
+        """
+        ran [1/4] FROM busybox:test
+        hit [2/4] COPY a.txt /a.txt
+        ran [3/4] COPY conf/*.conf /conf/
+        ran [4/4] RUN ls /conf > /listing
+        """,
+        second.table());
+    assertEquals("one.conf\ntwo.conf\n", second.file("listing"));
+  }
+
+  @Test
+  void sourceDateEpochGivesTheSameImageWhateverTheCacheHolds() throws Exception {
+    dockerfile(TWO_COPIES);
+    write("a.txt", "alpha\n");
+    write("b.txt", "bravo\n");
+    BusyboxBuilds fresh = BusyboxBuilds.create(tmp.resolve("fresh"));
+    Digest reproducible =
+        fresh.build(request().sourceDateEpoch(0)).result().imageDigest().orElseThrow();
+
+    builds.build(request());
+    BusyboxBuilds.Built withEpoch = builds.build(request().sourceDateEpoch(0));
+    assertEquals(reproducible, withEpoch.result().imageDigest().orElseThrow(), withEpoch.table());
+    assertEquals(
+        """
+        ran [1/4] FROM busybox:test
+        hit [2/4] COPY a.txt /a.txt
+        hit [3/4] COPY b.txt /b.txt
+        hit [4/4] RUN cat /a.txt /b.txt > /both
+        """,
+        builds.build(request().sourceDateEpoch(0)).table());
+  }
+
+  @Test
+  void aNewLayerCompressionIsHonouredOverCachedLayers() throws Exception {
+    dockerfile(TWO_COPIES);
+    write("a.txt", "alpha\n");
+    write("b.txt", "bravo\n");
+    builds.build(request());
+
+    BusyboxBuilds.Built zstd =
+        builds.build(request().output(OutputSpecParser.parse("type=image,compression=zstd")));
+    ImageManifest manifest = builds.manifest(zstd);
+    List<Descriptor> layers = manifest.layers();
+    // The base's own layer is as it was built; the three this Dockerfile adds are zstd.
+    for (Descriptor layer : layers.subList(layers.size() - 3, layers.size())) {
+      assertTrue(MediaType.isZstdLayer(layer.mediaType()), layer.toString());
+    }
   }
 
   @Test
