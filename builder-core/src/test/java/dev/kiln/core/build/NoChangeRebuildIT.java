@@ -108,6 +108,9 @@ class NoChangeRebuildIT {
     assertTrue(
         second.log().events().stream().noneMatch(e -> e instanceof BuildEvent.StepOutput),
         "no step printed anything");
+    assertTrue(
+        second.log().events().stream().noneMatch(e -> e instanceof BuildEvent.Note),
+        "no sandbox or snapshotter was even chosen: " + second.log().events());
     assertEquals(first.result().imageDigest(), second.result().imageDigest());
     assertEquals(first.result().pushed(), second.result().pushed());
 
