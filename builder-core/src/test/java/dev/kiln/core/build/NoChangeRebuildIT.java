@@ -133,8 +133,18 @@ class NoChangeRebuildIT {
         requests.stream().noneMatch(r -> r.matches("(PUT|POST|PATCH|DELETE) .*")),
         "the push changed nothing in the registry: " + requests);
     System.out.println("requests of the no-change push: " + requests);
+    System.out.println(
+        "build took " + elapsed(first) + " ms, the no-change rebuild " + elapsed(second) + " ms");
     assertFalse(requests.isEmpty(), "the push asked the registry whether the tag is current");
     assertTrue(requests.size() <= 3, "at most 3 requests for the push: " + requests);
+  }
+
+  private static long elapsed(BusyboxBuilds.Built built) {
+    return built.log().events().stream()
+        .filter(e -> e instanceof BuildEvent.BuildCompleted)
+        .map(e -> ((BuildEvent.BuildCompleted) e).elapsed().toMillis())
+        .findFirst()
+        .orElseThrow();
   }
 
   private BuildRequest.Builder request(Path ctx, String reference) {
