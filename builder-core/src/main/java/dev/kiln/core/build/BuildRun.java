@@ -170,6 +170,8 @@ final class BuildRun {
           new StepKeys(
               scope,
               new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
+              new TreeChecksummer(
+                  DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
               remote);
       StageRunner runner =
           new StageRunner(
