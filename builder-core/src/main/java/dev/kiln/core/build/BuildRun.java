@@ -110,8 +110,8 @@ final class BuildRun {
 
     Path storeRoot = request.cacheDir().orElseGet(() -> CacheDirectory.resolve(Optional.empty()));
     ContentStore store = ContentStore.open(storeRoot);
-    Path spool = Files.createDirectories(storeRoot.resolve("tmp"));
-    spool = Files.createTempDirectory(spool, "build-");
+    BuildWorkspace workspace = BuildWorkspace.create(storeRoot.resolve("tmp"));
+    Path spool = workspace.dir();
     PatternMatcher ignore =
         PatternMatcher.of(
             IgnoreFile.load(
@@ -159,7 +159,7 @@ final class BuildRun {
       RunStep runStep =
           new RunStep(
               scope,
-              new RunTools(request.isolation(), storeRoot.resolve("run"), listener),
+              new RunTools(request.isolation(), spool.resolve("run"), listener),
               new LayerDirectories(storeRoot.resolve("layers")),
               new RunMounts(scope, request.environment()));
       RemoteCaches remote =
@@ -245,7 +245,7 @@ final class BuildRun {
           executed,
           cached);
     } finally {
-      deleteTree(spool);
+      workspace.close();
     }
   }
 

@@ -83,6 +83,11 @@ class InterruptedBuildIT {
     }
     assertConsistent();
     assertNextBuildReusesTheCopy();
+    // The killed build left its step running and its snapshot mounted; the next build found its
+    // workspace abandoned (its lock is free) and cleaned it up.
+    assertEquals(List.of(), ProcessScan.withMarker(sleep), "the killed build's step is stopped");
+    assertEquals(List.of(), MountTable.mountPointsUnder(tmp), "its mounts are gone");
+    assertEquals(List.of(), leftIn(builds.cacheDir().resolve("tmp")), "its workspace is gone");
   }
 
   @Test
