@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.core.build.Engine;
 import dev.kiln.core.build.ImageBuilder;
+import java.time.Duration;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
@@ -9,13 +10,24 @@ import picocli.CommandLine;
 public final class Main {
   private Main() {}
 
+  /** How long Ctrl-C waits for running steps to stop and clean up before the JVM exits anyway. */
+  private static final Duration CLEANUP_GRACE = Duration.ofSeconds(30);
+
   public static void main(String[] args) {
-    System.exit(run(CliEnvironment.system(Main::engine), args));
+    InterruptingShutdownHook hook =
+        InterruptingShutdownHook.install(Thread.currentThread(), CLEANUP_GRACE, System.err);
+    int code = run(CliEnvironment.system(Main::engine, hook::fired), args);
+    hook.commandFinished();
+    if (hook.fired()) {
+      // The JVM is already exiting (with 130 for SIGINT); exit() would wait for it forever.
+      return;
+    }
+    System.exit(code);
   }
 
   /** Runs kiln in-process with the current System streams and environment. */
   public static int run(String... args) {
-    return run(CliEnvironment.system(Main::engine), args);
+    return run(CliEnvironment.system(Main::engine, () -> false), args);
   }
 
   /** Runs kiln in-process with {@code cli}'s streams and returns the exit code. */

@@ -173,7 +173,7 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
           case PUSH -> "push";
           case LAYER -> "layer";
         };
-    String label = verb + " " + t.id() + " ";
+    String label = verb + " " + shortId(t.id()) + " ";
     if (t.total() <= 0) {
       return label + DurationText.bytes(t.done());
     }
@@ -187,6 +187,12 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
         + DurationText.bytes(t.done())
         + "/"
         + DurationText.bytes(t.total());
+  }
+
+  /** {@code sha256:} and 12 hex digits are enough to tell blobs apart on screen. */
+  private static String shortId(String id) {
+    int colon = id.indexOf(':');
+    return colon > 0 && id.length() > colon + 13 ? id.substring(0, colon + 13) : id;
   }
 
   private String fit(String line) {
