@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * The one registry client of a build, created on first use (a build that never touches a registry
- * never starts one) with the request's insecure registries, and closed with the build.
+ * never starts one) with the request's insecure registries (which may also receive credentials over
+ * plain HTTP), and closed with the build.
  */
 final class RegistryAccess implements AutoCloseable {
   private final Set<String> insecureRegistries;
@@ -45,6 +46,11 @@ final class RegistryAccess implements AutoCloseable {
               defaults.plainHttpCredentialHosts(),
               defaults.certsDir(),
               defaults.extraCaCertificates());
+      // Naming a registry insecure is the user's choice to trust the path to it, credentials
+      // included (Docker's insecure-registries means the same); the CLI's push/pull agree.
+      for (String host : insecureRegistries) {
+        security = security.withPlainHttpCredentials(host);
+      }
       client =
           RegistryClient.create(
               RegistryClientOptions.defaults().toBuilder()
