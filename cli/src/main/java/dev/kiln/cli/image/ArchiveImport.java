@@ -146,18 +146,20 @@ final class ArchiveImport {
     index.put("mediaType", MediaType.OCI_INDEX);
     ArrayNode entries = index.putArray("manifests");
     for (JsonNode image : images) {
-      String configPath = image.path("Config").asText("");
+      // Keyed by the file a path really names: a layer shared by two images (or linked from a
+      // second directory) is moved into blobs/ once and found there the second time.
+      String configPath = realPath(symlinks, image.path("Config").asText(""));
       Descriptor config = blobsByPath.get(configPath);
       if (config == null) {
-        config = toBlob(dir, legacy, symlinks, configPath, archive, MediaType.OCI_CONFIG);
+        config = toBlob(dir, legacy, configPath, archive, MediaType.OCI_CONFIG);
         blobsByPath.put(configPath, config);
       }
       List<Descriptor> layers = new ArrayList<>();
       for (JsonNode layer : image.path("Layers")) {
-        String path = layer.asText();
+        String path = realPath(symlinks, layer.asText());
         Descriptor d = blobsByPath.get(path);
         if (d == null) {
-          d = toBlob(dir, legacy, symlinks, path, archive, null);
+          d = toBlob(dir, legacy, path, archive, null);
           blobsByPath.put(path, d);
         }
         layers.add(d);
@@ -185,25 +187,24 @@ final class ArchiveImport {
     Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
   }
 
-  /**
-   * Moves a legacy file into {@code blobs/}, hashing it; the media type of a layer by its magic.
-   */
-  private static Descriptor toBlob(
-      Path dir,
-      Path legacy,
-      Map<String, String> symlinks,
-      String path,
-      Path archive,
-      String mediaType)
-      throws IOException {
+  /** The file a path names once the archive's symlinks are followed. */
+  private static String realPath(Map<String, String> symlinks, String path) {
     String real = path;
     for (int hops = 0; symlinks.containsKey(real) && hops < 16; hops++) {
       real = symlinks.get(real);
     }
+    return real;
+  }
+
+  /**
+   * Moves a legacy file into {@code blobs/}, hashing it; the media type of a layer by its magic.
+   */
+  private static Descriptor toBlob(
+      Path dir, Path legacy, String real, Path archive, String mediaType) throws IOException {
     Path file = real.startsWith("blobs/") ? dir.resolve(real) : legacy.resolve(real);
     if (!Files.isRegularFile(file)) {
       throw new ImageNotFoundException(
-          archive + ": manifest.json names " + path + ", which the archive does not contain",
+          archive + ": manifest.json names " + real + ", which the archive does not contain",
           "the archive is incomplete; recreate it with docker save");
     }
     MessageDigest sha = Digest.newSha256();
