@@ -334,9 +334,8 @@ public final class BuildCommand implements Callable<Integer> {
     if (maxParallelism != null) {
       b.maxParallelism(maxParallelism);
     }
-    if (cacheDir != null) {
-      b.cacheDir(cacheDir);
-    }
+    // Resolved here, from kiln's environment, so that build, push, pull and tag agree on the store.
+    b.cacheDir(cli.cacheDir(cacheDir));
     if (iidFile != null) {
       b.iidFile(iidFile);
     }

@@ -10,12 +10,9 @@ import picocli.CommandLine;
 public final class Main {
   private Main() {}
 
-  /** How long Ctrl-C waits for running steps to stop and clean up before the JVM exits anyway. */
-  private static final Duration CLEANUP_GRACE = Duration.ofSeconds(30);
-
   public static void main(String[] args) {
     InterruptingShutdownHook hook =
-        InterruptingShutdownHook.install(Thread.currentThread(), CLEANUP_GRACE, System.err);
+        InterruptingShutdownHook.install(Thread.currentThread(), cleanupGrace(args), System.err);
     int code = run(CliEnvironment.system(Main::engine, hook::fired), args);
     hook.commandFinished();
     if (hook.fired()) {
@@ -36,6 +33,17 @@ public final class Main {
     commandLine.setOut(new java.io.PrintWriter(cli.stdout(), true));
     commandLine.setErr(new java.io.PrintWriter(cli.stderr(), true));
     return commandLine.execute(args);
+  }
+
+  /**
+   * How long Ctrl-C waits for the command to stop and clean up before the JVM exits anyway. A
+   * build's RUN must be given time to kill its processes and unmount (the sandbox waits up to 10 s
+   * for each); other commands only remove temp files, and may be blocked in a network read or a
+   * terminal prompt that an interrupt does not end, so they are not waited for long.
+   */
+  static Duration cleanupGrace(String... args) {
+    boolean build = args.length > 0 && args[0].equals("build");
+    return build ? Duration.ofSeconds(30) : Duration.ofSeconds(3);
   }
 
   private static ImageBuilder engine() {

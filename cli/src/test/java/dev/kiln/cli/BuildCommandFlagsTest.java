@@ -159,6 +159,14 @@ class BuildCommandFlagsTest {
   }
 
   @Test
+  void theStoreComesFromKilnsEnvironmentSoEveryCommandUsesTheSameOne(@TempDir Path temp) {
+    engine.run(Map.of("KILN_CACHE_DIR", temp.resolve("k").toString()), "", "build", ".");
+    assertEquals(Optional.of(temp.resolve("k")), engine.request.cacheDir());
+    engine.run(Map.of("HOME", temp.toString()), "", "build", ".");
+    assertEquals(Optional.of(temp.resolve(".cache/kiln")), engine.request.cacheDir());
+  }
+
+  @Test
   void quietPrintsOnlyTheDigest() {
     var run = engine.run(Map.of(), "", "build", "-q", ".");
     assertEquals(RecordingEngine.DIGEST + "\n", run.stdout());

@@ -6,6 +6,7 @@ import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.transport.RegistryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -85,7 +86,17 @@ public final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (ImageSources sources = new ImageSources(cli.cacheDir(cacheDir))) {
-      LocatedImage image = sources.localOrRegistry(source, this::client);
+      LocatedImage image;
+      try {
+        image = sources.localOrRegistry(source, this::client);
+      } catch (RegistryException e) {
+        if (!source.startsWith(ImageSources.REGISTRY_PREFIX)) {
+          cli.stderr()
+              .println(
+                  "note: " + source + " is not in kiln's local store, so kiln asked its registry");
+        }
+        throw e;
+      }
       if (platform != null || format.config) {
         image = image.forPlatform(platform == null ? Platform.host() : Platform.parse(platform));
       }

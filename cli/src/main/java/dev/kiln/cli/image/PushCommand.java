@@ -113,6 +113,13 @@ public final class PushCommand implements Callable<Integer> {
     if (result.alreadyPresent()) {
       return "pushed " + ref + "@" + result.digest() + ": the registry had it already";
     }
+    if (result.blobs().isEmpty()) {
+      return "pushed "
+          + ref
+          + "@"
+          + result.digest()
+          + ": the registry had the image already; only the tag was set";
+    }
     long uploaded = count(result, PushOutcome.UPLOADED);
     long existed = count(result, PushOutcome.EXISTED);
     long mounted = count(result, PushOutcome.MOUNTED);

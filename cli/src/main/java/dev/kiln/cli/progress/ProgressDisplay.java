@@ -30,7 +30,7 @@ public final class ProgressDisplay implements AutoCloseable {
     PrintWriter err = new PrintWriter(stderr, true, StandardCharsets.UTF_8);
     return switch (mode.resolve(stderrIsTerminal, env)) {
       case TTY -> {
-        TtyProgress tty = TtyProgress.start(err, width(env));
+        TtyProgress tty = TtyProgress.start(err, TerminalWidth.of(env));
         yield new ProgressDisplay(tty, tty);
       }
       case PLAIN -> new ProgressDisplay(new PlainProgress(err), null);
@@ -52,14 +52,6 @@ public final class ProgressDisplay implements AutoCloseable {
   public void close() {
     if (tty != null) {
       tty.close();
-    }
-  }
-
-  private static int width(Map<String, String> env) {
-    try {
-      return Integer.parseInt(env.getOrDefault("COLUMNS", "120").trim());
-    } catch (NumberFormatException e) {
-      return 120;
     }
   }
 }
