@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.registry.Credentials;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +70,19 @@ class LoginIT {
         credentials.colonSeparated(),
         new String(Base64.getDecoder().decode(auth.path("auth").asText()), StandardCharsets.UTF_8));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
+
+    // kiln build --push uses the stored login too.
+    Path context =
+        kiln.context("pushed-by-build", Map.of("Dockerfile", "FROM busybox:test\nENV VIA=build\n"));
+    String built = registry.reference("private/built:1");
+    String builtDigest =
+        kiln.run("build", "-q", "--push", INSECURE, "-t", built, context.toString())
+            .ok()
+            .stdout()
+            .strip();
+    assertEquals(
+        builtDigest,
+        RegistryCommandsIT.sha256(ImageInspector.of(registry).rawManifest("private/built:1")));
 
     String target = registry.reference("private/app:1");
     String pushed = kiln.run("push", "-q", INSECURE, "app:1", target).ok().stdout().strip();
