@@ -112,7 +112,7 @@ public final class ImageSources implements AutoCloseable {
     }
   }
 
-  LocatedImage fromRegistry(ImageReference ref, Supplier<RegistryClient> client)
+  static LocatedImage fromRegistry(ImageReference ref, Supplier<RegistryClient> client)
       throws IOException {
     RegistryClient c = client.get();
     RemoteManifest remote = c.fetchManifest(ref);

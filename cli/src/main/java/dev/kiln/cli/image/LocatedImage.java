@@ -12,6 +12,7 @@ import dev.kiln.registry.model.ImageIndex;
 import dev.kiln.registry.model.ImageManifest;
 import dev.kiln.registry.model.MalformedDocumentException;
 import dev.kiln.registry.model.Manifest;
+import dev.kiln.registry.model.MediaType;
 import dev.kiln.registry.model.Platform;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ record LocatedImage(String name, ImageLocation location, Manifest manifest) {
     List<BlobToPush> blobs = new ArrayList<>();
     blobs.add(BlobToPush.of(m.config(), BlobSource.ofBytes(location.readBlob(m.config()))));
     for (Descriptor layer : m.layers()) {
-      if (!dev.kiln.registry.model.MediaType.isForeignLayer(layer.mediaType())) {
+      if (!MediaType.isForeignLayer(layer.mediaType())) {
         blobs.add(location.blobToPush(layer));
       }
     }

@@ -98,7 +98,7 @@ public final class PullCommand implements Callable<Integer> {
       BuiltImage image;
       try (RegistryClient client =
           registry.client(cli, new RegistryTransfers(display.listener()))) {
-        LocatedImage top = new ImageSources(store.paths().root()).fromRegistry(ref, () -> client);
+        LocatedImage top = ImageSources.fromRegistry(ref, () -> client);
         LocatedImage one = top.forPlatform(wanted);
         BuiltImage remote = one.builtImage();
         // Layers go through the store, so a second pull (or a FROM) finds them there.

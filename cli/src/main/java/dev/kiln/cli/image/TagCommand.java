@@ -12,6 +12,7 @@ import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RemoteManifest;
 import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.registry.transport.NotFoundException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -101,7 +102,7 @@ public final class TagCommand implements Callable<Integer> {
     }
   }
 
-  private Optional<IndexEntry> storeEntry(ImageReference src) throws java.io.IOException {
+  private Optional<IndexEntry> storeEntry(ImageReference src) throws IOException {
     Path root = cli.cacheDir(cacheDir);
     if (!LayoutLocation.isLayout(root)) {
       return Optional.empty();
@@ -115,14 +116,14 @@ public final class TagCommand implements Callable<Integer> {
     return store.index().find(StoreNames.of(src));
   }
 
-  private int tagInStore(IndexEntry entry) throws java.io.IOException {
+  private int tagInStore(IndexEntry entry) throws IOException {
     String name = StoreNames.of(ImageReference.parse(newName));
     ContentStore.open(cli.cacheDir(cacheDir)).index().tag(name, entry);
     cli.stderr().println("tagged " + name + " (" + entry.digest() + ") in kiln's local store");
     return ExitCode.OK;
   }
 
-  private int tagInRegistry(ImageReference src) throws java.io.IOException {
+  private int tagInRegistry(ImageReference src) throws IOException {
     ImageReference target = target(src);
     try (RegistryClient client = registry.client(cli, event -> {})) {
       RemoteManifest manifest = client.fetchManifest(src);

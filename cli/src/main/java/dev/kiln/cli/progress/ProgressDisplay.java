@@ -14,6 +14,7 @@ import java.util.Map;
 public final class ProgressDisplay implements AutoCloseable {
   private final BuildListener listener;
   private final TtyProgress tty;
+  private boolean closed;
 
   private ProgressDisplay(BuildListener listener, TtyProgress tty) {
     this.listener = listener;
@@ -48,10 +49,12 @@ public final class ProgressDisplay implements AutoCloseable {
     return listener != BuildListener.NONE;
   }
 
+  /** Ends the live view (once; later calls do nothing). */
   @Override
   public void close() {
-    if (tty != null) {
+    if (tty != null && !closed) {
       tty.close();
     }
+    closed = true;
   }
 }

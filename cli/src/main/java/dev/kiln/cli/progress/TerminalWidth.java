@@ -1,8 +1,10 @@
 package dev.kiln.cli.progress;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,10 +30,10 @@ final class TerminalWidth {
     return fromStty().orElse(FALLBACK);
   }
 
-  private static java.util.OptionalInt fromStty() {
+  private static OptionalInt fromStty() {
     File tty = new File("/dev/tty");
     if (!tty.canRead()) {
-      return java.util.OptionalInt.empty();
+      return OptionalInt.empty();
     }
     try {
       Process stty =
@@ -41,7 +43,7 @@ final class TerminalWidth {
               .start();
       if (!stty.waitFor(2, TimeUnit.SECONDS)) {
         stty.destroyForcibly();
-        return java.util.OptionalInt.empty();
+        return OptionalInt.empty();
       }
       String[] rowsColumns =
           new String(stty.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
@@ -49,13 +51,13 @@ final class TerminalWidth {
               .split("\\s+");
       if (stty.exitValue() == 0 && rowsColumns.length == 2) {
         int width = Integer.parseInt(rowsColumns[1]);
-        return width > 0 ? java.util.OptionalInt.of(width) : java.util.OptionalInt.empty();
+        return width > 0 ? OptionalInt.of(width) : OptionalInt.empty();
       }
-    } catch (java.io.IOException | NumberFormatException e) {
+    } catch (IOException | NumberFormatException e) {
       // No stty, or no terminal after all.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return java.util.OptionalInt.empty();
+    return OptionalInt.empty();
   }
 }
