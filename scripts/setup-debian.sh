@@ -9,6 +9,11 @@ packages=(
   skopeo umoci                     # real clients that check kiln's images
   busybox-static                   # the offline base image (testdata/base-images)
   attr                             # getfattr/setfattr: security.* xattrs (capabilities) in layers
+  runc                             # the OCI runtime RUN steps use (kiln falls back to chroot)
+  util-linux                       # unshare, nsenter, setpriv for the chroot sandbox
+  iproute2                         # --network=none in the chroot sandbox (loopback up)
+  uidmap                           # newuidmap/newgidmap for rootless RUN with subordinate ids
+  buildah                          # differential tests compare kiln's images with buildah's
   git ca-certificates
 )
 

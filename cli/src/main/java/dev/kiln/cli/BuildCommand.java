@@ -214,7 +214,8 @@ public final class BuildCommand implements Callable<Integer> {
       names = "--insecure-registry",
       paramLabel = "HOST[:PORT]",
       description =
-          "Allow plain HTTP / unverified TLS for this registry; repeatable (default: only localhost).")
+          "Allow plain HTTP / unverified TLS for this registry, and credentials over plain HTTP;"
+              + " repeatable (default: only localhost, without credentials).")
   List<String> insecureRegistries = new ArrayList<>();
 
   @Option(
@@ -330,7 +331,10 @@ public final class BuildCommand implements Callable<Integer> {
     if (epoch != null) {
       b.sourceDateEpoch(epoch);
     }
+    // As for push, pull and login (RegistryOptions): naming a registry insecure also lets
+    // credentials travel to it over plain HTTP, as Docker's insecure-registries does.
     insecureRegistries.forEach(b::insecureRegistry);
+    insecureRegistries.forEach(b::plainHttpCredentials);
     if (maxParallelism != null) {
       b.maxParallelism(maxParallelism);
     }

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.cli.cache.CacheCommand;
 import dev.kiln.cli.debug.DebugCommand;
 import dev.kiln.cli.image.InspectCommand;
 import dev.kiln.cli.image.PullCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
       CompletionCommand.class,
       ManCommand.class,
       DebugCommand.class,
+      CacheCommand.class,
       HelpCommand.class
     })
 public final class KilnCommand implements Runnable {

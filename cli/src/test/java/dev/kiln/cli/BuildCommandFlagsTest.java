@@ -121,6 +121,7 @@ class BuildCommandFlagsTest {
     assertEquals(new NamedContext.Image("base", "alpine:3.20"), r.buildContexts().get("base"));
     assertEquals(Optional.of(1700000000L), r.sourceDateEpoch(), "the flag beats the environment");
     assertEquals(Set.of("r.example"), r.insecureRegistries());
+    assertEquals(Set.of("r.example"), r.plainHttpCredentialHosts(), "as for push and login");
     assertEquals(3, r.maxParallelism());
     assertEquals(Optional.of(temp.resolve("cache")), r.cacheDir());
 

@@ -1,7 +1,11 @@
 package dev.kiln.core.build;
 
+import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cache.store.ContentStore;
+import dev.kiln.core.checksum.DirectoryTree;
+import dev.kiln.core.checksum.StatMemo;
+import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.BuildListener;
 import dev.kiln.core.image.BuiltImage;
@@ -19,6 +23,7 @@ import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.Stage;
 import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.Platform;
 import java.io.IOException;
@@ -33,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One build from request to outputs: read the Dockerfile, compile the plan, run the needed stages
@@ -115,7 +119,11 @@ final class BuildRun {
                 dockerfile.path() == null
                     ? request.context().resolve("Dockerfile")
                     : dockerfile.path()));
-    long epoch = request.sourceDateEpoch().orElse(started.getEpochSecond());
+    // Directories and heredoc files the build makes itself have no source to take a time from.
+    // BuildKit stamps them with the wall clock, which makes every such layer differ from one build
+    // to the next; kiln uses SOURCE_DATE_EPOCH, else 0, so that only the config's created fields
+    // depend on when a build ran.
+    long epoch = request.sourceDateEpoch().orElse(0L);
     String created =
         request.sourceDateEpoch().isPresent()
             ? Instant.ofEpochSecond(epoch).toString()
@@ -126,7 +134,11 @@ final class BuildRun {
 
     try (RegistryAccess registry =
         new RegistryAccess(
-            request.insecureRegistries(), request.registryLogins(), request.environment())) {
+            request.insecureRegistries(),
+            request.plainHttpCredentialHosts(),
+            request.credentials(),
+            request.registryLogins(),
+            request.environment())) {
       BuildScope scope =
           new BuildScope(
               request,
@@ -141,24 +153,40 @@ final class BuildRun {
               dockerfile.name(),
               dockerfile.bytes(),
               target,
-              new AtomicInteger(),
+              stepOffsets(plan),
               plan.stages().size() == 1);
-      Map<Integer, StageResult> done = new HashMap<>();
+      Map<Integer, StageResult> done = StageScheduler.resultMap();
       RunStep runStep =
           new RunStep(
               scope,
               new RunTools(request.isolation(), storeRoot.resolve("run"), listener),
               new LayerDirectories(storeRoot.resolve("layers")),
               new RunMounts(scope, request.environment()));
+      RemoteCaches remote =
+          new RemoteCaches(request.cacheFrom(), request.cacheTo(), store, registry, listener);
+      remote.importAll(target);
+      StatMemo memo = StatMemo.open(store.paths(), request.context());
+      StepKeys keys =
+          new StepKeys(
+              scope,
+              new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
+              remote);
       StageRunner runner =
-          new StageRunner(scope, done, new StepExecutor(scope, new CopySources(scope), runStep));
-      int executed = 0;
-      for (Stage stage : plan.executionOrder()) {
-        StageRunner.Outcome outcome = runner.run(plan, stage.index());
-        plan = outcome.plan();
-        done.put(stage.index(), outcome.result());
-        executed += outcome.result().stepsExecuted();
+          new StageRunner(
+              scope,
+              done,
+              new StepExecutor(scope, new CopySources(scope), runStep),
+              keys,
+              BuildCache.open(store),
+              remote);
+      try {
+        new StageScheduler(request.maxParallelism())
+            .run(plan, done, (p, index) -> runner.run(p, index).result());
+      } finally {
+        memo.save();
       }
+      int executed = done.values().stream().mapToInt(StageResult::stepsExecuted).sum();
+      int cached = done.values().stream().mapToInt(StageResult::stepsCached).sum();
       StageResult result = done.get(plan.target().index());
       ImageConfig config = finish(result.state().config(), created, target);
       OutputTargets targets = new OutputTargets(request, store, registry, result);
@@ -188,6 +216,9 @@ final class BuildRun {
         output.write(image, outputNames);
         names.addAll(outputNames);
       }
+      if (remote.exporting()) {
+        remote.exportAll(imageStages(plan));
+      }
       Duration elapsed = Duration.between(started, Instant.now());
       BuiltImage image = primary.orElse(null);
       List<String> pushed = targets.pushed();
@@ -199,7 +230,7 @@ final class BuildRun {
                 pushed.isEmpty() ? names : pushed,
                 image.size(),
                 executed,
-                0,
+                cached,
                 elapsed));
       }
       return new BuildResult(
@@ -210,10 +241,34 @@ final class BuildRun {
           names,
           pushed,
           executed,
-          0);
+          cached);
     } finally {
       deleteTree(spool);
     }
+  }
+
+  /** The target stage and the stages it is built FROM: those whose layers are in the image. */
+  private static java.util.Set<Integer> imageStages(BuildPlan plan) {
+    java.util.Set<Integer> stages = new java.util.HashSet<>();
+    Stage stage = plan.target();
+    while (stage != null && stages.add(stage.index())) {
+      stage =
+          stage.base() instanceof dev.kiln.dockerfile.plan.StageBase.Stage s
+              ? plan.stage(s.index())
+              : null;
+    }
+    return stages;
+  }
+
+  /** Step numbers run through the stages in execution order: stage n starts after stage n-1's. */
+  private static Map<Integer, Integer> stepOffsets(BuildPlan plan) {
+    Map<Integer, Integer> offsets = new HashMap<>();
+    int next = 0;
+    for (Stage stage : plan.executionOrder()) {
+      offsets.put(stage.index(), next);
+      next += stage.instructions().size() + 1;
+    }
+    return offsets;
   }
 
   private Map<String, String> annotations(OutputSpec spec) {
@@ -232,7 +287,17 @@ final class BuildRun {
       labels.putAll(request.labels());
       run = run.toBuilder().labels(labels).build();
     }
-    ImageConfig.Builder b = config.toBuilder().config(run).created(created);
+    // Without SOURCE_DATE_EPOCH the image is as old as its newest step: a fully cached rebuild
+    // then has the same config, and so the same digest, as the build it reuses.
+    String imageCreated = created;
+    if (request.sourceDateEpoch().isEmpty() && config.history() != null) {
+      for (History h : config.history()) {
+        if (h.created() != null) {
+          imageCreated = h.created();
+        }
+      }
+    }
+    ImageConfig.Builder b = config.toBuilder().config(run).created(imageCreated);
     if (config.os() == null || config.architecture() == null || !request.platforms().isEmpty()) {
       b.platform(target);
     }

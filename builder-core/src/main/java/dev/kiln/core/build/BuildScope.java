@@ -7,16 +7,18 @@ import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.step.SourceTree;
 import dev.kiln.registry.model.Platform;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 
 /**
  * What every step of one build shares: the request, the store, base image resolution, the build
- * context, where progress goes, the build's timestamp, layer options, a spool directory for
+ * context, where progress goes (with each stage's first step number, so numbers do not depend on
+ * which parallel stage starts first), the build's timestamp, layer options, a spool directory for
  * temporary files (removed with the build), and the Dockerfile's name and bytes for error excerpts.
  *
  * @param created RFC 3339 time written into the config and history ({@code SOURCE_DATE_EPOCH} or
  *     the build's start)
- * @param createdSeconds the same time in seconds, for directories the build creates
+ * @param createdSeconds the time of entries the build creates itself (directories, heredoc files):
+ *     {@code SOURCE_DATE_EPOCH}, or 0 without it, so that layers never depend on the clock
  */
 record BuildScope(
     BuildRequest request,
@@ -31,7 +33,7 @@ record BuildScope(
     String dockerfileName,
     byte[] dockerfile,
     Platform targetPlatform,
-    AtomicInteger stepNumbers,
+    Map<Integer, Integer> stepOffsets,
     boolean singleStage) {
 
   /** Blobs already in the content store (layers this build wrote). */

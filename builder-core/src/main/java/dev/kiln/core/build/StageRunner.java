@@ -1,5 +1,10 @@
 package dev.kiln.core.build;
 
+import dev.kiln.cache.buildcache.BuildCache;
+import dev.kiln.cache.buildcache.CacheKey;
+import dev.kiln.cache.buildcache.CacheKeyBuilder;
+import dev.kiln.cache.buildcache.CacheResult;
+import dev.kiln.cache.buildcache.CachedLayer;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.StepRef;
 import dev.kiln.core.image.BlobSource;
@@ -18,6 +23,7 @@ import dev.kiln.dockerfile.plan.StageDispatch;
 import dev.kiln.registry.model.ContainerConfig;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
@@ -43,15 +49,32 @@ final class StageRunner {
   private final BuildScope scope;
   private final Map<Integer, StageResult> done;
   private final StepExecutor steps;
+  private final StepKeys keys;
+  private final BuildCache cache;
+  private final RemoteCaches remote;
+  private final Map<CacheKey, Object> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
-  StageRunner(BuildScope scope, Map<Integer, StageResult> done, StepExecutor steps) {
+  StageRunner(
+      BuildScope scope,
+      Map<Integer, StageResult> done,
+      StepExecutor steps,
+      StepKeys keys,
+      BuildCache cache,
+      RemoteCaches remote) {
     this.scope = scope;
     this.done = done;
     this.steps = steps;
+    this.keys = keys;
+    this.cache = cache;
+    this.remote = remote;
   }
 
   /** The stage's starting point, before ONBUILD triggers and instructions. */
-  record Start(StageState state, Map<Digest, ImageReference> mountSources, List<String> onBuild) {}
+  record Start(
+      StageState state,
+      Map<Digest, ImageReference> mountSources,
+      List<String> onBuild,
+      CacheKey key) {}
 
   /**
    * Runs stage {@code index} of {@code plan} and returns its result and the plan (ONBUILD triggers
@@ -98,8 +121,14 @@ final class StageRunner {
                   .build());
     }
     StageDispatch dispatch = plan.dispatch(index, env);
+    boolean useCache =
+        !scope.request().noCache()
+            && !scope.request().noCacheFilter().contains(stage.name())
+            && !scope.request().noCacheFilter().contains(stage.displayName());
+    CacheKey key = base.key();
     boolean cmdSet = false;
     int executed = 0;
+    int cachedSteps = 0;
     int position = 1;
     for (DispatchedInstruction step : dispatch.steps()) {
       position++;
@@ -109,7 +138,35 @@ final class StageRunner {
       Instant began = Instant.now();
       scope.listener().on(new BuildEvent.StepStarted(began, ref));
       try {
-        state = steps.execute(step, state, cmdSet, ref, done, plan);
+        CacheKey stepKey = keys.key(key, step, state, done, plan);
+        if (!StepKeys.cacheable(instruction)) {
+          state = steps.execute(step, state, cmdSet, ref, done, plan);
+          executed++;
+          completed(ref, began);
+        } else {
+          // Two parallel stages with the same step run it once: the second finds the first's entry.
+          synchronized (inFlight.computeIfAbsent(stepKey, k -> new Object())) {
+            Optional<CacheResult> hit = useCache ? cache.lookup(stepKey) : Optional.empty();
+            if (hit.isEmpty() && useCache) {
+              hit = remote.lookup(stepKey, cache);
+            }
+            if (hit.isPresent()) {
+              remote.record(index, stepKey, hit.get());
+              state = applyHit(state, hit.get());
+              cachedSteps++;
+              scope.listener().on(new BuildEvent.StepCached(Instant.now(), ref));
+            } else {
+              StageState before = state;
+              state = steps.execute(step, state, cmdSet, ref, done, plan);
+              CacheResult result = resultOf(before, state);
+              cache.store(stepKey, result);
+              remote.record(index, stepKey, result);
+              executed++;
+              completed(ref, began);
+            }
+          }
+        }
+        key = stepKey;
       } catch (CopyFailure e) {
         scope.listener().on(new BuildEvent.StepFailed(Instant.now(), ref, e.getMessage(), false));
         throw StepFailure.of(ref, instruction, e.getMessage(), e.hint());
@@ -128,15 +185,10 @@ final class StageRunner {
       if (instruction instanceof dev.kiln.dockerfile.instructions.CmdInstruction) {
         cmdSet = true;
       }
-      executed++;
-      scope
-          .listener()
-          .on(
-              new BuildEvent.StepCompleted(
-                  Instant.now(), ref, Duration.between(began, Instant.now())));
     }
     StageResult result =
-        new StageResult(stage, state, dispatch.imageEnv(), base.mountSources(), executed);
+        new StageResult(
+            stage, key, state, dispatch.imageEnv(), base.mountSources(), executed, cachedSteps);
     return new Outcome(plan, result);
   }
 
@@ -153,19 +205,27 @@ final class StageRunner {
     if (base instanceof StageBase.Scratch) {
       ImageConfig config = ImageConfig.scratch(platform);
       return new Start(
-          new StageState(config, List.of(), scope.storeBlobs(), RootfsIndex.empty()),
+          new StageState(
+              config,
+              List.of(),
+              new StoreFirstBlobSource(scope.store(), remote.over(scope.storeBlobs())),
+              RootfsIndex.empty()),
           Map.of(),
-          List.of());
+          List.of(),
+          CacheKeyBuilder.onScratch(platform).instruction("FROM scratch").build());
     }
     if (base instanceof StageBase.Stage s) {
       StageResult from = done.get(s.index());
       ImageConfig config = from.state().config();
-      // ONBUILD triggers do not carry over from a stage of the same Dockerfile.
+      // The base stage's own ONBUILD instructions run here (BuildKit's resolveStages); what it
+      // inherited from its image was cleared when it started, so nothing older carries over.
       ContainerConfig cc = config.configOrEmpty().toBuilder().onBuild(null).build();
+      List<String> own = config.configOrEmpty().onBuild();
       return new Start(
           from.state().withConfig(config.toBuilder().config(cc).build()),
           from.mountSources(),
-          List.of());
+          own == null ? List.of() : own,
+          from.key());
     }
     String reference;
     if (base instanceof StageBase.Context c) {
@@ -175,10 +235,10 @@ final class StageRunner {
       reference = ((StageBase.Image) base).reference();
     }
     BaseImages.Base resolved = scope.baseImages().resolve(reference, platform);
-    return fromImage(resolved);
+    return fromImage(resolved, platform);
   }
 
-  private Start fromImage(BaseImages.Base resolved) {
+  private Start fromImage(BaseImages.Base resolved, Platform platform) throws IOException {
     ResolvedImage image = resolved.image();
     List<Digest> diffIds = image.config().diffIds();
     List<Descriptor> blobs = image.manifest().layers();
@@ -191,7 +251,7 @@ final class StageRunner {
           .repository()
           .ifPresent(repo -> mounts.put(blobs.get(layers.size() - 1).digest(), repo));
     }
-    BlobSource source = new StoreFirstBlobSource(scope.store(), image.blobs());
+    BlobSource source = new StoreFirstBlobSource(scope.store(), remote.over(image.blobs()));
     ContainerConfig cc = image.config().configOrEmpty();
     List<String> onBuild = cc.onBuild() == null ? List.of() : cc.onBuild();
     ImageConfig config =
@@ -199,8 +259,50 @@ final class StageRunner {
             .created(null)
             .config(cc.toBuilder().onBuild(null).build())
             .build();
+    // The base's layers are used without being written: keep a concurrent prune away from them.
+    scope.store().retain(layers.stream().map(l -> l.blob().digest()).toList());
     return new Start(
-        new StageState(config, layers, source, RootfsIndex.of(layers, source)), mounts, onBuild);
+        new StageState(config, layers, source, RootfsIndex.of(layers, source)),
+        mounts,
+        onBuild,
+        CacheKeyBuilder.onBaseImage(image.digest(), platform).instruction("FROM").build());
+  }
+
+  private void completed(StepRef ref, Instant began) {
+    scope
+        .listener()
+        .on(
+            new BuildEvent.StepCompleted(
+                Instant.now(), ref, Duration.between(began, Instant.now())));
+  }
+
+  /** The state after a cached step: its recorded config, and its layer if it made one. */
+  private static StageState applyHit(StageState state, CacheResult hit) {
+    ImageConfig config = ImageConfig.parse(hit.configJson());
+    if (hit.layers().isEmpty()) {
+      return state.withConfig(config);
+    }
+    StageState next = state;
+    for (CachedLayer layer : hit.layers()) {
+      next =
+          next.withLayer(
+              config, new LayerRef(layer.blob(), layer.diffId(), layer.uncompressedSize()));
+    }
+    return next;
+  }
+
+  /** What a cache entry records of a step: the layers it added and the config after it. */
+  private static CacheResult resultOf(StageState before, StageState after) {
+    List<CachedLayer> added = new ArrayList<>();
+    for (LayerRef layer : after.layers().subList(before.layers().size(), after.layers().size())) {
+      added.add(new CachedLayer(layer.blob(), layer.diffId(), layer.uncompressedSize()));
+    }
+    List<History> history = after.config().history();
+    History last =
+        history == null || history.isEmpty()
+            ? History.of(null, "", true)
+            : history.get(history.size() - 1);
+    return new CacheResult(added, last, after.config().raw().toByteArray());
   }
 
   static String contextReference(NamedContext named, String name) throws IOException {
@@ -236,7 +338,7 @@ final class StageRunner {
   private StepRef stepRef(Stage stage, int index, int total, String text, Instruction instruction) {
     String location = scope.dockerfileName() + ":" + instruction.range().startLine();
     return new StepRef(
-        scope.stepNumbers().incrementAndGet(),
+        scope.stepOffsets().getOrDefault(stage.index(), 0) + index,
         scope.singleStage() ? "" : stage.displayName(),
         index,
         total,

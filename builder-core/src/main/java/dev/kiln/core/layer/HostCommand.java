@@ -18,7 +18,10 @@ final class HostCommand {
   static byte[] run(List<String> command, String purpose, String debianPackage) throws IOException {
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
     } catch (IOException e) {
       throw new IOException(
           purpose

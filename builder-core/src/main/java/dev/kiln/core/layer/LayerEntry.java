@@ -2,6 +2,7 @@ package dev.kiln.core.layer;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +50,10 @@ public record LayerEntry(
     int devMinor,
     Map<String, byte[]> xattrs,
     ContentSource content) {
+
+  /** The order {@link LayerWriter} requires: {@link LayerPath#compare} on the paths. */
+  public static final Comparator<LayerEntry> CANONICAL_ORDER =
+      (a, b) -> LayerPath.compare(a.path(), b.path());
 
   /** Largest device number a tar header holds (7 octal digits). */
   static final int MAX_DEVICE_NUMBER = 07777777;

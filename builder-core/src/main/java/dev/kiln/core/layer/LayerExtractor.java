@@ -41,12 +41,13 @@ import java.util.Set;
  * command ({@link DeviceNodes}) and xattrs are set with {@code setfattr} ({@link
  * ExtendedAttributes}, package {@code attr}), since the JDK has no {@code mknod(2)} and reaches
  * only {@code user.*} xattrs. Ownership uses {@code Files.setAttribute(path, "unix:uid", ...)} with
- * {@code NOFOLLOW_LINKS}, i.e. {@code lchown}; the order per entry is create, chown, chmod (chown
- * clears setuid bits), xattrs (chown clears {@code security.capability}), then the mtime. Device
- * nodes and FIFOs get their metadata from commands too, because the JDK's setters open the file and
- * opening a FIFO blocks. Directory modes and times are set after the whole layer, once nothing is
- * added to them any more. Symlink targets are created verbatim; where the JDK would normalise one
- * (a doubled or trailing slash) the {@code ln} command is used.
+ * {@code NOFOLLOW_LINKS}, i.e. {@code lchown}; the order per entry is create, chown, mtime, chmod
+ * (chown clears setuid bits), then xattrs (chown clears {@code security.capability}); neither chmod
+ * nor setting xattrs changes the mtime. Device nodes and FIFOs get their metadata from commands
+ * too, because the JDK's setters open the file and opening a FIFO blocks. Directory modes and times
+ * are set after the whole layer, once nothing is added to them any more. Symlink targets are
+ * created verbatim; where the JDK would normalise one (a doubled or trailing slash) the {@code ln}
+ * command is used.
  *
  * <p>Not thread-safe; one extractor per target directory.
  */
@@ -211,14 +212,16 @@ public final class LayerExtractor {
       }
       if (entry.type() == EntryType.DIRECTORY) {
         directories.add(new PendingDirectory(path, entry.mode(), entry.mtime()));
-      } else if (entry.type() != EntryType.SYMLINK) {
-        // chmod would follow a symlink, and Linux has no mode on links anyway.
-        Files.setAttribute(path, "unix:mode", entry.mode(), LinkOption.NOFOLLOW_LINKS);
+      } else {
+        // The JDK opens the file to set its time or mode; do both while our own 0644 still
+        // allows that, so a mode like 0200 cannot lock out an unprivileged extractor.
+        setMtime(path, entry.mtime());
+        if (entry.type() != EntryType.SYMLINK) {
+          // chmod would follow a symlink, and Linux has no mode on links anyway.
+          Files.setAttribute(path, "unix:mode", entry.mode(), LinkOption.NOFOLLOW_LINKS);
+        }
       }
       setXattrs(path, entry);
-      if (entry.type() != EntryType.DIRECTORY) {
-        setMtime(path, entry.mtime());
-      }
     }
 
     private void setXattrs(Path path, LayerEntry entry) throws IOException {
@@ -251,8 +254,8 @@ public final class LayerExtractor {
     void finish() throws IOException {
       for (int i = directories.size() - 1; i >= 0; i--) {
         PendingDirectory d = directories.get(i);
-        Files.setAttribute(d.path(), "unix:mode", d.mode(), LinkOption.NOFOLLOW_LINKS);
         setMtime(d.path(), d.mtime());
+        Files.setAttribute(d.path(), "unix:mode", d.mode(), LinkOption.NOFOLLOW_LINKS);
       }
     }
   }

@@ -45,7 +45,9 @@ public final class LayerWriter {
   }
 
   /**
-   * Writes entries given in canonical order into the content store.
+   * Writes entries given in canonical order ({@link LayerEntry#CANONICAL_ORDER}) into the content
+   * store. With {@link LayerOptions#hashBeforeCompressing()} the entries are iterated, and their
+   * content opened, twice: pass a collection, not a one-shot {@code stream::iterator}.
    *
    * @throws IllegalArgumentException if the entries are out of order, repeat a path, or a hardlink
    *     does not name an earlier regular file

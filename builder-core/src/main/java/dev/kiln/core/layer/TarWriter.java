@@ -1,5 +1,6 @@
 package dev.kiln.core.layer;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -254,7 +255,7 @@ final class TarWriter {
 
   /** PAX records {@code "LEN KEY=VALUE\n"}, where LEN counts the whole record including itself. */
   static byte[] paxRecords(Map<String, byte[]> records) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Map.Entry<String, byte[]> r : records.entrySet()) {
       byte[] key = utf8(r.getKey());
       int rest = 1 + key.length + 1 + r.getValue().length + 1; // ' ' key '=' value '\n'

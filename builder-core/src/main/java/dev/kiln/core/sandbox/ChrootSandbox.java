@@ -3,7 +3,6 @@ package dev.kiln.core.sandbox;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,7 +72,7 @@ final class ChrootSandbox implements Sandbox {
             script,
             ChrootSetupScript.render(request, stubs, step, settings.rootless(), tools),
             StandardCharsets.UTF_8);
-        Holder holder = Holder.start(holderCommand(request, script), step.id());
+        Holder holder = Holder.start(holderCommand(request, script));
         try {
           long initPid = holder.awaitReady();
           return runCommand(request, output, initPid, started);
@@ -121,6 +120,10 @@ final class ChrootSandbox implements Sandbox {
     }
     // Whatever the step left running still holds the output pipes: end the namespace first.
     ProcessControl.kill(initPid);
+    if (!ProcessControl.waitUninterruptibly(process, 10_000)) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
     pump.join();
     return new RunResult(
         process.exitValue(), pump.tail(), Duration.ofNanos(System.nanoTime() - started), timedOut);
@@ -234,7 +237,7 @@ final class ChrootSandbox implements Sandbox {
       stderrReader.start();
     }
 
-    static Holder start(List<String> command, String id) throws IOException {
+    static Holder start(List<String> command) throws IOException {
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().clear();
       builder.environment().put("PATH", HOST_PATH);
@@ -276,8 +279,9 @@ final class ChrootSandbox implements Sandbox {
 
     /** Ends the holder: closes its stdin, then kills its namespace if it lingers. */
     void stop() {
-      try (OutputStream in = process.getOutputStream()) {
-        // Closing stdin lets the holder's `read` return.
+      try {
+        // End of file on its stdin lets the holder's `read` return.
+        process.getOutputStream().close();
       } catch (IOException e) {
         // Already gone.
       }

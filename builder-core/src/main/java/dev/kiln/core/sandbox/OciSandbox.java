@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,6 +39,16 @@ final class OciSandbox implements Sandbox {
     settings
         .userNamespace()
         .ifPresent(plan -> plan.requireCanRunAs(request.user(), settings.identity()));
+    if (settings.rootless() && !request.user().additionalGids().isEmpty()) {
+      // runc refuses additionalGids whenever it runs without root ("cannot set any additional
+      // groups in a rootless container"), even with subordinate ranges.
+      throw new SandboxException(
+          "the step runs as "
+              + request.user()
+              + ", but "
+              + runtime.name()
+              + " cannot set supplementary groups when kiln is not root; use --isolation=chroot");
+    }
     long started = System.nanoTime();
     try (StepDirectory step = StepDirectory.create(settings, request)) {
       RootPath.createDirectories(request.rootfs(), request.workingDir());
@@ -66,15 +77,13 @@ final class OciSandbox implements Sandbox {
       throws IOException, InterruptedException {
     Path stateRoot =
         Files.createDirectories(settings.stateDir().resolve(runtime.name() + "-state"));
+    Path log = bundle.resolveSibling("runtime.log");
+    List<String> command = new ArrayList<>(List.of(runtime.path().toString()));
+    command.addAll(runtime.logArguments(log));
+    command.addAll(
+        List.of("--root", stateRoot.toString(), "run", "--bundle", bundle.toString(), id));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                runtime.path().toString(),
-                "--root",
-                stateRoot.toString(),
-                "run",
-                "--bundle",
-                bundle.toString(),
-                id)
+        new ProcessBuilder(command)
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder
         .environment()

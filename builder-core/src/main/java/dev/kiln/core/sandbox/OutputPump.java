@@ -99,6 +99,11 @@ final class OutputPump {
     if (text.endsWith("\r")) {
       text = text.substring(0, text.length() - 1);
     }
+    deliver(stream, text);
+  }
+
+  /** Delivers a line that did not come through the pipes (a runtime's own error). */
+  void deliver(StdStream stream, String text) {
     synchronized (lock) {
       tail.addLast(text);
       while (tail.size() > TAIL_LINES) {

@@ -10,12 +10,15 @@ import java.util.Objects;
  * Everything a {@link Sandbox} needs to run one step, the same for every backend.
  *
  * <p>{@code argv} is the exec form; the caller turns the shell form into {@code [shell..., "cmd"]}
- * using the stage's {@code SHELL}. {@code env} holds {@code NAME=value} strings exactly as the
- * process will see them (stage {@code ENV} and the build arguments in scope); nothing is added.
- * {@code workingDir} is created (owned by root, mode 0755) when missing, as Docker does, and that
- * directory is a real change of the step. {@code /etc/hosts} and {@code /etc/resolv.conf} are
- * generated for the step and bind-mounted over the rootfs's files; the rootfs is left as it was.
- * {@code timeout} of {@link Duration#ZERO} means none.
+ * using the stage's {@code SHELL}. {@code env} holds {@code NAME=value} strings as the process will
+ * see them (stage {@code ENV} and the build arguments in scope; for a repeated name the last value
+ * counts); the only addition is {@code HOME}, from the image's {@code /etc/passwd}, when it is
+ * missing or empty, as runc does. A {@code PATH} is the caller's to supply ({@link #DEFAULT_PATH}
+ * when the image has none): runc cannot find a command without one. {@code workingDir} is created
+ * (owned by root, mode 0755) when missing, as Docker does, and that directory is a real change of
+ * the step. {@code /etc/hosts} and {@code /etc/resolv.conf} are generated for the step and
+ * bind-mounted over the rootfs's files; the rootfs is left as it was. {@code timeout} of {@link
+ * Duration#ZERO} means none.
  */
 public record RunRequest(
     Path rootfs,
@@ -42,12 +45,17 @@ public record RunRequest(
     if (argv.isEmpty() || argv.get(0).isEmpty()) {
       throw new IllegalArgumentException("a step needs a command to run");
     }
-    env = List.copyOf(env);
+    // A later value of the same name wins, as with repeated ENV; the runtimes would otherwise
+    // disagree (execve keeps both and getenv finds the first).
+    java.util.LinkedHashMap<String, String> byName = new java.util.LinkedHashMap<>();
     for (String entry : env) {
-      if (entry.indexOf('=') <= 0) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
         throw new IllegalArgumentException("environment entry '" + entry + "' is not NAME=value");
       }
+      byName.put(entry.substring(0, eq), entry);
     }
+    env = List.copyOf(byName.values());
     workingDir = ContainerPath.normalize(Objects.requireNonNull(workingDir, "workingDir"));
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(network, "network");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Chooses the sandbox for {@code --isolation}. An OCI runtime counts only when it really runs a
@@ -19,8 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SandboxSelector {
   private static final List<String> RUNTIMES = List.of("crun", "runc");
   private static final Map<String, Probe> PROBES = new ConcurrentHashMap<>();
-  private static final java.util.concurrent.atomic.AtomicInteger PROBE_RUNS =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger PROBE_RUNS = new AtomicInteger();
 
   private SandboxSelector() {}
 
@@ -77,11 +77,6 @@ public final class SandboxSelector {
         new ChrootSandbox(settings),
         Isolation.CHROOT,
         "no working OCI runtime (" + String.join("; ", notes) + ")");
-  }
-
-  /** Forgets remembered test runs (for tests). */
-  static void forgetProbes() {
-    PROBES.clear();
   }
 
   /** How many test containers this process has run (for tests of the memo). */

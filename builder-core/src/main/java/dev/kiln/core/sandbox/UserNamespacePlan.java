@@ -26,6 +26,28 @@ public record UserNamespacePlan(List<IdMapping> uidMap, List<IdMapping> gidMap) 
     return uidMap.size() > 1 && gidMap.size() > 1;
   }
 
+  /**
+   * The container uid of a file owned by {@code hostUid} on disk, as a layer must record it
+   * (rootless steps write files owned by mapped host ids); empty when the id is not mapped.
+   */
+  public java.util.OptionalLong toContainerUid(long hostUid) {
+    return toContainer(uidMap, hostUid);
+  }
+
+  /** The container gid of a file owned by group {@code hostGid} on disk. */
+  public java.util.OptionalLong toContainerGid(long hostGid) {
+    return toContainer(gidMap, hostGid);
+  }
+
+  private static java.util.OptionalLong toContainer(List<IdMapping> map, long hostId) {
+    for (IdMapping m : map) {
+      if (hostId >= m.hostId() && hostId < m.hostId() + m.size()) {
+        return java.util.OptionalLong.of(m.containerId() + hostId - m.hostId());
+      }
+    }
+    return java.util.OptionalLong.empty();
+  }
+
   /** Whether {@code uid} exists inside the namespace. */
   public boolean mapsUid(long uid) {
     return uidMap.stream()

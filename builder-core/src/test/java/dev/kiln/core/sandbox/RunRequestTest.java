@@ -47,6 +47,15 @@ class RunRequestTest {
   }
 
   @Test
+  void aRepeatedNameKeepsItsPlaceAndTakesTheLastValue() {
+    RunRequest request =
+        RunRequest.builder(Path.of("/r"), List.of("x"))
+            .env(List.of("A=1", "B=2", "A=3", "C=a=b"))
+            .build();
+    assertEquals(List.of("A=3", "B=2", "C=a=b"), request.env());
+  }
+
+  @Test
   void optionValuesParse() {
     assertEquals(Isolation.CHROOT, Isolation.parse("Chroot"));
     assertEquals(NetworkMode.NONE, NetworkMode.parse("none"));

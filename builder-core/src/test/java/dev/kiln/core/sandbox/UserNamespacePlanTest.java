@@ -41,6 +41,10 @@ class UserNamespacePlanTest {
     assertTrue(plan.mapsGid(1000));
     assertFalse(plan.mapsGid(1001));
     plan.requireCanRunAs(new ResolvedUser(1000, 100, List.of(10, 20)), ALICE);
+    assertEquals(java.util.OptionalLong.of(0), plan.toContainerUid(1001));
+    assertEquals(java.util.OptionalLong.of(1000), plan.toContainerUid(200999));
+    assertEquals(java.util.OptionalLong.of(100), plan.toContainerGid(300099));
+    assertEquals(java.util.OptionalLong.empty(), plan.toContainerUid(5));
   }
 
   @Test

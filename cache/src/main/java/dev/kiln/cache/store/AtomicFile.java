@@ -12,11 +12,11 @@ import java.nio.file.StandardOpenOption;
  * Replaces a small file atomically: readers see the old or the new content, never a mix, and a
  * crash never leaves a truncated file under the real name.
  */
-final class AtomicFile {
+public final class AtomicFile {
   private AtomicFile() {}
 
   /** Writes {@code content} to a synced temp file next to {@code target}, then renames it. */
-  static void write(Path target, byte[] content) throws IOException {
+  public static void write(Path target, byte[] content) throws IOException {
     Files.createDirectories(target.getParent());
     Path temp = StorePaths.newTempFileNextTo(target);
     try {
@@ -39,7 +39,7 @@ final class AtomicFile {
    * Makes a rename in {@code directory} durable. Best effort: some file systems refuse to open a
    * directory for sync; the file is still correct then, only less durable across power loss.
    */
-  static void syncDirectory(Path directory) {
+  public static void syncDirectory(Path directory) {
     try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
       dir.force(true);
     } catch (IOException | UnsupportedOperationException e) {

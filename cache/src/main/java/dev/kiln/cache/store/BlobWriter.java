@@ -10,10 +10,11 @@ import java.nio.file.Files;
  * synced content.
  *
  * <p>Each write goes to a temp file in the blob's own directory ({@link StorePaths}); {@link
- * PendingBlob#commit()} syncs it, checks digest and size, and renames it into place. If the blob
- * already exists (another writer won the race) the existing file is kept and the temp file deleted.
- * Because names are content digests, two writers racing for one name hold identical bytes, which is
- * why no lock is needed here.
+ * PendingBlob#commit()} syncs it, checks digest and size, and links it into place under its digest
+ * (an atomic operation that never replaces an existing name). If the blob already exists (another
+ * writer, perhaps another kiln process, won the race) the existing file is kept and the temp file
+ * deleted. Because names are content digests, racing writers hold identical bytes, so no lock is
+ * needed here.
  */
 public final class BlobWriter {
   private final StorePaths paths;

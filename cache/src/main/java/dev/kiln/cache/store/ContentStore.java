@@ -2,12 +2,15 @@ package dev.kiln.cache.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.registry.model.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * kiln's content-addressed store: an OCI image layout on disk holding every blob kiln has pulled or
@@ -108,5 +111,21 @@ public final class ContentStore {
   /** The diffID to compressed blob records. */
   public LayerRecords layerRecords() {
     return layerRecords;
+  }
+
+  /**
+   * Tells a concurrent prune that this process is about to rely on blobs that are already in the
+   * store (a cache hit, a reused compressed layer), so that it survives until the build has
+   * recorded it in {@code index.json} or a cache entry (see {@link BlobRetention}).
+   *
+   * @return the digests that are not in the store (nothing was retained for them)
+   */
+  public List<Digest> retain(Collection<Digest> digests) throws IOException {
+    return BlobRetention.retain(paths, digests);
+  }
+
+  /** Holds the store's GC lock until closed: prune holds it for its whole run. */
+  public StoreLock lockForCollection() throws IOException {
+    return StoreLock.acquire(paths.gcLockFile());
   }
 }

@@ -31,7 +31,10 @@ public final class LayerRecords {
     this.blobs = blobs;
   }
 
-  /** The blob recorded for {@code diffId} compressed with {@code compression}, if still stored. */
+  /**
+   * The blob recorded for {@code diffId} compressed with {@code compression}, if still stored; a
+   * found blob is retained against a concurrent prune ({@link ContentStore#retain}).
+   */
   public Optional<LayerRecord> find(Digest diffId, String compression) throws IOException {
     Path file = paths.layerRecord(compression, diffId);
     byte[] bytes;
@@ -52,6 +55,10 @@ public final class LayerRecords {
     }
     OptionalLong size = blobs.size(record.digest());
     if (size.isEmpty() || size.getAsLong() != record.size()) {
+      return Optional.empty();
+    }
+    // The caller is about to reuse the blob: keep a concurrent prune from collecting it.
+    if (!BlobRetention.retain(paths, java.util.List.of(record.digest())).isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(record);

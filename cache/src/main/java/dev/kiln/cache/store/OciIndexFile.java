@@ -51,7 +51,8 @@ public final class OciIndexFile {
    * @return the entries now in the index
    */
   public List<IndexEntry> update(UnaryOperator<List<IndexEntry>> change) throws IOException {
-    try (StoreLock lock = StoreLock.acquire(paths.indexLockFile())) {
+    StoreLock lock = StoreLock.acquire(paths.indexLockFile());
+    try {
       ObjectNode root = readRoot();
       List<IndexEntry> changed = List.copyOf(change.apply(parseEntries(root)));
       ArrayNode manifests = root.putArray("manifests");
@@ -60,6 +61,8 @@ public final class OciIndexFile {
       }
       AtomicFile.write(paths.indexFile(), JSON.writeValueAsBytes(root));
       return changed;
+    } finally {
+      lock.close();
     }
   }
 

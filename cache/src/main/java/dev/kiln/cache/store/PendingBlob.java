@@ -5,14 +5,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A blob being written: an output stream onto a temp file that hashes what passes through it.
@@ -27,10 +33,18 @@ import java.util.HexFormat;
  * }
  * }</pre>
  *
+ * <p>While the blob is being written its temp file is locked ({@link FileChannel#lock()}), so a
+ * prune in another process can tell a live writer's temp file from one a killed writer left behind
+ * ({@link #isBeingWritten}); the OS drops the lock when the writer dies, even by SIGKILL.
+ *
  * <p>Not thread-safe: one producer writes one blob.
  */
 public final class PendingBlob extends OutputStream {
   private static final int BUFFER_SIZE = 128 * 1024;
+
+  // Temp files written by this JVM. A POSIX process loses all its locks on a file when it closes
+  // any descriptor of it, so isBeingWritten must not open files this JVM is writing itself.
+  private static final Set<Path> LIVE_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
 
   private final StorePaths paths;
   private final String algorithm;
@@ -45,12 +59,57 @@ public final class PendingBlob extends OutputStream {
     this.paths = paths;
     this.algorithm = algorithm;
     this.temp = paths.newBlobTempFile(algorithm);
-    this.hash = new Digest(algorithm, zeros(algorithm)).newMessageDigest();
+    this.hash = newHash(algorithm);
     this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    LIVE_IN_THIS_PROCESS.add(temp);
+    try {
+      channel.lock();
+    } catch (IOException | RuntimeException e) {
+      LIVE_IN_THIS_PROCESS.remove(temp);
+      channel.close();
+      Files.deleteIfExists(temp);
+      throw e;
+    }
   }
 
-  private static String zeros(String algorithm) {
-    return "0".repeat(algorithm.equals("sha512") ? 128 : 64);
+  /**
+   * Whether {@code tempFile} (a {@link StorePaths#isTempFile temp file} in a blob directory) is
+   * being written by a live {@code PendingBlob} in this or another process. False once the writer
+   * committed, abandoned it or died.
+   */
+  public static boolean isBeingWritten(Path tempFile) throws IOException {
+    Path key = tempFile.toAbsolutePath().normalize();
+    if (LIVE_IN_THIS_PROCESS.contains(key)) {
+      return true;
+    }
+    try (FileChannel probe = FileChannel.open(key, StandardOpenOption.READ)) {
+      java.nio.channels.FileLock lock = probe.tryLock(0, Long.MAX_VALUE, true);
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    }
+  }
+
+  private static MessageDigest newHash(String algorithm) {
+    try {
+      switch (algorithm) {
+        case "sha256":
+          return MessageDigest.getInstance("SHA-256");
+        case "sha512":
+          return MessageDigest.getInstance("SHA-512");
+        default:
+          throw new IllegalArgumentException(
+              "unsupported digest algorithm '" + algorithm + "' (expected sha256 or sha512)");
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no " + algorithm, e);
+    }
   }
 
   @Override
@@ -149,15 +208,22 @@ public final class PendingBlob extends OutputStream {
     try {
       drain();
       channel.force(true);
-      channel.close();
       Path target = paths.blob(digest);
-      boolean alreadyPresent = Files.exists(target);
-      if (alreadyPresent) {
-        Files.delete(temp);
-      } else {
-        moveIntoPlace(target);
+      // An existing copy may be old and unreferenced; retaining it keeps a prune from collecting
+      // it before the caller records it. Otherwise ours is linked into place, never replacing a
+      // copy another writer published meanwhile.
+      boolean alreadyPresent =
+          Files.exists(target) && BlobRetention.retain(paths, List.of(digest)).isEmpty();
+      if (!alreadyPresent) {
+        alreadyPresent = !linkIntoPlace(target);
+      }
+      Files.deleteIfExists(temp);
+      if (!alreadyPresent) {
         AtomicFile.syncDirectory(target.getParent());
       }
+      // Closed only now: the lock keeps a prune away from the temp file until it is renamed.
+      channel.close();
+      LIVE_IN_THIS_PROCESS.remove(temp);
       finished = true;
       return new StoredBlob(digest, size, alreadyPresent);
     } finally {
@@ -167,23 +233,40 @@ public final class PendingBlob extends OutputStream {
     }
   }
 
-  // Between the exists() check and the rename another writer may publish the same digest; the
-  // rename then replaces a file with identical, equally verified bytes, which readers holding the
-  // old file open do not notice. That keeps the race harmless without a lock.
-  private void moveIntoPlace(Path target) throws IOException {
+  /**
+   * Gives the finished temp file its digest name without ever replacing an existing blob: link(2)
+   * fails atomically if the name exists, so the first writer's file stays, whichever process that
+   * was. Returns false if the blob was already there.
+   *
+   * <p>On a file system without hard links, falls back to an atomic rename after an existence
+   * check. In the window between the two another writer may publish the same digest, and the rename
+   * then replaces identical, equally verified bytes, which readers that have the old file open do
+   * not notice.
+   */
+  private boolean linkIntoPlace(Path target) throws IOException {
     try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AccessDeniedException e) {
+      Files.createLink(target, temp);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (UnsupportedOperationException | FileSystemException e) {
       if (Files.exists(target)) {
-        Files.deleteIfExists(temp);
-        return;
+        return false;
       }
-      throw new FileSystemException(
-          temp.toString(),
-          target.toString(),
-          "cannot rename a finished blob into place ("
-              + e.getMessage()
-              + "); on some systems a virus scanner holding the file open causes this, retry");
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        return true;
+      } catch (AccessDeniedException denied) {
+        if (Files.exists(target)) {
+          return false;
+        }
+        throw new FileSystemException(
+            temp.toString(),
+            target.toString(),
+            "cannot rename a finished blob into place ("
+                + denied.getMessage()
+                + "); on some systems a virus scanner holding the file open causes this, retry");
+      }
     }
   }
 
@@ -212,9 +295,13 @@ public final class PendingBlob extends OutputStream {
   private void abandon() throws IOException {
     finished = true;
     try {
-      channel.close();
-    } finally {
       Files.deleteIfExists(temp);
+    } finally {
+      try {
+        channel.close();
+      } finally {
+        LIVE_IN_THIS_PROCESS.remove(temp);
+      }
     }
   }
 }

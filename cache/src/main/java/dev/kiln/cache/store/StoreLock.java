@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * per-file {@link ReentrantLock}, and only the thread that holds it takes the OS lock. The lock
  * file itself is never deleted: deleting it would let two processes lock two different inodes.
  */
-final class StoreLock implements AutoCloseable {
+public final class StoreLock implements AutoCloseable {
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS =
       new ConcurrentHashMap<>();
 
@@ -33,7 +33,7 @@ final class StoreLock implements AutoCloseable {
   }
 
   /** Blocks until this thread holds the lock on {@code lockFile}, creating the file if needed. */
-  static StoreLock acquire(Path lockFile) throws IOException {
+  public static StoreLock acquire(Path lockFile) throws IOException {
     Path key = lockFile.toAbsolutePath().normalize();
     ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
     if (threadLock.isHeldByCurrentThread()) {

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * ROOT/blobs/sha256/.tmp-UUID                 a blob being written (renamed when verified)
  * ROOT/kiln/index.lock                        serialises index.json updates across processes
  * ROOT/kiln/layers/COMPRESSION/sha256/HEX.json  diffID to compressed blob records
+ * ROOT/kiln/gc.lock                           held by prune, and briefly by builds retaining blobs
+ * ROOT/kiln/buildcache/sha256/HEX.json        build cache entries, named by cache key
+ * ROOT/kiln/statmemo/HEX.bin                  stat memo of one build context (HEX: its path's hash)
  * </pre>
  *
  * <p>Temp files sit in the same directory as their final name so that the rename which publishes
@@ -93,5 +96,39 @@ public record StorePaths(Path root) {
         .resolve(compression)
         .resolve(diffId.algorithm())
         .resolve(diffId.hex() + ".json");
+  }
+
+  /**
+   * The lock file held while the store is pruned, and briefly by a build that starts relying on
+   * blobs already in the store ({@link ContentStore#retain}), so a prune never deletes a blob that
+   * a build has just decided to reuse.
+   */
+  public Path gcLockFile() {
+    return kilnDirectory().resolve("gc.lock");
+  }
+
+  /** The directory of the build cache entries. */
+  public Path buildCacheDirectory() {
+    return kilnDirectory().resolve("buildcache");
+  }
+
+  /** The build cache entry of the step whose cache key is {@code key}. */
+  public Path buildCacheEntry(Digest key) {
+    return buildCacheDirectory().resolve(key.algorithm()).resolve(key.hex() + ".json");
+  }
+
+  /** The directory of the stat memos (one file per build context directory). */
+  public Path statMemoDirectory() {
+    return kilnDirectory().resolve("statmemo");
+  }
+
+  /**
+   * The stat memo of the build context at {@code contextRoot}: named by the sha256 of its absolute,
+   * normalised path, so each context directory has its own memo.
+   */
+  public Path statMemo(Path contextRoot) {
+    String path = contextRoot.toAbsolutePath().normalize().toString();
+    Digest name = Digest.sha256(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return statMemoDirectory().resolve(name.hex() + ".bin");
   }
 }

@@ -125,6 +125,26 @@ class BlobWriterTest {
   }
 
   @Test
+  void whenTwoPendingBlobsRaceTheFirstCommitWinsAndTheSecondIsDiscarded() throws IOException {
+    ContentStore store = ContentStore.open(root);
+    byte[] content = randomBytes(70_000, 7);
+    try (PendingBlob a = store.blobWriter().begin();
+        PendingBlob b = store.blobWriter().begin()) {
+      a.write(content);
+      b.write(content);
+      StoredBlob first = a.commit();
+      Path file = store.paths().blob(first.digest());
+      Object inode = Files.readAttributes(file, "unix:ino").get("ino");
+      StoredBlob second = b.commit();
+      assertFalse(first.alreadyPresent());
+      assertTrue(second.alreadyPresent());
+      assertEquals(inode, Files.readAttributes(file, "unix:ino").get("ino"));
+      assertEquals(1, Files.readAttributes(file, "unix:nlink").get("nlink"));
+    }
+    assertEquals(1, filesIn(root.resolve("blobs/sha256")).size());
+  }
+
+  @Test
   void manyThreadsWritingOneBlobEndWithOneVerifiedFileAndNoTemps() throws Exception {
     ContentStore store = ContentStore.open(root);
     byte[] content = randomBytes(1_000_000, 5);

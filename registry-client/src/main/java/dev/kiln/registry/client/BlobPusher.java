@@ -83,6 +83,19 @@ final class BlobPusher {
     return PushOutcome.UPLOADED;
   }
 
+  /**
+   * Where an upload stands: the session's latest location and how many bytes the registry has
+   * confirmed. Updated after every successful PATCH, so that a failure knows where to go on from.
+   */
+  private static final class Position {
+    UploadSession session;
+    long offset;
+
+    Position(UploadSession session) {
+      this.session = session;
+    }
+  }
+
   private void upload(
       ImageReference target, Descriptor blob, BlobSource source, UploadSession session)
       throws IOException {
@@ -90,14 +103,13 @@ final class BlobPusher {
     ProgressReporter progress =
         new ProgressReporter(events, RegistryEvent.Direction.UPLOAD, blob.digest(), blob.size());
     progress.started();
-    long offset = 0;
+    Position at = session == null ? null : new Position(session);
     for (int attempt = 1; ; attempt++) {
       try {
-        if (session == null) {
-          session = started(caller.call(new UploadStart(target)));
-          offset = 0;
+        if (at == null) {
+          at = new Position(started(caller.call(new UploadStart(target))));
         }
-        send(session, blob, source, offset, progress, what);
+        send(at, blob, source, progress, what);
         return;
       } catch (IOException e) {
         if (!worthAnotherTry(e)) {
@@ -115,62 +127,76 @@ final class BlobPusher {
         if (caller.call(new BlobHead(target, blob.digest(), true)).isPresent()) {
           return;
         }
-        // How much did the registry keep? Continue from there, or start a new session.
-        UploadPatch.Result status = null;
-        if (session != null) {
-          try {
-            status = caller.call(new UploadStatus(session, what));
-          } catch (IOException statusFailure) {
-            status = null;
-          }
-        }
-        if (status != null && status.bytesStored() > 0 && status.bytesStored() <= blob.size()) {
-          session = status.session();
-          offset = status.bytesStored();
-          progress.resumed(offset);
-        } else {
-          session = null;
+        at = resumable(at, blob, what);
+        if (at != null && at.offset > 0) {
+          progress.resumed(at.offset);
         }
       }
     }
   }
 
-  /** Sends the bytes from {@code offset} on and commits. */
+  /**
+   * Asks the registry how much of the upload it kept. Returns where to go on from, or null to start
+   * a new session (the registry lost this one, or holds nothing of it).
+   */
+  private Position resumable(Position at, Descriptor blob, String what) {
+    if (at == null) {
+      return null;
+    }
+    UploadPatch.Result status;
+    try {
+      status = caller.call(new UploadStatus(at.session, what));
+    } catch (IOException statusFailure) {
+      return null;
+    }
+    if (status.bytesStored() <= 0 || status.bytesStored() > blob.size()) {
+      return null;
+    }
+    Position next = new Position(status.session());
+    next.offset = status.bytesStored();
+    return next;
+  }
+
+  /** Sends the bytes from {@code at.offset} on and commits, moving {@code at} as chunks land. */
   private void send(
-      UploadSession session,
-      Descriptor blob,
-      BlobSource source,
-      long offset,
-      ProgressReporter progress,
-      String what)
+      Position at, Descriptor blob, BlobSource source, ProgressReporter progress, String what)
       throws IOException {
     long size = blob.size();
     long chunk = options.chunkSize();
-    if (offset == 0
+    if (at.offset == 0
         && size <= options.monolithicUploadMaxBytes()
         && (chunk == 0 || size <= chunk)) {
       caller.call(
           new UploadCommit(
-              session, blob.digest(), new UploadBody(source, blob, 0, size, progress, what), what));
+              at.session,
+              blob.digest(),
+              new UploadBody(source, blob, 0, size, progress, what),
+              what));
       return;
     }
-    if (offset == 0 && chunk == 0) {
+    if (at.offset == 0 && chunk == 0) {
       UploadPatch.Result patched =
           caller.call(
               new UploadPatch(
-                  session, new UploadBody(source, blob, 0, size, progress, what), 0, false, what));
-      caller.call(new UploadCommit(patched.session(), blob.digest(), null, what));
+                  at.session,
+                  new UploadBody(source, blob, 0, size, progress, what),
+                  0,
+                  false,
+                  what));
+      at.session = patched.session();
+      at.offset = size;
+      caller.call(new UploadCommit(at.session, blob.digest(), null, what));
       return;
     }
     // Chunked: also how a resumed upload continues.
-    long step = Math.max(chunk == 0 ? size - offset : chunk, session.minChunkLength());
-    UploadSession current = session;
-    while (offset < size) {
+    long step = Math.max(chunk == 0 ? size - at.offset : chunk, at.session.minChunkLength());
+    while (at.offset < size) {
+      long offset = at.offset;
       long length = Math.min(step, size - offset);
       UploadPatch.Result patched =
           caller.call(
               new UploadPatch(
-                  current,
+                  at.session,
                   new UploadBody(source, blob, offset, length, progress, what),
                   offset,
                   true,
@@ -184,10 +210,10 @@ final class BlobPusher {
                 + (offset + length),
             null);
       }
-      current = patched.session();
-      offset += length;
+      at.session = patched.session();
+      at.offset = offset + length;
     }
-    caller.call(new UploadCommit(current, blob.digest(), null, what));
+    caller.call(new UploadCommit(at.session, blob.digest(), null, what));
   }
 
   private static UploadSession started(UploadStart.Result result) throws RegistryException {

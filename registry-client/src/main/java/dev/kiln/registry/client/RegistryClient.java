@@ -318,7 +318,7 @@ public final class RegistryClient implements AutoCloseable {
     }
     for (String t : more) {
       if (!tags.contains(t)) {
-        tags.add(ImageReference.parse("x:" + t).tag());
+        tags.add(target.withTag(t).tag()); // validates the tag
       }
     }
     return tags;

@@ -8,6 +8,8 @@ import dev.kiln.registry.transport.GoogleHttpTransport;
 import dev.kiln.registry.transport.HttpPipeline;
 import dev.kiln.registry.transport.PingResults;
 import dev.kiln.registry.transport.RedirectInterceptor;
+import dev.kiln.registry.transport.RegistryRequest;
+import dev.kiln.registry.transport.RegistryResponse;
 import dev.kiln.registry.transport.RequestEventsInterceptor;
 import dev.kiln.registry.transport.RetryInterceptor;
 import dev.kiln.registry.transport.SchemeInterceptor;
@@ -61,8 +63,7 @@ final class RegistryHttpStack implements Transport {
   }
 
   @Override
-  public dev.kiln.registry.transport.RegistryResponse execute(
-      dev.kiln.registry.transport.RegistryRequest request) throws IOException {
+  public RegistryResponse execute(RegistryRequest request) throws IOException {
     return registry.execute(request);
   }
 

@@ -29,7 +29,10 @@ public sealed interface RegistryEvent {
     UPLOADED
   }
 
-  /** One HTTP exchange finished with a status (after redirects are followed one by one). */
+  /**
+   * One HTTP request was sent and finished with {@code status} (0: no response came back). Each
+   * redirect hop is a request of its own; a connection that could not be made is not a request.
+   */
   record RequestCompleted(String method, String redactedUrl, int status) implements RegistryEvent {}
 
   /** A request failed in a way worth retrying, and will be sent again after {@code delay}. */

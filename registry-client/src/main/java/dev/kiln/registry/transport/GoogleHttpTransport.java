@@ -69,10 +69,7 @@ public final class GoogleHttpTransport implements Transport {
   @Override
   public RegistryResponse execute(RegistryRequest request) throws IOException {
     String hostPort = request.uri().getRawAuthority().toLowerCase(Locale.ROOT);
-    Client client = clients.get(hostPort);
-    if (client == null) {
-      client = clients.computeIfAbsent(hostPort, this::newClient);
-    }
+    Client client = clientFor(hostPort);
     HttpRequest http =
         client
             .factory()
@@ -166,7 +163,22 @@ public final class GoogleHttpTransport implements Transport {
     return out;
   }
 
-  private Client newClient(String hostPort) {
+  private Client clientFor(String hostPort) throws IOException {
+    Client client = clients.get(hostPort);
+    if (client != null) {
+      return client;
+    }
+    synchronized (clients) {
+      client = clients.get(hostPort);
+      if (client == null) {
+        client = newClient(hostPort);
+        clients.put(hostPort, client);
+      }
+      return client;
+    }
+  }
+
+  private Client newClient(String hostPort) throws IOException {
     SSLContext ssl;
     HostnameVerifier verifier;
     try {
@@ -177,9 +189,8 @@ public final class GoogleHttpTransport implements Transport {
         ssl = TlsContexts.trusting(security.caCertificatesFor(hostPort));
         verifier = new DefaultHostnameVerifier();
       }
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException(
-          "cannot set up TLS for " + hostPort + ": " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot set up TLS for " + hostPort + ": " + e.getMessage(), e);
     }
     int timeout = (int) connectTimeout.toMillis();
     PoolingHttpClientConnectionManager pool =

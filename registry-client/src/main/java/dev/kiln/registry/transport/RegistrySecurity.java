@@ -85,6 +85,19 @@ public record RegistrySecurity(
     return listed(plainHttpRegistries, hostPort);
   }
 
+  /** This policy with {@code hostPort} added to the insecure registries (like Docker's flag). */
+  public RegistrySecurity withInsecure(String hostPort) {
+    Set<String> more = new java.util.HashSet<>(insecureRegistries);
+    more.add(hostPort);
+    return new RegistrySecurity(
+        more,
+        plainHttpRegistries,
+        loopbackIsInsecure,
+        plainHttpCredentialHosts,
+        certsDir,
+        extraCaCertificates);
+  }
+
   /** This policy with {@code hostPort} added to the plain-HTTP registries. */
   public RegistrySecurity withPlainHttp(String hostPort) {
     Set<String> more = new java.util.HashSet<>(plainHttpRegistries);

@@ -146,6 +146,16 @@ final class FaultProxy implements AutoCloseable {
     try (client) {
       InputStream in = new BufferedInputStream(client.getInputStream());
       OutputStream out = client.getOutputStream();
+      in.mark(1);
+      int first = in.read();
+      if (first == 0x16) {
+        // A TLS ClientHello on this plain-HTTP port: answer as Go's net/http does, so that an
+        // HTTPS probe fails at once instead of waiting for a read timeout.
+        out.write("HTTP/1.0 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return;
+      }
+      in.reset();
       while (true) {
         Head request = Head.read(in);
         if (request == null) {

@@ -1,0 +1,282 @@
+package dev.kiln.core.checksum;
+
+import dev.kiln.core.layer.EntryType;
+import dev.kiln.dockerfile.ignore.PatternMatcher;
+import dev.kiln.registry.model.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A directory on disk as a {@link FileTree}: the build context (with its {@code .dockerignore}
+ * patterns and a {@link StatMemo}), or an extracted stage.
+ *
+ * <p>Excluded files follow the frontend's {@link PatternMatcher} the way its {@code ContextWalker}
+ * does: an ignored path is absent, an ignored directory is entered only if a {@code !} exception
+ * could re-include something below it, and then exists only if something inside does.
+ *
+ * <p>A regular file's content is taken from the memo when its {@link StatStamp} is unchanged, and
+ * otherwise read, hashed and memoised. Not memoised: a file that changed while it was read, and a
+ * file changed within {@value #RACY_WINDOW_SECONDS} seconds before this tree was created. File
+ * systems store times at a coarse granularity, so a second edit right after the first may leave the
+ * stamp unchanged; such a file is simply read again next time (git's "racily clean" problem, solved
+ * the same way).
+ *
+ * <p>Thread-safe.
+ */
+public final class DirectoryTree implements FileTree {
+  static final int RACY_WINDOW_SECONDS = 2;
+  private static final String ATTRIBUTES =
+      "unix:mode,ino,dev,rdev,uid,gid,size,lastModifiedTime,ctime";
+
+  private record Node(FileMeta meta, StatStamp stamp) {}
+
+  private final Path root;
+  private final PatternMatcher ignore;
+  private final StatMemo memo;
+  private final ContentReader reader;
+  private final CapabilityReader capabilities;
+  private final Instant trustBefore;
+  private final String description;
+  private final Map<String, Optional<Node>> nodes = new HashMap<>();
+  private final Map<String, List<String>> children = new HashMap<>();
+
+  private final boolean keepOwners;
+
+  private DirectoryTree(
+      Path root,
+      PatternMatcher ignore,
+      StatMemo memo,
+      ContentReader reader,
+      CapabilityReader capabilities,
+      Clock clock,
+      String description,
+      boolean keepOwners)
+      throws IOException {
+    this.keepOwners = keepOwners;
+    this.root = root.toRealPath();
+    this.ignore = ignore;
+    this.memo = memo;
+    this.reader = reader;
+    this.capabilities = capabilities;
+    this.trustBefore = clock.instant().minus(Duration.ofSeconds(RACY_WINDOW_SECONDS));
+    this.description = description;
+  }
+
+  /**
+   * The build context at {@code root}, without the files {@code ignore} excludes, memoising content
+   * in {@code memo}.
+   */
+  public static DirectoryTree context(Path root, PatternMatcher ignore, StatMemo memo)
+      throws IOException {
+    return context(root, ignore, memo, ContentReader.FILES, null, Clock.systemUTC());
+  }
+
+  /**
+   * Like {@link #context(Path, PatternMatcher, StatMemo)} with the parts tests replace; a null
+   * {@code capabilities} means {@link GetfattrCapabilities} over {@code root}.
+   */
+  public static DirectoryTree context(
+      Path root,
+      PatternMatcher ignore,
+      StatMemo memo,
+      ContentReader reader,
+      CapabilityReader capabilities,
+      Clock clock)
+      throws IOException {
+    return new DirectoryTree(
+        root,
+        ignore,
+        memo,
+        reader,
+        capabilities != null ? capabilities : new GetfattrCapabilities(root.toRealPath()),
+        clock,
+        "the build context",
+        // COPY gives context files to root (or --chown's user), so their owners on the building
+        // machine must not change keys: two CI checkouts by different users share the cache.
+        false);
+  }
+
+  /** An extracted stage or other plain directory: nothing excluded, nothing remembered. */
+  public static DirectoryTree plain(Path root, String description) throws IOException {
+    return new DirectoryTree(
+        root,
+        PatternMatcher.of(List.of()),
+        StatMemo.inMemory(),
+        ContentReader.FILES,
+        new GetfattrCapabilities(root.toRealPath()),
+        Clock.systemUTC(),
+        description,
+        true);
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+
+  @Override
+  public synchronized Optional<FileMeta> stat(String path) throws IOException {
+    return node(path).map(Node::meta);
+  }
+
+  private Optional<Node> node(String path) throws IOException {
+    Optional<Node> known = nodes.get(path);
+    if (known != null) {
+      return known;
+    }
+    Optional<Node> found = load(path);
+    nodes.put(path, found);
+    return found;
+  }
+
+  private Optional<Node> load(String path) throws IOException {
+    Optional<Node> node = lstat(path);
+    if (node.isEmpty() || path.isEmpty() || !ignore.matchesOrParentMatches(path)) {
+      return node;
+    }
+    boolean mayHoldIncluded =
+        node.get().meta().type() == EntryType.DIRECTORY
+            && ignore.hasExclusions()
+            && ignore.couldReincludeBelow(path);
+    return mayHoldIncluded && !childNames(path).isEmpty() ? node : Optional.empty();
+  }
+
+  private Optional<Node> lstat(String path) throws IOException {
+    Map<String, Object> a;
+    try {
+      a = Files.readAttributes(file(path), ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    int rawMode = (Integer) a.get("mode");
+    EntryType type = typeOf(rawMode);
+    if (type == null) {
+      return Optional.empty(); // a socket: a layer cannot hold one, so a copy skips it
+    }
+    long size = type == EntryType.REGULAR ? (Long) a.get("size") : 0;
+    String target = type == EntryType.SYMLINK ? Files.readSymbolicLink(file(path)).toString() : "";
+    long rdev = (Long) a.get("rdev");
+    int major = type.isDevice() ? (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL)) : 0;
+    int minor = type.isDevice() ? (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL)) : 0;
+    FileMeta meta =
+        new FileMeta(
+            type,
+            rawMode & 07777,
+            keepOwners ? ((Integer) a.get("uid")).longValue() & 0xffffffffL : 0,
+            keepOwners ? ((Integer) a.get("gid")).longValue() & 0xffffffffL : 0,
+            size,
+            target,
+            major,
+            minor);
+    StatStamp stamp =
+        new StatStamp(
+            (Long) a.get("dev"),
+            (Long) a.get("ino"),
+            (Long) a.get("size"),
+            nanos((FileTime) a.get("lastModifiedTime")),
+            nanos((FileTime) a.get("ctime")),
+            rawMode);
+    return Optional.of(new Node(meta, stamp));
+  }
+
+  @Override
+  public synchronized List<String> childNames(String directory) throws IOException {
+    List<String> known = children.get(directory);
+    if (known != null) {
+      return known;
+    }
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> list = Files.newDirectoryStream(file(directory))) {
+      for (Path p : list) {
+        names.add(p.getFileName().toString());
+      }
+    }
+    names.sort(DirectoryTree::compareUtf8);
+    List<String> present = new ArrayList<>();
+    for (String name : names) {
+      if (node(directory.isEmpty() ? name : directory + "/" + name).isPresent()) {
+        present.add(name);
+      }
+    }
+    List<String> result = List.copyOf(present);
+    children.put(directory, result);
+    return result;
+  }
+
+  @Override
+  public synchronized FileContent content(String path) throws IOException {
+    Node node = node(path).orElseThrow(() -> new NoSuchFileException(file(path).toString()));
+    Optional<FileContent> memoised = memo.find(path, node.stamp());
+    if (memoised.isPresent()) {
+      return memoised.get();
+    }
+    Path file = file(path);
+    byte[] capability = capabilities.capability(file).orElse(null);
+    MessageDigest hash = Digest.newSha256();
+    byte[] buffer = new byte[64 * 1024];
+    try (InputStream in = reader.open(file)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        hash.update(buffer, 0, n);
+      }
+    }
+    FileContent content = new FileContent(Digest.ofSha256(hash.digest()), capability);
+    Optional<Node> after = lstat(path);
+    boolean unchanged = after.isPresent() && after.get().stamp().equals(node.stamp());
+    boolean settled =
+        node.stamp().ctimeNanos() < nanos(trustBefore)
+            && node.stamp().mtimeNanos() < nanos(trustBefore);
+    if (unchanged && settled) {
+      memo.record(path, node.stamp(), content);
+    } else {
+      memo.forget(path);
+    }
+    return content;
+  }
+
+  private Path file(String path) {
+    return path.isEmpty() ? root : root.resolve(path);
+  }
+
+  private static EntryType typeOf(int rawMode) {
+    return switch (rawMode & 0170000) {
+      case 0100000 -> EntryType.REGULAR;
+      case 0040000 -> EntryType.DIRECTORY;
+      case 0120000 -> EntryType.SYMLINK;
+      case 0020000 -> EntryType.CHAR_DEVICE;
+      case 0060000 -> EntryType.BLOCK_DEVICE;
+      case 0010000 -> EntryType.FIFO;
+      default -> null;
+    };
+  }
+
+  private static long nanos(FileTime time) {
+    return nanos(time.toInstant());
+  }
+
+  private static long nanos(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+  }
+
+  static int compareUtf8(String a, String b) {
+    return Arrays.compareUnsigned(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,236 @@
+package dev.kiln.cache.buildcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cache.store.IndexEntry;
+import dev.kiln.cache.store.LayerRecord;
+import dev.kiln.cache.store.PendingBlob;
+import dev.kiln.cache.store.StorePaths;
+import dev.kiln.cache.store.StoredBlob;
+import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.model.ImageManifest;
+import dev.kiln.registry.model.MediaType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StorePrunerTest {
+  private static final Instant LONG_AGO = Instant.parse("2001-01-01T00:00:00Z");
+
+  @TempDir Path dir;
+  private ContentStore store;
+  private BuildCache cache;
+  private StorePruner pruner;
+
+  @BeforeEach
+  void open() throws IOException {
+    store = ContentStore.open(dir.resolve("store"));
+    MutableClock clock = new MutableClock(Instant.now());
+    cache = new BuildCache(store, clock);
+    pruner = new StorePruner(store, cache, clock);
+  }
+
+  private Digest oldBlob(String content) throws IOException {
+    StoredBlob blob = store.blobWriter().write(content.getBytes(StandardCharsets.UTF_8));
+    TestResults.age(store, blob.digest(), LONG_AGO);
+    return blob.digest();
+  }
+
+  /** An image (manifest, config, one layer) tagged in index.json, all blobs old. */
+  private List<Digest> taggedImage() throws IOException {
+    Digest config = oldBlob("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
+    Digest layer = oldBlob("image layer");
+    ImageManifest manifest =
+        ImageManifest.of(
+            MediaType.OCI_MANIFEST,
+            Descriptor.of(
+                MediaType.OCI_CONFIG, config, store.blobReader().size(config).getAsLong()),
+            List.of(
+                Descriptor.of(
+                    MediaType.OCI_LAYER_GZIP, layer, store.blobReader().size(layer).getAsLong())));
+    StoredBlob m = store.blobWriter().write(manifest.raw().toByteArray());
+    TestResults.age(store, m.digest(), LONG_AGO);
+    store.index().tag("app:1", IndexEntry.of(MediaType.OCI_MANIFEST, m.digest(), m.size()));
+    return List.of(m.digest(), config, layer);
+  }
+
+  private boolean has(Digest d) {
+    return store.blobReader().contains(d);
+  }
+
+  @Test
+  void collectsOldUnreferencedBlobsAndKeepsEverythingReferencedOrYoung() throws IOException {
+    List<Digest> image = taggedImage();
+    CachedLayer cached = TestResults.layer(store, 1, 300);
+    TestResults.age(store, cached.blob().digest(), LONG_AGO);
+    cache.store(TestResults.key("a"), TestResults.result("RUN a", cached));
+    TestResults.age(store, cached.blob().digest(), LONG_AGO);
+    Digest garbage = oldBlob("nobody needs me");
+    Digest young =
+        store.blobWriter().write("just written".getBytes(StandardCharsets.UTF_8)).digest();
+
+    PruneReport report = pruner.prune(PruneOptions.unreferencedOnly());
+
+    image.forEach(d -> assertTrue(has(d), "image blob " + d + " was collected"));
+    assertTrue(has(cached.blob().digest()), "cache entry blob was collected");
+    assertFalse(has(garbage));
+    assertTrue(has(young), "a blob younger than the grace period was collected");
+    assertEquals(List.of(), report.removedEntries());
+    assertEquals(1, report.removedBlobs());
+    assertEquals("nobody needs me".length(), report.freedBytes());
+    assertEquals(1, report.keptYoungBlobs());
+  }
+
+  @Test
+  void allRemovesEntriesThenTheirBlobsButNotImages() throws IOException {
+    List<Digest> image = taggedImage();
+    CachedLayer cached = TestResults.layer(store, 2, 300);
+    cache.store(TestResults.key("a"), TestResults.result("RUN a", cached));
+    TestResults.age(store, cached.blob().digest(), LONG_AGO);
+    StorePaths paths = store.paths();
+    Files.createDirectories(paths.statMemoDirectory());
+    Files.writeString(paths.statMemo(dir), "memo");
+
+    PruneReport report =
+        pruner.prune(
+            new PruneOptions(
+                true, OptionalLong.empty(), Optional.empty(), PruneOptions.DEFAULT_GRACE));
+
+    assertEquals(List.of(TestResults.key("a")), report.removedEntries());
+    assertEquals(List.of(), cache.entries());
+    assertFalse(has(cached.blob().digest()));
+    image.forEach(d -> assertTrue(has(d)));
+    assertEquals(1, report.removedStatMemos());
+    assertFalse(Files.exists(paths.statMemo(dir)));
+  }
+
+  @Test
+  void aBlobSharedByAnImageAndARemovedEntryStays() throws IOException {
+    List<Digest> image = taggedImage();
+    Digest layer = image.get(2);
+    CachedLayer shared =
+        new CachedLayer(
+            Descriptor.of(
+                MediaType.OCI_LAYER_GZIP, layer, store.blobReader().size(layer).getAsLong()),
+            layer,
+            1);
+    cache.store(TestResults.key("a"), TestResults.result("RUN a", shared));
+    TestResults.age(store, layer, LONG_AGO);
+
+    pruner.prune(new PruneOptions(true, OptionalLong.empty(), Optional.empty(), Duration.ZERO));
+
+    assertTrue(has(layer));
+  }
+
+  @Test
+  void brokenEntriesAreRemovedEvenWithoutOptions() throws IOException {
+    CachedLayer layer = TestResults.layer(store, 3, 10);
+    cache.store(TestResults.key("a"), TestResults.result("RUN a", layer));
+    Files.delete(store.paths().blob(layer.blob().digest()));
+
+    PruneReport report = pruner.prune(PruneOptions.unreferencedOnly());
+
+    assertEquals(List.of(TestResults.key("a")), report.removedEntries());
+  }
+
+  @Test
+  void abandonedTempFilesGoButALiveWritersTempFileStays() throws IOException {
+    Path abandoned = store.paths().newBlobTempFile("sha256");
+    Files.writeString(abandoned, "half a blob");
+    Files.setLastModifiedTime(abandoned, FileTime.from(LONG_AGO));
+    Path freshAbandoned = store.paths().newBlobTempFile("sha256");
+    Files.writeString(freshAbandoned, "being renamed any moment");
+
+    try (PendingBlob live = store.blobWriter().begin()) {
+      live.write("in progress".getBytes(StandardCharsets.UTF_8));
+      Path liveTemp;
+      try (var files = Files.list(store.paths().blobDirectory("sha256"))) {
+        liveTemp =
+            files
+                .filter(StorePaths::isTempFile)
+                .filter(p -> !p.equals(abandoned) && !p.equals(freshAbandoned))
+                .findFirst()
+                .orElseThrow();
+      }
+      Files.setLastModifiedTime(liveTemp, FileTime.from(LONG_AGO));
+      assertTrue(PendingBlob.isBeingWritten(liveTemp));
+
+      PruneReport report = pruner.prune(PruneOptions.unreferencedOnly());
+
+      assertFalse(Files.exists(abandoned));
+      assertTrue(Files.exists(freshAbandoned));
+      assertTrue(Files.exists(liveTemp), "a live writer's temp file was deleted");
+      assertEquals(1, report.removedTempFiles());
+      assertEquals(2, report.keptLiveTempFiles());
+      Digest committed = live.commit().digest();
+      assertTrue(has(committed));
+    }
+  }
+
+  @Test
+  void layerRecordsOfCollectedBlobsAreRemoved() throws IOException {
+    Digest blob = oldBlob("compressed layer");
+    Digest diffId = Digest.sha256("tar".getBytes(StandardCharsets.UTF_8));
+    store
+        .layerRecords()
+        .put(new LayerRecord(diffId, "gzip", blob, 16, MediaType.OCI_LAYER_GZIP, 3));
+    TestResults.age(store, blob, LONG_AGO);
+
+    PruneReport report = pruner.prune(PruneOptions.unreferencedOnly());
+
+    assertFalse(has(blob));
+    assertEquals(1, report.removedLayerRecords());
+    assertFalse(Files.exists(store.paths().layerRecord("gzip", diffId)));
+  }
+
+  @Test
+  void rewritingAnOldUnreferencedBlobRetainsIt() throws IOException {
+    Digest blob = oldBlob("reused content");
+    // A build producing the same bytes again finds the blob present and relies on it.
+    assertTrue(
+        store
+            .blobWriter()
+            .write("reused content".getBytes(StandardCharsets.UTF_8))
+            .alreadyPresent());
+
+    pruner.prune(PruneOptions.unreferencedOnly());
+
+    assertTrue(has(blob));
+  }
+
+  @Test
+  void abandonedTempFilesOfAtomicReplacesGoToo() throws IOException {
+    Path indexTemp = StorePaths.newTempFileNextTo(store.paths().indexFile());
+    Files.createDirectories(store.paths().statMemoDirectory());
+    Path memoTemp = StorePaths.newTempFileNextTo(store.paths().statMemo(dir));
+    Files.createDirectories(store.paths().buildCacheDirectory().resolve("sha256"));
+    Path entryTemp =
+        StorePaths.newTempFileNextTo(store.paths().buildCacheEntry(TestResults.key("a").digest()));
+    for (Path temp : List.of(indexTemp, memoTemp, entryTemp)) {
+      Files.writeString(temp, "partial");
+      Files.setLastModifiedTime(temp, FileTime.from(LONG_AGO));
+    }
+
+    PruneReport report = pruner.prune(PruneOptions.unreferencedOnly());
+
+    assertEquals(3, report.removedTempFiles());
+    for (Path temp : List.of(indexTemp, memoTemp, entryTemp)) {
+      assertFalse(Files.exists(temp), temp + " survived");
+    }
+    assertTrue(Files.exists(store.paths().indexFile()));
+  }
+}

@@ -1,0 +1,22 @@
+package dev.kiln.cli.cache;
+
+import dev.kiln.cache.store.CacheDirectory;
+import dev.kiln.cli.CliEnvironment;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The {@code --cache-dir} option the {@code kiln cache} commands share. */
+public final class StoreLocation {
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description = "kiln's content store and cache (default: $KILN_CACHE_DIR or ~/.cache/kiln).")
+  String cacheDir;
+
+  /** The store root: {@code --cache-dir}, else {@code KILN_CACHE_DIR}, else the default. */
+  Path resolve(CliEnvironment cli) {
+    return CacheDirectory.resolve(
+        Optional.ofNullable(cacheDir), cli.env(), Path.of(System.getProperty("user.home")));
+  }
+}

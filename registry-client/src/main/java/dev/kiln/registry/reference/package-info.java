@@ -1,0 +1,2 @@
+/** Image references ({@code registry/repository:tag@digest}) parsed and normalised like Docker. */
+package dev.kiln.registry.reference;
