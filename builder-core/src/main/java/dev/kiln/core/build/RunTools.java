@@ -43,7 +43,12 @@ final class RunTools {
   synchronized SnapshotterChoice snapshotter() {
     if (snapshotter == null) {
       snapshotter = SnapshotterSelector.select(SnapshotterKind.AUTO, workRoot.resolve("snapshots"));
-      listener.on(new BuildEvent.Note(Instant.now(), "RUN snapshots " + snapshotter));
+      // The workspace path changes with every build; the note says where in words.
+      String note =
+          snapshotter
+              .toString()
+              .replace(workRoot.resolve("snapshots").toString(), "the build's workspace");
+      listener.on(new BuildEvent.Note(Instant.now(), "RUN snapshots " + note));
     }
     return snapshotter;
   }
