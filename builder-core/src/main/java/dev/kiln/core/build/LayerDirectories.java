@@ -28,6 +28,16 @@ final class LayerDirectories {
     this.root = root;
   }
 
+  /**
+   * Takes a RUN's changes as the directory of the layer written from them, when the snapshotter can
+   * hand them over, so the next RUN of the stage does not unpack that layer again.
+   */
+  void adopt(dev.kiln.registry.model.Digest diffId, dev.kiln.core.snapshot.Snapshot snapshot)
+      throws IOException {
+    Files.createDirectories(root);
+    snapshot.moveChangesTo(root.resolve(diffId.hex()));
+  }
+
   Path get(LayerRef layer, BlobSource blobs) throws IOException {
     Path dir = root.resolve(layer.diffId().hex());
     if (Files.isDirectory(dir)) {

@@ -127,6 +127,7 @@ final class RunStep {
       // Written while the snapshot is still there: the diff's entries read from it.
       LayerTree changes = DiffEntries.of(diff, scope.createdSeconds());
       WrittenLayer layer = new LayerWriter(scope.store(), scope.layerOptions()).write(changes);
+      layers.adopt(layer.diffId(), snapshot);
       return new Outcome(java.util.Optional.of(layer), createdBy);
     } finally {
       BuildRun.deleteTree(scratch);

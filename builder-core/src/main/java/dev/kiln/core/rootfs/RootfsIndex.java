@@ -10,11 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What the root filesystem of a stage holds, path by path, without extracting it: built by
@@ -47,7 +46,7 @@ public final class RootfsIndex {
   /** The index of an empty root filesystem ({@code FROM scratch}). */
   public static RootfsIndex empty() {
     RootfsIndex index = new RootfsIndex(null, null, null);
-    index.computed = new Tree(new HashMap<>(), new HashMap<>());
+    index.computed = new Tree(new TreeMap<>(), new TreeMap<>());
     return index;
   }
 
@@ -192,10 +191,14 @@ public final class RootfsIndex {
     }
   }
 
-  /** The mutable map behind one computed index; never shared once published. */
-  private record Tree(Map<String, Node> nodes, Map<String, byte[]> kept) {
+  /**
+   * The mutable maps behind one computed index; never shared once published. Sorted, so that a
+   * directory's descendants ({@code dir/...}) are one contiguous range: removing them for a
+   * whiteout costs the size of the range, not of the whole image.
+   */
+  private record Tree(TreeMap<String, Node> nodes, TreeMap<String, byte[]> kept) {
     Tree copy() {
-      return new Tree(new HashMap<>(nodes), new HashMap<>(kept));
+      return new Tree(new TreeMap<>(nodes), new TreeMap<>(kept));
     }
 
     void remove(String path) {
@@ -205,9 +208,14 @@ public final class RootfsIndex {
     }
 
     void removeBelow(String dir) {
-      String prefix = dir.isEmpty() ? "" : dir + "/";
-      nodes.keySet().removeIf(p -> p.startsWith(prefix) && !p.equals(dir));
-      kept.keySet().removeIf(p -> p.startsWith(prefix) && !p.equals(dir));
+      if (dir.isEmpty()) {
+        nodes.clear();
+        kept.clear();
+        return;
+      }
+      // Every descendant starts with "dir/"; '0' is the character after '/'.
+      nodes.subMap(dir + "/", dir + "0").clear();
+      kept.subMap(dir + "/", dir + "0").clear();
     }
   }
 }

@@ -167,7 +167,28 @@ public final class OverlaySnapshotter implements Snapshotter {
     }
 
     @Override
+    public boolean moveChangesTo(Path target) {
+      if (Files.exists(target)) {
+        return false;
+      }
+      unmount();
+      try {
+        Files.move(upper, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return true;
+      } catch (IOException e) {
+        // Another build published the same layer first, or another file system: keep theirs.
+        return false;
+      }
+    }
+
+    @Override
     public void close() {
+      unmount();
+      MountTable.unmountAllUnder(dir);
+      TreeCopier.deleteRecursively(dir);
+    }
+
+    private void unmount() {
       Path umount = HostTools.require("umount", "mount", "to unmount overlayfs");
       if (MountTable.mountPointsUnder(merged).contains(merged)) {
         HostCommand.Result result = HostCommand.run(List.of(umount.toString(), merged.toString()));
@@ -178,8 +199,6 @@ public final class OverlaySnapshotter implements Snapshotter {
               .requireSuccess("unmount " + merged);
         }
       }
-      MountTable.unmountAllUnder(dir);
-      TreeCopier.deleteRecursively(dir);
     }
   }
 }

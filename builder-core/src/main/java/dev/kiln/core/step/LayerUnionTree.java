@@ -165,8 +165,11 @@ public final class LayerUnionTree implements SourceTree {
   }
 
   private void removeBelow(String dir) {
-    String prefix = dir.isEmpty() ? "" : dir + "/";
-    files.keySet().removeIf(p -> p.startsWith(prefix) && !p.equals(dir));
+    if (dir.isEmpty()) {
+      files.clear();
+    } else {
+      files.subMap(dir + "/", dir + "0").clear(); // '0' follows '/': exactly "dir/..."
+    }
   }
 
   @Override

@@ -106,4 +106,38 @@ class LayerExtractorIT {
         "owned by whoever extracted it");
     assertEquals(Map.of(), ExtendedAttributes.read(target.resolve("usr/bin/ping")));
   }
+
+  @Test
+  void anOverlayLayerKeepsWhiteoutsAsDevicesAndOpaqueDirectoriesAsMarks() throws Exception {
+    List<LayerEntry> entries = new java.util.ArrayList<>();
+    entries.add(LayerEntry.directory("etc", 0755, 0, 0, 100));
+    entries.add(LayerEntry.directory("etc/ro", 0555, 0, 0, 100));
+    entries.add(LayerEntry.directory("var", 0755, 0, 0, 100));
+    for (int i = 0; i < 300; i++) {
+      entries.add(LayerEntry.whiteout("etc/gone-" + i, 100));
+    }
+    entries.add(LayerEntry.whiteout("etc/ro/hidden", 100));
+    entries.add(LayerEntry.opaqueWhiteout("var", 100));
+    ByteArrayOutputStream blob = new ByteArrayOutputStream();
+    LayerWriter.writeTo(blob, new LayerTree().addAll(entries).entries(), LayerOptions.defaults());
+    new LayerExtractor(target, ExtractOptions.overlayLayer())
+        .extract(new ByteArrayInputStream(blob.toByteArray()));
+
+    for (String name : List.of("etc/gone-0", "etc/gone-299", "etc/ro/hidden")) {
+      Map<String, Object> st = stat(target.resolve(name));
+      assertEquals(0020000, (Integer) st.get("mode") & 0170000, name + " is a character device");
+      assertEquals(0L, (Long) st.get("rdev"), name + " is device 0/0");
+    }
+    assertEquals(
+        0555,
+        mode(target.resolve("etc/ro")) & 07777,
+        "a read-only directory still got its whiteout, then its mode");
+    assertEquals(
+        100_000L,
+        Files.getLastModifiedTime(target.resolve("etc")).toMillis(),
+        "times set after the whiteouts");
+    assertArrayEquals(
+        "y".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        ExtendedAttributes.read(target.resolve("var")).get("trusted.overlay.opaque"));
+  }
 }
