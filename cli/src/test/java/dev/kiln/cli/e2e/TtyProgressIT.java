@@ -51,18 +51,14 @@ class TtyProgressIT {
     for (String part : KilnCli.command(args)) {
       line.append('\'').append(part.replace("'", "'\\''")).append("' ");
     }
-    ProcessRunner.Result result =
-        ProcessRunner.run(
-            List.of(
-                "script",
-                "--quiet",
-                "--flush",
-                "--return",
-                "--command",
-                line.toString(),
-                "/dev/null"),
-            kiln.env(),
-            Duration.ofMinutes(3));
+    // env -i: the runner adds to the test JVM's environment, and a CI runner's own CI or TERM
+    // would otherwise decide what "auto" draws.
+    List<String> command = new ArrayList<>(List.of("env", "-i"));
+    kiln.env().forEach((name, value) -> command.add(name + "=" + value));
+    command.addAll(
+        List.of(
+            "script", "--quiet", "--flush", "--return", "--command", line.toString(), "/dev/null"));
+    ProcessRunner.Result result = ProcessRunner.run(command, Map.of(), Duration.ofMinutes(3));
     assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
     return result.stdout();
   }
