@@ -151,7 +151,8 @@ final class BuildRun {
       RunStep runStep =
           new RunStep(
               scope,
-              new RunTools(request.isolation(), storeRoot.resolve("run"), listener),
+              new RunTools(
+                  request.isolation(), request.snapshotter(), storeRoot.resolve("run"), listener),
               new LayerDirectories(storeRoot.resolve("layers")),
               new RunMounts(scope, request.environment()));
       StatMemo memo = StatMemo.open(store.paths(), request.context());
