@@ -268,20 +268,28 @@ abstract class RunBehaviour {
         kiln.build(
             FROM
                 + "USER kiln\n"
-                + "RUN id -u > /home/kiln/by-name && id -g >> /home/kiln/by-name"
-                + " && id -G >> /home/kiln/by-name && touch /home/kiln/mine\n"
+                + "RUN id > /home/kiln/by-name && touch /home/kiln/mine\n"
                 + "USER kiln:users\n"
-                + "RUN (id -u; id -g; id -G) > /home/kiln/by-name-group\n"
+                + "RUN id > /home/kiln/by-name-group\n"
                 + "USER 1234:100\n"
-                + "RUN (id -u; id -g; id -G) > /tmp/numeric\n"
+                + "RUN id > /tmp/numeric\n"
+                + "USER 1000\n"
+                + "RUN id > /tmp/uid-only\n"
                 + "USER root\n"
-                + "RUN (id -u; id -g; id -G) > /root/root\n");
-    assertEquals("1000\n1000\n1000 100", image.text("/home/kiln/by-name"));
+                + "RUN id > /root/root\n");
+    // Supplementary groups come from /etc/group for a user given without a group, and always
+    // include the primary group, as containerd and BuildKit set them.
+    assertEquals(
+        "uid=1000(kiln) gid=1000(kiln) groups=100(users),1000(kiln)",
+        image.text("/home/kiln/by-name"));
     assertEquals("1000:1000", TreeFacts.owner(image.file("/home/kiln/mine")));
-    assertEquals("1000\n100\n100", image.text("/home/kiln/by-name-group"));
-    assertEquals("1234\n100\n100", image.text("/tmp/numeric"));
+    assertEquals(
+        "uid=1000(kiln) gid=100(users) groups=100(users)", image.text("/home/kiln/by-name-group"));
+    assertEquals("uid=1234 gid=100(users) groups=100(users)", image.text("/tmp/numeric"));
     assertEquals("1234:100", TreeFacts.owner(image.file("/tmp/numeric")));
-    assertEquals("0\n0\n0", image.text("/root/root"));
+    assertEquals(
+        "uid=1000(kiln) gid=1000(kiln) groups=100(users),1000(kiln)", image.text("/tmp/uid-only"));
+    assertEquals("uid=0(root) gid=0(root) groups=0(root)", image.text("/root/root"));
   }
 
   @Test
