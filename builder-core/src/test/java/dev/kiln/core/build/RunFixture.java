@@ -103,13 +103,30 @@ final class RunFixture {
 
   /** Builds {@value #BUSYBOX} into the store. */
   void installBusybox() throws BuildFailure {
+    installBusybox(b -> {});
+  }
+
+  /**
+   * Builds {@value #BUSYBOX} into the store and also writes it, tagged {@code image}, as an OCI
+   * layout at {@code layout} (for other tools to import the same base).
+   */
+  void installBusybox(Path layout) throws BuildFailure {
+    installBusybox(b -> b.output(OutputSpecParser.parse("type=oci,tar=false,dest=" + layout)));
+  }
+
+  private void installBusybox(Consumer<BuildRequest.Builder> more) throws BuildFailure {
     Path ctx = context("FROM scratch\nADD rootfs.tar /\nCMD [\"/bin/sh\"]\n", Map.of());
     try {
       Files.copy(BusyboxRootfs.tar(), ctx.resolve("rootfs.tar"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    request(ctx, b -> b.tag(BUSYBOX).output(OutputSpecParser.parse("type=image")));
+    request(
+        ctx,
+        b -> {
+          b.tag(BUSYBOX).output(OutputSpecParser.parse("type=image"));
+          more.accept(b);
+        });
   }
 
   /** Builds {@code dockerfile} (no other context files) into an OCI layout. */
