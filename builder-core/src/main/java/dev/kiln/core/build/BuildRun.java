@@ -119,7 +119,11 @@ final class BuildRun {
                 dockerfile.path() == null
                     ? request.context().resolve("Dockerfile")
                     : dockerfile.path()));
-    long epoch = request.sourceDateEpoch().orElse(started.getEpochSecond());
+    // Directories and heredoc files the build makes itself have no source to take a time from.
+    // BuildKit stamps them with the wall clock, which makes every such layer differ from one build
+    // to the next; kiln uses SOURCE_DATE_EPOCH, else 0, so that only the config's created fields
+    // depend on when a build ran.
+    long epoch = request.sourceDateEpoch().orElse(0L);
     String created =
         request.sourceDateEpoch().isPresent()
             ? Instant.ofEpochSecond(epoch).toString()
@@ -130,7 +134,11 @@ final class BuildRun {
 
     try (RegistryAccess registry =
         new RegistryAccess(
-            request.insecureRegistries(), request.registryLogins(), request.environment())) {
+            request.insecureRegistries(),
+            request.plainHttpCredentialHosts(),
+            request.credentials(),
+            request.registryLogins(),
+            request.environment())) {
       BuildScope scope =
           new BuildScope(
               request,
@@ -155,17 +163,23 @@ final class BuildRun {
                   request.isolation(), request.snapshotter(), storeRoot.resolve("run"), listener),
               new LayerDirectories(storeRoot.resolve("layers")),
               new RunMounts(scope, request.environment()));
+      RemoteCaches remote =
+          new RemoteCaches(request.cacheFrom(), request.cacheTo(), store, registry, listener);
+      remote.importAll(target);
       StatMemo memo = StatMemo.open(store.paths(), request.context());
       StepKeys keys =
           new StepKeys(
-              scope, new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)));
+              scope,
+              new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
+              remote);
       StageRunner runner =
           new StageRunner(
               scope,
               done,
               new StepExecutor(scope, new CopySources(scope), runStep),
               keys,
-              BuildCache.open(store));
+              BuildCache.open(store),
+              remote);
       try {
         new StageScheduler(request.maxParallelism())
             .run(plan, done, (p, index) -> runner.run(p, index).result());
@@ -203,6 +217,9 @@ final class BuildRun {
         output.write(image, outputNames);
         names.addAll(outputNames);
       }
+      if (remote.exporting()) {
+        remote.exportAll(imageStages(plan));
+      }
       Duration elapsed = Duration.between(started, Instant.now());
       BuiltImage image = primary.orElse(null);
       List<String> pushed = targets.pushed();
@@ -229,6 +246,19 @@ final class BuildRun {
     } finally {
       deleteTree(spool);
     }
+  }
+
+  /** The target stage and the stages it is built FROM: those whose layers are in the image. */
+  private static java.util.Set<Integer> imageStages(BuildPlan plan) {
+    java.util.Set<Integer> stages = new java.util.HashSet<>();
+    Stage stage = plan.target();
+    while (stage != null && stages.add(stage.index())) {
+      stage =
+          stage.base() instanceof dev.kiln.dockerfile.plan.StageBase.Stage s
+              ? plan.stage(s.index())
+              : null;
+    }
+    return stages;
   }
 
   /** Step numbers run through the stages in execution order: stage n starts after stage n-1's. */

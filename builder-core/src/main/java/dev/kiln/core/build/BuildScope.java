@@ -17,7 +17,8 @@ import java.util.Map;
  *
  * @param created RFC 3339 time written into the config and history ({@code SOURCE_DATE_EPOCH} or
  *     the build's start)
- * @param createdSeconds the same time in seconds, for directories the build creates
+ * @param createdSeconds the time of entries the build creates itself (directories, heredoc files):
+ *     {@code SOURCE_DATE_EPOCH}, or 0 without it, so that layers never depend on the clock
  */
 record BuildScope(
     BuildRequest request,

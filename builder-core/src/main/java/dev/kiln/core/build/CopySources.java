@@ -107,7 +107,10 @@ final class CopySources {
       String prefix = String.join("/", java.util.Arrays.copyOfRange(parts, 0, fixed));
       String rest = String.join("/", java.util.Arrays.copyOfRange(parts, fixed, parts.length));
       String resolved = state.rootfs().resolve(prefix, true);
-      roots.add(fixed == parts.length ? resolved : resolved);
+      roots.add(resolved);
+      if (sources.get(i).contains("/./")) {
+        continue; // a COPY --parents pivot: the planner needs the source as written
+      }
       sources.set(
           i, rest.isEmpty() ? resolved : (resolved.isEmpty() ? rest : resolved + "/" + rest));
     }

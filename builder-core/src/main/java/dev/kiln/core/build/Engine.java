@@ -2,6 +2,7 @@ package dev.kiln.core.build;
 
 import dev.kiln.core.event.BuildListener;
 import dev.kiln.core.image.ImageNotFoundException;
+import dev.kiln.core.layer.LayerFormatException;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.dockerfile.parser.DockerfileException;
@@ -33,6 +34,15 @@ public final class Engine implements ImageBuilder {
       throw new BuildFailure(BuildFailure.Kind.REGISTRY, e.getMessage(), null, null, e);
     } catch (ImageNotFoundException e) {
       throw new BuildFailure(BuildFailure.Kind.USAGE, e.getMessage(), null, e.hint(), e);
+    } catch (LayerFormatException e) {
+      // A layer of a base image that is corrupt or would write outside the root when unpacked.
+      throw new BuildFailure(
+          BuildFailure.Kind.STEP,
+          e.getMessage(),
+          null,
+          "the image has a malformed or unsafe layer; rebuild it with a tool you trust or use"
+              + " another base",
+          e);
     } catch (UncheckedIOException e) {
       throw internal(e.getCause());
     } catch (IOException e) {

@@ -6,6 +6,7 @@ import dev.kiln.core.layer.Compression;
 import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerExtractor;
+import dev.kiln.core.layer.LayerFormatException;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
@@ -26,7 +27,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns each {@code --output} into the writer that carries it out, and exports the final stage's
@@ -91,6 +94,19 @@ final class OutputTargets {
 
   /** {@code type=local}: the files into a directory; {@code type=tar}: the files as one tar. */
   void exportFiles(OutputSpec spec) throws IOException {
+    try {
+      export(spec);
+    } catch (LayerFormatException e) {
+      throw new LayerFormatException(
+          "cannot export the final stage's files to "
+              + spec.dest().orElseThrow()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private void export(OutputSpec spec) throws IOException {
     Path dest = spec.dest().orElseThrow();
     List<LayerRef> layers = result.state().layers();
     if (spec.type() == OutputSpec.Type.LOCAL) {
@@ -111,9 +127,18 @@ final class OutputTargets {
           LayerUnionTree.read(layers, result.state().blobs(), List.of(""), spool, "final stage");
       LayerTree tree = new LayerTree();
       List<IOException> failures = new ArrayList<>();
+      Map<String, String> linked = new HashMap<>();
       files.walk(
           "",
-          (SourceFile f) ->
+          (SourceFile f) -> {
+            try {
+              String first =
+                  f.linkGroup() == null ? null : linked.putIfAbsent(f.linkGroup(), f.path());
+              if (first != null) {
+                tree.add(
+                    LayerEntry.hardlink(f.path(), first, f.mode(), f.uid(), f.gid(), f.mtime()));
+                return;
+              }
               tree.add(
                   new LayerEntry(
                       f.path(),
@@ -127,7 +152,13 @@ final class OutputTargets {
                       f.devMajor(),
                       f.devMinor(),
                       f.xattrs(),
-                      f.type() == dev.kiln.core.layer.EntryType.REGULAR ? f.content() : null)));
+                      f.type() == dev.kiln.core.layer.EntryType.REGULAR ? f.content() : null));
+            } catch (IllegalArgumentException e) {
+              failures.add(
+                  new IOException(
+                      "cannot export /" + f.path() + " of the final stage: " + e.getMessage(), e));
+            }
+          });
       if (!failures.isEmpty()) {
         throw failures.get(0);
       }

@@ -5,38 +5,65 @@ import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RegistryClientOptions;
 import dev.kiln.registry.credentials.Credential;
 import dev.kiln.registry.credentials.CredentialChain;
+import dev.kiln.registry.credentials.CredentialSource;
+import dev.kiln.registry.credentials.FoundCredential;
 import dev.kiln.registry.credentials.StaticCredentials;
 import dev.kiln.registry.transport.RegistrySecurity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The one registry client of a build, created on first use (a build that never touches a registry
- * never starts one) with the request's insecure registries, and closed with the build.
+ * never starts one) with the request's insecure registries, hosts that may receive credentials over
+ * plain HTTP, and credentials: explicit ones first (an API caller's {@code CredentialSource}, then
+ * per-registry logins), then Docker's and podman's files found through the request's environment.
+ * Closed with the build.
  */
-final class RegistryAccess implements AutoCloseable {
+public final class RegistryAccess implements AutoCloseable {
   private final Set<String> insecureRegistries;
+  private final Set<String> plainHttpCredentialHosts;
+  private final CredentialSource explicit;
   private final Map<String, RegistryLogin> logins;
   private final Map<String, String> environment;
   private RegistryClient client;
 
-  RegistryAccess(
+  /**
+   * Public so that pushing an image already on disk ({@code dev.kiln.core.push.LayoutPusher}) finds
+   * credentials and treats insecure registries exactly as a build does.
+   *
+   * @param insecureRegistries registries reached over plain HTTP or unverified TLS (on top of
+   *     loopback)
+   * @param plainHttpCredentialHosts registries that may receive credentials over plain HTTP
+   * @param explicit credentials asked first ({@link CredentialSource#NONE} for none)
+   * @param logins per-registry credentials, asked next
+   * @param environment where {@code HOME}, {@code DOCKER_CONFIG} and the like are looked up
+   */
+  public RegistryAccess(
       Set<String> insecureRegistries,
+      Set<String> plainHttpCredentialHosts,
+      CredentialSource explicit,
       Map<String, RegistryLogin> logins,
       Map<String, String> environment) {
     this.insecureRegistries = Set.copyOf(insecureRegistries);
+    this.plainHttpCredentialHosts = Set.copyOf(plainHttpCredentialHosts);
+    this.explicit = explicit;
     this.logins = Map.copyOf(logins);
     this.environment = Map.copyOf(environment);
   }
 
-  synchronized RegistryClient client() {
+  /** The client, created on the first call. */
+  public synchronized RegistryClient client() {
     if (client == null) {
       RegistrySecurity security = RegistrySecurity.defaults();
       for (String host : insecureRegistries) {
         security = security.withInsecure(host);
+      }
+      for (String host : plainHttpCredentialHosts) {
+        security = security.withPlainHttpCredentials(host);
       }
       client =
           RegistryClient.create(
@@ -49,14 +76,19 @@ final class RegistryAccess implements AutoCloseable {
   }
 
   private CredentialChain credentials() {
-    Map<String, Credential> explicit = new HashMap<>();
+    Map<String, Credential> byRegistry = new HashMap<>();
     logins.forEach(
         (registry, login) ->
-            explicit.put(
+            byRegistry.put(
                 registry, new Credential.UsernamePassword(login.username(), login.password())));
+    CredentialSource fromLogins = new StaticCredentials(byRegistry, "build request");
+    CredentialSource first =
+        (registry, repository) -> {
+          Optional<FoundCredential> found = explicit.find(registry, repository);
+          return found.isPresent() ? found : fromLogins.find(registry, repository);
+        };
     String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
-    return CredentialChain.standard(
-        environment, Path.of(home), new StaticCredentials(explicit, "build request"));
+    return CredentialChain.standard(environment, Path.of(home), first);
   }
 
   @Override

@@ -51,6 +51,7 @@ final class StageRunner {
   private final StepExecutor steps;
   private final StepKeys keys;
   private final BuildCache cache;
+  private final RemoteCaches remote;
   private final Map<CacheKey, Object> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
   StageRunner(
@@ -58,12 +59,14 @@ final class StageRunner {
       Map<Integer, StageResult> done,
       StepExecutor steps,
       StepKeys keys,
-      BuildCache cache) {
+      BuildCache cache,
+      RemoteCaches remote) {
     this.scope = scope;
     this.done = done;
     this.steps = steps;
     this.keys = keys;
     this.cache = cache;
+    this.remote = remote;
   }
 
   /** The stage's starting point, before ONBUILD triggers and instructions. */
@@ -144,14 +147,20 @@ final class StageRunner {
           // Two parallel stages with the same step run it once: the second finds the first's entry.
           synchronized (inFlight.computeIfAbsent(stepKey, k -> new Object())) {
             Optional<CacheResult> hit = useCache ? cache.lookup(stepKey) : Optional.empty();
+            if (hit.isEmpty() && useCache) {
+              hit = remote.lookup(stepKey, cache);
+            }
             if (hit.isPresent()) {
+              remote.record(index, stepKey, hit.get());
               state = applyHit(state, hit.get());
               cachedSteps++;
               scope.listener().on(new BuildEvent.StepCached(Instant.now(), ref));
             } else {
               StageState before = state;
               state = steps.execute(step, state, cmdSet, ref, done, plan);
-              cache.store(stepKey, resultOf(before, state));
+              CacheResult result = resultOf(before, state);
+              cache.store(stepKey, result);
+              remote.record(index, stepKey, result);
               executed++;
               completed(ref, began);
             }
@@ -196,7 +205,11 @@ final class StageRunner {
     if (base instanceof StageBase.Scratch) {
       ImageConfig config = ImageConfig.scratch(platform);
       return new Start(
-          new StageState(config, List.of(), scope.storeBlobs(), RootfsIndex.empty()),
+          new StageState(
+              config,
+              List.of(),
+              new StoreFirstBlobSource(scope.store(), remote.over(scope.storeBlobs())),
+              RootfsIndex.empty()),
           Map.of(),
           List.of(),
           CacheKeyBuilder.onScratch(platform).instruction("FROM scratch").build());
@@ -204,12 +217,14 @@ final class StageRunner {
     if (base instanceof StageBase.Stage s) {
       StageResult from = done.get(s.index());
       ImageConfig config = from.state().config();
-      // ONBUILD triggers do not carry over from a stage of the same Dockerfile.
+      // The base stage's own ONBUILD instructions run here (BuildKit's resolveStages); what it
+      // inherited from its image was cleared when it started, so nothing older carries over.
       ContainerConfig cc = config.configOrEmpty().toBuilder().onBuild(null).build();
+      List<String> own = config.configOrEmpty().onBuild();
       return new Start(
           from.state().withConfig(config.toBuilder().config(cc).build()),
           from.mountSources(),
-          List.of(),
+          own == null ? List.of() : own,
           from.key());
     }
     String reference;
@@ -236,7 +251,7 @@ final class StageRunner {
           .repository()
           .ifPresent(repo -> mounts.put(blobs.get(layers.size() - 1).digest(), repo));
     }
-    BlobSource source = new StoreFirstBlobSource(scope.store(), image.blobs());
+    BlobSource source = new StoreFirstBlobSource(scope.store(), remote.over(image.blobs()));
     ContainerConfig cc = image.config().configOrEmpty();
     List<String> onBuild = cc.onBuild() == null ? List.of() : cc.onBuild();
     ImageConfig config =

@@ -149,7 +149,8 @@ final class StepExecutor {
     Owner owner =
         run.user() == null || run.user().isEmpty()
             ? Owner.ROOT
-            : Owner.ofUser(run.user(), rootfs.keptFile("etc/passwd"), rootfs.keptFile("etc/group"));
+            : Owner.resolve(
+                run.user(), rootfs.keptFile("etc/passwd"), rootfs.keptFile("etc/group"));
     LayerTree tree = new LayerTree();
     List<String> chain = new ArrayList<>();
     for (String p = resolved; !p.isEmpty(); p = LayerPath.parent(p)) {
@@ -183,7 +184,7 @@ final class StepExecutor {
       Map<Integer, StageResult> done,
       BuildPlan plan)
       throws IOException, CopyFailure {
-    if (parents) {
+    if (parents && add) {
       throw new CopyFailure(
           (add ? "ADD" : "COPY") + " --parents is not supported by kiln yet",
           "copy each directory with its own " + (add ? "ADD" : "COPY") + " instruction");
@@ -227,10 +228,14 @@ final class StepExecutor {
             Optional.ofNullable(chmod),
             add && unpack && !files.sourcePaths().stream().anyMatch(CopySources::isUrl),
             excludes,
-            scope.createdSeconds());
+            scope.createdSeconds(),
+            parents);
     LayerTree entries =
         new CopyPlanner(request, new ArchiveUnpacker(spool.resolve("archives"))).plan();
     StringBuilder text = new StringBuilder(add ? "ADD" : "COPY");
+    if (parents) {
+      text.append(" --parents");
+    }
     if (chown != null && !chown.isEmpty()) {
       text.append(" --chown=").append(chown);
     }

@@ -45,10 +45,12 @@ import java.util.Optional;
 final class StepKeys {
   private final BuildScope scope;
   private final TreeChecksummer context;
+  private final RemoteCaches remote;
 
-  StepKeys(BuildScope scope, TreeChecksummer context) {
+  StepKeys(BuildScope scope, TreeChecksummer context, RemoteCaches remote) {
     this.scope = scope;
     this.context = context;
+    this.remote = remote;
   }
 
   /**
@@ -180,12 +182,22 @@ final class StepKeys {
                         (result.key() + "\n" + String.join("\n", sources))
                             .getBytes(StandardCharsets.UTF_8))
                     .hex());
+    String name = memo.getFileName().toString();
     if (Files.isRegularFile(memo)) {
       try {
-        return Digest.parse(Files.readString(memo).trim());
+        Digest known = Digest.parse(Files.readString(memo).trim());
+        remote.recordSelection(name, known);
+        return known;
       } catch (IllegalArgumentException e) {
         // A damaged memo is recomputed.
       }
+    }
+    Optional<Digest> imported = remote.selection(name);
+    if (imported.isPresent()) {
+      Files.createDirectories(memo.getParent());
+      AtomicFile.write(memo, imported.get().toString().getBytes(StandardCharsets.US_ASCII));
+      remote.recordSelection(name, imported.get());
+      return imported.get();
     }
     List<String> roots = new ArrayList<>();
     List<String> resolved = new ArrayList<>();
@@ -221,6 +233,7 @@ final class StepKeys {
       }
       Files.createDirectories(memo.getParent());
       AtomicFile.write(memo, digest.toString().getBytes(StandardCharsets.US_ASCII));
+      remote.recordSelection(name, digest);
       return digest;
     } finally {
       BuildRun.deleteTree(spool);

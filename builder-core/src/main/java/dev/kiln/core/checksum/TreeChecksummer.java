@@ -3,8 +3,7 @@ package dev.kiln.core.checksum;
 import dev.kiln.cache.buildcache.FramedEncoder;
 import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerPath;
-import dev.kiln.dockerfile.ignore.IgnorePattern;
-import dev.kiln.dockerfile.ignore.PatternMatcher;
+import dev.kiln.core.step.PathGlob;
 import dev.kiln.registry.model.Digest;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -146,7 +145,8 @@ public final class TreeChecksummer {
     for (int i = 0; i < components.length; i++) {
       boolean last = i == components.length - 1;
       String component = components[i];
-      IgnorePattern pattern = hasMeta(component) ? compile(source, component) : null;
+      java.util.function.Predicate<String> pattern =
+          hasMeta(component) ? compile(source, component) : null;
       wildcard |= pattern != null;
       List<String[]> next = new ArrayList<>();
       for (String[] c : candidates) {
@@ -163,7 +163,7 @@ public final class TreeChecksummer {
         } else {
           names = new ArrayList<>();
           for (String name : tree.childNames(c[1])) {
-            if (pattern.matches(name)) {
+            if (pattern.test(name)) {
               names.add(name);
             }
           }
@@ -256,14 +256,13 @@ public final class TreeChecksummer {
     return false;
   }
 
-  private static IgnorePattern compile(String source, String component) {
-    // The ignore matcher treats a leading '!' as negation; in a COPY source it is a plain letter.
-    String text = component.startsWith("!") ? "\\" + component : component;
+  private static java.util.function.Predicate<String> compile(String source, String component) {
     try {
-      return PatternMatcher.of(List.of(text)).patterns().get(0);
+      PathGlob.validate(component);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "invalid wildcard in source '" + source + "': " + e.getMessage(), e);
     }
+    return name -> PathGlob.matches(component, name);
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.core.request;
 
+import dev.kiln.registry.credentials.CredentialSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,12 @@ import java.util.Set;
 /**
  * Everything one build needs to know, with buildx's meanings: the CLI and the Maven plugin both
  * produce one of these and hand it to the builder. Immutable; see {@link Builder}.
+ *
+ * @param credentials registry credentials given explicitly (by an API caller, a Maven plugin's
+ *     settings, a future {@code --registry-auth}); they are asked first, before Docker's and
+ *     podman's auth files, which the build still reads; {@link CredentialSource#NONE} by default
+ * @param plainHttpCredentialHosts registries ({@code host[:port]}) that may receive credentials
+ *     over plain HTTP; kiln never sends them unencrypted otherwise, even to an insecure registry
  */
 public record BuildRequest(
     Path context,
@@ -36,6 +43,8 @@ public record BuildRequest(
     Map<String, NamedContext> buildContexts,
     Optional<Long> sourceDateEpoch,
     Set<String> insecureRegistries,
+    CredentialSource credentials,
+    Set<String> plainHttpCredentialHosts,
     int maxParallelism,
     Optional<Path> cacheDir,
     Optional<Path> iidFile,
@@ -59,6 +68,8 @@ public record BuildRequest(
     insecureRegistries = Set.copyOf(insecureRegistries);
     registryLogins = Map.copyOf(registryLogins);
     environment = Map.copyOf(environment);
+    java.util.Objects.requireNonNull(credentials, "credentials");
+    plainHttpCredentialHosts = Set.copyOf(plainHttpCredentialHosts);
     if (maxParallelism < 1) {
       throw new RequestException(
           "--max-parallelism must be at least 1, not " + maxParallelism,
@@ -94,6 +105,8 @@ public record BuildRequest(
     private final Map<String, NamedContext> buildContexts = new LinkedHashMap<>();
     private Long sourceDateEpoch;
     private final Set<String> insecureRegistries = new LinkedHashSet<>();
+    private CredentialSource credentials = CredentialSource.NONE;
+    private final Set<String> plainHttpCredentialHosts = new LinkedHashSet<>();
     private int maxParallelism = Runtime.getRuntime().availableProcessors();
     private Path cacheDir;
     private Path iidFile;
@@ -237,6 +250,18 @@ public record BuildRequest(
       return this;
     }
 
+    /** Credentials to try before the auth files (see {@link BuildRequest#credentials()}). */
+    public Builder credentials(CredentialSource source) {
+      this.credentials = java.util.Objects.requireNonNull(source, "credentials");
+      return this;
+    }
+
+    /** Lets credentials travel to {@code hostPort} over plain HTTP (a local test registry). */
+    public Builder plainHttpCredentials(String hostPort) {
+      plainHttpCredentialHosts.add(hostPort);
+      return this;
+    }
+
     public Builder maxParallelism(int value) {
       this.maxParallelism = value;
       return this;
@@ -296,6 +321,8 @@ public record BuildRequest(
           buildContexts,
           Optional.ofNullable(sourceDateEpoch),
           insecureRegistries,
+          credentials,
+          plainHttpCredentialHosts,
           maxParallelism,
           Optional.ofNullable(cacheDir),
           Optional.ofNullable(iidFile),

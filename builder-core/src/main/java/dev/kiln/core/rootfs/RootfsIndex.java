@@ -146,39 +146,45 @@ public final class RootfsIndex {
   }
 
   private static void apply(Tree tree, LayerRef layer, BlobSource blobs) throws IOException {
+    EntryPlacement.Symlinks links =
+        path -> {
+          Node n = tree.nodes.get(path);
+          return n != null && n.type() == EntryType.SYMLINK ? n.linkTarget() : null;
+        };
     try (InputStream blob = blobs.open(layer.blob());
         LayerReader reader = LayerReader.open(blob)) {
       for (Optional<LayerEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
         LayerEntry e = next.get();
         if (e.isOpaqueWhiteout()) {
-          String dir = LayerPath.parent(e.path());
+          String dir = EntryPlacement.directory(e.path(), LayerPath.parent(e.path()), links);
           tree.removeBelow(dir);
         } else if (e.isWhiteout()) {
-          String dir = LayerPath.parent(e.path());
-          String name = e.path().substring(e.path().lastIndexOf('/') + 1);
-          String hidden =
-              (dir.isEmpty() ? "" : dir + "/") + name.substring(LayerPath.WHITEOUT_PREFIX.length());
-          tree.remove(hidden);
+          String dir = EntryPlacement.directory(e.path(), LayerPath.parent(e.path()), links);
+          String name = LayerPath.name(e.path());
+          tree.remove(LayerPath.child(dir, name.substring(LayerPath.WHITEOUT_PREFIX.length())));
         } else {
-          Node old = tree.nodes.get(e.path());
+          // An entry below a symlink lands where the symlink leads (or is refused if that is
+          // outside the image), as it would when the layer is extracted.
+          String path = EntryPlacement.place(e.path(), e.path(), links);
+          Node old = tree.nodes.get(path);
           if (old != null && old.type() == EntryType.DIRECTORY && e.type() != EntryType.DIRECTORY) {
-            tree.removeBelow(e.path());
+            tree.removeBelow(path);
           }
           EntryType type = e.type();
           String target = e.linkTarget();
           if (type == EntryType.HARDLINK) {
-            Node linked = tree.nodes.get(target);
+            Node linked = tree.nodes.get(EntryPlacement.place(e.path(), target, links));
             type = linked == null ? EntryType.REGULAR : linked.type();
             target = "";
           }
-          tree.nodes.put(e.path(), new Node(type, e.mode(), e.uid(), e.gid(), target, e.mtime()));
-          if (KEPT_FILES.contains(e.path())) {
+          tree.nodes.put(path, new Node(type, e.mode(), e.uid(), e.gid(), target, e.mtime()));
+          if (KEPT_FILES.contains(path)) {
             if (e.type() == EntryType.REGULAR && e.size() <= 4 * 1024 * 1024) {
               try (InputStream content = e.content().open()) {
-                tree.kept.put(e.path(), content.readAllBytes());
+                tree.kept.put(path, content.readAllBytes());
               }
             } else if (e.type() != EntryType.HARDLINK) {
-              tree.kept.remove(e.path());
+              tree.kept.remove(path);
             }
           }
         }

@@ -52,6 +52,7 @@ public final class ArchiveUnpacker {
     Files.createDirectories(spool);
     List<SourceFile> out = new ArrayList<>();
     Map<String, SourceFile> byName = new HashMap<>();
+    Map<String, Integer> position = new HashMap<>();
     try (InputStream raw = new BufferedInputStream(archive.content().open());
         TarArchiveInputStream tar = new TarArchiveInputStream(decompress(raw))) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
@@ -63,6 +64,7 @@ public final class ArchiveUnpacker {
         String link = "";
         var content = ContentSource.EMPTY;
         long size = 0;
+        String linkGroup = null;
         if (e.isDirectory()) {
           type = EntryType.DIRECTORY;
         } else if (e.isSymbolicLink()) {
@@ -83,6 +85,13 @@ public final class ArchiveUnpacker {
           type = target.type();
           size = target.size();
           content = target.content();
+          // Moby's Untar recreates the hard link, so the copy keeps the names one file.
+          linkGroup = target.linkGroup() != null ? target.linkGroup() : "archive:" + target.path();
+          if (target.linkGroup() == null) {
+            SourceFile grouped = target.withLinkGroup(linkGroup);
+            byName.put(target.path(), grouped);
+            out.set(position.get(target.path()), grouped);
+          }
         } else if (e.isCharacterDevice()) {
           type = EntryType.CHAR_DEVICE;
         } else if (e.isBlockDevice()) {
@@ -112,8 +121,10 @@ public final class ArchiveUnpacker {
                 device ? e.getDevMajor() : 0,
                 device ? e.getDevMinor() : 0,
                 Map.of(),
-                content);
+                content,
+                linkGroup);
         byName.put(path, f);
+        position.put(path, out.size());
         out.add(f);
       }
     }

@@ -7,12 +7,14 @@ import dev.kiln.dockerfile.ignore.ContextWalker;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +24,9 @@ import java.util.function.Consumer;
 /**
  * The build context directory as COPY sees it: files a {@code .dockerignore} pattern excludes do
  * not exist, symlinks resolve inside the context (an absolute target starts at the context root,
- * never at the host's), and owners are not kept (context files belong to root in the image unless
- * {@code --chown} says otherwise).
+ * never at the host's), owners are not kept (context files belong to root in the image unless
+ * {@code --chown} says otherwise), names of one inode are marked as one file, and {@code user.*}
+ * extended attributes come along.
  */
 public final class ContextTree implements SourceTree {
   private final Path root;
@@ -141,7 +144,7 @@ public final class ContextTree implements SourceTree {
     Path file = rel.isEmpty() ? root : root.resolve(rel);
     Map<String, Object> a =
         Files.readAttributes(
-            file, "unix:mode,size,lastModifiedTime,rdev", LinkOption.NOFOLLOW_LINKS);
+            file, "unix:mode,size,lastModifiedTime,rdev,ino,dev,nlink", LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) a.get("mode");
     long mtime = ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond();
     EntryType type = typeOf(mode);
@@ -152,6 +155,11 @@ public final class ContextTree implements SourceTree {
     String link = type == EntryType.SYMLINK ? Files.readSymbolicLink(file).toString() : "";
     long rdev = (Long) a.get("rdev");
     boolean device = type == EntryType.CHAR_DEVICE || type == EntryType.BLOCK_DEVICE;
+    // Names of one inode are one file: COPY keeps them hard-linked, as BuildKit's copy does.
+    String linkGroup =
+        type == EntryType.REGULAR && (Integer) a.get("nlink") > 1
+            ? "inode:" + a.get("dev") + ":" + a.get("ino")
+            : null;
     return new SourceFile(
         rel,
         type,
@@ -163,8 +171,40 @@ public final class ContextTree implements SourceTree {
         link,
         device ? DeviceNumbers.major(rdev) : 0,
         device ? DeviceNumbers.minor(rdev) : 0,
-        Map.of(),
-        type == EntryType.REGULAR ? ContentSource.ofFile(file) : ContentSource.EMPTY);
+        type == EntryType.SYMLINK ? Map.of() : userXattrs(file),
+        type == EntryType.REGULAR ? ContentSource.ofFile(file) : ContentSource.EMPTY,
+        linkGroup);
+  }
+
+  /**
+   * The file's {@code user.*} extended attributes, which BuildKit's context transfer carries into
+   * the image. The JDK reaches only this namespace; {@code security.*} and {@code trusted.*}
+   * attributes of context files are not read (reading them would take a {@code getfattr} process
+   * per file).
+   */
+  private static Map<String, byte[]> userXattrs(Path file) throws IOException {
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(
+            file, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    if (view == null) {
+      return Map.of();
+    }
+    List<String> names;
+    try {
+      names = view.list();
+    } catch (IOException | UnsupportedOperationException e) {
+      return Map.of(); // a file system without user xattrs has none to copy
+    }
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, byte[]> out = new java.util.TreeMap<>();
+    for (String name : names) {
+      ByteBuffer value = ByteBuffer.allocate(view.size(name));
+      view.read(name, value);
+      out.put("user." + name, java.util.Arrays.copyOf(value.array(), value.position()));
+    }
+    return out;
   }
 
   static EntryType typeOf(int mode) {

@@ -10,8 +10,10 @@ import dev.kiln.dockerfile.instructions.SourceContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,17 +25,25 @@ import java.util.Set;
  *       directory; so is an existing directory of the image, which a file is copied into;
  *   <li>a directory source copies its contents, not itself; a symlink named as a source is
  *       followed, symlinks inside copied directories are kept;
- *   <li>a wildcard that matches nothing copies nothing; a plain path that does not exist fails;
+ *   <li>a wildcard that matches nothing copies (and creates) nothing; a plain path that does not
+ *       exist fails;
+ *   <li>the destination of a directory copy, when missing, is created 0755 and owned by {@code
+ *       --chown}'s user, like the parents; the source directory's own metadata is not copied;
  *   <li>destination paths are resolved through the image's symlinks (so {@code /bin/x} lands in
  *       {@code usr/bin/x} on a merged-usr image), and parent directories that already exist keep
  *       their metadata while missing ones are created 0755, owned by {@code --chown}'s user;
  *   <li>files from the build context belong to root unless {@code --chown}; files from another
- *       stage keep their owners; {@code --chmod} applies to copied files and directories.
+ *       stage keep their owners; {@code --chmod} applies to copied files and directories;
+ *   <li>names of one file within one source (hard links in the context, another stage or an
+ *       archive) stay hard links to each other.
  * </ul>
  */
 public final class CopyPlanner {
   private final CopyRequest request;
   private final ArchiveUnpacker unpacker;
+
+  /** Link group → the first destination of that file, for the source being copied. */
+  private final Map<String, String> linkedNames = new HashMap<>();
 
   public CopyPlanner(CopyRequest request, ArchiveUnpacker unpacker) {
     this.request = request;
@@ -56,6 +66,9 @@ public final class CopyPlanner {
             || (rootfs != null
                 && rootfs.get(dest).map(n -> n.type() == EntryType.DIRECTORY).orElse(false));
 
+    if (request.parents()) {
+      return planParents(dest, rootfs);
+    }
     List<Match> matches = new ArrayList<>();
     for (String source : request.sources()) {
       matches.addAll(match(source));
@@ -77,6 +90,8 @@ public final class CopyPlanner {
     PatternMatcher excludes =
         request.excludes().isEmpty() ? null : PatternMatcher.of(request.excludes());
     for (Match m : matches) {
+      // fsutil keeps hard links within one source's copy (its inode map lives per Copy call).
+      linkedNames.clear();
       SourceFile file = m.file();
       if (file.isDirectory()) {
         addDirectoryContents(tree, written, file, dest, excludes);
@@ -114,8 +129,123 @@ public final class CopyPlanner {
               dev.kiln.core.layer.ContentSource.ofBytes(data));
       add(tree, written, file, target, false);
     }
-    if (intoDir && !dest.isEmpty() && !written.contains(dest)) {
-      // The destination directory is created even when nothing matched (CreateDestPath).
+    if (total > 0 && intoDir && !dest.isEmpty() && !written.contains(dest)) {
+      // Copying anything into a directory creates it (fsutil's MkdirAll), even when every match
+      // was excluded; a wildcard that matched nothing creates nothing (docopy returns first).
+      written.add(dest);
+      if (rootfs == null || rootfs.get(dest).isEmpty()) {
+        tree.add(createdDirectory(dest));
+      }
+    }
+    addParents(tree, written, rootfs);
+    return tree;
+  }
+
+  /**
+   * {@code COPY --parents}, as dockerfile2llb lowers it: each source {@code base/./pattern} (no
+   * pivot: base is the root) copies the contents of {@code base} into the destination, keeping only
+   * paths the pattern matches (or lies below, with {@code **} allowed, as .dockerignore patterns
+   * are read); the directories leading to a kept path are created with their source metadata
+   * (fsutil's createParentDirs). A pattern without wildcards must match something.
+   */
+  private LayerTree planParents(String dest, RootfsIndex rootfs) throws IOException, CopyFailure {
+    LayerTree tree = new LayerTree();
+    Set<String> written = new LinkedHashSet<>();
+    PatternMatcher excludes =
+        request.excludes().isEmpty() ? null : PatternMatcher.of(request.excludes());
+    boolean any = !request.heredocs().isEmpty();
+    for (String source : request.sources()) {
+      int pivot = source.indexOf("/./");
+      String base = pivot < 0 ? "" : LayerPath.normalize(source.substring(0, pivot));
+      String pattern = LayerPath.normalize(pivot < 0 ? source : source.substring(pivot + 3));
+      if (PathGlob.hasWildcard(base)) {
+        throw new CopyFailure(
+            request.instruction()
+                + " --parents: a wildcard before /./ is not supported ("
+                + source
+                + ")",
+            "write the part before /./ as a plain directory");
+      }
+      Optional<SourceFile> baseDir =
+          base.isEmpty() ? Optional.empty() : request.tree().stat(base, true);
+      if (!base.isEmpty() && (baseDir.isEmpty() || !baseDir.get().isDirectory())) {
+        throw new CopyFailure(
+            request.instruction()
+                + " failed: \"/"
+                + base
+                + "\": not found in the "
+                + request.tree().describe(),
+            "check the path before /./");
+      }
+      String root = baseDir.map(SourceFile::path).orElse("");
+      PatternMatcher include = PatternMatcher.of(List.of(pattern));
+      Map<String, SourceFile> directories = new HashMap<>();
+      List<SourceFile> kept = new ArrayList<>();
+      String prefix = root.isEmpty() ? "" : root + "/";
+      request
+          .tree()
+          .walk(
+              root,
+              file -> {
+                String rel = file.path().substring(prefix.length());
+                if (file.isDirectory()) {
+                  directories.put(rel, file);
+                }
+                if (include.matchesOrParentMatches(rel)
+                    && (excludes == null || !excludes.matchesOrParentMatches(rel))) {
+                  kept.add(file);
+                }
+              });
+      if (kept.isEmpty() && !PathGlob.hasWildcard(pattern)) {
+        throw new CopyFailure(
+            request.instruction()
+                + " failed: \"/"
+                + LayerPath.child(base, pattern)
+                + "\": not found in the "
+                + request.tree().describe(),
+            "check the path, and that .dockerignore does not exclude it");
+      }
+      any |= !kept.isEmpty();
+      linkedNames.clear();
+      for (SourceFile file : kept) {
+        String rel = file.path().substring(prefix.length());
+        for (String p = LayerPath.parent(rel); !p.isEmpty(); p = LayerPath.parent(p)) {
+          String target = join(dest, p);
+          if (written.contains(target)) {
+            break;
+          }
+          boolean exists = rootfs != null && rootfs.get(target).isPresent();
+          if (!exists && directories.containsKey(p)) {
+            add(tree, written, directories.get(p), target, false);
+          }
+        }
+        add(tree, written, file, join(dest, rel), false);
+      }
+    }
+    for (SourceContent doc : request.heredocs()) {
+      // Heredoc sources have no parents to keep.
+      byte[] data = doc.data().getBytes(StandardCharsets.UTF_8);
+      String name = LayerPath.normalize(doc.path());
+      add(
+          tree,
+          written,
+          new SourceFile(
+              name,
+              EntryType.REGULAR,
+              0644,
+              0,
+              0,
+              data.length,
+              request.createdTime(),
+              "",
+              0,
+              0,
+              Map.of(),
+              dev.kiln.core.layer.ContentSource.ofBytes(data)),
+          join(dest, name),
+          false);
+    }
+    if (any && !dest.isEmpty() && !written.contains(dest)) {
       written.add(dest);
       if (rootfs == null || rootfs.get(dest).isEmpty()) {
         tree.add(createdDirectory(dest));
@@ -132,7 +262,11 @@ public final class CopyPlanner {
       RootfsIndex rootfs = request.rootfs().orElse(null);
       boolean exists = rootfs != null && rootfs.get(dest).isPresent();
       if (!exists) {
-        add(tree, written, dir, dest, false);
+        // fsutil's prepareTargetDir makes the destination with MkdirAll(0755, chown) before
+        // copying the contents into it, so it does not take the source directory's metadata
+        // (nor --chmod); only the directories below it do.
+        tree.add(createdDirectory(dest));
+        written.add(dest);
       }
     }
     String prefix = dir.path().isEmpty() ? "" : dir.path() + "/";
@@ -176,6 +310,15 @@ public final class CopyPlanner {
     if (request.chmod().isPresent() && file.type() != EntryType.SYMLINK) {
       mode = request.chmod().get().apply(mode, file.isDirectory()) & 07777;
     }
+    if (file.linkGroup() != null && file.type() == EntryType.REGULAR) {
+      String first = linkedNames.putIfAbsent(file.linkGroup(), target);
+      if (first != null && !first.equals(target)) {
+        // Another name of a file already copied: a hard link (LayerTree picks which name
+        // carries the content).
+        addEntry(tree, written, LayerEntry.hardlink(target, first, mode, uid, gid, file.mtime()));
+        return;
+      }
+    }
     LayerEntry entry =
         new LayerEntry(
             target,
@@ -190,12 +333,17 @@ public final class CopyPlanner {
             file.devMinor(),
             file.xattrs(),
             file.type() == EntryType.REGULAR ? file.content() : null);
+    addEntry(tree, written, entry);
+  }
+
+  private static void addEntry(LayerTree tree, Set<String> written, LayerEntry entry)
+      throws IOException {
     try {
       tree.add(entry);
     } catch (IllegalArgumentException e) {
-      throw new IOException("cannot copy to /" + target + ": " + e.getMessage(), e);
+      throw new IOException("cannot copy to /" + entry.path() + ": " + e.getMessage(), e);
     }
-    written.add(target);
+    written.add(entry.path());
   }
 
   private void addParents(LayerTree tree, Set<String> written, RootfsIndex rootfs) {
@@ -258,6 +406,7 @@ public final class CopyPlanner {
           for (String name : request.tree().list(dir)) {
             boolean hit;
             try {
+              PathGlob.validate(segment);
               hit = PathGlob.matches(segment, name);
             } catch (IllegalArgumentException e) {
               throw new CopyFailure(

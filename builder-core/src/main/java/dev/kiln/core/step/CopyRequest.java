@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param unpackArchives ADD: local tar archives are unpacked into the destination
  * @param excludes {@code --exclude} patterns
  * @param createdTime seconds since the epoch for directories the copy creates
+ * @param parents {@code COPY --parents}: each source keeps its path (below an optional {@code /./}
+ *     pivot) under the destination
  */
 public record CopyRequest(
     String instruction,
@@ -35,10 +37,41 @@ public record CopyRequest(
     Optional<FileModeSpec> chmod,
     boolean unpackArchives,
     List<String> excludes,
-    long createdTime) {
+    long createdTime,
+    boolean parents) {
   public CopyRequest {
     sources = List.copyOf(sources);
     heredocs = List.copyOf(heredocs);
     excludes = List.copyOf(excludes);
+  }
+
+  /** A copy without {@code --parents}. */
+  public CopyRequest(
+      String instruction,
+      List<String> sources,
+      List<SourceContent> heredocs,
+      String dest,
+      String workdir,
+      SourceTree tree,
+      Optional<RootfsIndex> rootfs,
+      Optional<Owner> owner,
+      Optional<FileModeSpec> chmod,
+      boolean unpackArchives,
+      List<String> excludes,
+      long createdTime) {
+    this(
+        instruction,
+        sources,
+        heredocs,
+        dest,
+        workdir,
+        tree,
+        rootfs,
+        owner,
+        chmod,
+        unpackArchives,
+        excludes,
+        createdTime,
+        false);
   }
 }

@@ -7,6 +7,7 @@ import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.LayerReader;
+import dev.kiln.core.rootfs.EntryPlacement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,7 +26,9 @@ import java.util.function.Consumer;
  * privileges, and only the selected paths are written to disk.
  *
  * <p>Paths passed in are already resolved through the image's symlinks (by its {@code
- * RootfsIndex}); inside the selection symlinks are kept as they are.
+ * RootfsIndex}); inside the selection symlinks are kept as they are. An entry whose name goes
+ * through a symlink of an earlier entry lands where the symlink leads, and one that would leave the
+ * image that way makes the whole read fail ({@link EntryPlacement}), whatever the selection.
  */
 public final class LayerUnionTree implements SourceTree {
   // Natural String order keeps every directory's descendants contiguous (all share "dir/").
@@ -45,6 +48,9 @@ public final class LayerUnionTree implements SourceTree {
       throws IOException {
     LayerUnionTree tree = new LayerUnionTree(description);
     Files.createDirectories(spool);
+    // Every symlink of the union, selected or not: entries below one land where it leads.
+    TreeMap<String, String> links = new TreeMap<>();
+    EntryPlacement.Symlinks symlinks = links::get;
     int counter = 0;
     for (LayerRef layer : layers) {
       try (InputStream blob = blobs.open(layer.blob());
@@ -52,29 +58,46 @@ public final class LayerUnionTree implements SourceTree {
         for (Optional<LayerEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
           LayerEntry e = next.get();
           if (e.isOpaqueWhiteout()) {
-            tree.removeBelow(LayerPath.parent(e.path()));
+            String dir = EntryPlacement.directory(e.path(), LayerPath.parent(e.path()), symlinks);
+            tree.removeBelow(dir);
+            removeBelow(links, dir);
             continue;
           }
           if (e.isWhiteout()) {
-            String dir = LayerPath.parent(e.path());
-            String name = e.path().substring(e.path().lastIndexOf('/') + 1);
+            String dir = EntryPlacement.directory(e.path(), LayerPath.parent(e.path()), symlinks);
             String hidden =
-                (dir.isEmpty() ? "" : dir + "/")
-                    + name.substring(LayerPath.WHITEOUT_PREFIX.length());
+                LayerPath.child(
+                    dir, LayerPath.name(e.path()).substring(LayerPath.WHITEOUT_PREFIX.length()));
             tree.files.remove(hidden);
             tree.removeBelow(hidden);
+            links.remove(hidden);
+            removeBelow(links, hidden);
             continue;
           }
-          if (!selected(e.path(), roots)) {
+          String path = EntryPlacement.place(e.path(), e.path(), symlinks);
+          String linkTarget =
+              e.type() == EntryType.HARDLINK
+                  ? EntryPlacement.place(e.path(), e.linkTarget(), symlinks)
+                  : e.linkTarget();
+          if (e.type() == EntryType.SYMLINK) {
+            links.put(path, e.linkTarget());
+          } else {
+            links.remove(path);
+          }
+          if (e.type() != EntryType.DIRECTORY) {
+            removeBelow(links, path);
+          }
+          if (!selected(path, roots)) {
             continue;
           }
-          SourceFile old = tree.files.get(e.path());
+          SourceFile old = tree.files.get(path);
           if (old != null && old.isDirectory() && e.type() != EntryType.DIRECTORY) {
-            tree.removeBelow(e.path());
+            tree.removeBelow(path);
           }
           ContentSource content = ContentSource.EMPTY;
           EntryType type = e.type();
           long size = e.size();
+          String linkGroup = null;
           if (type == EntryType.REGULAR && size > 0) {
             Path file = spool.resolve(Integer.toString(counter++));
             try (InputStream in = e.content().open()) {
@@ -82,25 +105,29 @@ public final class LayerUnionTree implements SourceTree {
             }
             content = ContentSource.ofFile(file);
           } else if (type == EntryType.HARDLINK) {
-            SourceFile target = tree.files.get(e.linkTarget());
+            SourceFile target = tree.files.get(linkTarget);
             if (target == null) {
               throw new IOException(
                   "cannot copy "
-                      + e.path()
+                      + path
                       + " from "
                       + description
                       + ": it is a hard link to "
-                      + e.linkTarget()
+                      + linkTarget
                       + ", outside the copied paths; copy that path too");
             }
             type = target.type();
             size = target.size();
             content = target.content();
+            linkGroup = target.linkGroup() != null ? target.linkGroup() : "layer:" + linkTarget;
+            if (target.linkGroup() == null) {
+              tree.files.put(linkTarget, target.withLinkGroup(linkGroup));
+            }
           }
           tree.files.put(
-              e.path(),
+              path,
               new SourceFile(
-                  e.path(),
+                  path,
                   type,
                   e.mode(),
                   e.uid(),
@@ -111,11 +138,21 @@ public final class LayerUnionTree implements SourceTree {
                   e.devMajor(),
                   e.devMinor(),
                   e.xattrs(),
-                  content));
+                  content,
+                  linkGroup));
         }
       }
     }
     return tree;
+  }
+
+  private static void removeBelow(TreeMap<String, String> links, String dir) {
+    if (dir.isEmpty()) {
+      links.clear();
+    } else {
+      // '0' follows '/': the range holds exactly the paths below dir.
+      links.subMap(dir + "/", dir + "0").clear();
+    }
   }
 
   private static boolean selected(String path, List<String> roots) {

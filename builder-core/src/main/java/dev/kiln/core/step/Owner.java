@@ -4,9 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * A numeric owner for copied files, from {@code --chown=user[:group]}: names are looked up in the
- * stage's {@code /etc/passwd} and {@code /etc/group}; a user without a group gets the same number
- * as its uid, as Docker documents for COPY.
+ * A numeric owner for files a step creates, from {@code COPY --chown=user[:group]} or from {@code
+ * USER} (for the directories {@code WORKDIR} creates). Both follow BuildKit's file backend ({@code
+ * readUser}): a user given by name gets its uid <em>and its primary group</em> from the stage's
+ * {@code /etc/passwd}; a user given by number gets that number for both ids; an explicit group is
+ * looked up by name in {@code /etc/group} or taken as a number. (Docker's documentation says a name
+ * alone also uses the uid as gid; BuildKit does not, and kiln follows BuildKit.)
  */
 public record Owner(long uid, long gid) {
   public static final Owner ROOT = new Owner(0, 0);
@@ -24,21 +27,37 @@ public record Owner(long uid, long gid) {
       user = spec.substring(0, colon);
       grp = spec.substring(colon + 1);
     }
-    long uid = lookup(user, passwd, "user", "/etc/passwd");
-    long gid = grp == null || grp.isEmpty() ? uid : lookup(grp, group, "group", "/etc/group");
+    long uid;
+    long gid;
+    if (isNumber(user)) {
+      uid = Long.parseLong(user);
+      gid = uid;
+    } else {
+      String[] entry = find(user, passwd, "user", "/etc/passwd");
+      uid = number(entry[2], user, "/etc/passwd");
+      gid = entry.length >= 4 ? number(entry[3], user, "/etc/passwd") : uid;
+    }
+    if (grp != null && !grp.isEmpty()) {
+      gid =
+          isNumber(grp)
+              ? Long.parseLong(grp)
+              : number(find(grp, group, "group", "/etc/group")[2], grp, "/etc/group");
+    }
     return new Owner(uid, gid);
   }
 
   /**
-   * Resolves a {@code USER} value: a user without a group gets the primary group from {@code
-   * /etc/passwd} (unlike {@code --chown}); an unknown name is an error, a number is taken as is.
+   * The identity a process started with {@code USER spec} runs as (runc's user look-up): a name or
+   * number found in {@code /etc/passwd} gets that entry's primary group, a number that is not there
+   * gets group 0, an explicit group is resolved as in {@link #resolve}; an unknown name is an
+   * error. Directories a step creates on the user's behalf ({@code WORKDIR}) use {@link #resolve}
+   * instead, as BuildKit's file operations do.
    */
   public static Owner ofUser(String spec, Optional<byte[]> passwd, Optional<byte[]> group) {
-    int colon = spec.indexOf(':');
-    if (colon >= 0) {
+    if (spec.indexOf(':') >= 0) {
       return resolve(spec, passwd, group);
     }
-    long uid = lookup(spec, passwd, "user", "/etc/passwd");
+    long uid = isNumber(spec) ? Long.parseLong(spec) : resolve(spec, passwd, group).uid();
     long gid = 0;
     if (passwd.isPresent()) {
       for (String line : new String(passwd.get(), StandardCharsets.UTF_8).split("\n")) {
@@ -56,19 +75,17 @@ public record Owner(long uid, long gid) {
     return new Owner(uid, gid);
   }
 
-  private static long lookup(String name, Optional<byte[]> file, String what, String fileName) {
-    if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
-      return Long.parseLong(name);
-    }
+  private static boolean isNumber(String s) {
+    return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+  }
+
+  /** The fields of the line of {@code file} whose first field is {@code name}. */
+  private static String[] find(String name, Optional<byte[]> file, String what, String fileName) {
     if (file.isPresent()) {
       for (String line : new String(file.get(), StandardCharsets.UTF_8).split("\n")) {
         String[] fields = line.split(":", -1);
         if (fields.length >= 3 && fields[0].equals(name)) {
-          try {
-            return Long.parseLong(fields[2].trim());
-          } catch (NumberFormatException e) {
-            break;
-          }
+          return fields;
         }
       }
     }
@@ -80,5 +97,14 @@ public record Owner(long uid, long gid) {
             + ": no matching entries in "
             + fileName
             + " of the image");
+  }
+
+  private static long number(String field, String name, String fileName) {
+    try {
+      return Long.parseLong(field.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "the entry for " + name + " in " + fileName + " of the image has no numeric id", e);
+    }
   }
 }

@@ -4,13 +4,14 @@ package dev.kiln.core.step;
  * Go's {@code path.Match} for one path segment, which is what COPY and ADD source patterns use:
  * {@code *} (any run of non-{@code /} characters), {@code ?}, {@code [a-z]} / {@code [^a-z]}
  * classes, and {@code \} escapes. Written here because the frontend's .dockerignore matcher has
- * different rules ({@code **}, parent matching).
+ * different rules ({@code **}, parent matching). Content checksums of COPY sources use it too, so
+ * the cache key and the copy always select the same files.
  */
-final class PathGlob {
+public final class PathGlob {
   private PathGlob() {}
 
   /** Whether {@code text} has a wildcard character (an escaped one does not count). */
-  static boolean hasWildcard(String text) {
+  public static boolean hasWildcard(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == '\\') {
@@ -23,7 +24,7 @@ final class PathGlob {
   }
 
   /** Removes escapes from a pattern without wildcards, giving the literal name. */
-  static String unescape(String text) {
+  public static String unescape(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -36,11 +37,30 @@ final class PathGlob {
   }
 
   /**
+   * Checks the pattern's syntax up front (Go reports a bad pattern whatever the name).
+   *
+   * @throws IllegalArgumentException for an unclosed class or a trailing backslash
+   */
+  public static void validate(String pattern) {
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '\\') {
+        if (++i >= pattern.length()) {
+          throw new IllegalArgumentException(
+              "syntax error in pattern (ends with a backslash): " + pattern);
+        }
+      } else if (c == '[') {
+        i = classEnd(pattern, i);
+      }
+    }
+  }
+
+  /**
    * Whether the segment {@code name} matches {@code pattern}.
    *
    * @throws IllegalArgumentException for a malformed pattern (an unclosed class)
    */
-  static boolean matches(String pattern, String name) {
+  public static boolean matches(String pattern, String name) {
     return match(pattern, 0, name, 0);
   }
 

@@ -38,9 +38,15 @@ class LayerToolsIT {
     return new LayerTree().addAll(entries).entries();
   }
 
-  /** Everything except whiteouts, which GNU tar would extract as plain files. */
+  /**
+   * Everything except whiteouts, which GNU tar would extract as plain files. Every parent directory
+   * is an entry with a fixed time: a directory neither tool is told about gets the current time,
+   * and the two extractions can straddle a second.
+   */
   private static List<LayerEntry> rootfsEntries() {
-    return sorted(SampleEntries.everything().stream().filter(e -> !e.isWhiteout()).toList());
+    return new LayerTree(new LayerTree.ImplicitParents(0755, 0, 0, 1_600_000_000L))
+        .addAll(SampleEntries.everything().stream().filter(e -> !e.isWhiteout()).toList())
+        .entries();
   }
 
   private Path writeBlob(String name, List<LayerEntry> entries, Compression compression)

@@ -36,7 +36,8 @@ final class ModuleImportRules {
           "registry-client", "registry",
           "cache", "cache",
           "builder-core", "core",
-          "cli", "cli");
+          "cli", "cli",
+          "maven-plugin", "maven");
 
   /** Module folder → the packages of other modules its main code may use. */
   static final Map<String, Set<String>> MAY_USE =
@@ -46,7 +47,8 @@ final class ModuleImportRules {
           "registry-client", Set.of(),
           "cache", Set.of("registry"),
           "builder-core", Set.of("dockerfile", "registry", "cache"),
-          "cli", Set.of("core", "dockerfile", "registry", "cache"));
+          "cli", Set.of("core", "dockerfile", "registry", "cache"),
+          "maven-plugin", Set.of("core", "dockerfile", "registry", "cache"));
 
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.kiln\\.([a-z]+)\\b");
 

@@ -1,0 +1,230 @@
+package dev.kiln.maven;
+
+import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.build.BuildResult;
+import dev.kiln.core.build.Engine;
+import dev.kiln.core.build.ImageBuilder;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.CacheSpec;
+import dev.kiln.core.request.Compression;
+import dev.kiln.core.request.OutputSpec;
+import dev.kiln.core.request.RequestException;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * The goals that build the project's Dockerfile ({@code build}, {@code buildTar}, {@code
+ * buildLayout}): their shared parameters, turned into one {@link BuildRequest} for kiln's engine,
+ * whose progress goes to Maven's log. Each goal adds only where the image goes.
+ */
+abstract class DockerfileBuildMojo extends KilnMojo {
+  /** The Dockerfile. */
+  @Parameter(property = "kiln.dockerfile", defaultValue = "${project.basedir}/Dockerfile")
+  File dockerfile;
+
+  /** The build context; {@code .dockerignore} in it (or next to the Dockerfile) is honoured. */
+  @Parameter(property = "kiln.context", defaultValue = "${project.basedir}")
+  File context;
+
+  /**
+   * Build arguments ({@code ARG}), one element per argument, e.g. an element {@code VERSION}
+   * holding {@code ${project.version}}; an empty element takes the value from the environment. From
+   * the command line: {@code -Dkiln.buildArg.NAME=value}.
+   */
+  @Parameter Map<String, String> buildArgs;
+
+  /** The stage to build (default: the last one). */
+  @Parameter(property = "kiln.target")
+  String target;
+
+  /** The target platform, e.g. {@code linux/arm64} (default: this machine's). */
+  @Parameter(property = "kiln.platforms")
+  List<String> platforms;
+
+  /** Image labels. From the command line: {@code -Dkiln.label.NAME=value}. */
+  @Parameter Map<String, String> labels;
+
+  /** Manifest annotations. From the command line: {@code -Dkiln.annotation.NAME=value}. */
+  @Parameter Map<String, String> annotations;
+
+  /**
+   * Clamp file times and set the image's creation time to this (seconds since 1970, or ISO-8601).
+   * Default: {@code outputTimestamp}, else the {@code SOURCE_DATE_EPOCH} environment variable.
+   */
+  @Parameter(property = "kiln.sourceDateEpoch")
+  String sourceDateEpoch;
+
+  /** Maven's reproducible-builds timestamp, the default for {@code sourceDateEpoch}. */
+  @Parameter(defaultValue = "${project.build.outputTimestamp}")
+  String outputTimestamp;
+
+  /** kiln's content store and build cache (default: {@code $KILN_CACHE_DIR} or ~/.cache/kiln). */
+  @Parameter(property = "kiln.cacheDir")
+  File cacheDir;
+
+  /** Import build cache: {@code type=registry,ref=REF} or {@code type=local,src=DIR}. */
+  @Parameter(property = "kiln.cacheFrom")
+  List<String> cacheFrom;
+
+  /**
+   * Export build cache: {@code type=registry,ref=REF[,mode=max]} or {@code type=local,dest=DIR}.
+   */
+  @Parameter(property = "kiln.cacheTo")
+  List<String> cacheTo;
+
+  /** Do not use the build cache. */
+  @Parameter(property = "kiln.noCache", defaultValue = "false")
+  boolean noCache;
+
+  /** The engine; tests replace it. */
+  ImageBuilder builder = new Engine();
+
+  /** The names the image is stored or pushed under. */
+  abstract List<String> imageNames() throws MojoFailureException;
+
+  /** Where the image goes. */
+  abstract OutputSpec output();
+
+  /** What the goal does with a finished build besides recording its digest. */
+  void afterBuild(BuildResult result) throws MojoExecutionException {}
+
+  @Override
+  final void run() throws MojoExecutionException, MojoFailureException {
+    BuildRequest request = request();
+    BuildResult result;
+    try {
+      result = builder.build(request, new MavenLogProgress(getLog()));
+    } catch (BuildFailure f) {
+      FailureReport.rethrow(f);
+      return;
+    } catch (RequestException e) {
+      throw FailureReport.of(e);
+    }
+    record(result);
+    afterBuild(result);
+  }
+
+  /** The request this execution's parameters describe; visible for tests. */
+  final BuildRequest request() throws MojoFailureException {
+    if (!dockerfile.isFile()) {
+      throw new MojoFailureException(
+          "no Dockerfile at "
+              + dockerfile
+              + "\nhint: add one, or point <dockerfile> (-Dkiln.dockerfile=…) at it");
+    }
+    if (!context.isDirectory()) {
+      throw new MojoFailureException(
+          "the build context "
+              + context
+              + " is not a directory\nhint: point <context> (-Dkiln.context=…) at one");
+    }
+    Map<String, String> environment = System.getenv();
+    try {
+      BuildRequest.Builder b =
+          BuildRequest.builder(context.toPath())
+              .dockerfile(dockerfile.toPath())
+              .environment(environment);
+      for (Map.Entry<String, String> arg : merged(buildArgs, "kiln.buildArg.").entrySet()) {
+        // As docker does: an argument without a value comes from the environment, if set there.
+        String value = arg.getValue() != null ? arg.getValue() : environment.get(arg.getKey());
+        if (value != null) {
+          b.buildArg(arg.getKey(), value);
+        }
+      }
+      if (target != null && !target.isBlank()) {
+        b.target(target.trim());
+      }
+      if (platforms != null) {
+        platforms.forEach(b::platform);
+      }
+      merged(labels, "kiln.label.").forEach((k, v) -> b.label(k, v == null ? "" : v));
+      merged(annotations, "kiln.annotation.")
+          .forEach((k, v) -> b.annotation(k, v == null ? "" : v));
+      List<String> names = imageNames();
+      names.forEach(b::tag);
+      b.output(output());
+      if (cacheFrom != null) {
+        cacheFrom.forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
+      }
+      if (cacheTo != null) {
+        cacheTo.forEach(s -> b.cacheTo(CacheSpec.parse(s, true)));
+      }
+      b.noCache(noCache);
+      epoch(environment).ifPresent(b::sourceDateEpoch);
+      insecureRegistries().forEach(b::insecureRegistry);
+      plainHttpCredentialHosts().forEach(b::plainHttpCredentials);
+      if (cacheDir != null) {
+        b.cacheDir(cacheDir.toPath());
+      }
+      registryLogins().forEach(b::registryLogin);
+      return b.build();
+    } catch (RequestException e) {
+      throw FailureReport.of(e);
+    }
+  }
+
+  /**
+   * {@code sourceDateEpoch}, else {@code project.build.outputTimestamp}, else {@code
+   * SOURCE_DATE_EPOCH}: the first that is set wins, and the log says which.
+   */
+  private Optional<Long> epoch(Map<String, String> environment) throws MojoFailureException {
+    String[][] candidates = {
+      {"sourceDateEpoch", sourceDateEpoch},
+      {"project.build.outputTimestamp", outputTimestamp},
+      {"SOURCE_DATE_EPOCH", environment.get("SOURCE_DATE_EPOCH")}
+    };
+    for (String[] candidate : candidates) {
+      Optional<Long> seconds;
+      try {
+        seconds = OutputTimestamp.epochSeconds(candidate[1]);
+      } catch (IllegalArgumentException e) {
+        throw new MojoFailureException(candidate[0] + ": " + e.getMessage(), e);
+      }
+      if (seconds.isPresent()) {
+        getLog().info("kiln: SOURCE_DATE_EPOCH=" + seconds.get() + " (from " + candidate[0] + ")");
+        return seconds;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Map<String, String> merged(Map<String, String> configured, String propertyPrefix) {
+    Map<String, String> all = new LinkedHashMap<>();
+    if (configured != null) {
+      all.putAll(configured);
+    }
+    all.putAll(prefixed(propertyPrefix));
+    return all;
+  }
+
+  /** The image's name when it is only written to a file: {@code image}, else artifactId:version. */
+  final List<String> namesOrProjectDefault() throws MojoFailureException {
+    String name = imageName();
+    if (name == null) {
+      String repository = project.getArtifactId().toLowerCase(Locale.ROOT);
+      String tag = project.getVersion().replaceAll("[^\\w.-]", "_");
+      name = repository + ":" + tag;
+    }
+    return names(name);
+  }
+
+  static OutputSpec fileOutput(OutputSpec.Type type, Path dest, boolean ociMediaTypes) {
+    return new OutputSpec(
+        type,
+        Optional.of(dest),
+        List.of(),
+        false,
+        Compression.GZIP,
+        Optional.empty(),
+        ociMediaTypes,
+        Map.of());
+  }
+}

@@ -1,0 +1,52 @@
+package dev.kiln.maven;
+
+import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.image.ImageNotFoundException;
+import dev.kiln.core.request.RequestException;
+import java.io.IOException;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+
+/**
+ * Turns kiln's failures into the exceptions Maven reports. A wrong Dockerfile, parameter or step is
+ * the project's fault, so it becomes a {@link MojoFailureException} ("BUILD FAILURE"); a registry,
+ * environment or internal problem becomes a {@link MojoExecutionException}. The message is what
+ * kiln's CLI prints: what and where (it starts with {@code Dockerfile:LINE:COL:} for a Dockerfile
+ * error), the detail (an excerpt with a caret, a command's last output), and a hint.
+ */
+final class FailureReport {
+  private FailureReport() {}
+
+  static void rethrow(BuildFailure f) throws MojoExecutionException, MojoFailureException {
+    String text = text(f.getMessage(), f.detail().orElse(null), f.hint().orElse(null));
+    switch (f.kind()) {
+      case USAGE, STEP -> throw new MojoFailureException(text, f);
+      default -> throw new MojoExecutionException(text, f);
+    }
+  }
+
+  static MojoFailureException of(RequestException e) {
+    return new MojoFailureException(text(e.getMessage(), null, e.hint()), e);
+  }
+
+  static MojoFailureException of(ImageNotFoundException e) {
+    return new MojoFailureException(text(e.getMessage(), null, e.hint()), e);
+  }
+
+  static MojoExecutionException of(IOException e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    return new MojoExecutionException(text(message, null, null), e);
+  }
+
+  static String text(String message, String detail, String hint) {
+    StringBuilder text = new StringBuilder(message == null ? "kiln failed" : message);
+    if (detail != null && !detail.isBlank()) {
+      text.append('\n').append(detail.stripTrailing());
+    }
+    if (hint != null && !hint.isBlank()) {
+      // The engine's hints speak the CLI's language; Maven's is -e.
+      text.append("\nhint: ").append(hint.replace("rerun with --debug", "rerun Maven with -e"));
+    }
+    return text.toString();
+  }
+}

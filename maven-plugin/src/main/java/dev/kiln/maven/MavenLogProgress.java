@@ -1,0 +1,119 @@
+package dev.kiln.maven;
+
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.event.StepRef;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.apache.maven.plugin.logging.Log;
+
+/**
+ * A build's progress in Maven's log, plain: one line per step when it ends ({@code #3 [2/4] COPY
+ * target/app.jar /app/app.jar CACHED}, {@code … DONE 1.2s}, {@code … ERROR: …}), the output of RUN
+ * steps as {@code #3 | line}, warnings as warnings, and a closing summary. Step starts and finished
+ * transfers are debug lines ({@code mvn -X}). Terminal control sequences in command output are
+ * removed, since Maven logs often end up in files and CI pages.
+ */
+final class MavenLogProgress implements BuildListener {
+  private static final Pattern ESCAPES =
+      Pattern.compile("\u001B\\[[0-?]*[ -/]*[@-~]|\u001B\\][^\u0007\u001B]*(\u0007|\u001B\\\\)?");
+  private static final Pattern CONTROLS = Pattern.compile("[\\p{Cntrl}&&[^\t]]");
+
+  private final Log log;
+
+  MavenLogProgress(Log log) {
+    this.log = log;
+  }
+
+  @Override
+  public synchronized void on(BuildEvent event) {
+    if (event instanceof BuildEvent.StepStarted e) {
+      if (log.isDebugEnabled()) {
+        log.debug(step(e.step()) + " started");
+      }
+    } else if (event instanceof BuildEvent.StepCached e) {
+      log.info(step(e.step()) + " CACHED");
+    } else if (event instanceof BuildEvent.StepCompleted e) {
+      log.info(step(e.step()) + " DONE " + seconds(e.elapsed()));
+    } else if (event instanceof BuildEvent.StepFailed e) {
+      if (e.cancelled()) {
+        log.info(step(e.step()) + " CANCELED");
+      } else {
+        log.error(step(e.step()) + " ERROR: " + plain(e.message()));
+      }
+    } else if (event instanceof BuildEvent.StepOutput e) {
+      log.info("#" + e.step().number() + " | " + plain(e.line()));
+    } else if (event instanceof BuildEvent.Transfer e) {
+      if (e.finished() && log.isDebugEnabled()) {
+        String what =
+            switch (e.kind()) {
+              case PULL -> "pulled";
+              case PUSH -> "pushed";
+              case LAYER -> "wrote layer";
+            };
+        log.debug(
+            e.step().map(s -> "#" + s.number() + " ").orElse("")
+                + what
+                + " "
+                + e.id()
+                + " "
+                + bytes(e.done()));
+      }
+    } else if (event instanceof BuildEvent.Warning e) {
+      log.warn(e.location().map(l -> l + ": ").orElse("") + plain(e.message()));
+    } else if (event instanceof BuildEvent.Note e) {
+      log.info(plain(e.message()));
+    } else if (event instanceof BuildEvent.BuildCompleted e) {
+      log.info(
+          "built "
+              + e.imageDigest()
+              + " ("
+              + bytes(e.imageSize())
+              + ") in "
+              + seconds(e.elapsed())
+              + ": "
+              + e.stepsExecuted()
+              + " steps run, "
+              + e.stepsCached()
+              + " cached");
+      for (String reference : e.references()) {
+        log.info("  -> " + reference);
+      }
+    }
+  }
+
+  private static String step(StepRef step) {
+    return "#" + step.number() + " " + plain(step.label());
+  }
+
+  /** The text without terminal escape sequences or control characters. */
+  static String plain(String text) {
+    if (text == null) {
+      return "";
+    }
+    return CONTROLS.matcher(ESCAPES.matcher(text).replaceAll("")).replaceAll("");
+  }
+
+  static String seconds(Duration d) {
+    long millis = Math.max(0, d.toMillis());
+    if (millis < 60_000) {
+      return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+    return String.format(Locale.ROOT, "%dm%02ds", millis / 60_000, (millis / 1000) % 60);
+  }
+
+  static String bytes(long n) {
+    if (n < 1000) {
+      return n + "B";
+    }
+    String[] units = {"kB", "MB", "GB", "TB"};
+    double value = n;
+    int unit = -1;
+    while (value >= 1000 && unit < units.length - 1) {
+      value /= 1000;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f%s", value, units[unit]);
+  }
+}

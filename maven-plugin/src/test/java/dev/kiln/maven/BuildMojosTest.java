@@ -1,0 +1,358 @@
+package dev.kiln.maven;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.build.BuildResult;
+import dev.kiln.core.build.ImageBuilder;
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.event.StepRef;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.OutputSpec;
+import dev.kiln.core.request.RegistryLogin;
+import dev.kiln.registry.model.Digest;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.maven.execution.DefaultMavenExecutionRequest;
+import org.apache.maven.execution.DefaultMavenExecutionResult;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.model.Build;
+import org.apache.maven.model.Model;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.MavenProjectHelper;
+import org.apache.maven.settings.Proxy;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.building.SettingsProblem;
+import org.apache.maven.settings.crypto.SettingsDecryptionResult;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The build goals without the engine: what they ask it for, and what they do with its answer. */
+class BuildMojosTest {
+  private static final Digest DIGEST = Digest.sha256("image".getBytes(StandardCharsets.UTF_8));
+
+  @TempDir Path temp;
+  private final DefaultMavenExecutionRequest execution = new DefaultMavenExecutionRequest();
+  private final RecordingBuilder engine = new RecordingBuilder();
+  private final RecordingLog log = new RecordingLog(false);
+  private MavenProject project;
+
+  @BeforeEach
+  void project() throws Exception {
+    Files.writeString(temp.resolve("Dockerfile"), "FROM scratch\n");
+    Model model = new Model();
+    model.setGroupId("dev.kiln.sample");
+    model.setArtifactId("Java-App");
+    model.setVersion("1.0+build.7");
+    Build build = new Build();
+    build.setDirectory(temp.resolve("target").toString());
+    model.setBuild(build);
+    project = new MavenProject(model);
+    project.setFile(temp.resolve("pom.xml").toFile());
+  }
+
+  @Test
+  void theRequestCarriesEveryParameter() throws Exception {
+    BuildTarMojo mojo = tarMojo();
+    mojo.buildArgs = new java.util.HashMap<>(Map.of("VERSION", "1.0"));
+    mojo.buildArgs.put("KILN_TEST_SURELY_UNSET_VARIABLE", null);
+    execution.getUserProperties().setProperty("kiln.buildArg.EXTRA", "from-cli");
+    execution.getUserProperties().setProperty("kiln.label.team", "build");
+    mojo.labels = Map.of("org.opencontainers.image.version", "1.0");
+    mojo.annotations = Map.of("org.opencontainers.image.source", "https://example.com/app");
+    mojo.target = "runtime";
+    mojo.platforms = List.of("linux/arm64");
+    mojo.cacheDir = temp.resolve("cache").toFile();
+    mojo.noCache = true;
+    mojo.insecureRegistries = List.of("registry.internal:5000");
+    mojo.plainHttpCredentialHosts = List.of("registry.internal:5000");
+    mojo.cacheFrom = List.of("type=local,src=" + temp.resolve("cache-in"));
+    mojo.tags = List.of("latest");
+
+    BuildRequest request = mojo.request();
+
+    assertEquals(temp, request.context());
+    assertEquals(Optional.of(temp.resolve("Dockerfile")), request.dockerfile());
+    assertEquals(Map.of("VERSION", "1.0", "EXTRA", "from-cli"), request.buildArgs());
+    assertEquals(
+        Map.of("org.opencontainers.image.version", "1.0", "team", "build"), request.labels());
+    assertEquals(
+        Map.of("org.opencontainers.image.source", "https://example.com/app"),
+        request.annotations());
+    assertEquals(Optional.of("runtime"), request.target());
+    assertEquals(List.of("linux/arm64"), request.platforms());
+    assertEquals(Optional.of(temp.resolve("cache")), request.cacheDir());
+    assertTrue(request.noCache());
+    assertTrue(request.insecureRegistries().contains("registry.internal:5000"));
+    assertEquals(Set.of("registry.internal:5000"), request.plainHttpCredentialHosts());
+    assertEquals(1, request.cacheFrom().size());
+    // No image given: artifactId:version, made a valid reference.
+    assertEquals(
+        List.of("java-app:1.0_build.7", "docker.io/library/java-app:latest"), request.tags());
+    OutputSpec output = request.outputs().get(0);
+    assertEquals(OutputSpec.Type.OCI, output.type());
+    assertEquals(Optional.of(temp.resolve("target/kiln-image.tar")), output.dest());
+  }
+
+  @Test
+  void dockerFormatWritesADockerArchiveWithDockerMediaTypes() throws Exception {
+    BuildTarMojo mojo = tarMojo();
+    mojo.format = "Docker";
+    OutputSpec output = mojo.request().outputs().get(0);
+    assertEquals(OutputSpec.Type.DOCKER, output.type());
+    assertFalse(output.ociMediaTypes());
+
+    mojo.format = "zip";
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::request);
+    assertTrue(e.getMessage().contains("'zip'") && e.getMessage().contains("hint:"));
+  }
+
+  @Test
+  void sourceDateEpochComesFromOutputTimestampUnlessSetItself() throws Exception {
+    BuildTarMojo mojo = tarMojo();
+    mojo.outputTimestamp = "2024-01-01T00:00:00Z";
+    assertEquals(Optional.of(1704067200L), mojo.request().sourceDateEpoch());
+    assertTrue(
+        log.at("INFO")
+            .contains("kiln: SOURCE_DATE_EPOCH=1704067200 (from project.build.outputTimestamp)"),
+        log.lines.toString());
+
+    mojo.sourceDateEpoch = "86400";
+    assertEquals(Optional.of(86400L), mojo.request().sourceDateEpoch());
+
+    mojo.sourceDateEpoch = null;
+    mojo.outputTimestamp = "yesterday";
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::request);
+    assertTrue(e.getMessage().startsWith("project.build.outputTimestamp: 'yesterday'"));
+  }
+
+  @Test
+  void theImageIsConfiguredAndDashDImageOverridesIt() throws Exception {
+    BuildMojo mojo = configure(new BuildMojo());
+    MojoFailureException none = assertThrows(MojoFailureException.class, mojo::request);
+    assertTrue(none.getMessage().contains("-Dimage="), none.getMessage());
+
+    mojo.image = "127.0.0.1:5000/configured:1";
+    BuildRequest request = mojo.request();
+    assertEquals(List.of("127.0.0.1:5000/configured:1"), request.tags());
+    assertTrue(request.outputs().get(0).push());
+
+    execution.getUserProperties().setProperty("kiln.image", "127.0.0.1:5000/kiln-image:2");
+    assertEquals(List.of("127.0.0.1:5000/kiln-image:2"), mojo.request().tags());
+    execution.getUserProperties().setProperty("image", "127.0.0.1:5000/image:3");
+    assertEquals(List.of("127.0.0.1:5000/image:3"), mojo.request().tags());
+  }
+
+  @Test
+  void registryServersFromSettingsAreLogins() throws Exception {
+    Server server = new Server();
+    server.setId("127.0.0.1:5000");
+    server.setUsername("kiln");
+    server.setPassword("{encrypted}");
+    execution.addServer(server);
+    BuildTarMojo mojo = tarMojo();
+    mojo.settingsDecrypter =
+        request -> {
+          Server decrypted = request.getServers().get(0).clone();
+          decrypted.setPassword("decrypted");
+          return new Decrypted(List.of(decrypted));
+        };
+
+    assertEquals(
+        Map.of("127.0.0.1:5000", new RegistryLogin("kiln", "decrypted")),
+        mojo.request().registryLogins());
+  }
+
+  @Test
+  void aFinishedBuildPublishesItsDigestAndAttachesTheTar() throws Exception {
+    BuildTarMojo mojo = tarMojo();
+    mojo.attach = true;
+    mojo.classifier = "oci";
+    mojo.type = "tar";
+    RecordingHelper helper = new RecordingHelper();
+    mojo.projectHelper = helper;
+    mojo.metadataFile = temp.resolve("target/kiln-image.json").toFile();
+
+    mojo.execute();
+
+    assertEquals(DIGEST.toString(), project.getProperties().getProperty("kiln.image.digest"));
+    assertEquals(
+        DIGEST.toString(), Files.readString(temp.resolve("target/kiln-image.digest")).trim());
+    assertEquals(
+        List.of("tar oci " + temp.resolve("target/kiln-image.tar").toFile()), helper.attached);
+    assertTrue(
+        Files.readString(temp.resolve("target/kiln-image.json"))
+            .contains("\"containerimage.digest\" : \"" + DIGEST + "\""));
+    assertTrue(
+        log.at("INFO").contains("#1 [1/1] COPY app.jar /app.jar DONE 0.0s"), log.lines.toString());
+  }
+
+  @Test
+  void aMissingDockerfileSaysWhereItWasLookedFor() {
+    BuildTarMojo mojo = tarMojo();
+    mojo.dockerfile = temp.resolve("docker/Dockerfile").toFile();
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+    assertTrue(
+        e.getMessage().startsWith("no Dockerfile at " + temp.resolve("docker/Dockerfile")),
+        e.getMessage());
+    assertTrue(engine.requests.isEmpty());
+  }
+
+  @Test
+  void skipBuildsNothing() throws Exception {
+    BuildTarMojo mojo = tarMojo();
+    mojo.skip = true;
+    mojo.execute();
+    assertEquals(0, engine.requests.size());
+    assertNull(project.getProperties().getProperty("kiln.image.digest"));
+    assertEquals(List.of("kiln: skipped (kiln.skip=true)"), log.at("INFO"));
+  }
+
+  @Test
+  void aDockerfileErrorFailsTheBuildWithItsLocationDetailAndHint() {
+    BuildTarMojo mojo = tarMojo();
+    engine.failure =
+        new BuildFailure(
+            BuildFailure.Kind.USAGE,
+            "Dockerfile:3:1: unknown instruction FORM",
+            "   3 | FORM busybox\n     | ^",
+            "did you mean FROM?",
+            null);
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+    assertEquals(
+        "Dockerfile:3:1: unknown instruction FORM\n"
+            + "   3 | FORM busybox\n"
+            + "     | ^\n"
+            + "hint: did you mean FROM?",
+        e.getMessage());
+  }
+
+  @Test
+  void registryAndInternalFailuresAreExecutionErrors() {
+    BuildMojo mojo = configure(new BuildMojo());
+    mojo.image = "127.0.0.1:5000/app:1";
+    engine.failure =
+        new BuildFailure(
+            BuildFailure.Kind.INTERNAL, "disk full", null, "rerun with --debug for details", null);
+    MojoExecutionException e = assertThrows(MojoExecutionException.class, mojo::execute);
+    assertEquals("disk full\nhint: rerun Maven with -e for details", e.getMessage());
+  }
+
+  private BuildTarMojo tarMojo() {
+    BuildTarMojo mojo = configure(new BuildTarMojo());
+    mojo.format = "oci";
+    mojo.outputFile = temp.resolve("target/kiln-image.tar").toFile();
+    mojo.classifier = "image";
+    mojo.type = "tar";
+    return mojo;
+  }
+
+  private <T extends DockerfileBuildMojo> T configure(T mojo) {
+    mojo.project = project;
+    mojo.session = new MavenSession(null, null, execution, new DefaultMavenExecutionResult());
+    mojo.settingsDecrypter = request -> new Decrypted(request.getServers());
+    mojo.dockerfile = temp.resolve("Dockerfile").toFile();
+    mojo.context = temp.toFile();
+    mojo.digestFile = temp.resolve("target/kiln-image.digest").toFile();
+    mojo.builder = engine;
+    mojo.setLog(log);
+    return mojo;
+  }
+
+  /** Records requests; answers with a one-step build or the failure it was given. */
+  private static final class RecordingBuilder implements ImageBuilder {
+    final List<BuildRequest> requests = new ArrayList<>();
+    BuildFailure failure;
+
+    @Override
+    public BuildResult build(BuildRequest request, dev.kiln.core.event.BuildListener listener)
+        throws BuildFailure {
+      requests.add(request);
+      if (failure != null) {
+        throw failure;
+      }
+      StepRef step = new StepRef(1, "", 1, 1, "COPY app.jar /app.jar", Optional.empty());
+      listener.on(new BuildEvent.StepCompleted(Instant.now(), step, java.time.Duration.ZERO));
+      return new BuildResult(
+          Optional.of(DIGEST),
+          Optional.of(DIGEST),
+          Optional.of("application/vnd.oci.image.manifest.v1+json"),
+          100,
+          request.tags(),
+          List.of(),
+          1,
+          0);
+    }
+  }
+
+  private static final class RecordingHelper implements MavenProjectHelper {
+    final List<String> attached = new ArrayList<>();
+
+    @Override
+    public void attachArtifact(MavenProject project, File artifactFile, String classifier) {
+      attached.add("? " + classifier + " " + artifactFile);
+    }
+
+    @Override
+    public void attachArtifact(MavenProject project, String type, File artifactFile) {
+      attached.add(type + " ? " + artifactFile);
+    }
+
+    @Override
+    public void attachArtifact(
+        MavenProject project, String type, String classifier, File artifactFile) {
+      attached.add(type + " " + classifier + " " + artifactFile);
+    }
+
+    @Override
+    public void addResource(
+        MavenProject project, String dir, List<String> includes, List<String> excludes) {}
+
+    @Override
+    public void addTestResource(
+        MavenProject project, String dir, List<String> includes, List<String> excludes) {}
+  }
+
+  /** A decryption result without problems. */
+  private record Decrypted(List<Server> servers) implements SettingsDecryptionResult {
+    @Override
+    public Server getServer() {
+      return servers.isEmpty() ? null : servers.get(0);
+    }
+
+    @Override
+    public List<Server> getServers() {
+      return servers;
+    }
+
+    @Override
+    public Proxy getProxy() {
+      return null;
+    }
+
+    @Override
+    public List<Proxy> getProxies() {
+      return List.of();
+    }
+
+    @Override
+    public List<SettingsProblem> getProblems() {
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,332 @@
+package dev.kiln.maven;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.testdata.ProcessRunner;
+import dev.kiln.testdata.image.ImageInspector;
+import dev.kiln.testdata.image.UnpackedImage;
+import dev.kiln.testdata.registry.LocalRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sample Java application of {@code src/it/java-app} built by real {@code mvn} runs with the
+ * plugin: pushed to a token-auth registry with credentials from an encrypted settings.xml, written
+ * as tars and layouts, pushed again, rebuilt without changes, and built from two checkouts. Every
+ * image is checked with skopeo and umoci. See {@link SampleBuilds} for how the runs are set up.
+ */
+class JavaAppIT {
+  @RegisterExtension static LocalRegistry registry = LocalRegistry.token();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static SampleBuilds samples;
+
+  @TempDir Path temp;
+
+  @BeforeAll
+  static void prepare() {
+    samples =
+        new SampleBuilds(
+            registry.hostPort(),
+            registry.tokenServer().realm().getRawAuthority(),
+            registry.credentials().orElseThrow());
+  }
+
+  @Test
+  void buildPushesTheApplicationImageWithTheCredentialsOfSettingsXml() throws Exception {
+    Path project = samples.copy("java-app", "build");
+    String image = registry.reference("java-app:1");
+
+    MavenRun run =
+        samples
+            .mvn(
+                project,
+                samples.cacheWithBusybox("build-cache"),
+                "clean",
+                "package",
+                "kiln:build",
+                "resources:copy-resources@deployment",
+                "-Dimage=" + image,
+                "-Dkiln.tags=latest,1.0.0")
+            .requireSuccess();
+
+    String digest = digestFile(project);
+    ImageInspector inspector = ImageInspector.of(registry);
+    for (String tag : List.of("java-app:1", "java-app:latest", "java-app:1.0.0")) {
+      assertEquals(digest, inspector.inspect(tag).path("Digest").asText(), tag);
+    }
+    assertTrue(run.log().contains("[INFO]   -> " + image + "@" + digest), run.log());
+    // kiln.image.digest, used by a later goal of the same build.
+    assertTrue(
+        Files.readString(project.resolve("target/deploy/deployment.yaml"))
+            .contains("image: " + image + "@" + digest));
+
+    // One plain line per step, every layer step among them.
+    assertEquals(
+        List.of("RUN", "COPY", "COPY"),
+        run.layerSteps().stream().map(MavenRun.Step::keyword).toList(),
+        run.log());
+    assertTrue(
+        run.kilnLines().stream().noneMatch(l -> l.contains("\u001B")),
+        "kiln's lines are plain: " + run.kilnLines());
+
+    UnpackedImage unpacked = inspector.unpack("java-app:1", temp);
+    JsonNode config = unpacked.configJson().path("config");
+    assertEquals(List.of("java", "-jar", "/app/app.jar"), strings(config.path("Entrypoint")));
+    assertTrue(strings(config.path("Cmd")).isEmpty(), config.toString());
+    assertEquals("app", config.path("User").asText());
+    assertEquals("/app", config.path("WorkingDir").asText());
+    assertEquals("1.0.0", config.path("Labels").path("org.opencontainers.image.version").asText());
+    assertEquals("java-app", config.path("Labels").path("org.opencontainers.image.title").asText());
+    assertEquals("2024-01-01T00:00:00Z", unpacked.configJson().path("created").asText());
+
+    Path rootfs = unpacked.rootfs();
+    Path jar = rootfs.resolve("app/app.jar");
+    assertEquals(-1, Files.mismatch(project.resolve("target/app.jar"), jar), "the jar Maven built");
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Attributes main = file.getManifest().getMainAttributes();
+      assertEquals("dev.kiln.sample.App", main.getValue("Main-Class"));
+      assertNotNull(file.getEntry("dev/kiln/sample/App.class"));
+      List<String> classPath = List.of(main.getValue("Class-Path").trim().split("\\s+"));
+      assertTrue(classPath.contains("lib/jackson-databind-2.18.2.jar"), classPath.toString());
+      for (String entry : classPath) {
+        assertTrue(Files.isRegularFile(rootfs.resolve("app").resolve(entry)), entry);
+      }
+    }
+    assertTrue(Files.isRegularFile(rootfs.resolve("bin/busybox")));
+    assertTrue(
+        Files.readString(rootfs.resolve("etc/passwd")).contains("app:x:10001:10001:"),
+        "the RUN step's change");
+  }
+
+  @Test
+  void buildTarWritesAnOciArchiveThatIsAttachedAndInstalledOrADockerArchive() throws Exception {
+    Path project = samples.copy("java-app", "tar");
+    Path cache = samples.cacheWithBusybox("tar-cache");
+
+    samples.mvn(project, cache, "clean", "install", "-Ptar").requireSuccess();
+
+    Path tar = project.resolve("target/kiln-image.tar");
+    Path installed =
+        samples.repository().resolve("dev/kiln/sample/java-app/1.0.0/java-app-1.0.0-image.tar");
+    assertEquals(-1, Files.mismatch(tar, installed), "the attached tar is installed");
+    Path layout = Files.createDirectories(temp.resolve("layout"));
+    ProcessRunner.run(List.of("tar", "-xf", tar.toString(), "-C", layout.toString()))
+        .requireSuccess();
+    UnpackedImage unpacked = ImageInspector.unpackLayout(layout, "1.0.0", temp);
+    assertEquals(
+        -1,
+        Files.mismatch(
+            project.resolve("target/app.jar"), unpacked.rootfs().resolve("app/app.jar")));
+    assertEquals(
+        List.of("java", "-jar", "/app/app.jar"),
+        strings(unpacked.configJson().path("config").path("Entrypoint")));
+    assertEquals(
+        digestFile(project),
+        LayoutIndex.digestOfTag(layout, "1.0.0"),
+        "kiln-image.digest names the archive's image");
+
+    samples
+        .mvn(
+            project,
+            cache,
+            "kiln:buildTar",
+            "-Dkiln.format=docker",
+            "-Dkiln.outputFile=target/docker-image.tar",
+            "-Dimage=java-app:docker")
+        .requireSuccess();
+    Path docker = project.resolve("target/docker-image.tar");
+    JsonNode dockerConfig =
+        JSON.readTree(
+            ProcessRunner.run(
+                    List.of(
+                        "skopeo",
+                        "--insecure-policy",
+                        "inspect",
+                        "--config",
+                        "docker-archive:" + docker))
+                .requireSuccess()
+                .stdout());
+    assertEquals(
+        List.of("java", "-jar", "/app/app.jar"),
+        strings(dockerConfig.path("config").path("Entrypoint")));
+    String list =
+        ProcessRunner.run(List.of("tar", "-xOf", docker.toString(), "manifest.json"))
+            .requireSuccess()
+            .stdout();
+    assertTrue(list.contains("\"java-app:docker\""), list);
+  }
+
+  @Test
+  void aSecondBuildWithNoChangeRebuildsNoLayerAndUploadsNoBlob() throws Exception {
+    Path project = samples.copy("java-app", "unchanged");
+    Path cache = samples.cacheWithBusybox("unchanged-cache");
+    String image = registry.reference("java-app-unchanged:1");
+    String[] goals = {"clean", "package", "kiln:build", "-Dimage=" + image};
+
+    samples.mvn(project, cache, goals).requireSuccess();
+    String firstDigest = digestFile(project);
+    int uploadsBefore = uploads("java-app-unchanged");
+    MavenRun second = samples.mvn(project, cache, goals).requireSuccess();
+    int uploadsAfter = uploads("java-app-unchanged");
+
+    List<MavenRun.Step> layers = second.layerSteps();
+    assertAll(
+        () -> assertEquals(firstDigest, digestFile(project), "the same image"),
+        () ->
+            assertEquals(
+                uploadsBefore,
+                uploadsAfter,
+                "the second push sent no blob (upload requests in the registry's log)"),
+        () -> {
+          assertEquals(3, layers.size(), second.log());
+          assertTrue(
+              layers.stream().allMatch(MavenRun.Step::cached),
+              "every RUN and COPY of the second build is CACHED: " + layers);
+        });
+  }
+
+  @Test
+  void withOutputTimestampTwoCheckoutsBuildTheSameImage() throws Exception {
+    Path a = samples.copy("java-app", "checkout-a/java-app");
+    Path b = samples.copy("java-app", "checkout-b/elsewhere/java-app");
+    // b is checked out later: every file has another modification time.
+    FileTime later = FileTime.from(Instant.now().plus(Duration.ofDays(3)));
+    try (Stream<Path> files = Files.walk(b)) {
+      for (Path f : files.toList()) {
+        Files.setLastModifiedTime(f, later);
+      }
+    }
+
+    samples
+        .mvn(a, samples.cacheWithBusybox("checkout-a/cache"), "clean", "package", "kiln:buildTar")
+        .requireSuccess();
+    samples
+        .mvn(b, samples.cacheWithBusybox("checkout-b/cache"), "clean", "package", "kiln:buildTar")
+        .requireSuccess();
+
+    assertEquals(digestFile(a), digestFile(b));
+    assertEquals(
+        -1,
+        Files.mismatch(a.resolve("target/kiln-image.tar"), b.resolve("target/kiln-image.tar")),
+        "byte-identical archives");
+
+    // Control: without the timestamp, the build is not reproducible, so the check above can fail.
+    samples
+        .mvn(
+            b,
+            samples.cacheWithBusybox("checkout-b/cache-2"),
+            "clean",
+            "package",
+            "kiln:buildTar",
+            "-Dproject.build.outputTimestamp=x")
+        .requireSuccess();
+    assertNotEquals(digestFile(a), digestFile(b));
+  }
+
+  @Test
+  void pushSendsTheLayoutOrTheTarThatWasBuilt() throws Exception {
+    Path project = samples.copy("java-app", "push");
+    Path cache = samples.cacheWithBusybox("push-cache");
+
+    MavenRun fromLayout =
+        samples
+            .mvn(
+                project,
+                cache,
+                "clean",
+                "package",
+                "kiln:buildLayout",
+                "kiln:push",
+                "-Dimage=" + registry.reference("java-app-pushed:layout"))
+            .requireSuccess();
+    Path layout = project.resolve("target/kiln-image");
+    assertTrue(fromLayout.log().contains("[INFO] kiln: pushing " + layout), fromLayout.log());
+    String layoutDigest = LayoutIndex.digestOfTag(layout, "layout");
+    ImageInspector inspector = ImageInspector.of(registry);
+    assertEquals(layoutDigest, inspector.inspect("java-app-pushed:layout").path("Digest").asText());
+    assertEquals(
+        ImageInspector.manifestOfLayout(layout, "layout"),
+        inspector.rawManifest("java-app-pushed:layout"));
+
+    MavenRun fromTar =
+        samples
+            .mvn(
+                project,
+                cache,
+                "kiln:buildTar",
+                "kiln:push",
+                "-Dimage=" + registry.reference("java-app-pushed:tar"))
+            .requireSuccess();
+    assertTrue(
+        fromTar.log().contains("[INFO] kiln: pushing " + project.resolve("target/kiln-image.tar")),
+        fromTar.log());
+    assertEquals(
+        digestFile(project), inspector.inspect("java-app-pushed:tar").path("Digest").asText());
+  }
+
+  @Test
+  void aDockerfileErrorFailsTheBuildAndSaysWhereAndSkipSkips() throws Exception {
+    Path project = samples.copy("dockerfile-error", "dockerfile-error");
+    Path cache = samples.cacheWithBusybox("error-cache");
+
+    MavenRun failed = samples.mvn(project, cache, "kiln:buildTar");
+
+    assertNotEquals(0, failed.exitCode());
+    assertTrue(failed.log().contains("BUILD FAILURE"), failed.log());
+    assertTrue(
+        failed
+            .log()
+            .contains("on project dockerfile-error: Dockerfile:3:1: unknown instruction: FORM"),
+        failed.log());
+    assertTrue(failed.log().contains("hint: did you mean FROM?"), failed.log());
+
+    MavenRun skipped =
+        samples.mvn(project, cache, "kiln:buildTar", "-Dkiln.skip=true").requireSuccess();
+    assertTrue(skipped.log().contains("[INFO] kiln: skipped (kiln.skip=true)"), skipped.log());
+    assertFalse(Files.exists(project.resolve("target/kiln-image.tar")));
+  }
+
+  /** Upload requests for {@code repository} in the registry's log so far. */
+  private static int uploads(String repository) {
+    Matcher m =
+        Pattern.compile(Pattern.quote("/v2/" + repository + "/blobs/uploads"))
+            .matcher(registry.log());
+    int count = 0;
+    while (m.find()) {
+      count++;
+    }
+    return count;
+  }
+
+  private static String digestFile(Path project) throws Exception {
+    return Files.readString(project.resolve("target/kiln-image.digest")).trim();
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(v -> values.add(v.asText()));
+    return values;
+  }
+}
