@@ -583,6 +583,27 @@ abstract class RunBehaviour {
   }
 
   @Test
+  void aCopyIntoADirectoryARunMadeKeepsItsOwnerForLaterRuns() throws Exception {
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN mkdir -p /srv/app && chown kiln:kiln /srv/app && chmod 0750 /srv/app\n"
+                + "COPY files/ /srv/app/\n"
+                + "USER kiln\n"
+                + "RUN stat -c '%u:%g %a' /srv/app > /srv/app/seen && touch /srv/app/by-kiln\n",
+            Map.of("files/a", "a\n"));
+    RunImage image = kiln.build(ctx, b -> {});
+    assertEquals("1000:1000 750", image.text("/srv/app/seen"));
+    assertEquals("1000:1000", TreeFacts.owner(image.file("/srv/app")));
+    // The COPY layer carries the directory it copied into with that directory's own metadata,
+    // so a later RUN, which sees the layers stacked in overlayfs, sees the same as a pull would.
+    LayerTar copy = image.layers().get(2);
+    LayerTar.Entry app =
+        copy.entry("srv/app").orElseThrow(() -> new AssertionError(copy.listing()));
+    assertEquals("0750 1000:1000", String.format("%04o %d:%d", app.mode(), app.uid(), app.gid()));
+  }
+
+  @Test
   void aFailingStepNeverPrintsItsSecret() throws Exception {
     String secret = "kiln-fail-s3cret-" + System.nanoTime();
     Path secretFile = Files.writeString(kiln.newDir("secret").resolve("token"), secret);
