@@ -604,6 +604,26 @@ abstract class RunBehaviour {
   }
 
   @Test
+  void aRunOnAnAlmostEmptyRootfsLeavesOnlyWhatItWrote() throws Exception {
+    // No /proc, /dev, /sys, /etc or /tmp below: every mount point the sandbox needs is made for
+    // the step and taken away again.
+    RunImage image =
+        kiln.build(
+            "FROM scratch\n"
+                + "COPY --from="
+                + RunFixture.BUSYBOX
+                + " /bin/busybox /bin/busybox\n"
+                + "RUN [\"/bin/busybox\", \"sh\", \"-c\","
+                + " \"/bin/busybox mkdir /made && /bin/busybox hostname > /made/file\"]\n");
+    assertEquals(List.of("made", "made/file"), sorted(image.lastLayer().names()));
+    try (Stream<Path> all = Files.walk(image.rootfs())) {
+      assertEquals(
+          List.of("", "bin", "bin/busybox", "made", "made/file"),
+          all.map(p -> image.rootfs().relativize(p).toString()).sorted().toList());
+    }
+  }
+
+  @Test
   void aFailingStepNeverPrintsItsSecret() throws Exception {
     String secret = "kiln-fail-s3cret-" + System.nanoTime();
     Path secretFile = Files.writeString(kiln.newDir("secret").resolve("token"), secret);
