@@ -33,6 +33,9 @@ import java.util.Optional;
  * another stage or image see its files; an SSH agent socket is bound and {@code SSH_AUTH_SOCK} set.
  */
 final class RunMounts {
+  /** The shortest line of a multi-line secret that output is masked for. */
+  static final int MIN_MASKED_LINE = 6;
+
   private final BuildScope scope;
   private final Map<String, String> environment;
 
@@ -217,7 +220,7 @@ final class RunMounts {
       }
       return;
     }
-    secrets.add(new String(value, StandardCharsets.UTF_8).strip());
+    secrets.addAll(maskedParts(new String(value, StandardCharsets.UTF_8)));
     if (m.env() != null && !m.env().isEmpty()) {
       env.add(m.env() + "=" + new String(value, StandardCharsets.UTF_8));
       if (m.target() == null || m.target().isEmpty()) {
@@ -237,6 +240,27 @@ final class RunMounts {
     }
     String target = m.target() == null || m.target().isEmpty() ? "/run/secrets/" + id : m.target();
     out.add(new SandboxMount.Bind(file, target, true));
+  }
+
+  /**
+   * What of a secret value output must never show: the value, and each of its lines, since the
+   * output is read and masked line by line (a key file printed by {@code cat} arrives one line at a
+   * time). Lines shorter than {@value #MIN_MASKED_LINE} characters ("}", "==") are left: they give
+   * little away, and masking them would garble ordinary output.
+   */
+  static List<String> maskedParts(String value) {
+    List<String> parts = new ArrayList<>();
+    String whole = value.strip();
+    if (!whole.isEmpty()) {
+      parts.add(whole);
+    }
+    for (String line : whole.split("\\R")) {
+      String trimmed = line.strip();
+      if (trimmed.length() >= MIN_MASKED_LINE && !parts.contains(trimmed)) {
+        parts.add(trimmed);
+      }
+    }
+    return parts;
   }
 
   private void ssh(Mount m, int index, List<SandboxMount> out, List<String> env)

@@ -624,6 +624,26 @@ abstract class RunBehaviour {
   }
 
   @Test
+  void aMultiLineSecretIsMaskedLineByLine() throws Exception {
+    String first = "-----BEGIN KILN TEST KEY " + System.nanoTime() + "-----";
+    String second = "c2VjcmV0LWtleS1ib2R5" + System.nanoTime();
+    Path secretFile =
+        Files.writeString(
+            kiln.newDir("secret").resolve("key"), first + "\n" + second + "\n-----END-----\n");
+    Path ctx =
+        kiln.context(
+            FROM + "RUN --mount=type=secret,id=key cat /run/secrets/key && echo printed\n",
+            Map.of());
+    kiln.build(ctx, b -> b.secret(SecretSpec.parse("id=key,src=" + secretFile)));
+    List<String> output = kiln.output();
+    assertTrue(output.contains("printed"), output.toString());
+    for (String line : output) {
+      assertFalse(line.contains(first), "progress output holds the secret: " + line);
+      assertFalse(line.contains(second), "progress output holds the secret: " + line);
+    }
+  }
+
+  @Test
   void aFailingStepNeverPrintsItsSecret() throws Exception {
     String secret = "kiln-fail-s3cret-" + System.nanoTime();
     Path secretFile = Files.writeString(kiln.newDir("secret").resolve("token"), secret);
