@@ -697,6 +697,47 @@ abstract class RunBehaviour {
   }
 
   @Test
+  void aCacheMountSeededFromAStageStartsWithItsFilesAndKeepsWrites() throws Exception {
+    String seed =
+        "FROM " + RunFixture.BUSYBOX + " AS seed\nRUN mkdir -p /seed && echo seeded > /seed/file\n";
+    String mount = "--mount=type=cache,id=seeded-" + System.nanoTime() + ",target=/c,from=seed";
+    RunImage first =
+        kiln.build(
+            seed
+                + FROM
+                + "RUN "
+                + mount
+                + ",source=/seed cat /c/file > /got && echo more > /c/added\n");
+    assertEquals("seeded", first.text("/got"));
+    RunImage second = kiln.build(seed + FROM + "RUN " + mount + ",source=/seed ls /c > /listing\n");
+    assertEquals("added\nfile", second.text("/listing"));
+    for (RunImage image : List.of(first, second)) {
+      assertFalse(Files.exists(image.file("/c"), LinkOption.NOFOLLOW_LINKS));
+    }
+  }
+
+  @Test
+  void readWriteBindsNeverWriteToTheUsersDirectories() throws Exception {
+    Path named = kiln.newDir("named");
+    Files.writeString(named.resolve("n"), "named\n");
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN --mount=type=bind,source=one.txt,target=/one.txt,rw"
+                + " echo changed > /one.txt && cat /one.txt > /saw-one\n"
+                + "RUN --mount=type=bind,from=named,target=/named,rw"
+                + " echo changed > /named/n && touch /named/new && cat /named/n > /saw-named\n",
+            Map.of("one.txt", "one\n"));
+    RunImage image =
+        kiln.build(ctx, b -> b.buildContext(new NamedContext.Directory("named", named)));
+    assertEquals("changed", image.text("/saw-one"));
+    assertEquals("changed", image.text("/saw-named"));
+    assertEquals("one\n", Files.readString(ctx.resolve("one.txt")));
+    assertEquals("named\n", Files.readString(named.resolve("n")));
+    assertFalse(Files.exists(named.resolve("new")));
+  }
+
+  @Test
   void bindMountsFromAnImage() throws Exception {
     RunImage image =
         kiln.build(
