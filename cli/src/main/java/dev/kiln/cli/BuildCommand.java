@@ -1,13 +1,10 @@
 package dev.kiln.cli;
 
-import dev.kiln.cli.progress.JsonProgress;
-import dev.kiln.cli.progress.PlainProgress;
+import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.cli.progress.ProgressMode;
-import dev.kiln.cli.progress.TtyProgress;
 import dev.kiln.core.build.BuildFailure;
 import dev.kiln.core.build.BuildMetadataFile;
 import dev.kiln.core.build.BuildResult;
-import dev.kiln.core.event.BuildListener;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.request.CacheSpec;
 import dev.kiln.core.request.NamedContext;
@@ -17,7 +14,6 @@ import dev.kiln.core.request.RequestException;
 import dev.kiln.core.request.SecretSpec;
 import dev.kiln.core.request.SshSpec;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,21 +103,23 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(
       names = "--push",
       description =
-          "Push the image to the registries named by -t (same as --output type=registry).")
+          "Push the image to the registries named by -t, as --output type=registry (default: off).")
   boolean push;
 
   @Option(
       names = "--load",
-      description = "Keep the image in kiln's local store (there is no daemon to load it into).")
+      description =
+          "Also keep the image in kiln's local store; there is no daemon to load into (default: off).")
   boolean load;
 
   @Option(
       names = {"-o", "--output"},
       paramLabel = "SPEC",
       description = {
-        "Where the result goes; repeatable. type=registry|image|oci|docker|local|tar,dest=…,name=…,",
-        "compression=gzip|zstd|uncompressed,compression-level=N,oci-mediatypes=true|false,tar=true|false.",
-        "DIR alone = type=local,dest=DIR; - = a tar of the files on stdout (default: the local store)."
+        "Where the result goes, repeatable (default: the local store).",
+        "  type=registry|image|oci|docker|local|tar,dest=…,name=…,compression=gzip|zstd|uncompressed,",
+        "  compression-level=N,oci-mediatypes=true|false,tar=true|false;",
+        "  DIR alone = type=local,dest=DIR; - = a tar of the files on stdout."
       })
   List<String> outputs = new ArrayList<>();
 
@@ -139,7 +137,7 @@ public final class BuildCommand implements Callable<Integer> {
           "Export build cache: type=registry,ref=REF[,mode=max] or type=local,dest=DIR (default: none).")
   List<String> cacheTo = new ArrayList<>();
 
-  @Option(names = "--no-cache", description = "Do not use the build cache.")
+  @Option(names = "--no-cache", description = "Do not use the build cache (default: off).")
   boolean noCache;
 
   @Option(
@@ -202,7 +200,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = {"-q", "--quiet"},
-      description = "Print only the image digest.")
+      description = "Print only the image digest, no progress (default: off).")
   boolean quiet;
 
   @Option(
@@ -216,7 +214,8 @@ public final class BuildCommand implements Callable<Integer> {
       names = "--insecure-registry",
       paramLabel = "HOST[:PORT]",
       description =
-          "Allow plain HTTP / unverified TLS for this registry; repeatable (default: only localhost).")
+          "Allow plain HTTP / unverified TLS for this registry, and credentials over plain HTTP;"
+              + " repeatable (default: only localhost, without credentials).")
   List<String> insecureRegistries = new ArrayList<>();
 
   @Option(
@@ -231,43 +230,31 @@ public final class BuildCommand implements Callable<Integer> {
       description = "kiln's content store and cache (default: $KILN_CACHE_DIR or ~/.cache/kiln).")
   Path cacheDir;
 
-  @Option(names = "--debug", description = "Show stack traces for errors.")
+  @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
   boolean debug;
 
   @Override
   public Integer call() {
     BuildRequest request;
+    ProgressMode mode;
     try {
       request = request();
+      mode = quiet ? ProgressMode.QUIET : ProgressMode.parse(progress);
     } catch (RequestException e) {
-      return ErrorReport.print(e, cli.stderr(), debug);
+      return ErrorReport.print(e, cli, debug);
     } catch (IOException e) {
       return ErrorReport.print(
           new RequestException(e.getMessage(), "check that the file exists and is readable"),
-          cli.stderr(),
+          cli,
           debug);
     }
-    ProgressMode mode =
-        quiet
-            ? ProgressMode.QUIET
-            : ProgressMode.parse(progress).resolve(cli.stderrIsTerminal(), cli.env());
-    PrintWriter err = new PrintWriter(cli.stderr(), true, StandardCharsets.UTF_8);
-    TtyProgress tty = null;
-    BuildListener listener;
-    switch (mode) {
-      case TTY -> {
-        tty = TtyProgress.start(err, terminalWidth());
-        listener = tty;
-      }
-      case PLAIN -> listener = new PlainProgress(err);
-      case RAWJSON -> listener = new JsonProgress(err);
-      default -> listener = BuildListener.NONE;
-    }
-    try {
-      BuildResult result = cli.engine().get().build(request, listener);
-      if (tty != null) {
-        tty.close();
-        tty = null;
+    try (ProgressDisplay display =
+        ProgressDisplay.open(mode, cli.stderr(), cli.stderrIsTerminal(), cli.env())) {
+      BuildResult result;
+      try {
+        result = cli.engine().get().build(request, display.listener());
+      } finally {
+        display.close(); // the live view ends before anything else is printed
       }
       if (request.iidFile().isPresent()) {
         BuildMetadataFile.writeIid(request.iidFile().get(), result);
@@ -282,16 +269,8 @@ public final class BuildCommand implements Callable<Integer> {
         result.imageDigest().ifPresent(d -> cli.stdout().println(d));
       }
       return ExitCode.OK;
-    } catch (BuildFailure e) {
-      if (tty != null) {
-        tty.close();
-      }
-      return ErrorReport.print(e, cli.stderr(), debug);
-    } catch (IOException | RuntimeException e) {
-      if (tty != null) {
-        tty.close();
-      }
-      return ErrorReport.print(e, cli.stderr(), debug);
+    } catch (BuildFailure | IOException | RuntimeException e) {
+      return ErrorReport.print(e, cli, debug);
     }
   }
 
@@ -352,13 +331,15 @@ public final class BuildCommand implements Callable<Integer> {
     if (epoch != null) {
       b.sourceDateEpoch(epoch);
     }
+    // As for push, pull and login (RegistryOptions): naming a registry insecure also lets
+    // credentials travel to it over plain HTTP, as Docker's insecure-registries does.
     insecureRegistries.forEach(b::insecureRegistry);
+    insecureRegistries.forEach(b::plainHttpCredentials);
     if (maxParallelism != null) {
       b.maxParallelism(maxParallelism);
     }
-    if (cacheDir != null) {
-      b.cacheDir(cacheDir);
-    }
+    // Resolved here, from kiln's environment, so that build, push, pull and tag agree on the store.
+    b.cacheDir(cli.cacheDir(cacheDir));
     if (iidFile != null) {
       b.iidFile(iidFile);
     }
@@ -410,14 +391,6 @@ public final class BuildCommand implements Callable<Integer> {
       throw new RequestException(
           "SOURCE_DATE_EPOCH='" + value + "' is not a number of seconds",
           "e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)");
-    }
-  }
-
-  private int terminalWidth() {
-    try {
-      return Integer.parseInt(cli.env().getOrDefault("COLUMNS", "120"));
-    } catch (NumberFormatException e) {
-      return 120;
     }
   }
 }

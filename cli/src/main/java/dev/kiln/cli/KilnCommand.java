@@ -2,7 +2,16 @@ package dev.kiln.cli;
 
 import dev.kiln.cli.cache.CacheCommand;
 import dev.kiln.cli.debug.DebugCommand;
+import dev.kiln.cli.image.InspectCommand;
+import dev.kiln.cli.image.PullCommand;
+import dev.kiln.cli.image.PushCommand;
+import dev.kiln.cli.image.TagCommand;
+import dev.kiln.cli.login.LoginCommand;
+import dev.kiln.cli.login.LogoutCommand;
+import dev.kiln.cli.shell.CompletionCommand;
+import dev.kiln.cli.shell.ManCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -12,11 +21,25 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.class,
     description = "Builds OCI images from Dockerfiles without a daemon.",
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 build failed, 2 usage or Dockerfile error, 3 registry error,",
+      "4 internal error, 130 interrupted (Ctrl-C)."
+    },
     subcommands = {
       BuildCommand.class,
+      PushCommand.class,
+      PullCommand.class,
+      InspectCommand.class,
+      TagCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
       VersionCommand.class,
+      CompletionCommand.class,
+      ManCommand.class,
       DebugCommand.class,
-      CacheCommand.class
+      CacheCommand.class,
+      HelpCommand.class
     })
 public final class KilnCommand implements Runnable {
   @Spec CommandSpec spec;

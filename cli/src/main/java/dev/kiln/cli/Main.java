@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.core.build.Engine;
 import dev.kiln.core.build.ImageBuilder;
+import java.time.Duration;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
@@ -10,12 +11,20 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(CliEnvironment.system(Main::engine), args));
+    InterruptingShutdownHook hook =
+        InterruptingShutdownHook.install(Thread.currentThread(), cleanupGrace(args), System.err);
+    int code = run(CliEnvironment.system(Main::engine, hook::fired), args);
+    hook.commandFinished();
+    if (hook.fired()) {
+      // The JVM is already exiting (with 130 for SIGINT); exit() would wait for it forever.
+      return;
+    }
+    System.exit(code);
   }
 
   /** Runs kiln in-process with the current System streams and environment. */
   public static int run(String... args) {
-    return run(CliEnvironment.system(Main::engine), args);
+    return run(CliEnvironment.system(Main::engine, () -> false), args);
   }
 
   /** Runs kiln in-process with {@code cli}'s streams and returns the exit code. */
@@ -24,6 +33,17 @@ public final class Main {
     commandLine.setOut(new java.io.PrintWriter(cli.stdout(), true));
     commandLine.setErr(new java.io.PrintWriter(cli.stderr(), true));
     return commandLine.execute(args);
+  }
+
+  /**
+   * How long Ctrl-C waits for the command to stop and clean up before the JVM exits anyway. A
+   * build's RUN must be given time to kill its processes and unmount (the sandbox waits up to 10 s
+   * for each); other commands only remove temp files, and may be blocked in a network read or a
+   * terminal prompt that an interrupt does not end, so they are not waited for long.
+   */
+  static Duration cleanupGrace(String... args) {
+    boolean build = args.length > 0 && args[0].equals("build");
+    return build ? Duration.ofSeconds(30) : Duration.ofSeconds(3);
   }
 
   private static ImageBuilder engine() {

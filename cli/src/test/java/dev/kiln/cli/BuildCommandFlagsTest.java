@@ -121,6 +121,7 @@ class BuildCommandFlagsTest {
     assertEquals(new NamedContext.Image("base", "alpine:3.20"), r.buildContexts().get("base"));
     assertEquals(Optional.of(1700000000L), r.sourceDateEpoch(), "the flag beats the environment");
     assertEquals(Set.of("r.example"), r.insecureRegistries());
+    assertEquals(Set.of("r.example"), r.plainHttpCredentialHosts(), "as for push and login");
     assertEquals(3, r.maxParallelism());
     assertEquals(Optional.of(temp.resolve("cache")), r.cacheDir());
 
@@ -156,6 +157,14 @@ class BuildCommandFlagsTest {
     assertArrayEquals(
         "FROM scratch\n".getBytes(StandardCharsets.UTF_8),
         engine.request.dockerfileContent().orElseThrow());
+  }
+
+  @Test
+  void theStoreComesFromKilnsEnvironmentSoEveryCommandUsesTheSameOne(@TempDir Path temp) {
+    engine.run(Map.of("KILN_CACHE_DIR", temp.resolve("k").toString()), "", "build", ".");
+    assertEquals(Optional.of(temp.resolve("k")), engine.request.cacheDir());
+    engine.run(Map.of("HOME", temp.toString()), "", "build", ".");
+    assertEquals(Optional.of(temp.resolve(".cache/kiln")), engine.request.cacheDir());
   }
 
   @Test

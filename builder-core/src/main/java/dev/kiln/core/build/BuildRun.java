@@ -110,8 +110,8 @@ final class BuildRun {
 
     Path storeRoot = request.cacheDir().orElseGet(() -> CacheDirectory.resolve(Optional.empty()));
     ContentStore store = ContentStore.open(storeRoot);
-    Path spool = Files.createDirectories(storeRoot.resolve("tmp"));
-    spool = Files.createTempDirectory(spool, "build-");
+    BuildWorkspace workspace = BuildWorkspace.create(storeRoot.resolve("tmp"));
+    Path spool = workspace.dir();
     PatternMatcher ignore =
         PatternMatcher.of(
             IgnoreFile.load(
@@ -160,7 +160,7 @@ final class BuildRun {
           new RunStep(
               scope,
               new RunTools(
-                  request.isolation(), request.snapshotter(), storeRoot.resolve("run"), listener),
+                  request.isolation(), request.snapshotter(), spool.resolve("run"), listener),
               new LayerDirectories(storeRoot.resolve("layers")),
               new RunMounts(scope, request.environment()));
       RemoteCaches remote =
@@ -171,6 +171,8 @@ final class BuildRun {
           new StepKeys(
               scope,
               new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
+              new TreeChecksummer(
+                  DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
               remote);
       StageRunner runner =
           new StageRunner(
@@ -244,7 +246,7 @@ final class BuildRun {
           executed,
           cached);
     } finally {
-      deleteTree(spool);
+      workspace.close();
     }
   }
 

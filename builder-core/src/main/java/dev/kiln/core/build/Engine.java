@@ -8,16 +8,32 @@ import dev.kiln.core.request.RequestException;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.registry.transport.RegistryException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 
 /**
  * kiln's build engine: the {@link ImageBuilder} the CLI and the Maven plugin use. It runs a {@link
  * BuildRun} and turns every way a build can fail into a {@link BuildFailure} that says what, where
- * and what to do.
+ * and what to do. A build the JVM is asked to stop (Ctrl-C) is interrupted and unwinds before the
+ * JVM exits ({@link InterruptOnShutdown}), and fails as {@link BuildFailure.Kind#INTERRUPTED}.
  */
 public final class Engine implements ImageBuilder {
   @Override
   public BuildResult build(BuildRequest request, BuildListener listener) throws BuildFailure {
+    try (InterruptOnShutdown shutdown = InterruptOnShutdown.install()) {
+      try {
+        return run(request, listener);
+      } catch (BuildFailure e) {
+        if (shutdown.requested() && e.kind() != BuildFailure.Kind.INTERRUPTED) {
+          throw interrupted(e);
+        }
+        throw e;
+      }
+    }
+  }
+
+  private BuildResult run(BuildRequest request, BuildListener listener) throws BuildFailure {
     BuildRun run = new BuildRun(request, listener);
     BuildRun.DockerfileText dockerfile = null;
     try {
@@ -45,9 +61,20 @@ public final class Engine implements ImageBuilder {
           e);
     } catch (UncheckedIOException e) {
       throw internal(e.getCause());
+    } catch (InterruptedIOException | ClosedByInterruptException e) {
+      throw interrupted(e);
     } catch (IOException e) {
       throw internal(e);
     }
+  }
+
+  private static BuildFailure interrupted(Throwable cause) {
+    return new BuildFailure(
+        BuildFailure.Kind.INTERRUPTED,
+        "build interrupted",
+        null,
+        "run it again: the steps that finished are cached",
+        cause);
   }
 
   private static BuildFailure internal(IOException e) {

@@ -6,20 +6,23 @@ import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerExtractor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every layer a RUN step needs, unpacked once into its own directory in overlayfs form under the
  * store ({@code layers/<diffID hex>}), named by content so every build and every kiln process
  * shares it. A directory appears only complete: it is unpacked beside its name and renamed into
- * place; if another process got there first, its copy is kept.
+ * place; if another process got there first, its copy is kept. Within one build each layer is
+ * unpacked by one thread while the others that need it wait.
  */
 final class LayerDirectories {
   private final Path root;
+  private final Map<String, Object> unpacking = new ConcurrentHashMap<>();
 
   LayerDirectories(Path root) {
     this.root = root;
@@ -27,6 +30,16 @@ final class LayerDirectories {
 
   Path get(LayerRef layer, BlobSource blobs) throws IOException {
     Path dir = root.resolve(layer.diffId().hex());
+    if (Files.isDirectory(dir)) {
+      return dir;
+    }
+    // Parallel stages on one base need the same layers at the same moment: unpack each once.
+    synchronized (unpacking.computeIfAbsent(layer.diffId().hex(), k -> new Object())) {
+      return unpack(layer, blobs, dir);
+    }
+  }
+
+  private Path unpack(LayerRef layer, BlobSource blobs, Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       return dir;
     }
@@ -41,12 +54,12 @@ final class LayerDirectories {
       }
       try {
         Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+      } catch (FileSystemException e) {
+        // rename(2) onto a directory another process published first fails with ENOTEMPTY,
+        // which Java reports as a plain FileSystemException; that copy is identical.
         if (!Files.isDirectory(dir)) {
           throw e;
         }
-      } catch (java.nio.file.DirectoryNotEmptyException e) {
-        // Another process published the same layer first; its copy is identical.
       }
       return dir;
     } finally {

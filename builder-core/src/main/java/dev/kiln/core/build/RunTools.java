@@ -47,7 +47,12 @@ final class RunTools {
       snapshotter =
           SnapshotterSelector.select(
               SnapshotterKind.parse(snapshotterKind), workRoot.resolve("snapshots"));
-      listener.on(new BuildEvent.Note(Instant.now(), "RUN snapshots " + snapshotter));
+      // The workspace path changes with every build; the note says where in words.
+      String note =
+          snapshotter
+              .toString()
+              .replace(workRoot.resolve("snapshots").toString(), "the build's workspace");
+      listener.on(new BuildEvent.Note(Instant.now(), "RUN snapshots " + note));
     }
     return snapshotter;
   }

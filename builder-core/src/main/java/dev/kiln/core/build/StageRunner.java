@@ -152,7 +152,7 @@ final class StageRunner {
             }
             if (hit.isPresent()) {
               remote.record(index, stepKey, hit.get());
-              state = applyHit(state, hit.get());
+              state = StepExecutor.withDeclaredArgs(instruction, applyHit(state, hit.get()));
               cachedSteps++;
               scope.listener().on(new BuildEvent.StepCached(Instant.now(), ref));
             } else {
@@ -175,11 +175,13 @@ final class StageRunner {
         throw StepFailure.of(ref, instruction, e.getMessage(), null)
             .withDetail(e.lastLines().isEmpty() ? null : String.join("\n", e.lastLines()));
       } catch (IOException | RuntimeException e) {
+        // Interrupted: another stage failed (or the build was stopped) and this one was cancelled.
+        boolean cancelled = Thread.currentThread().isInterrupted();
         scope
             .listener()
             .on(
                 new BuildEvent.StepFailed(
-                    Instant.now(), ref, String.valueOf(e.getMessage()), false));
+                    Instant.now(), ref, String.valueOf(e.getMessage()), cancelled));
         throw StepFailure.of(ref, instruction, e);
       }
       if (instruction instanceof dev.kiln.dockerfile.instructions.CmdInstruction) {

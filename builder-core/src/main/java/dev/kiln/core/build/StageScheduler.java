@@ -5,6 +5,8 @@ import dev.kiln.dockerfile.plan.Dependency;
 import dev.kiln.dockerfile.plan.Stage;
 import dev.kiln.dockerfile.plan.StageBase;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,13 +25,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code FROM stage}, {@code COPY --from}, {@code RUN --mount from=}) are done, at most {@code
  * parallelism} at a time. Order comes from composing futures, never from a thread blocking on
  * another inside the pool. The first failure interrupts the stages still running (a RUN's process
- * tree is killed on interrupt) and is what the build reports.
+ * tree is killed on interrupt), waits for them to clean up, and is what the build reports.
  */
 final class StageScheduler {
   /** Runs one stage once its dependencies are in {@code done}. */
   interface StageTask {
     StageResult run(BuildPlan plan, int stage) throws IOException, StepFailure;
   }
+
+  /** How long a failed build waits for its other stages to clean up after the interrupt. */
+  static final Duration CLEANUP_WAIT = Duration.ofSeconds(60);
 
   private final int parallelism;
 
@@ -90,8 +96,12 @@ final class StageScheduler {
       }
       CompletableFuture.anyOf(all, firstFailure).get();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
+      // The build is stopped (Ctrl-C): the stages are interrupted below, and the caller learns
+      // of it from the exception, with the interrupt consumed so that it can still save and
+      // clean up on its way out.
+      InterruptedIOException stopped = new InterruptedIOException("build interrupted");
+      stopped.initCause(e);
+      throw stopped;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       while (cause instanceof CompletionException && cause.getCause() != null) {
@@ -109,6 +119,37 @@ final class StageScheduler {
       throw new IOException(cause);
     } finally {
       pool.shutdownNow();
+      awaitCleanup(pool);
+    }
+  }
+
+  /**
+   * Waits for the stages still running to stop: they were interrupted, and a RUN then kills its
+   * processes and unmounts its snapshot. The build must not report its failure (and delete its
+   * spool, or let the JVM exit) while that cleanup is under way. Bounded, since a step blocked in a
+   * read that ignores interrupts must not hang the build; the interrupt is kept for the caller.
+   */
+  private static void awaitCleanup(ExecutorService pool) {
+    long deadline = System.nanoTime() + CLEANUP_WAIT.toNanos();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          if (pool.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

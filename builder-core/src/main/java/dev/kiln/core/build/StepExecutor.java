@@ -73,11 +73,7 @@ final class StepExecutor {
       ImageConfig.Builder b = config.toBuilder().config(change.config());
       change.author().ifPresent(b::author);
       change.createdBy().ifPresent(text -> b.addHistory(history(text, false)));
-      StageState next = state.withConfig(b.build());
-      if (instruction instanceof dev.kiln.dockerfile.instructions.ArgInstruction arg) {
-        next = next.withArgs(arg.args().stream().map(a -> a.key()).toList());
-      }
-      return next;
+      return withDeclaredArgs(instruction, state.withConfig(b.build()));
     }
     if (instruction instanceof WorkdirInstruction workdir) {
       return workdir(workdir, state);
@@ -123,6 +119,17 @@ final class StepExecutor {
       return addWritten(state, config, outcome.layer().get(), outcome.createdBy());
     }
     throw new UnsupportedOperationException(instruction.name() + " cannot be executed");
+  }
+
+  /**
+   * {@code state} with the names an ARG declares in scope, which RUN's history text lists. The
+   * config does not record them, so a cached ARG step needs this as much as an executed one.
+   */
+  static StageState withDeclaredArgs(Instruction instruction, StageState state) {
+    if (instruction instanceof dev.kiln.dockerfile.instructions.ArgInstruction arg) {
+      return state.withArgs(arg.args().stream().map(a -> a.key()).toList());
+    }
+    return state;
   }
 
   private StageState workdir(WorkdirInstruction instruction, StageState state) throws IOException {

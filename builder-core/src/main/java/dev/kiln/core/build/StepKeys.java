@@ -9,12 +9,14 @@ import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerPath;
+import dev.kiln.core.step.ConfigInstructions;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.core.step.LayerUnionTree;
 import dev.kiln.core.step.SourceFile;
 import dev.kiln.dockerfile.instructions.AddInstruction;
 import dev.kiln.dockerfile.instructions.CopyInstruction;
 import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.instructions.Mount;
 import dev.kiln.dockerfile.instructions.RunInstruction;
 import dev.kiln.dockerfile.instructions.SourceContent;
 import dev.kiln.dockerfile.instructions.SourcesAndDest;
@@ -33,23 +35,38 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The cache key of each step: the previous step's key, the instruction as written, the values of
- * the variables it read (for RUN, its whole environment but proxies), heredoc bodies, mount
- * definitions, and the content of what it copies. The key never depends on file times, on the
- * owners of context files, on secret values or on cache-mount contents.
+ * The cache key of each step: the previous step's key, the config it starts from (which names every
+ * layer below it), the instruction as written, the values of the variables it read (for RUN, its
+ * whole environment but proxies), heredoc bodies, mount definitions, the content of what it copies
+ * or bind-mounts, {@code SOURCE_DATE_EPOCH} when set and, for steps that may write a layer, its
+ * compression. The key never depends on file times, on the owners of context files, on secret
+ * values or on cache-mount contents.
  *
- * <p>{@code COPY --from=stage} keys on the content of the selected paths of that stage. Computing
- * it reads the stage's layers, so the result is remembered per (stage key, sources) in the store:
- * on a rebuild where the stage was a cache hit, no layer is read.
+ * <p>{@code COPY --from=stage} and {@code RUN --mount=type=bind,from=stage} key on the content of
+ * the selected paths of that stage. Computing it reads the stage's layers, so the result is
+ * remembered per (stage config, sources) in the store: on a rebuild where the stage was a cache
+ * hit, no layer is read.
  */
 final class StepKeys {
   private final BuildScope scope;
   private final TreeChecksummer context;
+  private final TreeChecksummer mountedContext;
   private final RemoteCaches remote;
 
-  StepKeys(BuildScope scope, TreeChecksummer context, RemoteCaches remote) {
+  /**
+   * @param context the build context as COPY sees it ({@code .dockerignore} applied)
+   * @param mountedContext the build context as {@code RUN --mount=type=bind} sees it: the directory
+   *     itself, ignored files included
+   * @param remote imported remote caches, for {@code COPY --from} selection checksums
+   */
+  StepKeys(
+      BuildScope scope,
+      TreeChecksummer context,
+      TreeChecksummer mountedContext,
+      RemoteCaches remote) {
     this.scope = scope;
     this.context = context;
+    this.mountedContext = mountedContext;
     this.remote = remote;
   }
 
@@ -75,10 +92,26 @@ final class StepKeys {
       BuildPlan plan)
       throws IOException, CopyFailure {
     Instruction instruction = step.expanded();
+    // The config the step starts from names every layer below it by diffID, so it fixes the
+    // step's input. The previous key alone does not: a step that ran again under the same key
+    // (--no-cache-filter, a pruned entry, a URL fetched anew) can produce something else, and no
+    // result computed on its old output may be reused after it.
     CacheKeyBuilder b =
         CacheKeyBuilder.after(previous)
             .instruction(step.parsed().original())
-            .variables(step.usedVariables());
+            .variables(step.usedVariables())
+            .input("state", state.config().raw().digest());
+    // SOURCE_DATE_EPOCH sets every history time and clamps layer mtimes; a result made without it
+    // (or with another) is not the one a reproducible build asks for.
+    scope
+        .request()
+        .sourceDateEpoch()
+        .ifPresent(epoch -> b.field("source-date-epoch", Long.toString(epoch)));
+    if (!ConfigInstructions.handles(instruction)) {
+      // Layers are written compressed as the image output asks; a cached gzip layer is no
+      // answer to a zstd build. (The level only changes the bytes, not the format: not keyed.)
+      b.field("compression", scope.layerOptions().compression().name());
+    }
     for (Heredoc doc : step.parsed().node().heredocs()) {
       b.heredoc(doc.name(), doc.content());
     }
@@ -89,6 +122,13 @@ final class StepKeys {
       }
       for (String mount : run.mountSpecs()) {
         b.mount(mount);
+      }
+      int index = 0;
+      for (Mount mount : run.mounts()) {
+        index++;
+        if (mount.type() == Mount.Type.BIND) {
+          bound(b, index, mount, done, plan);
+        }
       }
       b.field("network", scope.request().network());
       b.field("user", String.valueOf(state.config().configOrEmpty().user()));
@@ -149,6 +189,53 @@ final class StepKeys {
     b.input("image:" + from, base.image().digest());
   }
 
+  /**
+   * The content a bind mount shows the command, which the mount's definition alone does not fix:
+   * files of the context (as mounted, ignored ones included), of a stage, of a named context
+   * directory, or the digest of an image.
+   */
+  private void bound(
+      CacheKeyBuilder b, int index, Mount mount, Map<Integer, StageResult> done, BuildPlan plan)
+      throws IOException {
+    String from = mount.from() == null ? "" : mount.from();
+    String source = LayerPath.normalize(mount.source() == null ? "" : mount.source());
+    String name = "bind" + index + ":" + from + ":" + source;
+    if (from.isEmpty()) {
+      b.input(name, selectOrMissing(mountedContext, source));
+      return;
+    }
+    Optional<Stage> stage =
+        from.chars().allMatch(Character::isDigit)
+            ? Optional.of(plan.stage(Integer.parseInt(from)))
+            : plan.stage(from);
+    if (stage.isPresent()) {
+      b.input(name, stageChecksum(done.get(stage.get().index()), List.of(source)));
+      return;
+    }
+    if (scope.request().buildContexts().get(from)
+        instanceof dev.kiln.core.request.NamedContext.Directory dir) {
+      TreeChecksummer named =
+          new TreeChecksummer(
+              dev.kiln.core.checksum.DirectoryTree.plain(dir.dir(), "context " + from));
+      b.input(name, selectOrMissing(named, source));
+      return;
+    }
+    String reference =
+        scope.request().buildContexts().containsKey(from)
+            ? StageRunner.contextReference(scope.request().buildContexts().get(from), from)
+            : from;
+    b.input(name, scope.baseImages().resolve(reference, scope.targetPlatform()).image().digest());
+  }
+
+  /** The checksum of {@code source}; a missing one is reported by the mount itself. */
+  private static Digest selectOrMissing(TreeChecksummer tree, String source) throws IOException {
+    try {
+      return tree.select(List.of(source)).digest();
+    } catch (SourceNotFoundException | IllegalArgumentException e) {
+      return Digest.sha256(("missing:" + source).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   private Digest contextChecksum(String source) throws IOException, CopyFailure {
     try {
       return context.select(List.of(source)).digest();
@@ -167,8 +254,9 @@ final class StepKeys {
   }
 
   /**
-   * The content checksum of {@code sources} in a finished stage, remembered by the stage's final
-   * key (which fixes its content) so a rebuild that hit the stage's cache reads no layer.
+   * The content checksum of {@code sources} in a finished stage, remembered by the digest of the
+   * stage's final config (which names every layer by diffID, so fixes the content; the stage's key
+   * does not when its last step ran again) so a rebuild that hit the stage's cache reads no layer.
    */
   private Digest stageChecksum(StageResult result, List<String> sources) throws IOException {
     Path memo =
@@ -179,7 +267,7 @@ final class StepKeys {
             .resolve("selections")
             .resolve(
                 Digest.sha256(
-                        (result.key() + "\n" + String.join("\n", sources))
+                        (result.state().config().raw().digest() + "\n" + String.join("\n", sources))
                             .getBytes(StandardCharsets.UTF_8))
                     .hex());
     String name = memo.getFileName().toString();

@@ -1,9 +1,7 @@
 package dev.kiln.cli.cache;
 
-import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cli.CliEnvironment;
 import java.nio.file.Path;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The {@code --cache-dir} option the {@code kiln cache} commands share. */
@@ -16,7 +14,7 @@ public final class StoreLocation {
 
   /** The store root: {@code --cache-dir}, else {@code KILN_CACHE_DIR}, else the default. */
   Path resolve(CliEnvironment cli) {
-    return CacheDirectory.resolve(
-        Optional.ofNullable(cacheDir), cli.env(), Path.of(System.getProperty("user.home")));
+    // The same resolution as build, push and pull, so every command sees one store.
+    return cli.cacheDir(cacheDir == null ? null : Path.of(cacheDir));
   }
 }

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** How progress output writes times and sizes: short, fixed formats that grep and diff well. */
-final class DurationText {
+public final class DurationText {
   private DurationText() {}
 
   /** {@code 0.4s}, {@code 12.0s}, {@code 2m05s}. */
-  static String of(Duration d) {
+  public static String of(Duration d) {
     long millis = Math.max(0, d.toMillis());
     if (millis < 60_000) {
       return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
@@ -17,7 +17,7 @@ final class DurationText {
   }
 
   /** {@code 512B}, {@code 1.5kB}, {@code 23.4MB} (decimal units, as Docker prints them). */
-  static String bytes(long n) {
+  public static String bytes(long n) {
     if (n < 1000) {
       return n + "B";
     }

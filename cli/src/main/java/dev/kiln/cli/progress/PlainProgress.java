@@ -48,7 +48,17 @@ public final class PlainProgress implements BuildListener {
               case LAYER -> "wrote layer";
             };
         String step = e.step().map(PlainProgress::prefix).orElse("");
-        out.println(step + what + " " + e.id() + " " + DurationText.bytes(e.done()));
+        boolean skipped =
+            e.kind() == BuildEvent.TransferKind.PUSH && e.done() == 0 && e.total() > 0;
+        out.println(
+            step
+                + what
+                + " "
+                + e.id()
+                + " "
+                + (skipped
+                    ? DurationText.bytes(e.total()) + " (no upload needed)"
+                    : DurationText.bytes(e.done())));
       }
     } else if (event instanceof BuildEvent.Warning e) {
       out.println("WARNING: " + e.location().map(l -> l + ": ").orElse("") + e.message());

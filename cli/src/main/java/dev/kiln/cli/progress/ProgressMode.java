@@ -1,5 +1,6 @@
 package dev.kiln.cli.progress;
 
+import dev.kiln.core.request.RequestException;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,8 +16,8 @@ public enum ProgressMode {
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "invalid --progress value '" + value + "': use auto, tty, plain, rawjson or quiet");
+      throw new RequestException(
+          "invalid --progress value '" + value + "'", "use auto, tty, plain, rawjson or quiet");
     }
   }
 

@@ -64,7 +64,8 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
   private TtyProgress(PrintWriter out, Supplier<Instant> clock, int width, boolean timer) {
     this.out = out;
     this.clock = clock;
-    this.width = Math.max(20, width);
+    // One column spare: a line that fills the last column leaves some terminals about to wrap.
+    this.width = Math.max(20, width - 1);
     if (timer) {
       ticker =
           Executors.newSingleThreadScheduledExecutor(
@@ -139,7 +140,8 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
       frame.append(ESC).append(drawnLines).append('A').append('\r');
     }
     for (String line : permanent) {
-      frame.append(fit(line)).append(ESC).append("K\n");
+      // Printed once and scrolled away, so they may wrap; only the live area must fit.
+      frame.append(oneLine(line)).append(ESC).append("K\n");
     }
     permanent.clear();
     Instant now = clock.get();
@@ -173,7 +175,7 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
           case PUSH -> "push";
           case LAYER -> "layer";
         };
-    String label = verb + " " + t.id() + " ";
+    String label = verb + " " + shortId(t.id()) + " ";
     if (t.total() <= 0) {
       return label + DurationText.bytes(t.done());
     }
@@ -189,8 +191,18 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
         + DurationText.bytes(t.total());
   }
 
+  /** {@code sha256:} and 12 hex digits are enough to tell blobs apart on screen. */
+  private static String shortId(String id) {
+    int colon = id.indexOf(':');
+    return colon > 0 && id.length() > colon + 13 ? id.substring(0, colon + 13) : id;
+  }
+
+  private static String oneLine(String line) {
+    return line.replace('\n', ' ').replace('\r', ' ');
+  }
+
   private String fit(String line) {
-    String single = line.replace('\n', ' ').replace('\r', ' ');
+    String single = oneLine(line);
     return single.length() <= width ? single : single.substring(0, width - 1) + "…";
   }
 

@@ -1,0 +1,152 @@
+package dev.kiln.core.build;
+
+import dev.kiln.core.sandbox.MountTable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The private directory of one build under the store ({@code tmp/build-*}): spooled files, RUN
+ * snapshots and the sandbox's state all live in it, and a file lock held for the build's lifetime
+ * says it is alive. A build that was killed (SIGKILL, a power cut) leaves its directory behind,
+ * perhaps with a container still running and an overlay still mounted; the next build finds such
+ * directories by their free lock and cleans them: kills and deletes the runtime's containers,
+ * unmounts, deletes.
+ */
+final class BuildWorkspace implements AutoCloseable {
+  private static final String LOCK = ".alive";
+
+  private final Path dir;
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private BuildWorkspace(Path dir, FileChannel channel, FileLock lock) {
+    this.dir = dir;
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /** A new workspace under {@code tmpRoot}, after cleaning up what dead builds left there. */
+  static BuildWorkspace create(Path tmpRoot) throws IOException {
+    Files.createDirectories(tmpRoot);
+    cleanStale(tmpRoot);
+    Path dir = Files.createTempDirectory(tmpRoot, "build-");
+    FileChannel channel =
+        FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    return new BuildWorkspace(dir, channel, channel.lock());
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  private static void cleanStale(Path tmpRoot) {
+    try (DirectoryStream<Path> builds = Files.newDirectoryStream(tmpRoot, "build-*")) {
+      for (Path build : builds) {
+        if (isAbandoned(build)) {
+          cleanUp(build);
+        }
+      }
+    } catch (IOException e) {
+      // Cleaning up after others is best effort; this build does not depend on it.
+    }
+  }
+
+  private static boolean isAbandoned(Path build) {
+    Path lockFile = build.resolve(LOCK);
+    if (!Files.exists(lockFile)) {
+      // Created but not yet locked by a live build, or from before locks: give it a minute.
+      try {
+        FileTime modified = Files.getLastModifiedTime(build);
+        return modified.toInstant().isBefore(Instant.now().minus(Duration.ofMinutes(1)));
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    try (FileChannel probe = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock free = probe.tryLock();
+      if (free == null) {
+        return false;
+      }
+      free.release();
+      return true;
+    } catch (OverlappingFileLockException e) {
+      return false; // held by this very process
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void cleanUp(Path build) {
+    stopContainers(build);
+    MountTable.unmountAllUnder(build);
+    if (MountTable.mountPointsUnder(build).isEmpty()) {
+      BuildRun.deleteTree(build);
+    }
+  }
+
+  /** Kills and deletes every container whose runtime state lives under {@code build}. */
+  private static void stopContainers(Path build) {
+    Path sandbox = build.resolve("run").resolve("sandbox");
+    if (!Files.isDirectory(sandbox)) {
+      return;
+    }
+    try (DirectoryStream<Path> roots = Files.newDirectoryStream(sandbox, "*-state")) {
+      for (Path root : roots) {
+        String runtime = root.getFileName().toString().replace("-state", "");
+        try (DirectoryStream<Path> containers = Files.newDirectoryStream(root)) {
+          for (Path container : containers) {
+            if (Files.isDirectory(container)) {
+              String id = container.getFileName().toString();
+              run(List.of(runtime, "--root", root.toString(), "kill", id, "KILL"));
+              run(List.of(runtime, "--root", root.toString(), "delete", "--force", id));
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      // Best effort, as above.
+    }
+  }
+
+  private static void run(List<String> command) {
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    } catch (IOException e) {
+      // The runtime is gone or the container already is.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      lock.release();
+      channel.close();
+    } finally {
+      // Never delete through a mount that outlived its step (a cache mount's files would go).
+      MountTable.unmountAllUnder(dir);
+      if (MountTable.mountPointsUnder(dir).isEmpty()) {
+        BuildRun.deleteTree(dir);
+      }
+    }
+  }
+}

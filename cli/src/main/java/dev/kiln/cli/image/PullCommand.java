@@ -1,0 +1,170 @@
+package dev.kiln.cli.image;
+
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cli.CliEnvironment;
+import dev.kiln.cli.ErrorReport;
+import dev.kiln.cli.ExitCode;
+import dev.kiln.cli.ProgressOptions;
+import dev.kiln.cli.RegistryOptions;
+import dev.kiln.cli.progress.DurationText;
+import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.cli.progress.RegistryTransfers;
+import dev.kiln.core.build.StoreNames;
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.StoreFirstBlobSource;
+import dev.kiln.core.output.DockerArchiveWriter;
+import dev.kiln.core.output.ImageOutput;
+import dev.kiln.core.output.LocalStoreOutput;
+import dev.kiln.core.output.OciArchiveWriter;
+import dev.kiln.core.output.OciLayoutWriter;
+import dev.kiln.core.request.OutputSpec;
+import dev.kiln.core.request.OutputSpecParser;
+import dev.kiln.core.request.RequestException;
+import dev.kiln.registry.client.RegistryClient;
+import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.reference.ImageReference;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kiln pull REF [-o SPEC]}: copies a registry image into the local store or a file. */
+@Command(
+    name = "pull",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 110,
+    sortOptions = false,
+    description = {
+      "Pull an image from a registry into the local store, an OCI layout or an archive.",
+      "In kiln's local store, FROM and kiln push find it. The image's digest is printed on stdout."
+    })
+public final class PullCommand implements Callable<Integer> {
+  private final CliEnvironment cli;
+
+  public PullCommand(CliEnvironment cli) {
+    this.cli = cli;
+  }
+
+  @Parameters(
+      index = "0",
+      paramLabel = "REF",
+      description = "The image: [REGISTRY/]REPOSITORY[:TAG|@DIGEST] (default tag: latest).")
+  String reference;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "SPEC",
+      description = {
+        "Where the image goes (default: type=image, the local store).",
+        "  type=image | type=oci,dest=FILE.tar | type=oci,tar=false,dest=DIR | type=docker,dest=FILE;",
+        "  name=NAME overrides the name recorded; dest=- writes an archive to stdout."
+      })
+  String output;
+
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH[/VARIANT]",
+      description = "Which image of a multi-platform index to pull (default: this machine's).")
+  String platform;
+
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description = "kiln's local store (default: $KILN_CACHE_DIR or ~/.cache/kiln).")
+  Path cacheDir;
+
+  @Mixin RegistryOptions registry;
+  @Mixin ProgressOptions progress;
+
+  @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
+  boolean debug;
+
+  @Override
+  public Integer call() {
+    try (ProgressDisplay display = progress.open(cli)) {
+      ImageReference ref = ImageReference.parse(reference);
+      if (ref.tag() == null && ref.digest() == null) {
+        ref = ref.withTag(ImageReference.DEFAULT_TAG);
+      }
+      OutputSpec spec = OutputSpecParser.parse(output == null ? "type=image" : output);
+      ContentStore store = ContentStore.open(cli.cacheDir(cacheDir));
+      ImageOutput destination = destination(spec, store);
+      Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
+      BuiltImage image;
+      try (RegistryClient client =
+          registry.client(cli, new RegistryTransfers(display.listener()))) {
+        LocatedImage top = ImageSources.fromRegistry(ref, () -> client);
+        LocatedImage one = top.forPlatform(wanted);
+        BuiltImage remote = one.builtImage();
+        // Layers go through the store, so a second pull (or a FROM) finds them there.
+        image =
+            new BuiltImage(
+                remote.manifest(),
+                remote.config(),
+                new StoreFirstBlobSource(store, remote.blobs()));
+        destination.write(image, names(spec, ref));
+      }
+      display
+          .listener()
+          .on(
+              new BuildEvent.Note(
+                  Instant.now(),
+                  "pulled "
+                      + ref
+                      + " ("
+                      + image.digest()
+                      + ", "
+                      + DurationText.bytes(image.size())
+                      + ") to "
+                      + destination.describe()));
+      display.close();
+      boolean toStdout = spec.dest().map(d -> d.toString().equals("-")).orElse(false);
+      if (!toStdout) {
+        cli.stdout().println(image.digest());
+      }
+      return ExitCode.OK;
+    } catch (Exception e) {
+      return ErrorReport.print(e, cli, debug);
+    }
+  }
+
+  private ImageOutput destination(OutputSpec spec, ContentStore store) {
+    return switch (spec.type()) {
+      case IMAGE -> {
+        if (spec.push()) {
+          throw new RequestException(
+              "kiln pull cannot write to a registry", "use kiln push SRC REF to copy an image");
+        }
+        yield new LocalStoreOutput(store);
+      }
+      case OCI -> new OciArchiveWriter(spec.dest().orElseThrow(), cli.stdout());
+      case OCI_LAYOUT -> new OciLayoutWriter(spec.dest().orElseThrow());
+      case DOCKER -> new DockerArchiveWriter(spec.dest().orElseThrow(), cli.stdout());
+      default ->
+          throw new RequestException(
+              "kiln pull writes images, not files: " + output,
+              "use -o type=image, type=oci,dest=FILE, type=oci,tar=false,dest=DIR or"
+                  + " type=docker,dest=FILE");
+    };
+  }
+
+  /** The store names images by full reference; files by the reference as given. */
+  private static List<String> names(OutputSpec spec, ImageReference ref) {
+    if (!spec.names().isEmpty()) {
+      return spec.type() == OutputSpec.Type.IMAGE
+          ? spec.names().stream().map(StoreNames::of).toList()
+          : spec.names();
+    }
+    if (ref.tag() == null) {
+      return List.of(); // by digest only: stored under its digest, untagged in files
+    }
+    ImageReference tagged = ref.repositoryOnly().withTag(ref.tag());
+    return List.of(
+        spec.type() == OutputSpec.Type.IMAGE ? StoreNames.of(tagged) : tagged.familiar());
+  }
+}

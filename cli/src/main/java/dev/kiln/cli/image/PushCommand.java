@@ -1,0 +1,142 @@
+package dev.kiln.cli.image;
+
+import dev.kiln.cli.CliEnvironment;
+import dev.kiln.cli.ErrorReport;
+import dev.kiln.cli.ExitCode;
+import dev.kiln.cli.ProgressOptions;
+import dev.kiln.cli.RegistryOptions;
+import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.cli.progress.RegistryTransfers;
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.request.RequestException;
+import dev.kiln.registry.client.PushResult;
+import dev.kiln.registry.client.RegistryClient;
+import dev.kiln.registry.event.RegistryEvent.PushOutcome;
+import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.reference.ImageReference;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kiln push SRC REF}: copies a local image to a registry. */
+@Command(
+    name = "push",
+    mixinStandardHelpOptions = true,
+    usageHelpWidth = 110,
+    sortOptions = false,
+    description = {
+      "Push a local image (store, OCI layout or archive) to a registry.",
+      "SRC is an image in kiln's local store, an OCI layout directory, or an OCI / docker archive.",
+      "Blobs the registry has are skipped; the pushed reference with its digest is printed on stdout."
+    })
+public final class PushCommand implements Callable<Integer> {
+  private final CliEnvironment cli;
+
+  public PushCommand(CliEnvironment cli) {
+    this.cli = cli;
+  }
+
+  @Parameters(
+      index = "0",
+      paramLabel = "SRC",
+      description = {
+        "What to push: NAME[:TAG] in the local store, DIR[:NAME] or oci-layout://DIR[:NAME|@DIGEST]",
+        "(an OCI layout), or FILE[:NAME] (an OCI archive or docker save archive)."
+      })
+  String source;
+
+  @Parameters(
+      index = "1",
+      paramLabel = "REF",
+      description = "Where to push it: REGISTRY/REPOSITORY[:TAG] (default tag: latest).")
+  String target;
+
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH[/VARIANT]",
+      description =
+          "Push only this platform's image of a multi-platform SRC (default: all of them).")
+  String platform;
+
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description = "kiln's local store (default: $KILN_CACHE_DIR or ~/.cache/kiln).")
+  Path cacheDir;
+
+  @Mixin RegistryOptions registry;
+  @Mixin ProgressOptions progress;
+
+  @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
+  boolean debug;
+
+  @Override
+  public Integer call() {
+    try (ImageSources sources = new ImageSources(cli.cacheDir(cacheDir));
+        ProgressDisplay display = progress.open(cli)) {
+      ImageReference ref = ImageReference.parse(target);
+      if (ref.digest() != null) {
+        throw new RequestException(
+            "REF " + target + " has a digest; a push names a tag", "write REGISTRY/REPO:TAG");
+      }
+      if (ref.tag() == null) {
+        ref = ref.withTag(ImageReference.DEFAULT_TAG);
+      }
+      LocatedImage image = sources.local(source);
+      PushResult result;
+      try (RegistryClient client =
+          registry.client(cli, new RegistryTransfers(display.listener()))) {
+        if (image.isIndex() && platform == null) {
+          result = client.pushIndex(ref, image.toPushIndex(), List.of());
+        } else {
+          LocatedImage one =
+              image.forPlatform(platform == null ? Platform.host() : Platform.parse(platform));
+          result = client.pushImage(ref, one.toPush(), List.of());
+        }
+      }
+      String pinned = ref.repositoryOnly().withDigest(result.digest()).toString();
+      display.listener().on(new BuildEvent.Note(Instant.now(), summary(ref, result)));
+      display.close();
+      cli.stdout().println(pinned);
+      return ExitCode.OK;
+    } catch (Exception e) {
+      return ErrorReport.print(e, cli, debug);
+    }
+  }
+
+  private static String summary(ImageReference ref, PushResult result) {
+    if (result.alreadyPresent()) {
+      return "pushed " + ref + "@" + result.digest() + ": the registry had it already";
+    }
+    if (result.blobs().isEmpty()) {
+      return "pushed "
+          + ref
+          + "@"
+          + result.digest()
+          + ": the registry had the image already; only the tag was set";
+    }
+    long uploaded = count(result, PushOutcome.UPLOADED);
+    long existed = count(result, PushOutcome.EXISTED);
+    long mounted = count(result, PushOutcome.MOUNTED);
+    return "pushed "
+        + ref
+        + "@"
+        + result.digest()
+        + ": "
+        + uploaded
+        + " blobs uploaded, "
+        + existed
+        + " already there, "
+        + mounted
+        + " mounted";
+  }
+
+  private static long count(PushResult result, PushOutcome outcome) {
+    return result.blobs().values().stream().filter(o -> o == outcome).count();
+  }
+}

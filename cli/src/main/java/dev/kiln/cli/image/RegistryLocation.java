@@ -1,0 +1,49 @@
+package dev.kiln.cli.image;
+
+import dev.kiln.core.image.BlobSource;
+import dev.kiln.registry.client.BlobToPush;
+import dev.kiln.registry.client.RegistryClient;
+import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.reference.ImageReference;
+import java.io.IOException;
+
+/** One repository of a registry, read through the registry client (verified, resumable). */
+final class RegistryLocation implements ImageLocation {
+  private final RegistryClient client;
+  private final ImageReference repository;
+
+  RegistryLocation(RegistryClient client, ImageReference repository) {
+    this.client = client;
+    this.repository = repository.repositoryOnly();
+  }
+
+  @Override
+  public String describe() {
+    return "registry " + repository.name();
+  }
+
+  @Override
+  public byte[] readManifest(Descriptor descriptor) throws IOException {
+    return client
+        .fetchManifest(repository.withDigest(descriptor.digest()))
+        .manifest()
+        .raw()
+        .toByteArray();
+  }
+
+  @Override
+  public byte[] readBlob(Descriptor descriptor) throws IOException {
+    return client.readBlob(repository, descriptor);
+  }
+
+  @Override
+  public BlobSource blobs() {
+    return descriptor -> client.openBlob(repository, descriptor);
+  }
+
+  @Override
+  public BlobToPush blobToPush(Descriptor descriptor) {
+    // Mounted when the target is in the same registry; otherwise streamed from here.
+    return new BlobToPush(descriptor, client.blobSource(repository, descriptor), repository);
+  }
+}

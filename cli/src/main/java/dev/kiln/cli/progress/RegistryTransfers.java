@@ -1,0 +1,47 @@
+package dev.kiln.cli.progress;
+
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.registry.event.RegistryEvent;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Turns the registry client's blob events into {@link BuildEvent.Transfer}s, so that {@code kiln
+ * push} and {@code kiln pull} draw the same bars, lines and JSON as a build. A transfer's id is the
+ * blob's digest; a blob that was already in the repository, or was mounted from another one, ends
+ * with {@code done = 0}: no bytes moved.
+ */
+public final class RegistryTransfers implements Consumer<RegistryEvent> {
+  private final BuildListener listener;
+
+  public RegistryTransfers(BuildListener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public void accept(RegistryEvent event) {
+    if (event instanceof RegistryEvent.BlobStarted e) {
+      emit(kind(e.direction()), e.digest().toString(), 0, e.size(), false);
+    } else if (event instanceof RegistryEvent.BlobProgress e) {
+      emit(kind(e.direction()), e.digest().toString(), e.bytesSoFar(), e.size(), false);
+    } else if (event instanceof RegistryEvent.BlobDownloaded e) {
+      emit(BuildEvent.TransferKind.PULL, e.digest().toString(), e.size(), e.size(), true);
+    } else if (event instanceof RegistryEvent.BlobPushed e) {
+      long done = e.outcome() == RegistryEvent.PushOutcome.UPLOADED ? e.size() : 0;
+      emit(BuildEvent.TransferKind.PUSH, e.digest().toString(), done, e.size(), true);
+    }
+  }
+
+  private void emit(BuildEvent.TransferKind kind, String id, long done, long total, boolean end) {
+    listener.on(
+        new BuildEvent.Transfer(Instant.now(), Optional.empty(), kind, id, done, total, end));
+  }
+
+  private static BuildEvent.TransferKind kind(RegistryEvent.Direction direction) {
+    return direction == RegistryEvent.Direction.UPLOAD
+        ? BuildEvent.TransferKind.PUSH
+        : BuildEvent.TransferKind.PULL;
+  }
+}
