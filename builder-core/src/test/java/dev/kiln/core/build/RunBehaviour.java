@@ -583,6 +583,25 @@ abstract class RunBehaviour {
   }
 
   @Test
+  void aRunLayerCarriesTheUnchangedParentsOfWhatItChanged() throws Exception {
+    RunImage image =
+        kiln.build(
+            FROM
+                + "RUN mkdir -p /srv/app/sub && chown -R kiln:kiln /srv/app && chmod 0750 /srv/app\n"
+                + "RUN echo x > /srv/app/sub/file && rm /etc/group\n"
+                + "USER kiln\n"
+                + "RUN stat -c '%u:%g %a' /srv/app > /home/kiln/seen\n");
+    // Without srv/app in the second RUN's layer, kiln's next step saw it as root's 0755.
+    assertEquals("1000:1000 750", image.text("/home/kiln/seen"));
+    LayerTar second = image.layers().get(2);
+    for (String parent : List.of("srv", "srv/app", "srv/app/sub", "etc")) {
+      assertTrue(second.entry(parent).isPresent(), parent + " missing from\n" + second.listing());
+    }
+    LayerTar.Entry app = second.entry("srv/app").orElseThrow();
+    assertEquals("0750 1000:1000", String.format("%04o %d:%d", app.mode(), app.uid(), app.gid()));
+  }
+
+  @Test
   void aCopyIntoADirectoryARunMadeKeepsItsOwnerForLaterRuns() throws Exception {
     Path ctx =
         kiln.context(
@@ -667,7 +686,7 @@ abstract class RunBehaviour {
   }
 
   @Test
-  void aMissingRequiredSecretFailsTheStep() throws Exception {
+  void aMissingSecretFailsTheStepOnlyWhenRequired() throws Exception {
     Path ctx =
         kiln.context(
             FROM + "RUN --mount=type=secret,id=absent,required=true cat /run/secrets/absent\n",
@@ -676,6 +695,13 @@ abstract class RunBehaviour {
     assertEquals(BuildFailure.Kind.STEP, failure.kind());
     assertTrue(failure.getMessage().startsWith("Dockerfile:2"), failure.getMessage());
     assertTrue(failure.getMessage().contains("absent"), failure.getMessage());
+    // Not required (the default): the step runs without it.
+    RunImage image =
+        kiln.build(
+            FROM
+                + "RUN --mount=type=secret,id=absent"
+                + " (test -e /run/secrets/absent && echo there || echo missing) > /optional\n");
+    assertEquals("missing", image.text("/optional"));
   }
 
   @Test
