@@ -159,7 +159,8 @@ final class BuildRun {
       RunStep runStep =
           new RunStep(
               scope,
-              new RunTools(request.isolation(), spool.resolve("run"), listener),
+              new RunTools(
+                  request.isolation(), request.snapshotter(), spool.resolve("run"), listener),
               new LayerDirectories(storeRoot.resolve("layers")),
               new RunMounts(scope, request.environment()));
       RemoteCaches remote =

@@ -3,6 +3,7 @@ package dev.kiln.core.build;
 import dev.kiln.core.layer.DirectoryEntries;
 import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerEntry;
+import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.snapshot.SnapshotDiff;
 import dev.kiln.core.snapshot.Xattr;
@@ -16,12 +17,18 @@ import java.util.TreeMap;
 /**
  * Turns what a RUN step changed into the entries of its layer: added and modified paths are read
  * from the snapshot (metadata by {@code lstat}, same inode = hard link), deletions become {@code
- * .wh.} whiteouts, and a directory that replaced its lower self gets an opaque whiteout.
+ * .wh.} whiteouts, and a directory that replaced its lower self gets an opaque whiteout. Every
+ * parent directory of an entry is in the layer too, as the step leaves it (containerd's change
+ * writer, which BuildKit uses, includes them the same way).
  */
 final class DiffEntries {
   private DiffEntries() {}
 
-  static LayerTree of(SnapshotDiff diff, long whiteoutTime) throws IOException {
+  /**
+   * The layer entries of {@code diff}, taken from the snapshot whose root filesystem is {@code
+   * rootfs} (still there).
+   */
+  static LayerTree of(SnapshotDiff diff, Path rootfs, long whiteoutTime) throws IOException {
     Map<Path, String> placed = new LinkedHashMap<>();
     Map<String, List<Xattr>> xattrs = new TreeMap<>();
     LayerTree tree = new LayerTree();
@@ -48,6 +55,20 @@ final class DiffEntries {
         entry = entry.withXattrs(values);
       }
       tree.add(entry);
+    }
+    // A parent the step did not change is still written: kiln unpacks each layer into a directory
+    // of its own, and a missing parent would be created there as root's 0755 directory, hiding
+    // the lower layer's owner and mode from the next step's overlayfs view.
+    Map<Path, String> parents = new LinkedHashMap<>();
+    for (SnapshotDiff.Change change : diff.changes()) {
+      for (String p = LayerPath.parent(change.path()); !p.isEmpty(); p = LayerPath.parent(p)) {
+        if (tree.get(p).isEmpty()) {
+          parents.put(rootfs.resolve(p), p);
+        }
+      }
+    }
+    for (LayerEntry parent : DirectoryEntries.readEach(parents)) {
+      tree.add(parent);
     }
     return tree;
   }

@@ -1,18 +1,12 @@
 package dev.kiln.core.build;
 
-import dev.kiln.core.image.LayerRef;
-import dev.kiln.core.layer.ExtractOptions;
-import dev.kiln.core.layer.LayerExtractor;
 import dev.kiln.core.layer.LayerPath;
-import dev.kiln.core.request.NamedContext;
 import dev.kiln.core.request.SecretSpec;
 import dev.kiln.core.request.SshSpec;
 import dev.kiln.core.sandbox.SandboxMount;
 import dev.kiln.dockerfile.instructions.Mount;
 import dev.kiln.dockerfile.plan.BuildPlan;
-import dev.kiln.dockerfile.plan.Stage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -28,17 +22,24 @@ import java.util.Optional;
 /**
  * {@code RUN --mount}: turns each mount into something the sandbox can bind. Cache mounts live
  * under the store ({@code mounts/cache/<id>}) across builds and never become part of a layer or a
- * key; secrets are copied into the step's scratch directory with their mode and owner, bound
- * read-only (or given as an environment variable) and redacted from the output; bind mounts of
- * another stage or image see its files; an SSH agent socket is bound and {@code SSH_AUTH_SOCK} set.
+ * key; one with {@code from=} starts as a copy of that stage's or image's files (one cache per id
+ * and base). Secrets are copied into the step's scratch directory with their mode and owner, bound
+ * read-only (or given as an environment variable) and redacted from the output. Bind mounts of
+ * another stage or image see its files; a read-write bind of a directory of the user's gets a copy.
+ * An SSH agent socket is bound and {@code SSH_AUTH_SOCK} set.
  */
 final class RunMounts {
+  /** The shortest line of a multi-line secret that output is masked for. */
+  static final int MIN_MASKED_LINE = 6;
+
   private final BuildScope scope;
   private final Map<String, String> environment;
+  private final MountSources sources;
 
   RunMounts(BuildScope scope, Map<String, String> environment) {
     this.scope = scope;
     this.environment = environment;
+    this.sources = new MountSources(scope);
   }
 
   /** The mounts of one step, with anything held for them (cache locks) released on close. */
@@ -81,7 +82,7 @@ final class RunMounts {
         index++;
         switch (m.type()) {
           case TMPFS -> out.add(new SandboxMount.Tmpfs(m.target(), m.sizeLimit()));
-          case CACHE -> out.add(cache(m, locks));
+          case CACHE -> out.add(cache(m, locks, done, plan));
           case BIND -> out.add(bind(m, done, plan, scratch.resolve("bind-" + index)));
           case SECRET -> secret(m, scratch.resolve("secret-" + index), out, env, secrets);
           case SSH -> ssh(m, index, out, env);
@@ -96,20 +97,49 @@ final class RunMounts {
     return new Prepared(out, env, secrets, locks);
   }
 
-  private SandboxMount cache(Mount m, List<FileLock> locks) throws IOException {
+  private SandboxMount cache(
+      Mount m, List<FileLock> locks, Map<Integer, StageResult> done, BuildPlan plan)
+      throws IOException {
     String id = m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId();
     String safe = id.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + Integer.toHexString(id.hashCode());
     Path root = scope.store().paths().root().resolve("mounts").resolve("cache");
+    MountSources.Source seed = null;
+    if (m.from() != null && !m.from().isEmpty()) {
+      // BuildKit keeps one cache per id and base: a cache seeded from a stage or an image starts
+      // as a copy of its files, and another base gets a cache of its own.
+      seed = sources.resolve(m.from(), done, plan);
+      safe += "-from-" + MountSources.shortDigest(seed.identity());
+    }
     Path dir = root.resolve(safe);
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-      long uid = m.uid() == null ? 0 : m.uid();
-      long gid = m.gid() == null ? 0 : m.gid();
-      int mode = m.mode() == null ? 0755 : m.mode();
-      Files.setAttribute(dir, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
-      if ("root".equals(System.getProperty("user.name"))) {
-        Files.setAttribute(dir, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(dir, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+      Files.createDirectories(root);
+      Path temp = Files.createTempDirectory(root, ".new-");
+      try {
+        if (seed == null) {
+          long uid = m.uid() == null ? 0 : m.uid();
+          long gid = m.gid() == null ? 0 : m.gid();
+          int mode = m.mode() == null ? 0755 : m.mode();
+          Files.setAttribute(temp, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+          if ("root".equals(System.getProperty("user.name"))) {
+            Files.setAttribute(temp, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(temp, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+          }
+        } else if (seed instanceof MountSources.Source.Layers layers) {
+          layers.unpackInto(temp);
+        } else {
+          Files.delete(temp);
+          MountSources.copy(((MountSources.Source.Directory) seed).dir(), temp);
+        }
+        try {
+          Files.move(temp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileAlreadyExistsException
+            | java.nio.file.DirectoryNotEmptyException e) {
+          // Another step made the same cache first; use theirs.
+        }
+      } finally {
+        if (MountSources.exists(temp)) {
+          BuildRun.deleteTree(temp);
+        }
       }
     }
     if (m.sharing() == Mount.Sharing.LOCKED || m.sharing() == Mount.Sharing.PRIVATE) {
@@ -119,71 +149,44 @@ final class RunMounts {
               root.resolve(safe + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       locks.add(channel.lock());
     }
-    return new SandboxMount.Bind(dir, m.target(), m.readOnly());
+    Path mounted = dir;
+    if (seed != null) {
+      mounted = inside(dir, m.source(), "RUN --mount=type=cache", seed.description());
+    }
+    return new SandboxMount.Bind(mounted, m.target(), m.readOnly());
   }
 
   private SandboxMount bind(Mount m, Map<Integer, StageResult> done, BuildPlan plan, Path workDir)
       throws IOException {
-    String from = m.from() == null ? "" : m.from();
-    String source = LayerPath.normalize(m.source() == null ? "" : m.source());
+    MountSources.Source from = sources.resolve(m.from(), done, plan);
     Path root;
-    if (from.isEmpty()) {
-      root = scope.request().context();
+    if (from instanceof MountSources.Source.Layers layers) {
+      root = Files.createDirectories(workDir.resolve("root"));
+      layers.unpackInto(root);
     } else {
-      NamedContext named = scope.request().buildContexts().get(from);
-      if (named instanceof NamedContext.Directory d) {
-        root = d.dir();
-      } else {
-        List<LayerRef> layers;
-        dev.kiln.core.image.BlobSource blobs;
-        Optional<Stage> stage =
-            from.chars().allMatch(Character::isDigit)
-                ? Optional.of(plan.stage(Integer.parseInt(from)))
-                : plan.stage(from);
-        if (stage.isPresent()) {
-          StageResult result = done.get(stage.get().index());
-          layers = result.state().layers();
-          blobs = result.state().blobs();
-        } else {
-          String reference = named != null ? StageRunner.contextReference(named, from) : from;
-          BaseImages.Base base = scope.baseImages().resolve(reference, scope.targetPlatform());
-          var diffIds = base.image().config().diffIds();
-          layers = new ArrayList<>();
-          for (int i = 0; i < base.image().manifest().layers().size(); i++) {
-            var blob = base.image().manifest().layers().get(i);
-            layers.add(new LayerRef(blob, i < diffIds.size() ? diffIds.get(i) : blob.digest()));
-          }
-          blobs = new dev.kiln.core.image.StoreFirstBlobSource(scope.store(), base.image().blobs());
-        }
-        root = Files.createDirectories(workDir);
-        LayerExtractor extractor = new LayerExtractor(root, ExtractOptions.full());
-        for (LayerRef layer : layers) {
-          try (InputStream blob = blobs.open(layer.blob())) {
-            extractor.extract(blob);
-          }
-        }
-      }
+      root = ((MountSources.Source.Directory) from).dir();
     }
-    Path path = source.isEmpty() ? root : root.resolve(source);
-    if (!path.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize())
-        || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IOException(
-          "RUN --mount=type=bind: source \""
-              + source
-              + "\" not found in "
-              + (from.isEmpty() ? "the build context" : from));
-    }
-    if (!m.readOnly() && from.isEmpty()) {
-      // rw binds may scribble, but never on the user's context: give them a copy.
-      Path copy = Files.createDirectories(workDir.resolve("rw"));
-      new ProcessBuilder("cp", "-a", path.toString() + "/.", copy.toString())
-          .inheritIO()
-          .start()
-          .onExit()
-          .join();
+    Path path = inside(root, m.source(), "RUN --mount=type=bind", from.description());
+    if (!m.readOnly() && from instanceof MountSources.Source.Directory) {
+      // rw binds may scribble, but never on the user's directories: give them a copy.
+      Path copy = workDir.resolve("rw");
+      Files.createDirectories(workDir);
+      MountSources.copy(path, copy);
       path = copy;
     }
     return new SandboxMount.Bind(path, m.target(), m.readOnly());
+  }
+
+  /** {@code source} (a path inside {@code root}, default the root) as a host path that exists. */
+  private static Path inside(Path root, String source, String what, String description)
+      throws IOException {
+    String rel = LayerPath.normalize(source == null ? "" : source);
+    Path path = rel.isEmpty() ? root : root.resolve(rel);
+    if (!path.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize())
+        || !MountSources.exists(path)) {
+      throw new IOException(what + ": source \"" + rel + "\" not found in " + description);
+    }
+    return path;
   }
 
   private void secret(
@@ -217,7 +220,7 @@ final class RunMounts {
       }
       return;
     }
-    secrets.add(new String(value, StandardCharsets.UTF_8).strip());
+    secrets.addAll(maskedParts(new String(value, StandardCharsets.UTF_8)));
     if (m.env() != null && !m.env().isEmpty()) {
       env.add(m.env() + "=" + new String(value, StandardCharsets.UTF_8));
       if (m.target() == null || m.target().isEmpty()) {
@@ -237,6 +240,27 @@ final class RunMounts {
     }
     String target = m.target() == null || m.target().isEmpty() ? "/run/secrets/" + id : m.target();
     out.add(new SandboxMount.Bind(file, target, true));
+  }
+
+  /**
+   * What of a secret value output must never show: the value, and each of its lines, since the
+   * output is read and masked line by line (a key file printed by {@code cat} arrives one line at a
+   * time). Lines shorter than {@value #MIN_MASKED_LINE} characters ("}", "==") are left: they give
+   * little away, and masking them would garble ordinary output.
+   */
+  static List<String> maskedParts(String value) {
+    List<String> parts = new ArrayList<>();
+    String whole = value.strip();
+    if (!whole.isEmpty()) {
+      parts.add(whole);
+    }
+    for (String line : whole.split("\\R")) {
+      String trimmed = line.strip();
+      if (trimmed.length() >= MIN_MASKED_LINE && !parts.contains(trimmed)) {
+        parts.add(trimmed);
+      }
+    }
+    return parts;
   }
 
   private void ssh(Mount m, int index, List<SandboxMount> out, List<String> env)

@@ -18,13 +18,15 @@ import java.time.Instant;
  */
 final class RunTools {
   private final String isolation;
+  private final String snapshotterKind;
   private final Path workRoot;
   private final BuildListener listener;
   private SandboxChoice sandbox;
   private SnapshotterChoice snapshotter;
 
-  RunTools(String isolation, Path workRoot, BuildListener listener) {
+  RunTools(String isolation, String snapshotterKind, Path workRoot, BuildListener listener) {
     this.isolation = isolation;
+    this.snapshotterKind = snapshotterKind;
     this.workRoot = workRoot;
     this.listener = listener;
   }
@@ -42,7 +44,9 @@ final class RunTools {
 
   synchronized SnapshotterChoice snapshotter() {
     if (snapshotter == null) {
-      snapshotter = SnapshotterSelector.select(SnapshotterKind.AUTO, workRoot.resolve("snapshots"));
+      snapshotter =
+          SnapshotterSelector.select(
+              SnapshotterKind.parse(snapshotterKind), workRoot.resolve("snapshots"));
       // The workspace path changes with every build; the note says where in words.
       String note =
           snapshotter

@@ -39,6 +39,7 @@ public record BuildRequest(
     List<SshSpec> ssh,
     String network,
     String isolation,
+    String snapshotter,
     Map<String, NamedContext> buildContexts,
     Optional<Long> sourceDateEpoch,
     Set<String> insecureRegistries,
@@ -100,6 +101,7 @@ public record BuildRequest(
     private final List<SshSpec> ssh = new ArrayList<>();
     private String network = "default";
     private String isolation = "auto";
+    private String snapshotter = "auto";
     private final Map<String, NamedContext> buildContexts = new LinkedHashMap<>();
     private Long sourceDateEpoch;
     private final Set<String> insecureRegistries = new LinkedHashSet<>();
@@ -214,6 +216,20 @@ public record BuildRequest(
       return this;
     }
 
+    /**
+     * How RUN steps get their root filesystem: {@code overlay} (overlayfs over the layers), {@code
+     * copy} (a copied tree, diffed by a stat walk) or {@code auto} (overlay when a test mount
+     * works).
+     */
+    public Builder snapshotter(String kind) {
+      if (!Set.of("auto", "overlay", "copy").contains(kind)) {
+        throw new RequestException(
+            "unknown snapshotter '" + kind + "'", "use auto, overlay or copy");
+      }
+      this.snapshotter = kind;
+      return this;
+    }
+
     public Builder buildContext(NamedContext named) {
       buildContexts.put(named.name(), named);
       return this;
@@ -301,6 +317,7 @@ public record BuildRequest(
           ssh,
           network,
           isolation,
+          snapshotter,
           buildContexts,
           Optional.ofNullable(sourceDateEpoch),
           insecureRegistries,

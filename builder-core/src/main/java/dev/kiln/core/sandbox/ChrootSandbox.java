@@ -177,13 +177,7 @@ final class ChrootSandbox implements Sandbox {
         settings.userNamespace().map(UserNamespacePlan::hasSubordinateRanges).orElse(true);
     if (groupsSettable) {
       cmd.add("--regid=" + user.gid());
-      if (user.additionalGids().isEmpty()) {
-        cmd.add("--clear-groups");
-      } else {
-        cmd.add(
-            "--groups="
-                + String.join(",", user.additionalGids().stream().map(String::valueOf).toList()));
-      }
+      cmd.add("--groups=" + String.join(",", user.groups().stream().map(String::valueOf).toList()));
     }
     cmd.add("--");
     cmd.add(tools.unshare().toString());

@@ -137,8 +137,9 @@ final class ChrootSetupScript {
             .toList();
     for (SandboxMount m : extra) {
       String target = quote(stubs.hostPath(m.target()).toString());
-      if (nestedInAnother(m, extra)) {
-        // The enclosing mount hides the stub made in the rootfs; make the point on the mount.
+      if (nestedInAnother(m, extra) || isUnder(m.target(), StepTargets.DEV)) {
+        // The enclosing mount (another of the step's, or the fresh tmpfs on /dev, where a heredoc
+        // script goes) hides the stub made in the rootfs; make the point on the mount.
         boolean dir =
             !(m instanceof SandboxMount.Bind b) || java.nio.file.Files.isDirectory(b.source());
         if (dir) {
@@ -191,13 +192,18 @@ final class ChrootSetupScript {
   }
 
   private static boolean nestedInAnother(SandboxMount m, List<SandboxMount> all) {
-    List<String> mine = ContainerPath.components(m.target());
     for (SandboxMount other : all) {
-      List<String> theirs = ContainerPath.components(other.target());
-      if (theirs.size() < mine.size() && mine.subList(0, theirs.size()).equals(theirs)) {
+      if (isUnder(m.target(), other.target())) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether {@code path} lies strictly below {@code dir} (both container paths). */
+  private static boolean isUnder(String path, String dir) {
+    List<String> mine = ContainerPath.components(path);
+    List<String> theirs = ContainerPath.components(dir);
+    return theirs.size() < mine.size() && mine.subList(0, theirs.size()).equals(theirs);
   }
 }

@@ -36,7 +36,7 @@ final class OciSpec {
       OptionalLong nofile) {
     ObjectNode root = JSON.createObjectNode();
     root.put("ociVersion", "1.0.2");
-    root.set("process", process(request, nofile));
+    root.set("process", process(request, nofile, settings.rootless()));
     ObjectNode rootfs = root.putObject("root");
     rootfs.put("path", request.rootfs().toString());
     rootfs.put("readonly", false);
@@ -50,15 +50,18 @@ final class OciSpec {
     }
   }
 
-  private static ObjectNode process(RunRequest request, OptionalLong nofile) {
+  private static ObjectNode process(RunRequest request, OptionalLong nofile, boolean rootless) {
     ObjectNode process = JSON.createObjectNode();
     process.put("terminal", false);
     ObjectNode user = process.putObject("user");
     user.put("uid", request.user().uid());
     user.put("gid", request.user().gid());
-    if (!request.user().additionalGids().isEmpty()) {
+    // Without root, runc may not call setgroups at all (OciSandbox refuses supplementary groups
+    // there); as root the process gets its primary group too, as under containerd.
+    List<Integer> groups = rootless ? request.user().additionalGids() : request.user().groups();
+    if (!groups.isEmpty()) {
       ArrayNode gids = user.putArray("additionalGids");
-      request.user().additionalGids().forEach(gids::add);
+      groups.forEach(gids::add);
     }
     user.put("umask", 18); // 0022, as Docker
     ArrayNode args = process.putArray("args");

@@ -24,6 +24,22 @@ public record ResolvedUser(int uid, int gid, List<Integer> additionalGids) {
     }
   }
 
+  /**
+   * The groups the step's process gets with {@code setgroups}: the primary group first, then the
+   * supplementary ones. containerd and BuildKit always add the primary group (since the fix for
+   * CVE-2023-25173), as runc-based tools like buildah do, so a process never runs with a group list
+   * that lacks its own group ({@code id} shows {@code groups=0(root)} for root).
+   */
+  public List<Integer> groups() {
+    if (additionalGids.contains(gid)) {
+      return additionalGids;
+    }
+    List<Integer> all = new java.util.ArrayList<>();
+    all.add(gid);
+    all.addAll(additionalGids);
+    return List.copyOf(all);
+  }
+
   /** Whether this is uid 0. */
   public boolean isRoot() {
     return uid == 0;

@@ -129,13 +129,17 @@ public final class CopyPlanner {
               dev.kiln.core.layer.ContentSource.ofBytes(data));
       add(tree, written, file, target, false);
     }
-    if (total > 0 && intoDir && !dest.isEmpty() && !written.contains(dest)) {
+    if (total > 0
+        && intoDir
+        && !dest.isEmpty()
+        && !written.contains(dest)
+        && (rootfs == null || rootfs.get(dest).isEmpty())) {
       // Copying anything into a directory creates it (fsutil's MkdirAll), even when every match
-      // was excluded; a wildcard that matched nothing creates nothing (docopy returns first).
+      // was excluded; a wildcard that matched nothing creates nothing (docopy returns first). An
+      // existing destination is left to addParents: it is in the layer, with its own metadata,
+      // only when something was copied into it.
       written.add(dest);
-      if (rootfs == null || rootfs.get(dest).isEmpty()) {
-        tree.add(createdDirectory(dest));
-      }
+      tree.add(createdDirectory(dest));
     }
     addParents(tree, written, rootfs);
     return tree;
@@ -245,11 +249,12 @@ public final class CopyPlanner {
           join(dest, name),
           false);
     }
-    if (any && !dest.isEmpty() && !written.contains(dest)) {
+    if (any
+        && !dest.isEmpty()
+        && !written.contains(dest)
+        && (rootfs == null || rootfs.get(dest).isEmpty())) {
       written.add(dest);
-      if (rootfs == null || rootfs.get(dest).isEmpty()) {
-        tree.add(createdDirectory(dest));
-      }
+      tree.add(createdDirectory(dest));
     }
     addParents(tree, written, rootfs);
     return tree;

@@ -49,7 +49,8 @@ class OciSpecTest {
     assertEquals("/src", process.get("cwd").asText());
     assertEquals(1000, process.get("user").get("uid").asInt());
     assertEquals(100, process.get("user").get("gid").asInt());
-    assertEquals("[10,20]", process.get("user").get("additionalGids").toString());
+    // The primary group leads the supplementary ones, as containerd and BuildKit set them.
+    assertEquals("[100,10,20]", process.get("user").get("additionalGids").toString());
     assertEquals("/rootfs", spec.get("root").get("path").asText());
     assertEquals("box", spec.get("hostname").asText());
     assertFalse(process.get("terminal").asBoolean());
@@ -179,5 +180,15 @@ class OciSpecTest {
     JsonNode sys = spec.get("mounts").get(5);
     assertEquals("bind", sys.get("type").asText());
     assertFalse(texts(spec.get("mounts").get(2).get("options")).contains("gid=5"));
+    // runc cannot call setgroups without root: no group list, not even the primary group.
+    assertTrue(spec.get("process").get("user").get("additionalGids") == null);
+  }
+
+  @Test
+  void rootGetsItsOwnGroupAsTheOnlySupplementaryGroup() throws Exception {
+    JsonNode spec =
+        render(
+            RunRequest.builder(Path.of("/r"), List.of("true")).build(), ROOT, OptionalLong.empty());
+    assertEquals("[0]", spec.get("process").get("user").get("additionalGids").toString());
   }
 }

@@ -152,16 +152,17 @@ class SandboxBehaviourIT {
   @EnumSource(names = {"OCI", "CHROOT"})
   void runsAsTheResolvedUserWithSupplementaryGroups(Isolation isolation) throws Exception {
     Sandbox sandbox = sandbox(isolation);
+    // The primary group is always among the groups, as containerd and BuildKit set them.
     assertEquals(
-        List.of("1000 1000 [100]", "kiln"),
+        List.of("1000 1000 [100 1000]", "kiln"),
         identity(sandbox, UserResolver.resolve(rootfs, "kiln")));
     assertEquals(
-        List.of("1000 100 []", "kiln"),
+        List.of("1000 100 [100]", "kiln"),
         identity(sandbox, UserResolver.resolve(rootfs, "kiln:users")));
     assertEquals(
-        List.of("4242 4343 []", "4242"),
+        List.of("4242 4343 [4343]", "4242"),
         identity(sandbox, UserResolver.resolve(rootfs, "4242:4343")));
-    assertEquals(List.of("0 0 []", "root"), identity(sandbox, UserResolver.resolve(rootfs, "")));
+    assertEquals(List.of("0 0 [0]", "root"), identity(sandbox, UserResolver.resolve(rootfs, "")));
   }
 
   /** "uid gid supplementary-groups" from the kernel, then the user name as `id -un` says. */
