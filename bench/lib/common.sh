@@ -44,13 +44,14 @@ measure() {
   shift 6
   remember_command "$section" "$workload" "$phase" "$tool" "$isolation" "$@"
   local name="$section-$workload-$phase-$tool-$isolation-r$rep"
+  name=${name//[^A-Za-z0-9._=-]/_}
   local logfile="$OUT/logs/$name.log" timefile="$OUT/logs/.time" mark=0
   [[ -n ${REGISTRY_LOG:-} && -f $REGISTRY_LOG ]] && mark=$(wc -l <"$REGISTRY_LOG")
   local load1
   read -r load1 _ </proc/loadavg
   local t0 t1 rc=0
   t0=$(date +%s%N)
-  /usr/bin/time -f '%M %U %S' -o "$timefile" "$@" >"$logfile" 2>&1 || rc=$?
+  /usr/bin/time -f '%M %U %S' -o "$timefile" "$@" </dev/null >"$logfile" 2>&1 || rc=$?
   t1=$(date +%s%N)
   local rss=0 user=0 sys=0
   # GNU time writes "Command exited with non-zero status N" first when the command fails.

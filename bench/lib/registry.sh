@@ -72,7 +72,7 @@ registry_blob_size() {
 }
 
 # registry_usage MARK: "requests,blobs_up,mounts,bytes_up,bytes_down" for the access-log lines
-# after line MARK. bytes_down sums the bodies of GET responses (manifests and blobs); bytes_up
+# after line MARK. bytes_down sums the bodies of GET responses for manifests and blobs; bytes_up
 # sums the stored size of every blob whose upload completed (PUT or single POST with a digest,
 # status 201) and of every manifest PUT, so a blob sent twice counts twice. Mounts move no bytes.
 registry_usage() {
@@ -88,7 +88,7 @@ registry_usage() {
   summary=$(awk '
     { method = substr($6, 2); uri = $7; status = $9; size = $10
       requests++
-      if (method == "GET" && (status == 200 || status == 206) && size ~ /^[0-9]+$/) down += size
+      if (method == "GET" && (status == 200 || status == 206) && uri ~ /\/(blobs|manifests)\// && size ~ /^[0-9]+$/) down += size
       if ((method == "PUT" || method == "POST") && status == 201 && uri ~ /\/blobs\/uploads\// ) {
         if (uri ~ /[?&]mount=/) { mounts++ }
         else if (match(uri, /digest=sha256(%3A|:)[0-9a-f]+/)) {
