@@ -213,6 +213,11 @@ public final class Summarize {
     return s < 10 ? String.format(L, "%.2f", s) : String.format(L, "%.1f", s);
   }
 
+  /** Text for a Markdown table cell: a bare | would end the cell. */
+  private static String cell(String text) {
+    return text.replace("|", "\\|");
+  }
+
   private static String spread(Row r) {
     if (r.n() == 0) {
       return "failed";
@@ -384,7 +389,7 @@ public final class Summarize {
             String.format(
                 L,
                 "| %s | %s | %s | %.2f | %.1f | %.1f | %s |\n",
-                r == k ? "kiln cold build (`COPY . /app`, whole process)" : "`tar -cf - . | gzip -6`",
+                r == k ? "kiln cold build (`COPY . /app`, whole process)" : cell("`tar -cf - . | gzip -6`"),
                 spread(r),
                 secs(r.cpuMedian()),
                 r.cpuMedian() / r.wallMedian(),
@@ -421,7 +426,7 @@ public final class Summarize {
           String.format(
               L,
               "| %s | %s | %s | **%s** | %s | %s |\n",
-              r.tool(),
+              cell(r.tool()),
               spread(r),
               ratio(r.wallMedian(), base.wallMedian()),
               buildah == null ? "–" : ratio(r.wallMedian(), buildah.wallMedian()),
@@ -491,25 +496,47 @@ public final class Summarize {
     }
     md.append("### Java app: `mvn … kiln:build` vs `mvn … jib:build` (build and push)\n\n");
     md.append(
-        "Each figure is a whole `mvn` run (Maven start, compile, package, image, push).\n\n");
-    md.append("| phase | kiln s | jib s | kiln/jib | kiln CPU s | jib CPU s | kiln registry | jib registry |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---|---|\n");
+        "Wall figures are whole `mvn` runs (Maven start, compile, package, image, push); the goal"
+            + " columns are the image goal's share, from Maven's log timestamps (its first line to"
+            + " BUILD SUCCESS), median.\n\n");
+    md.append("| phase | kiln s | jib s | kiln/jib | kiln goal s | jib goal s | goal kiln/jib | kiln CPU s | jib CPU s | kiln registry | jib registry |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+    Map<String, List<Double>> goals = new LinkedHashMap<>();
+    for (String line : readText("javaapp-goal.csv").split("\n")) {
+      String[] f = line.split(",");
+      if (f.length == 4) {
+        goals.computeIfAbsent(f[0] + "|" + f[1], x -> new ArrayList<>()).add(Double.parseDouble(f[3]));
+      }
+    }
     for (Row k : list) {
       Row j = peer(k).orElse(null);
+      double kg = medianOf(goals.get("kiln|" + k.phase()));
+      double jg = medianOf(goals.get("jib|" + k.phase()));
       md.append(
           String.format(
               L,
-              "| %s | %s | %s | **%s** | %s | %s | %s | %s |\n",
+              "| %s | %s | %s | **%s** | %s | %s | **%s** | %s | %s | %s | %s |\n",
               k.phase(),
               spread(k),
               j == null ? "–" : spread(j),
               j == null ? "–" : ratio(k.wallMedian(), j.wallMedian()),
+              secs(kg),
+              secs(jg),
+              ratio(kg, jg),
               secs(k.cpuMedian()),
               j == null ? "–" : secs(j.cpuMedian()),
               registry(k),
               registry(j)));
     }
     md.append('\n');
+  }
+
+  private static double medianOf(List<Double> values) {
+    if (values == null || values.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   // ------------------------------------------------------------------ JMH
@@ -603,7 +630,7 @@ public final class Summarize {
           String.format(
               L,
               "| %s | %s | %s | %s | %s | **%.2f×** |\n",
-              p.what(),
+              cell(p.what()),
               ms(k),
               ms(t),
               rate(k[0], p.perFile() ? ctxFiles : tarBytes, p.perFile()),
@@ -800,7 +827,7 @@ public final class Summarize {
       md.append("## Targets (issue #9)\n\n| target | measured | met | miss |\n|---|---|:---:|---|\n");
       for (Verdict v : verdicts) {
         md.append("| ")
-            .append(v.target())
+            .append(cell(v.target()))
             .append(" | ")
             .append(v.measured())
             .append(" | ")
@@ -829,7 +856,7 @@ public final class Summarize {
     md.append("## Exact commands\n\n");
     md.append(
         "`$WORK` is the run's scratch directory (`BENCH_WORK`, default `/var/tmp/kiln-bench`), `.`"
-            + " the repository root; `127.0.0.1:PORT` the run's registry. Cold runs are preceded by"
+            + " the repository root; `$REGISTRY` the run's registry (`127.0.0.1:PORT`). Cold runs are preceded by"
             + " emptying the tool's cache (kiln: a copy of a store holding only the base images;"
             + " buildah: a new `--root` with only the base images pulled from their OCI layouts)"
             + " and `sync; echo 3 > /proc/sys/vm/drop_caches`.\n\n```\n");

@@ -1,6 +1,6 @@
 # Measurement and bookkeeping shared by every part of bench/run.sh (sourced).
 #
-# Every measured command becomes one row of $OUT/raw.csv:
+# Every measured command becomes one row of $OUT/raw.csv (and its output $LAST_LOG):
 #   section,workload,phase,tool,isolation,rep,wall_s,cpu_s,rss_kib,requests,blobs_up,mounts,
 #   bytes_up,bytes_down,exit,load1
 # wall_s comes from the monotonic clock around the command; cpu_s (user+sys) and rss_kib (peak
@@ -24,6 +24,7 @@ show_command() {
   line=${line% }
   line=${line//"$WORK"/\$WORK}
   line=${line//"$ROOT"/.}
+  [[ -n ${REGISTRY:-} ]] && line=${line//"$REGISTRY"/\$REGISTRY}
   printf '%s' "$line"
 }
 
@@ -46,6 +47,7 @@ measure() {
   local name="$section-$workload-$phase-$tool-$isolation-r$rep"
   name=${name//[^A-Za-z0-9._=-]/_}
   local logfile="$OUT/logs/$name.log" timefile="$OUT/logs/.time" mark=0
+  LAST_LOG=$logfile
   [[ -n ${REGISTRY_LOG:-} && -f $REGISTRY_LOG ]] && mark=$(wc -l <"$REGISTRY_LOG")
   local load1
   read -r load1 _ </proc/loadavg

@@ -77,7 +77,9 @@ EOF
 javaapp_cmd() {
   local tool=$1 cache=$2 dir=$WORK/javaapp
   shift 2
-  local cmd=(mvn -B -q -Dstyle.color=never -s "$dir/settings.xml" "-Dmaven.repo.local=$dir/m2"
+  # Not -q: the logs (with times) show what each tool did.
+  local cmd=(mvn -B -Dstyle.color=never -Dorg.slf4j.simpleLogger.showDateTime=true
+    -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS -s "$dir/settings.xml" "-Dmaven.repo.local=$dir/m2"
     "-Dbase.image=$REGISTRY/busybox:bench")
   if [[ $tool == kiln ]]; then
     cmd+=(-f "$dir/app/pom.xml" "-Dkiln.cacheDir=$cache")
@@ -93,6 +95,26 @@ javaapp_mvn() {
   "${cmd[@]}"
 }
 
+# The seconds between the image goal's first log line and BUILD SUCCESS, from Maven's timestamps:
+# the image tool's share of the mvn run. Appended to $OUT/javaapp-goal.csv.
+record_goal_time() {
+  local tool=$1 phase=$2 rep=$3 log=$4 seconds
+  seconds=$(awk -v plugin="--- $tool-maven-plugin" '
+    function t(s) { split(s, p, ":"); return p[1] * 3600 + p[2] * 60 + p[3] }
+    index($0, plugin) && !start { start = t($1) }
+    /\[INFO\] BUILD SUCCESS/ && start { end = t($1) }
+    END { if (start && end) printf "%.3f", end - start }' "$log")
+  [[ -n $seconds ]] && echo "$tool,$phase,$rep,$seconds" >>"$OUT/javaapp-goal.csv"
+  return 0
+}
+
+javaapp_phase() {
+  local tool=$1 phase=$2 rep=$3
+  shift 3
+  measure_nul javaapp java-app "$phase" "$tool" - "$rep"
+  record_goal_time "$tool" "$phase" "$rep" "$LAST_LOG"
+}
+
 javaapp_sequence() {
   local tool=$1 rep=$2 dir=$WORK/javaapp goal
   local cache=$dir/$tool-cache ref=$REGISTRY/javaapp-$tool:$rep app=$dir/app/src/main/java/dev/kiln/sample/App.java
@@ -101,20 +123,21 @@ javaapp_sequence() {
   cp "$dir/App.java.orig" "$app"
   javaapp_mvn "$tool" "$cache" clean >/dev/null 2>&1 || true
   drop_caches
-  measure_nul javaapp java-app cold "$tool" - "$rep" < <(javaapp_cmd "$tool" "$cache" package "$goal" "-Dimage=$ref")
-  measure_nul javaapp java-app warm "$tool" - "$rep" < <(javaapp_cmd "$tool" "$cache" package "$goal" "-Dimage=$ref")
-  measure_nul javaapp java-app clean "$tool" - "$rep" < <(javaapp_cmd "$tool" "$cache" clean package "$goal" "-Dimage=$ref")
+  javaapp_phase "$tool" cold "$rep" < <(javaapp_cmd "$tool" "$cache" package "$goal" "-Dimage=$ref")
+  javaapp_phase "$tool" warm "$rep" < <(javaapp_cmd "$tool" "$cache" package "$goal" "-Dimage=$ref")
+  javaapp_phase "$tool" clean "$rep" < <(javaapp_cmd "$tool" "$cache" clean package "$goal" "-Dimage=$ref")
   # A one-line change: the greeting App prints (or, should the sample change, a new constant).
   sed -i 's/"hello, "/"hello (edit '"$rep"'), "/' "$app"
   if cmp -s "$app" "$dir/App.java.orig"; then
     sed -i '$ d' "$app"
     printf '  static final String EDIT = "repetition %s";\n}\n' "$rep" >>"$app"
   fi
-  measure_nul javaapp java-app edit "$tool" - "$rep" < <(javaapp_cmd "$tool" "$cache" package "$goal" "-Dimage=$ref")
+  javaapp_phase "$tool" edit "$rep" < <(javaapp_cmd "$tool" "$cache" package "$goal" "-Dimage=$ref")
   cp "$dir/App.java.orig" "$app"
 }
 
 run_javaapp() {
+  echo "javaapp: kiln-maven-plugin from $JAVAAPP_SRC$(git -C "$JAVAAPP_SRC" log -1 --format=' (commit %h: %s)' 2>/dev/null | cut -c1-100)" >>"$OUT/machine.txt"
   prepare_javaapp
   local rep
   for ((rep = 1; rep <= REPS; rep++)); do

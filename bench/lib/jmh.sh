@@ -34,7 +34,6 @@ prepare_jmh_data() {
 }
 
 run_jmh() {
-  build_jmh
   prepare_jmh_data
   local dir=$WORK/jmh cp=$BENCH_DIR/jmh/target/kiln-bench.jar:$ROOT/cli/target/kiln.jar
   local settings=(-f 1 -wi 2 -w 2s -i 3 -r 3s)
