@@ -416,9 +416,10 @@ public final class Summarize {
     Row buildah = row("startup", "multistage", "warm", "buildah", base.isolation()).orElse(null);
     md.append("### JVM start-up: warm no-change rebuild of `multistage` under JVM options\n\n");
     md.append(
-        "Options passed through the launcher's `KILN_JAVA_OPTS`; AppCDS = `-XX:SharedArchiveFile=`"
-            + " an archive dumped once with `-XX:ArchiveClassesAtExit` during a cold build of the"
-            + " same Dockerfile in another cache. C1 = `-XX:TieredStopAtLevel=1`.\n\n");
+        "Through the launcher: `kiln` is `./kiln` as it is, with the AppCDS archive it writes once"
+            + " per jar (`-XX:ArchiveClassesAtExit` during a tiny offline build, then"
+            + " `-XX:SharedArchiveFile`); `no AppCDS` is `KILN_CDS=0` (the JDK's default CDS only);"
+            + " options go through `KILN_JAVA_OPTS`. C1 = `-XX:TieredStopAtLevel=1`.\n\n");
     md.append("| variant | wall s | vs default kiln | vs buildah | CPU s | RSS MiB |\n");
     md.append("|---|---:|---:|---:|---:|---:|\n");
     for (Row r : list) {
