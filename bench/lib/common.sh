@@ -41,7 +41,7 @@ remember_command() {
 # Output goes to $OUT/logs/. A failing command is recorded with its exit code (the summary leaves
 # it out and says so) and reported here; the run goes on.
 measure() {
-  local section=$1 workload=$2 phase=$3 tool=$4 isolation=$5 rep=$6
+  local section=$1 workload=$2 phase=$3 tool=${4//,/;} isolation=$5 rep=$6
   shift 6
   remember_command "$section" "$workload" "$phase" "$tool" "$isolation" "$@"
   local name="$section-$workload-$phase-$tool-$isolation-r$rep"

@@ -18,7 +18,7 @@ startup_variants() {
     "kiln C1|1|-XX:TieredStopAtLevel=1" \
     "kiln SerialGC|1|-XX:+UseSerialGC" \
     "kiln C1+SerialGC|1|-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" \
-    "kiln no AppCDS, C1|0|-XX:TieredStopAtLevel=1"
+    "kiln no AppCDS+C1|0|-XX:TieredStopAtLevel=1"
 }
 
 run_startup() {
