@@ -28,6 +28,8 @@
 #   BENCH_NO_INSTALL=1  do not apt-get anything
 #   BENCH_BUILDAH_DRIVER  buildah's storage driver (default overlay)
 set -euo pipefail
+set -E
+trap 'echo "bench: failed at ${BASH_SOURCE[0]}:$LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
@@ -98,7 +100,9 @@ main() {
   log "building kiln (./kiln builds cli/target/kiln.jar when sources changed)"
   "$ROOT/kiln" version >"$OUT/logs/kiln-version.log" 2>&1 || die "./kiln does not run (log: $OUT/logs/kiln-version.log)"
   # picocli answers an unknown subcommand's --help with the root usage and exit 0: look for push in it.
-  "$ROOT/kiln" --help 2>&1 | grep -qE '^ +push +' && KILN_HAS_PUSH=1
+  local usage
+  usage=$("$ROOT/kiln" --help 2>&1 || true)
+  grep -qE '^ +push +' <<<"$usage" && KILN_HAS_PUSH=1
   describe_machine
   drop_caches
   log "machine: $(sed -n 's/^cpu: //p' "$OUT/machine.txt"); load $(cut -d' ' -f1-3 /proc/loadavg); drop_caches: $DROP_CACHES_RESULT"
@@ -138,7 +142,7 @@ main() {
     echo "sections: $SECTIONS; workloads: $WORKLOADS; isolations: $ISOLATIONS"
     echo "kiln push command: $([[ $KILN_HAS_PUSH == 1 ]] && echo yes || echo 'no (pushes are cached builds with --push; the transfer section uses RegistryClient directly)')"
     echo "top CPU users at end (other work on the machine):"
-    ps -eo pcpu=,comm= --sort=-pcpu | head -n 6 | sed 's/^/  /'
+    ps -eo pcpu=,comm= --sort=-pcpu | sed -n 's/^/  /; 1,6p'
   } >>"$OUT/machine.txt"
 
   java "$BENCH_DIR/lib/Summarize.java" "$OUT" "$RESULTS" "$BENCH_DIR"

@@ -22,7 +22,7 @@ prepare_jmh_data() {
   text_files "$dir/data/text" $((50 * scale)) 65536
   random_files "$dir/data/random" $((12 * scale)) 65536
   local libjvm
-  libjvm=$(find "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")" -name libjvm.so -path '*server*' | head -n 1)
+  libjvm=$(find "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")" -name libjvm.so -path '*server*' -print -quit)
   head -c $((2 * scale * 1024 * 1024)) "$libjvm" >"$dir/data/binary/libjvm.so"
   tar -C "$dir/data" -cf "$dir/data.tar" .
   text_files "$dir/ctx" "$JMH_CTX_FILES" 1536

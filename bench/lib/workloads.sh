@@ -25,8 +25,9 @@ random_files() {
 text_files() {
   local dir=$1 count=$2 size=$3 flat=$1/.flat
   mkdir -p "$flat"
-  head -c $((count * size * 3 / 4 + 4096)) /dev/urandom | base64 -w 76 | head -c $((count * size)) |
-    split -b "$size" -a 5 -d - "$flat/f"
+  # base64 is cut short by the second head (SIGPIPE): that is expected, not a failure.
+  { head -c $((count * size * 3 / 4 + 4096)) /dev/urandom | base64 -w 76 || true; } |
+    head -c $((count * size)) | split -b "$size" -a 5 -d - "$flat/f"
   local d
   for ((d = 0; d * 100 < count; d++)); do
     mkdir -p "$dir/d$(printf %03d "$d")"
@@ -85,7 +86,7 @@ gen_ctx15() {
   local dir=$1 files=$2
   mkdir -p "$dir/conf"
   text_files "$dir/lib" $((files / 2)) 1536
-  text_files "$dir/src" $((files - files / 2 - 2)) 1536
+  text_files "$dir/src" $((files - files / 2 - 3)) 1536 # + conf, run.sh and the Dockerfile
   echo "mode=prod" >"$dir/conf/app.conf"
   printf '#!/bin/sh\nexec cat /app/count\n' >"$dir/run.sh"
   cat >"$dir/Dockerfile" <<'DOCKERFILE'
