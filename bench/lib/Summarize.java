@@ -416,10 +416,12 @@ public final class Summarize {
     Row buildah = row("startup", "multistage", "warm", "buildah", base.isolation()).orElse(null);
     md.append("### JVM start-up: warm no-change rebuild of `multistage` under JVM options\n\n");
     md.append(
-        "Through the launcher: `kiln` is `./kiln` as it is, with the AppCDS archive it writes once"
-            + " per jar (`-XX:ArchiveClassesAtExit` during a tiny offline build, then"
-            + " `-XX:SharedArchiveFile`); `no AppCDS` is `KILN_CDS=0` (the JDK's default CDS only);"
-            + " options go through `KILN_JAVA_OPTS`. C1 = `-XX:TieredStopAtLevel=1`.\n\n");
+        "Through the launcher: `kiln` is `./kiln` as it is: the AppCDS archive it writes once per"
+            + " jar (`-XX:ArchiveClassesAtExit` during a tiny offline build, then"
+            + " `-XX:SharedArchiveFile`) and `-XX:+UseSerialGC`; `no AppCDS` is `KILN_CDS=0` (the"
+            + " JDK's default CDS only); other options go through `KILN_JAVA_OPTS`. C1 ="
+            + " `-XX:TieredStopAtLevel=1`; `before` is the launcher without AppCDS and with G1, the"
+            + " JVM's default collector.\n\n");
     md.append("| variant | wall s | vs default kiln | vs buildah | CPU s | RSS MiB |\n");
     md.append("|---|---:|---:|---:|---:|---:|\n");
     for (Row r : list) {

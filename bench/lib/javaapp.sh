@@ -9,7 +9,8 @@
 # behind that (for jib-maven-plugin), so ~/.m2 is never written.
 #
 # Both tools take the base image from the registry (busybox:bench pushed there once) and push to a
-# new repository per repetition. Phases, each one `mvn` command:
+# new repository per repetition (the cold run uploads everything but the base layer, which both
+# mount). Phases, each one `mvn` command:
 #   cold    kiln: empty --cache-dir; Jib: empty base-image and application caches; after mvn clean
 #   warm    the same command again, nothing changed
 #   clean   `mvn clean package …`: every class and jar rebuilt, same content
@@ -117,7 +118,7 @@ javaapp_phase() {
 
 javaapp_sequence() {
   local tool=$1 rep=$2 dir=$WORK/javaapp goal
-  local cache=$dir/$tool-cache ref=$REGISTRY/javaapp-$tool:$rep app=$dir/app/src/main/java/dev/kiln/sample/App.java
+  local cache=$dir/$tool-cache ref=$REGISTRY/javaapp-$tool-r$rep:1 app=$dir/app/src/main/java/dev/kiln/sample/App.java
   [[ $tool == kiln ]] && goal=kiln:build || goal=jib:build
   remove_tree "$cache"
   cp "$dir/App.java.orig" "$app"

@@ -2,23 +2,24 @@
 # buildah's no-change rebuild of the same input (sourced by bench/run.sh).
 #
 # Variants, round-robin, 2 x BENCH_REPS each, through the launcher (KILN_CDS, KILN_JAVA_OPTS):
-#   kiln                   ./kiln as it is: AppCDS, the archive the launcher writes once per jar
+#   kiln                   ./kiln as it is: AppCDS (the archive the launcher writes once per jar)
+#                          and the serial collector
+#   G1                     -XX:+UseG1GC, the JVM's default collector, instead
 #   no AppCDS              KILN_CDS=0: only the JDK's default class-data archive
 #   no CDS at all          KILN_CDS=0 and -Xshare:off
-#   C1                     -XX:TieredStopAtLevel=1: less JIT work, slower peak code (see the JMH
-#                          table for what that costs on big layers)
-#   SerialGC               -XX:+UseSerialGC: no parallel GC threads to start
-# and combinations.
+#   C1                     -XX:TieredStopAtLevel=1: less JIT work, much slower peak code (see the
+#                          JMH table for what that costs on big layers)
+#   before                 KILN_CDS=0 with G1: the launcher before AppCDS and SerialGC
 
 startup_variants() {
   printf '%s\n' \
     "kiln|1|" \
+    "kiln G1|1|-XX:+UseG1GC" \
     "kiln no AppCDS|0|" \
     "kiln no CDS (-Xshare:off)|0|-Xshare:off" \
     "kiln C1|1|-XX:TieredStopAtLevel=1" \
-    "kiln SerialGC|1|-XX:+UseSerialGC" \
-    "kiln C1+SerialGC|1|-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" \
-    "kiln no AppCDS+C1|0|-XX:TieredStopAtLevel=1"
+    "kiln before (no AppCDS; G1)|0|-XX:+UseG1GC" \
+    "kiln before + C1|0|-XX:+UseG1GC -XX:TieredStopAtLevel=1"
 }
 
 run_startup() {
