@@ -86,7 +86,7 @@ cleanup() {
 }
 
 main() {
-  install_packages
+  install_packages >&2 # stdout is for the table
   command -v /usr/bin/time >/dev/null || die "GNU time is missing (apt-get install -y time)"
   mkdir -p "$WORK" "$OUT"
   # Start from nothing: earlier runs' data, stores and results go.
