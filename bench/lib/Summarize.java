@@ -1,0 +1,898 @@
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns one benchmark run's measurements into its report: {@code summary.csv} (median, min and max
+ * per row, ratios), {@code table.md} (also printed) and RESULTS.md with the machine, the targets
+ * met or missed, and the exact commands. Run by bench/run.sh as a single-file program:
+ *
+ * <pre>java bench/lib/Summarize.java OUT_DIR RESULTS_FILE BENCH_DIR</pre>
+ *
+ * Nothing here measures: it only reads OUT_DIR (raw.csv, commands.tsv, machine.txt, jmh*.csv and
+ * the byte counts the script wrote), so the report can be regenerated from a run's files.
+ */
+public final class Summarize {
+  private static final Locale L = Locale.ROOT;
+
+  /** One measured command. */
+  record Run(
+      String section,
+      String workload,
+      String phase,
+      String tool,
+      String isolation,
+      int rep,
+      double wall,
+      double cpu,
+      long rssKib,
+      long requests,
+      long blobsUp,
+      long mounts,
+      long bytesUp,
+      long bytesDown,
+      int exit,
+      double load1) {
+    String key() {
+      return String.join("|", section, workload, phase, tool, isolation);
+    }
+
+    boolean ok() {
+      return exit == 0;
+    }
+  }
+
+  /** The runs of one row key, reduced. */
+  record Row(
+      String section,
+      String workload,
+      String phase,
+      String tool,
+      String isolation,
+      int n,
+      int failed,
+      double wallMedian,
+      double wallMin,
+      double wallMax,
+      double cpuMedian,
+      long rssMaxKib,
+      double requestsMedian,
+      long requestsMax,
+      double blobsUpMedian,
+      long blobsUpMax,
+      double mountsMedian,
+      double bytesUpMedian,
+      long bytesUpMax,
+      double bytesDownMedian,
+      long bytesDownMax,
+      double loadMedian) {
+    String rowKey() {
+      return String.join("|", section, workload, phase, isolation);
+    }
+  }
+
+  private final Path out;
+  private final List<Run> runs;
+  private final Map<String, Row> rows = new LinkedHashMap<>();
+
+  Summarize(Path out) throws IOException {
+    this.out = out;
+    this.runs = readRuns(out.resolve("raw.csv"));
+    Map<String, List<Run>> byKey =
+        runs.stream().collect(Collectors.groupingBy(Run::key, LinkedHashMap::new, Collectors.toList()));
+    byKey.forEach((k, v) -> rows.put(k, reduce(v)));
+  }
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 3) {
+      System.err.println("usage: java Summarize.java OUT_DIR RESULTS_FILE BENCH_DIR");
+      System.exit(2);
+    }
+    Summarize s = new Summarize(Path.of(args[0]));
+    String tables = s.tables();
+    write(s.out.resolve("table.md"), tables);
+    write(s.out.resolve("summary.csv"), s.summaryCsv());
+    write(Path.of(args[1]), s.results(tables));
+    System.out.println(tables);
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  private static List<Run> readRuns(Path csv) throws IOException {
+    List<Run> list = new ArrayList<>();
+    if (!Files.exists(csv)) {
+      return list;
+    }
+    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] f = line.split(",", -1);
+      list.add(
+          new Run(
+              f[0], f[1], f[2], f[3], f[4], Integer.parseInt(f[5]), d(f[6]), d(f[7]), l(f[8]),
+              l(f[9]), l(f[10]), l(f[11]), l(f[12]), l(f[13]), (int) l(f[14]), d(f[15])));
+    }
+    return list;
+  }
+
+  private static double d(String s) {
+    return s.isBlank() ? 0 : Double.parseDouble(s);
+  }
+
+  private static long l(String s) {
+    return s.isBlank() ? 0 : Long.parseLong(s.trim());
+  }
+
+  private static Row reduce(List<Run> all) {
+    Run first = all.get(0);
+    List<Run> ok = all.stream().filter(Run::ok).toList();
+    int failed = all.size() - ok.size();
+    return new Row(
+        first.section(),
+        first.workload(),
+        first.phase(),
+        first.tool(),
+        first.isolation(),
+        ok.size(),
+        failed,
+        median(ok, Run::wall),
+        ok.stream().mapToDouble(Run::wall).min().orElse(Double.NaN),
+        ok.stream().mapToDouble(Run::wall).max().orElse(Double.NaN),
+        median(ok, Run::cpu),
+        ok.stream().mapToLong(Run::rssKib).max().orElse(0),
+        median(ok, r -> (double) r.requests()),
+        ok.stream().mapToLong(Run::requests).max().orElse(0),
+        median(ok, r -> (double) r.blobsUp()),
+        ok.stream().mapToLong(Run::blobsUp).max().orElse(0),
+        median(ok, r -> (double) r.mounts()),
+        median(ok, r -> (double) r.bytesUp()),
+        ok.stream().mapToLong(Run::bytesUp).max().orElse(0),
+        median(ok, r -> (double) r.bytesDown()),
+        ok.stream().mapToLong(Run::bytesDown).max().orElse(0),
+        median(all, Run::load1));
+  }
+
+  private static double median(List<Run> list, Function<Run, Double> value) {
+    double[] v = list.stream().mapToDouble(value::apply).sorted().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  // ------------------------------------------------------------------ peers
+
+  private static String peerOf(String section) {
+    switch (section) {
+      case "builds":
+      case "startup":
+        return "buildah";
+      case "transfer":
+        return "skopeo";
+      case "javaapp":
+        return "jib";
+      default:
+        return null;
+    }
+  }
+
+  private Optional<Row> row(String section, String workload, String phase, String tool, String iso) {
+    return Optional.ofNullable(rows.get(String.join("|", section, workload, phase, tool, iso)));
+  }
+
+  private Optional<Row> peer(Row kiln) {
+    String p = peerOf(kiln.section());
+    return p == null ? Optional.empty() : row(kiln.section(), kiln.workload(), kiln.phase(), p, kiln.isolation());
+  }
+
+  private List<Row> rowsOf(String section) {
+    return rows.values().stream().filter(r -> r.section().equals(section)).toList();
+  }
+
+  // ------------------------------------------------------------------ formatting
+
+  private static String secs(double s) {
+    if (Double.isNaN(s)) {
+      return "–";
+    }
+    return s < 10 ? String.format(L, "%.2f", s) : String.format(L, "%.1f", s);
+  }
+
+  /** Text for a Markdown table cell: a bare | would end the cell. */
+  private static String cell(String text) {
+    return text.replace("|", "\\|");
+  }
+
+  private static String spread(Row r) {
+    if (r.n() == 0) {
+      return "failed";
+    }
+    String text =
+        r.n() == 1
+            ? secs(r.wallMedian())
+            : secs(r.wallMedian()) + " (" + secs(r.wallMin()) + "–" + secs(r.wallMax()) + ")";
+    return r.failed() > 0 ? text + " ⚠" + r.failed() + " failed" : text;
+  }
+
+  private static String ratio(double a, double b) {
+    if (Double.isNaN(a) || Double.isNaN(b) || b <= 0) {
+      return "–";
+    }
+    return String.format(L, "%.2f×", a / b);
+  }
+
+  private static String mib(long kib) {
+    return kib == 0 ? "–" : String.valueOf(Math.round(kib / 1024.0));
+  }
+
+  private static String bytes(double b) {
+    if (Double.isNaN(b)) {
+      return "–";
+    }
+    if (b < 1024) {
+      return String.format(L, "%.0f B", b);
+    }
+    if (b < 1024 * 1024) {
+      return String.format(L, "%.1f KiB", b / 1024);
+    }
+    if (b < 1024L * 1024 * 1024) {
+      return String.format(L, "%.1f MiB", b / 1048576);
+    }
+    return String.format(L, "%.2f GiB", b / 1073741824.0);
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "–" : (v == Math.rint(v) ? String.valueOf((long) v) : String.format(L, "%.1f", v));
+  }
+
+  private static String registry(Row r) {
+    if (r == null) {
+      return "–";
+    }
+    return num(r.requestsMedian())
+        + " req, "
+        + num(r.blobsUpMedian())
+        + " blobs ("
+        + bytes(r.bytesUpMedian())
+        + ") up"
+        + (r.mountsMedian() > 0 ? ", " + num(r.mountsMedian()) + " mounted" : "")
+        + ", "
+        + bytes(r.bytesDownMedian())
+        + " down";
+  }
+
+  private static final List<String> PHASES =
+      List.of("cold", "warm", "touch", "edit", "clean", "push-new", "push-again", "pull");
+
+  private static int phaseOrder(String phase) {
+    int i = PHASES.indexOf(phase);
+    return i < 0 ? PHASES.size() : i;
+  }
+
+  // ------------------------------------------------------------------ tables
+
+  String tables() {
+    StringBuilder md = new StringBuilder();
+    buildsTables(md);
+    startupTable(md);
+    transferTable(md);
+    javaappTable(md);
+    jmhTables(md);
+    return md.toString();
+  }
+
+  private List<Row> kilnRows(String section) {
+    return rowsOf(section).stream()
+        .filter(r -> r.tool().equals("kiln"))
+        .sorted(
+            Comparator.comparing((Row r) -> workloadOrder(r.workload()))
+                .thenComparing(Row::isolation)
+                .thenComparing(r -> phaseOrder(r.phase())))
+        .toList();
+  }
+
+  private List<String> workloads = List.of();
+
+  private int workloadOrder(String w) {
+    if (workloads.isEmpty()) {
+      workloads = runs.stream().map(Run::workload).distinct().toList();
+    }
+    return workloads.indexOf(w);
+  }
+
+  private void buildsTables(StringBuilder md) {
+    List<Row> kiln = kilnRows("builds");
+    if (kiln.isEmpty()) {
+      return;
+    }
+    md.append("### Builds: kiln vs `buildah build --layers`\n\n");
+    md.append(
+        "Wall seconds, median (min–max) over the repetitions; CPU is user+sys seconds of the whole"
+            + " process tree (median); RSS is the largest peak resident set seen.\n\n");
+    md.append(
+        "| workload | isolation | phase | kiln s | buildah s | kiln/buildah wall | kiln CPU s | buildah CPU s | kiln/buildah CPU | kiln RSS MiB | buildah RSS MiB |\n");
+    md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Row k : kiln) {
+      if (k.phase().startsWith("push")) {
+        continue;
+      }
+      Row b = peer(k).orElse(null);
+      md.append(
+          String.format(
+              L,
+              "| %s | %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %s |\n",
+              k.workload(),
+              k.isolation(),
+              k.phase(),
+              spread(k),
+              b == null ? "–" : spread(b),
+              b == null ? "–" : ratio(k.wallMedian(), b.wallMedian()),
+              secs(k.cpuMedian()),
+              b == null ? "–" : secs(b.cpuMedian()),
+              b == null ? "–" : ratio(k.cpuMedian(), b.cpuMedian()),
+              mib(k.rssMaxKib()),
+              b == null ? "–" : mib(b.rssMaxKib())));
+    }
+    md.append('\n');
+    List<Row> pushes = kiln.stream().filter(r -> r.phase().startsWith("push")).toList();
+    if (!pushes.isEmpty()) {
+      md.append("### Builds: pushing the built image\n\n");
+      md.append(
+          "push-new: to a new repository of an empty registry; push-again: the unchanged image to"
+              + " the same tag. Registry figures are medians from the registry's access log (up:"
+              + " stored size of every completed blob or manifest upload; down: manifest and blob"
+              + " GET bodies).\n\n");
+      md.append("| workload | phase | kiln s | buildah s | kiln/buildah | kiln registry | buildah registry |\n");
+      md.append("|---|---|---:|---:|---:|---|---|\n");
+      for (Row k : pushes) {
+        Row b = peer(k).orElse(null);
+        md.append(
+            String.format(
+                L,
+                "| %s | %s | %s | %s | **%s** | %s | %s |\n",
+                k.workload(),
+                k.phase(),
+                spread(k),
+                b == null ? "–" : spread(b),
+                b == null ? "–" : ratio(k.wallMedian(), b.wallMedian()),
+                registry(k),
+                registry(b)));
+      }
+      md.append('\n');
+    }
+    Optional<Row> limit = row("builds", "bigctx", "cold", "tar | gzip -6", "-");
+    Optional<Row> kilnBig = row("builds", "bigctx", "cold", "kiln", "-");
+    long ctxBytes = readLong("bigctx-bytes");
+    if (limit.isPresent() && kilnBig.isPresent() && ctxBytes > 0) {
+      Row g = limit.get();
+      Row k = kilnBig.get();
+      md.append("### Big-context layer creation vs `tar | gzip -6`\n\n");
+      md.append("| | wall s | CPU s | cores used (CPU/wall) | MB/s wall | MB/s per CPU-second | peak RSS MiB |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      for (Row r : List.of(k, g)) {
+        md.append(
+            String.format(
+                L,
+                "| %s | %s | %s | %.2f | %.1f | %.1f | %s |\n",
+                r == k ? "kiln cold build (`COPY . /app`, whole process)" : cell("`tar -cf - . | gzip -6`"),
+                spread(r),
+                secs(r.cpuMedian()),
+                r.cpuMedian() / r.wallMedian(),
+                ctxBytes / 1e6 / r.wallMedian(),
+                ctxBytes / 1e6 / r.cpuMedian(),
+                mib(r.rssMaxKib())));
+      }
+      md.append(
+          String.format(
+              L,
+              "\nContext: %s. kiln's per-core throughput is %.0f %% of gzip -6's.\n\n",
+              bytes(ctxBytes),
+              100 * g.cpuMedian() / k.cpuMedian()));
+    }
+  }
+
+  private void startupTable(StringBuilder md) {
+    List<Row> list =
+        rowsOf("startup").stream().filter(r -> r.tool().startsWith("kiln")).toList();
+    if (list.isEmpty()) {
+      return;
+    }
+    Row base = list.stream().filter(r -> r.tool().equals("kiln")).findFirst().orElse(list.get(0));
+    Row buildah = row("startup", "multistage", "warm", "buildah", base.isolation()).orElse(null);
+    md.append("### JVM start-up: warm no-change rebuild of `multistage` under JVM options\n\n");
+    md.append(
+        "Through the launcher: `kiln` is `./kiln` as it is: the AppCDS archive it writes once per"
+            + " jar (`-XX:ArchiveClassesAtExit` during a tiny offline build, then"
+            + " `-XX:SharedArchiveFile`) and `-XX:+UseSerialGC`; `no AppCDS` is `KILN_CDS=0` (the"
+            + " JDK's default CDS only); other options go through `KILN_JAVA_OPTS`. C1 ="
+            + " `-XX:TieredStopAtLevel=1`; `before` is the launcher without AppCDS and with G1, the"
+            + " JVM's default collector.\n\n");
+    md.append("| variant | wall s | vs default kiln | vs buildah | CPU s | RSS MiB |\n");
+    md.append("|---|---:|---:|---:|---:|---:|\n");
+    for (Row r : list) {
+      md.append(
+          String.format(
+              L,
+              "| %s | %s | %s | **%s** | %s | %s |\n",
+              cell(r.tool()),
+              spread(r),
+              ratio(r.wallMedian(), base.wallMedian()),
+              buildah == null ? "–" : ratio(r.wallMedian(), buildah.wallMedian()),
+              secs(r.cpuMedian()),
+              mib(r.rssMaxKib())));
+    }
+    if (buildah != null) {
+      md.append(
+          String.format(
+              L,
+              "| buildah (reference) | %s | – | 1.00× | %s | %s |\n",
+              spread(buildah),
+              secs(buildah.cpuMedian()),
+              mib(buildah.rssMaxKib())));
+    }
+    md.append('\n');
+  }
+
+  private void transferTable(StringBuilder md) {
+    List<Row> list =
+        rowsOf("transfer").stream()
+            .filter(r -> r.tool().startsWith("kiln"))
+            .sorted(Comparator.comparing(Row::tool).thenComparing(r -> phaseOrder(r.phase())))
+            .toList();
+    if (list.isEmpty()) {
+      return;
+    }
+    long total = readLong("transfer-bytes");
+    md.append(
+        String.format(
+            L,
+            "### Registry transfer: %s multi-layer image, kiln vs `skopeo copy`\n\n",
+            bytes(total)));
+    md.append(
+        "kiln = `TransferMain` (bench/jmh) on `RegistryClient`; kiln CLI = `kiln push`/`kiln pull`"
+            + " when this checkout has them. MB/s counts the image's blob bytes.\n\n");
+    md.append("| tool | operation | kiln s | skopeo s | kiln/skopeo | kiln MB/s | skopeo MB/s | kiln registry | skopeo registry |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---|---|\n");
+    for (Row k : list) {
+      Row s = row("transfer", k.workload(), k.phase(), "skopeo", k.isolation()).orElse(null);
+      boolean moves = !k.phase().equals("push-again");
+      md.append(
+          String.format(
+              L,
+              "| %s | %s | %s | %s | **%s** | %s | %s | %s | %s |\n",
+              k.tool(),
+              k.phase(),
+              spread(k),
+              s == null ? "–" : spread(s),
+              s == null ? "–" : ratio(k.wallMedian(), s.wallMedian()),
+              moves && total > 0 ? String.format(L, "%.0f", total / 1e6 / k.wallMedian()) : "–",
+              moves && total > 0 && s != null ? String.format(L, "%.0f", total / 1e6 / s.wallMedian()) : "–",
+              registry(k),
+              registry(s)));
+    }
+    md.append('\n');
+  }
+
+  private void javaappTable(StringBuilder md) {
+    List<Row> list = kilnRows("javaapp");
+    if (list.isEmpty()) {
+      String skipped = readText("javaapp-skipped");
+      if (!skipped.isBlank()) {
+        md.append("### Java app: kiln:build vs jib:build\n\n").append(skipped.trim()).append(".\n\n");
+      }
+      return;
+    }
+    md.append("### Java app: `mvn … kiln:build` vs `mvn … jib:build` (build and push)\n\n");
+    md.append(
+        "Wall figures are whole `mvn` runs (Maven start, compile, package, image, push); the goal"
+            + " columns are the image goal's share, from Maven's log timestamps (its first line to"
+            + " BUILD SUCCESS), median.\n\n");
+    md.append("| phase | kiln s | jib s | kiln/jib | kiln goal s | jib goal s | goal kiln/jib | kiln CPU s | jib CPU s | kiln registry | jib registry |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+    Map<String, List<Double>> goals = new LinkedHashMap<>();
+    for (String line : readText("javaapp-goal.csv").split("\n")) {
+      String[] f = line.split(",");
+      if (f.length == 4) {
+        goals.computeIfAbsent(f[0] + "|" + f[1], x -> new ArrayList<>()).add(Double.parseDouble(f[3]));
+      }
+    }
+    for (Row k : list) {
+      Row j = peer(k).orElse(null);
+      double kg = medianOf(goals.get("kiln|" + k.phase()));
+      double jg = medianOf(goals.get("jib|" + k.phase()));
+      md.append(
+          String.format(
+              L,
+              "| %s | %s | %s | **%s** | %s | %s | **%s** | %s | %s | %s | %s |\n",
+              k.phase(),
+              spread(k),
+              j == null ? "–" : spread(j),
+              j == null ? "–" : ratio(k.wallMedian(), j.wallMedian()),
+              secs(kg),
+              secs(jg),
+              ratio(kg, jg),
+              secs(k.cpuMedian()),
+              j == null ? "–" : secs(j.cpuMedian()),
+              registry(k),
+              registry(j)));
+    }
+    md.append('\n');
+  }
+
+  private static double medianOf(List<Double> values) {
+    if (values == null || values.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  // ------------------------------------------------------------------ JMH
+
+  /** Benchmark simple name (Class.method) → score in ms/op. */
+  private Map<String, double[]> jmh(String file) {
+    Map<String, double[]> scores = new LinkedHashMap<>();
+    Path csv = out.resolve(file);
+    if (!Files.exists(csv)) {
+      return scores;
+    }
+    try {
+      List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        List<String> f = csvFields(line);
+        if (f.size() < 7) {
+          continue;
+        }
+        String name = f.get(0);
+        String[] parts = name.split("\\.");
+        String simple = parts[parts.length - 2] + "." + parts[parts.length - 1];
+        double err = f.get(5).isBlank() || f.get(5).equals("NaN") ? Double.NaN : Double.parseDouble(f.get(5));
+        scores.put(simple, new double[] {Double.parseDouble(f.get(4)), err});
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return scores;
+  }
+
+  private static List<String> csvFields(String line) {
+    List<String> fields = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (char c : line.toCharArray()) {
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        fields.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    fields.add(cur.toString());
+    return fields;
+  }
+
+  private record Pair(String what, String kiln, String tool, boolean perFile) {}
+
+  private static final List<Pair> PAIRS =
+      List.of(
+          new Pair("tar write (walk + tar + diffID)", "TarBenchmark.kilnTarWrite", "TarBenchmark.toolTarWrite", false),
+          new Pair("tar write vs tar + sha256sum", "TarBenchmark.kilnTarWrite", "TarBenchmark.toolTarWriteSha256", false),
+          new Pair("tar read (all entries, all bytes)", "TarBenchmark.kilnTarRead", "TarBenchmark.toolTarRead", false),
+          new Pair("SHA-256", "Sha256Benchmark.kilnSha256", "Sha256Benchmark.toolSha256sum", false),
+          new Pair("gzip layer, parallel (defaults) vs tar | gzip -6", "CompressionBenchmark.kilnGzipParallel", "CompressionBenchmark.toolTarGzip6", false),
+          new Pair("gzip layer, 1 thread vs tar | gzip -6", "CompressionBenchmark.kilnGzip1Thread", "CompressionBenchmark.toolTarGzip6", false),
+          new Pair("gzip layer, 1 thread vs gzip -6 of the tar", "CompressionBenchmark.kilnGzip1Thread", "CompressionBenchmark.toolGzip6", false),
+          new Pair("zstd layer vs zstd -3 of the tar", "CompressionBenchmark.kilnZstd", "CompressionBenchmark.toolZstd3", false),
+          new Pair("context checksum, empty memo vs sha256sum of each file", "ContextChecksumBenchmark.kilnChecksumCold", "ContextChecksumBenchmark.toolSha256sumEachFile", true),
+          new Pair("context checksum, warm stat memo vs find -printf (stat only)", "ContextChecksumBenchmark.kilnChecksumWarmMemo", "ContextChecksumBenchmark.toolFindStat", true));
+
+  private void jmhTables(StringBuilder md) {
+    Map<String, double[]> s = jmh("jmh.csv");
+    if (s.isEmpty()) {
+      return;
+    }
+    long tarBytes = readLong("jmh-tar-bytes");
+    long ctxFiles = readLong("jmh-ctx-files");
+    long ctxBytes = readLong("jmh-ctx-bytes");
+    md.append("### Microbenchmarks (JMH) next to the machine's tools\n\n");
+    md.append(
+        String.format(
+            L,
+            "Same data, same run: a %s tree / tar (text, random bytes, libjvm.so) and a %d-file"
+                + " context (%s). JMH average time per operation (± 99.9 %% error); throughput is"
+                + " tar bytes (or context files) per second of wall time.\n\n",
+            bytes(tarBytes),
+            ctxFiles,
+            bytes(ctxBytes)));
+    md.append("| operation | kiln ms | tool ms | kiln | tool | kiln/tool throughput |\n");
+    md.append("|---|---:|---:|---:|---:|---:|\n");
+    for (Pair p : PAIRS) {
+      double[] k = s.get(p.kiln());
+      double[] t = s.get(p.tool());
+      if (k == null || t == null) {
+        continue;
+      }
+      md.append(
+          String.format(
+              L,
+              "| %s | %s | %s | %s | %s | **%.2f×** |\n",
+              cell(p.what()),
+              ms(k),
+              ms(t),
+              rate(k[0], p.perFile() ? ctxFiles : tarBytes, p.perFile()),
+              rate(t[0], p.perFile() ? ctxFiles : tarBytes, p.perFile()),
+              t[0] / k[0]));
+    }
+    md.append('\n');
+    Map<String, double[]> c1 = jmh("jmh-c1.csv");
+    if (!c1.isEmpty()) {
+      md.append("What `-XX:TieredStopAtLevel=1` (C1 only, a start-up option) costs on long paths:\n\n");
+      md.append("| benchmark | default ms | C1 only ms | C1 slowdown |\n|---|---:|---:|---:|\n");
+      c1.forEach(
+          (name, v) -> {
+            double[] def = s.get(name);
+            if (def != null) {
+              md.append(
+                  String.format(L, "| %s | %s | %s | %.2f× |\n", name, ms(def), ms(v), v[0] / def[0]));
+            }
+          });
+      md.append('\n');
+    }
+  }
+
+  private static String ms(double[] v) {
+    return Double.isNaN(v[1])
+        ? String.format(L, "%.1f", v[0])
+        : String.format(L, "%.1f ± %.1f", v[0], v[1]);
+  }
+
+  private static String rate(double msPerOp, long amount, boolean files) {
+    double perSecond = amount / (msPerOp / 1000);
+    return files ? String.format(L, "%.0f files/s", perSecond) : String.format(L, "%.0f MB/s", perSecond / 1e6);
+  }
+
+  // ------------------------------------------------------------------ targets
+
+  private record Verdict(String target, String measured, boolean met, String margin) {}
+
+  List<Verdict> verdicts() {
+    List<Verdict> v = new ArrayList<>();
+    for (Row k : kilnRows("builds")) {
+      Row b = peer(k).orElse(null);
+      if (b == null || b.n() == 0 || k.n() == 0) {
+        continue;
+      }
+      double r = k.wallMedian() / b.wallMedian();
+      String where = k.workload() + (k.isolation().equals("-") ? "" : ", " + k.isolation());
+      if (k.phase().equals("warm")) {
+        v.add(
+            new Verdict(
+                "warm no-change rebuild ≤ 0.35× buildah (" + where + ")",
+                String.format(L, "%s s vs %s s = %.2f×", secs(k.wallMedian()), secs(b.wallMedian()), r),
+                r <= 0.35,
+                String.format(L, "%.1f× the target", r / 0.35)));
+      }
+      if (k.phase().equals("cold")) {
+        v.add(
+            new Verdict(
+                "cold build ≤ 0.8× buildah (" + where + ")",
+                String.format(L, "%s s vs %s s = %.2f×", secs(k.wallMedian()), secs(b.wallMedian()), r),
+                r <= 0.8,
+                String.format(L, "%.2f× the target", r / 0.8)));
+      }
+    }
+    for (Row k : kilnRows("builds")) {
+      if (k.workload().equals("multistage") && k.phase().equals("warm") && k.n() > 0) {
+        v.add(
+            new Verdict(
+                "warm no-change rebuild of multistage ≤ 0.3 s wall incl. JVM start (" + k.isolation() + ")",
+                secs(k.wallMedian()) + " s (median), min " + secs(k.wallMin()) + " s",
+                k.wallMedian() <= 0.3,
+                String.format(L, "%.1f× the target", k.wallMedian() / 0.3)));
+      }
+    }
+    rowsOf("startup").stream()
+        .filter(r -> r.tool().startsWith("kiln") && r.n() > 0)
+        .min(Comparator.comparingDouble(Row::wallMedian))
+        .ifPresent(
+            best ->
+                v.add(
+                    new Verdict(
+                        "… with the best JVM options measured (" + best.tool() + ")",
+                        secs(best.wallMedian()) + " s (median), min " + secs(best.wallMin()) + " s",
+                        best.wallMedian() <= 0.3,
+                        String.format(L, "%.1f× the target", best.wallMedian() / 0.3))));
+    List<Row> again =
+        runs.stream().map(Run::section).distinct().flatMap(s -> rowsOf(s).stream())
+            .filter(r -> r.tool().startsWith("kiln") && r.phase().equals("push-again") && r.n() > 0)
+            .toList();
+    for (Row k : again) {
+      boolean met = k.blobsUpMax() == 0 && k.bytesDownMax() == 0 && k.requestsMax() <= 3;
+      v.add(
+          new Verdict(
+              "push of an unchanged image: 0 blobs up, 0 down, ≤ 3 requests (" + k.section() + "/" + k.workload() + ", " + k.tool() + ")",
+              String.format(
+                  L, "worst of %d: %d blobs up, %s down, %d requests", k.n(), k.blobsUpMax(), bytes(k.bytesDownMax()), k.requestsMax()),
+              met,
+              met ? "" : String.format(L, "%d requests over", Math.max(0, k.requestsMax() - 3))));
+    }
+    Optional<Row> limit = row("builds", "bigctx", "cold", "tar | gzip -6", "-");
+    Optional<Row> kilnBig = row("builds", "bigctx", "cold", "kiln", "-");
+    if (limit.isPresent() && kilnBig.isPresent() && kilnBig.get().n() > 0) {
+      double share = limit.get().cpuMedian() / kilnBig.get().cpuMedian();
+      v.add(
+          new Verdict(
+              "big-context COPY: throughput per core ≥ 80 % of gzip -6 (same bytes)",
+              String.format(
+                  L,
+                  "%.0f %% (kiln %s CPU-s, %.2f cores busy; tar | gzip -6 %s CPU-s)",
+                  100 * share,
+                  secs(kilnBig.get().cpuMedian()),
+                  kilnBig.get().cpuMedian() / kilnBig.get().wallMedian(),
+                  secs(limit.get().cpuMedian())),
+              share >= 0.8,
+              String.format(L, "%.0f points short", 100 * (0.8 - share))));
+    }
+    rowsOf("builds").stream()
+        .filter(r -> r.tool().equals("kiln") && r.workload().equals("bigctx"))
+        .max(Comparator.comparingLong(Row::rssMaxKib))
+        .ifPresent(
+            r ->
+                v.add(
+                    new Verdict(
+                        "peak RSS ≤ 256 MiB for any layer size (bigctx, " + readLong("bigctx-bytes") / 1048576 + " MiB context)",
+                        mib(r.rssMaxKib()) + " MiB (" + r.phase() + ")",
+                        r.rssMaxKib() <= 256 * 1024,
+                        String.format(L, "%.1f× the limit", r.rssMaxKib() / (256.0 * 1024)))));
+    return v;
+  }
+
+  // ------------------------------------------------------------------ outputs
+
+  String summaryCsv() {
+    StringBuilder csv =
+        new StringBuilder(
+            "section,workload,phase,tool,isolation,n,failed,wall_median_s,wall_min_s,wall_max_s,"
+                + "cpu_median_s,rss_max_kib,requests_median,blobs_up_median,mounts_median,"
+                + "bytes_up_median,bytes_down_median,load1_median,peer,ratio_wall,ratio_cpu\n");
+    for (Row r : rows.values()) {
+      Row p = r.tool().startsWith("kiln") ? peer(r).orElse(null) : null;
+      csv.append(
+          String.format(
+              L,
+              "%s,%s,%s,%s,%s,%d,%d,%.3f,%.3f,%.3f,%.2f,%d,%s,%s,%s,%.0f,%.0f,%.2f,%s,%s,%s\n",
+              r.section(),
+              r.workload(),
+              r.phase(),
+              r.tool(),
+              r.isolation(),
+              r.n(),
+              r.failed(),
+              r.wallMedian(),
+              r.wallMin(),
+              r.wallMax(),
+              r.cpuMedian(),
+              r.rssMaxKib(),
+              num(r.requestsMedian()),
+              num(r.blobsUpMedian()),
+              num(r.mountsMedian()),
+              r.bytesUpMedian(),
+              r.bytesDownMedian(),
+              r.loadMedian(),
+              p == null ? "" : p.tool(),
+              p == null ? "" : String.format(L, "%.3f", r.wallMedian() / p.wallMedian()),
+              p == null ? "" : String.format(L, "%.3f", r.cpuMedian() / p.cpuMedian())));
+    }
+    return csv.toString();
+  }
+
+  String results(String tables) {
+    StringBuilder md = new StringBuilder();
+    md.append("# kiln benchmark results\n\n");
+    md.append(
+        "Generated by `bench/run.sh` (do not edit by hand: run it again). Every kiln figure is"
+            + " measured next to its peer on the same input in the same run; kiln and the peer run"
+            + " interleaved.\n\n");
+    md.append("## Machine and run\n\n```\n").append(readText("machine.txt").trim()).append("\n```\n\n");
+    double[] loads = runs.stream().mapToDouble(Run::load1).sorted().toArray();
+    if (loads.length > 0) {
+      md.append(
+          String.format(
+              L,
+              "1-minute load average just before each measured command: median %.1f, min %.1f, max"
+                  + " %.1f (on %s cores). A load above the core count means other processes"
+                  + " competed for the CPU: wall times are then inflated and noisier than CPU"
+                  + " times.\n\n",
+              loads[loads.length / 2],
+              loads[0],
+              loads[loads.length - 1],
+              readText("machine.txt").replaceAll("(?s).*, (\\d+) cores online.*", "$1")));
+    }
+    List<Verdict> verdicts = verdicts();
+    if (!verdicts.isEmpty()) {
+      md.append("## Targets (issue #9)\n\n| target | measured | met | miss |\n|---|---|:---:|---|\n");
+      for (Verdict v : verdicts) {
+        md.append("| ")
+            .append(cell(v.target()))
+            .append(" | ")
+            .append(v.measured())
+            .append(" | ")
+            .append(v.met() ? "yes" : "**no**")
+            .append(" | ")
+            .append(v.met() ? "" : v.margin())
+            .append(" |\n");
+      }
+      md.append('\n');
+    }
+    long failed = runs.stream().filter(r -> !r.ok()).count();
+    if (failed > 0) {
+      md.append("## Failed commands\n\n");
+      md.append(failed).append(" measured command(s) failed and are left out of the figures:\n\n");
+      runs.stream()
+          .filter(r -> !r.ok())
+          .forEach(
+              r ->
+                  md.append(
+                      String.format(
+                          L, "- %s / %s / %s / %s / %s, repetition %d: exit %d\n",
+                          r.section(), r.workload(), r.phase(), r.tool(), r.isolation(), r.rep(), r.exit())));
+      md.append('\n');
+    }
+    md.append("## Results\n\n").append(tables);
+    md.append("## Exact commands\n\n");
+    md.append(
+        "`$WORK` is the run's scratch directory (`BENCH_WORK`, default `/var/tmp/kiln-bench`), `.`"
+            + " the repository root; `$REGISTRY` the run's registry (`127.0.0.1:PORT`). Cold runs are preceded by"
+            + " emptying the tool's cache (kiln: a copy of a store holding only the base images;"
+            + " buildah: a new `--root` with only the base images pulled from their OCI layouts)"
+            + " and `sync; echo 3 > /proc/sys/vm/drop_caches`.\n\n```\n");
+    for (String line : readText("commands.tsv").split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] kv = line.split("\t", 2);
+      md.append("# ").append(kv[0].replace('|', ' ')).append('\n').append(kv.length > 1 ? kv[1] : "").append('\n');
+    }
+    md.append("```\n");
+    return md.toString();
+  }
+
+  private String readText(String name) {
+    try {
+      Path p = out.resolve(name);
+      return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private long readLong(String name) {
+    String t = readText(name).trim();
+    return t.isEmpty() ? 0 : Long.parseLong(t);
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}
