@@ -161,7 +161,7 @@ final class BuildRun {
               scope,
               new RunTools(
                   request.isolation(), request.snapshotter(), spool.resolve("run"), listener),
-              new LayerDirectories(storeRoot.resolve("layers")),
+              LayerDirectories.forCurrentUser(storeRoot),
               new RunMounts(scope, request.environment()));
       RemoteCaches remote =
           new RemoteCaches(request.cacheFrom(), request.cacheTo(), store, registry, listener);

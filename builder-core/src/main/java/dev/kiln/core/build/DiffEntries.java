@@ -5,6 +5,7 @@ import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.LayerTree;
+import dev.kiln.core.sandbox.UserNamespacePlan;
 import dev.kiln.core.snapshot.SnapshotDiff;
 import dev.kiln.core.snapshot.Xattr;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -22,13 +24,18 @@ import java.util.TreeMap;
  * writer, which BuildKit uses, includes them the same way).
  */
 final class DiffEntries {
+  private static final long OVERFLOW_ID = 65534;
+
   private DiffEntries() {}
 
   /**
    * The layer entries of {@code diff}, taken from the snapshot whose root filesystem is {@code
-   * rootfs} (still there).
+   * rootfs} (still there). A rootless step's files belong to host ids on disk; {@code
+   * userNamespace} turns them back into the ids the step saw.
    */
-  static LayerTree of(SnapshotDiff diff, Path rootfs, long whiteoutTime) throws IOException {
+  static LayerTree of(
+      SnapshotDiff diff, Path rootfs, long whiteoutTime, Optional<UserNamespacePlan> userNamespace)
+      throws IOException {
     Map<Path, String> placed = new LinkedHashMap<>();
     Map<String, List<Xattr>> xattrs = new TreeMap<>();
     LayerTree tree = new LayerTree();
@@ -46,6 +53,9 @@ final class DiffEntries {
       }
     }
     for (LayerEntry entry : DirectoryEntries.readEach(placed)) {
+      if (userNamespace.isPresent()) {
+        entry = inContainerIds(entry, userNamespace.get());
+      }
       List<Xattr> extra = xattrs.get(entry.path());
       if (extra != null && entry.type() != EntryType.HARDLINK) {
         Map<String, byte[]> values = new TreeMap<>();
@@ -68,8 +78,15 @@ final class DiffEntries {
       }
     }
     for (LayerEntry parent : DirectoryEntries.readEach(parents)) {
-      tree.add(parent);
+      tree.add(userNamespace.isPresent() ? inContainerIds(parent, userNamespace.get()) : parent);
     }
     return tree;
+  }
+
+  /** An id the namespace does not map shows as the overflow id inside it, as the kernel does. */
+  private static LayerEntry inContainerIds(LayerEntry entry, UserNamespacePlan ids) {
+    return entry.withOwner(
+        ids.toContainerUid(entry.uid()).orElse(OVERFLOW_ID),
+        ids.toContainerGid(entry.gid()).orElse(OVERFLOW_ID));
   }
 }

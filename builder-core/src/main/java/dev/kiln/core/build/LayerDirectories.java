@@ -4,6 +4,7 @@ import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerExtractor;
+import dev.kiln.core.sandbox.HostIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileSystemException;
@@ -22,10 +23,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LayerDirectories {
   private final Path root;
+  private final ExtractOptions extractOptions;
   private final Map<String, Object> unpacking = new ConcurrentHashMap<>();
 
-  LayerDirectories(Path root) {
+  LayerDirectories(Path root, ExtractOptions extractOptions) {
     this.root = root;
+    this.extractOptions = extractOptions;
+  }
+
+  /**
+   * The layer directories of {@code storeRoot} for the user running kiln. Without root a layer is
+   * unpacked differently (no owners, devices or attributes), so those directories live apart: a
+   * store shared with root never mixes the two forms.
+   */
+  static LayerDirectories forCurrentUser(Path storeRoot) {
+    return HostIdentity.current().isRoot()
+        ? new LayerDirectories(storeRoot.resolve("layers"), ExtractOptions.overlayLayer())
+        : new LayerDirectories(
+            storeRoot.resolve("layers-unprivileged"), ExtractOptions.unprivilegedOverlayLayer());
   }
 
   /**
@@ -60,7 +75,7 @@ final class LayerDirectories {
       // the temp directory's 0700, or a non-root RUN could not enter "/".
       Files.setAttribute(temp, "unix:mode", 0755);
       try (InputStream blob = blobs.open(layer.blob())) {
-        new LayerExtractor(temp, ExtractOptions.overlayLayer()).extract(blob);
+        new LayerExtractor(temp, extractOptions).extract(blob);
       }
       try {
         Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -7,6 +7,7 @@ import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerExtractor;
 import dev.kiln.core.request.NamedContext;
 import dev.kiln.core.sandbox.HostCommand;
+import dev.kiln.core.sandbox.HostIdentity;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.Stage;
 import java.io.IOException;
@@ -63,7 +64,12 @@ final class MountSources {
 
       /** Unpacks the layers, in order, into {@code dir}. */
       void unpackInto(Path dir) throws IOException {
-        LayerExtractor extractor = new LayerExtractor(dir, ExtractOptions.full());
+        LayerExtractor extractor =
+            new LayerExtractor(
+                dir,
+                HostIdentity.current().isRoot()
+                    ? ExtractOptions.full()
+                    : ExtractOptions.unprivileged());
         for (LayerRef layer : layers) {
           try (InputStream blob = blobs.open(layer.blob())) {
             extractor.extract(blob);

@@ -125,7 +125,8 @@ final class RunStep {
         return new Outcome(java.util.Optional.empty(), createdBy);
       }
       // Written while the snapshot is still there: the diff's entries read from it.
-      LayerTree changes = DiffEntries.of(diff, snapshot.rootfs(), scope.createdSeconds());
+      LayerTree changes =
+          DiffEntries.of(diff, snapshot.rootfs(), scope.createdSeconds(), tools.userNamespace());
       WrittenLayer layer = new LayerWriter(scope.store(), scope.layerOptions()).write(changes);
       layers.adopt(layer.diffId(), snapshot);
       return new Outcome(java.util.Optional.of(layer), createdBy);

@@ -6,11 +6,13 @@ import dev.kiln.core.sandbox.Isolation;
 import dev.kiln.core.sandbox.SandboxChoice;
 import dev.kiln.core.sandbox.SandboxSelector;
 import dev.kiln.core.sandbox.SandboxSettings;
+import dev.kiln.core.sandbox.UserNamespacePlan;
 import dev.kiln.core.snapshot.SnapshotterChoice;
 import dev.kiln.core.snapshot.SnapshotterKind;
 import dev.kiln.core.snapshot.SnapshotterSelector;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The sandbox and snapshotter of a build, chosen on the first RUN (a build without RUN never probes
@@ -21,6 +23,7 @@ final class RunTools {
   private final String snapshotterKind;
   private final Path workRoot;
   private final BuildListener listener;
+  private SandboxSettings settings;
   private SandboxChoice sandbox;
   private SnapshotterChoice snapshotter;
 
@@ -33,13 +36,22 @@ final class RunTools {
 
   synchronized SandboxChoice sandbox() {
     if (sandbox == null) {
-      sandbox =
-          SandboxSelector.select(
-              Isolation.parse(isolation),
-              SandboxSettings.forCurrentUser(workRoot.resolve("sandbox")));
+      sandbox = SandboxSelector.select(Isolation.parse(isolation), settings());
       listener.on(new BuildEvent.Note(Instant.now(), "RUN isolation " + sandbox));
     }
     return sandbox;
+  }
+
+  /** How the steps' ids map to the host's: empty when kiln is root and steps need no mapping. */
+  synchronized Optional<UserNamespacePlan> userNamespace() {
+    return settings().userNamespace();
+  }
+
+  private SandboxSettings settings() {
+    if (settings == null) {
+      settings = SandboxSettings.forCurrentUser(workRoot.resolve("sandbox"));
+    }
+    return settings;
   }
 
   synchronized SnapshotterChoice snapshotter() {

@@ -9,7 +9,9 @@ package dev.kiln.core.layer;
  * @param xattrs set extended attributes ({@code setfattr}); {@code security.capability} needs root
  * @param overlayWhiteouts keep whiteouts in overlayfs form instead of applying them: {@code
  *     .wh.name} becomes a character device 0/0 at {@code name} and {@code .wh..wh..opq} the {@code
- *     trusted.overlay.opaque=y} attribute of its directory. That is how a layer is unpacked into
+ *     trusted.overlay.opaque=y} attribute of its directory (with {@code xattrs}; without, the
+ *     unprivileged {@code user.overlay.opaque=y}, which overlayfs reads when mounted with {@code
+ *     userxattr} and kiln's copy snapshotter always reads). That is how a layer is unpacked into
  *     its own directory to serve as an overlay lower layer for RUN.
  */
 public record ExtractOptions(
@@ -21,6 +23,20 @@ public record ExtractOptions(
   /** One layer into its own directory as an overlayfs lower layer (needs root). */
   public static ExtractOptions overlayLayer() {
     return new ExtractOptions(true, true, true, true);
+  }
+
+  /**
+   * One layer into its own directory as a lower layer, without privilege: files belong to the user
+   * who runs kiln (a rootless step sees them as root's), device nodes and attributes are left out,
+   * whiteouts are the 0/0 devices Linux lets anyone create (since 5.8).
+   */
+  public static ExtractOptions unprivilegedOverlayLayer() {
+    return new ExtractOptions(false, false, false, true);
+  }
+
+  /** The attribute that marks an opaque directory in a layer unpacked with these options. */
+  public String opaqueAttribute() {
+    return xattrs ? "trusted.overlay.opaque" : "user.overlay.opaque";
   }
 
   /** Everything, as root extracting an image's root file system needs. */

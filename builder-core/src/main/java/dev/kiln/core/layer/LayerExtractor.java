@@ -119,7 +119,7 @@ public final class LayerExtractor {
       if (entry.isOpaqueWhiteout()) {
         ExtendedAttributes.set(
             paths.absolute(directory).toAbsolutePath(),
-            "trusted.overlay.opaque",
+            options.opaqueAttribute(),
             "y".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         return;
       }

@@ -49,10 +49,31 @@ final class TreeCopier {
     if (!copied.succeeded()) {
       throw new SnapshotException("cannot copy layer " + layer + ": " + copied.describeFailure());
     }
+    java.util.Set<Path> touchedDirectories = new java.util.LinkedHashSet<>();
     for (Path whiteout : whiteouts) {
       deleteRecursively(target.resolve(layer.relativize(whiteout)));
+      touchedDirectories.add(whiteout.getParent());
+    }
+    // cp copied each whiteout device and we just deleted it: that moved its directory's mtime,
+    // which the differ would report as a change the step never made.
+    for (Path dir : touchedDirectories) {
+      restoreMtime(dir, target.resolve(layer.relativize(dir)));
     }
     removeOverlayAttributes(layer, target, layerIndex);
+  }
+
+  private static void restoreMtime(Path from, Path to) {
+    try {
+      java.nio.file.attribute.FileTime mtime =
+          Files.getLastModifiedTime(from, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      Files.getFileAttributeView(
+              to,
+              java.nio.file.attribute.BasicFileAttributeView.class,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          .setTimes(mtime, null, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restore the time of " + to, e);
+    }
   }
 
   /** Clears what the layer deletes or replaces, before the copy. */

@@ -60,7 +60,9 @@ class LayerDirectoriesTest {
           return new ByteArrayInputStream(tar);
         };
 
-    Path dir = new LayerDirectories(root).get(ref, racing);
+    Path dir =
+        new LayerDirectories(root, dev.kiln.core.layer.ExtractOptions.overlayLayer())
+            .get(ref, racing);
 
     assertEquals(published, dir);
     assertEquals("theirs", Files.readString(dir.resolve("a")));
@@ -88,7 +90,9 @@ class LayerDirectoriesTest {
           }
           return new ByteArrayInputStream(sample.tar());
         };
-    LayerDirectories layers = new LayerDirectories(tmp.resolve("layers"));
+    LayerDirectories layers =
+        new LayerDirectories(
+            tmp.resolve("layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
     for (int i = 0; i < 4; i++) {
       threads.add(
           new Thread(
