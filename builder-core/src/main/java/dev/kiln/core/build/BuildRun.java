@@ -329,21 +329,7 @@ final class BuildRun {
   }
 
   static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      walk.sorted(java.util.Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  // Best effort: a leftover spool file is removed by the next prune.
-                }
-              });
-    } catch (IOException e) {
-      // Same.
-    }
+    // Best effort: a leftover spool file is removed with the workspace by the next build.
+    dev.kiln.core.layer.TreeDeletion.deleteQuietly(root);
   }
 }

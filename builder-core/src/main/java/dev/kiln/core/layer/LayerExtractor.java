@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -313,36 +311,7 @@ public final class LayerExtractor {
         .setTimes(FileTime.fromMillis(mtime * 1000), null, null);
   }
 
-  /**
-   * Deletes {@code path} and, if it is a real directory, everything in it; links are not followed.
-   */
   private static void deleteRecursively(Path path) throws IOException {
-    BasicFileAttributes attributes = ConfinedPaths.lstat(path);
-    if (attributes == null) {
-      return;
-    }
-    if (!attributes.isDirectory()) {
-      Files.delete(path);
-      return;
-    }
-    Files.walkFileTree(
-        path,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    TreeDeletion.delete(path);
   }
 }

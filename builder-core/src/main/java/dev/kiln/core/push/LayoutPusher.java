@@ -13,12 +13,10 @@ import dev.kiln.registry.model.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Pushes an image that is already on disk: an OCI image layout directory, or an archive of one
@@ -108,10 +106,6 @@ public final class LayoutPusher {
   }
 
   private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    dev.kiln.core.layer.TreeDeletion.delete(root);
   }
 }

@@ -149,31 +149,6 @@ final class TreeCopier {
   }
 
   static void deleteRecursively(Path root) {
-    try {
-      if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        return;
-      }
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.delete(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              if (e != null) {
-                throw e;
-              }
-              Files.delete(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
+    dev.kiln.core.layer.TreeDeletion.deleteUnchecked(root);
   }
 }
