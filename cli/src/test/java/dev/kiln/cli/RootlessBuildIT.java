@@ -88,7 +88,10 @@ class RootlessBuildIT {
         "FROM busybox:kiln\n"
             + "RUN mkdir -p /srv/app && echo made > /srv/app/made && chmod 0750 /srv/app"
             + " && rm /etc/group && id -u > /srv/app/uid\n"
-            + "RUN cat /srv/app/made > /srv/app/again\n"
+            + "RUN cat /srv/app/made > /srv/app/again"
+            // A read-only tree, as /proc and /sys are in most images: kiln, not root outside the
+            // step, must still be able to delete the snapshot afterwards.
+            + " && mkdir -p /ro/sub && touch /ro/sub/f && chmod 0555 /ro/sub /ro\n"
             + "RUN true\n"
             + "COPY note.txt /srv/app/\n");
     Files.createDirectories(dir.resolve("home"));
@@ -122,7 +125,8 @@ class RootlessBuildIT {
     List<String> first = names(entries(layout, layers.get(1).path("digest").asText()));
     assertTrue(first.contains("etc/.wh.group"), "the deletion is a whiteout: " + first);
     List<String> second = names(entries(layout, layers.get(2).path("digest").asText()));
-    assertEquals(List.of("srv/", "srv/app/", "srv/app/again"), second);
+    assertEquals(
+        List.of("ro/", "ro/sub/", "ro/sub/f", "srv/", "srv/app/", "srv/app/again"), second);
 
     UnpackedImage image =
         ImageInspector.unpackLayout(
@@ -137,6 +141,11 @@ class RootlessBuildIT {
             Files.getPosixFilePermissions(app, LinkOption.NOFOLLOW_LINKS)));
     assertFalse(Files.exists(image.rootfs().resolve("etc/group"), LinkOption.NOFOLLOW_LINKS));
     assertTrue(Files.exists(image.rootfs().resolve("etc/passwd"), LinkOption.NOFOLLOW_LINKS));
+
+    // Nothing of the build is left behind, read-only directories included.
+    try (var left = Files.list(work.resolve("home/.cache/kiln/tmp"))) {
+      assertEquals(List.of(), left.toList());
+    }
 
     // The same build again comes from the cache, unprivileged too.
     ProcessRunner.Result again = build(isolation, work.resolve("again-" + isolation));

@@ -3,6 +3,7 @@ package dev.kiln.core.build;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cache.store.StoreLock;
 import dev.kiln.core.checksum.DirectoryTree;
 import dev.kiln.core.checksum.StatMemo;
 import dev.kiln.core.checksum.TreeChecksummer;
@@ -110,7 +111,12 @@ final class BuildRun {
 
     Path storeRoot = request.cacheDir().orElseGet(() -> CacheDirectory.resolve(Optional.empty()));
     ContentStore store = ContentStore.open(storeRoot);
-    BuildWorkspace workspace = BuildWorkspace.create(storeRoot.resolve("tmp"));
+    BuildWorkspace workspace;
+    // Under the GC lock, so a prune that found no build alive never deletes the unpacked layers
+    // this build is about to use.
+    try (StoreLock gc = store.lockForCollection()) {
+      workspace = BuildWorkspace.create(store.paths().workspacesDirectory());
+    }
     Path spool = workspace.dir();
     PatternMatcher ignore =
         PatternMatcher.of(
@@ -330,6 +336,6 @@ final class BuildRun {
 
   static void deleteTree(Path root) {
     // Best effort: a leftover spool file is removed with the workspace by the next build.
-    dev.kiln.core.layer.TreeDeletion.deleteQuietly(root);
+    dev.kiln.cache.store.TreeDeletion.deleteQuietly(root);
   }
 }

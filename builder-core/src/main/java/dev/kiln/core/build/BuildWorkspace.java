@@ -1,17 +1,12 @@
 package dev.kiln.core.build;
 
+import dev.kiln.cache.store.WorkspaceLock;
 import dev.kiln.core.sandbox.MountTable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,16 +19,12 @@ import java.util.concurrent.TimeUnit;
  * unmounts, deletes.
  */
 final class BuildWorkspace implements AutoCloseable {
-  private static final String LOCK = ".alive";
-
   private final Path dir;
   private final FileChannel channel;
-  private final FileLock lock;
 
-  private BuildWorkspace(Path dir, FileChannel channel, FileLock lock) {
+  private BuildWorkspace(Path dir, FileChannel channel) {
     this.dir = dir;
     this.channel = channel;
-    this.lock = lock;
   }
 
   /** A new workspace under {@code tmpRoot}, after cleaning up what dead builds left there. */
@@ -41,9 +32,7 @@ final class BuildWorkspace implements AutoCloseable {
     Files.createDirectories(tmpRoot);
     cleanStale(tmpRoot);
     Path dir = Files.createTempDirectory(tmpRoot, "build-");
-    FileChannel channel =
-        FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    return new BuildWorkspace(dir, channel, channel.lock());
+    return new BuildWorkspace(dir, WorkspaceLock.hold(dir));
   }
 
   Path dir() {
@@ -63,28 +52,7 @@ final class BuildWorkspace implements AutoCloseable {
   }
 
   private static boolean isAbandoned(Path build) {
-    Path lockFile = build.resolve(LOCK);
-    if (!Files.exists(lockFile)) {
-      // Created but not yet locked by a live build, or from before locks: give it a minute.
-      try {
-        FileTime modified = Files.getLastModifiedTime(build);
-        return modified.toInstant().isBefore(Instant.now().minus(Duration.ofMinutes(1)));
-      } catch (IOException e) {
-        return false;
-      }
-    }
-    try (FileChannel probe = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
-      FileLock free = probe.tryLock();
-      if (free == null) {
-        return false;
-      }
-      free.release();
-      return true;
-    } catch (OverlappingFileLockException e) {
-      return false; // held by this very process
-    } catch (IOException e) {
-      return false;
-    }
+    return !WorkspaceLock.isHeld(build);
   }
 
   private static void cleanUp(Path build) {
@@ -139,8 +107,7 @@ final class BuildWorkspace implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      lock.release();
-      channel.close();
+      channel.close(); // releases the lock
     } finally {
       // Never delete through a mount that outlived its step (a cache mount's files would go).
       MountTable.unmountAllUnder(dir);

@@ -1,5 +1,6 @@
 package dev.kiln.core.build;
 
+import dev.kiln.cache.store.UnpackedLayers;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.ExtractOptions;
@@ -38,9 +39,10 @@ final class LayerDirectories {
    */
   static LayerDirectories forCurrentUser(Path storeRoot) {
     return HostIdentity.current().isRoot()
-        ? new LayerDirectories(storeRoot.resolve("layers"), ExtractOptions.overlayLayer())
+        ? new LayerDirectories(UnpackedLayers.directory(storeRoot), ExtractOptions.overlayLayer())
         : new LayerDirectories(
-            storeRoot.resolve("layers-unprivileged"), ExtractOptions.unprivilegedOverlayLayer());
+            UnpackedLayers.unprivilegedDirectory(storeRoot),
+            ExtractOptions.unprivilegedOverlayLayer());
   }
 
   /**
@@ -50,18 +52,22 @@ final class LayerDirectories {
   void adopt(dev.kiln.registry.model.Digest diffId, dev.kiln.core.snapshot.Snapshot snapshot)
       throws IOException {
     Files.createDirectories(root);
-    snapshot.moveChangesTo(root.resolve(diffId.hex()));
+    Path dir = root.resolve(diffId.hex());
+    if (snapshot.moveChangesTo(dir)) {
+      UnpackedLayers.markUsed(dir);
+    }
   }
 
   Path get(LayerRef layer, BlobSource blobs) throws IOException {
     Path dir = root.resolve(layer.diffId().hex());
-    if (Files.isDirectory(dir)) {
-      return dir;
+    if (!Files.isDirectory(dir)) {
+      // Parallel stages on one base need the same layers at the same moment: unpack each once.
+      synchronized (unpacking.computeIfAbsent(layer.diffId().hex(), k -> new Object())) {
+        unpack(layer, blobs, dir);
+      }
     }
-    // Parallel stages on one base need the same layers at the same moment: unpack each once.
-    synchronized (unpacking.computeIfAbsent(layer.diffId().hex(), k -> new Object())) {
-      return unpack(layer, blobs, dir);
-    }
+    UnpackedLayers.markUsed(dir);
+    return dir;
   }
 
   private Path unpack(LayerRef layer, BlobSource blobs, Path dir) throws IOException {

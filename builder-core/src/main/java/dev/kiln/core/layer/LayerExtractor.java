@@ -1,5 +1,6 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.cache.store.TreeDeletion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -106,6 +106,6 @@ public final class LayoutPusher {
   }
 
   private static void deleteTree(Path root) throws IOException {
-    dev.kiln.core.layer.TreeDeletion.delete(root);
+    dev.kiln.cache.store.TreeDeletion.delete(root);
   }
 }

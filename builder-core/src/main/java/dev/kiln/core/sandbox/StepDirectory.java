@@ -81,6 +81,6 @@ final class StepDirectory implements AutoCloseable {
   }
 
   static void deleteRecursively(Path root) {
-    dev.kiln.core.layer.TreeDeletion.deleteUnchecked(root);
+    dev.kiln.cache.store.TreeDeletion.deleteUnchecked(root);
   }
 }

@@ -149,6 +149,6 @@ final class TreeCopier {
   }
 
   static void deleteRecursively(Path root) {
-    dev.kiln.core.layer.TreeDeletion.deleteUnchecked(root);
+    dev.kiln.cache.store.TreeDeletion.deleteUnchecked(root);
   }
 }

@@ -13,6 +13,10 @@ import java.util.List;
  * @param keptLiveTempFiles temp files kept because a live writer holds them or they are young
  * @param removedLayerRecords layer records deleted because their blob is gone
  * @param removedStatMemos stat memos deleted ({@code --all} only)
+ * @param removedUnpackedLayers unpacked layer directories deleted ({@code --all}, or unused for the
+ *     {@code until} filter's duration)
+ * @param unpackedLayerBytes the size of the files in them
+ * @param unpackedLayersKeptForRunningBuild true when a running build kept every unpacked layer
  */
 public record PruneReport(
     List<CacheKey> removedEntries,
@@ -22,7 +26,10 @@ public record PruneReport(
     int removedTempFiles,
     int keptLiveTempFiles,
     int removedLayerRecords,
-    int removedStatMemos) {
+    int removedStatMemos,
+    int removedUnpackedLayers,
+    long unpackedLayerBytes,
+    boolean unpackedLayersKeptForRunningBuild) {
   public PruneReport {
     removedEntries = List.copyOf(removedEntries);
   }

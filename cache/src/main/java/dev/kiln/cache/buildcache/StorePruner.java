@@ -7,6 +7,8 @@ import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.cache.store.PendingBlob;
 import dev.kiln.cache.store.StoreLock;
 import dev.kiln.cache.store.StorePaths;
+import dev.kiln.cache.store.UnpackedLayers;
+import dev.kiln.cache.store.WorkspaceLock;
 import dev.kiln.registry.model.Digest;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -40,6 +42,8 @@ import java.util.stream.Stream;
  * live writer holds its lock ({@link PendingBlob#isBeingWritten}) and it is older than the grace
  * period; a writer killed by SIGKILL loses its lock, so its leftovers are collected. Deleting in
  * this order (entries, then blobs) never leaves an entry or image pointing at a deleted blob.
+ * Unpacked layer directories ({@link UnpackedLayers}) go only with {@code --all} or an {@code
+ * until} filter, and only when no build is alive ({@link WorkspaceLock}).
  */
 public final class StorePruner {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -106,6 +110,14 @@ public final class StorePruner {
           }
         }
       }
+      // Unpacked layers are a running build's root filesystems: only when no build runs (and
+      // none can start: a build creates its workspace under this same GC lock).
+      boolean buildRunning = WorkspaceLock.anyHeldUnder(paths.workspacesDirectory());
+      UnpackedLayers.Removed unpacked = new UnpackedLayers.Removed(0, 0);
+      if (!buildRunning && (options.all() || options.until().isPresent())) {
+        Instant unusedBefore = options.until().map(now::minus).orElse(now);
+        unpacked = UnpackedLayers.prune(paths.root(), options.all(), unusedBefore);
+      }
       return new PruneReport(
           removed,
           counts.removedBlobs,
@@ -114,7 +126,10 @@ public final class StorePruner {
           counts.removedTemps,
           counts.keptTemps,
           records,
-          memos);
+          memos,
+          unpacked.directories(),
+          unpacked.bytes(),
+          buildRunning);
     }
   }
 

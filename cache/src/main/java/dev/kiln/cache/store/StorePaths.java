@@ -77,6 +77,11 @@ public record StorePaths(Path root) {
     return root.resolve("kiln");
   }
 
+  /** The directory of the builds' private workspaces (see {@link WorkspaceLock}). */
+  public Path workspacesDirectory() {
+    return root.resolve("tmp");
+  }
+
   /** The lock file taken while {@code index.json} is read, changed and replaced. */
   public Path indexLockFile() {
     return kilnDirectory().resolve("index.lock");

@@ -10,11 +10,14 @@ import dev.kiln.cache.store.LayerRecord;
 import dev.kiln.cache.store.PendingBlob;
 import dev.kiln.cache.store.StorePaths;
 import dev.kiln.cache.store.StoredBlob;
+import dev.kiln.cache.store.UnpackedLayers;
+import dev.kiln.cache.store.WorkspaceLock;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.ImageManifest;
 import dev.kiln.registry.model.MediaType;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,5 +235,67 @@ class StorePrunerTest {
       assertFalse(Files.exists(temp), temp + " survived");
     }
     assertTrue(Files.exists(store.paths().indexFile()));
+  }
+
+  /** An unpacked layer directory with a file inside, last used at {@code lastUse}. */
+  private Path unpackedLayer(String hexDigit, Instant lastUse) throws IOException {
+    Path layer =
+        Files.createDirectories(
+            UnpackedLayers.directory(store.paths().root()).resolve(hexDigit.repeat(64)));
+    Files.createDirectories(layer.resolve("usr/bin"));
+    Files.writeString(layer.resolve("usr/bin/tool"), "binary");
+    UnpackedLayers.markUsed(layer);
+    Files.setLastModifiedTime(
+        layer.resolveSibling(layer.getFileName() + ".used"), FileTime.from(lastUse));
+    return layer;
+  }
+
+  @Test
+  void unpackedLayersStayWithoutAllOrAnUntilFilter() throws IOException {
+    Path old = unpackedLayer("a", LONG_AGO);
+    PruneReport report = pruner.prune(PruneOptions.unreferencedOnly());
+    assertTrue(Files.isDirectory(old));
+    assertEquals(0, report.removedUnpackedLayers());
+  }
+
+  @Test
+  void untilRemovesOnlyUnpackedLayersUnusedThatLong() throws IOException {
+    Path old = unpackedLayer("a", LONG_AGO);
+    Path recent = unpackedLayer("b", Instant.now());
+    Path leftover =
+        Files.createDirectories(
+            UnpackedLayers.directory(store.paths().root()).resolve(".unpack-123"));
+    PruneReport report =
+        pruner.prune(
+            new PruneOptions(
+                false,
+                OptionalLong.empty(),
+                Optional.of(Duration.ofHours(24)),
+                PruneOptions.DEFAULT_GRACE));
+    assertFalse(Files.exists(old));
+    assertFalse(Files.exists(old.resolveSibling(old.getFileName() + ".used")));
+    assertFalse(Files.exists(leftover));
+    assertTrue(Files.isDirectory(recent));
+    assertEquals(2, report.removedUnpackedLayers());
+    assertEquals("binary".length(), report.unpackedLayerBytes());
+  }
+
+  @Test
+  void allRemovesEveryUnpackedLayerButNotWhileABuildIsAlive() throws Exception {
+    Path recent = unpackedLayer("b", Instant.now());
+    Path workspace =
+        Files.createDirectories(store.paths().workspacesDirectory().resolve("build-1"));
+    PruneOptions all =
+        new PruneOptions(true, OptionalLong.empty(), Optional.empty(), PruneOptions.DEFAULT_GRACE);
+    try (FileChannel alive = WorkspaceLock.hold(workspace)) {
+      // A build in another process holds its lock the same way; in this one the probe sees ours.
+      PruneReport report = pruner.prune(all);
+      assertTrue(report.unpackedLayersKeptForRunningBuild());
+      assertTrue(Files.isDirectory(recent));
+    }
+    PruneReport report = pruner.prune(all);
+    assertFalse(report.unpackedLayersKeptForRunningBuild());
+    assertFalse(Files.exists(recent));
+    assertEquals(1, report.removedUnpackedLayers());
   }
 }

@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Remove build cache entries and the blobs nothing needs any more.",
       "Without options only unreferenced blobs (older than an hour) are deleted.",
-      "Images named in the store's index.json are never removed."
+      "Images named in the store's index.json are never removed.",
+      "Layers unpacked for RUN steps go with --all or --filter until=D (unused for D),",
+      "and only while no build is running."
     },
     mixinStandardHelpOptions = true)
 public final class CachePruneCommand implements Callable<Integer> {
@@ -45,7 +47,9 @@ public final class CachePruneCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreLocation location = new StoreLocation();
 
-  @Option(names = "--all", description = "Remove every cache entry (and the stat memos).")
+  @Option(
+      names = "--all",
+      description = "Remove every cache entry, the stat memos and the unpacked layers.")
   boolean all;
 
   @Option(
@@ -95,6 +99,19 @@ public final class CachePruneCommand implements Callable<Integer> {
             + "; freed "
             + SizeText.format(report.freedBytes())
             + ".");
+    if (report.removedUnpackedLayers() > 0) {
+      out.println(
+          "Removed "
+              + report.removedUnpackedLayers()
+              + " unpacked layer "
+              + (report.removedUnpackedLayers() == 1 ? "directory" : "directories")
+              + " ("
+              + SizeText.format(report.unpackedLayerBytes())
+              + ").");
+    }
+    if (report.unpackedLayersKeptForRunningBuild() && (all || !filters.isEmpty())) {
+      out.println("Kept the unpacked layers: a build is running and uses them.");
+    }
     if (report.keptYoungBlobs() > 0 || report.keptLiveTempFiles() > 0) {
       out.println(
           "Kept "

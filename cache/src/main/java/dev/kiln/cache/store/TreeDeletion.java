@@ -1,7 +1,8 @@
-package dev.kiln.core.layer;
+package dev.kiln.cache.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,6 +19,37 @@ public final class TreeDeletion {
 
   /** Deletes {@code root} and everything below it; nothing happens when it does not exist. */
   public static void delete(Path root) throws IOException {
+    try {
+      deleteAsIs(root);
+    } catch (AccessDeniedException e) {
+      // Without root, a directory a step made read-only (0555, as /proc and /sys are in most
+      // images) cannot be emptied: give the owner back its rights and try once more.
+      if (!grantOwnerEverything(root)) {
+        throw e;
+      }
+      deleteAsIs(root);
+    }
+  }
+
+  private static boolean grantOwnerEverything(Path root) {
+    try {
+      // GNU chmod -R does not follow the symbolic links it meets.
+      Process chmod =
+          new ProcessBuilder("chmod", "-R", "u+rwx", "--", root.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      chmod.waitFor();
+      return true;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static void deleteAsIs(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
