@@ -28,6 +28,14 @@ import java.util.zip.Deflater;
  * input, its dictionary and the level only, so one thread and many produce the same file. The CRC
  * is computed in order on the writing thread.
  *
+ * <p>A block whose first {@value #PROBE_SIZE} bytes deflate to nearly their own size at level 1
+ * (random or already-compressed data: a jar, a tarball, a JPEG) is written as deflate "stored"
+ * blocks instead, as zstd does with incompressible input: level 6 would spend most of its time on
+ * it and save under {@value #PROBE_SAVING_PERCENT} %. The test and the stored bytes depend on the
+ * block alone, so the output is still the same for any number of threads. Stored blocks are written
+ * here rather than with a level-0 {@link Deflater} because a pooled Deflater that changes level
+ * between blocks would make each block's bytes depend on zlib's parameter-switching rules.
+ *
  * <p>The result is one gzip member with a fixed header: no file name, mtime 0, no extra flags, OS
  * 255 ("unknown"). At most two blocks per thread are in flight, so memory does not grow with the
  * layer. The deflate bytes still depend on the zlib the JDK uses; the content store's layer records
@@ -36,6 +44,9 @@ import java.util.zip.Deflater;
 final class ParallelGzipOutputStream extends OutputStream {
   static final int BLOCK_SIZE = 128 * 1024;
   static final int DICTIONARY_SIZE = 32 * 1024;
+  static final int PROBE_SIZE = 16 * 1024;
+  static final int PROBE_SAVING_PERCENT = 2;
+  private static final int MAX_STORED = 65535;
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
   private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
@@ -44,6 +55,7 @@ final class ParallelGzipOutputStream extends OutputStream {
   private final int maxInFlight;
   private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
   private final BlockingQueue<Deflater> deflaters;
+  private final BlockingQueue<Deflater> probes;
   private final CRC32 crc = new CRC32();
   private long total;
   private byte[] block = new byte[BLOCK_SIZE];
@@ -65,8 +77,10 @@ final class ParallelGzipOutputStream extends OutputStream {
     }
     this.out = out;
     this.deflaters = new ArrayBlockingQueue<>(threads);
+    this.probes = new ArrayBlockingQueue<>(threads);
     for (int i = 0; i < threads; i++) {
       deflaters.add(new Deflater(level, true));
+      probes.add(new Deflater(1, true));
     }
     if (threads == 1) {
       this.pool = null;
@@ -134,6 +148,9 @@ final class ParallelGzipOutputStream extends OutputStream {
 
   private byte[] deflate(byte[] data, int length, byte[] dict, boolean last)
       throws InterruptedException {
+    if (length >= PROBE_SIZE && isIncompressible(data)) {
+      return stored(data, length, last);
+    }
     Deflater deflater = deflaters.take();
     try {
       deflater.reset();
@@ -169,6 +186,48 @@ final class ParallelGzipOutputStream extends OutputStream {
     } finally {
       deflaters.add(deflater);
     }
+  }
+
+  /** Whether the block's first {@value #PROBE_SIZE} bytes barely shrink at level 1. */
+  private boolean isIncompressible(byte[] data) throws InterruptedException {
+    Deflater probe = probes.take();
+    try {
+      probe.reset();
+      probe.setInput(data, 0, PROBE_SIZE);
+      probe.finish();
+      byte[] buffer = new byte[PROBE_SIZE + 1024];
+      int used = 0;
+      while (!probe.finished() && used < buffer.length) {
+        used += probe.deflate(buffer, used, buffer.length - used);
+      }
+      return used * 100L >= PROBE_SIZE * (100L - PROBE_SAVING_PERCENT);
+    } finally {
+      probes.add(probe);
+    }
+  }
+
+  /**
+   * The block as deflate stored blocks (RFC 1951 3.2.4): a byte with BFINAL and type 00, then LEN
+   * and its complement, little-endian, then the bytes. Every piece before starts on a byte boundary
+   * (a sync flush ends on one), so the three header bits and their padding make one whole byte.
+   */
+  private static byte[] stored(byte[] data, int length, boolean last) {
+    int pieces = Math.max(1, (length + MAX_STORED - 1) / MAX_STORED);
+    byte[] out = new byte[length + 5 * pieces];
+    int at = 0;
+    for (int start = 0, piece = 0; piece < pieces; piece++) {
+      int n = Math.min(MAX_STORED, length - start);
+      boolean finalPiece = last && piece == pieces - 1;
+      out[at++] = (byte) (finalPiece ? 1 : 0);
+      out[at++] = (byte) n;
+      out[at++] = (byte) (n >>> 8);
+      out[at++] = (byte) ~n;
+      out[at++] = (byte) (~n >>> 8);
+      System.arraycopy(data, start, out, at, n);
+      at += n;
+      start += n;
+    }
+    return out;
   }
 
   private static byte[] call(Callable<byte[]> task) throws IOException {
@@ -240,6 +299,9 @@ final class ParallelGzipOutputStream extends OutputStream {
     }
     Deflater d;
     while ((d = deflaters.poll()) != null) {
+      d.end();
+    }
+    while ((d = probes.poll()) != null) {
       d.end();
     }
   }
