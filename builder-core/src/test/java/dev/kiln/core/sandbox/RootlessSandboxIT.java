@@ -46,6 +46,7 @@ class RootlessSandboxIT {
         List.of(
             RootlessStepMain.class,
             Sandbox.class,
+            dev.kiln.cache.store.TreeDeletion.class,
             ObjectMapper.class,
             JsonFactory.class,
             JsonProperty.class);
