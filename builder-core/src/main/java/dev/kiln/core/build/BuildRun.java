@@ -9,6 +9,7 @@ import dev.kiln.core.checksum.StatMemo;
 import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.event.RegistryTransfers;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.layer.Compression;
 import dev.kiln.core.layer.LayerOptions;
@@ -144,7 +145,8 @@ final class BuildRun {
             request.plainHttpCredentialHosts(),
             request.credentials(),
             request.registryLogins(),
-            request.environment())) {
+            request.environment(),
+            new RegistryTransfers(listener))) {
       BuildScope scope =
           new BuildScope(
               request,

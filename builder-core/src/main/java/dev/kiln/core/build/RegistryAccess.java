@@ -8,6 +8,7 @@ import dev.kiln.registry.credentials.CredentialChain;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.credentials.FoundCredential;
 import dev.kiln.registry.credentials.StaticCredentials;
+import dev.kiln.registry.event.RegistryEvent;
 import dev.kiln.registry.transport.RegistrySecurity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The one registry client of a build, created on first use (a build that never touches a registry
@@ -29,6 +31,7 @@ public final class RegistryAccess implements AutoCloseable {
   private final CredentialSource explicit;
   private final Map<String, RegistryLogin> logins;
   private final Map<String, String> environment;
+  private final Consumer<RegistryEvent> events;
   private RegistryClient client;
 
   /**
@@ -48,6 +51,18 @@ public final class RegistryAccess implements AutoCloseable {
       CredentialSource explicit,
       Map<String, RegistryLogin> logins,
       Map<String, String> environment) {
+    this(insecureRegistries, plainHttpCredentialHosts, explicit, logins, environment, e -> {});
+  }
+
+  /** As above; the client also reports its transfers to {@code events}. */
+  public RegistryAccess(
+      Set<String> insecureRegistries,
+      Set<String> plainHttpCredentialHosts,
+      CredentialSource explicit,
+      Map<String, RegistryLogin> logins,
+      Map<String, String> environment,
+      Consumer<RegistryEvent> events) {
+    this.events = events;
     this.insecureRegistries = Set.copyOf(insecureRegistries);
     this.plainHttpCredentialHosts = Set.copyOf(plainHttpCredentialHosts);
     this.explicit = explicit;
@@ -70,6 +85,7 @@ public final class RegistryAccess implements AutoCloseable {
               RegistryClientOptions.defaults().toBuilder()
                   .security(security)
                   .credentials(credentials())
+                  .listener(events)
                   .build());
     }
     return client;

@@ -16,6 +16,7 @@ import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +73,26 @@ class BasesAndFlagsIT {
     Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
     assertFile(tree, "etc/a.txt", 0644, 1000, 1000, "alpha\n");
     assertTrue(tree.containsKey("bin/busybox"));
+
+    // The progress display hears of what the build pulled (the base's config at least; its layer
+    // too unless an earlier test of this class left it in the shared store) and pushed.
+    List<BuildEvent.Transfer> transfers = new ArrayList<>();
+    for (BuildEvent e : kiln.events()) {
+      if (e instanceof BuildEvent.Transfer t && t.finished()) {
+        transfers.add(t);
+      }
+    }
+    assertTrue(
+        transfers.stream()
+            .anyMatch(
+                t ->
+                    t.kind() == BuildEvent.TransferKind.PULL
+                        && t.done() == t.total()
+                        && t.total() > 0),
+        "a pull from the base's repository: " + transfers);
+    assertTrue(
+        transfers.stream().anyMatch(t -> t.kind() == BuildEvent.TransferKind.PUSH && t.done() > 0),
+        "an uploaded blob: " + transfers);
   }
 
   @Test

@@ -1,17 +1,15 @@
-package dev.kiln.cli.progress;
+package dev.kiln.core.event;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.BuildListener;
 import dev.kiln.registry.event.RegistryEvent;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Turns the registry client's blob events into {@link BuildEvent.Transfer}s, so that {@code kiln
- * push} and {@code kiln pull} draw the same bars, lines and JSON as a build. A transfer's id is the
- * blob's digest; a blob that was already in the repository, or was mounted from another one, ends
- * with {@code done = 0}: no bytes moved.
+ * Turns the registry client's blob events into {@link BuildEvent.Transfer}s, so that a build (base
+ * layers it pulls, the image it pushes), {@code kiln push} and {@code kiln pull} all draw the same
+ * bars, lines and JSON. A transfer's id is the blob's digest; a blob that was already in the
+ * repository, or was mounted from another one, ends with {@code done = 0}: no bytes moved.
  */
 public final class RegistryTransfers implements Consumer<RegistryEvent> {
   private final BuildListener listener;
