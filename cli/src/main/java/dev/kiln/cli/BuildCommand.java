@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -224,11 +225,7 @@ public final class BuildCommand implements Callable<Integer> {
       description = "Run at most N steps at once (default: one per CPU core).")
   Integer maxParallelism;
 
-  @Option(
-      names = "--cache-dir",
-      paramLabel = "DIR",
-      description = "kiln's content store and cache (default: $KILN_CACHE_DIR or ~/.cache/kiln).")
-  Path cacheDir;
+  @Mixin StoreLocation location = new StoreLocation();
 
   @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
   boolean debug;
@@ -339,7 +336,7 @@ public final class BuildCommand implements Callable<Integer> {
       b.maxParallelism(maxParallelism);
     }
     // Resolved here, from kiln's environment, so that build, push, pull and tag agree on the store.
-    b.cacheDir(cli.cacheDir(cacheDir));
+    b.cacheDir(location.resolve(cli));
     if (iidFile != null) {
       b.iidFile(iidFile);
     }

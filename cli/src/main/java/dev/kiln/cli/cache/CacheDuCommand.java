@@ -5,6 +5,7 @@ import dev.kiln.cache.buildcache.StoreUsage;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ExitCode;
+import dev.kiln.cli.StoreLocation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

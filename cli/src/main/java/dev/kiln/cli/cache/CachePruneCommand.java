@@ -7,6 +7,7 @@ import dev.kiln.cache.buildcache.StorePruner;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ExitCode;
+import dev.kiln.cli.StoreLocation;
 import dev.kiln.dockerfile.instructions.GoDuration;
 import java.io.IOException;
 import java.io.PrintWriter;

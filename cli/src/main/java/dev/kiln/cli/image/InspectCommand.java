@@ -4,12 +4,12 @@ import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
+import dev.kiln.cli.StoreLocation;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.transport.RegistryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -70,11 +70,7 @@ public final class InspectCommand implements Callable<Integer> {
               + " this machine's for --config).")
   String platform;
 
-  @Option(
-      names = "--cache-dir",
-      paramLabel = "DIR",
-      description = "kiln's local store (default: $KILN_CACHE_DIR or ~/.cache/kiln).")
-  Path cacheDir;
+  @Mixin StoreLocation location = new StoreLocation();
 
   @Mixin RegistryOptions registry;
 
@@ -85,7 +81,7 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (ImageSources sources = new ImageSources(cli.cacheDir(cacheDir))) {
+    try (ImageSources sources = new ImageSources(location.resolve(cli))) {
       LocatedImage image;
       try {
         image = sources.localOrRegistry(source, this::client);

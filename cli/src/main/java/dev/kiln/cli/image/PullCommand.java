@@ -6,6 +6,7 @@ import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.ProgressOptions;
 import dev.kiln.cli.RegistryOptions;
+import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.DurationText;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.core.build.StoreNames;
@@ -24,7 +25,6 @@ import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -72,11 +72,7 @@ public final class PullCommand implements Callable<Integer> {
       description = "Which image of a multi-platform index to pull (default: this machine's).")
   String platform;
 
-  @Option(
-      names = "--cache-dir",
-      paramLabel = "DIR",
-      description = "kiln's local store (default: $KILN_CACHE_DIR or ~/.cache/kiln).")
-  Path cacheDir;
+  @Mixin StoreLocation location = new StoreLocation();
 
   @Mixin RegistryOptions registry;
   @Mixin ProgressOptions progress;
@@ -92,7 +88,7 @@ public final class PullCommand implements Callable<Integer> {
         ref = ref.withTag(ImageReference.DEFAULT_TAG);
       }
       OutputSpec spec = OutputSpecParser.parse(output == null ? "type=image" : output);
-      ContentStore store = ContentStore.open(cli.cacheDir(cacheDir));
+      ContentStore store = ContentStore.open(location.resolve(cli));
       ImageOutput destination = destination(spec, store);
       Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
       BuiltImage image;

@@ -5,6 +5,7 @@ import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.ProgressOptions;
 import dev.kiln.cli.RegistryOptions;
+import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.RegistryTransfers;
@@ -14,7 +15,6 @@ import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.event.RegistryEvent.PushOutcome;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -63,11 +63,7 @@ public final class PushCommand implements Callable<Integer> {
           "Push only this platform's image of a multi-platform SRC (default: all of them).")
   String platform;
 
-  @Option(
-      names = "--cache-dir",
-      paramLabel = "DIR",
-      description = "kiln's local store (default: $KILN_CACHE_DIR or ~/.cache/kiln).")
-  Path cacheDir;
+  @Mixin StoreLocation location = new StoreLocation();
 
   @Mixin RegistryOptions registry;
   @Mixin ProgressOptions progress;
@@ -77,7 +73,7 @@ public final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (ImageSources sources = new ImageSources(cli.cacheDir(cacheDir));
+    try (ImageSources sources = new ImageSources(location.resolve(cli));
         ProgressDisplay display = progress.open(cli)) {
       ImageReference ref = ImageReference.parse(target);
       if (ref.digest() != null) {

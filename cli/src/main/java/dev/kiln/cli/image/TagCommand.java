@@ -6,6 +6,7 @@ import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
+import dev.kiln.cli.StoreLocation;
 import dev.kiln.core.build.StoreNames;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.RegistryClient;
@@ -59,11 +60,7 @@ public final class TagCommand implements Callable<Integer> {
               + " repository.")
   String newName;
 
-  @Option(
-      names = "--cache-dir",
-      paramLabel = "DIR",
-      description = "kiln's local store (default: $KILN_CACHE_DIR or ~/.cache/kiln).")
-  Path cacheDir;
+  @Mixin StoreLocation location = new StoreLocation();
 
   @Mixin RegistryOptions registry;
 
@@ -92,7 +89,7 @@ public final class TagCommand implements Callable<Integer> {
                   "note: "
                       + StoreNames.of(src)
                       + " is not in kiln's local store ("
-                      + cli.cacheDir(cacheDir)
+                      + location.resolve(cli)
                       + ") either");
         }
         throw e;
@@ -103,7 +100,7 @@ public final class TagCommand implements Callable<Integer> {
   }
 
   private Optional<IndexEntry> storeEntry(ImageReference src) throws IOException {
-    Path root = cli.cacheDir(cacheDir);
+    Path root = location.resolve(cli);
     if (!LayoutLocation.isLayout(root)) {
       return Optional.empty();
     }
@@ -118,7 +115,7 @@ public final class TagCommand implements Callable<Integer> {
 
   private int tagInStore(IndexEntry entry) throws IOException {
     String name = StoreNames.of(ImageReference.parse(newName));
-    ContentStore.open(cli.cacheDir(cacheDir)).index().tag(name, entry);
+    ContentStore.open(location.resolve(cli)).index().tag(name, entry);
     cli.stderr().println("tagged " + name + " (" + entry.digest() + ") in kiln's local store");
     return ExitCode.OK;
   }
