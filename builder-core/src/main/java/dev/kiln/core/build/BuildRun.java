@@ -3,7 +3,6 @@ package dev.kiln.core.build;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cache.store.ContentStore;
-import dev.kiln.cache.store.StoreLock;
 import dev.kiln.core.checksum.DirectoryTree;
 import dev.kiln.core.checksum.StatMemo;
 import dev.kiln.core.checksum.TreeChecksummer;
@@ -112,12 +111,7 @@ final class BuildRun {
 
     Path storeRoot = request.cacheDir().orElseGet(() -> CacheDirectory.resolve(Optional.empty()));
     ContentStore store = ContentStore.open(storeRoot);
-    BuildWorkspace workspace;
-    // Under the GC lock, so a prune that found no build alive never deletes the unpacked layers
-    // this build is about to use.
-    try (StoreLock gc = store.lockForCollection()) {
-      workspace = BuildWorkspace.create(store.paths().workspacesDirectory());
-    }
+    BuildWorkspace workspace = BuildWorkspace.create(store);
     Path spool = workspace.dir();
     PatternMatcher ignore =
         PatternMatcher.of(

@@ -1,5 +1,7 @@
 package dev.kiln.core.build;
 
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cache.store.StoreLock;
 import dev.kiln.cache.store.WorkspaceLock;
 import dev.kiln.core.sandbox.MountTable;
 import java.io.IOException;
@@ -27,12 +29,17 @@ final class BuildWorkspace implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** A new workspace under {@code tmpRoot}, after cleaning up what dead builds left there. */
-  static BuildWorkspace create(Path tmpRoot) throws IOException {
+  /** A new workspace in {@code store}, after cleaning up what dead builds left there. */
+  static BuildWorkspace create(ContentStore store) throws IOException {
+    Path tmpRoot = store.paths().workspacesDirectory();
     Files.createDirectories(tmpRoot);
     cleanStale(tmpRoot);
-    Path dir = Files.createTempDirectory(tmpRoot, "build-");
-    return new BuildWorkspace(dir, WorkspaceLock.hold(dir));
+    // Born under the GC lock, so a prune that found no build alive never deletes the unpacked
+    // layers this build is about to use. Only this moment: cleaning up above may take long.
+    try (StoreLock gc = store.lockForCollection()) {
+      Path dir = Files.createTempDirectory(tmpRoot, "build-");
+      return new BuildWorkspace(dir, WorkspaceLock.hold(dir));
+    }
   }
 
   Path dir() {
