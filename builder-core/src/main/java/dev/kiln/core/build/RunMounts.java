@@ -82,7 +82,7 @@ final class RunMounts {
         index++;
         switch (m.type()) {
           case TMPFS -> out.add(new SandboxMount.Tmpfs(m.target(), m.sizeLimit()));
-          case CACHE -> out.add(cache(m, locks, done, plan));
+          case CACHE -> out.add(cache(m, locks, done, plan, scratch.resolve("cache-" + index)));
           case BIND -> out.add(bind(m, done, plan, scratch.resolve("bind-" + index)));
           case SECRET -> secret(m, scratch.resolve("secret-" + index), out, env, secrets);
           case SSH -> ssh(m, index, out, env);
@@ -98,20 +98,24 @@ final class RunMounts {
   }
 
   private SandboxMount cache(
-      Mount m, List<FileLock> locks, Map<Integer, StageResult> done, BuildPlan plan)
+      Mount m, List<FileLock> locks, Map<Integer, StageResult> done, BuildPlan plan, Path workDir)
       throws IOException {
     String id = m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId();
     String safe = id.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + Integer.toHexString(id.hashCode());
     Path root = scope.store().paths().root().resolve("mounts").resolve("cache");
     MountSources.Source seed = null;
+    String source = LayerPath.normalize(m.source() == null ? "" : m.source());
     if (m.from() != null && !m.from().isEmpty()) {
       // BuildKit keeps one cache per id and base: a cache seeded from a stage or an image starts
-      // as a copy of its files, and another base gets a cache of its own.
+      // as a copy of its files (of source= in them), and another base gets a cache of its own.
+      // The subpath is chosen when the cache is seeded, never when it is mounted: a cache is
+      // written by other steps, maybe at this very moment, so a path inside it resolved now could
+      // be a symlink to the host by the time it is mounted. The cache itself is a kiln path.
       seed = sources.resolve(m.from(), done, plan);
-      safe += "-from-" + MountSources.shortDigest(seed.identity());
+      safe += "-from-" + MountSources.shortDigest(seed.identity() + "\0" + source);
     }
     Path dir = root.resolve(safe);
-    if (!Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(root);
       Path temp = Files.createTempDirectory(root, ".new-");
       try {
@@ -124,11 +128,24 @@ final class RunMounts {
             Files.setAttribute(temp, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(temp, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
           }
-        } else if (seed instanceof MountSources.Source.Layers layers) {
-          layers.unpackInto(temp);
         } else {
+          Path seedRoot = seedRoot(seed, workDir);
+          Path chosen = MountSourcePath.resolve(seedRoot, source, "type=cache", seed);
+          if (!Files.isDirectory(chosen, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(
+                "RUN --mount=type=cache: source \""
+                    + source
+                    + "\" in "
+                    + seed.description()
+                    + " is not a directory; a cache mount needs one");
+          }
           Files.delete(temp);
-          MountSources.copy(((MountSources.Source.Directory) seed).dir(), temp);
+          if (seed instanceof MountSources.Source.Layers) {
+            // Unpacked for this step alone: take the directory instead of copying it.
+            moveOrCopy(chosen, temp);
+          } else {
+            MountSources.copy(chosen, temp);
+          }
         }
         try {
           Files.move(temp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -149,24 +166,33 @@ final class RunMounts {
               root.resolve(safe + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       locks.add(channel.lock());
     }
-    Path mounted = dir;
-    if (seed != null) {
-      mounted = inside(dir, m.source(), "RUN --mount=type=cache", seed.description());
+    return new SandboxMount.Bind(dir, m.target(), m.readOnly());
+  }
+
+  private static void moveOrCopy(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      MountSources.copy(from, to);
     }
-    return new SandboxMount.Bind(mounted, m.target(), m.readOnly());
+  }
+
+  /** The files of a seed: a directory of the user's as it is, layers unpacked under workDir. */
+  private static Path seedRoot(MountSources.Source seed, Path workDir) throws IOException {
+    if (seed instanceof MountSources.Source.Layers layers) {
+      Path root = Files.createDirectories(workDir.resolve("root"));
+      layers.unpackInto(root);
+      return root;
+    }
+    return ((MountSources.Source.Directory) seed).dir();
   }
 
   private SandboxMount bind(Mount m, Map<Integer, StageResult> done, BuildPlan plan, Path workDir)
       throws IOException {
     MountSources.Source from = sources.resolve(m.from(), done, plan);
-    Path root;
-    if (from instanceof MountSources.Source.Layers layers) {
-      root = Files.createDirectories(workDir.resolve("root"));
-      layers.unpackInto(root);
-    } else {
-      root = ((MountSources.Source.Directory) from).dir();
-    }
-    Path path = inside(root, m.source(), "RUN --mount=type=bind", from.description());
+    Path root = seedRoot(from, workDir);
+    String source = LayerPath.normalize(m.source() == null ? "" : m.source());
+    Path path = MountSourcePath.resolve(root, source, "type=bind", from);
     if (!m.readOnly() && from instanceof MountSources.Source.Directory) {
       // rw binds may scribble, but never on the user's directories: give them a copy.
       Path copy = workDir.resolve("rw");
@@ -175,18 +201,6 @@ final class RunMounts {
       path = copy;
     }
     return new SandboxMount.Bind(path, m.target(), m.readOnly());
-  }
-
-  /** {@code source} (a path inside {@code root}, default the root) as a host path that exists. */
-  private static Path inside(Path root, String source, String what, String description)
-      throws IOException {
-    String rel = LayerPath.normalize(source == null ? "" : source);
-    Path path = rel.isEmpty() ? root : root.resolve(rel);
-    if (!path.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize())
-        || !MountSources.exists(path)) {
-      throw new IOException(what + ": source \"" + rel + "\" not found in " + description);
-    }
-    return path;
   }
 
   private void secret(
