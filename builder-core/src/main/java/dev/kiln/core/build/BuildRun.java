@@ -162,9 +162,13 @@ final class BuildRun {
           new RunStep(
               scope,
               new RunTools(
-                  request.isolation(), request.snapshotter(), spool.resolve("run"), listener),
+                  request.isolation(),
+                  request.snapshotter(),
+                  spool.resolve("run"),
+                  workspace.sandboxState(),
+                  listener),
               LayerDirectories.forCurrentUser(storeRoot),
-              new RunMounts(scope, request.environment()));
+              new RunMounts(scope, request.environment(), workspace.secrets()));
       RemoteCaches remote =
           new RemoteCaches(request.cacheFrom(), request.cacheTo(), store, registry, listener);
       remote.importAll(target);

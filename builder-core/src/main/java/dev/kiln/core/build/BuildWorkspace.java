@@ -23,10 +23,12 @@ import java.util.concurrent.TimeUnit;
 final class BuildWorkspace implements AutoCloseable {
   private final Path dir;
   private final FileChannel channel;
+  private final SecretSpace secrets;
 
-  private BuildWorkspace(Path dir, FileChannel channel) {
+  private BuildWorkspace(Path dir, FileChannel channel, SecretSpace secrets) {
     this.dir = dir;
     this.channel = channel;
+    this.secrets = secrets;
   }
 
   /** A new workspace in {@code store}, after cleaning up what dead builds left there. */
@@ -38,12 +40,26 @@ final class BuildWorkspace implements AutoCloseable {
     // layers this build is about to use. Only this moment: cleaning up above may take long.
     try (StoreLock gc = store.lockForCollection()) {
       Path dir = Files.createTempDirectory(tmpRoot, "build-");
-      return new BuildWorkspace(dir, WorkspaceLock.hold(dir));
+      FileChannel lock = WorkspaceLock.hold(dir);
+      return new BuildWorkspace(dir, lock, SecretSpace.create(dir));
     }
   }
 
   Path dir() {
     return dir;
+  }
+
+  /** Where this build may write secret values (memory, never disk). */
+  SecretSpace secrets() {
+    return secrets;
+  }
+
+  /**
+   * Where the sandbox keeps its state: the step's {@code config.json} holds its environment,
+   * secrets included, so it goes to the secret space when there is one.
+   */
+  Path sandboxState() {
+    return secrets.dir().orElse(dir.resolve("run")).resolve("sandbox");
   }
 
   private static void cleanStale(Path tmpRoot) {
@@ -63,16 +79,17 @@ final class BuildWorkspace implements AutoCloseable {
   }
 
   private static void cleanUp(Path build) {
-    stopContainers(build);
+    stopContainers(build.resolve("run").resolve("sandbox"));
+    stopContainers(build.resolve(SecretSpace.LINK).resolve("sandbox"));
+    SecretSpace.removeLeftOver(build);
     MountTable.unmountAllUnder(build);
     if (MountTable.mountPointsUnder(build).isEmpty()) {
       BuildRun.deleteTree(build);
     }
   }
 
-  /** Kills and deletes every container whose runtime state lives under {@code build}. */
-  private static void stopContainers(Path build) {
-    Path sandbox = build.resolve("run").resolve("sandbox");
+  /** Kills and deletes every container whose runtime state lives under {@code sandbox}. */
+  private static void stopContainers(Path sandbox) {
     if (!Files.isDirectory(sandbox)) {
       return;
     }
@@ -114,6 +131,7 @@ final class BuildWorkspace implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      secrets.close();
       channel.close(); // releases the lock
     } finally {
       // Never delete through a mount that outlived its step (a cache mount's files would go).

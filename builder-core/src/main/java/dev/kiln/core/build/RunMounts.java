@@ -23,10 +23,10 @@ import java.util.Optional;
  * {@code RUN --mount}: turns each mount into something the sandbox can bind. Cache mounts live
  * under the store ({@code mounts/cache/<id>}) across builds and never become part of a layer or a
  * key; one with {@code from=} starts as a copy of that stage's or image's files (one cache per id
- * and base). Secrets are copied into the step's scratch directory with their mode and owner, bound
- * read-only (or given as an environment variable) and redacted from the output. Bind mounts of
- * another stage or image see its files; a read-write bind of a directory of the user's gets a copy.
- * An SSH agent socket is bound and {@code SSH_AUTH_SOCK} set.
+ * and base). Secrets are copied into the build's {@link SecretSpace} (a tmpfs, never the disk) with
+ * their mode and owner, bound read-only (or given as an environment variable) and redacted from the
+ * output. Bind mounts of another stage or image see its files; a read-write bind of a directory of
+ * the user's gets a copy. An SSH agent socket is bound and {@code SSH_AUTH_SOCK} set.
  */
 final class RunMounts {
   /** The shortest line of a multi-line secret that output is masked for. */
@@ -35,16 +35,22 @@ final class RunMounts {
   private final BuildScope scope;
   private final Map<String, String> environment;
   private final MountSources sources;
+  private final SecretSpace secretSpace;
 
-  RunMounts(BuildScope scope, Map<String, String> environment) {
+  RunMounts(BuildScope scope, Map<String, String> environment, SecretSpace secretSpace) {
     this.scope = scope;
     this.environment = environment;
     this.sources = new MountSources(scope);
+    this.secretSpace = secretSpace;
   }
 
   /** The mounts of one step, with anything held for them (cache locks) released on close. */
   record Prepared(
-      List<SandboxMount> mounts, List<String> env, List<String> secrets, List<FileLock> locks)
+      List<SandboxMount> mounts,
+      List<String> env,
+      List<String> secrets,
+      List<FileLock> locks,
+      List<Path> secretFiles)
       implements AutoCloseable {
     /** {@code line} with every secret value masked. */
     String redact(String line) {
@@ -59,6 +65,9 @@ final class RunMounts {
 
     @Override
     public void close() throws IOException {
+      for (Path dir : secretFiles) {
+        BuildRun.deleteTree(dir);
+      }
       for (FileLock lock : locks) {
         lock.channel().close();
       }
@@ -76,6 +85,7 @@ final class RunMounts {
     List<String> env = new ArrayList<>();
     List<String> secrets = new ArrayList<>();
     List<FileLock> locks = new ArrayList<>();
+    List<Path> secretFiles = new ArrayList<>();
     int index = 0;
     try {
       for (Mount m : mounts) {
@@ -84,17 +94,15 @@ final class RunMounts {
           case TMPFS -> out.add(new SandboxMount.Tmpfs(m.target(), m.sizeLimit()));
           case CACHE -> out.add(cache(m, locks, done, plan, scratch.resolve("cache-" + index)));
           case BIND -> out.add(bind(m, done, plan, scratch.resolve("bind-" + index)));
-          case SECRET -> secret(m, scratch.resolve("secret-" + index), out, env, secrets);
+          case SECRET -> secret(m, out, env, secrets, secretFiles);
           case SSH -> ssh(m, index, out, env);
         }
       }
     } catch (IOException | RuntimeException e) {
-      for (FileLock lock : locks) {
-        lock.channel().close();
-      }
+      new Prepared(out, env, secrets, locks, secretFiles).close();
       throw e;
     }
-    return new Prepared(out, env, secrets, locks);
+    return new Prepared(out, env, secrets, locks, secretFiles);
   }
 
   private SandboxMount cache(
@@ -204,7 +212,11 @@ final class RunMounts {
   }
 
   private void secret(
-      Mount m, Path dir, List<SandboxMount> out, List<String> env, List<String> secrets)
+      Mount m,
+      List<SandboxMount> out,
+      List<String> env,
+      List<String> secrets,
+      List<Path> secretFiles)
       throws IOException {
     String id = m.cacheId();
     Optional<SecretSpec> spec =
@@ -241,7 +253,8 @@ final class RunMounts {
         return;
       }
     }
-    Files.createDirectories(dir);
+    Path dir = secretSpace.newStepDirectory("RUN --mount=type=secret,id=" + id);
+    secretFiles.add(dir);
     Path file = dir.resolve("secret");
     Files.write(file, value);
     Files.setAttribute(

@@ -22,15 +22,22 @@ final class RunTools {
   private final String isolation;
   private final String snapshotterKind;
   private final Path workRoot;
+  private final Path sandboxState;
   private final BuildListener listener;
   private SandboxSettings settings;
   private SandboxChoice sandbox;
   private SnapshotterChoice snapshotter;
 
-  RunTools(String isolation, String snapshotterKind, Path workRoot, BuildListener listener) {
+  RunTools(
+      String isolation,
+      String snapshotterKind,
+      Path workRoot,
+      Path sandboxState,
+      BuildListener listener) {
     this.isolation = isolation;
     this.snapshotterKind = snapshotterKind;
     this.workRoot = workRoot;
+    this.sandboxState = sandboxState;
     this.listener = listener;
   }
 
@@ -49,7 +56,7 @@ final class RunTools {
 
   private SandboxSettings settings() {
     if (settings == null) {
-      settings = SandboxSettings.forCurrentUser(workRoot.resolve("sandbox"));
+      settings = SandboxSettings.forCurrentUser(sandboxState);
     }
     return settings;
   }

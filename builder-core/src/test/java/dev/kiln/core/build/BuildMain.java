@@ -4,22 +4,34 @@ import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.StepRef;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.request.OutputSpecParser;
+import dev.kiln.core.request.SecretSpec;
 import java.nio.file.Path;
 
 /**
  * A kiln build in a JVM of its own, for tests that stop it with a signal: {@code BuildMain
- * CACHE_DIR CONTEXT_DIR}. Prints one line per step event ({@code started LABEL}, {@code output
- * LINE}, {@code cached|completed|failed LABEL}) so the test can wait for a moment to strike.
+ * CACHE_DIR CONTEXT_DIR [isolation=I] [secret=SPEC]...}. Prints one line per step event ({@code
+ * started LABEL}, {@code output LINE}, {@code cached|completed|failed LABEL}) so the test can wait
+ * for a moment to strike.
  */
 public final class BuildMain {
   private BuildMain() {}
 
   public static void main(String[] args) throws Exception {
-    BuildRequest request =
+    BuildRequest.Builder builder =
         BuildRequest.builder(Path.of(args[1]))
             .cacheDir(Path.of(args[0]))
-            .output(OutputSpecParser.parse("type=image"))
-            .build();
+            .output(OutputSpecParser.parse("type=image"));
+    for (int i = 2; i < args.length; i++) {
+      String option = args[i];
+      if (option.startsWith("isolation=")) {
+        builder.isolation(option.substring("isolation=".length()));
+      } else if (option.startsWith("secret=")) {
+        builder.secret(SecretSpec.parse(option.substring("secret=".length())));
+      } else {
+        throw new IllegalArgumentException("unknown option " + option);
+      }
+    }
+    BuildRequest request = builder.build();
     try {
       BuildResult result = new Engine().build(request, BuildMain::print);
       System.out.println("done " + result.imageDigest().orElseThrow());

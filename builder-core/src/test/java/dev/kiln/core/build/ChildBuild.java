@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -24,15 +25,26 @@ final class ChildBuild implements AutoCloseable {
   }
 
   static ChildBuild start(Path cacheDir, Path context) throws IOException {
+    return start(cacheDir, context, List.of(), Map.of());
+  }
+
+  /** A child with {@link BuildMain}'s extra {@code options} and more {@code environment}. */
+  static ChildBuild start(
+      Path cacheDir, Path context, List<String> options, Map<String, String> environment)
+      throws IOException {
     List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            BuildMain.class.getName(),
-            cacheDir.toString(),
-            context.toString());
-    return new ChildBuild(new ProcessBuilder(command).redirectErrorStream(true).start());
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                BuildMain.class.getName(),
+                cacheDir.toString(),
+                context.toString()));
+    command.addAll(options);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    return new ChildBuild(builder.start());
   }
 
   private void readLines() {
