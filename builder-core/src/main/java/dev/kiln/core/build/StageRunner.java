@@ -278,9 +278,11 @@ final class StageRunner {
                 Instant.now(), ref, Duration.between(began, Instant.now())));
   }
 
-  /** The state after a cached step: its recorded config, and its layer if it made one. */
+  /** The state after a cached step: its recorded config change, and its layers if it made any. */
   private static StageState applyHit(StageState state, CacheResult hit) {
-    ImageConfig config = ImageConfig.parse(hit.configJson());
+    List<Digest> diffIds = hit.layers().stream().map(CachedLayer::diffId).toList();
+    ImageConfig config =
+        ConfigDelta.apply(state.config(), hit.configChange(), hit.history(), diffIds);
     if (hit.layers().isEmpty()) {
       return state.withConfig(config);
     }
@@ -293,7 +295,9 @@ final class StageRunner {
     return next;
   }
 
-  /** What a cache entry records of a step: the layers it added and the config after it. */
+  /**
+   * What a cache entry records of a step: the layers it added and what it changed in the config.
+   */
   private static CacheResult resultOf(StageState before, StageState after) {
     List<CachedLayer> added = new ArrayList<>();
     for (LayerRef layer : after.layers().subList(before.layers().size(), after.layers().size())) {
@@ -304,7 +308,9 @@ final class StageRunner {
         history == null || history.isEmpty()
             ? History.of(null, "", true)
             : history.get(history.size() - 1);
-    return new CacheResult(added, last, after.config().raw().toByteArray());
+    List<Digest> diffIds = added.stream().map(CachedLayer::diffId).toList();
+    return new CacheResult(
+        added, last, ConfigDelta.between(before.config(), after.config(), last, diffIds));
   }
 
   static String contextReference(NamedContext named, String name) throws IOException {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.core.request.OutputSpecParser;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.LocalRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,5 +239,36 @@ class ConfigHistoryIT {
     object.fieldNames().forEachRemaining(out::add);
     out.sort(null);
     return out;
+  }
+
+  @Test
+  void eachCacheEntryIsAsSmallAsItsStepAndHitsReplayTheWholeConfig() throws Exception {
+    StringBuilder dockerfile = new StringBuilder("FROM busybox:kiln\n");
+    for (int i = 0; i < 400; i++) {
+      dockerfile.append("LABEL label").append(i).append("=value").append(i).append('\n');
+      if (i % 100 == 0) {
+        dockerfile.append("ENV VAR").append(i).append("=").append(i).append('\n');
+      }
+    }
+    ContextDir ctx = kiln.context().dockerfile(dockerfile.toString());
+    BuildResult first = kiln.build(ctx.root(), b -> b.output(OutputSpecParser.parse("type=image")));
+    Path entries = kiln.cacheDir().resolve("kiln/buildcache");
+    long largest;
+    try (var files = Files.walk(entries)) {
+      largest =
+          files
+              .filter(Files::isRegularFile)
+              .mapToLong(f -> f.toFile().length())
+              .max()
+              .orElseThrow();
+    }
+    // The 400th step's config holds 400 labels and 400 history entries (about 40 KB); its entry
+    // must hold only its own label, as the first one does.
+    assertTrue(largest < 2048, "largest cache entry: " + largest + " bytes");
+
+    BuildResult again = kiln.build(ctx.root(), b -> b.output(OutputSpecParser.parse("type=image")));
+    assertEquals(0, again.stepsExecuted());
+    assertEquals(first.imageDigest(), again.imageDigest());
+    assertEquals(first.configDigest(), again.configDigest());
   }
 }

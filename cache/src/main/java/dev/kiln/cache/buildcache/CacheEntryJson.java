@@ -11,7 +11,6 @@ import dev.kiln.registry.model.History;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,26 +20,28 @@ import java.util.Map;
  * The JSON form of a {@link CacheEntry}, one small file per entry:
  *
  * <pre>{@code
- * {"schema": "kiln.buildcache.entry.v1",
+ * {"schema": "kiln.buildcache.entry.v2",
  *  "key": "sha256:…", "created": "2026-01-01T00:00:00Z",
  *  "layers": [{"mediaType": "…", "digest": "sha256:…", "size": 123,
  *              "diffID": "sha256:…", "uncompressedSize": 456}],
  *  "history": {"created": "…", "created_by": "…", "empty_layer": true},
- *  "config": "<base64 of the config bytes>"}
+ *  "configChange": {…the engine's JSON document of what the step changed in the config…}}
  * }</pre>
  *
- * The config is base64 so that its bytes come back exactly. The same document can serve as the
- * config blob of an exported cache manifest. Pure: bytes in, values out.
+ * The config change is embedded as JSON (the engine writes and reads it; this class only carries
+ * it, re-serialised compactly). Version 1 stored the whole config after each step, which grew with
+ * the square of the number of steps; its entries are not read (a miss). The same document can serve
+ * as the config blob of an exported cache manifest. Pure: bytes in, values out.
  */
 public final class CacheEntryJson {
   /** The schema name of the current format; other names are not read. */
-  public static final String SCHEMA = "kiln.buildcache.entry.v1";
+  public static final String SCHEMA = "kiln.buildcache.entry.v2";
 
   /**
    * The media type to give this document when it travels as the config blob of an OCI manifest
    * whose layers are the result's layers (the planned remote cache export).
    */
-  public static final String MEDIA_TYPE = "application/vnd.kiln.buildcache.entry.v1+json";
+  public static final String MEDIA_TYPE = "application/vnd.kiln.buildcache.entry.v2+json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,7 +72,11 @@ public final class CacheEntryJson {
       l.put("uncompressedSize", layer.uncompressedSize());
     }
     root.set("history", writeHistory(entry.result().history()));
-    root.put("config", Base64.getEncoder().encodeToString(entry.result().configJson()));
+    try {
+      root.set("configChange", JSON.readTree(entry.result().configChange()));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("the config change is not JSON: " + e.getMessage(), e);
+    }
     try {
       return JSON.writeValueAsBytes(root);
     } catch (JsonProcessingException e) {
@@ -141,11 +146,15 @@ public final class CacheEntryJson {
     if (!history.isObject()) {
       throw new IllegalArgumentException("history is missing or not an object");
     }
+    JsonNode change = root.path("configChange");
+    if (!change.isObject()) {
+      throw new IllegalArgumentException("configChange is missing or not an object");
+    }
     byte[] config;
     try {
-      config = Base64.getDecoder().decode(text(root, "config"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("config is not base64", e);
+      config = JSON.writeValueAsBytes(change);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("configChange cannot be written back", e);
     }
     return new CacheEntry(key, new CacheResult(layers, readHistory(history), config), created);
   }

@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * What a build step produced, enough to skip running it again: its layers (blobs in the content
- * store), its history entry and the image config it left behind, as raw JSON bytes the engine
- * restores the config from.
+ * store), its history entry and what it changed in the image config, as JSON bytes only the engine
+ * interprets (a delta against the parent step's config, so an entry is as small as its step).
  *
  * <p>Everything here is plain OCI material on purpose: a result can later be exported as an
  * ordinary image manifest whose layers are {@link #layers()} and whose config blob is the entry
@@ -17,19 +17,19 @@ import java.util.Objects;
  *
  * @param layers the layers the step added, in order (empty for config-only steps)
  * @param history the step's history entry
- * @param configJson the image config after the step, exactly as the engine serialised it
+ * @param configChange the step's change to the image config, a JSON document the engine wrote
  */
-public record CacheResult(List<CachedLayer> layers, History history, byte[] configJson) {
+public record CacheResult(List<CachedLayer> layers, History history, byte[] configChange) {
   public CacheResult {
     layers = List.copyOf(layers);
     Objects.requireNonNull(history, "history");
-    configJson = configJson.clone();
+    configChange = configChange.clone();
   }
 
-  /** A copy of the config bytes. */
+  /** A copy of the config change's bytes. */
   @Override
-  public byte[] configJson() {
-    return configJson.clone();
+  public byte[] configChange() {
+    return configChange.clone();
   }
 
   /** The digests of the compressed layer blobs this result needs in the store. */
@@ -42,12 +42,12 @@ public record CacheResult(List<CachedLayer> layers, History history, byte[] conf
     return o instanceof CacheResult other
         && layers.equals(other.layers)
         && history.equals(other.history)
-        && Arrays.equals(configJson, other.configJson);
+        && Arrays.equals(configChange, other.configChange);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(layers, history) * 31 + Arrays.hashCode(configJson);
+    return Objects.hash(layers, history) * 31 + Arrays.hashCode(configChange);
   }
 
   @Override
@@ -56,8 +56,8 @@ public record CacheResult(List<CachedLayer> layers, History history, byte[] conf
         + layers
         + ", history="
         + history
-        + ", config="
-        + configJson.length
+        + ", configChange="
+        + configChange.length
         + " bytes]";
   }
 }

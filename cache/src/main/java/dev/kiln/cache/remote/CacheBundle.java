@@ -35,7 +35,7 @@ import java.util.TreeMap;
  */
 public record CacheBundle(List<CacheEntry> entries, Map<String, Digest> selections) {
   /** The config field that carries the cache. */
-  public static final String FIELD = "kiln.buildcache.v1";
+  public static final String FIELD = "kiln.buildcache.v2";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

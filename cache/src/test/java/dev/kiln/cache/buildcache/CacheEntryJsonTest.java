@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
@@ -48,21 +50,41 @@ class CacheEntryJsonTest {
 
   @Test
   void roundTripsEveryField() {
-    CacheEntry entry = entry("{\"a\": 1}".getBytes(StandardCharsets.UTF_8));
+    CacheEntry entry = entry("{\"patch\":{\"a\":1}}".getBytes(StandardCharsets.UTF_8));
     assertEquals(entry, CacheEntryJson.read(CacheEntryJson.write(entry)));
   }
 
   @Test
-  void configBytesComeBackExactlyEvenIfNotUtf8() {
-    byte[] odd = {'{', (byte) 0xff, (byte) 0xfe, '}', '\n'};
-    CacheEntry back = CacheEntryJson.read(CacheEntryJson.write(entry(odd)));
-    assertArrayEquals(odd, back.result().configJson());
+  void theConfigChangeIsEmbeddedAsJsonNotAsOpaqueText() throws Exception {
+    byte[] change =
+        "{\"patch\":{\"config\":{\"Labels\":{\"k\":\"v\"}}}}".getBytes(StandardCharsets.UTF_8);
+    JsonNode written = new ObjectMapper().readTree(CacheEntryJson.write(entry(change)));
+    assertEquals(
+        "v",
+        written
+            .path("configChange")
+            .path("patch")
+            .path("config")
+            .path("Labels")
+            .path("k")
+            .asText());
+    assertArrayEquals(
+        change, CacheEntryJson.read(CacheEntryJson.write(entry(change))).result().configChange());
+  }
+
+  @Test
+  void aConfigChangeThatIsNotJsonIsRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CacheEntryJson.write(entry("not json".getBytes(StandardCharsets.UTF_8))));
   }
 
   @Test
   void anotherSchemaOrBrokenDocumentIsRefusedWithAReason() {
     String other =
-        new String(CacheEntryJson.write(entry(new byte[0])), StandardCharsets.UTF_8)
+        new String(
+                CacheEntryJson.write(entry("{}".getBytes(StandardCharsets.UTF_8))),
+                StandardCharsets.UTF_8)
             .replace(CacheEntryJson.SCHEMA, "kiln.buildcache.entry.v0");
     IllegalArgumentException e =
         assertThrows(
