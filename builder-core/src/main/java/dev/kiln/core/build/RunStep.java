@@ -59,6 +59,11 @@ final class RunStep {
       java.util.Map<Integer, StageResult> done,
       dev.kiln.dockerfile.plan.BuildPlan plan)
       throws IOException, RunFailedException {
+    // EntitlementCheck refused this build before anything ran; this is the last line, right where
+    // the privileges would be handed out.
+    if (EntitlementCheck.missing(run, scope.request()).isPresent()) {
+      throw new IllegalStateException("a step without its entitlement reached the sandbox");
+    }
     ContainerConfig config = state.config().configOrEmpty();
     Path scratch = Files.createTempDirectory(scope.spool(), "run-");
     List<SandboxMount> extra = new ArrayList<>();
