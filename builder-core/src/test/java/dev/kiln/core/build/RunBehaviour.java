@@ -383,6 +383,51 @@ abstract class RunBehaviour {
   }
 
   @Test
+  void anInsecureStepHasFullPrivilegesAndTheSameStepSandboxedDoesNot() throws Exception {
+    String probe =
+        "grep CapEff /proc/self/status | cut -f2 > /p/caps"
+            + " && (mount -t tmpfs none /tmp && umount /tmp && echo mounted || echo refused)"
+            + " > /p/mount"
+            + " && awk '$2 == \"/sys\" {split($4, o, \",\"); print o[1]}' /proc/mounts > /p/sys"
+            + " && awk '$5 ~ \"^/proc/.\" {n++} END {print n + 0}' /proc/self/mountinfo"
+            + " > /p/proc-mounts"
+            + " && (test -c /dev/fuse && test -c /dev/net/tun && test -c /dev/loop-control"
+            + " && test -b /dev/loop0 && echo present || echo absent) > /p/devices";
+    String dockerfile = FROM + "RUN mkdir /p\n" + "RUN %s" + probe + "\n";
+    // Sandboxed first, into the same store: the insecure step must not reuse its result.
+    RunImage sandboxed = kiln.build(String.format(dockerfile, ""));
+    assertEquals(DOCKER_DEFAULT_CAPS, sandboxed.text("/p/caps"));
+    assertEquals("refused", sandboxed.text("/p/mount"));
+    assertEquals("ro", sandboxed.text("/p/sys"));
+    assertNotEquals("0", sandboxed.text("/p/proc-mounts"), "masked and read-only /proc paths");
+    assertEquals("absent", sandboxed.text("/p/devices"));
+
+    Path ctx = kiln.context(String.format(dockerfile, "--security=insecure "), Map.of());
+    RunImage insecure = kiln.build(ctx, b -> b.allow("security.insecure"));
+    assertEquals(everyCapability(), insecure.text("/p/caps"));
+    assertEquals("mounted", insecure.text("/p/mount"));
+    assertEquals("rw", insecure.text("/p/sys"));
+    assertEquals("0", insecure.text("/p/proc-mounts"), "nothing of /proc masked or read-only");
+    assertEquals("present", insecure.text("/p/devices"));
+  }
+
+  @Test
+  void aNonRootUserKeepsEveryCapabilityInAnInsecureStep() throws Exception {
+    Path ctx =
+        kiln.context(
+            FROM
+                + "USER kiln\n"
+                + "RUN --security=insecure grep CapEff /proc/self/status | cut -f2 > /tmp/caps"
+                + " && id -u > /tmp/uid\n"
+                + "RUN grep CapEff /proc/self/status | cut -f2 > /tmp/sandboxed\n",
+            Map.of());
+    RunImage image = kiln.build(ctx, b -> b.allow("security.insecure"));
+    assertEquals("1000", image.text("/tmp/uid"));
+    assertEquals(everyCapability(), image.text("/tmp/caps"));
+    assertEquals("0000000000000000", image.text("/tmp/sandboxed"));
+  }
+
+  @Test
   void aBaseImagesOnbuildTriggerNeedsTheEntitlementToo() throws Exception {
     Path base = kiln.context(FROM + "ONBUILD RUN --security=insecure id > /triggered\n", Map.of());
     kiln.request(
@@ -410,6 +455,20 @@ abstract class RunBehaviour {
         "no RUN step started");
     RunImage image = kiln.build(ctx, b -> b.allow("security.insecure"));
     assertEquals("uid=0(root) gid=0(root) groups=0(root)", image.text("/triggered"));
+  }
+
+  /** Docker's default capabilities as {@code CapEff} shows them. */
+  private static final String DOCKER_DEFAULT_CAPS = "00000000a80425fb";
+
+  /** {@code CapEff} with every capability kiln can hand on: its bounding set, as far as named. */
+  private static String everyCapability() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("CapBnd:")) {
+        long bounding = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+        return String.format("%016x", bounding & ((1L << 41) - 1));
+      }
+    }
+    throw new AssertionError("no CapBnd in /proc/self/status");
   }
 
   /** The host's network interfaces, as a step lists them from {@code /proc/net/dev}. */
