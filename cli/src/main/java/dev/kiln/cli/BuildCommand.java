@@ -167,6 +167,16 @@ public final class BuildCommand implements Callable<Integer> {
   String network;
 
   @Option(
+      names = "--allow",
+      paramLabel = "ENTITLEMENT",
+      description = {
+        "Let RUN steps use a privilege, comma-separated or repeated (default: none):",
+        "  network.host for RUN --network=host (implied by --network=host),",
+        "  security.insecure for RUN --security=insecure (every capability, host devices)."
+      })
+  List<String> allow = new ArrayList<>();
+
+  @Option(
       names = "--isolation",
       paramLabel = "MODE",
       defaultValue = "auto",
@@ -322,6 +332,7 @@ public final class BuildCommand implements Callable<Integer> {
     secrets.forEach(s -> b.secret(SecretSpec.parse(s)));
     ssh.forEach(s -> b.ssh(SshSpec.parse(s)));
     b.network(network);
+    allow.forEach(b::allow);
     b.isolation(isolation);
     buildContexts.forEach(s -> b.buildContext(NamedContext.parse(s)));
     Long epoch = sourceDateEpoch != null ? sourceDateEpoch : envEpoch(cli.env());

@@ -10,6 +10,7 @@ import dev.kiln.core.build.BuildFailure;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.request.CacheSpec;
 import dev.kiln.core.request.Compression;
+import dev.kiln.core.request.Entitlement;
 import dev.kiln.core.request.NamedContext;
 import dev.kiln.core.request.OutputSpec;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +75,10 @@ class BuildCommandFlagsTest {
             "default",
             "--network",
             "none",
+            "--allow",
+            "network.host",
+            "--allow",
+            "security.insecure",
             "--isolation",
             "chroot",
             "--build-context",
@@ -117,6 +122,7 @@ class BuildCommandFlagsTest {
     assertEquals("npm", r.secrets().get(0).id());
     assertEquals("default", r.ssh().get(0).id());
     assertEquals("none", r.network());
+    assertEquals(Set.of(Entitlement.NETWORK_HOST, Entitlement.SECURITY_INSECURE), r.allowed());
     assertEquals("chroot", r.isolation());
     assertEquals(new NamedContext.Image("base", "alpine:3.20"), r.buildContexts().get("base"));
     assertEquals(Optional.of(1700000000L), r.sourceDateEpoch(), "the flag beats the environment");
@@ -146,6 +152,7 @@ class BuildCommandFlagsTest {
     assertEquals(false, r.outputs().get(0).push());
     assertEquals(Optional.of(42L), r.sourceDateEpoch());
     assertEquals("default", r.network());
+    assertEquals(Set.of(), r.allowed(), "no entitlement unless asked for");
     assertEquals("auto", r.isolation());
     assertEquals(Runtime.getRuntime().availableProcessors(), r.maxParallelism());
   }
@@ -165,6 +172,31 @@ class BuildCommandFlagsTest {
     assertEquals(Optional.of(temp.resolve("k")), engine.request.cacheDir());
     engine.run(Map.of("HOME", temp.toString()), "", "build", ".");
     assertEquals(Optional.of(temp.resolve(".cache/kiln")), engine.request.cacheDir());
+  }
+
+  @Test
+  void allowTakesBuildxsNamesCommaSeparatedOrRepeatedAndRefusesOthers() {
+    var run =
+        engine.run(
+            Map.of(),
+            "",
+            "build",
+            "--allow",
+            "security.insecure,network.host",
+            "--allow=network.host",
+            ".");
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals(
+        Set.of(Entitlement.NETWORK_HOST, Entitlement.SECURITY_INSECURE), engine.request.allowed());
+
+    engine.request = null;
+    var unknown = engine.run(Map.of(), "", "build", "--allow", "network.host,privileged", ".");
+    assertEquals(ExitCode.USAGE, unknown.exitCode());
+    assertEquals(
+        "ERROR: unknown entitlement 'privileged' for --allow\n"
+            + "hint: use network.host or security.insecure (comma-separated or repeated)\n",
+        unknown.stderr());
+    assertEquals(null, engine.request, "nothing was built");
   }
 
   @Test

@@ -80,6 +80,7 @@ class CommandHelpTest {
             "--secret",
             "--ssh",
             "--network",
+            "--allow",
             "--isolation",
             "--build-context",
             "--iidfile",

@@ -84,6 +84,15 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   @Parameter(property = "kiln.noCache", defaultValue = "false")
   boolean noCache;
 
+  /**
+   * Privileges RUN steps may use, with buildx's names ({@code --allow}): {@code network.host} for
+   * {@code RUN --network=host}, {@code security.insecure} for {@code RUN --security=insecure}
+   * (every capability and the host's devices). Without it such a step fails the build before
+   * anything runs. From the command line: {@code -Dkiln.allow=security.insecure}.
+   */
+  @Parameter(property = "kiln.allow")
+  List<String> allow;
+
   /** The engine; tests replace it. */
   ImageBuilder builder = new Engine();
 
@@ -158,6 +167,9 @@ abstract class DockerfileBuildMojo extends KilnMojo {
         cacheTo.forEach(s -> b.cacheTo(CacheSpec.parse(s, true)));
       }
       b.noCache(noCache);
+      if (allow != null) {
+        allow.forEach(b::allow);
+      }
       epoch(environment).ifPresent(b::sourceDateEpoch);
       insecureRegistries().forEach(b::insecureRegistry);
       plainHttpCredentialHosts().forEach(b::plainHttpCredentials);

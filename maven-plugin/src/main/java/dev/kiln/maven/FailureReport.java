@@ -44,8 +44,11 @@ final class FailureReport {
       text.append('\n').append(detail.stripTrailing());
     }
     if (hint != null && !hint.isBlank()) {
-      // The engine's hints speak the CLI's language; Maven's is -e.
-      text.append("\nhint: ").append(hint.replace("rerun with --debug", "rerun Maven with -e"));
+      // The engine's hints speak the CLI's language; Maven's is -e and the plugin's parameters.
+      text.append("\nhint: ")
+          .append(
+              hint.replace("rerun with --debug", "rerun Maven with -e")
+                  .replaceAll("pass --allow (\\S+)", "add $1 to <allow> (-Dkiln.allow=$1)"));
     }
     return text.toString();
   }

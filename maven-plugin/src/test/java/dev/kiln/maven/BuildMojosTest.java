@@ -12,6 +12,7 @@ import dev.kiln.core.build.ImageBuilder;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.StepRef;
 import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.Entitlement;
 import dev.kiln.core.request.OutputSpec;
 import dev.kiln.core.request.RegistryLogin;
 import dev.kiln.registry.model.Digest;
@@ -83,6 +84,7 @@ class BuildMojosTest {
     mojo.plainHttpCredentialHosts = List.of("registry.internal:5000");
     mojo.cacheFrom = List.of("type=local,src=" + temp.resolve("cache-in"));
     mojo.tags = List.of("latest");
+    mojo.allow = List.of("network.host", "security.insecure");
 
     BuildRequest request = mojo.request();
 
@@ -101,6 +103,8 @@ class BuildMojosTest {
     assertTrue(request.insecureRegistries().contains("registry.internal:5000"));
     assertEquals(Set.of("registry.internal:5000"), request.plainHttpCredentialHosts());
     assertEquals(1, request.cacheFrom().size());
+    assertEquals(
+        Set.of(Entitlement.NETWORK_HOST, Entitlement.SECURITY_INSECURE), request.allowed());
     // No image given: artifactId:version, made a valid reference.
     assertEquals(
         List.of("java-app:1.0_build.7", "docker.io/library/java-app:latest"), request.tags());
@@ -239,6 +243,45 @@ class BuildMojosTest {
             + "   3 | FORM busybox\n"
             + "     | ^\n"
             + "hint: did you mean FROM?",
+        e.getMessage());
+  }
+
+  @Test
+  void allowTakesBuildxsNamesAsTheCliDoesAndNothingByDefault() throws Exception {
+    BuildTarMojo mojo = tarMojo();
+    assertEquals(Set.of(), mojo.request().allowed());
+    // -Dkiln.allow=a,b reaches the list as one element or several; both work.
+    mojo.allow = List.of("security.insecure,network.host");
+    assertEquals(
+        Set.of(Entitlement.NETWORK_HOST, Entitlement.SECURITY_INSECURE), mojo.request().allowed());
+    mojo.allow = List.of("network.hots");
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+    assertEquals(
+        "unknown entitlement 'network.hots' for --allow\n"
+            + "hint: use network.host or security.insecure (comma-separated or repeated)",
+        e.getMessage());
+    assertTrue(engine.requests.isEmpty(), "nothing was built");
+  }
+
+  @Test
+  void aStepRefusedForAMissingEntitlementSaysWhichParameterGrantsIt() {
+    BuildTarMojo mojo = tarMojo();
+    engine.failure =
+        new BuildFailure(
+            BuildFailure.Kind.USAGE,
+            "Dockerfile:2:5: RUN --security=insecure needs the security.insecure entitlement,"
+                + " which this build was not granted",
+            null,
+            "pass --allow security.insecure if you trust this Dockerfile: the step then runs with"
+                + " full privileges on this machine",
+            null);
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "\nhint: add security.insecure to <allow> (-Dkiln.allow=security.insecure) if you"
+                    + " trust this Dockerfile: the step then runs with full privileges on this"
+                    + " machine"),
         e.getMessage());
   }
 

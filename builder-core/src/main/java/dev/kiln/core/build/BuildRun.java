@@ -99,6 +99,9 @@ final class BuildRun {
       options = options.withTarget(request.target().get());
     }
     BuildPlan plan = BuildPlan.compile(dockerfile.bytes(), options);
+    // Before the store is opened or a base resolved: a build refused for a missing --allow has
+    // run nothing and written nothing.
+    EntitlementCheck.plan(plan, request);
     for (ParseWarning w : plan.warnings()) {
       listener.on(
           new BuildEvent.Warning(

@@ -11,6 +11,7 @@ import dev.kiln.core.sandbox.ResolvedUser;
 import dev.kiln.core.sandbox.RunRequest;
 import dev.kiln.core.sandbox.RunResult;
 import dev.kiln.core.sandbox.SandboxMount;
+import dev.kiln.core.sandbox.SecurityMode;
 import dev.kiln.core.sandbox.StdStream;
 import dev.kiln.core.sandbox.UserResolver;
 import dev.kiln.core.snapshot.Snapshot;
@@ -31,9 +32,10 @@ import java.util.List;
 
 /**
  * RUN: a writable snapshot over the stage's layers (each unpacked once, in overlayfs form), the
- * command in the build's sandbox with the step's environment, user, working directory, network and
- * mounts, its output streamed to the listener line by line, and what it changed written as a layer.
- * A command that fails fails the step with its exit code and last lines; nothing of it is kept.
+ * command in the build's sandbox with the step's environment, user, working directory, network,
+ * security mode and mounts, its output streamed to the listener line by line, and what it changed
+ * written as a layer. A command that fails fails the step with its exit code and last lines;
+ * nothing of it is kept.
  */
 final class RunStep {
   private final BuildScope scope;
@@ -59,6 +61,11 @@ final class RunStep {
       java.util.Map<Integer, StageResult> done,
       dev.kiln.dockerfile.plan.BuildPlan plan)
       throws IOException, RunFailedException {
+    // EntitlementCheck refused this build before anything ran; this is the last line, right where
+    // the privileges would be handed out.
+    if (EntitlementCheck.missing(run, scope.request()).isPresent()) {
+      throw new IllegalStateException("a step without its entitlement reached the sandbox");
+    }
     ContainerConfig config = state.config().configOrEmpty();
     Path scratch = Files.createTempDirectory(scope.spool(), "run-");
     List<SandboxMount> extra = new ArrayList<>();
@@ -84,12 +91,17 @@ final class RunStep {
             case HOST -> NetworkMode.HOST;
             case DEFAULT -> NetworkMode.parse(scope.request().network());
           };
+      SecurityMode security =
+          run.security() == RunInstruction.Security.INSECURE
+              ? SecurityMode.INSECURE
+              : SecurityMode.SANDBOX;
       RunRequest.Builder request =
           RunRequest.builder(snapshot.rootfs(), argv)
               .env(env)
               .workingDir(workdir)
               .user(user)
-              .network(network);
+              .network(network)
+              .security(security);
       for (SandboxMount m : extra) {
         request.mount(m);
       }

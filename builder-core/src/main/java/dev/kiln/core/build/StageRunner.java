@@ -102,9 +102,12 @@ final class StageRunner {
                 Instant.now(), fromStep, Duration.between(start, Instant.now())));
 
     if (!base.onBuild().isEmpty()) {
+      int own = stage.instructions().size();
       plan = plan.withOnbuildTriggers(index, base.onBuild());
       stage = plan.stage(index);
       totalSteps = stage.instructions().size() + 1;
+      List<Instruction> triggers = stage.instructions().subList(0, totalSteps - 1 - own);
+      EntitlementCheck.triggers(stage, triggers, scope.request());
     }
     StageState state = base.state();
     List<String> env =

@@ -3,6 +3,7 @@ package dev.kiln.core.request;
 import dev.kiln.registry.credentials.CredentialSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.Set;
  *     podman's auth files, which the build still reads; {@link CredentialSource#NONE} by default
  * @param plainHttpCredentialHosts registries ({@code host[:port]}) that may receive credentials
  *     over plain HTTP; kiln never sends them unencrypted otherwise, even to an insecure registry
+ * @param allowed the entitlements granted with {@code --allow}; see {@link #allows} for the one a
+ *     flag implies
  */
 public record BuildRequest(
     Path context,
@@ -38,6 +41,7 @@ public record BuildRequest(
     List<SecretSpec> secrets,
     List<SshSpec> ssh,
     String network,
+    Set<Entitlement> allowed,
     String isolation,
     String snapshotter,
     Map<String, NamedContext> buildContexts,
@@ -64,6 +68,7 @@ public record BuildRequest(
     noCacheFilter = Set.copyOf(noCacheFilter);
     secrets = List.copyOf(secrets);
     ssh = List.copyOf(ssh);
+    allowed = Set.copyOf(allowed);
     buildContexts = Map.copyOf(buildContexts);
     insecureRegistries = Set.copyOf(insecureRegistries);
     registryLogins = Map.copyOf(registryLogins);
@@ -75,6 +80,16 @@ public record BuildRequest(
           "--max-parallelism must be at least 1, not " + maxParallelism,
           "omit it to use one per core");
     }
+  }
+
+  /**
+   * Whether steps may use {@code entitlement}: it was granted with {@code --allow}, or, as buildx
+   * does, {@code --network=host} was asked for the whole build, which grants {@link
+   * Entitlement#NETWORK_HOST}.
+   */
+  public boolean allows(Entitlement entitlement) {
+    return allowed.contains(entitlement)
+        || (entitlement == Entitlement.NETWORK_HOST && network.equals("host"));
   }
 
   public static Builder builder(Path context) {
@@ -100,6 +115,7 @@ public record BuildRequest(
     private final List<SecretSpec> secrets = new ArrayList<>();
     private final List<SshSpec> ssh = new ArrayList<>();
     private String network = "default";
+    private final Set<Entitlement> allowed = EnumSet.noneOf(Entitlement.class);
     private String isolation = "auto";
     private String snapshotter = "auto";
     private final Map<String, NamedContext> buildContexts = new LinkedHashMap<>();
@@ -204,6 +220,22 @@ public record BuildRequest(
             "unknown --network '" + mode + "'", "use --network=default, host or none");
       }
       this.network = mode;
+      return this;
+    }
+
+    /**
+     * Grants the entitlements named in {@code names} ({@code --allow}): one name or several
+     * separated by commas; repeatable.
+     *
+     * @throws RequestException for an unknown name
+     */
+    public Builder allow(String names) {
+      allowed.addAll(Entitlement.parseList(names));
+      return this;
+    }
+
+    public Builder allow(Entitlement entitlement) {
+      allowed.add(entitlement);
       return this;
     }
 
@@ -316,6 +348,7 @@ public record BuildRequest(
           secrets,
           ssh,
           network,
+          allowed,
           isolation,
           snapshotter,
           buildContexts,

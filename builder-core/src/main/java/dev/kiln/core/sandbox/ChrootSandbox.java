@@ -26,9 +26,9 @@ import java.util.concurrent.TimeUnit;
  *       mounts {@code /proc}, {@code /dev}, {@code /sys}, hosts, resolv.conf and the step's mounts
  *       onto the rootfs inside its private mount namespace, then waits on its stdin;
  *   <li>the <em>command</em>: {@code nsenter} into the holder's namespaces, {@code setpriv} to drop
- *       the capability bounding set to Docker's default and set the groups, then {@code unshare
- *       --root --wd --setuid} to chroot, change directory and become the step's user, and exec the
- *       command.
+ *       the capability bounding set to Docker's default (or, for a privileged step, to hand every
+ *       capability on as ambient) and set the groups, then {@code unshare --root --wd --setuid} to
+ *       chroot, change directory and become the step's user, and exec the command.
  * </ol>
  *
  * The command is started by kiln with exactly the step's environment, so that no shell between kiln
@@ -171,8 +171,20 @@ final class ChrootSandbox implements Sandbox {
     }
     cmd.add("--");
     cmd.add(tools.setpriv().toString());
-    cmd.add("--bounding-set=" + ContainerDefaults.setprivBoundingSet());
-    cmd.add("--inh-caps=-all");
+    if (request.privileged()) {
+      // The bounding set is left as it is (kiln's own, or a user namespace's full one); every
+      // capability in it becomes inheritable and ambient, so the command holds them after exec,
+      // also as a non-root user: keeping them through unshare's setuid takes no_setuid_fixup.
+      String all = FullPrivileges.setprivList(FullPrivileges.capabilities(settings.rootless()));
+      cmd.add("--inh-caps=-all," + all);
+      cmd.add("--ambient-caps=" + all);
+      if (!user.isRoot()) {
+        cmd.add("--securebits=+no_setuid_fixup");
+      }
+    } else {
+      cmd.add("--bounding-set=" + ContainerDefaults.setprivBoundingSet());
+      cmd.add("--inh-caps=-all");
+    }
     boolean groupsSettable =
         settings.userNamespace().map(UserNamespacePlan::hasSubordinateRanges).orElse(true);
     if (groupsSettable) {

@@ -11,7 +11,9 @@ import java.util.List;
  * pid, ipc and uts namespaces, clean environment): it mounts {@code /proc}, a tmpfs {@code /dev}
  * with device nodes bound from the host, {@code /sys} read-only, the step's hosts and resolv.conf
  * read-only and the extra mounts, sets the host name, brings up loopback in a fresh network
- * namespace, prints {@code ready}, and then holds the namespaces until its stdin is closed.
+ * namespace, prints {@code ready}, and then holds the namespaces until its stdin is closed. For a
+ * privileged step ({@link SecurityMode#INSECURE}) nothing of {@code /proc} and {@code /sys} is
+ * masked or read-only, and, as root, {@link FullPrivileges#devices()} are made in its {@code /dev}.
  *
  * <p>Every path in it was resolved inside the rootfs beforehand ({@link MountStubs}), and every
  * program is called by absolute path. It holds no secrets: the step's environment never passes
@@ -98,26 +100,59 @@ final class ChrootSetupScript {
           .append('\n');
     }
 
+    boolean privileged = request.privileged();
+    if (privileged && !rootless) {
+      for (FullPrivileges.Device device : FullPrivileges.devices()) {
+        Path node = dev.resolve(device.path().substring("/dev/".length()));
+        if (!node.getParent().equals(dev)) {
+          s.append(mkdir).append(" -p ").append(quote(node.getParent().toString())).append('\n');
+        }
+        s.append(quote(tools.mknod().toString()))
+            .append(" -m ")
+            .append(Integer.toOctalString(device.mode()))
+            .append(' ')
+            .append(quote(node.toString()))
+            .append(' ')
+            .append(device.type())
+            .append(' ')
+            .append(device.major())
+            .append(' ')
+            .append(device.minor())
+            .append('\n');
+      }
+    }
+
     if (rootless && request.network().sharesHostNetwork()) {
       // Only the owner of the network namespace may mount sysfs; bind the host's instead.
-      s.append("\"$M\" --rbind -o ro /sys ").append(quote(sys.toString())).append('\n');
+      s.append("\"$M\" --rbind")
+          .append(privileged ? " " : " -o ro ")
+          .append("/sys ")
+          .append(quote(sys.toString()))
+          .append('\n');
     } else {
-      s.append("\"$M\" -t sysfs -o ro,nosuid,nodev,noexec sysfs ")
+      s.append("\"$M\" -t sysfs -o ")
+          .append(privileged ? "" : "ro,")
+          .append("nosuid,nodev,noexec sysfs ")
           .append(quote(sys.toString()))
           .append('\n');
     }
 
-    for (String masked : ContainerDefaults.MASKED_PATHS) {
-      Path base = masked.startsWith("/proc/") ? proc : sys;
-      String rest = masked.substring(masked.indexOf('/', 1) + 1);
-      s.append("mask ").append(quote(base.resolve(rest).toString())).append(optional).append('\n');
-    }
-    for (String readonly : ContainerDefaults.READONLY_PATHS) {
-      String rest = readonly.substring("/proc/".length());
-      s.append("readonly_proc ")
-          .append(quote(proc.resolve(rest).toString()))
-          .append(optional)
-          .append('\n');
+    if (!privileged) {
+      for (String masked : ContainerDefaults.MASKED_PATHS) {
+        Path base = masked.startsWith("/proc/") ? proc : sys;
+        String rest = masked.substring(masked.indexOf('/', 1) + 1);
+        s.append("mask ")
+            .append(quote(base.resolve(rest).toString()))
+            .append(optional)
+            .append('\n');
+      }
+      for (String readonly : ContainerDefaults.READONLY_PATHS) {
+        String rest = readonly.substring("/proc/".length());
+        s.append("readonly_proc ")
+            .append(quote(proc.resolve(rest).toString()))
+            .append(optional)
+            .append('\n');
+      }
     }
 
     s.append("\"$M\" --bind -o ro ")

@@ -10,6 +10,7 @@ record ChrootTools(
     Path mount,
     Path mkdir,
     Path ln,
+    Path mknod,
     Path hostname,
     Path ip,
     Path sh) {
@@ -22,6 +23,7 @@ record ChrootTools(
         HostTools.require("mount", "mount", "to mount a step's /proc, /dev and /sys"),
         HostTools.require("mkdir", "coreutils", "to prepare a step's /dev"),
         HostTools.require("ln", "coreutils", "to prepare a step's /dev"),
+        HostTools.require("mknod", "coreutils", "to give a privileged step its devices"),
         HostTools.require("hostname", "hostname", "to set a step's host name"),
         HostTools.find("ip").orElse(Path.of("/sbin/ip")),
         Path.of("/bin/sh"));

@@ -18,6 +18,10 @@ import java.util.OptionalLong;
  * /proc}, a read-only {@code /sys}, the step's hosts and resolv.conf read-only, and its extra
  * mounts.
  *
+ * <p>A privileged step ({@link SecurityMode#INSECURE}) gets {@link FullPrivileges} instead: every
+ * capability in every set, no masked or read-only paths, a writable {@code /sys} and, as root,
+ * every device allowed and BuildKit's extra device nodes.
+ *
  * <p>No cgroup limits are requested (only the device allow-list), and the open-files limit is
  * kiln's own hard limit: on machines without {@code CAP_SYS_RESOURCE} a runtime fails when a bundle
  * asks for more than the current hard limits, or for cgroup controllers it cannot set up.
@@ -70,17 +74,27 @@ final class OciSpec {
     request.env().forEach(env::add);
     process.put("cwd", request.workingDir());
     ObjectNode caps = process.putObject("capabilities");
-    ArrayNode bounding = caps.putArray("bounding");
-    ContainerDefaults.CAPABILITIES.forEach(bounding::add);
-    // As Docker does since 20.10: a non-root user keeps the bounding set but starts with no
-    // effective capabilities; root gets the whole default set.
-    List<String> active = request.user().isRoot() ? ContainerDefaults.CAPABILITIES : List.of();
-    ArrayNode effective = caps.putArray("effective");
-    active.forEach(effective::add);
-    ArrayNode permitted = caps.putArray("permitted");
-    active.forEach(permitted::add);
-    caps.putArray("inheritable");
-    caps.putArray("ambient");
+    if (request.privileged()) {
+      // As BuildKit's insecure mode: every set, ambient included, so that a non-root user holds
+      // them too after exec.
+      List<String> all = FullPrivileges.capabilities(rootless);
+      for (String set : List.of("bounding", "effective", "permitted", "inheritable", "ambient")) {
+        ArrayNode array = caps.putArray(set);
+        all.forEach(array::add);
+      }
+    } else {
+      ArrayNode bounding = caps.putArray("bounding");
+      ContainerDefaults.CAPABILITIES.forEach(bounding::add);
+      // As Docker does since 20.10: a non-root user keeps the bounding set but starts with no
+      // effective capabilities; root gets the whole default set.
+      List<String> active = request.user().isRoot() ? ContainerDefaults.CAPABILITIES : List.of();
+      ArrayNode effective = caps.putArray("effective");
+      active.forEach(effective::add);
+      ArrayNode permitted = caps.putArray("permitted");
+      active.forEach(permitted::add);
+      caps.putArray("inheritable");
+      caps.putArray("ambient");
+    }
     if (nofile.isPresent()) {
       ArrayNode rlimits = process.putArray("rlimits");
       ObjectNode limit = rlimits.addObject();
@@ -141,11 +155,12 @@ final class OciSpec {
         "mode=1777",
         "size=" + ContainerDefaults.TMPFS_SIZE);
     mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
+    String sysAccess = request.privileged() ? "rw" : "ro";
     if (settings.rootless() && request.network().sharesHostNetwork()) {
       // sysfs can only be mounted by the owner of the network namespace.
-      mount(mounts, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", "ro");
+      mount(mounts, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", sysAccess);
     } else {
-      mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+      mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", sysAccess);
     }
     mount(mounts, "/etc/hosts", "bind", hostsFile.toString(), "rbind", "ro");
     mount(mounts, "/etc/resolv.conf", "bind", resolvConfFile.toString(), "rbind", "ro");
@@ -206,6 +221,26 @@ final class OciSpec {
       UserNamespacePlan plan = settings.userNamespace().get();
       idMappings(linux.putArray("uidMappings"), plan.uidMap());
       idMappings(linux.putArray("gidMappings"), plan.gidMap());
+    } else if (request.privileged()) {
+      // Every character and block device, and BuildKit's extra nodes made in the step's /dev.
+      ArrayNode allowed = linux.putObject("resources").putArray("devices");
+      for (String type : List.of("c", "b")) {
+        ObjectNode rule = allowed.addObject();
+        rule.put("allow", true);
+        rule.put("type", type);
+        rule.put("access", "rwm");
+      }
+      ArrayNode nodes = linux.putArray("devices");
+      for (FullPrivileges.Device d : FullPrivileges.devices()) {
+        ObjectNode node = nodes.addObject();
+        node.put("path", d.path());
+        node.put("type", String.valueOf(d.type()));
+        node.put("major", d.major());
+        node.put("minor", d.minor());
+        node.put("fileMode", d.mode());
+        node.put("uid", 0);
+        node.put("gid", 0);
+      }
     } else {
       // Deny every device, then the runtime adds its standard allow-list (null, zero, full, tty,
       // random, urandom, ptmx, pts): the only cgroup setting a step asks for.
@@ -215,10 +250,12 @@ final class OciSpec {
       denyAll.put("allow", false);
       denyAll.put("access", "rwm");
     }
-    ArrayNode masked = linux.putArray("maskedPaths");
-    ContainerDefaults.MASKED_PATHS.forEach(masked::add);
-    ArrayNode readonly = linux.putArray("readonlyPaths");
-    ContainerDefaults.READONLY_PATHS.forEach(readonly::add);
+    if (!request.privileged()) {
+      ArrayNode masked = linux.putArray("maskedPaths");
+      ContainerDefaults.MASKED_PATHS.forEach(masked::add);
+      ArrayNode readonly = linux.putArray("readonlyPaths");
+      ContainerDefaults.READONLY_PATHS.forEach(readonly::add);
+    }
     return linux;
   }
 

@@ -18,7 +18,8 @@ import java.util.Objects;
  * (owned by root, mode 0755) when missing, as Docker does, and that directory is a real change of
  * the step. {@code /etc/hosts} and {@code /etc/resolv.conf} are generated for the step and
  * bind-mounted over the rootfs's files; the rootfs is left as it was. {@code timeout} of {@link
- * Duration#ZERO} means none.
+ * Duration#ZERO} means none. {@code security} is {@link SecurityMode#SANDBOX} unless the caller,
+ * which alone decides whether a step may have more, asks for {@link SecurityMode#INSECURE}.
  */
 public record RunRequest(
     Path rootfs,
@@ -27,6 +28,7 @@ public record RunRequest(
     String workingDir,
     ResolvedUser user,
     NetworkMode network,
+    SecurityMode security,
     String hostname,
     List<HostEntry> extraHosts,
     List<SandboxMount> mounts,
@@ -59,6 +61,7 @@ public record RunRequest(
     workingDir = ContainerPath.normalize(Objects.requireNonNull(workingDir, "workingDir"));
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(security, "security");
     if (hostname.isBlank() || hostname.length() > 64) {
       throw new IllegalArgumentException("invalid host name '" + hostname + "'");
     }
@@ -74,6 +77,11 @@ public record RunRequest(
     return new Builder(rootfs, argv);
   }
 
+  /** Whether the step runs with full privileges ({@link SecurityMode#INSECURE}). */
+  public boolean privileged() {
+    return security == SecurityMode.INSECURE;
+  }
+
   /** Whether a timeout applies. */
   public boolean hasTimeout() {
     return !timeout.isZero();
@@ -87,6 +95,7 @@ public record RunRequest(
     private String workingDir = "/";
     private ResolvedUser user = ResolvedUser.ROOT;
     private NetworkMode network = NetworkMode.DEFAULT;
+    private SecurityMode security = SecurityMode.SANDBOX;
     private String hostname = DEFAULT_HOSTNAME;
     private final List<HostEntry> extraHosts = new ArrayList<>();
     private final List<SandboxMount> mounts = new ArrayList<>();
@@ -118,6 +127,11 @@ public record RunRequest(
       return this;
     }
 
+    public Builder security(SecurityMode security) {
+      this.security = security;
+      return this;
+    }
+
     public Builder hostname(String hostname) {
       this.hostname = hostname;
       return this;
@@ -140,7 +154,17 @@ public record RunRequest(
 
     public RunRequest build() {
       return new RunRequest(
-          rootfs, argv, env, workingDir, user, network, hostname, extraHosts, mounts, timeout);
+          rootfs,
+          argv,
+          env,
+          workingDir,
+          user,
+          network,
+          security,
+          hostname,
+          extraHosts,
+          mounts,
+          timeout);
     }
   }
 }

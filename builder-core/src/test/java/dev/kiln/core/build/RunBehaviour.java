@@ -302,10 +302,13 @@ abstract class RunBehaviour {
             + " && tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort > /ifaces-%s\n";
     RunImage image =
         kiln.build(
-            FROM
-                + String.format(probe, "", "default", "default")
-                + String.format(probe, " --network=none", "none", "none")
-                + String.format(probe, " --network=host", "host", "host"));
+            kiln.context(
+                FROM
+                    + String.format(probe, "", "default", "default")
+                    + String.format(probe, " --network=none", "none", "none")
+                    + String.format(probe, " --network=host", "host", "host"),
+                Map.of()),
+            b -> b.allow("network.host"));
     // The probe is meaningful: the host's server answers where the network is shared.
     assertEquals("reached", image.text("/net-default"));
     assertEquals("reached", image.text("/net-host"));
@@ -328,6 +331,158 @@ abstract class RunBehaviour {
     RunImage image = kiln.build(ctx, b -> b.network("none"));
     assertEquals("unreachable", image.text("/net"));
     assertEquals("lo", image.text("/ifaces"));
+  }
+
+  @Test
+  void hostNetworkNeedsItsEntitlementAndThenSeesTheHostsInterfaces() throws Exception {
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN echo first > /first\n"
+                + "RUN --network=host tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sort"
+                + " > /ifaces\n",
+            Map.of());
+    BuildFailure refused = assertThrows(BuildFailure.class, () -> kiln.build(ctx, b -> {}));
+    assertEquals(BuildFailure.Kind.USAGE, refused.kind());
+    assertEquals(
+        "Dockerfile:3:5: RUN --network=host needs the network.host entitlement, which this build"
+            + " was not granted",
+        refused.getMessage());
+    assertTrue(
+        refused.hint().orElse("").startsWith("pass --allow network.host "),
+        refused.hint().toString());
+    assertEquals(List.of(), stepsStarted(), "no step runs, not even the first");
+
+    RunImage allowed = kiln.build(ctx, b -> b.allow("network.host"));
+    assertEquals(hostInterfaces(), allowed.text("/ifaces"));
+    // As in buildx, asking for the host network for the whole build grants the entitlement.
+    RunImage buildWide = kiln.build(ctx, b -> b.network("host"));
+    assertEquals(hostInterfaces(), buildWide.text("/ifaces"));
+  }
+
+  @Test
+  void anInsecureStepNeedsItsEntitlementAndNothingRunsWithoutIt() throws Exception {
+    Path ctx =
+        kiln.context(
+            FROM + "RUN echo first > /first\n" + "RUN --security=insecure id > /id\n", Map.of());
+    BuildFailure refused = assertThrows(BuildFailure.class, () -> kiln.build(ctx, b -> {}));
+    assertEquals(BuildFailure.Kind.USAGE, refused.kind());
+    assertEquals(
+        "Dockerfile:3:5: RUN --security=insecure needs the security.insecure entitlement, which"
+            + " this build was not granted",
+        refused.getMessage());
+    assertEquals(
+        "    3 | RUN --security=insecure id > /id\n      |     ^^^^^^^^^^^^^^^^^^^\n",
+        refused.detail().orElse(""));
+    assertTrue(
+        refused.hint().orElse("").startsWith("pass --allow security.insecure "),
+        refused.hint().toString());
+    assertEquals(List.of(), stepsStarted(), "no step runs, not even the first");
+    // Granting the host network is not granting privileges.
+    assertThrows(BuildFailure.class, () -> kiln.build(ctx, b -> b.allow("network.host")));
+  }
+
+  @Test
+  void anInsecureStepHasFullPrivilegesAndTheSameStepSandboxedDoesNot() throws Exception {
+    String probe =
+        "grep CapEff /proc/self/status | cut -f2 > /p/caps"
+            + " && (mount -t tmpfs none /tmp && umount /tmp && echo mounted || echo refused)"
+            + " > /p/mount"
+            + " && awk '$2 == \"/sys\" {split($4, o, \",\"); print o[1]}' /proc/mounts > /p/sys"
+            + " && awk '$5 ~ \"^/proc/.\" {n++} END {print n + 0}' /proc/self/mountinfo"
+            + " > /p/proc-mounts"
+            + " && (test -c /dev/fuse && test -c /dev/net/tun && test -c /dev/loop-control"
+            + " && test -b /dev/loop0 && echo present || echo absent) > /p/devices";
+    String dockerfile = FROM + "RUN mkdir /p\n" + "RUN %s" + probe + "\n";
+    // Sandboxed first, into the same store: the insecure step must not reuse its result.
+    RunImage sandboxed = kiln.build(String.format(dockerfile, ""));
+    assertEquals(DOCKER_DEFAULT_CAPS, sandboxed.text("/p/caps"));
+    assertEquals("refused", sandboxed.text("/p/mount"));
+    assertEquals("ro", sandboxed.text("/p/sys"));
+    assertNotEquals("0", sandboxed.text("/p/proc-mounts"), "masked and read-only /proc paths");
+    assertEquals("absent", sandboxed.text("/p/devices"));
+
+    Path ctx = kiln.context(String.format(dockerfile, "--security=insecure "), Map.of());
+    RunImage insecure = kiln.build(ctx, b -> b.allow("security.insecure"));
+    assertEquals(everyCapability(), insecure.text("/p/caps"));
+    assertEquals("mounted", insecure.text("/p/mount"));
+    assertEquals("rw", insecure.text("/p/sys"));
+    assertEquals("0", insecure.text("/p/proc-mounts"), "nothing of /proc masked or read-only");
+    assertEquals("present", insecure.text("/p/devices"));
+  }
+
+  @Test
+  void aNonRootUserKeepsEveryCapabilityInAnInsecureStep() throws Exception {
+    Path ctx =
+        kiln.context(
+            FROM
+                + "USER kiln\n"
+                + "RUN --security=insecure grep CapEff /proc/self/status | cut -f2 > /tmp/caps"
+                + " && id -u > /tmp/uid\n"
+                + "RUN grep CapEff /proc/self/status | cut -f2 > /tmp/sandboxed\n",
+            Map.of());
+    RunImage image = kiln.build(ctx, b -> b.allow("security.insecure"));
+    assertEquals("1000", image.text("/tmp/uid"));
+    assertEquals(everyCapability(), image.text("/tmp/caps"));
+    assertEquals("0000000000000000", image.text("/tmp/sandboxed"));
+  }
+
+  @Test
+  void aBaseImagesOnbuildTriggerNeedsTheEntitlementToo() throws Exception {
+    Path base = kiln.context(FROM + "ONBUILD RUN --security=insecure id > /triggered\n", Map.of());
+    kiln.request(
+        base,
+        b ->
+            b.tag("kiln.test/onbuild-insecure:1")
+                .output(dev.kiln.core.request.OutputSpecParser.parse("type=image")));
+    Path ctx =
+        kiln.context("FROM kiln.test/onbuild-insecure:1\nRUN echo after > /after\n", Map.of());
+    BuildFailure refused = assertThrows(BuildFailure.class, () -> kiln.build(ctx, b -> {}));
+    assertEquals(BuildFailure.Kind.USAGE, refused.kind());
+    assertTrue(
+        refused
+            .getMessage()
+            .startsWith(
+                "Dockerfile:1:1: the base image's trigger ONBUILD RUN --security=insecure id >"
+                    + " /triggered: RUN --security=insecure needs the security.insecure"),
+        refused.getMessage());
+    assertFalse(
+        kiln.events().stream()
+            .anyMatch(
+                e ->
+                    e instanceof dev.kiln.core.event.BuildEvent.StepStarted s
+                        && s.step().text().startsWith("RUN")),
+        "no RUN step started");
+    RunImage image = kiln.build(ctx, b -> b.allow("security.insecure"));
+    assertEquals("uid=0(root) gid=0(root) groups=0(root)", image.text("/triggered"));
+  }
+
+  /** Docker's default capabilities as {@code CapEff} shows them. */
+  private static final String DOCKER_DEFAULT_CAPS = "00000000a80425fb";
+
+  /** {@code CapEff} with every capability kiln can hand on: its bounding set, as far as named. */
+  private static String everyCapability() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("CapBnd:")) {
+        long bounding = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+        return String.format("%016x", bounding & ((1L << 41) - 1));
+      }
+    }
+    throw new AssertionError("no CapBnd in /proc/self/status");
+  }
+
+  /** The host's network interfaces, as a step lists them from {@code /proc/net/dev}. */
+  private static String hostInterfaces() throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("/proc/net/dev"));
+    return String.join(
+        "\n",
+        sorted(lines.subList(2, lines.size()).stream().map(l -> l.split(":")[0].trim()).toList()));
+  }
+
+  private List<dev.kiln.core.event.BuildEvent> stepsStarted() {
+    return kiln.events().stream()
+        .filter(e -> e instanceof dev.kiln.core.event.BuildEvent.StepStarted)
+        .toList();
   }
 
   @Test

@@ -156,6 +156,9 @@ class OciSpecTest {
     assertEquals(List.of("rbind", "ro"), texts(spec.get("mounts").get(8).get("options")));
     assertTrue(texts(spec.get("mounts").get(9).get("options")).contains("size=1024"));
     assertTrue(texts(spec.get("mounts").get(5).get("options")).contains("ro"));
+    assertEquals(
+        ContainerDefaults.MASKED_PATHS, texts(spec.get("linux").get("maskedPaths")), "sandboxed");
+    assertEquals(ContainerDefaults.READONLY_PATHS, texts(spec.get("linux").get("readonlyPaths")));
   }
 
   @Test
@@ -182,6 +185,91 @@ class OciSpecTest {
     assertFalse(texts(spec.get("mounts").get(2).get("options")).contains("gid=5"));
     // runc cannot call setgroups without root: no group list, not even the primary group.
     assertTrue(spec.get("process").get("user").get("additionalGids") == null);
+  }
+
+  @Test
+  void aPrivilegedStepGetsEveryCapabilityDeviceAndPathAsBuildKitsInsecureMode() throws Exception {
+    JsonNode spec =
+        render(
+            RunRequest.builder(Path.of("/r"), List.of("true"))
+                .user(new ResolvedUser(1000, 1000, List.of()))
+                .security(SecurityMode.INSECURE)
+                .build(),
+            ROOT,
+            OptionalLong.empty());
+    JsonNode caps = spec.get("process").get("capabilities");
+    List<String> all = FullPrivileges.capabilities(false);
+    assertTrue(all.containsAll(ContainerDefaults.CAPABILITIES), all.toString());
+    assertTrue(all.contains("CAP_SYS_ADMIN"), all.toString());
+    // Ambient too, so a non-root user holds them after exec, as in BuildKit.
+    for (String set : List.of("bounding", "effective", "permitted", "inheritable", "ambient")) {
+      assertEquals(all, texts(caps.get(set)), set);
+    }
+    JsonNode linux = spec.get("linux");
+    assertTrue(linux.get("maskedPaths") == null, "nothing masked");
+    assertTrue(linux.get("readonlyPaths") == null, "nothing read-only");
+    assertEquals(
+        "[{\"allow\":true,\"type\":\"c\",\"access\":\"rwm\"},"
+            + "{\"allow\":true,\"type\":\"b\",\"access\":\"rwm\"}]",
+        linux.get("resources").get("devices").toString());
+    List<String> devices = new ArrayList<>();
+    linux.get("devices").forEach(d -> devices.add(d.get("path").asText()));
+    assertTrue(
+        devices.containsAll(
+            List.of(
+                "/dev/kmsg",
+                "/dev/cuse",
+                "/dev/fuse",
+                "/dev/kvm",
+                "/dev/net/tun",
+                "/dev/loop-control",
+                "/dev/loop0",
+                "/dev/loop7")),
+        devices.toString());
+    JsonNode loop0 = linux.get("devices").get(devices.indexOf("/dev/loop0"));
+    assertEquals("b", loop0.get("type").asText());
+    assertEquals(7, loop0.get("major").asInt());
+    assertEquals(0, loop0.get("minor").asInt());
+    JsonNode sys = spec.get("mounts").get(5);
+    assertEquals("/sys", sys.get("destination").asText());
+    assertEquals(List.of("nosuid", "noexec", "nodev", "rw"), texts(sys.get("options")));
+  }
+
+  @Test
+  void aPrivilegedRootlessStepGetsNoDevicesButEveryCapabilityInItsNamespace() throws Exception {
+    SandboxSettings rootless =
+        new SandboxSettings(
+            Path.of("/state"),
+            new HostIdentity(1001, 1001),
+            Optional.of(
+                UserNamespacePlan.plan(
+                    "alice", new HostIdentity(1001, 1001), List.of(), List.of(), false)));
+    JsonNode spec =
+        render(
+            RunRequest.builder(Path.of("/r"), List.of("true"))
+                .security(SecurityMode.INSECURE)
+                .build(),
+            rootless,
+            OptionalLong.empty());
+    List<String> inNamespace = FullPrivileges.capabilities(true);
+    assertEquals(inNamespace, texts(spec.get("process").get("capabilities").get("effective")));
+    assertTrue(inNamespace.containsAll(FullPrivileges.capabilities(false)), inNamespace.toString());
+    assertTrue(spec.get("linux").get("devices") == null, "no device node in a user namespace");
+    assertTrue(spec.get("linux").get("resources") == null, "no cgroup settings rootless");
+    assertFalse(texts(spec.get("mounts").get(5).get("options")).contains("ro"));
+  }
+
+  @Test
+  void capabilityNamesFollowTheirBitNumbers() {
+    assertEquals(List.of(), FullPrivileges.named(0));
+    assertEquals(List.of("CAP_CHOWN", "CAP_SYS_ADMIN"), FullPrivileges.named((1L << 21) | 1));
+    // Docker's default set, as /proc/self/status shows it for a container's root.
+    assertEquals(
+        new java.util.TreeSet<>(ContainerDefaults.CAPABILITIES),
+        new java.util.TreeSet<>(FullPrivileges.named(0xa80425fbL)));
+    assertEquals(41, FullPrivileges.named(-1L).size(), "up to CAP_CHECKPOINT_RESTORE");
+    assertEquals(
+        "+chown,+sys_admin", FullPrivileges.setprivList(List.of("CAP_CHOWN", "CAP_SYS_ADMIN")));
   }
 
   @Test

@@ -167,6 +167,29 @@ class RootlessSandboxIT {
 
   @ParameterizedTest
   @EnumSource(names = {"OCI", "CHROOT"})
+  void aPrivilegedStepHasEveryCapabilityInItsUserNamespace(Isolation isolation) throws Exception {
+    String script =
+        "grep CapEff /proc/self/status | cut -f2;"
+            + " awk '$2 == \"/sys\" {split($4, o, \",\"); print o[1]}' /proc/mounts;"
+            + " mount -t tmpfs none /tmp && echo mounted";
+    List<String> sandboxed = asNobody(isolation, "", NetworkMode.DEFAULT, script, false);
+    assertEquals("LINE 00000000a80425fb", sandboxed.get(1), sandboxed.toString());
+    assertEquals("LINE ro", sandboxed.get(2), sandboxed.toString());
+    List<String> privileged =
+        asNobody(isolation, "", NetworkMode.DEFAULT, script, false, List.of("insecure"));
+    // Every capability the kernel has: a user namespace starts with a full bounding set, even
+    // where kiln's own lacks one.
+    int last =
+        Integer.parseInt(
+            Files.readAllLines(Path.of("/proc/sys/kernel/cap_last_cap")).get(0).trim());
+    String all = String.format("%016x", (1L << (last + 1)) - 1);
+    assertEquals(
+        List.of("LINE " + all, "LINE rw", "LINE mounted", "EXIT 0"),
+        privileged.subList(1, privileged.size()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"OCI", "CHROOT"})
   void theCopySnapshotterWorksOnLayersTheUserOwns(Isolation isolation) throws Exception {
     // Without root there is no overlayfs in kiln's namespace; a rootless extraction leaves the
     // layer owned by the user, which is root inside the step.

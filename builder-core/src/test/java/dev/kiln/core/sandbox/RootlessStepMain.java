@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Runs one step from a separate JVM, so that {@link RootlessSandboxIT} can run kiln as an
- * unprivileged user. Arguments: isolation, rootfs, state dir, USER value, network mode, script.
- * Prints {@code CHOICE …}, then {@code LINE …} per output line and {@code EXIT n}, or {@code ERROR
- * …} when the sandbox refuses.
+ * unprivileged user. Arguments: isolation, rootfs, state dir, USER value, network mode, script, and
+ * optionally {@code copy-snapshot} (run on a copy snapshot of the rootfs and print its diff) or
+ * {@code insecure} (run with {@link SecurityMode#INSECURE}). Prints {@code CHOICE …}, then {@code
+ * LINE …} per output line and {@code EXIT n}, or {@code ERROR …} when the sandbox refuses.
  */
 public final class RootlessStepMain {
   private RootlessStepMain() {}
@@ -47,6 +48,10 @@ public final class RootlessStepMain {
                   RunRequest.builder(rootfs, List.of("/bin/sh", "-c", args[5]))
                       .user(UserResolver.resolve(rootfs, args[3]))
                       .network(NetworkMode.parse(args[4]))
+                      .security(
+                          args.length > 6 && args[6].equals("insecure")
+                              ? SecurityMode.INSECURE
+                              : SecurityMode.SANDBOX)
                       .hostname("rootless")
                       .build(),
                   (stream, line) -> System.out.println("LINE " + line));

@@ -93,6 +93,33 @@ class ErrorMessagesIT {
   }
 
   @Test
+  void aStepThatNeedsAnEntitlementNamesTheFlagToPassAndRunsNothing() {
+    Path context =
+        kiln.context(
+            "entitlement",
+            Map.of(
+                "Dockerfile",
+                "FROM busybox:test\nRUN echo first\nRUN --security=insecure mount -t tmpfs x /mnt\n"));
+    KilnCli.Result build =
+        kiln.run("build", "--progress=plain", context.toString()).exits(ExitCode.USAGE);
+    assertEquals(
+        "ERROR: Dockerfile:3:5: RUN --security=insecure needs the security.insecure entitlement,"
+            + " which this build was not granted\n"
+            + "    3 | RUN --security=insecure mount -t tmpfs x /mnt\n"
+            + "      |     ^^^^^^^^^^^^^^^^^^^\n"
+            + "hint: pass --allow security.insecure if you trust this Dockerfile: the step then"
+            + " runs with full privileges on this machine\n",
+        build.stderr(),
+        "no step started, so the plain progress printed nothing");
+    KilnCli.Result typo =
+        kiln.run("build", "--allow", "security.unsafe", context.toString()).exits(ExitCode.USAGE);
+    assertEquals(
+        "ERROR: unknown entitlement 'security.unsafe' for --allow\n"
+            + "hint: use network.host or security.insecure (comma-separated or repeated)\n",
+        typo.stderr());
+  }
+
+  @Test
   void aBadFlagIsAUsageErrorThatSaysWhatIsAllowed() {
     KilnCli.Result build = kiln.run("build", "--progress=fancy", ".").exits(ExitCode.USAGE);
     assertEquals(
