@@ -38,35 +38,52 @@ public final class LayerReader implements Closeable {
   /** Starts reading a layer; the reader owns {@code blob} and closes it. */
   public static LayerReader open(InputStream blob) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(blob, 64 * 1024);
+    Compression compression = detect(buffered);
+    return new LayerReader(decompress(buffered, compression), compression);
+  }
+
+  /**
+   * The uncompressed tar stream of a layer blob, whatever its compression; the stream owns {@code
+   * blob} and closes it.
+   */
+  public static InputStream uncompressed(InputStream blob) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(blob, 64 * 1024);
+    return decompress(buffered, detect(buffered));
+  }
+
+  private static Compression detect(BufferedInputStream buffered) throws IOException {
     buffered.mark(4);
     byte[] magic = buffered.readNBytes(4);
     buffered.reset();
-    Compression compression = Compression.detect(magic, magic.length);
-    InputStream decompressed;
+    return Compression.detect(magic, magic.length);
+  }
+
+  private static InputStream decompress(BufferedInputStream buffered, Compression compression)
+      throws IOException {
     try {
-      switch (compression) {
-        case GZIP:
-          decompressed =
-              new BufferedInputStream(new GZIPInputStream(buffered, 64 * 1024), 64 * 1024);
-          break;
-        case ZSTD:
-          decompressed =
-              new BufferedInputStream(new ZstdCompressorInputStream(buffered), 64 * 1024);
-          break;
-        default:
-          decompressed = buffered;
-      }
+      return switch (compression) {
+        case GZIP -> new BufferedInputStream(new GZIPInputStream(buffered, 64 * 1024), 64 * 1024);
+        case ZSTD -> new BufferedInputStream(new ZstdCompressorInputStream(buffered), 64 * 1024);
+        default -> buffered;
+      };
     } catch (IOException e) {
       buffered.close();
       throw new LayerFormatException(
           "cannot read the layer's " + compression.recordName() + " stream: " + e.getMessage(), e);
     }
-    return new LayerReader(decompressed, compression);
   }
 
   /** The compression found from the blob's first bytes. */
   public Compression compression() {
     return compression;
+  }
+
+  /**
+   * Where the content of the entry {@link #next} returned last starts in the layer's uncompressed
+   * tar stream.
+   */
+  public long dataOffset() {
+    return tar.dataOffset();
   }
 
   /** The next entry, or empty at the end of the layer. */

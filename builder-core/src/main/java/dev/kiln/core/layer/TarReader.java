@@ -46,6 +46,11 @@ final class TarReader {
   private final Map<String, byte[]> globalPax = new HashMap<>();
   private long remaining;
   private long padding;
+
+  /** Bytes of the tar stream consumed so far. */
+  private long consumed;
+
+  private long dataOffset;
   private boolean ended;
   private String lastName = "(start of archive)";
 
@@ -99,6 +104,7 @@ final class TarReader {
       }
       Header header = header(type, size, pax, gnuLongName, gnuLongLink);
       lastName = header.name();
+      dataOffset = consumed;
       boolean headerOnly = "123456".indexOf(header.type()) >= 0;
       remaining = headerOnly ? 0 : header.size();
       padding = headerOnly ? 0 : (BLOCK - header.size() % BLOCK) % BLOCK;
@@ -123,6 +129,14 @@ final class TarReader {
     }
   }
 
+  /**
+   * Where the current entry's content starts in the uncompressed tar stream, so that an index can
+   * find a file's bytes again without reading the entries before it.
+   */
+  long dataOffset() {
+    return dataOffset;
+  }
+
   /** The current entry's content; reading it past the entry's size returns end-of-stream. */
   InputStream content() {
     return new InputStream() {
@@ -142,6 +156,7 @@ final class TarReader {
           throw format("archive is truncated inside '" + lastName + "'");
         }
         remaining -= n;
+        consumed += n;
         return n;
       }
     };
@@ -332,6 +347,7 @@ final class TarReader {
       throw format(what + " after '" + lastName + "' is " + size + " bytes, too large to be real");
     }
     byte[] data = in.readNBytes((int) size);
+    consumed += data.length;
     if (data.length != size) {
       throw format("archive is truncated in a " + what + " after '" + lastName + "'");
     }
@@ -359,12 +375,14 @@ final class TarReader {
         }
         skipped = 1;
       }
+      consumed += skipped;
       n -= skipped;
     }
   }
 
   private boolean readBlock() throws IOException {
     int n = in.readNBytes(block, 0, BLOCK);
+    consumed += n;
     if (n == 0) {
       return false;
     }

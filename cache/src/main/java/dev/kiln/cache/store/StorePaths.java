@@ -122,6 +122,19 @@ public record StorePaths(Path root) {
     return buildCacheDirectory().resolve(key.algorithm()).resolve(key.hex() + ".json");
   }
 
+  /** The directory of the layer indexes: one file per layer, named by its diffID. */
+  public Path layerIndexDirectory() {
+    return kilnDirectory().resolve("layer-index");
+  }
+
+  /**
+   * The index of the layer whose uncompressed tar is {@code diffId}: every entry's header and where
+   * its bytes are, so no step has to read a layer to learn what it holds.
+   */
+  public Path layerIndex(Digest diffId) {
+    return layerIndexDirectory().resolve(diffId.algorithm()).resolve(diffId.hex());
+  }
+
   /** The directory of the stat memos (one file per build context directory). */
   public Path statMemoDirectory() {
     return kilnDirectory().resolve("statmemo");

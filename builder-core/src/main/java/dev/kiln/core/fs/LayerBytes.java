@@ -1,0 +1,125 @@
+package dev.kiln.core.fs;
+
+import dev.kiln.core.image.BlobSource;
+import dev.kiln.core.image.LayerRef;
+import dev.kiln.core.layer.LayerReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The bytes of one layer's files, found by what its {@link LayerIndex} says: from the layer's
+ * unpacked directory when the store has one (a RUN unpacked it, or it was a RUN's own changes),
+ * else by reading the layer's uncompressed tar up to the file's offset.
+ *
+ * <p>A file in the unpacked directory is found by resolving its name inside that directory with the
+ * {@link PathResolver} (never leaving it, never following its last component) and used only when it
+ * is a regular file of the indexed size; anything else reads the blob.
+ */
+public final class LayerBytes {
+  private final LayerRef layer;
+  private final BlobSource blobs;
+  private final Supplier<Optional<Path>> unpacked;
+
+  /**
+   * @param unpacked the layer's unpacked directory, if one exists at the time of asking
+   */
+  public LayerBytes(LayerRef layer, BlobSource blobs, Supplier<Optional<Path>> unpacked) {
+    this.layer = layer;
+    this.blobs = blobs;
+    this.unpacked = unpacked;
+  }
+
+  /** The layer these bytes are of. */
+  public LayerRef layer() {
+    return layer;
+  }
+
+  /** The bytes of entry {@code name}, {@code size} long, at {@code offset} in the tar. */
+  public InputStream open(String name, long offset, long size) throws IOException {
+    Optional<Path> dir = unpacked.get();
+    if (dir.isPresent()) {
+      Optional<Path> file = inDirectory(dir.get(), name, size);
+      if (file.isPresent()) {
+        return Files.newInputStream(file.get(), LinkOption.NOFOLLOW_LINKS);
+      }
+    }
+    InputStream tar = LayerReader.uncompressed(blobs.open(layer.blob()));
+    try {
+      tar.skipNBytes(offset);
+    } catch (IOException e) {
+      tar.close();
+      throw new IOException(
+          "cannot read '" + name + "' from layer " + layer.diffId() + ": " + e.getMessage(), e);
+    }
+    return new Limited(tar, size);
+  }
+
+  private static Optional<Path> inDirectory(Path dir, String name, long size) throws IOException {
+    PathResolver.Resolution r;
+    try {
+      r = PathResolver.resolve(new HostDirectoryTree(dir), name, false, PathResolver.Escape.REFUSE);
+    } catch (PathEscapeException | SymlinkLoopException e) {
+      return Optional.empty();
+    }
+    if (!r.found()) {
+      return Optional.empty();
+    }
+    Path file = dir.resolve(r.path());
+    BasicFileAttributes a =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return a.isRegularFile() && a.size() == size ? Optional.of(file) : Optional.empty();
+  }
+
+  /** The first {@code size} bytes of a stream. */
+  private static final class Limited extends FilterInputStream {
+    private long left;
+
+    Limited(InputStream in, long size) {
+      super(in);
+      this.left = size;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(Math.min(n, left));
+      left -= skipped;
+      return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(in.available(), left);
+    }
+  }
+}

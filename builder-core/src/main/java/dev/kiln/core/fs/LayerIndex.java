@@ -1,0 +1,192 @@
+package dev.kiln.core.fs;
+
+import dev.kiln.core.layer.ContentSource;
+import dev.kiln.core.layer.EntryType;
+import dev.kiln.core.layer.LayerEntry;
+import dev.kiln.core.layer.LayerFormatException;
+import dev.kiln.core.layer.LayerPath;
+import dev.kiln.core.layer.LayerReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What one layer holds, entry by entry in the order of its tar, without the bytes: each entry's
+ * header and where its content starts in the layer's uncompressed tar. It is read once per layer
+ * (when kiln writes, pulls or first reads the layer) and kept in the store by diffID, so that
+ * resolving a path, looking up a user or finding the files of a {@code COPY --from} never reads a
+ * layer again.
+ *
+ * <p>The entries are checked as the index is made, so every reader of the layer gets the same
+ * answer: names that leave the root and names that are not UTF-8 are refused by {@link
+ * LayerReader}, and a whiteout with an empty name ({@code dir/.wh.}) is refused here.
+ */
+public final class LayerIndex {
+  private static final String MAGIC = "kiln-layer-index-1";
+
+  private final List<LayerEntry> entries;
+  private final long[] offsets;
+
+  private LayerIndex(List<LayerEntry> entries, long[] offsets) {
+    this.entries = Collections.unmodifiableList(entries);
+    this.offsets = offsets;
+  }
+
+  /** Indexes the rest of the layer {@code reader} is reading. */
+  public static LayerIndex of(LayerReader reader) throws IOException {
+    List<LayerEntry> entries = new ArrayList<>();
+    List<Long> offsets = new ArrayList<>();
+    for (Optional<LayerEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
+      LayerEntry e = next.get();
+      check(e);
+      entries.add(unbound(e));
+      offsets.add(reader.dataOffset());
+    }
+    return new LayerIndex(entries, offsets.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  /** Whether {@code e} is well-formed beyond what the tar reader checks. */
+  static void check(LayerEntry e) throws LayerFormatException {
+    if (e.type() == EntryType.REGULAR && LayerPath.isWhiteout(e.path())) {
+      String hidden = LayerPath.name(e.path()).substring(LayerPath.WHITEOUT_PREFIX.length());
+      if (hidden.isEmpty()) {
+        throw new LayerFormatException(
+            "refusing layer: entry '" + e.path() + "' is a whiteout with an empty name");
+      }
+    }
+  }
+
+  /** The number of entries. */
+  public int size() {
+    return entries.size();
+  }
+
+  /** Entry {@code i}'s header; its content is not readable until bound to the layer's bytes. */
+  public LayerEntry header(int i) {
+    return entries.get(i);
+  }
+
+  /** Where entry {@code i}'s content starts in the layer's uncompressed tar. */
+  public long dataOffset(int i) {
+    return offsets[i];
+  }
+
+  /** Entry {@code i} with its content read from {@code bytes}. */
+  public LayerEntry entry(int i, LayerBytes bytes) {
+    LayerEntry e = entries.get(i);
+    if (e.type() != EntryType.REGULAR || e.size() == 0) {
+      return e;
+    }
+    long offset = offsets[i];
+    long size = e.size();
+    String name = e.path();
+    return e.withContent(size, () -> bytes.open(name, offset, size));
+  }
+
+  /** Writes the index in kiln's own binary form (read back by {@link #read}). */
+  public void write(OutputStream out) throws IOException {
+    DataOutputStream data = new DataOutputStream(out);
+    data.writeUTF(MAGIC);
+    data.writeInt(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      LayerEntry e = entries.get(i);
+      data.writeUTF(e.path());
+      data.writeUTF(e.type().name());
+      data.writeInt(e.mode());
+      data.writeLong(e.uid());
+      data.writeLong(e.gid());
+      data.writeLong(e.size());
+      data.writeLong(e.mtime());
+      data.writeUTF(e.linkTarget());
+      data.writeInt(e.devMajor());
+      data.writeInt(e.devMinor());
+      data.writeInt(e.xattrs().size());
+      for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
+        data.writeUTF(x.getKey());
+        data.writeInt(x.getValue().length);
+        data.write(x.getValue());
+      }
+      data.writeLong(offsets[i]);
+    }
+    data.writeInt(entries.size());
+    data.flush();
+  }
+
+  /**
+   * Reads an index {@link #write} wrote.
+   *
+   * @throws IOException if it is damaged or of another version (the caller makes it again)
+   */
+  public static LayerIndex read(InputStream in) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    if (!MAGIC.equals(data.readUTF())) {
+      throw new IOException("not a kiln layer index of this version");
+    }
+    int count = data.readInt();
+    if (count < 0) {
+      throw new IOException("damaged layer index");
+    }
+    List<LayerEntry> entries = new ArrayList<>(count);
+    long[] offsets = new long[count];
+    try {
+      for (int i = 0; i < count; i++) {
+        String path = data.readUTF();
+        EntryType type = EntryType.valueOf(data.readUTF());
+        int mode = data.readInt();
+        long uid = data.readLong();
+        long gid = data.readLong();
+        long size = data.readLong();
+        long mtime = data.readLong();
+        String link = data.readUTF();
+        int major = data.readInt();
+        int minor = data.readInt();
+        int xattrCount = data.readInt();
+        Map<String, byte[]> xattrs = xattrCount == 0 ? Map.of() : new TreeMap<>();
+        for (int x = 0; x < xattrCount; x++) {
+          String name = data.readUTF();
+          byte[] value = new byte[data.readInt()];
+          data.readFully(value);
+          xattrs.put(name, value);
+        }
+        offsets[i] = data.readLong();
+        entries.add(
+            new LayerEntry(
+                path,
+                type,
+                mode,
+                uid,
+                gid,
+                size,
+                mtime,
+                link,
+                major,
+                minor,
+                xattrs,
+                size == 0 ? null : UNBOUND));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IOException("damaged layer index: " + e.getMessage(), e);
+    }
+    if (data.readInt() != count) {
+      throw new IOException("damaged layer index: truncated");
+    }
+    return new LayerIndex(entries, offsets);
+  }
+
+  private static final ContentSource UNBOUND =
+      () -> {
+        throw new IllegalStateException("a layer index entry's content is read through LayerBytes");
+      };
+
+  private static LayerEntry unbound(LayerEntry e) {
+    return e.type() == EntryType.REGULAR && e.size() > 0 ? e.withContent(e.size(), UNBOUND) : e;
+  }
+}

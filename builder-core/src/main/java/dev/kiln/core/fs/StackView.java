@@ -1,0 +1,432 @@
+package dev.kiln.core.fs;
+
+import dev.kiln.core.layer.EntryType;
+import dev.kiln.core.layer.LayerEntry;
+import dev.kiln.core.layer.LayerFormatException;
+import dev.kiln.core.layer.LayerPath;
+import dev.kiln.core.layer.UnsafeLayerEntryException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The files of a stack of layers, as a container sees them: each layer applied on the ones below
+ * with whiteouts and opaque directories, and every entry placed the way a runtime extracting the
+ * layer places it. This is the one view of a stage's files that every reader uses (resolving paths
+ * for WORKDIR and COPY, user look-ups, {@code COPY --from}, exports, mounts, and RUN's layer
+ * directories), so they all see the same thing.
+ *
+ * <p>Placement: the directories in an entry's name are resolved through the symlinks already there
+ * (in lower layers and earlier in the same layer) by the {@link PathResolver}, so {@code x/file}
+ * over a lower {@code x -> data} lands at {@code data/file}. An entry whose path goes through a
+ * symlink that leads above the root is refused ({@link PathResolver.Escape#REFUSE}), as is one that
+ * needs a file to be a directory; missing directories are created (0755, root) as extraction
+ * creates them. A hard link takes its target's metadata and content where the target stands when
+ * the link is made.
+ *
+ * <p>Each layer is kept as its own {@link Level} (computed from its {@link LayerIndex} on first
+ * use, never copied), and a look-up goes down the levels until one has the path or hides it. Memory
+ * grows with the entries of the layers, not with the number of stages or steps on them.
+ */
+public final class StackView {
+  /** Directories placement creates because an entry needs them and no layer has them. */
+  private static final int IMPLICIT_DIRECTORY_MODE = 0755;
+
+  private final StackView parent;
+  private final int depth;
+  private final LayerSource source;
+  private volatile Level level;
+
+  /** A layer of the stack, loaded when the view first needs it. */
+  public interface LayerSource {
+    /** The layer's index. */
+    LayerIndex index() throws IOException;
+
+    /** Its bytes. */
+    LayerBytes bytes();
+
+    /** For messages and link groups: the layer's diffID. */
+    String name();
+  }
+
+  private StackView(StackView parent, LayerSource source) {
+    this.parent = parent;
+    this.depth = parent == null ? 0 : parent.depth + 1;
+    this.source = source;
+  }
+
+  /** An empty root filesystem ({@code FROM scratch}). */
+  public static StackView empty() {
+    return new StackView(null, null);
+  }
+
+  /** This view with one more layer on top. */
+  public StackView withLayer(LayerSource layer) {
+    return new StackView(this, layer);
+  }
+
+  /** The number of layers. */
+  public int depth() {
+    return depth;
+  }
+
+  /** The view without its top layer; the empty view has none. */
+  public Optional<StackView> below() {
+    return Optional.ofNullable(parent);
+  }
+
+  /**
+   * One path of the view: its entry (named by the path; null only for the root directory, which no
+   * layer describes) and the hard-link group it is in (null when it has one name).
+   */
+  public record Node(LayerEntry entry, String linkGroup) {
+    static final Node ROOT = new Node(null, null);
+
+    public EntryType type() {
+      return entry == null ? EntryType.DIRECTORY : entry.type();
+    }
+
+    public boolean isDirectory() {
+      return type() == EntryType.DIRECTORY;
+    }
+  }
+
+  /** What is at canonical {@code path}, not following a symlink there. */
+  public Optional<Node> get(String path) {
+    if (path.isEmpty()) {
+      return Optional.of(Node.ROOT);
+    }
+    for (StackView v = this; v.parent != null; v = v.parent) {
+      Level l = v.level();
+      Node n = l.entries.get(path);
+      if (n != null) {
+        return Optional.of(n);
+      }
+      if (l.hides(path)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code path} resolved inside the view as a process chrooted into it would (symlinks followed,
+   * never above the root; the last component too when {@code followLast}): the canonical path,
+   * which need not exist.
+   */
+  public String resolve(String path, boolean followLast) throws IOException {
+    return PathResolver.resolve(tree(), path, followLast, PathResolver.Escape.CLAMP).path();
+  }
+
+  /** The view as a tree the {@link PathResolver} walks. */
+  public PathResolver.Tree tree() {
+    return path -> kindOf(get(path));
+  }
+
+  /** The names directly inside directory {@code dir}, sorted. */
+  public List<String> children(String dir) {
+    TreeSet<String> names = new TreeSet<>();
+    Set<String> settled = new HashSet<>();
+    for (StackView v = this; v.parent != null; v = v.parent) {
+      Level l = v.level();
+      for (String name : l.childNames(dir)) {
+        if (settled.add(name)) {
+          names.add(name);
+        }
+      }
+      settled.addAll(l.whitedOutNames(dir));
+      Node self = l.entries.get(dir);
+      if (self != null && !self.isDirectory()) {
+        break;
+      }
+      if (!dir.isEmpty() && l.hides(dir) || l.opaque.contains(dir)) {
+        break;
+      }
+    }
+    return new ArrayList<>(names);
+  }
+
+  /** The bytes of the regular file at {@code path} (not followed), if there is one. */
+  public Optional<byte[]> readFile(String path, long maxBytes) throws IOException {
+    Optional<Node> node = get(path);
+    if (node.isEmpty()
+        || node.get().type() != EntryType.REGULAR
+        || node.get().entry().size() > maxBytes) {
+      return Optional.empty();
+    }
+    try (InputStream in = node.get().entry().content().open()) {
+      return Optional.of(in.readAllBytes());
+    }
+  }
+
+  /**
+   * Whether the top layer's files, unpacked on their own as its tar names them, differ from what
+   * this view shows: an entry was placed through a lower layer's symlink, or a hard link points
+   * into a lower layer. Such a layer cannot stand in an overlay stack as its own directory.
+   */
+  public boolean topDependsOnLayersBelow() {
+    Level l = level();
+    return l.relocated || l.linksBelow;
+  }
+
+  /** The top layer's own entries as this view places them, in path order. */
+  public List<Node> topEntries() {
+    return new ArrayList<>(level().entries.values());
+  }
+
+  /** The top layer's whiteouts (placed paths it hides below) and opaque directories. */
+  public Set<String> topWhiteouts() {
+    return Set.copyOf(level().hidden);
+  }
+
+  /** The top layer's opaque directories (placed). */
+  public Set<String> topOpaqueDirectories() {
+    return Set.copyOf(level().opaque);
+  }
+
+  private static PathResolver.Node kindOf(Optional<Node> node) {
+    if (node.isEmpty()) {
+      return PathResolver.Node.MISSING;
+    }
+    return switch (node.get().type()) {
+      case DIRECTORY -> PathResolver.Node.DIRECTORY;
+      case SYMLINK -> PathResolver.Node.symlink(node.get().entry().linkTarget());
+      default -> PathResolver.Node.OTHER;
+    };
+  }
+
+  private Level level() {
+    Level l = level;
+    if (l == null) {
+      synchronized (this) {
+        l = level;
+        if (l == null) {
+          try {
+            l = build();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          level = l;
+        }
+      }
+    }
+    return l;
+  }
+
+  /** Applies the top layer's index on the view below. */
+  private Level build() throws IOException {
+    LayerIndex index = source.index();
+    LayerBytes bytes = source.bytes();
+    Level l = new Level();
+    Placement placement = new Placement(l, parent);
+    for (int i = 0; i < index.size(); i++) {
+      LayerEntry e = index.header(i);
+      String name = e.path();
+      if (e.isOpaqueWhiteout()) {
+        l.opaque.add(placement.directory(name, LayerPath.parent(name)));
+        continue;
+      }
+      if (e.isWhiteout()) {
+        String dir = placement.directory(name, LayerPath.parent(name));
+        String hidden = LayerPath.name(name).substring(LayerPath.WHITEOUT_PREFIX.length());
+        l.hidden.add(LayerPath.child(dir, hidden));
+        continue;
+      }
+      String dir = placement.directory(name, LayerPath.parent(name));
+      String path = LayerPath.child(dir, LayerPath.name(name));
+      if (!path.equals(name)) {
+        l.relocated = true;
+      }
+      Node node;
+      if (e.type() == EntryType.HARDLINK) {
+        node = placement.hardlink(e, path, depth);
+      } else {
+        node = new Node(rename(index.entry(i, bytes), path), null);
+      }
+      Node old = l.entries.get(path);
+      if (old != null && old.isDirectory() && !node.isDirectory()) {
+        l.entries.subMap(path + "/", path + "0").clear();
+      }
+      // Directories resolved so far stay right unless a symlink appears or a directory or a
+      // symlink is replaced by something else.
+      boolean changesDirectories =
+          node.type() == EntryType.SYMLINK
+              || (!node.isDirectory()
+                  && placement.lookup(path).kind() != PathResolver.Kind.MISSING
+                  && placement.lookup(path).kind() != PathResolver.Kind.OTHER);
+      l.entries.put(path, node);
+      if (changesDirectories) {
+        placement.forget();
+      }
+    }
+    return l;
+  }
+
+  private static LayerEntry rename(LayerEntry e, String path) {
+    return e.path().equals(path) ? e : e.withPath(path);
+  }
+
+  /** Places one layer's entries on the view below it, as extraction would. */
+  private static final class Placement {
+    private final Level level;
+    private final StackView below;
+    private final Map<String, String> directories = new HashMap<>();
+
+    Placement(Level level, StackView below) {
+      this.level = level;
+      this.below = below;
+    }
+
+    /** Forgets resolved directories: a symlink or a replaced path may change them. */
+    void forget() {
+      directories.clear();
+    }
+
+    /** Where directory {@code dir} of entry {@code name} is, creating missing ones. */
+    String directory(String name, String dir) throws IOException {
+      if (dir.isEmpty()) {
+        return "";
+      }
+      String known = directories.get(dir);
+      if (known != null) {
+        return known;
+      }
+      PathResolver.Resolution r;
+      try {
+        r = PathResolver.resolve(this::lookup, dir, true, PathResolver.Escape.REFUSE);
+      } catch (PathEscapeException e) {
+        throw new UnsafeLayerEntryException(
+            name, "goes through symlink '" + e.link() + "', which points outside the image root");
+      } catch (SymlinkLoopException e) {
+        throw new LayerFormatException(
+            "layer entry '" + name + "': too many levels of symlinks in '" + dir + "'");
+      }
+      switch (r.status()) {
+        case NOT_A_DIRECTORY ->
+            throw new LayerFormatException(
+                "layer entry '"
+                    + name
+                    + "' needs '"
+                    + r.path()
+                    + "' to be a directory, but it is a file");
+        case MISSING -> {
+          for (String p = r.path(); ; p = LayerPath.parent(p)) {
+            level.entries.put(
+                p, new Node(LayerEntry.directory(p, IMPLICIT_DIRECTORY_MODE, 0, 0, 0), null));
+            if (p.equals(r.firstMissing()) || p.isEmpty()) {
+              break;
+            }
+          }
+        }
+        case FOUND -> {}
+      }
+      directories.put(dir, r.path());
+      return r.path();
+    }
+
+    /** A hard link at {@code path}: its target's file, where the target is now. */
+    Node hardlink(LayerEntry e, String path, int depth) throws IOException {
+      String targetName = e.linkTarget();
+      String dir = directory(e.path(), LayerPath.parent(targetName));
+      String target = LayerPath.child(dir, LayerPath.name(targetName));
+      Node own = level.entries.get(target);
+      Node linked = own;
+      if (linked == null && !level.hides(target) && below != null) {
+        linked = below.get(target).orElse(null);
+        if (linked != null) {
+          level.linksBelow = true;
+        }
+      }
+      if (linked == null || linked.isDirectory()) {
+        throw new LayerFormatException(
+            "hardlink '"
+                + e.path()
+                + "' points to '"
+                + targetName
+                + "', which "
+                + (linked == null ? "does not exist" : "is a directory"));
+      }
+      String group = linked.linkGroup() != null ? linked.linkGroup() : depth + ":" + target;
+      if (own != null && own.linkGroup() == null) {
+        level.entries.put(target, new Node(own.entry(), group));
+      }
+      // One inode, two names: the link is its target's file (metadata, attributes, bytes).
+      return new Node(rename(linked.entry(), path), group);
+    }
+
+    PathResolver.Node lookup(String path) {
+      Node own = level.entries.get(path);
+      if (own != null) {
+        return kindOf(Optional.of(own));
+      }
+      if (path.isEmpty()) {
+        return PathResolver.Node.DIRECTORY;
+      }
+      if (level.hides(path) || below == null) {
+        return PathResolver.Node.MISSING;
+      }
+      return kindOf(below.get(path));
+    }
+  }
+
+  /** One layer as placed on the layers below. */
+  private static final class Level {
+    final TreeMap<String, Node> entries = new TreeMap<>();
+    final Set<String> hidden = new HashSet<>();
+    final Set<String> opaque = new HashSet<>();
+    boolean relocated;
+    boolean linksBelow;
+    private volatile Map<String, List<String>> children;
+
+    /** Whether this level hides {@code path} of the levels below it. */
+    boolean hides(String path) {
+      if (hidden.contains(path)) {
+        return true;
+      }
+      for (String a = LayerPath.parent(path); ; a = LayerPath.parent(a)) {
+        if (hidden.contains(a) || opaque.contains(a)) {
+          return true;
+        }
+        Node n = entries.get(a);
+        if (n != null && !n.isDirectory()) {
+          return true;
+        }
+        if (a.isEmpty()) {
+          return false;
+        }
+      }
+    }
+
+    List<String> childNames(String dir) {
+      Map<String, List<String>> c = children;
+      if (c == null) {
+        c = new HashMap<>();
+        for (String path : entries.keySet()) {
+          c.computeIfAbsent(LayerPath.parent(path), k -> new ArrayList<>())
+              .add(LayerPath.name(path));
+        }
+        children = c;
+      }
+      return c.getOrDefault(dir, List.of());
+    }
+
+    List<String> whitedOutNames(String dir) {
+      List<String> names = new ArrayList<>();
+      for (String h : hidden) {
+        if (LayerPath.parent(h).equals(dir)) {
+          names.add(LayerPath.name(h));
+        }
+      }
+      return names;
+    }
+  }
+}
