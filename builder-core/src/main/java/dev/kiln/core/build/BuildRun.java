@@ -9,6 +9,8 @@ import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.BuildListener;
 import dev.kiln.core.event.RegistryTransfers;
+import dev.kiln.core.fs.LayerIndexStore;
+import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.layer.Compression;
 import dev.kiln.core.layer.LayerOptions;
@@ -144,6 +146,9 @@ final class BuildRun {
             request.registryLogins(),
             request.environment(),
             new RegistryTransfers(listener))) {
+      LayerDirectories layerDirectories = LayerDirectories.forCurrentUser(storeRoot);
+      StackViews views =
+          new StackViews(new LayerIndexStore(store.paths()), layerDirectories::existing);
       BuildScope scope =
           new BuildScope(
               request,
@@ -159,7 +164,8 @@ final class BuildRun {
               dockerfile.bytes(),
               target,
               stepOffsets(plan),
-              plan.stages().size() == 1);
+              plan.stages().size() == 1,
+              views);
       Map<Integer, StageResult> done = StageScheduler.resultMap();
       RunStep runStep =
           new RunStep(
@@ -170,7 +176,7 @@ final class BuildRun {
                   spool.resolve("run"),
                   workspace.sandboxState(),
                   listener),
-              LayerDirectories.forCurrentUser(storeRoot),
+              layerDirectories,
               new RunMounts(scope, request.environment(), workspace.secrets()));
       RemoteCaches remote =
           new RemoteCaches(request.cacheFrom(), request.cacheTo(), store, registry, listener);

@@ -2,6 +2,7 @@ package dev.kiln.core.build;
 
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.step.SourceTree;
@@ -13,7 +14,8 @@ import java.util.Map;
  * What every step of one build shares: the request, the store, base image resolution, the build
  * context, where progress goes (with each stage's first step number, so numbers do not depend on
  * which parallel stage starts first), the build's timestamp, layer options, a spool directory for
- * temporary files (removed with the build), and the Dockerfile's name and bytes for error excerpts.
+ * temporary files (removed with the build), the Dockerfile's name and bytes for error excerpts, and
+ * the views of the stacks of layers the build's stages stand on.
  *
  * @param created RFC 3339 time written into the config and history ({@code SOURCE_DATE_EPOCH} or
  *     the build's start)
@@ -34,7 +36,8 @@ record BuildScope(
     byte[] dockerfile,
     Platform targetPlatform,
     Map<Integer, Integer> stepOffsets,
-    boolean singleStage) {
+    boolean singleStage,
+    StackViews views) {
 
   /** Blobs already in the content store (layers this build wrote). */
   dev.kiln.core.image.BlobSource storeBlobs() {

@@ -3,7 +3,6 @@ package dev.kiln.core.build;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.request.NamedContext;
-import dev.kiln.core.rootfs.RootfsIndex;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.core.step.LayerUnionTree;
@@ -89,7 +88,7 @@ final class CopySources {
     }
     var blobs = new dev.kiln.core.image.StoreFirstBlobSource(scope.store(), base.image().blobs());
     StageState state =
-        new StageState(base.image().config(), layers, blobs, RootfsIndex.of(layers, blobs));
+        new StageState(base.image().config(), layers, blobs, scope.views().of(layers, blobs));
     return union(layers, state, sources, spool, "image " + reference);
   }
 

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -56,6 +57,12 @@ final class LayerDirectories {
     if (snapshot.moveChangesTo(dir)) {
       UnpackedLayers.markUsed(dir);
     }
+  }
+
+  /** The unpacked directory of the layer {@code diffId}, if the store has it already. */
+  Optional<Path> existing(dev.kiln.registry.model.Digest diffId) {
+    Path dir = root.resolve(diffId.hex());
+    return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
   }
 
   Path get(LayerRef layer, BlobSource blobs) throws IOException {

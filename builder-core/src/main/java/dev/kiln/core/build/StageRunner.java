@@ -12,7 +12,6 @@ import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.request.NamedContext;
-import dev.kiln.core.rootfs.RootfsIndex;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.plan.BuildPlan;
@@ -214,7 +213,7 @@ final class StageRunner {
               config,
               List.of(),
               new StoreFirstBlobSource(scope.store(), remote.over(scope.storeBlobs())),
-              RootfsIndex.empty()),
+              scope.views().empty()),
           Map.of(),
           List.of(),
           CacheKeyBuilder.onScratch(platform).instruction("FROM scratch").build());
@@ -267,7 +266,7 @@ final class StageRunner {
     // The base's layers are used without being written: keep a concurrent prune away from them.
     scope.store().retain(layers.stream().map(l -> l.blob().digest()).toList());
     return new Start(
-        new StageState(config, layers, source, RootfsIndex.of(layers, source)),
+        new StageState(config, layers, source, scope.views().of(layers, source)),
         mounts,
         onBuild,
         CacheKeyBuilder.onBaseImage(image.digest(), platform).instruction("FROM").build());

@@ -1,8 +1,8 @@
 package dev.kiln.core.build;
 
+import dev.kiln.core.fs.StackView;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
-import dev.kiln.core.rootfs.RootfsIndex;
 import dev.kiln.registry.model.ImageConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ public record StageState(
     ImageConfig config,
     List<LayerRef> layers,
     BlobSource blobs,
-    RootfsIndex rootfs,
+    StackView rootfs,
     List<String> args) {
   public StageState {
     layers = List.copyOf(layers);
@@ -25,8 +25,7 @@ public record StageState(
   }
 
   /** A state with no build arguments declared yet. */
-  public StageState(
-      ImageConfig config, List<LayerRef> layers, BlobSource blobs, RootfsIndex rootfs) {
+  public StageState(ImageConfig config, List<LayerRef> layers, BlobSource blobs, StackView rootfs) {
     this(config, layers, blobs, rootfs, List.of());
   }
 

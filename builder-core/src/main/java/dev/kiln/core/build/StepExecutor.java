@@ -1,6 +1,7 @@
 package dev.kiln.core.build;
 
 import dev.kiln.core.event.StepRef;
+import dev.kiln.core.fs.StackView;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerEntry;
@@ -8,7 +9,6 @@ import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
-import dev.kiln.core.rootfs.RootfsIndex;
 import dev.kiln.core.step.ArchiveUnpacker;
 import dev.kiln.core.step.ConfigChange;
 import dev.kiln.core.step.ConfigInstructions;
@@ -145,9 +145,9 @@ final class StepExecutor {
       return state.withConfig(
           config.toBuilder().config(changed).addHistory(history(text, false)).build());
     }
-    RootfsIndex rootfs = state.rootfs();
+    StackView rootfs = state.rootfs();
     String resolved = rootfs.resolve(wd, true);
-    Optional<RootfsIndex.Node> existing = rootfs.get(resolved);
+    Optional<StackView.Node> existing = rootfs.get(resolved);
     if (existing.isPresent() && existing.get().type() == EntryType.DIRECTORY) {
       // mkdir -p of an existing directory changes nothing: BuildKit exports no layer for it.
       return state.withConfig(
@@ -157,16 +157,16 @@ final class StepExecutor {
         run.user() == null || run.user().isEmpty()
             ? Owner.ROOT
             : Owner.resolve(
-                run.user(), rootfs.keptFile("etc/passwd"), rootfs.keptFile("etc/group"));
+                run.user(), userFile(rootfs, "etc/passwd"), userFile(rootfs, "etc/group"));
     LayerTree tree = new LayerTree();
     List<String> chain = new ArrayList<>();
     for (String p = resolved; !p.isEmpty(); p = LayerPath.parent(p)) {
       chain.add(0, p);
     }
     for (String p : chain) {
-      Optional<RootfsIndex.Node> node = rootfs.get(p);
+      Optional<StackView.Node> node = rootfs.get(p);
       if (node.isPresent() && node.get().type() == EntryType.DIRECTORY) {
-        RootfsIndex.Node n = node.get();
+        StackView.Node n = node.get();
         tree.add(LayerEntry.directory(p, n.mode(), n.uid(), n.gid(), n.mtime()));
       } else {
         tree.add(LayerEntry.directory(p, 0755, owner.uid(), owner.gid(), scope.createdSeconds()));
@@ -197,13 +197,14 @@ final class StepExecutor {
           "copy each directory with its own " + (add ? "ADD" : "COPY") + " instruction");
     }
     ContainerConfig run = state.config().configOrEmpty();
-    RootfsIndex rootfs = state.rootfs();
+    StackView rootfs = state.rootfs();
     Optional<Owner> owner = Optional.empty();
     if (chown != null && !chown.isEmpty()) {
       try {
         owner =
             Optional.of(
-                Owner.resolve(chown, rootfs.keptFile("etc/passwd"), rootfs.keptFile("etc/group")));
+                Owner.resolve(
+                    chown, userFile(rootfs, "etc/passwd"), userFile(rootfs, "etc/group")));
       } catch (IllegalArgumentException e) {
         throw new CopyFailure(
             e.getMessage(),
@@ -257,6 +258,11 @@ final class StepExecutor {
     }
     text.append(' ').append(files.destPath()).append(" # buildkit");
     return addLayer(state, state.config(), entries, text.toString());
+  }
+
+  /** {@code /etc/passwd} or {@code /etc/group} of the stage, for user and group names. */
+  static Optional<byte[]> userFile(StackView rootfs, String path) throws IOException {
+    return rootfs.readFile(path, 4 * 1024 * 1024);
   }
 
   private StageState addLayer(

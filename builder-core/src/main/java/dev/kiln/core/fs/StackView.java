@@ -1,13 +1,17 @@
 package dev.kiln.core.fs;
 
+import dev.kiln.core.image.BlobSource;
+import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerFormatException;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.UnsafeLayerEntryException;
+import dev.kiln.registry.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,6 +48,8 @@ public final class StackView {
   private final StackView parent;
   private final int depth;
   private final LayerSource source;
+  private final StackViews views;
+  private final Digest chainId;
   private volatile Level level;
 
   /** A layer of the stack, loaded when the view first needs it. */
@@ -54,24 +60,53 @@ public final class StackView {
     /** Its bytes. */
     LayerBytes bytes();
 
-    /** For messages and link groups: the layer's diffID. */
-    String name();
+    /** The layer's diffID. */
+    Digest diffId();
   }
 
-  private StackView(StackView parent, LayerSource source) {
+  private StackView(StackView parent, LayerSource source, StackViews views) {
     this.parent = parent;
     this.depth = parent == null ? 0 : parent.depth + 1;
     this.source = source;
+    this.views = views;
+    this.chainId =
+        parent == null
+            ? null
+            : parent.chainId == null
+                ? source.diffId()
+                : Digest.sha256(
+                    (parent.chainId + " " + source.diffId()).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** An empty root filesystem ({@code FROM scratch}). */
+  /** An empty root filesystem ({@code FROM scratch}) whose layers come from {@code views}. */
+  static StackView empty(StackViews views) {
+    return new StackView(null, null, views);
+  }
+
+  /** An empty root filesystem on which layers are put with {@link #withLayer(LayerSource)}. */
   public static StackView empty() {
-    return new StackView(null, null);
+    return new StackView(null, null, null);
   }
 
   /** This view with one more layer on top. */
   public StackView withLayer(LayerSource layer) {
-    return new StackView(this, layer);
+    return new StackView(this, layer, views);
+  }
+
+  /** This view with {@code layer}, read through {@code blobs}, on top (one view per stack). */
+  public StackView withLayer(LayerRef layer, BlobSource blobs) {
+    if (views == null) {
+      throw new IllegalStateException("this view was not made by StackViews");
+    }
+    return views.on(this, layer, blobs);
+  }
+
+  /**
+   * The OCI chain ID of the stack (its diffIDs chained), which names it whatever stage or image it
+   * belongs to; empty for no layers.
+   */
+  public Optional<Digest> chainId() {
+    return Optional.ofNullable(chainId);
   }
 
   /** The number of layers. */
@@ -97,6 +132,22 @@ public final class StackView {
 
     public boolean isDirectory() {
       return type() == EntryType.DIRECTORY;
+    }
+
+    public int mode() {
+      return entry == null ? 0755 : entry.mode();
+    }
+
+    public long uid() {
+      return entry == null ? 0 : entry.uid();
+    }
+
+    public long gid() {
+      return entry == null ? 0 : entry.gid();
+    }
+
+    public long mtime() {
+      return entry == null ? 0 : entry.mtime();
     }
   }
 

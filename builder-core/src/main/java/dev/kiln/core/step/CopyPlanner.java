@@ -1,10 +1,10 @@
 package dev.kiln.core.step;
 
+import dev.kiln.core.fs.StackView;
 import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.LayerTree;
-import dev.kiln.core.rootfs.RootfsIndex;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
 import dev.kiln.dockerfile.instructions.SourceContent;
 import java.io.IOException;
@@ -57,7 +57,7 @@ public final class CopyPlanner {
         destRaw.endsWith("/") || destRaw.equals(".") || destRaw.isEmpty() || destRaw.endsWith("/.");
     String absolute = destRaw.startsWith("/") ? destRaw : request.workdir() + "/" + destRaw;
     String dest = LayerPath.normalize(absolute);
-    RootfsIndex rootfs = request.rootfs().orElse(null);
+    StackView rootfs = request.rootfs().orElse(null);
     if (rootfs != null) {
       dest = rootfs.resolve(dest, true);
     }
@@ -152,7 +152,7 @@ public final class CopyPlanner {
    * are read); the directories leading to a kept path are created with their source metadata
    * (fsutil's createParentDirs). A pattern without wildcards must match something.
    */
-  private LayerTree planParents(String dest, RootfsIndex rootfs) throws IOException, CopyFailure {
+  private LayerTree planParents(String dest, StackView rootfs) throws IOException, CopyFailure {
     LayerTree tree = new LayerTree();
     Set<String> written = new LinkedHashSet<>();
     PatternMatcher excludes =
@@ -264,7 +264,7 @@ public final class CopyPlanner {
       LayerTree tree, Set<String> written, SourceFile dir, String dest, PatternMatcher excludes)
       throws IOException {
     if (!dest.isEmpty() && !written.contains(dest)) {
-      RootfsIndex rootfs = request.rootfs().orElse(null);
+      StackView rootfs = request.rootfs().orElse(null);
       boolean exists = rootfs != null && rootfs.get(dest).isPresent();
       if (!exists) {
         // fsutil's prepareTargetDir makes the destination with MkdirAll(0755, chown) before
@@ -351,7 +351,7 @@ public final class CopyPlanner {
     written.add(entry.path());
   }
 
-  private void addParents(LayerTree tree, Set<String> written, RootfsIndex rootfs) {
+  private void addParents(LayerTree tree, Set<String> written, StackView rootfs) {
     Set<String> parents = new LinkedHashSet<>();
     for (String path : written) {
       for (String p = LayerPath.parent(path); !p.isEmpty(); p = LayerPath.parent(p)) {
@@ -364,9 +364,9 @@ public final class CopyPlanner {
       if (tree.get(parent).isPresent()) {
         continue;
       }
-      Optional<RootfsIndex.Node> existing = rootfs == null ? Optional.empty() : rootfs.get(parent);
+      Optional<StackView.Node> existing = rootfs == null ? Optional.empty() : rootfs.get(parent);
       if (existing.isPresent() && existing.get().type() == EntryType.DIRECTORY) {
-        RootfsIndex.Node n = existing.get();
+        StackView.Node n = existing.get();
         tree.add(LayerEntry.directory(parent, n.mode(), n.uid(), n.gid(), n.mtime()));
       } else {
         tree.add(createdDirectory(parent));

@@ -1,6 +1,6 @@
 package dev.kiln.core.step;
 
-import dev.kiln.core.rootfs.RootfsIndex;
+import dev.kiln.core.fs.StackView;
 import dev.kiln.dockerfile.instructions.FileModeSpec;
 import dev.kiln.dockerfile.instructions.SourceContent;
 import java.util.List;
@@ -32,7 +32,7 @@ public record CopyRequest(
     String dest,
     String workdir,
     SourceTree tree,
-    Optional<RootfsIndex> rootfs,
+    Optional<StackView> rootfs,
     Optional<Owner> owner,
     Optional<FileModeSpec> chmod,
     boolean unpackArchives,
@@ -53,7 +53,7 @@ public record CopyRequest(
       String dest,
       String workdir,
       SourceTree tree,
-      Optional<RootfsIndex> rootfs,
+      Optional<StackView> rootfs,
       Optional<Owner> owner,
       Optional<FileModeSpec> chmod,
       boolean unpackArchives,

@@ -25,10 +25,10 @@ import java.util.function.Consumer;
  * what {@code COPY --from} reads: nothing is extracted with owners or device nodes, so it needs no
  * privileges, and only the selected paths are written to disk.
  *
- * <p>Paths passed in are already resolved through the image's symlinks (by its {@code
- * RootfsIndex}); inside the selection symlinks are kept as they are. An entry whose name goes
- * through a symlink of an earlier entry lands where the symlink leads, and one that would leave the
- * image that way makes the whole read fail ({@link EntryPlacement}), whatever the selection.
+ * <p>Paths passed in are already resolved through the image's symlinks (by its {@code StackView});
+ * inside the selection symlinks are kept as they are. An entry whose name goes through a symlink of
+ * an earlier entry lands where the symlink leads, and one that would leave the image that way makes
+ * the whole read fail ({@link EntryPlacement}), whatever the selection.
  */
 public final class LayerUnionTree implements SourceTree {
   // Natural String order keeps every directory's descendants contiguous (all share "dir/").

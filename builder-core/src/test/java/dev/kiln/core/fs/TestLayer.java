@@ -94,8 +94,8 @@ record TestLayer(byte[] tar, LayerRef ref) implements StackView.LayerSource {
   }
 
   @Override
-  public String name() {
-    return ref.diffId().toString();
+  public Digest diffId() {
+    return ref.diffId();
   }
 
   static StackView stack(List<TestLayer> layers) {
