@@ -5,8 +5,8 @@ import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.request.NamedContext;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.core.step.CopyFailure;
-import dev.kiln.core.step.LayerUnionTree;
 import dev.kiln.core.step.SourceTree;
+import dev.kiln.core.step.StackSourceTree;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.Stage;
@@ -113,7 +113,7 @@ final class CopySources {
       sources.set(
           i, rest.isEmpty() ? resolved : (resolved.isEmpty() ? rest : resolved + "/" + rest));
     }
-    return LayerUnionTree.read(layers, state.blobs(), roots, spool.resolve("union"), description);
+    return new StackSourceTree(state.rootfs(), description, spool.resolve("union"));
   }
 
   private static boolean hasWildcard(String segment) {

@@ -6,13 +6,12 @@ import dev.kiln.cache.store.AtomicFile;
 import dev.kiln.core.checksum.LayerEntryTree;
 import dev.kiln.core.checksum.SourceNotFoundException;
 import dev.kiln.core.checksum.TreeChecksummer;
-import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.step.ConfigInstructions;
 import dev.kiln.core.step.CopyFailure;
-import dev.kiln.core.step.LayerUnionTree;
 import dev.kiln.core.step.SourceFile;
+import dev.kiln.core.step.StackSourceTree;
 import dev.kiln.dockerfile.instructions.AddInstruction;
 import dev.kiln.dockerfile.instructions.CopyInstruction;
 import dev.kiln.dockerfile.instructions.Instruction;
@@ -298,17 +297,19 @@ final class StepKeys {
     }
     Path spool = Files.createTempDirectory(scope.spool(), "keysel-");
     try {
-      List<LayerRef> layers = result.state().layers();
-      LayerUnionTree files =
-          LayerUnionTree.read(layers, result.state().blobs(), roots, spool, "stage");
+      StackSourceTree files = new StackSourceTree(result.state().rootfs(), "stage", spool);
       List<LayerEntry> entries = new ArrayList<>();
-      files.walk("", (SourceFile f) -> entries.add(StepKeys.entry(f)));
       for (String root : roots) {
-        files
-            .stat(root, false)
-            .filter(f -> !root.isEmpty())
-            .map(StepKeys::entry)
-            .ifPresent(entries::add);
+        Optional<SourceFile> top = files.stat(root, false);
+        if (top.isEmpty()) {
+          continue;
+        }
+        if (!root.isEmpty()) {
+          entries.add(entry(top.get()));
+        }
+        if (top.get().type() == dev.kiln.core.layer.EntryType.DIRECTORY) {
+          files.walk(root, (SourceFile f) -> entries.add(StepKeys.entry(f)));
+        }
       }
       TreeChecksummer checksummer =
           new TreeChecksummer(new LayerEntryTree(dedupe(entries), "stage"));

@@ -6,10 +6,14 @@ import dev.kiln.core.layer.LayerReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -59,6 +63,50 @@ public final class LayerBytes {
           "cannot read '" + name + "' from layer " + layer.diffId() + ": " + e.getMessage(), e);
     }
     return new Limited(tar, size);
+  }
+
+  /** Whether files can be opened one by one cheaply (the layer is unpacked in the store). */
+  public boolean isUnpacked() {
+    return unpacked.get().isPresent();
+  }
+
+  /** One file to copy out of the layer: {@code size} bytes at {@code offset}, into {@code file}. */
+  public record Extract(long offset, long size, Path file) {}
+
+  /**
+   * Copies several files out of the layer's tar in one pass (ordered by offset), so reading N files
+   * of a layer costs one read of the layer, not N.
+   */
+  public void extractAll(List<Extract> files) throws IOException {
+    List<Extract> ordered = new ArrayList<>(files);
+    ordered.sort(Comparator.comparingLong(Extract::offset));
+    try (InputStream tar = LayerReader.uncompressed(blobs.open(layer.blob()))) {
+      long position = 0;
+      for (Extract x : ordered) {
+        if (x.offset() < position) {
+          // The same bytes twice (two hard-linked names): copy the first file.
+          throw new IOException("overlapping extracts in layer " + layer.diffId());
+        }
+        tar.skipNBytes(x.offset() - position);
+        try (OutputStream out = Files.newOutputStream(x.file())) {
+          copy(tar, out, x.size());
+        }
+        position = x.offset() + x.size();
+      }
+    }
+  }
+
+  private static void copy(InputStream in, OutputStream out, long size) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long left = size;
+    while (left > 0) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (n < 0) {
+        throw new IOException("layer ends inside a file");
+      }
+      out.write(buffer, 0, n);
+      left -= n;
+    }
   }
 
   private static Optional<Path> inDirectory(Path dir, String name, long size) throws IOException {

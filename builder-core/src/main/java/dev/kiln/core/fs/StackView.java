@@ -121,10 +121,19 @@ public final class StackView {
 
   /**
    * One path of the view: its entry (named by the path; null only for the root directory, which no
-   * layer describes) and the hard-link group it is in (null when it has one name).
+   * layer describes), the hard-link group it is in (null when it has one name), and for a regular
+   * file with content where its bytes are (so a reader of many files can read each layer once).
    */
-  public record Node(LayerEntry entry, String linkGroup) {
-    static final Node ROOT = new Node(null, null);
+  public record Node(LayerEntry entry, String linkGroup, Origin origin) {
+    static final Node ROOT = new Node(null, null, null);
+
+    Node(LayerEntry entry, String linkGroup) {
+      this(entry, linkGroup, null);
+    }
+
+    Node withLinkGroup(String group) {
+      return new Node(entry, group, origin);
+    }
 
     public EntryType type() {
       return entry == null ? EntryType.DIRECTORY : entry.type();
@@ -150,6 +159,9 @@ public final class StackView {
       return entry == null ? 0 : entry.mtime();
     }
   }
+
+  /** Where a regular file's bytes are: a layer, and the offset in its uncompressed tar. */
+  public record Origin(LayerBytes bytes, long offset) {}
 
   /** What is at canonical {@code path}, not following a symlink there. */
   public Optional<Node> get(String path) {
@@ -301,7 +313,14 @@ public final class StackView {
       if (e.type() == EntryType.HARDLINK) {
         node = placement.hardlink(e, path, depth);
       } else {
-        node = new Node(rename(index.entry(i, bytes), path), null);
+        LayerEntry entry = rename(index.entry(i, bytes), path);
+        node =
+            new Node(
+                entry,
+                null,
+                entry.type() == EntryType.REGULAR && entry.size() > 0
+                    ? new Origin(bytes, index.dataOffset(i))
+                    : null);
       }
       Node old = l.entries.get(path);
       if (old != null && old.isDirectory() && !node.isDirectory()) {
@@ -408,10 +427,10 @@ public final class StackView {
       }
       String group = linked.linkGroup() != null ? linked.linkGroup() : depth + ":" + target;
       if (own != null && own.linkGroup() == null) {
-        level.entries.put(target, new Node(own.entry(), group));
+        level.entries.put(target, own.withLinkGroup(group));
       }
       // One inode, two names: the link is its target's file (metadata, attributes, bytes).
-      return new Node(rename(linked.entry(), path), group);
+      return new Node(rename(linked.entry(), path), group, linked.origin());
     }
 
     PathResolver.Node lookup(String path) {
