@@ -1,9 +1,11 @@
 package dev.kiln.core.build;
 
 import dev.kiln.cache.store.UnpackedLayers;
+import dev.kiln.core.fs.StackView;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.ExtractOptions;
+import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerExtractor;
 import dev.kiln.core.sandbox.HostIdentity;
 import java.io.IOException;
@@ -12,6 +14,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +69,43 @@ final class LayerDirectories {
     return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
   }
 
+  /**
+   * The directory of the top layer of {@code view} for an overlay stack of that view. A layer whose
+   * entries only make sense on the layers below it (an entry added through a lower symlink, a hard
+   * link into a lower layer) cannot be its own tar unpacked alone, or RUN would see other files
+   * than COPY and the exports: it gets a directory of its own for this stack, named by the stack's
+   * chain ID, made from the entries as the view places them.
+   */
+  Path forStack(StackView view, LayerRef layer, BlobSource blobs) throws IOException {
+    if (!view.topDependsOnLayersBelow()) {
+      return get(layer, blobs);
+    }
+    String name = view.chainId().orElseThrow().hex();
+    Path dir = root.resolve(name);
+    if (!Files.isDirectory(dir)) {
+      synchronized (unpacking.computeIfAbsent(name, k -> new Object())) {
+        publish(dir, temp -> new LayerExtractor(temp, extractOptions).extract(placed(view)));
+      }
+    }
+    UnpackedLayers.markUsed(dir);
+    return dir;
+  }
+
+  /** The top layer of {@code view} as entries: files where the view puts them, then whiteouts. */
+  private static List<LayerEntry> placed(StackView view) {
+    List<LayerEntry> entries = new ArrayList<>();
+    for (StackView.Node node : view.topEntries()) {
+      entries.add(node.entry());
+    }
+    for (String hidden : view.topWhiteouts()) {
+      entries.add(LayerEntry.whiteout(hidden, 0));
+    }
+    for (String dir : view.topOpaqueDirectories()) {
+      entries.add(LayerEntry.opaqueWhiteout(dir, 0));
+    }
+    return entries;
+  }
+
   Path get(LayerRef layer, BlobSource blobs) throws IOException {
     Path dir = root.resolve(layer.diffId().hex());
     if (!Files.isDirectory(dir)) {
@@ -78,6 +119,22 @@ final class LayerDirectories {
   }
 
   private Path unpack(LayerRef layer, BlobSource blobs, Path dir) throws IOException {
+    return publish(
+        dir,
+        temp -> {
+          try (InputStream blob = blobs.open(layer.blob())) {
+            new LayerExtractor(temp, extractOptions).extract(blob);
+          }
+        });
+  }
+
+  /** What fills a fresh directory before it is published under its name. */
+  @FunctionalInterface
+  private interface Filling {
+    void fill(Path temp) throws IOException;
+  }
+
+  private Path publish(Path dir, Filling filling) throws IOException {
     if (Files.isDirectory(dir)) {
       return dir;
     }
@@ -87,9 +144,7 @@ final class LayerDirectories {
       // A layer without a "./" entry leaves the root as created: make that the usual 0755, not
       // the temp directory's 0700, or a non-root RUN could not enter "/".
       Files.setAttribute(temp, "unix:mode", 0755);
-      try (InputStream blob = blobs.open(layer.blob())) {
-        new LayerExtractor(temp, extractOptions).extract(blob);
-      }
+      filling.fill(temp);
       try {
         Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileSystemException e) {

@@ -2,7 +2,6 @@ package dev.kiln.core.build;
 
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.StepRef;
-import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
@@ -71,8 +70,12 @@ final class RunStep {
     List<SandboxMount> extra = new ArrayList<>();
     List<String> argv = argv(run.command(), config, scratch, extra);
     List<Path> lower = new ArrayList<>();
-    for (LayerRef layer : state.layers()) {
-      lower.add(layers.get(layer, state.blobs()));
+    List<dev.kiln.core.fs.StackView> stack = new ArrayList<>();
+    for (var v = java.util.Optional.of(state.rootfs()); v.isPresent(); v = v.get().below()) {
+      stack.add(0, v.get());
+    }
+    for (int i = 0; i < state.layers().size(); i++) {
+      lower.add(layers.forStack(stack.get(i + 1), state.layers().get(i), state.blobs()));
     }
     List<String> env = new ArrayList<>(step.processEnvironment());
     try (Snapshot snapshot = tools.snapshotter().snapshotter().prepare(lower);

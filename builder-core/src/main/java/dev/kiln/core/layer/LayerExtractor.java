@@ -70,6 +70,18 @@ public final class LayerExtractor {
     }
   }
 
+  /**
+   * Applies {@code entries} as one layer (whiteouts included), for a layer that exists only as
+   * entries: one placed on a stack by a view.
+   */
+  public void extract(List<LayerEntry> entries) throws IOException {
+    LayerApplication layer = new LayerApplication();
+    for (LayerEntry entry : entries) {
+      layer.apply(entry);
+    }
+    layer.finish();
+  }
+
   /** Applies the remaining entries of {@code reader} as one layer. */
   public void extract(LayerReader reader) throws IOException {
     LayerApplication layer = new LayerApplication();
