@@ -1,6 +1,7 @@
 package dev.kiln.core.build;
 
 import dev.kiln.core.event.StepRef;
+import dev.kiln.core.fs.LayerIndex;
 import dev.kiln.core.fs.StackView;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.EntryType;
@@ -272,7 +273,12 @@ final class StepExecutor {
   }
 
   private StageState addWritten(
-      StageState state, ImageConfig config, WrittenLayer written, String createdBy) {
+      StageState state, ImageConfig config, WrittenLayer written, String createdBy)
+      throws IOException {
+    if (written.contents() != null) {
+      // The next step that needs a path of this stage finds the layer indexed, without reading it.
+      scope.views().indexes().put(written.diffId(), LayerIndex.of(written.contents()));
+    }
     Descriptor blob = Descriptor.of(written.mediaType(), written.digest(), written.size());
     LayerRef layer = new LayerRef(blob, written.diffId(), written.uncompressedSize());
     ImageConfig next =

@@ -6,6 +6,7 @@ import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerFormatException;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.LayerReader;
+import dev.kiln.core.layer.WrittenLayer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -51,6 +52,15 @@ public final class LayerIndex {
       offsets.add(reader.dataOffset());
     }
     return new LayerIndex(entries, offsets.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  /** The index of a layer kiln has just written (its entries as written, and their offsets). */
+  public static LayerIndex of(WrittenLayer.TarContents contents) {
+    List<LayerEntry> entries = new ArrayList<>(contents.headers().size());
+    for (LayerEntry e : contents.headers()) {
+      entries.add(unbound(e));
+    }
+    return new LayerIndex(entries, contents.dataOffsets().clone());
   }
 
   /** Whether {@code e} is well-formed beyond what the tar reader checks. */

@@ -9,7 +9,9 @@ import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
@@ -57,10 +59,11 @@ public final class LayerWriter {
     String recordName = options.compression().recordName();
     Digest precomputed = null;
     if (options.hashBeforeCompressing()) {
-      precomputed = writeTar(entries, OutputStream.nullOutputStream(), Compression.NONE).diffId();
+      TarSummary hashed = writeTar(entries, OutputStream.nullOutputStream(), Compression.NONE);
+      precomputed = hashed.diffId();
       Optional<LayerRecord> recorded = store.layerRecords().find(precomputed, recordName);
       if (recorded.isPresent()) {
-        return reused(recorded.get());
+        return reused(recorded.get(), hashed.contents());
       }
     }
     try (PendingBlob blob = store.blobWriter().begin()) {
@@ -75,7 +78,7 @@ public final class LayerWriter {
       }
       Optional<LayerRecord> recorded = store.layerRecords().find(tar.diffId(), recordName);
       if (recorded.isPresent()) {
-        return reused(recorded.get());
+        return reused(recorded.get(), tar.contents());
       }
       StoredBlob stored = blob.commit();
       LayerRecord record =
@@ -94,7 +97,8 @@ public final class LayerWriter {
           tar.diffId(),
           tar.size(),
           options.compression(),
-          false);
+          false,
+          tar.contents());
     }
   }
 
@@ -115,10 +119,11 @@ public final class LayerWriter {
         tar.diffId(),
         tar.size(),
         options.compression(),
-        false);
+        false,
+        tar.contents());
   }
 
-  private WrittenLayer reused(LayerRecord record) {
+  private WrittenLayer reused(LayerRecord record, WrittenLayer.TarContents contents) {
     return new WrittenLayer(
         record.digest(),
         record.size(),
@@ -126,10 +131,11 @@ public final class LayerWriter {
         record.diffId(),
         record.uncompressedSize(),
         options.compression(),
-        true);
+        true,
+        contents);
   }
 
-  private record TarSummary(Digest diffId, long size) {}
+  private record TarSummary(Digest diffId, long size, WrittenLayer.TarContents contents) {}
 
   private TarSummary writeTar(
       Iterable<LayerEntry> entries, OutputStream sink, Compression compression) throws IOException {
@@ -141,6 +147,8 @@ public final class LayerWriter {
       TarWriter tar = new TarWriter(tarBytes);
       String previous = null;
       Set<String> regularFiles = new HashSet<>();
+      List<LayerEntry> headers = new ArrayList<>();
+      List<Long> offsets = new ArrayList<>();
       for (LayerEntry entry : entries) {
         if (previous != null && LayerPath.compare(previous, entry.path()) >= 0) {
           throw new IllegalArgumentException(
@@ -161,14 +169,22 @@ public final class LayerWriter {
         if (entry.type() == EntryType.REGULAR) {
           regularFiles.add(entry.path());
         }
-        tar.write(entry, options.clampMtime(entry.mtime()));
+        long mtime = options.clampMtime(entry.mtime());
+        offsets.add(tar.write(entry, mtime));
+        headers.add(
+            (mtime == entry.mtime() ? entry : entry.withMtime(mtime))
+                .withContent(entry.size(), ContentSource.EMPTY));
         previous = entry.path();
       }
       tar.finish();
       tarBytes.flush();
       compressor.close();
       done = true;
-      return new TarSummary(tarBytes.digest(), tarBytes.count());
+      return new TarSummary(
+          tarBytes.digest(),
+          tarBytes.count(),
+          new WrittenLayer.TarContents(
+              headers, offsets.stream().mapToLong(Long::longValue).toArray()));
     } finally {
       if (!done && compressor instanceof ParallelGzipOutputStream gzip) {
         gzip.abort();

@@ -38,17 +38,33 @@ final class TarWriter {
   private static final byte[] ZEROS = new byte[BLOCK];
 
   private final OutputStream out;
+  private final long[] written = new long[1];
   private final byte[] header = new byte[BLOCK];
   private final byte[] copyBuffer = new byte[64 * 1024];
 
   TarWriter(OutputStream out) {
-    this.out = out;
+    // Counted here, so each entry's data offset is known as it is written (for the layer index).
+    this.out =
+        new java.io.FilterOutputStream(out) {
+          @Override
+          public void write(int b) throws IOException {
+            out.write(b);
+            written[0]++;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            written[0] += len;
+          }
+        };
   }
 
   /**
-   * Writes {@code entry} with modification time {@code mtime}, copying a regular file's content.
+   * Writes {@code entry} with modification time {@code mtime}, copying a regular file's content;
+   * returns where the content starts in the tar.
    */
-  void write(LayerEntry entry, long mtime) throws IOException {
+  long write(LayerEntry entry, long mtime) throws IOException {
     Map<String, byte[]> pax = new TreeMap<>(TarWriter::compareUtf8);
     String name = entry.path() + (entry.type() == EntryType.DIRECTORY ? "/" : "");
     String[] split = splitUstarName(name);
@@ -103,10 +119,12 @@ final class TarWriter {
         link,
         entry.devMajor(),
         entry.devMinor());
+    long dataOffset = written[0];
     if (entry.type() == EntryType.REGULAR) {
       copyContent(entry);
       pad(entry.size());
     }
+    return dataOffset;
   }
 
   /** Ends the archive: two zero blocks. */
