@@ -1,6 +1,7 @@
 package dev.kiln.core.checksum;
 
 import dev.kiln.core.layer.EntryType;
+import dev.kiln.core.step.DiskFileTypes;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
 import dev.kiln.registry.model.Digest;
 import java.io.IOException;
@@ -38,12 +39,17 @@ import java.util.Optional;
  * stamp unchanged; such a file is simply read again next time (git's "racily clean" problem, solved
  * the same way).
  *
+ * <p>FIFOs, devices and sockets are typed as {@link DiskFileTypes} says and never opened, for their
+ * content or anything else.
+ *
  * <p>Thread-safe.
  */
 public final class DirectoryTree implements FileTree {
   static final int RACY_WINDOW_SECONDS = 2;
   private static final String ATTRIBUTES =
       "unix:mode,ino,dev,rdev,uid,gid,size,lastModifiedTime,ctime";
+
+  private static final FileContent EMPTY = new FileContent(Digest.sha256(new byte[0]), null);
 
   private record Node(FileMeta meta, StatStamp stamp) {}
 
@@ -166,11 +172,11 @@ public final class DirectoryTree implements FileTree {
       return Optional.empty();
     }
     int rawMode = (Integer) a.get("mode");
-    EntryType type = typeOf(rawMode);
+    EntryType type = DiskFileTypes.entryType(rawMode);
     if (type == null) {
-      return Optional.empty(); // a socket: a layer cannot hold one, so a copy skips it
+      throw new IOException(path + " in " + description + " has an unknown file type");
     }
-    long size = type == EntryType.REGULAR ? (Long) a.get("size") : 0;
+    long size = DiskFileTypes.hasContent(rawMode) ? (Long) a.get("size") : 0;
     String target = type == EntryType.SYMLINK ? Files.readSymbolicLink(file(path)).toString() : "";
     long rdev = (Long) a.get("rdev");
     int major = type.isDevice() ? (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL)) : 0;
@@ -223,6 +229,11 @@ public final class DirectoryTree implements FileTree {
   @Override
   public synchronized FileContent content(String path) throws IOException {
     Node node = node(path).orElseThrow(() -> new NoSuchFileException(file(path).toString()));
+    if (!DiskFileTypes.hasContent(node.stamp().mode())) {
+      // A socket is copied as an empty file; nothing else without content is asked for. Either
+      // way the file is not opened: opening a FIFO or a device may block or act on hardware.
+      return EMPTY;
+    }
     Optional<FileContent> memoised = memo.find(path, node.stamp());
     if (memoised.isPresent()) {
       return memoised.get();
@@ -253,18 +264,6 @@ public final class DirectoryTree implements FileTree {
 
   private Path file(String path) {
     return path.isEmpty() ? root : root.resolve(path);
-  }
-
-  private static EntryType typeOf(int rawMode) {
-    return switch (rawMode & 0170000) {
-      case 0100000 -> EntryType.REGULAR;
-      case 0040000 -> EntryType.DIRECTORY;
-      case 0120000 -> EntryType.SYMLINK;
-      case 0020000 -> EntryType.CHAR_DEVICE;
-      case 0060000 -> EntryType.BLOCK_DEVICE;
-      case 0010000 -> EntryType.FIFO;
-      default -> null;
-    };
   }
 
   private static long nanos(FileTime time) {

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * not exist, symlinks resolve inside the context (an absolute target starts at the context root,
  * never at the host's), owners are not kept (context files belong to root in the image unless
  * {@code --chown} says otherwise), names of one inode are marked as one file, and {@code user.*}
- * extended attributes come along.
+ * extended attributes come along. FIFOs, devices and sockets are copied as {@link DiskFileTypes}
+ * says, without ever being opened.
  */
 public final class ContextTree implements SourceTree {
   private final Path root;
@@ -91,7 +92,7 @@ public final class ContextTree implements SourceTree {
                 try {
                   sink.accept(read(entry.path()));
                 } catch (NoSuchFileException e) {
-                  // Sockets, and files deleted while the context was walked, are skipped.
+                  // A file deleted while the context was walked is not copied.
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
@@ -147,17 +148,18 @@ public final class ContextTree implements SourceTree {
             file, "unix:mode,size,lastModifiedTime,rdev,ino,dev,nlink", LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) a.get("mode");
     long mtime = ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond();
-    EntryType type = typeOf(mode);
+    EntryType type = DiskFileTypes.entryType(mode);
     if (type == null) {
-      throw new NoSuchFileException(rel + " (a socket, which an image cannot hold)");
+      throw new IOException(rel + " in the build context has an unknown file type");
     }
-    long size = type == EntryType.REGULAR ? (Long) a.get("size") : 0;
+    boolean content = DiskFileTypes.hasContent(mode);
+    long size = content ? (Long) a.get("size") : 0;
     String link = type == EntryType.SYMLINK ? Files.readSymbolicLink(file).toString() : "";
     long rdev = (Long) a.get("rdev");
     boolean device = type == EntryType.CHAR_DEVICE || type == EntryType.BLOCK_DEVICE;
     // Names of one inode are one file: COPY keeps them hard-linked, as BuildKit's copy does.
     String linkGroup =
-        type == EntryType.REGULAR && (Integer) a.get("nlink") > 1
+        content && (Integer) a.get("nlink") > 1
             ? "inode:" + a.get("dev") + ":" + a.get("ino")
             : null;
     return new SourceFile(
@@ -171,8 +173,8 @@ public final class ContextTree implements SourceTree {
         link,
         device ? DeviceNumbers.major(rdev) : 0,
         device ? DeviceNumbers.minor(rdev) : 0,
-        type == EntryType.SYMLINK ? Map.of() : userXattrs(file),
-        type == EntryType.REGULAR ? ContentSource.ofFile(file) : ContentSource.EMPTY,
+        DiskFileTypes.mayHaveXattrs(mode) ? userXattrs(file) : Map.of(),
+        content ? ContentSource.ofFile(file) : ContentSource.EMPTY,
         linkGroup);
   }
 
@@ -205,18 +207,6 @@ public final class ContextTree implements SourceTree {
       out.put("user." + name, java.util.Arrays.copyOf(value.array(), value.position()));
     }
     return out;
-  }
-
-  static EntryType typeOf(int mode) {
-    return switch (mode & 0170000) {
-      case 0040000 -> EntryType.DIRECTORY;
-      case 0120000 -> EntryType.SYMLINK;
-      case 0020000 -> EntryType.CHAR_DEVICE;
-      case 0060000 -> EntryType.BLOCK_DEVICE;
-      case 0010000 -> EntryType.FIFO;
-      case 0140000 -> null; // sockets cannot be stored in a layer
-      default -> EntryType.REGULAR;
-    };
   }
 
   static int compareBytes(String a, String b) {
