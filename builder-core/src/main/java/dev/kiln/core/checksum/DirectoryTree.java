@@ -1,14 +1,18 @@
 package dev.kiln.core.checksum;
 
 import dev.kiln.core.layer.EntryType;
+import dev.kiln.core.step.DiskFileNames;
 import dev.kiln.core.step.DiskFileTypes;
+import dev.kiln.core.step.SourceFileException;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
 import dev.kiln.registry.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -40,7 +44,9 @@ import java.util.Optional;
  * the same way).
  *
  * <p>FIFOs, devices and sockets are typed as {@link DiskFileTypes} says and never opened, for their
- * content or anything else.
+ * content or anything else. A file that cannot be read, or whose name is not UTF-8 ({@link
+ * DiskFileNames}), fails any use of it with a {@link SourceFileException}; a name that is excluded
+ * is simply absent.
  *
  * <p>Thread-safe.
  */
@@ -62,6 +68,8 @@ public final class DirectoryTree implements FileTree {
   private final String description;
   private final Map<String, Optional<Node>> nodes = new HashMap<>();
   private final Map<String, List<String>> children = new HashMap<>();
+  // Listed names that do not lead back to their file (not UTF-8): any use of one fails with this.
+  private final Map<String, SourceFileException> unnamable = new HashMap<>();
 
   private final boolean keepOwners;
 
@@ -165,11 +173,17 @@ public final class DirectoryTree implements FileTree {
   }
 
   private Optional<Node> lstat(String path) throws IOException {
+    SourceFileException refused = unnamable.get(path);
+    if (refused != null) {
+      throw refused;
+    }
     Map<String, Object> a;
     try {
       a = Files.readAttributes(file(path), ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(path, e);
     }
     int rawMode = (Integer) a.get("mode");
     EntryType type = DiskFileTypes.entryType(rawMode);
@@ -209,15 +223,27 @@ public final class DirectoryTree implements FileTree {
       return known;
     }
     List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> list = Files.newDirectoryStream(file(directory))) {
+    Path dir = file(directory);
+    try (DirectoryStream<Path> list = Files.newDirectoryStream(dir)) {
       for (Path p : list) {
-        names.add(p.getFileName().toString());
+        String name = p.getFileName().toString();
+        String child = directory.isEmpty() ? name : directory + "/" + name;
+        if (!DiskFileNames.roundTrips(dir, p)) {
+          if (ignore.matchesOrParentMatches(child)) {
+            continue; // excluded: absent, whatever its name
+          }
+          unnamable.put(child, DiskFileNames.refusal(p, directory, description, isContext()));
+        }
+        names.add(name);
       }
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(directory, e);
     }
     names.sort(DirectoryTree::compareUtf8);
     List<String> present = new ArrayList<>();
     for (String name : names) {
-      if (node(directory.isEmpty() ? name : directory + "/" + name).isPresent()) {
+      String child = directory.isEmpty() ? name : directory + "/" + name;
+      if (unnamable.containsKey(child) || node(child).isPresent()) {
         present.add(name);
       }
     }
@@ -228,7 +254,11 @@ public final class DirectoryTree implements FileTree {
 
   @Override
   public synchronized FileContent content(String path) throws IOException {
-    Node node = node(path).orElseThrow(() -> new NoSuchFileException(file(path).toString()));
+    Optional<Node> found = node(path);
+    if (found.isEmpty()) {
+      throw new NoSuchFileException(file(path).toString());
+    }
+    Node node = found.get();
     if (!DiskFileTypes.hasContent(node.stamp().mode())) {
       // A socket is copied as an empty file; nothing else without content is asked for. Either
       // way the file is not opened: opening a FIFO or a device may block or act on hardware.
@@ -247,6 +277,8 @@ public final class DirectoryTree implements FileTree {
       while ((n = in.read(buffer)) > 0) {
         hash.update(buffer, 0, n);
       }
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(path, e);
     }
     FileContent content = new FileContent(Digest.ofSha256(hash.digest()), capability);
     Optional<Node> after = lstat(path);
@@ -262,8 +294,24 @@ public final class DirectoryTree implements FileTree {
     return content;
   }
 
-  private Path file(String path) {
-    return path.isEmpty() ? root : root.resolve(path);
+  private Path file(String path) throws IOException {
+    try {
+      return path.isEmpty() ? root : root.resolve(path);
+    } catch (InvalidPathException e) {
+      // A name the JVM's file-name charset cannot encode (it is not UTF-8): see DiskFileNames.
+      throw SourceFileException.localeNotUtf8(
+          path, description, System.getProperty("sun.jnu.encoding", "?"));
+    }
+  }
+
+  private SourceFileException permissionDenied(String path, AccessDeniedException cause)
+      throws IOException {
+    return SourceFileException.permissionDenied(path, description, file(path), isContext(), cause);
+  }
+
+  /** Only the build context has a {@code .dockerignore}, and only it is read without owners. */
+  private boolean isContext() {
+    return !keepOwners;
   }
 
   private static long nanos(FileTime time) {

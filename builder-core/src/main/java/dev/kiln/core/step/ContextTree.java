@@ -8,8 +8,10 @@ import dev.kiln.dockerfile.ignore.PatternMatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,6 +32,8 @@ import java.util.function.Consumer;
  * says, without ever being opened.
  */
 public final class ContextTree implements SourceTree {
+  private static final String DESCRIPTION = "the build context";
+
   private final Path root;
   private final PatternMatcher ignore;
 
@@ -76,6 +80,8 @@ public final class ContextTree implements SourceTree {
           names.add(name);
         }
       }
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(dir, p, e);
     }
     names.sort(ContextTree::compareBytes);
     return names;
@@ -90,16 +96,63 @@ public final class ContextTree implements SourceTree {
               dir,
               (ContextEntry entry) -> {
                 try {
-                  sink.accept(read(entry.path()));
-                } catch (NoSuchFileException e) {
-                  // A file deleted while the context was walked is not copied.
+                  readInto(entry.path(), sink);
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
               });
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    } catch (NoSuchFileException e) {
+      // The walker could not stat a name it listed: a name that does not lead back to its file.
+      SourceFileException unnamable =
+          e.getFile() == null ? null : unnamable(root.relativize(Path.of(e.getFile())).toString());
+      throw unnamable != null ? unnamable : e;
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(dir, Path.of(e.getFile()), e);
+    } catch (InvalidPathException e) {
+      throw SourceFileException.localeNotUtf8(
+          e.getInput(), DESCRIPTION, System.getProperty("sun.jnu.encoding", "?"));
     }
+  }
+
+  private void readInto(String rel, Consumer<SourceFile> sink) throws IOException {
+    try {
+      sink.accept(read(rel));
+    } catch (NoSuchFileException e) {
+      // Deleted while the context was walked (then it is not copied), or listed under a name that
+      // does not lead back to it: that is refused, never silently left out.
+      SourceFileException unnamable = unnamable(rel);
+      if (unnamable != null) {
+        throw unnamable;
+      }
+    }
+  }
+
+  /**
+   * The refusal for {@code rel}, a walked name that turned out not to exist: if its directory holds
+   * a file listed under that name that the name does not lead back to (its bytes are not UTF-8).
+   */
+  private SourceFileException unnamable(String rel) throws IOException {
+    int slash = rel.lastIndexOf('/');
+    String parent = slash < 0 ? "" : rel.substring(0, slash);
+    String name = rel.substring(slash + 1);
+    Path dir = parent.isEmpty() ? root : root.resolve(parent);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        if (entry.getFileName().toString().equals(name) && !DiskFileNames.roundTrips(dir, entry)) {
+          return DiskFileNames.refusal(entry, parent, DESCRIPTION, true);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    return null;
+  }
+
+  private static SourceFileException permissionDenied(
+      String rel, Path file, AccessDeniedException cause) {
+    return SourceFileException.permissionDenied(rel, DESCRIPTION, file, true, cause);
   }
 
   /**
@@ -143,9 +196,16 @@ public final class ContextTree implements SourceTree {
 
   private SourceFile read(String rel) throws IOException {
     Path file = rel.isEmpty() ? root : root.resolve(rel);
-    Map<String, Object> a =
-        Files.readAttributes(
-            file, "unix:mode,size,lastModifiedTime,rdev,ino,dev,nlink", LinkOption.NOFOLLOW_LINKS);
+    Map<String, Object> a;
+    try {
+      a =
+          Files.readAttributes(
+              file,
+              "unix:mode,size,lastModifiedTime,rdev,ino,dev,nlink",
+              LinkOption.NOFOLLOW_LINKS);
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(rel, file, e);
+    }
     int mode = (Integer) a.get("mode");
     long mtime = ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond();
     EntryType type = DiskFileTypes.entryType(mode);
@@ -174,8 +234,19 @@ public final class ContextTree implements SourceTree {
         device ? DeviceNumbers.major(rdev) : 0,
         device ? DeviceNumbers.minor(rdev) : 0,
         DiskFileTypes.mayHaveXattrs(mode) ? userXattrs(file) : Map.of(),
-        content ? ContentSource.ofFile(file) : ContentSource.EMPTY,
+        content ? contentOf(rel, file) : ContentSource.EMPTY,
         linkGroup);
+  }
+
+  /** The bytes of regular file {@code rel}, opened when the layer writer reaches it. */
+  private static ContentSource contentOf(String rel, Path file) {
+    return () -> {
+      try {
+        return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+      } catch (AccessDeniedException e) {
+        throw permissionDenied(rel, file, e);
+      }
+    };
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.kiln.core.step;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,6 +12,7 @@ import dev.kiln.dockerfile.ignore.PatternMatcher;
 import dev.kiln.testdata.files.SpecialFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +108,23 @@ class ContextTreeTest {
     List<String> names = new ArrayList<>(walk().keySet());
     assertEquals(List.of("a.txt", "fifo", "sock"), names);
     assertTrue(walk().get("a.txt").size() == 6);
+  }
+
+  @Test
+  void aNameThatIsNotUtf8IsRefusedNotLeftOutAndAnExcludedOneIsAbsent() throws Exception {
+    Files.writeString(Path.of(URI.create(ctx.toUri() + "bad%FF.bin")), "bytes\n");
+    SourceFileException e =
+        assertThrows(
+            SourceFileException.class,
+            () -> tree().walk("", f -> {}),
+            "a COPY of the directory must not drop it");
+    assertEquals(
+        "cannot copy \"bad\\xff.bin\" in the build context: its name is not valid UTF-8",
+        e.getMessage());
+
+    List<String> names = new ArrayList<>();
+    new ContextTree(ctx, PatternMatcher.of(List.of("bad*"))).walk("", f -> names.add(f.path()));
+    assertEquals(List.of("a.txt", "fifo", "sock"), names);
   }
 
   private static void assertEmpty(SourceFile file) throws IOException {
