@@ -22,7 +22,10 @@ public final class ExitCode {
   /** kiln hit a problem it cannot explain better (a bug, or the machine is missing something). */
   public static final int INTERNAL = 4;
 
-  /** Interrupted by Ctrl-C / SIGINT (128 + 2, as shells report it). */
+  /**
+   * Interrupted by SIGINT (Ctrl-C) or SIGTERM: 130 for both (128 + SIGINT's number, as shells
+   * report Ctrl-C), as {@code docker buildx build} exits 130 for any cancelled build.
+   */
   public static final int INTERRUPTED = 130;
 
   private ExitCode() {}

@@ -16,7 +16,7 @@ public final class Main {
     int code = run(CliEnvironment.system(Main::engine, hook::fired), args);
     hook.commandFinished();
     if (hook.fired()) {
-      // The JVM is already exiting (with 130 for SIGINT); exit() would wait for it forever.
+      // The JVM is already shutting down, and the hook ends it with 130; exit() would block.
       return;
     }
     System.exit(code);
@@ -36,15 +36,20 @@ public final class Main {
   }
 
   /**
-   * How long Ctrl-C waits for the command to stop and clean up before the JVM exits anyway. A
-   * build's RUN must be given time to kill its processes and unmount (the sandbox waits up to 10 s
-   * for each); other commands only remove temp files, and may be blocked in a network read or a
+   * How long Ctrl-C or SIGTERM waits for the command to stop and clean up before kiln exits anyway.
+   * A build's RUN must be given time to kill its processes and unmount, which takes well under a
+   * second; the bound stays below the 10 s {@code docker stop} allows before SIGKILL, so that
+   * kiln's own exit, not a SIGKILL, ends it, and whatever a cut-short cleanup leaves the next build
+   * removes. Other commands only remove temp files, and may be blocked in a network read or a
    * terminal prompt that an interrupt does not end, so they are not waited for long.
    */
   static Duration cleanupGrace(String... args) {
     boolean build = args.length > 0 && args[0].equals("build");
-    return build ? Duration.ofSeconds(30) : Duration.ofSeconds(3);
+    return build ? BUILD_CLEANUP_GRACE : Duration.ofSeconds(3);
   }
+
+  /** See {@link #cleanupGrace}; the README's exit code section names it. */
+  static final Duration BUILD_CLEANUP_GRACE = Duration.ofSeconds(5);
 
   private static ImageBuilder engine() {
     return new Engine();

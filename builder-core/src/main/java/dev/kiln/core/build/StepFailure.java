@@ -40,6 +40,8 @@ final class StepFailure extends Exception {
     String hint = null;
     if (cause instanceof dev.kiln.core.image.ImageNotFoundException nf) {
       hint = nf.hint();
+    } else if (cause instanceof dev.kiln.core.step.SourceFileException unusable) {
+      hint = unusable.hint();
     }
     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     return new StepFailure(step, instruction.range(), message, hint, kind, cause);

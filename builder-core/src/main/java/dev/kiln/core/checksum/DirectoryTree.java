@@ -1,13 +1,18 @@
 package dev.kiln.core.checksum;
 
 import dev.kiln.core.layer.EntryType;
+import dev.kiln.core.step.DiskFileNames;
+import dev.kiln.core.step.DiskFileTypes;
+import dev.kiln.core.step.SourceFileException;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
 import dev.kiln.registry.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,12 +43,19 @@ import java.util.Optional;
  * stamp unchanged; such a file is simply read again next time (git's "racily clean" problem, solved
  * the same way).
  *
+ * <p>FIFOs, devices and sockets are typed as {@link DiskFileTypes} says and never opened, for their
+ * content or anything else. A file that cannot be read, or whose name is not UTF-8 ({@link
+ * DiskFileNames}), fails any use of it with a {@link SourceFileException}; a name that is excluded
+ * is simply absent.
+ *
  * <p>Thread-safe.
  */
 public final class DirectoryTree implements FileTree {
   static final int RACY_WINDOW_SECONDS = 2;
   private static final String ATTRIBUTES =
       "unix:mode,ino,dev,rdev,uid,gid,size,lastModifiedTime,ctime";
+
+  private static final FileContent EMPTY = new FileContent(Digest.sha256(new byte[0]), null);
 
   private record Node(FileMeta meta, StatStamp stamp) {}
 
@@ -56,6 +68,8 @@ public final class DirectoryTree implements FileTree {
   private final String description;
   private final Map<String, Optional<Node>> nodes = new HashMap<>();
   private final Map<String, List<String>> children = new HashMap<>();
+  // Listed names that do not lead back to their file (not UTF-8): any use of one fails with this.
+  private final Map<String, SourceFileException> unnamable = new HashMap<>();
 
   private final boolean keepOwners;
 
@@ -159,18 +173,24 @@ public final class DirectoryTree implements FileTree {
   }
 
   private Optional<Node> lstat(String path) throws IOException {
+    SourceFileException refused = unnamable.get(path);
+    if (refused != null) {
+      throw refused;
+    }
     Map<String, Object> a;
     try {
       a = Files.readAttributes(file(path), ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(path, e);
     }
     int rawMode = (Integer) a.get("mode");
-    EntryType type = typeOf(rawMode);
+    EntryType type = DiskFileTypes.entryType(rawMode);
     if (type == null) {
-      return Optional.empty(); // a socket: a layer cannot hold one, so a copy skips it
+      throw new IOException(path + " in " + description + " has an unknown file type");
     }
-    long size = type == EntryType.REGULAR ? (Long) a.get("size") : 0;
+    long size = DiskFileTypes.hasContent(rawMode) ? (Long) a.get("size") : 0;
     String target = type == EntryType.SYMLINK ? Files.readSymbolicLink(file(path)).toString() : "";
     long rdev = (Long) a.get("rdev");
     int major = type.isDevice() ? (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL)) : 0;
@@ -203,15 +223,27 @@ public final class DirectoryTree implements FileTree {
       return known;
     }
     List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> list = Files.newDirectoryStream(file(directory))) {
+    Path dir = file(directory);
+    try (DirectoryStream<Path> list = Files.newDirectoryStream(dir)) {
       for (Path p : list) {
-        names.add(p.getFileName().toString());
+        String name = p.getFileName().toString();
+        String child = directory.isEmpty() ? name : directory + "/" + name;
+        if (!DiskFileNames.roundTrips(dir, p)) {
+          if (ignore.matchesOrParentMatches(child)) {
+            continue; // excluded: absent, whatever its name
+          }
+          unnamable.put(child, DiskFileNames.refusal(p, directory, description, isContext()));
+        }
+        names.add(name);
       }
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(directory, e);
     }
     names.sort(DirectoryTree::compareUtf8);
     List<String> present = new ArrayList<>();
     for (String name : names) {
-      if (node(directory.isEmpty() ? name : directory + "/" + name).isPresent()) {
+      String child = directory.isEmpty() ? name : directory + "/" + name;
+      if (unnamable.containsKey(child) || node(child).isPresent()) {
         present.add(name);
       }
     }
@@ -222,7 +254,16 @@ public final class DirectoryTree implements FileTree {
 
   @Override
   public synchronized FileContent content(String path) throws IOException {
-    Node node = node(path).orElseThrow(() -> new NoSuchFileException(file(path).toString()));
+    Optional<Node> found = node(path);
+    if (found.isEmpty()) {
+      throw new NoSuchFileException(file(path).toString());
+    }
+    Node node = found.get();
+    if (!DiskFileTypes.hasContent(node.stamp().mode())) {
+      // A socket is copied as an empty file; nothing else without content is asked for. Either
+      // way the file is not opened: opening a FIFO or a device may block or act on hardware.
+      return EMPTY;
+    }
     Optional<FileContent> memoised = memo.find(path, node.stamp());
     if (memoised.isPresent()) {
       return memoised.get();
@@ -236,6 +277,8 @@ public final class DirectoryTree implements FileTree {
       while ((n = in.read(buffer)) > 0) {
         hash.update(buffer, 0, n);
       }
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(path, e);
     }
     FileContent content = new FileContent(Digest.ofSha256(hash.digest()), capability);
     Optional<Node> after = lstat(path);
@@ -251,20 +294,24 @@ public final class DirectoryTree implements FileTree {
     return content;
   }
 
-  private Path file(String path) {
-    return path.isEmpty() ? root : root.resolve(path);
+  private Path file(String path) throws IOException {
+    try {
+      return path.isEmpty() ? root : root.resolve(path);
+    } catch (InvalidPathException e) {
+      // A name the JVM's file-name charset cannot encode (it is not UTF-8): see DiskFileNames.
+      throw SourceFileException.localeNotUtf8(
+          path, description, System.getProperty("sun.jnu.encoding", "?"));
+    }
   }
 
-  private static EntryType typeOf(int rawMode) {
-    return switch (rawMode & 0170000) {
-      case 0100000 -> EntryType.REGULAR;
-      case 0040000 -> EntryType.DIRECTORY;
-      case 0120000 -> EntryType.SYMLINK;
-      case 0020000 -> EntryType.CHAR_DEVICE;
-      case 0060000 -> EntryType.BLOCK_DEVICE;
-      case 0010000 -> EntryType.FIFO;
-      default -> null;
-    };
+  private SourceFileException permissionDenied(String path, AccessDeniedException cause)
+      throws IOException {
+    return SourceFileException.permissionDenied(path, description, file(path), isContext(), cause);
+  }
+
+  /** Only the build context has a {@code .dockerignore}, and only it is read without owners. */
+  private boolean isContext() {
+    return !keepOwners;
   }
 
   private static long nanos(FileTime time) {

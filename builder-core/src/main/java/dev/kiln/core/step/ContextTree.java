@@ -8,8 +8,10 @@ import dev.kiln.dockerfile.ignore.PatternMatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,9 +28,12 @@ import java.util.function.Consumer;
  * not exist, symlinks resolve inside the context (an absolute target starts at the context root,
  * never at the host's), owners are not kept (context files belong to root in the image unless
  * {@code --chown} says otherwise), names of one inode are marked as one file, and {@code user.*}
- * extended attributes come along.
+ * extended attributes come along. FIFOs, devices and sockets are copied as {@link DiskFileTypes}
+ * says, without ever being opened.
  */
 public final class ContextTree implements SourceTree {
+  private static final String DESCRIPTION = "the build context";
+
   private final Path root;
   private final PatternMatcher ignore;
 
@@ -75,6 +80,8 @@ public final class ContextTree implements SourceTree {
           names.add(name);
         }
       }
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(dir, p, e);
     }
     names.sort(ContextTree::compareBytes);
     return names;
@@ -89,16 +96,63 @@ public final class ContextTree implements SourceTree {
               dir,
               (ContextEntry entry) -> {
                 try {
-                  sink.accept(read(entry.path()));
-                } catch (NoSuchFileException e) {
-                  // Sockets, and files deleted while the context was walked, are skipped.
+                  readInto(entry.path(), sink);
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
               });
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    } catch (NoSuchFileException e) {
+      // The walker could not stat a name it listed: a name that does not lead back to its file.
+      SourceFileException unnamable =
+          e.getFile() == null ? null : unnamable(root.relativize(Path.of(e.getFile())).toString());
+      throw unnamable != null ? unnamable : e;
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(dir, Path.of(e.getFile()), e);
+    } catch (InvalidPathException e) {
+      throw SourceFileException.localeNotUtf8(
+          e.getInput(), DESCRIPTION, System.getProperty("sun.jnu.encoding", "?"));
     }
+  }
+
+  private void readInto(String rel, Consumer<SourceFile> sink) throws IOException {
+    try {
+      sink.accept(read(rel));
+    } catch (NoSuchFileException e) {
+      // Deleted while the context was walked (then it is not copied), or listed under a name that
+      // does not lead back to it: that is refused, never silently left out.
+      SourceFileException unnamable = unnamable(rel);
+      if (unnamable != null) {
+        throw unnamable;
+      }
+    }
+  }
+
+  /**
+   * The refusal for {@code rel}, a walked name that turned out not to exist: if its directory holds
+   * a file listed under that name that the name does not lead back to (its bytes are not UTF-8).
+   */
+  private SourceFileException unnamable(String rel) throws IOException {
+    int slash = rel.lastIndexOf('/');
+    String parent = slash < 0 ? "" : rel.substring(0, slash);
+    String name = rel.substring(slash + 1);
+    Path dir = parent.isEmpty() ? root : root.resolve(parent);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        if (entry.getFileName().toString().equals(name) && !DiskFileNames.roundTrips(dir, entry)) {
+          return DiskFileNames.refusal(entry, parent, DESCRIPTION, true);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    return null;
+  }
+
+  private static SourceFileException permissionDenied(
+      String rel, Path file, AccessDeniedException cause) {
+    return SourceFileException.permissionDenied(rel, DESCRIPTION, file, true, cause);
   }
 
   /**
@@ -142,22 +196,30 @@ public final class ContextTree implements SourceTree {
 
   private SourceFile read(String rel) throws IOException {
     Path file = rel.isEmpty() ? root : root.resolve(rel);
-    Map<String, Object> a =
-        Files.readAttributes(
-            file, "unix:mode,size,lastModifiedTime,rdev,ino,dev,nlink", LinkOption.NOFOLLOW_LINKS);
+    Map<String, Object> a;
+    try {
+      a =
+          Files.readAttributes(
+              file,
+              "unix:mode,size,lastModifiedTime,rdev,ino,dev,nlink",
+              LinkOption.NOFOLLOW_LINKS);
+    } catch (AccessDeniedException e) {
+      throw permissionDenied(rel, file, e);
+    }
     int mode = (Integer) a.get("mode");
     long mtime = ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond();
-    EntryType type = typeOf(mode);
+    EntryType type = DiskFileTypes.entryType(mode);
     if (type == null) {
-      throw new NoSuchFileException(rel + " (a socket, which an image cannot hold)");
+      throw new IOException(rel + " in the build context has an unknown file type");
     }
-    long size = type == EntryType.REGULAR ? (Long) a.get("size") : 0;
+    boolean content = DiskFileTypes.hasContent(mode);
+    long size = content ? (Long) a.get("size") : 0;
     String link = type == EntryType.SYMLINK ? Files.readSymbolicLink(file).toString() : "";
     long rdev = (Long) a.get("rdev");
     boolean device = type == EntryType.CHAR_DEVICE || type == EntryType.BLOCK_DEVICE;
     // Names of one inode are one file: COPY keeps them hard-linked, as BuildKit's copy does.
     String linkGroup =
-        type == EntryType.REGULAR && (Integer) a.get("nlink") > 1
+        content && (Integer) a.get("nlink") > 1
             ? "inode:" + a.get("dev") + ":" + a.get("ino")
             : null;
     return new SourceFile(
@@ -171,9 +233,20 @@ public final class ContextTree implements SourceTree {
         link,
         device ? DeviceNumbers.major(rdev) : 0,
         device ? DeviceNumbers.minor(rdev) : 0,
-        type == EntryType.SYMLINK ? Map.of() : userXattrs(file),
-        type == EntryType.REGULAR ? ContentSource.ofFile(file) : ContentSource.EMPTY,
+        DiskFileTypes.mayHaveXattrs(mode) ? userXattrs(file) : Map.of(),
+        content ? contentOf(rel, file) : ContentSource.EMPTY,
         linkGroup);
+  }
+
+  /** The bytes of regular file {@code rel}, opened when the layer writer reaches it. */
+  private static ContentSource contentOf(String rel, Path file) {
+    return () -> {
+      try {
+        return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+      } catch (AccessDeniedException e) {
+        throw permissionDenied(rel, file, e);
+      }
+    };
   }
 
   /**
@@ -205,18 +278,6 @@ public final class ContextTree implements SourceTree {
       out.put("user." + name, java.util.Arrays.copyOf(value.array(), value.position()));
     }
     return out;
-  }
-
-  static EntryType typeOf(int mode) {
-    return switch (mode & 0170000) {
-      case 0040000 -> EntryType.DIRECTORY;
-      case 0120000 -> EntryType.SYMLINK;
-      case 0020000 -> EntryType.CHAR_DEVICE;
-      case 0060000 -> EntryType.BLOCK_DEVICE;
-      case 0010000 -> EntryType.FIFO;
-      case 0140000 -> null; // sockets cannot be stored in a layer
-      default -> EntryType.REGULAR;
-    };
   }
 
   static int compareBytes(String a, String b) {

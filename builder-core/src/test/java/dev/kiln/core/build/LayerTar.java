@@ -32,6 +32,8 @@ record LayerTar(List<Entry> entries, byte[] stored, byte[] uncompressed) {
       long gid,
       long size,
       String linkName,
+      int devMajor,
+      int devMinor,
       Map<String, String> pax) {
     @Override
     public String toString() {
@@ -71,6 +73,8 @@ record LayerTar(List<Entry> entries, byte[] stored, byte[] uncompressed) {
                   e.getLongGroupId(),
                   e.getSize(),
                   e.getLinkName() == null ? "" : e.getLinkName(),
+                  e.getDevMajor(),
+                  e.getDevMinor(),
                   new TreeMap<>(e.getExtraPaxHeaders())));
         }
       }

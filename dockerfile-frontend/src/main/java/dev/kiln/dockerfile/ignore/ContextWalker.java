@@ -69,16 +69,18 @@ public final class ContextWalker {
     Arrays.sort(names, ContextWalker::compareBytes);
     for (String name : names) {
       String path = rel.isEmpty() ? name : rel + "/" + name;
+      boolean ignored = matcher.matchesOrParentMatches(path);
+      if (ignored && (!matcher.hasExclusions() || !matcher.couldReincludeBelow(path))) {
+        // Excluded, and nothing below it can come back: never looked at, so neither a file that
+        // cannot be read nor one whose name Java cannot use stops a walk that leaves it out.
+        continue;
+      }
       Path file = dir.resolve(name);
       BasicFileAttributes attrs =
           Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      boolean ignored = matcher.matchesOrParentMatches(path);
       if (attrs.isDirectory()) {
         ContextEntry entry = new ContextEntry(path, ContextEntry.Kind.DIRECTORY, file);
         if (ignored) {
-          if (!matcher.hasExclusions() || !matcher.couldReincludeBelow(path)) {
-            continue;
-          }
           pending.add(entry);
           walkDir(file, path, pending, sink, false);
           if (!pending.isEmpty() && pending.get(pending.size() - 1) == entry) {
