@@ -25,10 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Base images whose layer tries to write outside the root: a {@code ..} name, an absolute name, a
  * symlink that leads out followed by an entry through it, a hardlink to outside, and a hardlink
- * through such a symlink. Each is fed to every place the engine reads base layers: the rootfs index
- * (a COPY onto the image), the layer union ({@code COPY --from}), and the file exports ({@code
- * type=local}, {@code type=tar}). Every one must fail with an error that names the offending entry,
- * and nothing may appear outside the build's own directories.
+ * through such a symlink. Each is fed to every place the engine reads base layers: a COPY onto the
+ * image (its stack view), {@code COPY --from}, a RUN on it (its unpacked layers), a RUN bind mount
+ * of it, and the file exports ({@code type=local}, {@code type=tar}). Every one must fail with an
+ * error that names the offending entry, and nothing may appear outside the build's own directories.
  */
 class HostileLayersIT {
   private static final String ID = UUID.randomUUID().toString().substring(0, 8);
@@ -42,6 +42,7 @@ class HostileLayersIT {
   @BeforeAll
   static void base() throws Exception {
     kiln = new BuildHarness(work);
+    kiln.installBusybox();
     Files.createDirectories(HOST_TARGET);
   }
 
@@ -93,6 +94,8 @@ class HostileLayersIT {
   enum Consumer {
     COPY_ONTO_BASE,
     COPY_FROM_BASE,
+    RUN_ON_BASE,
+    RUN_MOUNT_OF_BASE,
     LOCAL_EXPORT,
     TAR_EXPORT
   }
@@ -113,6 +116,12 @@ class HostileLayersIT {
     switch (consumer) {
       case COPY_ONTO_BASE -> ctx.dockerfile("FROM " + from + "\nCOPY a.txt /etc/\n");
       case COPY_FROM_BASE -> ctx.dockerfile("FROM scratch\nCOPY --from=hostile /etc/passwd /\n");
+      case RUN_ON_BASE -> ctx.dockerfile("FROM " + from + "\nRUN true\n");
+      case RUN_MOUNT_OF_BASE ->
+          ctx.dockerfile(
+              "FROM "
+                  + BuildHarness.BUSYBOX
+                  + "\nRUN --mount=type=bind,from=hostile,target=/m ls /m > /dev/null\n");
       default -> ctx.dockerfile("FROM " + from + "\n");
     }
     BuildFailure failure =
@@ -152,7 +161,6 @@ class HostileLayersIT {
 
   @Test
   void addNeverUnpacksAnArchiveOutsideItsDestination() throws Exception {
-    kiln.installBusybox();
     Path dir = kiln.newDir("hostile-add");
     ContextDir ctx =
         new ContextDir(dir.resolve("ctx"))
