@@ -22,6 +22,12 @@ public final class ExitCode {
   /** kiln hit a problem it cannot explain better (a bug, or the machine is missing something). */
   public static final int INTERNAL = 4;
 
+  /**
+   * A file system kiln writes to failed: a full disk, a read-only or unwritable place, named with
+   * the system's reason.
+   */
+  public static final int FILE_SYSTEM = 5;
+
   /** Interrupted by Ctrl-C / SIGINT (128 + 2, as shells report it). */
   public static final int INTERRUPTED = 130;
 
@@ -32,6 +38,7 @@ public final class ExitCode {
       case USAGE -> USAGE;
       case STEP -> BUILD_FAILED;
       case REGISTRY -> REGISTRY;
+      case FILE_SYSTEM -> FILE_SYSTEM;
       case INTERRUPTED -> INTERRUPTED;
       case INTERNAL -> INTERNAL;
     };

@@ -15,6 +15,7 @@ import dev.kiln.core.event.RegistryTransfers;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.output.DockerArchiveWriter;
+import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.core.output.OciArchiveWriter;
@@ -25,6 +26,7 @@ import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -124,6 +126,9 @@ public final class PullCommand implements Callable<Integer> {
         cli.stdout().println(image.digest());
       }
       return ExitCode.OK;
+    } catch (IOException e) {
+      // Layers go through the store: a full disk with no path named is the store's.
+      return ErrorReport.print(FileSystemFailures.within(location.resolve(cli), e), cli, debug);
     } catch (Exception e) {
       return ErrorReport.print(e, cli, debug);
     }
