@@ -5,6 +5,7 @@ import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.layer.LayerFormatException;
 import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.BuildRequestCheck;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.registry.transport.RegistryException;
@@ -39,6 +40,8 @@ public final class Engine implements ImageBuilder {
     BuildRun run = new BuildRun(request, listener);
     BuildRun.DockerfileText dockerfile = null;
     try {
+      // A value that cannot work fails now, not after every step has run.
+      BuildRequestCheck.check(request, BuildRun.storeRoot(request));
       dockerfile = run.dockerfile();
       return run.run(dockerfile);
     } catch (DockerfileException e) {

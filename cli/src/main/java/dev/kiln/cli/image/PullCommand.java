@@ -20,6 +20,7 @@ import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.core.output.OciArchiveWriter;
 import dev.kiln.core.output.OciLayoutWriter;
+import dev.kiln.core.request.DestinationCheck;
 import dev.kiln.core.request.OutputSpec;
 import dev.kiln.core.request.OutputSpecParser;
 import dev.kiln.core.request.RequestException;
@@ -90,6 +91,9 @@ public final class PullCommand implements Callable<Integer> {
         ref = ref.withTag(ImageReference.DEFAULT_TAG);
       }
       OutputSpec spec = OutputSpecParser.parse(output == null ? "type=image" : output);
+      // Layers go through the store whatever the output: both must be writable before a download.
+      DestinationCheck.store(location.resolve(cli));
+      DestinationCheck.output(spec);
       ContentStore store = ContentStore.open(location.resolve(cli));
       ImageOutput destination = destination(spec, store);
       Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
