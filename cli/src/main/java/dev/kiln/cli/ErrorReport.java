@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.core.build.BuildFailure;
 import dev.kiln.core.image.ImageNotFoundException;
+import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.PlatformNotFoundException;
 import dev.kiln.registry.reference.InvalidReferenceException;
@@ -9,6 +10,7 @@ import dev.kiln.registry.transport.RegistryException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 
 /**
  * Prints a failure for a person, in one place for every command: {@code ERROR: what}, then the
@@ -65,6 +67,10 @@ public final class ErrorReport {
             "kiln does not send credentials over plain HTTP; if this registry is yours, pass"
                 + " --insecure-registry HOST to allow it";
       }
+    } else if (f instanceof FileSystemException fs) {
+      code = ExitCode.FILE_SYSTEM;
+      message = FileSystemFailures.describe(fs);
+      hint = FileSystemFailures.hint(fs);
     } else {
       code = ExitCode.INTERNAL;
       message = "internal error: " + f;

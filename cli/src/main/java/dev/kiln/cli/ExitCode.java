@@ -23,6 +23,12 @@ public final class ExitCode {
   public static final int INTERNAL = 4;
 
   /**
+   * A file system kiln writes to failed: a full disk, a read-only or unwritable place, named with
+   * the system's reason.
+   */
+  public static final int FILE_SYSTEM = 5;
+
+  /**
    * Interrupted by SIGINT (Ctrl-C) or SIGTERM: 130 for both (128 + SIGINT's number, as shells
    * report Ctrl-C), as {@code docker buildx build} exits 130 for any cancelled build.
    */
@@ -35,6 +41,7 @@ public final class ExitCode {
       case USAGE -> USAGE;
       case STEP -> BUILD_FAILED;
       case REGISTRY -> REGISTRY;
+      case FILE_SYSTEM -> FILE_SYSTEM;
       case INTERRUPTED -> INTERRUPTED;
       case INTERNAL -> INTERNAL;
     };

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 ok, 1 build failed, 2 usage or Dockerfile error, 3 registry error,",
-      "4 internal error, 130 interrupted (Ctrl-C)."
+      "4 internal error, 5 file system error (disk full), 130 interrupted (Ctrl-C)."
     },
     subcommands = {
       BuildCommand.class,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.core.image.ImageNotFoundException;
+import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.reference.InvalidReferenceException;
 import dev.kiln.registry.transport.AuthenticationException;
@@ -14,6 +15,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -73,6 +76,24 @@ class ErrorReportTest {
     assertTrue(printed().startsWith("ERROR: pulling manifest 127.0.0.1:5000/app:1"), printed());
     assertTrue(printed().contains("HTTP 401"), printed());
     assertTrue(printed().contains("hint: kiln does not send credentials over plain HTTP"));
+  }
+
+  @Test
+  void fileSystemFailuresExitFiveNamingThePathAndTheReason() {
+    IOException full =
+        FileSystemFailures.at(
+            Path.of("/mnt/out/app.tar"), new IOException("No space left on device"));
+    assertEquals(ExitCode.FILE_SYSTEM, ErrorReport.print(full, cli(false), false));
+    assertTrue(
+        printed().startsWith("ERROR: /mnt/out/app.tar: No space left on device\n"), printed());
+    assertTrue(
+        printed().contains("hint: free space on the file system that holds /mnt/out/app.tar"));
+    err.reset();
+    assertEquals(
+        ExitCode.FILE_SYSTEM,
+        ErrorReport.print(new AccessDeniedException("/srv/store"), cli(false), false));
+    assertTrue(printed().startsWith("ERROR: /srv/store: Permission denied\n"), printed());
+    assertTrue(printed().contains("hint: check the permissions of /srv/store"), printed());
   }
 
   @Test

@@ -16,6 +16,11 @@ public class BuildFailure extends Exception {
     STEP,
     /** A registry refused or failed: authentication, missing image, network. */
     REGISTRY,
+    /**
+     * A file system kiln writes to failed: a full disk, a read-only or unwritable place. The
+     * message names the path (an output's destination, kiln's store) and the system's reason.
+     */
+    FILE_SYSTEM,
     /** The build was interrupted (Ctrl-C). */
     INTERRUPTED,
     /** A bug or an environment problem kiln cannot explain better. */

@@ -114,7 +114,7 @@ final class BuildRun {
                   : Optional.of(dockerfile.name() + ":" + w.range().startLine())));
     }
 
-    Path storeRoot = request.cacheDir().orElseGet(() -> CacheDirectory.resolve(Optional.empty()));
+    Path storeRoot = storeRoot(request);
     ContentStore store = ContentStore.open(storeRoot);
     BuildWorkspace workspace = BuildWorkspace.create(store);
     Path spool = workspace.dir();
@@ -341,6 +341,11 @@ final class BuildRun {
       options = options.withSourceDateEpoch(request.sourceDateEpoch().get());
     }
     return options;
+  }
+
+  /** kiln's store for {@code request}: {@code --cache-dir}, else the default. */
+  static Path storeRoot(BuildRequest request) {
+    return request.cacheDir().orElseGet(() -> CacheDirectory.resolve(Optional.empty()));
   }
 
   static void deleteTree(Path root) {

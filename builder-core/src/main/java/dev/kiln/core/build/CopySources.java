@@ -13,6 +13,7 @@ import dev.kiln.dockerfile.plan.Stage;
 import dev.kiln.registry.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -171,6 +172,12 @@ final class CopySources {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while downloading " + url, e);
+      } catch (InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new CopyFailure(
+            "ADD " + url + ": " + DownloadFailures.describe(uri, e),
+            "check the URL, and that its server is up and reachable from this machine");
       }
       if (response.statusCode() / 100 != 2) {
         response.body().close();
@@ -183,7 +190,7 @@ final class CopySources {
       try (InputStream in = response.body();
           var out = Files.newOutputStream(file)) {
         byte[] buffer = new byte[64 * 1024];
-        for (int n; (n = in.read(buffer)) > 0; ) {
+        for (int n; (n = read(in, buffer, uri)) > 0; ) {
           out.write(buffer, 0, n);
           if (sha != null) {
             sha.update(buffer, 0, n);
@@ -209,5 +216,18 @@ final class CopySources {
       names.add(name);
     }
     return new ContextTree(dir, PatternMatcher.of(List.of()));
+  }
+
+  /** Reads the download; a broken connection is the step's failure, named with the URL. */
+  private static int read(InputStream in, byte[] buffer, URI uri) throws IOException, CopyFailure {
+    try {
+      return in.read(buffer);
+    } catch (InterruptedIOException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new CopyFailure(
+          "ADD " + uri + ": the download broke off: " + DownloadFailures.describe(uri, e),
+          "run the build again; if it keeps failing, check the server");
+    }
   }
 }

@@ -3,7 +3,9 @@ package dev.kiln.core.build;
 import dev.kiln.core.event.BuildListener;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.layer.LayerFormatException;
+import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.BuildRequestCheck;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.registry.transport.RegistryException;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.FileSystemException;
 
 /**
  * kiln's build engine: the {@link ImageBuilder} the CLI and the Maven plugin use. It runs a {@link
@@ -37,13 +40,16 @@ public final class Engine implements ImageBuilder {
     BuildRun run = new BuildRun(request, listener);
     BuildRun.DockerfileText dockerfile = null;
     try {
+      // A value that cannot work fails now, not after every step has run.
+      BuildRequestCheck.check(request, BuildRun.storeRoot(request));
       dockerfile = run.dockerfile();
       return run.run(dockerfile);
     } catch (DockerfileException e) {
       throw DockerfileFailures.of(
           BuildFailure.Kind.USAGE, e, dockerfile.name(), dockerfile.bytes(), e);
     } catch (StepFailure e) {
-      throw DockerfileFailures.of(e, dockerfile.name(), dockerfile.bytes());
+      throw DockerfileFailures.of(
+          e.onFullDisk(BuildRun.storeRoot(request)), dockerfile.name(), dockerfile.bytes());
     } catch (RequestException e) {
       throw new BuildFailure(BuildFailure.Kind.USAGE, e.getMessage(), null, e.hint(), e);
     } catch (RegistryException e) {
@@ -60,12 +66,29 @@ public final class Engine implements ImageBuilder {
               + " another base",
           e);
     } catch (UncheckedIOException e) {
-      throw internal(e.getCause());
+      throw ioFailure(e.getCause(), request);
     } catch (InterruptedIOException | ClosedByInterruptException e) {
       throw interrupted(e);
     } catch (IOException e) {
-      throw internal(e);
+      throw ioFailure(e, request);
     }
+  }
+
+  /**
+   * A file-system failure (a full disk, a read-only destination) names its path, kiln's store when
+   * the system named none; any other I/O failure is one kiln cannot explain better.
+   */
+  private static BuildFailure ioFailure(IOException e, BuildRequest request) {
+    if (FileSystemFailures.within(BuildRun.storeRoot(request), e)
+        instanceof FileSystemException f) {
+      return new BuildFailure(
+          BuildFailure.Kind.FILE_SYSTEM,
+          FileSystemFailures.describe(f),
+          null,
+          FileSystemFailures.hint(f),
+          e);
+    }
+    return internal(e);
   }
 
   private static BuildFailure interrupted(Throwable cause) {

@@ -10,7 +10,9 @@ import dev.kiln.core.layer.LayerFormatException;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
+import dev.kiln.core.output.ArchiveDestination;
 import dev.kiln.core.output.DockerArchiveWriter;
+import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.core.output.OciArchiveWriter;
@@ -23,8 +25,8 @@ import dev.kiln.core.step.LayerUnionTree;
 import dev.kiln.core.step.SourceFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,7 +94,11 @@ final class OutputTargets {
     return all;
   }
 
-  /** {@code type=local}: the files into a directory; {@code type=tar}: the files as one tar. */
+  /**
+   * {@code type=local}: the files into a directory; {@code type=tar}: the files as one tar. A tar
+   * appears under its name only when complete; a directory this export created is removed again
+   * when it fails. A failure to write names the destination.
+   */
   void exportFiles(OutputSpec spec) throws IOException {
     try {
       export(spec);
@@ -110,14 +116,18 @@ final class OutputTargets {
     Path dest = spec.dest().orElseThrow();
     List<LayerRef> layers = result.state().layers();
     if (spec.type() == OutputSpec.Type.LOCAL) {
-      Files.createDirectories(dest);
-      boolean root = "root".equals(System.getProperty("user.name"));
-      LayerExtractor extractor =
-          new LayerExtractor(dest, root ? ExtractOptions.full() : ExtractOptions.unprivileged());
-      for (LayerRef layer : layers) {
-        try (InputStream blob = result.state().blobs().open(layer.blob())) {
-          extractor.extract(blob);
-        }
+      boolean created = !Files.exists(dest, LinkOption.NOFOLLOW_LINKS);
+      try {
+        extractInto(dest, layers);
+      } catch (LayerFormatException e) {
+        removeIfCreated(created, dest);
+        throw e;
+      } catch (IOException e) {
+        removeIfCreated(created, dest);
+        throw FileSystemFailures.within(dest, e);
+      } catch (RuntimeException e) {
+        removeIfCreated(created, dest);
+        throw e;
       }
       return;
     }
@@ -163,19 +173,28 @@ final class OutputTargets {
         throw failures.get(0);
       }
       LayerOptions plain = LayerOptions.defaults().withCompression(Compression.NONE);
-      if (dest.toString().equals("-")) {
-        LayerWriter.writeTo(System.out, tree.entries(), plain);
-        System.out.flush();
-      } else {
-        Path temp =
-            Files.createTempFile(dest.toAbsolutePath().getParent(), ".kiln-export-", ".tar");
-        try (OutputStream out = Files.newOutputStream(temp)) {
-          LayerWriter.writeTo(out, tree.entries(), plain);
-        }
-        Files.move(temp, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
+      ArchiveDestination.write(
+          dest, System.out, out -> LayerWriter.writeTo(out, tree.entries(), plain));
     } finally {
       BuildRun.deleteTree(spool);
+    }
+  }
+
+  private static void removeIfCreated(boolean created, Path dest) {
+    if (created) {
+      BuildRun.deleteTree(dest);
+    }
+  }
+
+  private void extractInto(Path dest, List<LayerRef> layers) throws IOException {
+    Files.createDirectories(dest);
+    boolean root = "root".equals(System.getProperty("user.name"));
+    LayerExtractor extractor =
+        new LayerExtractor(dest, root ? ExtractOptions.full() : ExtractOptions.unprivileged());
+    for (LayerRef layer : layers) {
+      try (InputStream blob = result.state().blobs().open(layer.blob())) {
+        extractor.extract(blob);
+      }
     }
   }
 }

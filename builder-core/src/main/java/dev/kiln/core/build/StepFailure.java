@@ -1,9 +1,13 @@
 package dev.kiln.core.build;
 
 import dev.kiln.core.event.StepRef;
+import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.parser.SourceRange;
 import dev.kiln.registry.transport.RegistryException;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 
 /**
  * A step that failed, with the Dockerfile range it came from so the error can quote the line.
@@ -45,6 +49,30 @@ final class StepFailure extends Exception {
     }
     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     return new StepFailure(step, instruction.range(), message, hint, kind, cause);
+  }
+
+  /**
+   * This failure as the full disk it is, when its cause is one: the kind becomes {@link
+   * BuildFailure.Kind#FILE_SYSTEM} and the message names the path, {@code storeRoot} when the
+   * system named none (a step writes its layers, snapshots and spool into kiln's store).
+   */
+  StepFailure onFullDisk(Path storeRoot) {
+    if (!(getCause() instanceof IOException io) || !FileSystemFailures.isDiskFull(io)) {
+      return this;
+    }
+    if (!(FileSystemFailures.within(storeRoot, io) instanceof FileSystemException f)) {
+      return this;
+    }
+    StepFailure located =
+        new StepFailure(
+            step,
+            range,
+            FileSystemFailures.describe(f),
+            FileSystemFailures.hint(f),
+            BuildFailure.Kind.FILE_SYSTEM,
+            f);
+    located.detail = detail;
+    return located;
   }
 
   /** This failure with more lines to show after the Dockerfile excerpt (a command's output). */

@@ -11,17 +11,19 @@ import java.nio.file.StandardCopyOption;
 /**
  * Where an archive output goes: a file, written to a temp file beside it and renamed only when
  * complete (so a failed build never leaves a truncated tar under the name), or stdout for {@code
- * dest=-}.
+ * dest=-}. A failure to write the file (a full disk) names {@code dest}, not the temp file; a
+ * failure to read what goes into it (a registry, the store) keeps its own message.
  */
-final class ArchiveDestination {
+public final class ArchiveDestination {
   /** Writes the archive's bytes. */
-  interface Body {
+  public interface Body {
     void writeTo(OutputStream out) throws IOException;
   }
 
   private ArchiveDestination() {}
 
-  static void write(Path dest, OutputStream stdout, Body body) throws IOException {
+  /** Writes {@code body} to {@code dest}, or to {@code stdout} when {@code dest} is {@code -}. */
+  public static void write(Path dest, OutputStream stdout, Body body) throws IOException {
     if (dest.toString().equals("-")) {
       // Closing the tar must not close the process's stdout.
       OutputStream unclosable =
@@ -41,12 +43,22 @@ final class ArchiveDestination {
       return;
     }
     Path absolute = dest.toAbsolutePath();
-    Files.createDirectories(absolute.getParent());
-    Path temp =
-        Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+    Path temp;
     try {
+      Files.createDirectories(absolute.getParent());
+      temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+    } catch (IOException e) {
+      throw FileSystemFailures.at(dest, e);
+    }
+    try {
+      OutputStream file;
+      try {
+        file = Files.newOutputStream(temp);
+      } catch (IOException e) {
+        throw FileSystemFailures.at(dest, e);
+      }
       try (OutputStream out =
-          new java.io.BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+          new java.io.BufferedOutputStream(new NamedFileStream(file, dest), 1 << 16)) {
         body.writeTo(out);
       }
       try {
@@ -54,6 +66,8 @@ final class ArchiveDestination {
             temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw FileSystemFailures.at(dest, e);
       }
     } finally {
       Files.deleteIfExists(temp);

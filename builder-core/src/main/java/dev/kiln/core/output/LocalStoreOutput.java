@@ -25,8 +25,21 @@ public final class LocalStoreOutput implements ImageOutput {
     return "local store " + store.paths().root();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A full disk or a file-system failure inside the store names the store.
+   */
   @Override
   public void write(BuiltImage image, List<String> names) throws IOException {
+    try {
+      store(image, names);
+    } catch (IOException e) {
+      throw FileSystemFailures.within(store.paths().root(), e);
+    }
+  }
+
+  private void store(BuiltImage image, List<String> names) throws IOException {
     for (Descriptor layer : image.manifest().layers()) {
       if (!store.blobReader().contains(layer.digest())) {
         try (InputStream in = image.blobs().open(layer)) {

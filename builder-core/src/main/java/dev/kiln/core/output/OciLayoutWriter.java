@@ -3,15 +3,19 @@ package dev.kiln.core.output;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.cache.store.TreeDeletion;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -40,8 +44,34 @@ public final class OciLayoutWriter implements ImageOutput {
     return "oci layout " + dir;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A failure to write (a full disk) names the layout directory; a layout directory this call
+   * created is removed again, so a failed output leaves nothing under its name.
+   */
   @Override
   public void write(BuiltImage image, List<String> names) throws IOException {
+    boolean created = !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+    try {
+      writeLayout(image, names);
+    } catch (FileSystemException e) {
+      removeIfCreated(created);
+      // A temp file or blob inside the layout means nothing to the user; the layout does.
+      throw FileSystemFailures.within(dir, e);
+    } catch (IOException | RuntimeException e) {
+      removeIfCreated(created);
+      throw e;
+    }
+  }
+
+  private void removeIfCreated(boolean created) {
+    if (created) {
+      TreeDeletion.deleteQuietly(dir);
+    }
+  }
+
+  private void writeLayout(BuiltImage image, List<String> names) throws IOException {
     Files.createDirectories(dir.resolve("blobs").resolve("sha256"));
     for (Descriptor layer : image.manifest().layers()) {
       putBlob(image, layer);
@@ -126,7 +156,9 @@ public final class OciLayoutWriter implements ImageOutput {
     try (InputStream in = image.blobs().open(blob)) {
       Path temp = Files.createTempFile(target.getParent(), ".tmp-", "");
       try {
-        Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+        try (OutputStream out = new NamedFileStream(Files.newOutputStream(temp), dir)) {
+          in.transferTo(out);
+        }
         move(temp, target);
       } finally {
         Files.deleteIfExists(temp);
@@ -145,7 +177,9 @@ public final class OciLayoutWriter implements ImageOutput {
     Files.createDirectories(target.toAbsolutePath().getParent());
     Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".tmp-", "");
     try {
-      Files.write(temp, bytes);
+      try (OutputStream out = new NamedFileStream(Files.newOutputStream(temp), target)) {
+        out.write(bytes);
+      }
       move(temp, target);
     } finally {
       Files.deleteIfExists(temp);

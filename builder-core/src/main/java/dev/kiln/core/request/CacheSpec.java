@@ -56,6 +56,7 @@ public record CacheSpec(Type type, Optional<String> ref, Optional<Path> dir, boo
         String key = export ? "dest" : "src";
         Path dir =
             first(fields, key)
+                .filter(value -> !value.isEmpty()) // an empty path would mean the current directory
                 .map(Path::of)
                 .orElseThrow(
                     () ->

@@ -34,6 +34,10 @@ public final class OutputSpecParser {
 
   public static OutputSpec parse(String text) {
     String trimmed = text.trim();
+    if (trimmed.isEmpty()) {
+      throw new RequestException(
+          "--output is empty", "e.g. --output type=oci,dest=image.tar, or --output out/");
+    }
     if (trimmed.equals("-")) {
       return simple(OutputSpec.Type.TAR, Optional.of(Path.of("-")));
     }
@@ -86,6 +90,14 @@ public final class OutputSpecParser {
       throw new RequestException(
           "--output type=" + typeText + " needs dest=",
           "e.g. --output type=" + typeText + ",dest=" + exampleDest(type));
+    }
+    if (dest.isPresent() && dest.get().toString().isBlank()) {
+      // Path.of("") is the current directory: type=local would write the image's files into it.
+      throw new RequestException(
+          "--output '" + text + "': dest is empty",
+          "name the destination, e.g. dest="
+              + exampleDest(type)
+              + (type == OutputSpec.Type.LOCAL ? " (dest=. for the current directory)" : ""));
     }
     List<String> names = new ArrayList<>();
     for (String value : fields.getOrDefault("name", List.of())) {

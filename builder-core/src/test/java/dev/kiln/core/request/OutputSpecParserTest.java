@@ -83,6 +83,18 @@ class OutputSpecParserTest {
   }
 
   @Test
+  void anEmptyDestinationIsRefusedRatherThanMeaningTheCurrentDirectory() {
+    RequestException local =
+        assertThrows(RequestException.class, () -> OutputSpecParser.parse("type=local,dest="));
+    assertEquals("--output 'type=local,dest=': dest is empty", local.getMessage());
+    assertTrue(local.hint().contains("dest=."), local.hint());
+    assertThrows(RequestException.class, () -> OutputSpecParser.parse("type=oci,dest="));
+    assertThrows(RequestException.class, () -> OutputSpecParser.parse(""));
+    assertThrows(RequestException.class, () -> CacheSpec.parse("type=local,dest=", true));
+    assertEquals(Optional.of(Path.of(".")), OutputSpecParser.parse("type=local,dest=.").dest());
+  }
+
+  @Test
   void cacheSecretSshAndContextSpecsParse() {
     CacheSpec to = CacheSpec.parse("type=registry,ref=r/a:cache,mode=max", true);
     assertEquals(Optional.of("r/a:cache"), to.ref());

@@ -60,6 +60,7 @@ public final class ImageSources implements AutoCloseable {
           src + " names a registry image, and this command reads local images only",
           "pull it first: kiln pull " + src.substring(REGISTRY_PREFIX.length()));
     }
+    requireNotAMissingPath(src);
     ImageReference ref = ImageReference.parse(src);
     return fromStore(ref)
         .orElseThrow(
@@ -90,9 +91,27 @@ public final class ImageSources implements AutoCloseable {
     if (found.isPresent()) {
       return found.get();
     }
+    requireNotAMissingPath(src);
     ImageReference ref = ImageReference.parse(src);
     Optional<LocatedImage> stored = fromStore(ref);
     return stored.isPresent() ? stored.get() : fromRegistry(ref, client);
+  }
+
+  /**
+   * Fails for a SRC that can only be a path (an image name never starts with {@code /}, {@code .}
+   * or {@code ~}) when nothing is there, instead of reporting it as a malformed image name.
+   */
+  private static void requireNotAMissingPath(String src) throws IOException {
+    if (!src.startsWith("/") && !src.startsWith(".") && !src.startsWith("~")) {
+      return;
+    }
+    if (Files.isDirectory(Path.of(src))) {
+      layout(Path.of(src)); // a directory, but not a layout (or it would have been found): says so
+    }
+    throw new ImageNotFoundException(
+        src + ": no such file or directory",
+        "name an OCI archive, a docker save archive or an OCI layout directory that exists,"
+            + " or an image in kiln's local store (NAME[:TAG])");
   }
 
   /** The local store's image named {@code ref} (by full name, or by digest), if any. */

@@ -15,16 +15,19 @@ import dev.kiln.core.event.RegistryTransfers;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.output.DockerArchiveWriter;
+import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.core.output.OciArchiveWriter;
 import dev.kiln.core.output.OciLayoutWriter;
+import dev.kiln.core.request.DestinationCheck;
 import dev.kiln.core.request.OutputSpec;
 import dev.kiln.core.request.OutputSpecParser;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -88,6 +91,9 @@ public final class PullCommand implements Callable<Integer> {
         ref = ref.withTag(ImageReference.DEFAULT_TAG);
       }
       OutputSpec spec = OutputSpecParser.parse(output == null ? "type=image" : output);
+      // Layers go through the store whatever the output: both must be writable before a download.
+      DestinationCheck.store(location.resolve(cli));
+      DestinationCheck.output(spec);
       ContentStore store = ContentStore.open(location.resolve(cli));
       ImageOutput destination = destination(spec, store);
       Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
@@ -124,6 +130,9 @@ public final class PullCommand implements Callable<Integer> {
         cli.stdout().println(image.digest());
       }
       return ExitCode.OK;
+    } catch (IOException e) {
+      // Layers go through the store: a full disk with no path named is the store's.
+      return ErrorReport.print(FileSystemFailures.within(location.resolve(cli), e), cli, debug);
     } catch (Exception e) {
       return ErrorReport.print(e, cli, debug);
     }

@@ -9,12 +9,14 @@ import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.RegistryTransfers;
+import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.event.RegistryEvent.PushOutcome;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -100,6 +102,9 @@ public final class PushCommand implements Callable<Integer> {
       display.close();
       cli.stdout().println(pinned);
       return ExitCode.OK;
+    } catch (IOException e) {
+      // Layers go through the store: a full disk with no path named is the store's.
+      return ErrorReport.print(FileSystemFailures.within(location.resolve(cli), e), cli, debug);
     } catch (Exception e) {
       return ErrorReport.print(e, cli, debug);
     }

@@ -57,6 +57,18 @@ final class LoginCheck {
    */
   Outcome verify(String apiHost, Credential.UsernamePassword credential, String source)
       throws IOException {
+    try {
+      return check(apiHost, credential, source);
+    } catch (RegistryException e) {
+      throw e;
+    } catch (IOException e) {
+      // Unlike the registry client's endpoints, nothing below says what was being done.
+      throw RegistryException.ioFailure("logging in to " + apiHost, e);
+    }
+  }
+
+  private Outcome check(String apiHost, Credential.UsernamePassword credential, String source)
+      throws IOException {
     try (Transport network =
         new GoogleHttpTransport(security, Duration.ofSeconds(30), Duration.ofSeconds(60))) {
       PingResults pings = new PingResults();

@@ -54,8 +54,7 @@ public class RegistryException extends IOException {
    * when the cause is transient.
    */
   public static RegistryException ioFailure(String action, IOException cause) {
-    String message =
-        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    String message = ConnectionFailures.describe(cause);
     return new RegistryException(
         action,
         null,

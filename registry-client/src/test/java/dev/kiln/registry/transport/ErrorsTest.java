@@ -121,6 +121,34 @@ class ErrorsTest {
   }
 
   @Test
+  void aRegistryThatCannotBeReachedIsSaidSoWithTheSystemsReason() {
+    assertEquals(
+        "pulling manifest 127.0.0.1:1/app:1: cannot connect: Connection refused; check that the"
+            + " registry is running and that its host and port are right",
+        RegistryException.ioFailure(
+                "pulling manifest 127.0.0.1:1/app:1",
+                new ConnectException(
+                    "Connect to 127.0.0.1:1 [/127.0.0.1] failed: Connection refused"))
+            .getMessage());
+    assertEquals(
+        "logging in to nope.example: unknown host nope.example (Name or service not known);"
+            + " check the registry's name and this machine's DNS",
+        RegistryException.ioFailure(
+                "logging in to nope.example",
+                new UnknownHostException("nope.example: Name or service not known"))
+            .getMessage());
+    assertEquals(
+        "x: cannot connect: timed out; check that the registry is up and reachable from this"
+            + " machine (a proxy, a firewall)",
+        RegistryException.ioFailure("x", new SocketTimeoutException("connect timed out"))
+            .getMessage());
+    assertEquals(
+        "x: Read timed out",
+        RegistryException.ioFailure("x", new SocketTimeoutException("Read timed out"))
+            .getMessage());
+  }
+
+  @Test
   void urlsAreRedactedForLogs() {
     assertEquals(
         "https://r.example:5000/v2/a/blobs/uploads/1?_state=REDACTED&digest=sha256:ab",

@@ -1,0 +1,122 @@
+package dev.kiln.core.request;
+
+import dev.kiln.core.output.FileSystemFailures;
+import dev.kiln.dockerfile.parser.DockerfileException;
+import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.reference.ImageReference;
+import dev.kiln.registry.reference.InvalidReferenceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Checks a {@link BuildRequest} before the build starts, so that a value that cannot work fails in
+ * a second, with the flag and the value named, instead of after every step has run: image names
+ * ({@code -t}, {@code -o name=}), {@code --platform}, build argument names, {@code --secret src=}
+ * files, {@code --build-context} sources, and that each output's destination, {@code --iidfile},
+ * {@code --metadata-file}, a local {@code --cache-to} and kiln's store are writable.
+ */
+public final class BuildRequestCheck {
+  private static final String NAME_HINT =
+      "write NAME[:TAG], lowercase, e.g. registry.example:5000/team/app:1.0";
+
+  private BuildRequestCheck() {}
+
+  /**
+   * @param storeRoot kiln's store the build will use
+   * @throws RequestException naming the first value that cannot work
+   */
+  public static void check(BuildRequest request, Path storeRoot) {
+    request.tags().forEach(tag -> imageName("-t ", tag));
+    for (OutputSpec output : request.outputs()) {
+      output.names().forEach(name -> imageName("--output name=", name));
+    }
+    request.platforms().forEach(BuildRequestCheck::platform);
+    request.buildArgs().forEach(BuildRequestCheck::buildArg);
+    request.secrets().forEach(BuildRequestCheck::secret);
+    request.buildContexts().values().forEach(BuildRequestCheck::buildContext);
+
+    DestinationCheck.store(storeRoot);
+    request.outputs().forEach(DestinationCheck::output);
+    request.iidFile().ifPresent(f -> DestinationCheck.file("--iidfile", f));
+    request.metadataFile().ifPresent(f -> DestinationCheck.file("--metadata-file", f));
+    for (CacheSpec spec : request.cacheTo()) {
+      if (spec.type() == CacheSpec.Type.LOCAL) {
+        spec.dir().ifPresent(d -> DestinationCheck.directory("--cache-to dest", d));
+      }
+    }
+  }
+
+  private static void imageName(String flag, String name) {
+    try {
+      ImageReference.parse(name);
+    } catch (InvalidReferenceException e) {
+      throw new RequestException(flag + name + ": " + e.getMessage(), NAME_HINT);
+    }
+  }
+
+  private static void platform(String text) {
+    try {
+      Platform.parse(text);
+      dev.kiln.dockerfile.plan.Platform.parse(text);
+    } catch (IllegalArgumentException | DockerfileException e) {
+      throw new RequestException(
+          "--platform " + text + ": " + e.getMessage(),
+          "write OS/ARCH[/VARIANT], e.g. linux/amd64, linux/arm64 or linux/arm/v7");
+    }
+  }
+
+  private static void buildArg(String name, String value) {
+    if (name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
+      throw new RequestException(
+          "--build-arg '" + name + "=" + value + "': '" + name + "' is not a build argument name",
+          "write --build-arg NAME=VALUE (or NAME alone to take the value from the environment)");
+    }
+  }
+
+  private static void secret(SecretSpec spec) {
+    if (spec.file().isEmpty()) {
+      return;
+    }
+    Path file = spec.file().get();
+    String what = "--secret id=" + spec.id() + ": src " + file;
+    String hint = "point src= at a file you can read, or pass the value with env=VARIABLE";
+    if (Files.isDirectory(file)) {
+      throw new RequestException(what + " is a directory", hint);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      // Opened, so readable; the value itself is read when a step mounts it.
+    } catch (IOException e) {
+      throw new RequestException(what + ": " + FileSystemFailures.reason(e), hint);
+    }
+  }
+
+  private static void buildContext(NamedContext context) {
+    String flag = "--build-context " + context.name() + "=";
+    if (context instanceof NamedContext.Directory d) {
+      if (!Files.isDirectory(d.dir())) {
+        throw new RequestException(
+            flag
+                + d.dir()
+                + ": "
+                + (Files.exists(d.dir()) ? "not a directory" : "no such directory"),
+            "name a directory, docker-image://REF or oci-layout://DIR");
+      }
+    } else if (context instanceof NamedContext.OciLayout l) {
+      if (!Files.isRegularFile(l.dir().resolve("index.json"))) {
+        throw new RequestException(
+            flag
+                + "oci-layout://"
+                + l.dir()
+                + ": "
+                + l.dir()
+                + " is not an OCI image layout"
+                + " (it has no index.json)",
+            "name a directory written by kiln build --output type=oci,tar=false, skopeo or umoci");
+      }
+    } else if (context instanceof NamedContext.Image i) {
+      imageName(flag + "docker-image://", i.reference());
+    }
+  }
+}
