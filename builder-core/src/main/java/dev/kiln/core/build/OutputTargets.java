@@ -21,8 +21,8 @@ import dev.kiln.core.output.RegistryOutput;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.request.OutputSpec;
 import dev.kiln.core.request.RequestException;
-import dev.kiln.core.step.LayerUnionTree;
 import dev.kiln.core.step.SourceFile;
+import dev.kiln.core.step.StackSourceTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -133,8 +133,7 @@ final class OutputTargets {
     }
     Path spool = Files.createTempDirectory(store.paths().root().resolve("tmp"), "export-");
     try {
-      LayerUnionTree files =
-          LayerUnionTree.read(layers, result.state().blobs(), List.of(""), spool, "final stage");
+      StackSourceTree files = new StackSourceTree(result.state().rootfs(), "final stage", spool);
       LayerTree tree = new LayerTree();
       List<IOException> failures = new ArrayList<>();
       Map<String, String> linked = new HashMap<>();

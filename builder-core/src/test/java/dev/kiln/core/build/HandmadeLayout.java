@@ -24,10 +24,19 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 final class HandmadeLayout {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One tar entry of the extra layer. */
+  /** One tar entry of an extra layer; a name's chars U+0080..U+00FF are written as one byte. */
   record Entry(String name, char type, String linkTarget, String content) {
     static Entry file(String name, String content) {
       return new Entry(name, '0', "", content);
+    }
+
+    static Entry fifo(String name) {
+      return new Entry(name, '6', "", "");
+    }
+
+    /** A character device 1,3 (/dev/null's numbers). */
+    static Entry charDevice(String name) {
+      return new Entry(name, '3', "", "");
     }
 
     static Entry dir(String name) {
@@ -46,20 +55,32 @@ final class HandmadeLayout {
   private HandmadeLayout() {}
 
   static Path write(Path dir, List<Entry> entries) throws IOException {
+    return writeLayers(dir, List.of(entries));
+  }
+
+  /** The busybox rootfs plus one layer per list of entries, in order. */
+  static Path writeLayers(Path dir, List<List<Entry>> extraLayers) throws IOException {
     Files.createDirectories(dir.resolve("blobs/sha256"));
     Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
     byte[] base = Files.readAllBytes(BusyboxRootfs.tar());
-    byte[] extra = tar(entries);
-    byte[] extraGz = gzip(extra);
     String baseDigest = put(dir, base);
-    String extraDigest = put(dir, extraGz);
+    List<byte[]> tars = new ArrayList<>();
+    List<byte[]> gzipped = new ArrayList<>();
+    for (List<Entry> entries : extraLayers) {
+      tars.add(tar(entries));
+      gzipped.add(gzip(tars.get(tars.size() - 1)));
+      put(dir, gzipped.get(gzipped.size() - 1));
+    }
 
     ObjectNode config = JSON.createObjectNode();
     config.put("architecture", "amd64").put("os", "linux");
     config.putObject("config").putArray("Cmd").add("/bin/sh");
     ObjectNode rootfs = config.putObject("rootfs");
     rootfs.put("type", "layers");
-    rootfs.putArray("diff_ids").add(baseDigest).add("sha256:" + FileFacts.sha256(extra));
+    ArrayNode diffIds = rootfs.putArray("diff_ids").add(baseDigest);
+    for (byte[] t : tars) {
+      diffIds.add("sha256:" + FileFacts.sha256(t));
+    }
     byte[] configBytes = JSON.writeValueAsBytes(config);
     String configDigest = put(dir, configBytes);
 
@@ -71,8 +92,13 @@ final class HandmadeLayout {
         descriptor("application/vnd.oci.image.config.v1+json", configDigest, configBytes.length));
     ArrayNode layers = manifest.putArray("layers");
     layers.add(descriptor("application/vnd.oci.image.layer.v1.tar", baseDigest, base.length));
-    layers.add(
-        descriptor("application/vnd.oci.image.layer.v1.tar+gzip", extraDigest, extraGz.length));
+    for (byte[] gz : gzipped) {
+      layers.add(
+          descriptor(
+              "application/vnd.oci.image.layer.v1.tar+gzip",
+              "sha256:" + FileFacts.sha256(gz),
+              gz.length));
+    }
     byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
     String manifestDigest = put(dir, manifestBytes);
 
@@ -101,13 +127,26 @@ final class HandmadeLayout {
 
   static byte[] tar(List<Entry> entries) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+    // ISO-8859-1 writes each char of a name as the byte of the same value, so a test can put
+    // bytes that are not UTF-8 into a name.
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes, "ISO-8859-1")) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       for (Entry e : entries) {
         // preserveAbsolutePath: commons-compress would otherwise strip a leading '/'.
         TarArchiveEntry t = new TarArchiveEntry(e.name(), (byte) e.type(), true);
         byte[] content = e.content().getBytes(StandardCharsets.UTF_8);
-        t.setMode(e.type() == '5' ? 040755 : e.type() == '2' ? 0120777 : 0100644);
+        t.setMode(
+            switch (e.type()) {
+              case '5' -> 040755;
+              case '2' -> 0120777;
+              case '3' -> 020666;
+              case '6' -> 010644;
+              default -> 0100644;
+            });
+        if (e.type() == '3') {
+          t.setDevMajor(1);
+          t.setDevMinor(3);
+        }
         t.setLinkName(e.linkTarget());
         t.setSize(e.type() == '0' ? content.length : 0);
         tar.putArchiveEntry(t);
