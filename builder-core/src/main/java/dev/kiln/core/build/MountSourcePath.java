@@ -1,7 +1,7 @@
 package dev.kiln.core.build;
 
-import dev.kiln.core.fs.HostDirectoryTree;
-import dev.kiln.core.fs.PathResolver;
+import dev.kiln.core.fs.path.HostDirectoryTree;
+import dev.kiln.core.fs.path.PathResolver;
 import java.io.IOException;
 import java.nio.file.Path;
 

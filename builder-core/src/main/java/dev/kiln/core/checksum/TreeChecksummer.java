@@ -1,14 +1,14 @@
 package dev.kiln.core.checksum;
 
 import dev.kiln.cache.buildcache.FramedEncoder;
+import dev.kiln.core.fs.path.PathResolver;
+import dev.kiln.core.fs.path.SymlinkLoopException;
 import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.step.PathGlob;
 import dev.kiln.registry.model.Digest;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,6 @@ public final class TreeChecksummer {
   private static final String FILE_DOMAIN = "kiln.checksum.file.v1";
   private static final String LINK_DOMAIN = "kiln.checksum.followed-link.v1";
   private static final String SELECTION_DOMAIN = "kiln.checksum.selection.v1";
-  private static final int MAX_LINK_HOPS = 40;
 
   private final FileTree tree;
   private final Map<String, Digest> checksums = new HashMap<>();
@@ -205,45 +204,25 @@ public final class TreeChecksummer {
    * component is missing, not a directory, or the links loop.
    */
   Optional<String> resolve(String path, boolean followLast) throws IOException {
-    Deque<String> todo =
-        new ArrayDeque<>(List.of(path.isEmpty() ? new String[0] : path.split("/")));
-    String current = "";
-    int hops = 0;
-    while (!todo.isEmpty()) {
-      String c = todo.removeFirst();
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        current = LayerPath.parent(current);
-        continue;
-      }
-      String next = LayerPath.child(current, c);
-      Optional<FileMeta> meta = tree.stat(next);
-      if (meta.isEmpty()) {
-        return Optional.empty();
-      }
-      boolean more = !todo.isEmpty();
-      if (meta.get().type() == EntryType.SYMLINK && (more || followLast)) {
-        if (++hops > MAX_LINK_HOPS) {
-          return Optional.empty();
-        }
-        String target = meta.get().linkTarget();
-        if (target.startsWith("/")) {
-          current = "";
-        }
-        String[] parts = target.split("/");
-        for (int k = parts.length - 1; k >= 0; k--) {
-          todo.addFirst(parts[k]);
-        }
-        continue;
-      }
-      if (more && meta.get().type() != EntryType.DIRECTORY) {
-        return Optional.empty();
-      }
-      current = next;
+    PathResolver.Tree view =
+        p -> {
+          Optional<FileMeta> meta = tree.stat(p);
+          if (meta.isEmpty()) {
+            return p.isEmpty() ? PathResolver.Node.DIRECTORY : PathResolver.Node.MISSING;
+          }
+          return switch (meta.get().type()) {
+            case DIRECTORY -> PathResolver.Node.DIRECTORY;
+            case SYMLINK -> PathResolver.Node.symlink(meta.get().linkTarget());
+            default -> PathResolver.Node.OTHER;
+          };
+        };
+    try {
+      PathResolver.Resolution r =
+          PathResolver.resolve(view, path, followLast, PathResolver.Escape.CLAMP);
+      return r.found() ? Optional.of(r.path()) : Optional.empty();
+    } catch (SymlinkLoopException e) {
+      return Optional.empty();
     }
-    return Optional.of(current);
   }
 
   private static boolean hasMeta(String component) {

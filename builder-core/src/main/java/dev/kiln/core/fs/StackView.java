@@ -1,5 +1,8 @@
 package dev.kiln.core.fs;
 
+import dev.kiln.core.fs.path.PathEscapeException;
+import dev.kiln.core.fs.path.PathResolver;
+import dev.kiln.core.fs.path.SymlinkLoopException;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.EntryType;

@@ -1,14 +1,16 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.core.fs.path.HostDirectoryTree;
+import dev.kiln.core.fs.path.PathEscapeException;
+import dev.kiln.core.fs.path.PathResolver;
+import dev.kiln.core.fs.path.SymlinkLoopException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -16,17 +18,14 @@ import java.util.List;
  * will see them, so that no entry can reach outside the target.
  *
  * <p>The JDK follows symlinks in every path it is given, so handing it {@code target/a/b} would
- * follow a symlink {@code a} wherever it points, including out of the target. Instead each
- * component is looked at with {@code lstat}: a directory is entered, a symlink's target is resolved
- * by this class itself (an absolute target from the target root, as inside the container; a
- * relative one from the directory holding the link), and a {@code ..} that would climb above the
- * root means the link points out, so the entry is refused. Only real directories end up in a
- * resolved path, and the entry's own last component is never followed. The target is assumed not to
- * be modified by anything else during extraction.
+ * follow a symlink {@code a} wherever it points, including out of the target. Instead the one
+ * {@link PathResolver} walks the directory with {@code lstat} under {@link
+ * PathResolver.Escape#REFUSE}: a {@code ..} that would climb above the root means the link points
+ * out, so the entry is refused. Only real directories end up in a resolved path, and the entry's
+ * own last component is never followed. The target is assumed not to be modified by anything else
+ * during extraction.
  */
 final class ConfinedPaths {
-  private static final int MAX_LINK_HOPS = 40;
-
   private final Path root;
 
   ConfinedPaths(Path root) throws IOException {
@@ -52,60 +51,51 @@ final class ConfinedPaths {
    *     {@code create} is false
    */
   String directory(String entryName, String layerDirectory, boolean create) throws IOException {
-    List<String> resolved = new ArrayList<>();
-    Deque<String> pending = new ArrayDeque<>(List.of(layerDirectory.split("/")));
-    int hops = 0;
-    String lastLink = null;
-    while (!pending.isEmpty()) {
-      String part = pending.pollFirst();
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
-      }
-      if (part.equals("..")) {
-        if (resolved.isEmpty()) {
-          throw new UnsafeLayerEntryException(
-              entryName,
-              "goes through symlink '" + lastLink + "', which points outside the target");
-        }
-        resolved.remove(resolved.size() - 1);
-        continue;
-      }
-      String relative = join(resolved, part);
-      Path path = absolute(relative);
-      BasicFileAttributes attributes = lstat(path);
-      if (attributes == null) {
-        if (!create) {
-          return null;
-        }
-        Files.createDirectory(path);
-        Files.setAttribute(path, "unix:mode", 0755, LinkOption.NOFOLLOW_LINKS);
-        resolved.add(part);
-      } else if (attributes.isSymbolicLink()) {
-        if (++hops > MAX_LINK_HOPS) {
-          throw new LayerFormatException(
-              "layer entry '" + entryName + "': too many levels of symlinks at '" + relative + "'");
-        }
-        lastLink = relative;
-        String target = Files.readSymbolicLink(path).toString();
-        if (target.startsWith("/")) {
-          resolved.clear();
-        }
-        String[] parts = target.split("/");
-        for (int i = parts.length - 1; i >= 0; i--) {
-          pending.addFirst(parts[i]);
-        }
-      } else if (attributes.isDirectory()) {
-        resolved.add(part);
-      } else {
+    PathResolver.Resolution r;
+    try {
+      r =
+          PathResolver.resolve(
+              new HostDirectoryTree(root), layerDirectory, true, PathResolver.Escape.REFUSE);
+    } catch (PathEscapeException e) {
+      throw new UnsafeLayerEntryException(
+          entryName, "goes through symlink '" + e.link() + "', which points outside the target");
+    } catch (SymlinkLoopException e) {
+      throw new LayerFormatException(
+          "layer entry '"
+              + entryName
+              + "': too many levels of symlinks at '"
+              + layerDirectory
+              + "'");
+    }
+    switch (r.status()) {
+      case FOUND:
+        return r.path();
+      case NOT_A_DIRECTORY:
         throw new LayerFormatException(
             "layer entry '"
                 + entryName
                 + "' needs '"
-                + relative
+                + r.path()
                 + "' to be a directory, but it is a file in the target");
-      }
+      default:
+        if (!create) {
+          return null;
+        }
+        // Everything from the first missing component on is plain names: create them in order.
+        List<String> chain = new ArrayList<>();
+        for (String p = r.path(); ; p = LayerPath.parent(p)) {
+          chain.add(0, p);
+          if (p.equals(r.firstMissing()) || p.isEmpty()) {
+            break;
+          }
+        }
+        for (String p : chain) {
+          Path path = absolute(p);
+          Files.createDirectory(path);
+          Files.setAttribute(path, "unix:mode", 0755, LinkOption.NOFOLLOW_LINKS);
+        }
+        return r.path();
     }
-    return String.join("/", resolved);
   }
 
   /** {@code lstat}: the attributes of {@code path} itself, or null if nothing is there. */

@@ -1,5 +1,8 @@
 package dev.kiln.core.sandbox;
 
+import dev.kiln.core.fs.path.HostDirectoryTree;
+import dev.kiln.core.fs.path.PathResolver;
+import dev.kiln.core.fs.path.SymlinkLoopException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,7 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
@@ -18,54 +20,24 @@ import java.util.List;
  * {@code /etc/hosts -> /etc/shadow} (or {@code -> ../../../host}) cannot make it touch the host.
  * Components that do not exist are appended literally.
  *
- * <p>Written here rather than taken from a library: none of the allowed dependencies resolves paths
- * scoped to a root.
+ * <p>The walk itself is the one {@link PathResolver}; this class maps its answers to the sandbox's
+ * errors and creates missing directories.
  */
 final class RootPath {
-  private static final int MAX_LINKS = 255;
-
   private RootPath() {}
 
   /** The host path for {@code containerPath} inside {@code rootfs}. */
   static Path resolve(Path rootfs, String containerPath) {
-    Deque<String> pending = new ArrayDeque<>(ContainerPath.components(containerPath));
-    List<String> resolved = new ArrayList<>();
-    int links = 0;
-    while (!pending.isEmpty()) {
-      String part = pending.removeFirst();
-      if (part.equals("..")) {
-        if (!resolved.isEmpty()) {
-          resolved.remove(resolved.size() - 1);
-        }
-        continue;
-      }
-      if (part.equals(".") || part.isEmpty()) {
-        continue;
-      }
-      Path candidate = join(rootfs, resolved).resolve(part);
-      if (!Files.isSymbolicLink(candidate)) {
-        resolved.add(part);
-        continue;
-      }
-      if (++links > MAX_LINKS) {
-        throw new SandboxException(
-            "too many levels of symbolic links resolving " + containerPath + " in " + rootfs);
-      }
-      String target;
-      try {
-        target = Files.readSymbolicLink(candidate).toString();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read symbolic link " + candidate, e);
-      }
-      if (target.startsWith("/")) {
-        resolved.clear();
-      }
-      List<String> targetParts = List.of(target.split("/"));
-      for (int i = targetParts.size() - 1; i >= 0; i--) {
-        pending.addFirst(targetParts.get(i));
-      }
+    HostDirectoryTree tree = new HostDirectoryTree(rootfs);
+    try {
+      return tree.hostPath(
+          PathResolver.resolve(tree, containerPath, true, PathResolver.Escape.CLAMP).path());
+    } catch (SymlinkLoopException e) {
+      throw new SandboxException(
+          "too many levels of symbolic links resolving " + containerPath + " in " + rootfs);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + containerPath + " in " + rootfs, e);
     }
-    return join(rootfs, resolved);
   }
 
   /**
@@ -107,13 +79,5 @@ final class RootPath {
       current = current.getParent();
     }
     return List.copyOf(chain);
-  }
-
-  private static Path join(Path rootfs, List<String> parts) {
-    Path path = rootfs;
-    for (String part : parts) {
-      path = path.resolve(part);
-    }
-    return path;
   }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.core.step;
 
+import dev.kiln.core.fs.path.HostDirectoryTree;
+import dev.kiln.core.fs.path.PathResolver;
 import dev.kiln.core.layer.ContentSource;
 import dev.kiln.core.layer.EntryType;
 import dev.kiln.dockerfile.ignore.ContextEntry;
@@ -54,7 +56,7 @@ public final class ContextTree implements SourceTree {
 
   @Override
   public Optional<SourceFile> stat(String path, boolean follow) throws IOException {
-    String resolved = resolve(path, follow, 0);
+    String resolved = resolve(path, follow);
     if (resolved == null || (!resolved.isEmpty() && ignore.matchesOrParentMatches(resolved))) {
       return Optional.empty();
     }
@@ -156,42 +158,15 @@ public final class ContextTree implements SourceTree {
   }
 
   /**
-   * Resolves symlinks in {@code path} inside the context; null when a component is missing on the
-   * way (the caller reports "not found").
+   * Resolves symlinks in {@code path} inside the context ({@link PathResolver}: never above the
+   * context's root); null when a file stands where a directory must be. A missing path is returned
+   * as it is, so that reading it can tell a file whose name is not UTF-8 from one that is absent.
    */
-  private String resolve(String path, boolean followLast, int depth) throws IOException {
-    if (depth > 40) {
-      throw new IOException(
-          "too many levels of symbolic links at " + path + " in the build context");
-    }
-    List<String> done = new ArrayList<>();
-    String[] parts = path.split("/");
-    for (int i = 0; i < parts.length; i++) {
-      String part = parts[i];
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
-      }
-      if (part.equals("..")) {
-        if (!done.isEmpty()) {
-          done.remove(done.size() - 1);
-        }
-        continue;
-      }
-      done.add(part);
-      boolean last = i == parts.length - 1;
-      Path file = root.resolve(String.join("/", done));
-      if (Files.isSymbolicLink(file) && (!last || followLast)) {
-        String target = Files.readSymbolicLink(file).toString();
-        done.remove(done.size() - 1);
-        String base = target.startsWith("/") ? "" : String.join("/", done);
-        StringBuilder rest = new StringBuilder(base.isEmpty() ? target : base + "/" + target);
-        for (int j = i + 1; j < parts.length; j++) {
-          rest.append('/').append(parts[j]);
-        }
-        return resolve(rest.toString(), followLast, depth + 1);
-      }
-    }
-    return String.join("/", done);
+  private String resolve(String path, boolean followLast) throws IOException {
+    PathResolver.Resolution r =
+        PathResolver.resolve(
+            new HostDirectoryTree(root), path, followLast, PathResolver.Escape.CLAMP);
+    return r.status() == PathResolver.Status.NOT_A_DIRECTORY ? null : r.path();
   }
 
   private SourceFile read(String rel) throws IOException {

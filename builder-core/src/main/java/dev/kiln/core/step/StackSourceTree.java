@@ -1,8 +1,8 @@
 package dev.kiln.core.step;
 
 import dev.kiln.core.fs.LayerBytes;
-import dev.kiln.core.fs.PathResolver;
 import dev.kiln.core.fs.StackView;
+import dev.kiln.core.fs.path.PathResolver;
 import dev.kiln.core.layer.ContentSource;
 import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerEntry;

@@ -1,4 +1,4 @@
-package dev.kiln.core.fs;
+package dev.kiln.core.fs.path;
 
 import java.io.IOException;
 import java.util.ArrayDeque;

@@ -1,11 +1,11 @@
-package dev.kiln.core.fs;
+package dev.kiln.core.fs.path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.kiln.core.fs.PathResolver.Escape;
-import dev.kiln.core.fs.PathResolver.Node;
-import dev.kiln.core.fs.PathResolver.Status;
+import dev.kiln.core.fs.path.PathResolver.Escape;
+import dev.kiln.core.fs.path.PathResolver.Node;
+import dev.kiln.core.fs.path.PathResolver.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
