@@ -63,6 +63,39 @@ class HostileDockerfilesTest {
   }
 
   @Test
+  void hugeChmodIsAUserErrorAtTheFlag() {
+    assertEquals(
+        "Dockerfile:2:6: invalid chmod parameter: '77777777777777777777777'. it should be octal"
+            + " string and between 0 and 07777",
+        error("FROM scratch\nCOPY --chmod=77777777777777777777777 a /b\n", 64 * MIB));
+    assertEquals(
+        "Dockerfile:3:5: invalid chmod parameter: '00000000000000000000017777'. it should be octal"
+            + " string and between 0 and 07777",
+        error("FROM scratch\nARG M=00000000000000000000017777\nADD --chmod=$M a /b\n", 64 * MIB));
+    Stage s =
+        plan("FROM scratch\nCOPY --chmod=00000000000000000000000755 a /b\n", 64 * MIB).stage(0);
+    assertEquals(
+        0755,
+        ((dev.kiln.dockerfile.instructions.CopyInstruction) s.instructions().get(0))
+            .chmod()
+            .octal());
+  }
+
+  @Test
+  void hugeChownAndUserIdsAreUserErrorsAtTheFlag() {
+    assertEquals(
+        "Dockerfile:2:6: invalid user id 99999999999999999999 in \"99999999999999999999:1\"",
+        error("FROM scratch\nCOPY --chown=99999999999999999999:1 a /b\n", 64 * MIB));
+    assertEquals(
+        "Dockerfile:3:6: invalid group id 4294967296 in \"0:4294967296\"",
+        error("FROM scratch\nARG G=4294967296\nCOPY --chown=0:$G a /b\n", 64 * MIB));
+    assertEquals(
+        "Dockerfile:2:1: invalid user id 18446744073709551616 in \"18446744073709551616\"",
+        error("FROM scratch\nUSER 18446744073709551616\n", 64 * MIB));
+    plan("FROM scratch\nCOPY --chown=4294967295:app a /b\nUSER 4294967295:0\n", 64 * MIB);
+  }
+
+  @Test
   void aHundredKilobyteFirstLineReportsTheLineLimit() {
     String df = "FROM scratch " + "x".repeat(100_000) + "\n";
     assertEquals(
