@@ -1,5 +1,6 @@
 package dev.kiln.dockerfile.ignore;
 
+import dev.kiln.dockerfile.shell.BoundedText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -10,8 +11,16 @@ import java.util.regex.PatternSyntaxException;
  * {@code [...]} classes, {@code \} escapes, and {@code **} spanning directories (a leading {@code
  * **} matches by suffix, a trailing one everything below). Compiled once, when the matcher is
  * built; a pattern that cannot be compiled fails each time it is used, as BuildKit's does.
+ *
+ * <p>BuildKit matches with Go's regexp, which never backtracks; java.util.regex does, so a pattern
+ * like {@code *a*a*a*a*a*b} could take exponential time on one file name, and one with thousands of
+ * elements could overflow the stack. Each match reads the path through {@link BoundedText}, and
+ * either case fails as a pattern too complex to use.
  */
 public final class IgnorePattern {
+  /** Characters one match may read: far beyond what a real pattern needs on any path. */
+  private static final long MAX_READS = 1L << 20;
+
   private enum MatchType {
     EXACT,
     PREFIX,
@@ -146,8 +155,22 @@ public final class IgnorePattern {
           return path.endsWith(suffix);
         }
       default:
-        return regex.matcher(path).matches();
+        return fullMatch(regex, path);
     }
+  }
+
+  private boolean fullMatch(Pattern p, String text) {
+    try {
+      return p.matcher(BoundedText.of(text, MAX_READS + 64L * text.length())).matches();
+    } catch (BoundedText.TooComplex | StackOverflowError e) {
+      // The engine holds no state after either; the pattern is what the user must change.
+      throw new IllegalArgumentException(
+          "pattern " + abbreviated() + " is too complex to match: use fewer wildcards");
+    }
+  }
+
+  private String abbreviated() {
+    return cleaned.length() <= 120 ? cleaned : cleaned.substring(0, 100) + "...";
   }
 
   /**
@@ -166,7 +189,7 @@ public final class IgnorePattern {
       if (p == null) {
         return true;
       }
-      if (!p.matcher(parts[k]).matches()) {
+      if (!fullMatch(p, parts[k])) {
         return false;
       }
     }

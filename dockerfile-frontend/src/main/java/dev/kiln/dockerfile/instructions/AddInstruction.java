@@ -36,12 +36,11 @@ public record AddInstruction(
 
   @Override
   public AddInstruction expand(Expansion ex) {
-    FileModeSpec mode = chmod == null ? null : FileModeSpec.parse(ex.word(chmod.text()));
     return new AddInstruction(
         node,
         files.expand(ex),
-        ex.word(chown),
-        mode,
+        UserSpec.expandChown(node, chown, ex),
+        FileModeSpec.expand(node, chmod, ex),
         link,
         keepGitDir,
         ex.word(checksum),

@@ -1,6 +1,7 @@
 package dev.kiln.dockerfile.instructions;
 
 import dev.kiln.dockerfile.parser.Node;
+import dev.kiln.dockerfile.parser.SourceRange;
 import java.util.List;
 
 /**
@@ -10,5 +11,12 @@ import java.util.List;
 public record ArgInstruction(Node node, List<ArgDeclaration> args) implements Instruction {
   public ArgInstruction {
     args = List.copyOf(args);
+  }
+
+  /** Where {@code declaration} is written, for errors in its default; else the keyword. */
+  public SourceRange declarationRange(ArgDeclaration declaration) {
+    String written =
+        declaration.defaultValue() == null ? declaration.key() : declaration.key() + "=";
+    return node.find(written).orElse(node.keywordRange());
   }
 }

@@ -31,8 +31,14 @@ public record CopyInstruction(
 
   @Override
   public CopyInstruction expand(Expansion ex) {
-    FileModeSpec mode = chmod == null ? null : FileModeSpec.parse(ex.word(chmod.text()));
     return new CopyInstruction(
-        node, files.expand(ex), from, ex.word(chown), mode, link, parents, ex.eachWord(excludes));
+        node,
+        files.expand(ex),
+        from,
+        UserSpec.expandChown(node, chown, ex),
+        FileModeSpec.expand(node, chmod, ex),
+        link,
+        parents,
+        ex.eachWord(excludes));
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.dockerfile.instructions;
 
 import dev.kiln.dockerfile.parser.DockerfileException;
+import dev.kiln.dockerfile.parser.Node;
 
 /**
  * A {@code --chmod} value: octal ({@code 0755}) or symbolic ({@code u=rwx,go+rX}) as chmod(1)
@@ -18,9 +19,11 @@ public record FileModeSpec(String text, int octal) {
    */
   public static FileModeSpec parse(String text) {
     if (!text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '7')) {
-      long v = Long.parseLong(text, 8);
-      if (v <= 07777) {
-        return new FileModeSpec(text, (int) v);
+      // Leading zeros are allowed in any number; more than four digits after them is too large
+      // (and could be too large for a long).
+      String digits = text.replaceFirst("^0+(?=.)", "");
+      if (digits.length() <= 4) {
+        return new FileModeSpec(text, Integer.parseInt(digits, 8));
       }
     } else if (isSymbolic(text)) {
       return new FileModeSpec(text, -1);
@@ -30,6 +33,20 @@ public record FileModeSpec(String text, int octal) {
             + text
             + "'. it should be octal string and between 0 and 07777",
         "use an octal mode such as 0755, or a symbolic one such as u=rwx,go=rx");
+  }
+
+  /**
+   * A {@code --chmod} value expanded and parsed (null when not given); errors point at the flag.
+   */
+  static FileModeSpec expand(Node node, FileModeSpec chmod, Expansion ex) {
+    if (chmod == null) {
+      return null;
+    }
+    try {
+      return parse(ex.word(chmod.text()));
+    } catch (DockerfileException e) {
+      throw e.withRangeIfAbsent(node.flagRange("chmod"));
+    }
   }
 
   public boolean symbolic() {

@@ -118,7 +118,8 @@ public final class InstructionParser {
       case "user":
         exactlyOne(args, "USER");
         flags.parse();
-        return new UserInstruction(node, args.get(0));
+        return new UserInstruction(
+            node, args.get(0).indexOf('$') >= 0 ? args.get(0) : UserSpec.checked(args.get(0)));
       case "volume":
         return parseVolume(node, args, flags);
       case "stopsignal":
@@ -292,7 +293,7 @@ public final class InstructionParser {
         node,
         sourcesAndDest(node, args, "COPY"),
         flags.value("from"),
-        flags.value("chown"),
+        chown(node, flags),
         chmod(node, flags),
         flags.isTrue("link"),
         flags.isTrue("parents"),
@@ -309,7 +310,7 @@ public final class InstructionParser {
     return new AddInstruction(
         node,
         sourcesAndDest(node, args, "ADD"),
-        flags.value("chown"),
+        chown(node, flags),
         chmod(node, flags),
         flags.isTrue("link"),
         flags.isTrue("keep-git-dir"),
@@ -317,6 +318,19 @@ public final class InstructionParser {
         flags.isTrue("parents"),
         flags.values("exclude"),
         unpack);
+  }
+
+  private static String chown(Node node, InstructionFlags flags) {
+    String value = flags.value("chown");
+    if (value.indexOf('$') >= 0) {
+      // Checked after expansion.
+      return value;
+    }
+    try {
+      return UserSpec.checked(value);
+    } catch (DockerfileException e) {
+      throw e.withRangeIfAbsent(node.flagRange("chown"));
+    }
   }
 
   private static FileModeSpec chmod(Node node, InstructionFlags flags) {

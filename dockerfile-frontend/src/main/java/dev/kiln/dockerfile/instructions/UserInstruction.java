@@ -6,6 +6,6 @@ import dev.kiln.dockerfile.parser.Node;
 public record UserInstruction(Node node, String user) implements Instruction {
   @Override
   public UserInstruction expand(Expansion ex) {
-    return new UserInstruction(node, ex.word(user));
+    return new UserInstruction(node, UserSpec.checked(ex.word(user)));
   }
 }

@@ -12,8 +12,16 @@ import java.util.List;
  *       |      ^^^^^^^^^^^^
  * hint: did you mean chmod?
  * </pre>
+ *
+ * A line longer than {@link #MAX_EXCERPT} characters is shown as a window around the error.
  */
 public final class DockerfileErrorRenderer {
+  /** The longest excerpt of a line that is printed whole. */
+  static final int MAX_EXCERPT = 160;
+
+  /** Characters shown before the error's column when a long line is cut. */
+  private static final int CONTEXT_BEFORE = 40;
+
   private DockerfileErrorRenderer() {}
 
   /**
@@ -41,11 +49,25 @@ public final class DockerfileErrorRenderer {
         String text = lines.get(line - 1);
         String number = Integer.toString(line);
         String pad = " ".repeat(Math.max(0, 5 - number.length()));
-        out.append(pad).append(number).append(" | ").append(text).append('\n');
         int startCol = Math.min(r.start().column(), text.length() + 1);
         int endCol = r.end().line() == line ? Math.max(startCol, r.end().column()) : text.length();
         endCol = Math.max(startCol, Math.min(endCol, Math.max(startCol, text.length())));
-        StringBuilder caret = new StringBuilder();
+        String prefix = "";
+        if (text.length() > MAX_EXCERPT) {
+          int from =
+              Math.max(0, Math.min(startCol - 1 - CONTEXT_BEFORE, text.length() - MAX_EXCERPT));
+          int to = from + MAX_EXCERPT;
+          prefix = from > 0 ? "..." : "";
+          String suffix = to < text.length() ? "..." : "";
+          startCol -= from;
+          endCol = Math.min(endCol - from, MAX_EXCERPT);
+          text = text.substring(from, to);
+          out.append(pad).append(number).append(" | ").append(prefix).append(text).append(suffix);
+        } else {
+          out.append(pad).append(number).append(" | ").append(text);
+        }
+        out.append('\n');
+        StringBuilder caret = new StringBuilder(" ".repeat(prefix.length()));
         for (int i = 0; i < startCol - 1 && i < text.length(); i++) {
           caret.append(text.charAt(i) == '\t' ? '\t' : ' ');
         }

@@ -12,6 +12,12 @@ import java.util.Optional;
 public final class DockerfileException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Messages quote what the user wrote, and a line may be 64 KiB; a longer message keeps its start
+   * and its end (where the reason usually is) and drops the middle.
+   */
+  static final int MAX_MESSAGE = 1000;
+
   private final transient List<SourceRange> ranges;
   private final String hint;
 
@@ -25,9 +31,16 @@ public final class DockerfileException extends RuntimeException {
 
   public DockerfileException(
       String message, List<SourceRange> ranges, String hint, Throwable cause) {
-    super(message, cause);
+    super(shortened(message), cause);
     this.ranges = List.copyOf(ranges);
     this.hint = hint;
+  }
+
+  private static String shortened(String message) {
+    if (message == null || message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    return message.substring(0, 600) + " ... " + message.substring(message.length() - 300);
   }
 
   /** Where the problem is; empty when the problem is not tied to a place in the file. */

@@ -162,19 +162,21 @@ public final class DockerfileParser {
         nodes.add(node);
         comments.clear();
       }
-      if (nodes.isEmpty()) {
-        throw new DockerfileException(
-            "file with no instructions",
-            List.of(SourceRange.lines(Math.max(1, currentLine), Math.max(1, currentLine))),
-            "a Dockerfile needs at least a FROM instruction",
-            null);
-      }
+      // An over-long line ends the scan; say so even when it is the first line (it would
+      // otherwise read as a file with no instructions).
       if (lines.tooLong) {
         int line = currentLine + 1;
         throw new DockerfileException(
             "dockerfile line greater than max allowed size of " + MAX_LINE_BYTES,
             List.of(SourceRange.lines(line, line)),
             "split the line with line continuations (\\ at the end of a line)",
+            null);
+      }
+      if (nodes.isEmpty()) {
+        throw new DockerfileException(
+            "file with no instructions",
+            List.of(SourceRange.lines(Math.max(1, currentLine), Math.max(1, currentLine))),
+            "a Dockerfile needs at least a FROM instruction",
             null);
       }
       SourceRange range =

@@ -15,6 +15,9 @@ final class GoJson {
   /** The JSON null value (Java null means "not parsed"). */
   static final Object NULL = new Object();
 
+  /** Go's encoding/json nesting limit. */
+  private static final int MAX_DEPTH = 10000;
+
   private final String s;
   private int pos;
 
@@ -27,7 +30,7 @@ final class GoJson {
     GoJson p = new GoJson(text);
     try {
       p.skipWs();
-      Object v = p.value(0);
+      Object v = p.value();
       p.skipWs();
       return p.pos == text.length() ? v : null;
     } catch (IllegalArgumentException e) {
@@ -50,16 +53,81 @@ final class GoJson {
     return new IllegalArgumentException("invalid JSON at " + pos);
   }
 
-  private Object value(int depth) {
-    if (depth > 10000 || pos >= s.length()) {
+  /**
+   * One value, arrays and objects nested up to Go's depth limit. Nesting is kept on an explicit
+   * stack rather than by recursion: an exec-form line of 30,000 {@code [} would otherwise overflow
+   * the thread's stack before the depth limit is reached.
+   */
+  private Object value() {
+    List<Open> open = new ArrayList<>();
+    while (true) {
+      if (open.size() > MAX_DEPTH || pos >= s.length()) {
+        throw bad();
+      }
+      Object v;
+      char c = s.charAt(pos);
+      if (c == '[' || c == '{') {
+        pos++;
+        Open o = new Open(c == '[' ? ']' : '}');
+        skipWs();
+        if (pos < s.length() && s.charAt(pos) == o.close) {
+          pos++;
+          v = o.value();
+        } else {
+          o.key = c == '{' ? key() : null;
+          open.add(o);
+          skipWs();
+          continue;
+        }
+      } else {
+        v = scalar(c);
+      }
+      // A complete value: add it to the containers it completes, closing each that ends here.
+      while (true) {
+        if (open.isEmpty()) {
+          return v;
+        }
+        Open top = open.get(open.size() - 1);
+        top.add(v);
+        skipWs();
+        if (pos >= s.length()) {
+          throw bad();
+        }
+        char d = s.charAt(pos++);
+        if (d == top.close) {
+          open.remove(open.size() - 1);
+          v = top.value();
+        } else if (d == ',') {
+          skipWs();
+          if (top.close == '}') {
+            top.key = key();
+          }
+          skipWs();
+          break;
+        } else {
+          throw bad();
+        }
+      }
+    }
+  }
+
+  /** An object member's {@code "key" :}, leaving the position at its value. */
+  private String key() {
+    skipWs();
+    if (pos >= s.length() || s.charAt(pos) != '"') {
       throw bad();
     }
-    char c = s.charAt(pos);
+    String key = string();
+    skipWs();
+    if (pos >= s.length() || s.charAt(pos++) != ':') {
+      throw bad();
+    }
+    skipWs();
+    return key;
+  }
+
+  private Object scalar(char c) {
     switch (c) {
-      case '[':
-        return array(depth);
-      case '{':
-        return object(depth);
       case '"':
         return string();
       case 't':
@@ -73,6 +141,32 @@ final class GoJson {
           return number();
         }
         throw bad();
+    }
+  }
+
+  /** An array or object being read. */
+  private static final class Open {
+    final char close;
+    final List<Object> list;
+    final Map<String, Object> map;
+    String key;
+
+    Open(char close) {
+      this.close = close;
+      this.list = close == ']' ? new ArrayList<>() : null;
+      this.map = close == '}' ? new LinkedHashMap<>() : null;
+    }
+
+    void add(Object v) {
+      if (list != null) {
+        list.add(v);
+      } else {
+        map.put(key, v);
+      }
+    }
+
+    Object value() {
+      return list != null ? list : map;
     }
   }
 
@@ -125,65 +219,6 @@ final class GoJson {
       }
     }
     return Double.valueOf(s.substring(start, pos));
-  }
-
-  private List<Object> array(int depth) {
-    pos++;
-    List<Object> out = new ArrayList<>();
-    skipWs();
-    if (pos < s.length() && s.charAt(pos) == ']') {
-      pos++;
-      return out;
-    }
-    while (true) {
-      skipWs();
-      out.add(value(depth + 1));
-      skipWs();
-      if (pos >= s.length()) {
-        throw bad();
-      }
-      char c = s.charAt(pos++);
-      if (c == ']') {
-        return out;
-      }
-      if (c != ',') {
-        throw bad();
-      }
-    }
-  }
-
-  private Map<String, Object> object(int depth) {
-    pos++;
-    Map<String, Object> out = new LinkedHashMap<>();
-    skipWs();
-    if (pos < s.length() && s.charAt(pos) == '}') {
-      pos++;
-      return out;
-    }
-    while (true) {
-      skipWs();
-      if (pos >= s.length() || s.charAt(pos) != '"') {
-        throw bad();
-      }
-      String key = string();
-      skipWs();
-      if (pos >= s.length() || s.charAt(pos++) != ':') {
-        throw bad();
-      }
-      skipWs();
-      out.put(key, value(depth + 1));
-      skipWs();
-      if (pos >= s.length()) {
-        throw bad();
-      }
-      char c = s.charAt(pos++);
-      if (c == '}') {
-        return out;
-      }
-      if (c != ',') {
-        throw bad();
-      }
-    }
   }
 
   private String string() {

@@ -8,6 +8,13 @@ import java.util.List;
  * dispatch table in {@link #split} is the grammar on one screen.
  */
 public final class LineParsers {
+  /**
+   * How deep ONBUILD may nest in the parse tree. Only one level is a valid instruction (the
+   * instructions layer rejects {@code ONBUILD ONBUILD}); the parser reads a few more so that tools
+   * can dump such a file, but not thousands, since it recurses once per level.
+   */
+  static final int MAX_ONBUILD_NESTING = 16;
+
   private LineParsers() {}
 
   /** Arguments of one instruction, plus whether they were written in JSON form. */
@@ -21,6 +28,11 @@ public final class LineParsers {
 
   /** Builds the node for one logical line (no heredocs attached, range unset). */
   static Node newNode(String line, LineMap map, char escape, List<String> comments) {
+    return newNode(line, map, escape, comments, 0);
+  }
+
+  private static Node newNode(
+      String line, LineMap map, char escape, List<String> comments, int onbuildDepth) {
     // Split off the keyword: the line is trimmed, then split at the first run of blanks.
     int start = 0;
     while (start < line.length() && GoText.isSpace(line.charAt(start))) {
@@ -49,7 +61,14 @@ public final class LineParsers {
       rest = GoText.trimSpace(tail);
       restOffset = end - rest.length();
     }
-    Args args = split(keyword.toLowerCase(java.util.Locale.ROOT), rest, restOffset, map, escape);
+    Args args =
+        split(
+            keyword.toLowerCase(java.util.Locale.ROOT),
+            rest,
+            restOffset,
+            map,
+            escape,
+            onbuildDepth);
     return new Node(
         keyword,
         flags,
@@ -64,7 +83,8 @@ public final class LineParsers {
         map);
   }
 
-  private static Args split(String cmd, String rest, int restOffset, LineMap map, char escape) {
+  private static Args split(
+      String cmd, String rest, int restOffset, LineMap map, char escape, int onbuildDepth) {
     switch (cmd) {
       case "add":
       case "copy":
@@ -95,7 +115,15 @@ public final class LineParsers {
         if (rest.isEmpty()) {
           return Args.NONE;
         }
-        Node child = newNode(rest, map.shift(restOffset), escape, List.of());
+        if (onbuildDepth >= MAX_ONBUILD_NESTING) {
+          SourcePosition at = map.positionOf(restOffset);
+          throw new DockerfileException(
+              "ONBUILD nested more than " + MAX_ONBUILD_NESTING + " deep",
+              List.of(new SourceRange(at, at)),
+              "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+              null);
+        }
+        Node child = newNode(rest, map.shift(restOffset), escape, List.of(), onbuildDepth + 1);
         return new Args(List.of(), child, false);
       default:
         // Unknown instructions parse; rejecting them is the instructions layer's job.

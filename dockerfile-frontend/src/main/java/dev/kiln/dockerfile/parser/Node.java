@@ -113,6 +113,17 @@ public record Node(
     return rangeOf(offset, Math.max(1, end - offset));
   }
 
+  /** The range of the first {@code --name} flag, or of the keyword when there is none. */
+  public SourceRange flagRange(String name) {
+    for (int i = 0; i < flags.size(); i++) {
+      String flag = flags.get(i);
+      if (flag.equals("--" + name) || flag.startsWith("--" + name + "=")) {
+        return flagRange(i);
+      }
+    }
+    return keywordRange();
+  }
+
   /** The first place {@code text} appears after the keyword, if it appears as written. */
   public Optional<SourceRange> find(String text) {
     if (text == null || text.isEmpty()) {

@@ -24,6 +24,8 @@ public final class BuildPlan {
   private final int target;
   private final List<Dependency> dependencies;
   private final List<Integer> executionOrder;
+  private final List<List<Dependency>> dependenciesByStage;
+  private final boolean[] required;
   private final List<ParseWarning> warnings;
 
   BuildPlan(
@@ -45,6 +47,18 @@ public final class BuildPlan {
     this.dependencies = List.copyOf(dependencies);
     this.executionOrder = List.copyOf(executionOrder);
     this.warnings = List.copyOf(warnings);
+    List<List<Dependency>> byStage = new ArrayList<>(stages.size());
+    for (int i = 0; i < stages.size(); i++) {
+      byStage.add(new ArrayList<>());
+    }
+    for (Dependency d : dependencies) {
+      byStage.get(d.stage()).add(d);
+    }
+    this.dependenciesByStage = byStage.stream().map(List::copyOf).toList();
+    this.required = new boolean[stages.size()];
+    for (int i : executionOrder) {
+      required[i] = true;
+    }
   }
 
   /**
@@ -109,13 +123,7 @@ public final class BuildPlan {
 
   /** The edges of one stage. */
   public List<Dependency> dependenciesOf(int stage) {
-    List<Dependency> out = new ArrayList<>();
-    for (Dependency d : dependencies) {
-      if (d.stage() == stage) {
-        out.add(d);
-      }
-    }
-    return out;
+    return dependenciesByStage.get(stage);
   }
 
   /** The stages the target needs, each after the stages it depends on; the target is last. */
@@ -125,11 +133,11 @@ public final class BuildPlan {
 
   /** Stages the target does not need. */
   public List<Stage> pruned() {
-    return stages.stream().filter(s -> !executionOrder.contains(s.index())).toList();
+    return stages.stream().filter(s -> !required[s.index()]).toList();
   }
 
   public boolean isRequired(int stage) {
-    return executionOrder.contains(stage);
+    return stage >= 0 && stage < required.length && required[stage];
   }
 
   /** Parse warnings and build warnings (unused build args, undefined variables in FROM). */

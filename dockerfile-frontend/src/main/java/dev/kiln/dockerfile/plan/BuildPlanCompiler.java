@@ -15,7 +15,9 @@ import dev.kiln.dockerfile.parser.DockerfileParser;
 import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.parser.ParsedDockerfile;
 import dev.kiln.dockerfile.parser.Suggestions;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,7 +27,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Builds a {@link BuildPlan}: stages, bases, the dependency graph, target pruning, warnings. */
+/**
+ * Builds a {@link BuildPlan}: stages, bases, the dependency graph, target pruning, warnings. Stages
+ * are found by name through a map and the graph is walked with explicit stacks, so time stays
+ * linear and the Java stack flat however many stages a Dockerfile chains.
+ */
 final class BuildPlanCompiler {
   private BuildPlanCompiler() {}
 
@@ -85,17 +91,18 @@ final class BuildPlanCompiler {
         ArgScope.defaults(options, targetName.isEmpty() ? "default" : targetName);
     List<MetaArg> metaArgs = new ArrayList<>();
     char escape = parsed.escapeToken();
+    ExpansionBudget budget = new ExpansionBudget();
     for (ArgInstruction arg : all.metaArgs()) {
       for (ArgDeclaration d : arg.args()) {
         String value;
         if (options.buildArgs().containsKey(d.key())) {
           value = options.buildArgs().get(d.key());
         } else if (d.defaultValue() != null) {
-          RecordingExpansion ex = new RecordingExpansion(escape, globalArgs);
+          RecordingExpansion ex = new RecordingExpansion(escape, globalArgs, budget);
           try {
             value = ex.word(d.defaultValue());
           } catch (DockerfileException e) {
-            throw e.withRangeIfAbsent(arg.node().keywordRange());
+            throw e.withRangeIfAbsent(arg.declarationRange(d));
           }
         } else {
           value = null;
@@ -108,24 +115,30 @@ final class BuildPlanCompiler {
     }
     List<ParseWarning> warnings = new ArrayList<>();
     List<Stage> stages = new ArrayList<>(raw.size());
+    Map<String, Integer> earlier = new HashMap<>();
     for (int i = 0; i < raw.size(); i++) {
-      stages.add(stage(i, raw.get(i), stages, globalArgs, options, escape, warnings));
+      Stage stage = stage(i, raw.get(i), earlier, globalArgs, options, escape, budget, warnings);
+      stages.add(stage);
+      if (!stage.name().isEmpty()) {
+        earlier.putIfAbsent(stage.name(), i);
+      }
     }
     Map<String, String> frozen =
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(globalArgs));
-    return link(parsed, options, metaArgs, frozen, stages, target, warnings);
+    return link(parsed, options, metaArgs, frozen, stages, target, warnings, budget);
   }
 
   private static Stage stage(
       int index,
       StageInstructions raw,
-      List<Stage> earlier,
+      Map<String, Integer> earlier,
       Map<String, String> globalArgs,
       BuildOptions options,
       char escape,
+      ExpansionBudget budget,
       List<ParseWarning> warnings) {
     FromInstruction from = raw.from();
-    RecordingExpansion ex = new RecordingExpansion(escape, globalArgs);
+    RecordingExpansion ex = new RecordingExpansion(escape, globalArgs, budget);
     String image;
     Platform platform = null;
     try {
@@ -168,15 +181,10 @@ final class BuildPlanCompiler {
     } else if (options.namedContexts().contains(image)) {
       base = new StageBase.Context(image);
     } else {
-      base = null;
-      String lower = image.toLowerCase(Locale.ROOT);
-      for (Stage s : earlier) {
-        if (!s.name().isEmpty() && s.name().equals(lower)) {
-          base = new StageBase.Stage(s.index());
-          break;
-        }
-      }
-      if (base == null) {
+      Integer named = earlier.get(image.toLowerCase(Locale.ROOT));
+      if (named != null) {
+        base = new StageBase.Stage(named);
+      } else {
         base = image.equals("scratch") ? new StageBase.Scratch() : new StageBase.Image(image);
       }
     }
@@ -256,7 +264,8 @@ final class BuildPlanCompiler {
         plan.globalArgs(),
         stages,
         plan.targetIndex(),
-        base);
+        base,
+        new ExpansionBudget());
   }
 
   private static BuildPlan link(
@@ -266,8 +275,15 @@ final class BuildPlanCompiler {
       Map<String, String> globalArgs,
       List<Stage> stages,
       int target,
-      List<ParseWarning> buildWarnings) {
+      List<ParseWarning> buildWarnings,
+      ExpansionBudget budget) {
     char escape = parsed.escapeToken();
+    Map<String, Integer> byName = new HashMap<>();
+    for (Stage s : stages) {
+      if (!s.name().isEmpty()) {
+        byName.putIfAbsent(s.name(), s.index());
+      }
+    }
     List<Dependency> deps = new ArrayList<>();
     for (Stage s : stages) {
       if (s.base() instanceof StageBase.Stage) {
@@ -278,14 +294,17 @@ final class BuildPlanCompiler {
           String from = ((CopyInstruction) i).from();
           if (from.indexOf('$') >= 0) {
             try {
-              from = new RecordingExpansion(escape, globalArgs).word(from);
+              from = new RecordingExpansion(escape, globalArgs, budget).word(from);
             } catch (DockerfileException e) {
               throw e.withRangeIfAbsent(i.node().keywordRange());
             }
           }
           deps.add(
               new Dependency(
-                  s.index(), Dependency.Kind.COPY_FROM, copySource(from, stages, options, i), i));
+                  s.index(),
+                  Dependency.Kind.COPY_FROM,
+                  copySource(from, byName, stages, options, i),
+                  i));
         } else if (i instanceof RunInstruction) {
           for (Mount m : ((RunInstruction) i).mounts()) {
             if (!m.from().isEmpty()) {
@@ -293,16 +312,16 @@ final class BuildPlanCompiler {
                   new Dependency(
                       s.index(),
                       Dependency.Kind.MOUNT_FROM,
-                      mountSource(m.from(), stages, options),
+                      mountSource(m.from(), byName, options),
                       i));
             }
           }
         }
       }
     }
-    checkCycles(stages, deps);
-    List<Integer> order = new ArrayList<>();
-    visitOrder(target, deps, new HashSet<>(), order);
+    List<List<Dependency>> edges = stageEdges(stages.size(), deps);
+    checkCycles(stages, edges);
+    List<Integer> order = executionOrder(target, edges);
     List<ParseWarning> warnings = new ArrayList<>(parsed.warnings());
     warnings.addAll(buildWarnings);
     warnings.addAll(unusedBuildArgs(options, metaArgs, stages, order));
@@ -311,7 +330,11 @@ final class BuildPlanCompiler {
   }
 
   private static StageBase copySource(
-      String from, List<Stage> stages, BuildOptions options, Instruction via) {
+      String from,
+      Map<String, Integer> byName,
+      List<Stage> stages,
+      BuildOptions options,
+      Instruction via) {
     if (!from.isEmpty() && from.chars().allMatch(c -> c >= '0' && c <= '9')) {
       int index;
       try {
@@ -328,15 +351,14 @@ final class BuildPlanCompiler {
       }
       return new StageBase.Stage(index);
     }
-    return mountSource(from, stages, options);
+    return mountSource(from, byName, options);
   }
 
-  private static StageBase mountSource(String from, List<Stage> stages, BuildOptions options) {
-    String lower = from.toLowerCase(Locale.ROOT);
-    for (Stage s : stages) {
-      if (!s.name().isEmpty() && s.name().equals(lower)) {
-        return new StageBase.Stage(s.index());
-      }
+  private static StageBase mountSource(
+      String from, Map<String, Integer> byName, BuildOptions options) {
+    Integer named = byName.get(from.toLowerCase(Locale.ROOT));
+    if (named != null) {
+      return new StageBase.Stage(named);
     }
     if (options.namedContexts().contains(from)) {
       return new StageBase.Context(from);
@@ -344,18 +366,38 @@ final class BuildPlanCompiler {
     return from.equals("scratch") ? new StageBase.Scratch() : new StageBase.Image(from);
   }
 
-  private static void checkCycles(List<Stage> stages, List<Dependency> deps) {
-    Set<Integer> visited = new HashSet<>();
+  /** For each stage, its edges to other stages of this Dockerfile, in the order of {@code deps}. */
+  private static List<List<Dependency>> stageEdges(int stageCount, List<Dependency> deps) {
+    List<List<Dependency>> edges = new ArrayList<>(stageCount);
+    for (int i = 0; i < stageCount; i++) {
+      edges.add(new ArrayList<>());
+    }
+    for (Dependency d : deps) {
+      if (d.source() instanceof StageBase.Stage) {
+        edges.get(d.stage()).add(d);
+      }
+    }
+    return edges;
+  }
+
+  private static int target(Dependency d) {
+    return ((StageBase.Stage) d.source()).index();
+  }
+
+  private static void checkCycles(List<Stage> stages, List<List<Dependency>> edges) {
+    boolean[] visited = new boolean[stages.size()];
+    boolean[] onPath = new boolean[stages.size()];
     for (Stage s : stages) {
-      List<Dependency> path = new ArrayList<>();
-      List<Integer> onPath = new ArrayList<>();
-      List<Dependency> cycle = visit(s.index(), deps, visited, onPath, path);
+      List<Dependency> cycle = findCycle(s.index(), edges, visited, onPath);
       if (cycle != null) {
         StringBuilder route = new StringBuilder(stages.get(cycle.get(0).stage()).displayName());
-        for (Dependency d : cycle) {
-          route
-              .append(" -> ")
-              .append(stages.get(((StageBase.Stage) d.source()).index()).displayName());
+        for (int k = 0; k < cycle.size(); k++) {
+          // A long cycle is shown by its ends, so the hint stays one readable line.
+          if (cycle.size() > 8 && k == 3) {
+            route.append(" -> ... (").append(cycle.size() - 6).append(" more)");
+            k = cycle.size() - 3;
+          }
+          route.append(" -> ").append(stages.get(target(cycle.get(k))).displayName());
         }
         throw new DockerfileException(
             "circular dependency detected on stage: " + s.displayName(),
@@ -366,53 +408,74 @@ final class BuildPlanCompiler {
     }
   }
 
-  private static List<Dependency> visit(
-      int stage,
-      List<Dependency> deps,
-      Set<Integer> visited,
-      List<Integer> onPath,
-      List<Dependency> path) {
-    if (!visited.add(stage)) {
+  /**
+   * A depth-first walk from {@code root} over stages not yet visited; returns the edges of the
+   * first cycle it closes, or null. {@code onPath} is all false again when it returns null.
+   */
+  private static List<Dependency> findCycle(
+      int root, List<List<Dependency>> edges, boolean[] visited, boolean[] onPath) {
+    if (visited[root]) {
       return null;
     }
-    onPath.add(stage);
-    for (Dependency d : deps) {
-      if (d.stage() != stage || !(d.source() instanceof StageBase.Stage)) {
-        continue;
-      }
-      int next = ((StageBase.Stage) d.source()).index();
-      path.add(d);
-      if (onPath.contains(next)) {
-        int start = 0;
-        for (int k = 0; k < path.size(); k++) {
-          if (path.get(k).stage() == next) {
-            start = k;
-            break;
+    visited[root] = true;
+    onPath[root] = true;
+    Deque<int[]> frames = new ArrayDeque<>();
+    frames.push(new int[] {root, 0});
+    List<Dependency> path = new ArrayList<>();
+    while (!frames.isEmpty()) {
+      int[] frame = frames.peek();
+      List<Dependency> out = edges.get(frame[0]);
+      if (frame[1] < out.size()) {
+        Dependency d = out.get(frame[1]++);
+        int next = target(d);
+        path.add(d);
+        if (onPath[next]) {
+          int start = 0;
+          while (path.get(start).stage() != next) {
+            start++;
           }
+          return new ArrayList<>(path.subList(start, path.size()));
         }
-        return new ArrayList<>(path.subList(start, path.size()));
+        if (visited[next]) {
+          path.remove(path.size() - 1);
+        } else {
+          visited[next] = true;
+          onPath[next] = true;
+          frames.push(new int[] {next, 0});
+        }
+      } else {
+        frames.pop();
+        onPath[frame[0]] = false;
+        if (!frames.isEmpty()) {
+          path.remove(path.size() - 1);
+        }
       }
-      List<Dependency> found = visit(next, deps, visited, onPath, path);
-      if (found != null) {
-        return found;
-      }
-      path.remove(path.size() - 1);
     }
-    onPath.remove(onPath.size() - 1);
     return null;
   }
 
-  private static void visitOrder(
-      int stage, List<Dependency> deps, Set<Integer> seen, List<Integer> order) {
-    if (!seen.add(stage)) {
-      return;
-    }
-    for (Dependency d : deps) {
-      if (d.stage() == stage && d.source() instanceof StageBase.Stage) {
-        visitOrder(((StageBase.Stage) d.source()).index(), deps, seen, order);
+  /** The stages {@code target} needs, each after the stages it depends on (post-order). */
+  private static List<Integer> executionOrder(int target, List<List<Dependency>> edges) {
+    List<Integer> order = new ArrayList<>();
+    boolean[] seen = new boolean[edges.size()];
+    Deque<int[]> frames = new ArrayDeque<>();
+    seen[target] = true;
+    frames.push(new int[] {target, 0});
+    while (!frames.isEmpty()) {
+      int[] frame = frames.peek();
+      List<Dependency> out = edges.get(frame[0]);
+      if (frame[1] < out.size()) {
+        int next = target(out.get(frame[1]++));
+        if (!seen[next]) {
+          seen[next] = true;
+          frames.push(new int[] {next, 0});
+        }
+      } else {
+        frames.pop();
+        order.add(frame[0]);
       }
     }
-    order.add(stage);
+    return order;
   }
 
   private static List<ParseWarning> unusedBuildArgs(

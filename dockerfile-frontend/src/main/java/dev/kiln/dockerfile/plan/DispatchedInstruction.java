@@ -28,8 +28,13 @@ public record DispatchedInstruction(
   public DispatchedInstruction {
     usedVariables = Map.copyOf(usedVariables);
     undefinedVariables = Set.copyOf(undefinedVariables);
-    environment = List.copyOf(environment);
-    imageEnv = List.copyOf(imageEnv);
+    environment = immutable(environment);
+    imageEnv = immutable(imageEnv);
+  }
+
+  /** A copy, unless it is already an immutable view the dispatcher shares between steps. */
+  private static <T> List<T> immutable(List<T> list) {
+    return list instanceof DeferredList ? list : List.copyOf(list);
   }
 
   /** The environment without proxy variables, as {@code KEY=VALUE} (for cache keys). */

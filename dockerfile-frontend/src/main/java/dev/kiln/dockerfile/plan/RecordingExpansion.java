@@ -2,7 +2,6 @@ package dev.kiln.dockerfile.plan;
 
 import dev.kiln.dockerfile.instructions.Expansion;
 import dev.kiln.dockerfile.parser.DockerfileException;
-import dev.kiln.dockerfile.shell.Environment;
 import dev.kiln.dockerfile.shell.ExpansionOptions;
 import dev.kiln.dockerfile.shell.ExpansionResult;
 import dev.kiln.dockerfile.shell.ShellExpansionException;
@@ -13,18 +12,23 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Expands words in a fixed environment and records every name it looked up. */
+/**
+ * Expands words in an environment and records every name it looked up, with the value it had then.
+ * The environment is read, not copied: the caller must not change it while a word is expanded.
+ */
 final class RecordingExpansion implements Expansion {
   private final ShellWordExpander words;
   private final ShellWordExpander raw;
   private final Map<String, String> env;
+  private final ExpansionBudget budget;
   final Map<String, String> used = new TreeMap<>();
   final Set<String> undefined = new TreeSet<>();
 
-  RecordingExpansion(char escape, Map<String, String> env) {
+  RecordingExpansion(char escape, Map<String, String> env, ExpansionBudget budget) {
     this.words = expanderFor(escape);
     this.raw = RAW;
     this.env = env;
+    this.budget = budget;
   }
 
   private static final ShellWordExpander BACKSLASH =
@@ -44,10 +48,11 @@ final class RecordingExpansion implements Expansion {
     }
     ExpansionResult r;
     try {
-      r = expander.expand(word, Environment.of(env));
+      r = expander.expand(word, env::get);
     } catch (ShellExpansionException e) {
-      throw new DockerfileException(e.getMessage());
+      throw new DockerfileException(e.getMessage(), e.hint().orElse(null));
     }
+    budget.charge(word, r.result());
     for (String name : r.matched()) {
       used.put(name, env.get(name));
     }

@@ -8,7 +8,6 @@ import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.instructions.KeyValue;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,20 +23,16 @@ final class StageDispatcher {
   static StageDispatch dispatch(BuildPlan plan, Stage stage, List<String> baseImageEnv) {
     char escape = plan.escapeToken();
     Map<String, String> buildArgs = plan.options().buildArgs();
-    List<String> imageEnv = new ArrayList<>(baseImageEnv);
-    Map<String, String> state = new LinkedHashMap<>();
-    for (String e : baseImageEnv) {
-      int eq = e.indexOf('=');
-      state.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
-    }
+    StageEnvironment env = new StageEnvironment(baseImageEnv);
     Map<String, String> proxies = plan.proxyEnv();
+    ExpansionBudget budget = new ExpansionBudget();
     List<DispatchedInstruction> steps = new ArrayList<>(stage.instructions().size());
     for (Instruction instruction : stage.instructions()) {
-      RecordingExpansion ex = new RecordingExpansion(escape, Map.copyOf(state));
+      RecordingExpansion ex = new RecordingExpansion(escape, env.current(), budget);
       Instruction expanded;
       try {
         if (instruction instanceof ArgInstruction) {
-          expanded = declareArgs((ArgInstruction) instruction, ex, state, buildArgs, plan);
+          expanded = declareArgs((ArgInstruction) instruction, ex, env, buildArgs, plan, budget);
         } else {
           expanded = instruction.expand(ex);
           if (expanded instanceof CopyInstruction) {
@@ -50,38 +45,32 @@ final class StageDispatcher {
           }
           if (expanded instanceof EnvInstruction) {
             for (KeyValue kv : ((EnvInstruction) expanded).pairs()) {
-              state.remove(kv.key());
-              state.put(kv.key(), kv.value());
-              addEnv(imageEnv, kv.key(), kv.value());
+              env.setEnv(kv.key(), kv.value());
             }
           }
         }
       } catch (DockerfileException e) {
         throw e.withRangeIfAbsent(instruction.node().keywordRange());
       }
-      List<EnvVar> env = new ArrayList<>(state.size() + proxies.size() * 2);
-      state.forEach((k, v) -> env.add(new EnvVar(k, v, false)));
-      for (Map.Entry<String, String> p : proxies.entrySet()) {
-        for (String name :
-            new String[] {p.getKey(), p.getKey().toLowerCase(java.util.Locale.ROOT)}) {
-          if (!state.containsKey(name)) {
-            env.add(new EnvVar(name, p.getValue(), true));
-          }
-        }
-      }
       steps.add(
           new DispatchedInstruction(
-              instruction, expanded, ex.used, ex.undefined, env, List.copyOf(imageEnv)));
+              instruction,
+              expanded,
+              ex.used,
+              ex.undefined,
+              env.environmentView(proxies),
+              env.imageEnvView()));
     }
-    return new StageDispatch(stage, steps, imageEnv);
+    return new StageDispatch(stage, steps, env.imageEnv());
   }
 
   private static ArgInstruction declareArgs(
       ArgInstruction arg,
       RecordingExpansion ex,
-      Map<String, String> state,
+      StageEnvironment env,
       Map<String, String> buildArgs,
-      BuildPlan plan) {
+      BuildPlan plan,
+      ExpansionBudget budget) {
     List<ArgDeclaration> resolved = new ArrayList<>(arg.args().size());
     for (ArgDeclaration d : arg.args()) {
       String value = null;
@@ -89,16 +78,19 @@ final class StageDispatcher {
         value = buildArgs.get(d.key());
       } else if (d.defaultValue() != null) {
         // Each default sees the ARGs declared before it on the same line.
-        RecordingExpansion own = new RecordingExpansion(plan.escapeToken(), Map.copyOf(state));
-        value = own.word(d.defaultValue());
+        RecordingExpansion own = new RecordingExpansion(plan.escapeToken(), env.current(), budget);
+        try {
+          value = own.word(d.defaultValue());
+        } catch (DockerfileException e) {
+          throw e.withRangeIfAbsent(arg.declarationRange(d));
+        }
         ex.used.putAll(own.used);
         ex.undefined.addAll(own.undefined);
       } else if (plan.globalArgs().containsKey(d.key())) {
         value = plan.globalArgs().get(d.key());
       }
       if (value != null && !ArgScope.NON_ENV_ARGS.contains(d.key())) {
-        state.remove(d.key());
-        state.put(d.key(), value);
+        env.setArg(d.key(), value);
       }
       resolved.add(d.withDefault(value));
     }

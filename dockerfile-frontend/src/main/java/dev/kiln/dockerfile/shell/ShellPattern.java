@@ -8,8 +8,18 @@ import java.util.regex.PatternSyntaxException;
  * The shell wildcard patterns of {@code ${V#p}}, {@code ${V%p}} and {@code ${V/p/r}}: {@code *} and
  * {@code ?} with backslash escapes, no bracket expressions. Patterns are compiled per use; they
  * only appear in these rare modifiers, never on the common path.
+ *
+ * <p>Go's regexp, which BuildKit uses, never backtracks; java.util.regex does, and recurses once
+ * per pattern element. So every match here reads its value through {@link BoundedText} and a
+ * pattern that would take too long, or too much stack, fails with an error instead of hanging or
+ * crashing the build.
  */
 final class ShellPattern {
+  /** Characters a match may read per character of the value (plus a fixed allowance). */
+  private static final long READS_PER_CHAR = 16;
+
+  private static final long READS_ALLOWANCE = 1L << 20;
+
   private ShellPattern() {}
 
   static Pattern toRegex(String pattern, boolean greedy) {
@@ -36,7 +46,7 @@ final class ShellPattern {
             if (tok != '*' && tok != '?' && tok != '\\') {
               throw new ShellExpansionException(
                   "invalid pattern ("
-                      + pattern
+                      + ShellWordExpander.abbreviate(pattern)
                       + ") in substitution: invalid escape '\\"
                       + (tok < 0 ? "" : new String(Character.toChars(tok)))
                       + "'");
@@ -65,13 +75,34 @@ final class ShellPattern {
       return Pattern.compile(out.toString(), Pattern.UNIX_LINES);
     } catch (PatternSyntaxException e) {
       throw new ShellExpansionException(
-          "invalid pattern (" + pattern + ") in substitution: " + e.getDescription());
+          "invalid pattern ("
+              + ShellWordExpander.abbreviate(pattern)
+              + ") in substitution: "
+              + e.getDescription());
     }
   }
 
   static String trimPrefix(String pattern, String value, boolean greedy) {
-    Matcher m = toRegex(pattern, greedy).matcher(value);
-    return m.lookingAt() ? value.substring(m.end()) : value;
+    Matcher m = toRegex(pattern, greedy).matcher(bounded(value));
+    try {
+      return m.lookingAt() ? value.substring(m.end()) : value;
+    } catch (BoundedText.TooComplex | StackOverflowError e) {
+      throw tooComplex(pattern);
+    }
+  }
+
+  private static BoundedText bounded(String value) {
+    return BoundedText.of(value, READS_ALLOWANCE + READS_PER_CHAR * value.length());
+  }
+
+  /**
+   * Either the match backtracked past its budget, or the pattern has so many elements that the
+   * engine's recursion ran out of stack; the engine holds no state after either.
+   */
+  private static ShellExpansionException tooComplex(String pattern) {
+    return new ShellExpansionException(
+        "pattern (" + ShellWordExpander.abbreviate(pattern) + ") in substitution is too complex",
+        "use fewer * and ? in the pattern, or a shorter pattern");
   }
 
   static String trimSuffix(String pattern, String value, boolean greedy) {
@@ -109,31 +140,45 @@ final class ShellPattern {
     return new String(cps, 0, cps.length);
   }
 
-  /** {@code ${V/p/r}} and {@code ${V//p/r}}, with Go's replacement-template rules. */
-  static String replace(String pattern, String value, String replacement, boolean all) {
-    Matcher m = toRegex(pattern, true).matcher(value);
+  /**
+   * {@code ${V/p/r}} and {@code ${V//p/r}}, with Go's replacement-template rules.
+   *
+   * @param maxLength the longest result the caller accepts: replacing every match can multiply the
+   *     value's length, so once the result is longer than this the rest is left out (the caller
+   *     rejects a result that long)
+   */
+  static String replace(
+      String pattern, String value, String replacement, boolean all, long maxLength) {
+    Matcher m = toRegex(pattern, true).matcher(bounded(value));
     StringBuilder out = new StringBuilder();
     int copied = 0;
     int prevMatchEnd = -1;
     int searchFrom = 0;
-    while (searchFrom <= value.length() && m.find(searchFrom)) {
-      int start = m.start();
-      int end = m.end();
-      boolean skip = start == end && start == prevMatchEnd;
-      if (!skip) {
-        out.append(value, copied, start);
-        if (all) {
-          expandTemplate(out, replacement, value.substring(start, end));
-        } else {
-          out.append(replacement);
+    try {
+      while (searchFrom <= value.length() && m.find(searchFrom)) {
+        int start = m.start();
+        int end = m.end();
+        boolean skip = start == end && start == prevMatchEnd;
+        if (!skip) {
+          out.append(value, copied, start);
+          if (all) {
+            expandTemplate(out, replacement, value.substring(start, end));
+          } else {
+            out.append(replacement);
+          }
+          copied = end;
+          if (out.length() > maxLength) {
+            return out.toString();
+          }
+          prevMatchEnd = end;
         }
-        copied = end;
-        prevMatchEnd = end;
+        if (!all) {
+          break;
+        }
+        searchFrom = end > start ? end : end + 1;
       }
-      if (!all) {
-        break;
-      }
-      searchFrom = end > start ? end : end + 1;
+    } catch (BoundedText.TooComplex | StackOverflowError e) {
+      throw tooComplex(pattern);
     }
     out.append(value, copied, value.length());
     return out.toString();

@@ -11,8 +11,23 @@ import java.util.Set;
  * splitting after expansion. It knows nothing about Dockerfiles.
  *
  * <p>Immutable and safe to share between threads; each call keeps its state on its own stack.
+ *
+ * <p>Two limits keep a hostile word from exhausting memory or stack, where BuildKit has none: an
+ * expanded word may be at most {@link #MAX_GROWTH} characters longer than the word as written
+ * ({@code ARG A2=${A1}${A1}} repeated 60 times would otherwise ask for 2^60 characters), and {@code
+ * ${...}} may nest at most {@link #MAX_NESTING} deep (the expander recurses once per level).
  */
 public final class ShellWordExpander {
+  /**
+   * How many characters expansion may add to one word: 2 MiB, Linux's default {@code ARG_MAX}, the
+   * most a RUN command line and its environment can hold together (buildx, for comparison, refuses
+   * a Dockerfile larger than 2 MB).
+   */
+  public static final int MAX_GROWTH = 2 * 1024 * 1024;
+
+  /** How deep {@code ${a:-${b:-...}}} may nest; real Dockerfiles use two or three levels. */
+  public static final int MAX_NESTING = 100;
+
   private static final int EOF = -1;
 
   private final ExpansionOptions options;
@@ -36,8 +51,27 @@ public final class ShellWordExpander {
       Piece p = c.processStopOn(EOF, options.rawEscapes());
       return new ExpansionResult(p.text, p.words, c.matched, c.unmatched);
     } catch (ShellExpansionException e) {
-      throw new ShellExpansionException("failed to process " + quote(word) + ": " + e.getMessage());
+      throw new ShellExpansionException(
+          "failed to process " + quote(abbreviate(word)) + ": " + e.getMessage(),
+          e.hint().orElse(null));
     }
+  }
+
+  /** {@code text}, cut short with "..." when it is too long to quote whole in a message. */
+  static String abbreviate(String text) {
+    if (text.length() <= 120) {
+      return text;
+    }
+    return text.substring(0, text.offsetByCodePoints(0, text.codePointCount(0, 100))) + "...";
+  }
+
+  static ShellExpansionException tooLong(String variable) {
+    return new ShellExpansionException(
+        "expanding " + variable + " makes the word longer than 2 MiB",
+        "a variable that repeats another (ARG B=${A}${A}) doubles at each step; expansion may add"
+            + " at most 2 MiB ("
+            + MAX_GROWTH
+            + " characters) to a word");
   }
 
   /** The expanded word without word splitting. */
@@ -131,12 +165,37 @@ public final class ShellWordExpander {
     private int pos;
     private final Environment env;
     private boolean rawEscapes = options.rawEscapes();
+    private final long maxLength;
+    private int nesting;
+    private String lastVariable = "";
     final Set<String> matched = new LinkedHashSet<>();
     final Set<String> unmatched = new LinkedHashSet<>();
 
     Cursor(String word, Environment env) {
       this.src = word.codePoints().toArray();
       this.env = env;
+      this.maxLength = (long) word.length() + MAX_GROWTH;
+    }
+
+    /** Checks a result before {@code added} more characters are appended to its {@code length}. */
+    private void checkGrowth(int length, String added) {
+      if ((long) length + added.length() > maxLength) {
+        throw tooLong(lastVariable);
+      }
+    }
+
+    /** Reads up to {@code stopChar} one {@code ${...}} level deeper. */
+    private Piece nested(int stopChar, boolean raw) {
+      if (++nesting > MAX_NESTING) {
+        throw new ShellExpansionException(
+            "variable references nest more than " + MAX_NESTING + " deep",
+            "nest ${a:-${b:-...}} only a few levels, and close every ${ with }");
+      }
+      try {
+        return processStopOn(stopChar, raw);
+      } finally {
+        nesting--;
+      }
     }
 
     int peek() {
@@ -168,7 +227,8 @@ public final class ShellWordExpander {
           return new Piece(result.toString(), words.finish());
         }
         if (ch == '$') {
-          String tmp = processDollar();
+          String tmp = dollar();
+          checkGrowth(result.length(), tmp);
           result.append(tmp);
           words.addString(tmp);
         } else if (!options.skipProcessQuotes() && (ch == '\'' || ch == '"')) {
@@ -242,7 +302,9 @@ public final class ShellWordExpander {
           }
           return result.toString();
         } else if (p == '$') {
-          result.append(processDollar());
+          String tmp = dollar();
+          checkGrowth(result.length(), tmp);
+          result.append(tmp);
         } else {
           ch = next();
           if (ch == escape) {
@@ -260,6 +322,14 @@ public final class ShellWordExpander {
           result.appendCodePoint(ch);
         }
       }
+    }
+
+    /** {@link #processDollar}, remembering the reference as written for a too-long error. */
+    private String dollar() {
+      int start = pos;
+      String value = processDollar();
+      lastVariable = abbreviate(new String(src, start, pos - start));
+      return value;
     }
 
     private String processDollar() {
@@ -326,7 +396,7 @@ public final class ShellWordExpander {
       }
       String word;
       try {
-        word = processStopOn('}', trim).text;
+        word = nested('}', trim).text;
       } catch (ShellExpansionException e) {
         if (peek() == EOF) {
           throw new ShellExpansionException("syntax error: missing '}'");
@@ -378,7 +448,7 @@ public final class ShellWordExpander {
       }
       String pattern;
       try {
-        pattern = processStopOn('/', true).text;
+        pattern = nested('/', true).text;
       } catch (ShellExpansionException e) {
         if (peek() == EOF) {
           throw new ShellExpansionException("syntax error: missing '/' in ${}");
@@ -387,7 +457,7 @@ public final class ShellWordExpander {
       }
       String replacement;
       try {
-        replacement = processStopOn('}', true).text;
+        replacement = nested('}', true).text;
       } catch (ShellExpansionException e) {
         if (peek() == EOF) {
           throw new ShellExpansionException("syntax error: missing '}'");
@@ -398,7 +468,8 @@ public final class ShellWordExpander {
       if (options.skipUnsetEnv() && value == null) {
         return "${" + name + "/" + pattern + "/" + replacement + "}";
       }
-      return ShellPattern.replace(pattern, value == null ? "" : value, replacement, replaceAll);
+      return ShellPattern.replace(
+          pattern, value == null ? "" : value, replacement, replaceAll, maxLength);
     }
 
     private String processName() {

@@ -1,10 +1,11 @@
 package dev.kiln.dockerfile.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.testdata.RepositoryRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,39 +18,43 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs every vector set of the shared conformance directory (see its README for the formats):
- * {@code -Dkiln.conformance.dir}, or else {@code ${kiln.root}/../shared/conformance}. Skips with a
- * message when neither exists. Cases that need a registry or a RUN executor are counted as deferred
- * to the builder, never as passed. Prints one summary line per set.
+ * Runs every vector set of the conformance directory (see its FORMATS.md for the formats): {@code
+ * -Dkiln.conformance.dir}, or else the repository's {@code testdata/conformance}. Fails, naming
+ * where it looked, when the vectors are missing or a set has no cases, so a checkout without them
+ * can never pass by running nothing. Cases that need a registry or a RUN executor are counted as
+ * deferred to the builder, never as passed. Prints one summary line per set.
  */
 class ConformanceTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The vectors' directory, or a failed assertion saying where they were looked for. */
   static Path conformanceDir() {
     String explicit = System.getProperty("kiln.conformance.dir");
+    Path dir;
+    String how;
     if (explicit != null && !explicit.isBlank()) {
-      Path p = Path.of(explicit);
-      return Files.isDirectory(p) ? p : null;
+      dir = Path.of(explicit).toAbsolutePath().normalize();
+      how = "-Dkiln.conformance.dir=" + explicit;
+    } else {
+      dir = RepositoryRoot.resolve("testdata/conformance");
+      how = "the repository's testdata/conformance";
     }
-    String root = System.getProperty("kiln.root");
-    if (root != null && !root.isBlank()) {
-      Path p = Path.of(root).resolve("../shared/conformance").normalize();
-      if (Files.isDirectory(p)) {
-        return p;
-      }
+    if (!Files.isDirectory(dir.resolve("parser"))) {
+      fail(
+          "conformance vectors not found in "
+              + dir
+              + " ("
+              + how
+              + "): restore testdata/conformance from git, or point -Dkiln.conformance.dir at a"
+              + " copy");
     }
-    return null;
+    return dir;
   }
 
   @TestFactory
   Stream<DynamicTest> vectorSets() {
     Path dir = conformanceDir();
-    assumeTrue(
-        dir != null,
-        "conformance vectors not found: set -Dkiln.conformance.dir=<dir> or keep shared/conformance"
-            + " next to the repository (kiln.root="
-            + System.getProperty("kiln.root")
-            + ")");
+    System.out.println("conformance vectors from " + dir);
     List<DynamicTest> tests = new ArrayList<>();
     add(tests, dir, "parser", ParserVectors::parser);
     add(tests, dir, "parser-negative", ParserVectors::negative);
@@ -76,6 +81,9 @@ class ConformanceTest {
               SetResult r = runner.apply(dir);
               System.out.println("conformance " + r.summary());
               r.failures.forEach(f -> System.out.println("  FAIL " + f));
+              assertTrue(
+                  r.total() + r.deferred > 0,
+                  "no cases in " + dir.resolve(name) + ": the vector set is missing or empty");
               assertTrue(r.failures.isEmpty(), r.summary() + "\n" + String.join("\n", r.failures));
             }));
   }

@@ -111,6 +111,23 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void aLongLineIsShownAsAWindowAroundTheError() {
+    String line = "RUN " + "a".repeat(600) + "XYZ" + "b".repeat(600);
+    byte[] bytes = ("FROM alpine\n" + line + "\n").getBytes(StandardCharsets.UTF_8);
+    DockerfileException e =
+        new DockerfileException(
+            "bad", java.util.List.of(new SourceRange(at(2, 605), at(2, 607))), null, null);
+    String[] out = DockerfileErrorRenderer.render(e, "Dockerfile", bytes).split("\n");
+    assertEquals("Dockerfile:2:605: bad", out[0]);
+    assertEquals("    2 | ..." + "a".repeat(40) + "XYZ" + "b".repeat(117) + "...", out[1]);
+    assertEquals("      | " + " ".repeat(43) + "^^^", out[2]);
+  }
+
+  private static SourcePosition at(int line, int column) {
+    return new SourcePosition(line, column);
+  }
+
+  @Test
   void unterminatedHeredocSaysHowToEndIt() {
     String out = render("FROM alpine\nRUN <<EOF\necho hi\n");
     assertEquals("Dockerfile:2:1: unterminated heredoc", out.lines().findFirst().get());
