@@ -2,9 +2,9 @@ package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.cli.progress.ProgressMode;
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildMetadataFile;
-import dev.kiln.core.build.BuildResult;
+import dev.kiln.core.engine.BuildFailure;
+import dev.kiln.core.engine.BuildMetadataFile;
+import dev.kiln.core.engine.BuildResult;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.request.CacheSpec;
 import dev.kiln.core.request.NamedContext;

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.engine.BuildFailure;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.request.RequestException;

@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.build.Engine;
-import dev.kiln.core.build.ImageBuilder;
+import dev.kiln.core.engine.Engine;
+import dev.kiln.core.engine.ImageBuilder;
 import java.time.Duration;
 import java.util.function.Supplier;
 import picocli.CommandLine;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.core.build.BuildFailure;
+import dev.kiln.core.engine.BuildFailure;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.request.CacheSpec;
 import dev.kiln.core.request.Compression;

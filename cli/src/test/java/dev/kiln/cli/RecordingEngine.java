@@ -1,8 +1,8 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildResult;
-import dev.kiln.core.build.ImageBuilder;
+import dev.kiln.core.engine.BuildFailure;
+import dev.kiln.core.engine.BuildResult;
+import dev.kiln.core.engine.ImageBuilder;
 import dev.kiln.core.event.BuildListener;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.registry.model.Digest;

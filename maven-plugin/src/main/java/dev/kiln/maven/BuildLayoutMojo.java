@@ -1,6 +1,6 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.build.BuildResult;
+import dev.kiln.core.engine.BuildResult;
 import dev.kiln.core.request.OutputSpec;
 import java.io.File;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildResult;
-import dev.kiln.core.build.Engine;
-import dev.kiln.core.build.ImageBuilder;
+import dev.kiln.core.engine.BuildFailure;
+import dev.kiln.core.engine.BuildResult;
+import dev.kiln.core.engine.Engine;
+import dev.kiln.core.engine.ImageBuilder;
 import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.request.CacheSpec;
 import dev.kiln.core.request.Compression;

@@ -1,7 +1,7 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.build.BuildMetadataFile;
-import dev.kiln.core.build.BuildResult;
+import dev.kiln.core.engine.BuildMetadataFile;
+import dev.kiln.core.engine.BuildResult;
 import dev.kiln.core.request.RegistryLogin;
 import java.io.File;
 import java.io.IOException;

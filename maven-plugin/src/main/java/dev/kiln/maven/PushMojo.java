@@ -1,7 +1,7 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.build.BuildResult;
-import dev.kiln.core.build.RegistryAccess;
+import dev.kiln.core.engine.BuildResult;
+import dev.kiln.core.engine.RegistryAccess;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.push.LayoutPusher;
 import dev.kiln.core.push.PushedImage;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.core.build.BuildFailure;
-import dev.kiln.core.build.BuildResult;
-import dev.kiln.core.build.ImageBuilder;
+import dev.kiln.core.engine.BuildFailure;
+import dev.kiln.core.engine.BuildResult;
+import dev.kiln.core.engine.ImageBuilder;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.StepRef;
 import dev.kiln.core.request.BuildRequest;

@@ -1,6 +1,6 @@
 package dev.kiln.cli.image;
 
-import dev.kiln.core.build.StoreNames;
+import dev.kiln.core.engine.StoreNames;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RemoteManifest;

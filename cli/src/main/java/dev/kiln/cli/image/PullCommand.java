@@ -9,7 +9,7 @@ import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.DurationText;
 import dev.kiln.cli.progress.ProgressDisplay;
-import dev.kiln.core.build.StoreNames;
+import dev.kiln.core.engine.StoreNames;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.RegistryTransfers;
 import dev.kiln.core.image.BuiltImage;

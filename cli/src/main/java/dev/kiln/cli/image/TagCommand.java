@@ -7,7 +7,7 @@ import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
-import dev.kiln.core.build.StoreNames;
+import dev.kiln.core.engine.StoreNames;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RemoteManifest;

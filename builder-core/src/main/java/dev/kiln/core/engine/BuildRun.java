@@ -1,0 +1,355 @@
+package dev.kiln.core.engine;
+
+import dev.kiln.cache.buildcache.BuildCache;
+import dev.kiln.cache.store.CacheDirectory;
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.core.checksum.DirectoryTree;
+import dev.kiln.core.checksum.StatMemo;
+import dev.kiln.core.checksum.TreeChecksummer;
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.event.RegistryTransfers;
+import dev.kiln.core.fs.LayerIndexStore;
+import dev.kiln.core.fs.StackViews;
+import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.layer.Compression;
+import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.output.ImageOutput;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.OutputSpec;
+import dev.kiln.core.request.RequestException;
+import dev.kiln.core.step.ContextTree;
+import dev.kiln.dockerfile.ignore.IgnoreFile;
+import dev.kiln.dockerfile.ignore.PatternMatcher;
+import dev.kiln.dockerfile.parser.ParseWarning;
+import dev.kiln.dockerfile.plan.BuildOptions;
+import dev.kiln.dockerfile.plan.BuildPlan;
+import dev.kiln.dockerfile.plan.Stage;
+import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.History;
+import dev.kiln.registry.model.ImageConfig;
+import dev.kiln.registry.model.Platform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One build from request to outputs: read the Dockerfile, compile the plan, run the needed stages
+ * in dependency order, finish the target stage's config (labels, platform, created), assemble the
+ * image and hand it to every output.
+ */
+final class BuildRun {
+  private final BuildRequest request;
+  private final BuildListener listener;
+
+  BuildRun(BuildRequest request, BuildListener listener) {
+    this.request = request;
+    this.listener = listener;
+  }
+
+  /** What the Dockerfile is called in messages, and its bytes. */
+  record DockerfileText(String name, Path path, byte[] bytes) {}
+
+  DockerfileText dockerfile() throws IOException {
+    if (request.dockerfileContent().isPresent()) {
+      return new DockerfileText("Dockerfile", null, request.dockerfileContent().get());
+    }
+    Path path = request.dockerfile().orElse(request.context().resolve("Dockerfile"));
+    try {
+      return new DockerfileText(path.getFileName().toString(), path, Files.readAllBytes(path));
+    } catch (NoSuchFileException e) {
+      throw new RequestException(
+          "cannot read the Dockerfile " + path + ": no such file",
+          "pass -f PATH, or run kiln build in the directory that holds the Dockerfile");
+    }
+  }
+
+  BuildResult run(DockerfileText dockerfile) throws IOException, StepFailure {
+    Instant started = Instant.now();
+    if (!Files.isDirectory(request.context())) {
+      throw new RequestException(
+          "build context " + request.context() + " is not a directory",
+          "pass the directory to build as the last argument (default: .)");
+    }
+    if (request.platforms().size() > 1) {
+      throw new RequestException(
+          "several --platform values are not supported yet ("
+              + String.join(",", request.platforms())
+              + ")",
+          "build each platform separately");
+    }
+    Platform target =
+        request.platforms().isEmpty()
+            ? Platform.host()
+            : Platform.parse(request.platforms().get(0));
+    dev.kiln.dockerfile.plan.Platform hostForPlan = dev.kiln.dockerfile.plan.Platform.host();
+    BuildOptions options =
+        BuildOptions.defaults()
+            .withBuildArgs(request.buildArgs())
+            .withPlatforms(hostForPlan, dev.kiln.dockerfile.plan.Platform.parse(target.toString()))
+            .withNamedContexts(request.buildContexts().keySet());
+    if (request.target().isPresent()) {
+      options = options.withTarget(request.target().get());
+    }
+    BuildPlan plan = BuildPlan.compile(dockerfile.bytes(), options);
+    // Before the store is opened or a base resolved: a build refused for a missing --allow has
+    // run nothing and written nothing.
+    EntitlementCheck.plan(plan, request);
+    for (ParseWarning w : plan.warnings()) {
+      listener.on(
+          new BuildEvent.Warning(
+              Instant.now(),
+              w.message(),
+              w.range() == null
+                  ? Optional.empty()
+                  : Optional.of(dockerfile.name() + ":" + w.range().startLine())));
+    }
+
+    Path storeRoot = storeRoot(request);
+    ContentStore store = ContentStore.open(storeRoot);
+    BuildWorkspace workspace = BuildWorkspace.create(store);
+    Path spool = workspace.dir();
+    PatternMatcher ignore =
+        PatternMatcher.of(
+            IgnoreFile.load(
+                request.context(),
+                dockerfile.path() == null
+                    ? request.context().resolve("Dockerfile")
+                    : dockerfile.path()));
+    // Directories and heredoc files the build makes itself have no source to take a time from.
+    // BuildKit stamps them with the wall clock, which makes every such layer differ from one build
+    // to the next; kiln uses SOURCE_DATE_EPOCH, else 0, so that only the config's created fields
+    // depend on when a build ran.
+    long epoch = request.sourceDateEpoch().orElse(0L);
+    String created =
+        request.sourceDateEpoch().isPresent()
+            ? Instant.ofEpochSecond(epoch).toString()
+            : started.toString();
+    OutputSpec firstImage =
+        request.outputs().stream().filter(OutputSpec::isImage).findFirst().orElse(null);
+    LayerOptions layerOptions = layerOptions(firstImage);
+
+    try (RegistryAccess registry =
+        new RegistryAccess(
+            request.insecureRegistries(),
+            request.plainHttpCredentialHosts(),
+            request.credentials(),
+            request.registryLogins(),
+            request.environment(),
+            new RegistryTransfers(listener))) {
+      LayerDirectories layerDirectories = LayerDirectories.forCurrentUser(storeRoot);
+      StackViews views =
+          new StackViews(new LayerIndexStore(store.paths()), layerDirectories::existing);
+      BuildScope scope =
+          new BuildScope(
+              request,
+              store,
+              new BaseImages(store, registry),
+              new ContextTree(request.context(), ignore),
+              listener,
+              created,
+              epoch,
+              layerOptions,
+              spool,
+              dockerfile.name(),
+              dockerfile.bytes(),
+              target,
+              stepOffsets(plan),
+              plan.stages().size() == 1,
+              views);
+      Map<Integer, StageResult> done = StageScheduler.resultMap();
+      RunStep runStep =
+          new RunStep(
+              scope,
+              new RunTools(
+                  request.isolation(),
+                  request.snapshotter(),
+                  spool.resolve("run"),
+                  workspace.sandboxState(),
+                  listener),
+              layerDirectories,
+              new RunMounts(scope, request.environment(), workspace.secrets()));
+      RemoteCaches remote =
+          new RemoteCaches(request.cacheFrom(), request.cacheTo(), store, registry, listener);
+      remote.importAll(target);
+      StatMemo memo = StatMemo.open(store.paths(), request.context());
+      StepKeys keys =
+          new StepKeys(
+              scope,
+              new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
+              new TreeChecksummer(
+                  DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
+              remote);
+      StageRunner runner =
+          new StageRunner(
+              scope,
+              done,
+              new StepExecutor(scope, new CopySources(scope), runStep),
+              keys,
+              BuildCache.open(store),
+              remote);
+      try {
+        new StageScheduler(request.maxParallelism())
+            .run(plan, done, (p, index) -> runner.run(p, index).result());
+      } finally {
+        memo.save();
+      }
+      int executed = done.values().stream().mapToInt(StageResult::stepsExecuted).sum();
+      int cached = done.values().stream().mapToInt(StageResult::stepsCached).sum();
+      StageResult result = done.get(plan.target().index());
+      ImageConfig config = finish(result.state().config(), created, target);
+      OutputTargets targets = new OutputTargets(request, store, registry, result);
+      Optional<BuiltImage> primary = Optional.empty();
+      List<String> names = new ArrayList<>();
+      Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();
+      for (OutputSpec spec : request.outputs()) {
+        if (!spec.isImage()) {
+          targets.exportFiles(spec);
+          continue;
+        }
+        BuiltImage image =
+            byFlavor.computeIfAbsent(
+                spec.ociMediaTypes(),
+                oci ->
+                    ImageAssembler.assemble(
+                        config,
+                        result.state().layers(),
+                        result.state().blobs(),
+                        oci,
+                        annotations(spec)));
+        if (primary.isEmpty()) {
+          primary = Optional.of(image);
+        }
+        ImageOutput output = targets.forSpec(spec);
+        List<String> outputNames = targets.namesFor(spec);
+        output.write(image, outputNames);
+        names.addAll(outputNames);
+      }
+      if (remote.exporting()) {
+        remote.exportAll(imageStages(plan));
+      }
+      Duration elapsed = Duration.between(started, Instant.now());
+      BuiltImage image = primary.orElse(null);
+      List<String> pushed = targets.pushed();
+      if (image != null) {
+        listener.on(
+            new BuildEvent.BuildCompleted(
+                Instant.now(),
+                image.digest().toString(),
+                pushed.isEmpty() ? names : pushed,
+                image.size(),
+                executed,
+                cached,
+                elapsed));
+      }
+      return new BuildResult(
+          image == null ? Optional.empty() : Optional.of(image.digest()),
+          image == null ? Optional.empty() : Optional.of(image.config().raw().digest()),
+          image == null ? Optional.empty() : Optional.of(image.manifest().mediaType()),
+          image == null ? 0 : image.manifest().raw().size(),
+          names,
+          pushed,
+          executed,
+          cached);
+    } finally {
+      workspace.close();
+    }
+  }
+
+  /** The target stage and the stages it is built FROM: those whose layers are in the image. */
+  private static java.util.Set<Integer> imageStages(BuildPlan plan) {
+    java.util.Set<Integer> stages = new java.util.HashSet<>();
+    Stage stage = plan.target();
+    while (stage != null && stages.add(stage.index())) {
+      stage =
+          stage.base() instanceof dev.kiln.dockerfile.plan.StageBase.Stage s
+              ? plan.stage(s.index())
+              : null;
+    }
+    return stages;
+  }
+
+  /** Step numbers run through the stages in execution order: stage n starts after stage n-1's. */
+  private static Map<Integer, Integer> stepOffsets(BuildPlan plan) {
+    Map<Integer, Integer> offsets = new HashMap<>();
+    int next = 0;
+    for (Stage stage : plan.executionOrder()) {
+      offsets.put(stage.index(), next);
+      next += stage.instructions().size() + 1;
+    }
+    return offsets;
+  }
+
+  private Map<String, String> annotations(OutputSpec spec) {
+    Map<String, String> all = new LinkedHashMap<>(request.annotations());
+    all.putAll(spec.annotations());
+    return all;
+  }
+
+  private ImageConfig finish(ImageConfig config, String created, Platform target) {
+    ContainerConfig run = config.configOrEmpty();
+    if (!request.labels().isEmpty()) {
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (run.labels() != null) {
+        labels.putAll(run.labels());
+      }
+      labels.putAll(request.labels());
+      run = run.toBuilder().labels(labels).build();
+    }
+    // Without SOURCE_DATE_EPOCH the image is as old as its newest step: a fully cached rebuild
+    // then has the same config, and so the same digest, as the build it reuses.
+    String imageCreated = created;
+    if (request.sourceDateEpoch().isEmpty() && config.history() != null) {
+      for (History h : config.history()) {
+        if (h.created() != null) {
+          imageCreated = h.created();
+        }
+      }
+    }
+    ImageConfig.Builder b = config.toBuilder().config(run).created(imageCreated);
+    if (config.os() == null || config.architecture() == null || !request.platforms().isEmpty()) {
+      b.platform(target);
+    }
+    return b.build();
+  }
+
+  private LayerOptions layerOptions(OutputSpec spec) {
+    LayerOptions options = LayerOptions.defaults();
+    if (spec != null) {
+      Compression compression =
+          switch (spec.compression()) {
+            case GZIP -> Compression.GZIP;
+            case ZSTD -> Compression.ZSTD;
+            case UNCOMPRESSED -> Compression.NONE;
+          };
+      options = options.withCompression(compression);
+      if (spec.compressionLevel().isPresent() && compression != Compression.NONE) {
+        int level = spec.compressionLevel().get();
+        options = options.withLevel(Math.max(1, level));
+      }
+    }
+    if (request.sourceDateEpoch().isPresent()) {
+      options = options.withSourceDateEpoch(request.sourceDateEpoch().get());
+    }
+    return options;
+  }
+
+  /** kiln's store for {@code request}: {@code --cache-dir}, else the default. */
+  static Path storeRoot(BuildRequest request) {
+    return request.cacheDir().orElseGet(() -> CacheDirectory.resolve(Optional.empty()));
+  }
+
+  static void deleteTree(Path root) {
+    // Best effort: a leftover spool file is removed with the workspace by the next build.
+    dev.kiln.cache.store.TreeDeletion.deleteQuietly(root);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.kiln.core.engine;
+
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.fs.StackViews;
+import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.step.SourceTree;
+import dev.kiln.registry.model.Platform;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What every step of one build shares: the request, the store, base image resolution, the build
+ * context, where progress goes (with each stage's first step number, so numbers do not depend on
+ * which parallel stage starts first), the build's timestamp, layer options, a spool directory for
+ * temporary files (removed with the build), the Dockerfile's name and bytes for error excerpts, and
+ * the views of the stacks of layers the build's stages stand on.
+ *
+ * @param created RFC 3339 time written into the config and history ({@code SOURCE_DATE_EPOCH} or
+ *     the build's start)
+ * @param createdSeconds the time of entries the build creates itself (directories, heredoc files):
+ *     {@code SOURCE_DATE_EPOCH}, or 0 without it, so that layers never depend on the clock
+ */
+record BuildScope(
+    BuildRequest request,
+    ContentStore store,
+    BaseImages baseImages,
+    SourceTree context,
+    BuildListener listener,
+    String created,
+    long createdSeconds,
+    LayerOptions layerOptions,
+    Path spool,
+    String dockerfileName,
+    byte[] dockerfile,
+    Platform targetPlatform,
+    Map<Integer, Integer> stepOffsets,
+    boolean singleStage,
+    StackViews views) {
+
+  /** Blobs already in the content store (layers this build wrote). */
+  dev.kiln.core.image.BlobSource storeBlobs() {
+    return new dev.kiln.core.image.StoreBlobSource(store);
+  }
+}

@@ -1,0 +1,211 @@
+package dev.kiln.core.engine;
+
+import dev.kiln.cache.buildcache.BuildCache;
+import dev.kiln.cache.buildcache.CacheEntry;
+import dev.kiln.cache.buildcache.CacheKey;
+import dev.kiln.cache.buildcache.CacheResult;
+import dev.kiln.cache.buildcache.CachedLayer;
+import dev.kiln.cache.remote.CacheBundle;
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.image.BlobSource;
+import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.OciLayoutImages;
+import dev.kiln.core.image.ResolvedImage;
+import dev.kiln.core.image.StoreBlobSource;
+import dev.kiln.core.output.OciLayoutWriter;
+import dev.kiln.core.output.RegistryOutput;
+import dev.kiln.core.request.CacheSpec;
+import dev.kiln.registry.client.RemoteImage;
+import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.reference.ImageReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code --cache-from} and {@code --cache-to}: build-cache entries shared through a registry or a
+ * directory as one plain OCI image ({@link CacheBundle}). Imported entries are consulted after the
+ * local cache; a hit fetches only that step's layers into the store and records the entry locally.
+ * After a successful build the steps it ran or reused are exported: {@code mode=min} only those of
+ * the stages whose layers are in the image, {@code mode=max} every stage's.
+ */
+final class RemoteCaches {
+  /** A bundle and where its blobs come from. */
+  private record Imported(String source, CacheBundle bundle, BlobSource blobs) {}
+
+  /** A step seen by this build, for export. */
+  private record Seen(int stage, CacheKey key, CacheResult result) {}
+
+  private final List<CacheSpec> from;
+  private final List<CacheSpec> to;
+  private final ContentStore store;
+  private final RegistryAccess registry;
+  private final BuildListener listener;
+  private final List<Imported> imported = new ArrayList<>();
+  private final Map<CacheKey, Seen> seen = new ConcurrentHashMap<>();
+  private final Map<String, Digest> selections = new ConcurrentHashMap<>();
+
+  RemoteCaches(
+      List<CacheSpec> from,
+      List<CacheSpec> to,
+      ContentStore store,
+      RegistryAccess registry,
+      BuildListener listener) {
+    this.from = List.copyOf(from);
+    this.to = List.copyOf(to);
+    this.store = store;
+    this.registry = registry;
+    this.listener = listener;
+  }
+
+  /**
+   * Reads every {@code --cache-from}. A cache that does not exist yet (the first CI run) or cannot
+   * be read is a warning, as in buildx, never a failed build.
+   */
+  void importAll(Platform platform) {
+    for (CacheSpec spec : from) {
+      String source = describe(spec);
+      try {
+        if (spec.type() == CacheSpec.Type.REGISTRY) {
+          ImageReference ref = ImageReference.parse(spec.ref().orElseThrow());
+          RemoteImage image = registry.client().resolveImage(ref, platform);
+          CacheBundle bundle = CacheBundle.fromConfig(image.config().raw().toByteArray());
+          imported.add(new Imported(source, bundle, d -> image.openBlob(d)));
+        } else {
+          var dir = spec.dir().orElseThrow();
+          if (!Files.exists(dir.resolve("index.json"))) {
+            throw new java.nio.file.NoSuchFileException(
+                dir + "/index.json (no cache exported there yet)");
+          }
+          ResolvedImage image = OciLayoutImages.resolve(dir, ":latest", platform);
+          CacheBundle bundle = CacheBundle.fromConfig(image.config().raw().toByteArray());
+          imported.add(new Imported(source, bundle, image.blobs()));
+        }
+      } catch (IOException | RuntimeException e) {
+        listener.on(
+            new BuildEvent.Warning(
+                Instant.now(),
+                "cannot use cache " + source + ": " + e.getMessage(),
+                Optional.empty()));
+      }
+    }
+  }
+
+  /**
+   * An imported entry for {@code key}; empty if no imported cache has it. Its layers are not
+   * fetched here: a stage's blobs are read through {@link #over}, so a layer crosses the network
+   * only if a later step or an output reads it. The entry is recorded in the local cache once its
+   * layers are in the store (at once when they already are).
+   */
+  Optional<CacheResult> lookup(CacheKey key, BuildCache local) throws IOException {
+    for (Imported source : imported) {
+      Optional<CacheEntry> entry = source.bundle().find(key);
+      if (entry.isEmpty()) {
+        continue;
+      }
+      CacheResult result = entry.get().result();
+      boolean local0 =
+          result.layers().stream().allMatch(l -> store.blobReader().contains(l.blob().digest()));
+      if (local0) {
+        local.store(key, result);
+      }
+      return Optional.of(result);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Blobs read through {@code origin}, except those an imported cache holds, which come from there:
+   * wrap a stage's origin with this so reused layers can be fetched when needed.
+   */
+  BlobSource over(BlobSource origin) {
+    if (imported.isEmpty()) {
+      return origin;
+    }
+    return new BlobSource() {
+      @Override
+      public InputStream open(dev.kiln.registry.model.Descriptor descriptor) throws IOException {
+        for (Imported source : imported) {
+          for (CachedLayer layer : source.bundle().layers()) {
+            if (layer.blob().digest().equals(descriptor.digest())) {
+              return source.blobs().open(descriptor);
+            }
+          }
+        }
+        return origin.open(descriptor);
+      }
+
+      @Override
+      public Optional<java.nio.file.Path> localFile(dev.kiln.registry.model.Descriptor descriptor) {
+        return origin.localFile(descriptor);
+      }
+    };
+  }
+
+  /** A {@code COPY --from} selection checksum an imported cache remembered. */
+  Optional<Digest> selection(String name) {
+    for (Imported source : imported) {
+      Digest d = source.bundle().selections().get(name);
+      if (d != null) {
+        return Optional.of(d);
+      }
+    }
+    return Optional.empty();
+  }
+
+  void recordSelection(String name, Digest checksum) {
+    if (!to.isEmpty()) {
+      selections.put(name, checksum);
+    }
+  }
+
+  void record(int stage, CacheKey key, CacheResult result) {
+    if (!to.isEmpty()) {
+      seen.put(key, new Seen(stage, key, result));
+    }
+  }
+
+  boolean exporting() {
+    return !to.isEmpty();
+  }
+
+  /** Writes every {@code --cache-to}; {@code imageStages} are the stages min mode keeps. */
+  void exportAll(Set<Integer> imageStages) throws IOException {
+    for (CacheSpec spec : to) {
+      List<CacheEntry> entries = new ArrayList<>();
+      for (Seen s : seen.values()) {
+        if (spec.maxMode() || imageStages.contains(s.stage())) {
+          entries.add(new CacheEntry(s.key(), s.result(), Instant.EPOCH));
+        }
+      }
+      CacheBundle bundle = new CacheBundle(entries, selections);
+      BuiltImage image =
+          new BuiltImage(bundle.manifest(), bundle.config(), new StoreBlobSource(store));
+      if (spec.type() == CacheSpec.Type.REGISTRY) {
+        new RegistryOutput(registry.client(), Map.of())
+            .write(image, List.of(spec.ref().orElseThrow()));
+      } else {
+        new OciLayoutWriter(spec.dir().orElseThrow()).write(image, List.of("latest"));
+      }
+      listener.on(
+          new BuildEvent.Note(
+              Instant.now(), "exported " + entries.size() + " cache entries to " + describe(spec)));
+    }
+  }
+
+  private static String describe(CacheSpec spec) {
+    return spec.type() == CacheSpec.Type.REGISTRY
+        ? "registry " + spec.ref().orElse("?")
+        : "directory " + spec.dir().map(Object::toString).orElse("?");
+  }
+}

@@ -1,0 +1,208 @@
+package dev.kiln.core.engine;
+
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.event.StepRef;
+import dev.kiln.core.layer.LayerTree;
+import dev.kiln.core.layer.LayerWriter;
+import dev.kiln.core.layer.WrittenLayer;
+import dev.kiln.core.sandbox.NetworkMode;
+import dev.kiln.core.sandbox.ResolvedUser;
+import dev.kiln.core.sandbox.RunRequest;
+import dev.kiln.core.sandbox.RunResult;
+import dev.kiln.core.sandbox.SandboxMount;
+import dev.kiln.core.sandbox.SecurityMode;
+import dev.kiln.core.sandbox.StdStream;
+import dev.kiln.core.sandbox.UserResolver;
+import dev.kiln.core.snapshot.Snapshot;
+import dev.kiln.core.snapshot.SnapshotDiff;
+import dev.kiln.core.step.ConfigInstructions;
+import dev.kiln.dockerfile.instructions.CommandLine;
+import dev.kiln.dockerfile.instructions.RunInstruction;
+import dev.kiln.dockerfile.plan.DispatchedInstruction;
+import dev.kiln.dockerfile.plan.EnvVar;
+import dev.kiln.registry.model.ContainerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RUN: a writable snapshot over the stage's layers (each unpacked once, in overlayfs form), the
+ * command in the build's sandbox with the step's environment, user, working directory, network,
+ * security mode and mounts, its output streamed to the listener line by line, and what it changed
+ * written as a layer. A command that fails fails the step with its exit code and last lines;
+ * nothing of it is kept.
+ */
+final class RunStep {
+  private final BuildScope scope;
+  private final RunTools tools;
+  private final LayerDirectories layers;
+  private final RunMounts mounts;
+
+  RunStep(BuildScope scope, RunTools tools, LayerDirectories layers, RunMounts mounts) {
+    this.scope = scope;
+    this.tools = tools;
+    this.layers = layers;
+    this.mounts = mounts;
+  }
+
+  /** What RUN produced: its layer (none when it changed nothing) and history text. */
+  record Outcome(java.util.Optional<WrittenLayer> layer, String createdBy) {}
+
+  Outcome run(
+      DispatchedInstruction step,
+      RunInstruction run,
+      StageState state,
+      StepRef ref,
+      java.util.Map<Integer, StageResult> done,
+      dev.kiln.dockerfile.plan.BuildPlan plan)
+      throws IOException, RunFailedException {
+    // EntitlementCheck refused this build before anything ran; this is the last line, right where
+    // the privileges would be handed out.
+    if (EntitlementCheck.missing(run, scope.request()).isPresent()) {
+      throw new IllegalStateException("a step without its entitlement reached the sandbox");
+    }
+    ContainerConfig config = state.config().configOrEmpty();
+    Path scratch = Files.createTempDirectory(scope.spool(), "run-");
+    List<SandboxMount> extra = new ArrayList<>();
+    List<String> argv = argv(run.command(), config, scratch, extra);
+    List<Path> lower = new ArrayList<>();
+    List<dev.kiln.core.fs.StackView> stack = new ArrayList<>();
+    for (var v = java.util.Optional.of(state.rootfs()); v.isPresent(); v = v.get().below()) {
+      stack.add(0, v.get());
+    }
+    for (int i = 0; i < state.layers().size(); i++) {
+      lower.add(layers.forStack(stack.get(i + 1), state.layers().get(i), state.blobs()));
+    }
+    List<String> env = new ArrayList<>(step.processEnvironment());
+    try (Snapshot snapshot = tools.snapshotter().snapshotter().prepare(lower);
+        RunMounts.Prepared prepared = mounts.prepare(run.mounts(), state, done, plan, scratch)) {
+      extra.addAll(prepared.mounts());
+      env.addAll(prepared.env());
+      ResolvedUser user =
+          config.user() == null || config.user().isEmpty()
+              ? ResolvedUser.ROOT
+              : UserResolver.resolve(snapshot.rootfs(), config.user());
+      String workdir =
+          config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
+      NetworkMode network =
+          switch (run.network()) {
+            case NONE -> NetworkMode.NONE;
+            case HOST -> NetworkMode.HOST;
+            case DEFAULT -> NetworkMode.parse(scope.request().network());
+          };
+      SecurityMode security =
+          run.security() == RunInstruction.Security.INSECURE
+              ? SecurityMode.INSECURE
+              : SecurityMode.SANDBOX;
+      RunRequest.Builder request =
+          RunRequest.builder(snapshot.rootfs(), argv)
+              .env(env)
+              .workingDir(workdir)
+              .user(user)
+              .network(network)
+              .security(security);
+      for (SandboxMount m : extra) {
+        request.mount(m);
+      }
+      RunResult result;
+      try {
+        result =
+            tools
+                .sandbox()
+                .sandbox()
+                .run(
+                    request.build(),
+                    (stream, line) ->
+                        scope
+                            .listener()
+                            .on(
+                                new BuildEvent.StepOutput(
+                                    Instant.now(),
+                                    ref,
+                                    stream == StdStream.STDOUT
+                                        ? BuildEvent.Stream.STDOUT
+                                        : BuildEvent.Stream.STDERR,
+                                    prepared.redact(line))));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while running " + String.join(" ", argv), e);
+      }
+      if (!result.succeeded()) {
+        throw new RunFailedException(argv, result, prepared::redact);
+      }
+      SnapshotDiff diff = snapshot.diff();
+      String createdBy = "RUN " + commandString(argv, state, step) + " # buildkit";
+      if (diff.isEmpty()) {
+        return new Outcome(java.util.Optional.empty(), createdBy);
+      }
+      // Written while the snapshot is still there: the diff's entries read from it.
+      LayerTree changes =
+          DiffEntries.of(diff, snapshot.rootfs(), scope.createdSeconds(), tools.userNamespace());
+      WrittenLayer layer = new LayerWriter(scope.store(), scope.layerOptions()).write(changes);
+      layers.adopt(layer.diffId(), snapshot);
+      return new Outcome(java.util.Optional.of(layer), createdBy);
+    } finally {
+      BuildRun.deleteTree(scratch);
+    }
+  }
+
+  /**
+   * The argv BuildKit would run: exec form as written; shell form through SHELL; a single heredoc
+   * with a shebang becomes a script mounted at {@code /dev/pipes/}; other heredocs go to the shell.
+   */
+  private static List<String> argv(
+      CommandLine command, ContainerConfig config, Path scratch, List<SandboxMount> extra)
+      throws IOException {
+    CommandLine.HeredocCommand heredoc = command.heredocCommand();
+    if (heredoc == null) {
+      return ConfigInstructions.withShell(config, command);
+    }
+    List<String> shell =
+        ConfigInstructions.withShell(config, new CommandLine(List.of(""), true, List.of()));
+    shell = shell.subList(0, shell.size() - 1);
+    switch (heredoc.kind()) {
+      case SCRIPT -> {
+        Path pipes = Files.createDirectories(scratch.resolve("pipes"));
+        Path script = pipes.resolve(heredoc.name());
+        Files.writeString(script, heredoc.text());
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        extra.add(new SandboxMount.Bind(pipes, "/dev/pipes", true));
+        return List.of("/dev/pipes/" + heredoc.name());
+      }
+      default -> {
+        List<String> argv = new ArrayList<>(shell);
+        argv.add(heredoc.text());
+        return argv;
+      }
+    }
+  }
+
+  /**
+   * BuildKit's history text: the build arguments in scope as {@code |N K=V…} before the command, so
+   * two images built with different arguments say so in their history.
+   */
+  private static String commandString(
+      List<String> argv, StageState state, DispatchedInstruction step) {
+    List<String> args = new ArrayList<>();
+    for (String name : state.args()) {
+      String value = "";
+      for (EnvVar v : step.environment()) {
+        if (v.name().equals(name) && !v.proxy()) {
+          value = v.value();
+        }
+      }
+      args.add(name + "=" + value);
+    }
+    List<String> parts = new ArrayList<>();
+    if (!args.isEmpty()) {
+      parts.add("|" + args.size());
+      parts.addAll(args);
+    }
+    parts.addAll(argv);
+    return String.join(" ", parts);
+  }
+}

@@ -1,0 +1,363 @@
+package dev.kiln.core.engine;
+
+import dev.kiln.cache.buildcache.BuildCache;
+import dev.kiln.cache.buildcache.CacheKey;
+import dev.kiln.cache.buildcache.CacheKeyBuilder;
+import dev.kiln.cache.buildcache.CacheResult;
+import dev.kiln.cache.buildcache.CachedLayer;
+import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.event.StepRef;
+import dev.kiln.core.image.BlobSource;
+import dev.kiln.core.image.LayerRef;
+import dev.kiln.core.image.ResolvedImage;
+import dev.kiln.core.image.StoreFirstBlobSource;
+import dev.kiln.core.request.NamedContext;
+import dev.kiln.core.step.CopyFailure;
+import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.plan.BuildPlan;
+import dev.kiln.dockerfile.plan.DispatchedInstruction;
+import dev.kiln.dockerfile.plan.Stage;
+import dev.kiln.dockerfile.plan.StageBase;
+import dev.kiln.dockerfile.plan.StageDispatch;
+import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.model.History;
+import dev.kiln.registry.model.ImageConfig;
+import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.reference.ImageReference;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs one stage: resolves its base, splices the base's ONBUILD triggers in, has the frontend
+ * dispatch the stage against the base's environment, and executes the instructions in order, each
+ * returning a new {@link StageState}. Steps report start and end to the build's listener.
+ */
+final class StageRunner {
+  /** PATH a stage gets when its base sets none, as BuildKit adds it. */
+  static final String DEFAULT_PATH =
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  private final BuildScope scope;
+  private final Map<Integer, StageResult> done;
+  private final StepExecutor steps;
+  private final StepKeys keys;
+  private final BuildCache cache;
+  private final RemoteCaches remote;
+  private final Map<CacheKey, Object> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+
+  StageRunner(
+      BuildScope scope,
+      Map<Integer, StageResult> done,
+      StepExecutor steps,
+      StepKeys keys,
+      BuildCache cache,
+      RemoteCaches remote) {
+    this.scope = scope;
+    this.done = done;
+    this.steps = steps;
+    this.keys = keys;
+    this.cache = cache;
+    this.remote = remote;
+  }
+
+  /** The stage's starting point, before ONBUILD triggers and instructions. */
+  record Start(
+      StageState state,
+      Map<Digest, ImageReference> mountSources,
+      List<String> onBuild,
+      CacheKey key) {}
+
+  /**
+   * Runs stage {@code index} of {@code plan} and returns its result and the plan (ONBUILD triggers
+   * of the base may have been spliced into it).
+   */
+  Outcome run(BuildPlan plan, int index) throws IOException, StepFailure {
+    Stage stage = plan.stage(index);
+    int totalSteps = stage.instructions().size() + 1;
+    StepRef fromStep = stepRef(stage, 1, totalSteps, "FROM " + baseText(stage), stage.from());
+    Instant start = Instant.now();
+    scope.listener().on(new BuildEvent.StepStarted(start, fromStep));
+    Start base;
+    try {
+      base = start(stage);
+    } catch (IOException e) {
+      scope
+          .listener()
+          .on(new BuildEvent.StepFailed(Instant.now(), fromStep, e.getMessage(), false));
+      throw StepFailure.of(fromStep, stage.from(), e);
+    }
+    scope
+        .listener()
+        .on(
+            new BuildEvent.StepCompleted(
+                Instant.now(), fromStep, Duration.between(start, Instant.now())));
+
+    if (!base.onBuild().isEmpty()) {
+      int own = stage.instructions().size();
+      plan = plan.withOnbuildTriggers(index, base.onBuild());
+      stage = plan.stage(index);
+      totalSteps = stage.instructions().size() + 1;
+      List<Instruction> triggers = stage.instructions().subList(0, totalSteps - 1 - own);
+      EntitlementCheck.triggers(stage, triggers, scope.request());
+    }
+    StageState state = base.state();
+    List<String> env =
+        new ArrayList<>(
+            state.config().configOrEmpty().env() == null
+                ? List.of()
+                : state.config().configOrEmpty().env());
+    if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
+      env.add(DEFAULT_PATH);
+      state =
+          state.withConfig(
+              state.config().toBuilder()
+                  .config(state.config().configOrEmpty().toBuilder().env(env).build())
+                  .build());
+    }
+    StageDispatch dispatch = plan.dispatch(index, env);
+    boolean useCache =
+        !scope.request().noCache()
+            && !scope.request().noCacheFilter().contains(stage.name())
+            && !scope.request().noCacheFilter().contains(stage.displayName());
+    CacheKey key = base.key();
+    boolean cmdSet = false;
+    int executed = 0;
+    int cachedSteps = 0;
+    int position = 1;
+    for (DispatchedInstruction step : dispatch.steps()) {
+      position++;
+      Instruction instruction = step.expanded();
+      StepRef ref =
+          stepRef(stage, position, totalSteps, oneLine(step.parsed().original()), instruction);
+      Instant began = Instant.now();
+      scope.listener().on(new BuildEvent.StepStarted(began, ref));
+      try {
+        CacheKey stepKey = keys.key(key, step, state, done, plan);
+        if (!StepKeys.cacheable(instruction)) {
+          state = steps.execute(step, state, cmdSet, ref, done, plan);
+          executed++;
+          completed(ref, began);
+        } else {
+          // Two parallel stages with the same step run it once: the second finds the first's entry.
+          synchronized (inFlight.computeIfAbsent(stepKey, k -> new Object())) {
+            Optional<CacheResult> hit = useCache ? cache.lookup(stepKey) : Optional.empty();
+            if (hit.isEmpty() && useCache) {
+              hit = remote.lookup(stepKey, cache);
+            }
+            if (hit.isPresent()) {
+              remote.record(index, stepKey, hit.get());
+              state = StepExecutor.withDeclaredArgs(instruction, applyHit(state, hit.get()));
+              cachedSteps++;
+              scope.listener().on(new BuildEvent.StepCached(Instant.now(), ref));
+            } else {
+              StageState before = state;
+              state = steps.execute(step, state, cmdSet, ref, done, plan);
+              CacheResult result = resultOf(before, state);
+              cache.store(stepKey, result);
+              remote.record(index, stepKey, result);
+              executed++;
+              completed(ref, began);
+            }
+          }
+        }
+        key = stepKey;
+      } catch (CopyFailure e) {
+        scope.listener().on(new BuildEvent.StepFailed(Instant.now(), ref, e.getMessage(), false));
+        throw StepFailure.of(ref, instruction, e.getMessage(), e.hint());
+      } catch (RunFailedException e) {
+        scope.listener().on(new BuildEvent.StepFailed(Instant.now(), ref, e.getMessage(), false));
+        throw StepFailure.of(ref, instruction, e.getMessage(), null)
+            .withDetail(e.lastLines().isEmpty() ? null : String.join("\n", e.lastLines()));
+      } catch (IOException | RuntimeException e) {
+        // Interrupted: another stage failed (or the build was stopped) and this one was cancelled.
+        boolean cancelled = Thread.currentThread().isInterrupted();
+        scope
+            .listener()
+            .on(
+                new BuildEvent.StepFailed(
+                    Instant.now(), ref, String.valueOf(e.getMessage()), cancelled));
+        throw StepFailure.of(ref, instruction, e);
+      }
+      if (instruction instanceof dev.kiln.dockerfile.instructions.CmdInstruction) {
+        cmdSet = true;
+      }
+    }
+    StageResult result =
+        new StageResult(
+            stage, key, state, dispatch.imageEnv(), base.mountSources(), executed, cachedSteps);
+    return new Outcome(plan, result);
+  }
+
+  /** A stage's result and the plan as it stands after the stage. */
+  record Outcome(BuildPlan plan, StageResult result) {}
+
+  private Start start(Stage stage) throws IOException {
+    Platform platform =
+        stage
+            .platformOptional()
+            .map(p -> Platform.parse(p.format()))
+            .orElse(scope.targetPlatform());
+    StageBase base = stage.base();
+    if (base instanceof StageBase.Scratch) {
+      ImageConfig config = ImageConfig.scratch(platform);
+      return new Start(
+          new StageState(
+              config,
+              List.of(),
+              new StoreFirstBlobSource(scope.store(), remote.over(scope.storeBlobs())),
+              scope.views().empty()),
+          Map.of(),
+          List.of(),
+          CacheKeyBuilder.onScratch(platform).instruction("FROM scratch").build());
+    }
+    if (base instanceof StageBase.Stage s) {
+      StageResult from = done.get(s.index());
+      ImageConfig config = from.state().config();
+      // The base stage's own ONBUILD instructions run here (BuildKit's resolveStages); what it
+      // inherited from its image was cleared when it started, so nothing older carries over.
+      ContainerConfig cc = config.configOrEmpty().toBuilder().onBuild(null).build();
+      List<String> own = config.configOrEmpty().onBuild();
+      return new Start(
+          from.state().withConfig(config.toBuilder().config(cc).build()),
+          from.mountSources(),
+          own == null ? List.of() : own,
+          from.key());
+    }
+    String reference;
+    if (base instanceof StageBase.Context c) {
+      NamedContext named = scope.request().buildContexts().get(c.name());
+      reference = contextReference(named, c.name());
+    } else {
+      reference = ((StageBase.Image) base).reference();
+    }
+    BaseImages.Base resolved = scope.baseImages().resolve(reference, platform);
+    return fromImage(resolved, platform);
+  }
+
+  private Start fromImage(BaseImages.Base resolved, Platform platform) throws IOException {
+    ResolvedImage image = resolved.image();
+    List<Digest> diffIds = image.config().diffIds();
+    List<Descriptor> blobs = image.manifest().layers();
+    List<LayerRef> layers = new ArrayList<>();
+    Map<Digest, ImageReference> mounts = new HashMap<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      Digest diffId = i < diffIds.size() ? diffIds.get(i) : blobs.get(i).digest();
+      layers.add(new LayerRef(blobs.get(i), diffId));
+      resolved
+          .repository()
+          .ifPresent(repo -> mounts.put(blobs.get(layers.size() - 1).digest(), repo));
+    }
+    BlobSource source = new StoreFirstBlobSource(scope.store(), remote.over(image.blobs()));
+    ContainerConfig cc = image.config().configOrEmpty();
+    List<String> onBuild = cc.onBuild() == null ? List.of() : cc.onBuild();
+    ImageConfig config =
+        image.config().toBuilder()
+            .created(null)
+            .config(cc.toBuilder().onBuild(null).build())
+            .build();
+    // The base's layers are used without being written: keep a concurrent prune away from them.
+    scope.store().retain(layers.stream().map(l -> l.blob().digest()).toList());
+    return new Start(
+        new StageState(config, layers, source, scope.views().of(layers, source)),
+        mounts,
+        onBuild,
+        CacheKeyBuilder.onBaseImage(image.digest(), platform).instruction("FROM").build());
+  }
+
+  private void completed(StepRef ref, Instant began) {
+    scope
+        .listener()
+        .on(
+            new BuildEvent.StepCompleted(
+                Instant.now(), ref, Duration.between(began, Instant.now())));
+  }
+
+  /** The state after a cached step: its recorded config change, and its layers if it made any. */
+  private static StageState applyHit(StageState state, CacheResult hit) {
+    List<Digest> diffIds = hit.layers().stream().map(CachedLayer::diffId).toList();
+    ImageConfig config =
+        ConfigDelta.apply(state.config(), hit.configChange(), hit.history(), diffIds);
+    if (hit.layers().isEmpty()) {
+      return state.withConfig(config);
+    }
+    StageState next = state;
+    for (CachedLayer layer : hit.layers()) {
+      next =
+          next.withLayer(
+              config, new LayerRef(layer.blob(), layer.diffId(), layer.uncompressedSize()));
+    }
+    return next;
+  }
+
+  /**
+   * What a cache entry records of a step: the layers it added and what it changed in the config.
+   */
+  private static CacheResult resultOf(StageState before, StageState after) {
+    List<CachedLayer> added = new ArrayList<>();
+    for (LayerRef layer : after.layers().subList(before.layers().size(), after.layers().size())) {
+      added.add(new CachedLayer(layer.blob(), layer.diffId(), layer.uncompressedSize()));
+    }
+    List<History> history = after.config().history();
+    History last =
+        history == null || history.isEmpty()
+            ? History.of(null, "", true)
+            : history.get(history.size() - 1);
+    List<Digest> diffIds = added.stream().map(CachedLayer::diffId).toList();
+    return new CacheResult(
+        added, last, ConfigDelta.between(before.config(), after.config(), last, diffIds));
+  }
+
+  static String contextReference(NamedContext named, String name) throws IOException {
+    if (named instanceof NamedContext.Image i) {
+      return i.reference();
+    }
+    if (named instanceof NamedContext.OciLayout l) {
+      return "oci-layout://" + l.dir() + l.selector();
+    }
+    throw new dev.kiln.core.image.ImageNotFoundException(
+        "build context " + name + " is a directory; FROM needs an image",
+        "use --build-context "
+            + name
+            + "=docker-image://REF or oci-layout://DIR, or COPY --from="
+            + name);
+  }
+
+  private String baseText(Stage stage) {
+    StageBase base = stage.base();
+    String text;
+    if (base instanceof StageBase.Scratch) {
+      text = "scratch";
+    } else if (base instanceof StageBase.Stage s) {
+      text = done.get(s.index()).stage().displayName();
+    } else if (base instanceof StageBase.Context c) {
+      text = c.name();
+    } else {
+      text = ((StageBase.Image) base).reference();
+    }
+    return stage.name().isEmpty() ? text : text + " AS " + stage.name();
+  }
+
+  private StepRef stepRef(Stage stage, int index, int total, String text, Instruction instruction) {
+    String location = scope.dockerfileName() + ":" + instruction.range().startLine();
+    return new StepRef(
+        scope.stepOffsets().getOrDefault(stage.index(), 0) + index,
+        scope.singleStage() ? "" : stage.displayName(),
+        index,
+        total,
+        text,
+        Optional.of(location));
+  }
+
+  static String oneLine(String text) {
+    String single = text.replaceAll("\\s*\\\\?\\r?\\n\\s*", " ").trim();
+    return single.length() > 200 ? single.substring(0, 199) + "…" : single;
+  }
+}

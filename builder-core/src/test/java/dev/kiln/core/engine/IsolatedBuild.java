@@ -1,0 +1,57 @@
+package dev.kiln.core.engine;
+
+import dev.kiln.core.event.BuildListener;
+import dev.kiln.core.request.BuildRequest;
+import dev.kiln.core.request.OutputSpecParser;
+import java.nio.file.Path;
+
+/**
+ * One build in a process of its own, so that a test can vary what a process cannot change about
+ * itself (umask, time zone, locale, working directory): builds the base context into a fresh store
+ * as {@code busybox:kiln}, then the app context into an OCI layout, and prints the image digest.
+ *
+ * <p>Arguments: {@code BASE_CONTEXT APP_CONTEXT CACHE_DIR LAYOUT_DIR EPOCH|-}.
+ */
+public final class IsolatedBuild {
+  private IsolatedBuild() {}
+
+  public static void main(String[] args) throws Exception {
+    Path base = Path.of(args[0]);
+    Path app = Path.of(args[1]);
+    Path cache = Path.of(args[2]);
+    Path layout = Path.of(args[3]);
+    Long epoch = args[4].equals("-") ? null : Long.parseLong(args[4]);
+    try {
+      build(base, cache, epoch, b -> b.tag("busybox:kiln").output(image("type=image")));
+      BuildResult result =
+          build(
+              app,
+              cache,
+              epoch,
+              b -> b.output(image("type=oci,tar=false,name=repro:1,dest=" + layout)));
+      System.out.println(result.imageDigest().orElseThrow());
+    } catch (BuildFailure e) {
+      System.err.println(e.getMessage() + "\n" + e.detail().orElse(""));
+      e.printStackTrace();
+      System.exit(2);
+    }
+  }
+
+  private static dev.kiln.core.request.OutputSpec image(String spec) {
+    return OutputSpecParser.parse(spec);
+  }
+
+  private static BuildResult build(
+      Path context,
+      Path cache,
+      Long epoch,
+      java.util.function.Consumer<BuildRequest.Builder> options)
+      throws BuildFailure {
+    BuildRequest.Builder b = BuildRequest.builder(context).cacheDir(cache);
+    if (epoch != null) {
+      b.sourceDateEpoch(epoch);
+    }
+    options.accept(b);
+    return new Engine().build(b.build(), BuildListener.NONE);
+  }
+}

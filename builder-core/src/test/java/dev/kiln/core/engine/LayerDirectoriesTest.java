@@ -1,0 +1,120 @@
+package dev.kiln.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.kiln.core.image.BlobSource;
+import dev.kiln.core.image.LayerRef;
+import dev.kiln.core.layer.Compression;
+import dev.kiln.core.layer.LayerEntry;
+import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.layer.LayerWriter;
+import dev.kiln.core.layer.WrittenLayer;
+import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.model.MediaType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LayerDirectoriesTest {
+  @TempDir Path tmp;
+
+  /** A one-file uncompressed layer and its reference. */
+  private record Sample(byte[] tar, LayerRef ref) {
+    static Sample create() throws Exception {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      WrittenLayer written =
+          LayerWriter.writeTo(
+              out,
+              List.of(
+                  LayerEntry.regularFile(
+                      "a", 0644, 0, 0, 0, "ours".getBytes(StandardCharsets.UTF_8))),
+              LayerOptions.defaults().withCompression(Compression.NONE));
+      byte[] tar = out.toByteArray();
+      return new Sample(
+          tar,
+          new LayerRef(
+              Descriptor.of(MediaType.OCI_LAYER, written.digest(), tar.length), written.diffId()));
+    }
+  }
+
+  @Test
+  void aLayerAnotherProcessPublishedWhileWeUnpackedIsKept() throws Exception {
+    Sample sample = Sample.create();
+    byte[] tar = sample.tar();
+    LayerRef ref = sample.ref();
+    Path root = tmp.resolve("layers");
+    Path published = root.resolve(ref.diffId().hex());
+    BlobSource racing =
+        descriptor -> {
+          // Another kiln process finishes the same layer between our check and our rename.
+          Files.createDirectories(published);
+          Files.writeString(published.resolve("a"), "theirs");
+          return new ByteArrayInputStream(tar);
+        };
+
+    Path dir =
+        new LayerDirectories(root, dev.kiln.core.layer.ExtractOptions.overlayLayer())
+            .get(ref, racing);
+
+    assertEquals(published, dir);
+    assertEquals("theirs", Files.readString(dir.resolve("a")));
+    try (Stream<Path> left = Files.list(root)) {
+      // The layer and the marker of its last use (for kiln cache prune); no unpack directory.
+      assertEquals(
+          List.of(published, root.resolve(published.getFileName() + ".used")),
+          left.sorted().toList(),
+          "no unpack directory is left behind");
+    }
+  }
+
+  @Test
+  void threadsNeedingTheSameLayerUnpackItOnce() throws Exception {
+    Sample sample = Sample.create();
+    AtomicInteger opened = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    BlobSource counting =
+        descriptor -> {
+          opened.incrementAndGet();
+          // Hold the first unpack until every other thread is waiting for it (or, if they were
+          // not made to wait, has come here too).
+          long deadline = System.nanoTime() + 10_000_000_000L;
+          while (System.nanoTime() < deadline
+              && threads.stream()
+                  .filter(t -> t != Thread.currentThread())
+                  .anyMatch(t -> t.getState() != Thread.State.BLOCKED && opened.get() == 1)) {
+            Thread.onSpinWait();
+          }
+          return new ByteArrayInputStream(sample.tar());
+        };
+    LayerDirectories layers =
+        new LayerDirectories(
+            tmp.resolve("layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
+    for (int i = 0; i < 4; i++) {
+      threads.add(
+          new Thread(
+              () -> {
+                try {
+                  layers.get(sample.ref(), counting);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(1, opened.get());
+    assertEquals(
+        "ours",
+        Files.readString(tmp.resolve("layers").resolve(sample.ref().diffId().hex()).resolve("a")));
+  }
+}
