@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
+import dev.kiln.api.build.ImageBuilder;
 import dev.kiln.cache.store.CacheDirectory;
-import dev.kiln.core.engine.ImageBuilder;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;

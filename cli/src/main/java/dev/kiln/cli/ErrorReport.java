@@ -1,9 +1,9 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.engine.BuildFailure;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.output.FileSystemFailures;
-import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.PlatformNotFoundException;
 import dev.kiln.registry.reference.InvalidReferenceException;
 import dev.kiln.registry.transport.RegistryException;

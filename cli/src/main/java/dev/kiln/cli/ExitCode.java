@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.engine.BuildFailure;
+import dev.kiln.api.build.BuildFailure;
 
 /**
  * kiln's exit codes, documented in the README. Scripts branch on these, so they never change

@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.engine.Engine;
-import dev.kiln.core.engine.ImageBuilder;
+import dev.kiln.api.Kiln;
+import dev.kiln.api.build.ImageBuilder;
 import java.time.Duration;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -52,7 +52,7 @@ public final class Main {
   static final Duration BUILD_CLEANUP_GRACE = Duration.ofSeconds(5);
 
   private static ImageBuilder engine() {
-    return new Engine();
+    return new Kiln();
   }
 
   /** Gives commands that need the environment their {@link CliEnvironment}. */

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.api.request.RequestException;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.output.FileSystemFailures;
-import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.reference.InvalidReferenceException;
 import dev.kiln.registry.transport.AuthenticationException;
 import java.io.ByteArrayInputStream;

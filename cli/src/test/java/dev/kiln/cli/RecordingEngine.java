@@ -1,10 +1,10 @@
 package dev.kiln.cli;
 
-import dev.kiln.core.engine.BuildFailure;
-import dev.kiln.core.engine.BuildResult;
-import dev.kiln.core.engine.ImageBuilder;
-import dev.kiln.core.event.BuildListener;
-import dev.kiln.core.request.BuildRequest;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.build.ImageBuilder;
+import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.request.BuildRequest;
 import dev.kiln.registry.model.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

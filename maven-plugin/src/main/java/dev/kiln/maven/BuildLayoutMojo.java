@@ -1,7 +1,7 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.engine.BuildResult;
-import dev.kiln.core.request.OutputSpec;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.OutputSpec;
 import java.io.File;
 import java.util.List;
 import org.apache.maven.plugin.MojoFailureException;

@@ -1,7 +1,7 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.engine.BuildResult;
-import dev.kiln.core.request.OutputSpec;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.OutputSpec;
 import java.io.File;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +56,7 @@ public class BuildTarMojo extends DockerfileBuildMojo {
       case "docker" -> fileOutput(OutputSpec.Type.DOCKER, outputFile.toPath(), false);
       case "oci" -> fileOutput(OutputSpec.Type.OCI, outputFile.toPath(), true);
       default ->
-          throw new dev.kiln.core.request.RequestException(
+          throw new dev.kiln.api.request.RequestException(
               "<format> '" + format + "' is not a tar format kiln writes", "use oci or docker");
     };
   }

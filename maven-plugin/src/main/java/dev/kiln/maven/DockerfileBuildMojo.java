@@ -1,14 +1,14 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.engine.BuildFailure;
-import dev.kiln.core.engine.BuildResult;
-import dev.kiln.core.engine.Engine;
-import dev.kiln.core.engine.ImageBuilder;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.CacheSpec;
-import dev.kiln.core.request.Compression;
-import dev.kiln.core.request.OutputSpec;
-import dev.kiln.core.request.RequestException;
+import dev.kiln.api.Kiln;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.build.ImageBuilder;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.CacheSpec;
+import dev.kiln.api.request.Compression;
+import dev.kiln.api.request.OutputSpec;
+import dev.kiln.api.request.RequestException;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -94,7 +94,7 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   List<String> allow;
 
   /** The engine; tests replace it. */
-  ImageBuilder builder = new Engine();
+  ImageBuilder builder = new Kiln();
 
   /** The names the image is stored or pushed under. */
   abstract List<String> imageNames() throws MojoFailureException;

@@ -1,8 +1,8 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.engine.BuildFailure;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.core.image.ImageNotFoundException;
-import dev.kiln.core.request.RequestException;
 import java.io.IOException;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;

@@ -1,8 +1,8 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.engine.BuildMetadataFile;
-import dev.kiln.core.engine.BuildResult;
-import dev.kiln.core.request.RegistryLogin;
+import dev.kiln.api.build.BuildMetadataFile;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.RegistryLogin;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;

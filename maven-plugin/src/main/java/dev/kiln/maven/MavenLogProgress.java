@@ -1,8 +1,8 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.BuildListener;
-import dev.kiln.core.event.StepRef;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.event.StepRef;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;

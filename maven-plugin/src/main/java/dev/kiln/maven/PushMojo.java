@@ -1,11 +1,11 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.engine.BuildResult;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.core.engine.RegistryAccess;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.push.LayoutPusher;
 import dev.kiln.core.push.PushedImage;
-import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.transport.RegistryException;

@@ -1,6 +1,6 @@
 package dev.kiln.maven;
 
-import dev.kiln.core.request.RegistryLogin;
+import dev.kiln.api.request.RegistryLogin;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

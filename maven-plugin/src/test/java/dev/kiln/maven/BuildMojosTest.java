@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.core.engine.BuildFailure;
-import dev.kiln.core.engine.BuildResult;
-import dev.kiln.core.engine.ImageBuilder;
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.StepRef;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.Entitlement;
-import dev.kiln.core.request.OutputSpec;
-import dev.kiln.core.request.RegistryLogin;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.build.ImageBuilder;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.StepRef;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.Entitlement;
+import dev.kiln.api.request.OutputSpec;
+import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.registry.model.Digest;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -323,7 +323,7 @@ class BuildMojosTest {
     BuildFailure failure;
 
     @Override
-    public BuildResult build(BuildRequest request, dev.kiln.core.event.BuildListener listener)
+    public BuildResult build(BuildRequest request, dev.kiln.api.event.BuildListener listener)
         throws BuildFailure {
       requests.add(request);
       if (failure != null) {

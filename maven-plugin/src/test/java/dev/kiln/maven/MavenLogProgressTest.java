@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.StepRef;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.StepRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

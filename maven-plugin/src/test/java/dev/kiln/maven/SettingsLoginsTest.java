@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.core.request.RegistryLogin;
+import dev.kiln.api.request.RegistryLogin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.request.BuildRequest;
 import dev.kiln.cache.store.ContentStore;
-import dev.kiln.core.event.BuildListener;
 import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.layer.LayerOptions;
-import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.step.SourceTree;
 import dev.kiln.registry.model.Platform;
 import java.nio.file.Path;

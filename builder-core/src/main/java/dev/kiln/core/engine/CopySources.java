@@ -1,8 +1,8 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.LayerPath;
-import dev.kiln.core.request.NamedContext;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.core.step.SourceTree;

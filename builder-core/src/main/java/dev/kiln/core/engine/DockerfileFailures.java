@@ -1,5 +1,6 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.build.BuildFailure;
 import dev.kiln.dockerfile.parser.DockerfileErrorRenderer;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import java.util.List;

@@ -1,12 +1,15 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.core.event.BuildListener;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.build.ImageBuilder;
+import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.BuildRequestCheck;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.layer.LayerFormatException;
 import dev.kiln.core.output.FileSystemFailures;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.BuildRequestCheck;
-import dev.kiln.core.request.RequestException;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.registry.transport.RegistryException;
 import java.io.IOException;

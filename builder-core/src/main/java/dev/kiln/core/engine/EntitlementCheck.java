@@ -1,7 +1,7 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.Entitlement;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.Entitlement;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.instructions.RunInstruction;
 import dev.kiln.dockerfile.parser.DockerfileException;

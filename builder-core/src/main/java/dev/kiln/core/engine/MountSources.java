@@ -1,11 +1,11 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerExtractor;
-import dev.kiln.core.request.NamedContext;
 import dev.kiln.core.sandbox.HostCommand;
 import dev.kiln.core.sandbox.HostIdentity;
 import dev.kiln.dockerfile.plan.BuildPlan;

@@ -1,5 +1,8 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.OutputSpec;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.Compression;
@@ -18,9 +21,6 @@ import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.core.output.OciArchiveWriter;
 import dev.kiln.core.output.OciLayoutWriter;
 import dev.kiln.core.output.RegistryOutput;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.OutputSpec;
-import dev.kiln.core.request.RequestException;
 import dev.kiln.core.step.SourceFile;
 import dev.kiln.core.step.StackSourceTree;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.core.request.RegistryLogin;
+import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RegistryClientOptions;
 import dev.kiln.registry.credentials.Credential;

@@ -1,5 +1,8 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.request.CacheSpec;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.buildcache.CacheEntry;
 import dev.kiln.cache.buildcache.CacheKey;
@@ -7,8 +10,6 @@ import dev.kiln.cache.buildcache.CacheResult;
 import dev.kiln.cache.buildcache.CachedLayer;
 import dev.kiln.cache.remote.CacheBundle;
 import dev.kiln.cache.store.ContentStore;
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.BuildListener;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.OciLayoutImages;
@@ -16,7 +17,6 @@ import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.image.StoreBlobSource;
 import dev.kiln.core.output.OciLayoutWriter;
 import dev.kiln.core.output.RegistryOutput;
-import dev.kiln.core.request.CacheSpec;
 import dev.kiln.registry.client.RemoteImage;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.Platform;

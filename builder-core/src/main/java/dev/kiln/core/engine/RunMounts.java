@@ -1,8 +1,8 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SshSpec;
 import dev.kiln.core.layer.LayerPath;
-import dev.kiln.core.request.SecretSpec;
-import dev.kiln.core.request.SshSpec;
 import dev.kiln.core.sandbox.SandboxMount;
 import dev.kiln.dockerfile.instructions.Mount;
 import dev.kiln.dockerfile.plan.BuildPlan;

@@ -1,7 +1,7 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.StepRef;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.StepRef;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;

@@ -1,7 +1,7 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.BuildListener;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.BuildListener;
 import dev.kiln.core.sandbox.Isolation;
 import dev.kiln.core.sandbox.SandboxChoice;
 import dev.kiln.core.sandbox.SandboxSelector;

@@ -1,17 +1,17 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.StepRef;
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.buildcache.CacheKey;
 import dev.kiln.cache.buildcache.CacheKeyBuilder;
 import dev.kiln.cache.buildcache.CacheResult;
 import dev.kiln.cache.buildcache.CachedLayer;
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.StepRef;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
-import dev.kiln.core.request.NamedContext;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.plan.BuildPlan;

@@ -1,6 +1,6 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.core.event.StepRef;
+import dev.kiln.api.event.StepRef;
 import dev.kiln.core.fs.LayerIndex;
 import dev.kiln.core.fs.StackView;
 import dev.kiln.core.image.LayerRef;

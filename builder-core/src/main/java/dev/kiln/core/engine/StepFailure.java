@@ -1,6 +1,7 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.core.event.StepRef;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.event.StepRef;
 import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.parser.SourceRange;

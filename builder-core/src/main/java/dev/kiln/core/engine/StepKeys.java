@@ -173,7 +173,7 @@ final class StepKeys {
       return;
     }
     if (scope.request().buildContexts().get(from)
-        instanceof dev.kiln.core.request.NamedContext.Directory dir) {
+        instanceof dev.kiln.api.request.NamedContext.Directory dir) {
       TreeChecksummer named =
           new TreeChecksummer(
               dev.kiln.core.checksum.DirectoryTree.plain(dir.dir(), "context " + from));
@@ -212,7 +212,7 @@ final class StepKeys {
       return;
     }
     if (scope.request().buildContexts().get(from)
-        instanceof dev.kiln.core.request.NamedContext.Directory dir) {
+        instanceof dev.kiln.api.request.NamedContext.Directory dir) {
       TreeChecksummer named =
           new TreeChecksummer(
               dev.kiln.core.checksum.DirectoryTree.plain(dir.dir(), "context " + from));

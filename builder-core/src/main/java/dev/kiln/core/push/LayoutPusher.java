@@ -2,12 +2,12 @@ package dev.kiln.core.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.image.OciLayoutImages;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.output.RegistryOutput;
-import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import java.io.IOException;

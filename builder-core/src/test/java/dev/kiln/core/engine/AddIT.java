@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.api.build.BuildFailure;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.io.ByteArrayOutputStream;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.request.NamedContext;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.UmociLayouts;
 import dev.kiln.testdata.image.UnpackedImage;

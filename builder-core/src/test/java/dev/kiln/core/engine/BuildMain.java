@@ -1,10 +1,12 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.StepRef;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.OutputSpecParser;
-import dev.kiln.core.request.SecretSpec;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.StepRef;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.OutputSpecParser;
+import dev.kiln.api.request.SecretSpec;
 import java.nio.file.Path;
 
 /**

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.core.request.SecretSpec;
+import dev.kiln.api.request.SecretSpec;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.RepositoryRoot;
 import dev.kiln.testdata.image.ImageInspector;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.request.OutputSpecParser;
+import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.RepositoryRoot;
 import dev.kiln.testdata.image.ImageInspector;

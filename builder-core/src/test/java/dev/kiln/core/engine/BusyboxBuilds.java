@@ -1,8 +1,9 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.cache.store.ContentStore;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.OutputSpecParser;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.ImageManifest;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.OutputSpecParser;
-import dev.kiln.core.request.SecretSpec;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.OutputSpecParser;
+import dev.kiln.api.request.SecretSpec;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.History;

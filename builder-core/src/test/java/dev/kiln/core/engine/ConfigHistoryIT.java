@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.core.request.OutputSpecParser;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.nio.file.Files;

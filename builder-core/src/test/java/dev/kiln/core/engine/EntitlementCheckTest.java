@@ -3,7 +3,7 @@ package dev.kiln.core.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.kiln.core.request.BuildRequest;
+import dev.kiln.api.request.BuildRequest;
 import dev.kiln.dockerfile.parser.DockerfileErrorRenderer;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.plan.BuildOptions;

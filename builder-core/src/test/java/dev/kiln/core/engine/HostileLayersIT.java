@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.core.request.NamedContext;
-import dev.kiln.core.request.OutputSpecParser;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.request.NamedContext;
+import dev.kiln.api.request.OutputSpecParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -3,10 +3,10 @@ package dev.kiln.core.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.api.request.BuildRequest;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.buildcache.StoreVerifier;
 import dev.kiln.cache.store.ContentStore;
-import dev.kiln.core.request.BuildRequest;
 import dev.kiln.core.sandbox.MountTable;
 import dev.kiln.core.sandbox.ProcessScan;
 import java.io.OutputStream;

@@ -1,8 +1,10 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.core.event.BuildListener;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.OutputSpecParser;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.OutputSpecParser;
 import java.nio.file.Path;
 
 /**
@@ -37,7 +39,7 @@ public final class IsolatedBuild {
     }
   }
 
-  private static dev.kiln.core.request.OutputSpec image(String spec) {
+  private static dev.kiln.api.request.OutputSpec image(String spec) {
     return OutputSpecParser.parse(spec);
   }
 

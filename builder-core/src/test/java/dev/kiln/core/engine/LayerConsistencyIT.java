@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.NamedContext;
+import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.core.engine.HandmadeLayout.Entry;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.NamedContext;
-import dev.kiln.core.request.OutputSpecParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.core.request.NamedContext;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.io.IOException;
@@ -179,7 +180,7 @@ abstract class MountContainment {
     String image = "kiln.test/evil:" + UUID.randomUUID().toString().substring(0, 8);
     kiln.request(
         kiln.context(evilStage(), Map.of()),
-        b -> b.tag(image).output(dev.kiln.core.request.OutputSpecParser.parse("type=image")));
+        b -> b.tag(image).output(dev.kiln.api.request.OutputSpecParser.parse("type=image")));
     refused(
         FROM + "RUN --mount=type=bind,from=" + image + ",source=esc,target=/m cat /m/secret.txt\n",
         b -> {},
@@ -233,12 +234,12 @@ abstract class MountContainment {
   }
 
   private void refused(
-      String dockerfile, Consumer<dev.kiln.core.request.BuildRequest.Builder> o, String expected) {
+      String dockerfile, Consumer<dev.kiln.api.request.BuildRequest.Builder> o, String expected) {
     refused(kiln.context(dockerfile, Map.of()), o, expected);
   }
 
   private void refused(
-      Path ctx, Consumer<dev.kiln.core.request.BuildRequest.Builder> options, String expected) {
+      Path ctx, Consumer<dev.kiln.api.request.BuildRequest.Builder> options, String expected) {
     BuildFailure failure = assertThrows(BuildFailure.class, () -> kiln.build(ctx, options));
     String text =
         failure.getMessage()

@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.buildcache.CachedLayer;
 import dev.kiln.cache.buildcache.StoredEntry;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.IndexEntry;
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.OutputSpecParser;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.ImageManifest;

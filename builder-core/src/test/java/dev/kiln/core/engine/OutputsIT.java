@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.core.request.OutputSpecParser;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.BuildMetadataFile;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.registry.credentials.Credential;
 import dev.kiln.registry.credentials.StaticCredentials;
 import dev.kiln.testdata.ProcessRunner;

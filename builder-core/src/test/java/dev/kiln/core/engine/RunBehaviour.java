@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.kiln.core.request.NamedContext;
-import dev.kiln.core.request.SecretSpec;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.request.NamedContext;
+import dev.kiln.api.request.SecretSpec;
 import dev.kiln.core.sandbox.MountTable;
 import dev.kiln.core.sandbox.ProcessScan;
 import java.net.InetAddress;
@@ -434,7 +435,7 @@ abstract class RunBehaviour {
         base,
         b ->
             b.tag("kiln.test/onbuild-insecure:1")
-                .output(dev.kiln.core.request.OutputSpecParser.parse("type=image")));
+                .output(dev.kiln.api.request.OutputSpecParser.parse("type=image")));
     Path ctx =
         kiln.context("FROM kiln.test/onbuild-insecure:1\nRUN echo after > /after\n", Map.of());
     BuildFailure refused = assertThrows(BuildFailure.class, () -> kiln.build(ctx, b -> {}));
@@ -450,7 +451,7 @@ abstract class RunBehaviour {
         kiln.events().stream()
             .anyMatch(
                 e ->
-                    e instanceof dev.kiln.core.event.BuildEvent.StepStarted s
+                    e instanceof dev.kiln.api.event.BuildEvent.StepStarted s
                         && s.step().text().startsWith("RUN")),
         "no RUN step started");
     RunImage image = kiln.build(ctx, b -> b.allow("security.insecure"));
@@ -479,9 +480,9 @@ abstract class RunBehaviour {
         sorted(lines.subList(2, lines.size()).stream().map(l -> l.split(":")[0].trim()).toList()));
   }
 
-  private List<dev.kiln.core.event.BuildEvent> stepsStarted() {
+  private List<dev.kiln.api.event.BuildEvent> stepsStarted() {
     return kiln.events().stream()
-        .filter(e -> e instanceof dev.kiln.core.event.BuildEvent.StepStarted)
+        .filter(e -> e instanceof dev.kiln.api.event.BuildEvent.StepStarted)
         .toList();
   }
 
@@ -952,7 +953,7 @@ abstract class RunBehaviour {
                   + " && echo \"$SSH_AUTH_SOCK\" > /ssh-sock\n",
               Map.of());
       RunImage image =
-          kiln.build(ctx, b -> b.ssh(dev.kiln.core.request.SshSpec.parse("default=" + socket)));
+          kiln.build(ctx, b -> b.ssh(dev.kiln.api.request.SshSpec.parse("default=" + socket)));
       assertTrue(image.text("/ssh-sock").startsWith("/run/buildkit/ssh_agent."));
       assertFalse(Files.exists(image.file("/run"), LinkOption.NOFOLLOW_LINKS));
     }

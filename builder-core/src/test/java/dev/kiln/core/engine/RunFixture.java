@@ -1,8 +1,10 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.request.BuildRequest;
-import dev.kiln.core.request.OutputSpecParser;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.testdata.baseimage.BusyboxRootfs;
 import java.io.IOException;
 import java.io.UncheckedIOException;

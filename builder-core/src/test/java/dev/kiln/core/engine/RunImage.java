@@ -2,6 +2,7 @@ package dev.kiln.core.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.build.BuildResult;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.UnpackedImage;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.core.request.BuildRequest;
+import dev.kiln.api.request.BuildRequest;
 import dev.kiln.core.sandbox.MountTable;
 import dev.kiln.core.sandbox.ProcessScan;
 import java.io.IOException;

@@ -3,8 +3,9 @@ package dev.kiln.core.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.cache.store.ContentStore;
-import dev.kiln.core.request.OutputSpecParser;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.ImageManifest;
 import dev.kiln.testdata.files.SpecialFiles;

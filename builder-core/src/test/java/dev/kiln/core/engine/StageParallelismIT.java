@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.request.BuildRequest;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.BuildRequest;
 import dev.kiln.core.sandbox.MountTable;
 import dev.kiln.core.sandbox.ProcessScan;
 import java.nio.file.Files;

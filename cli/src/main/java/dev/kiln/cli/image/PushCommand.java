@@ -1,5 +1,8 @@
 package dev.kiln.cli.image;
 
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.RegistryTransfers;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
@@ -7,10 +10,7 @@ import dev.kiln.cli.ProgressOptions;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.RegistryTransfers;
 import dev.kiln.core.output.FileSystemFailures;
-import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.event.RegistryEvent.PushOutcome;

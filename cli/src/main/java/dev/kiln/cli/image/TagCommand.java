@@ -1,5 +1,6 @@
 package dev.kiln.cli.image;
 
+import dev.kiln.api.request.RequestException;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.cli.CliEnvironment;
@@ -8,7 +9,6 @@ import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.core.engine.StoreNames;
-import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RemoteManifest;
 import dev.kiln.registry.reference.ImageReference;

@@ -1,6 +1,6 @@
 package dev.kiln.cli.login;
 
-import dev.kiln.core.request.RequestException;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.registry.auth.Challenge;
 import dev.kiln.registry.auth.TokenCache;
 import dev.kiln.registry.auth.TokenClient;

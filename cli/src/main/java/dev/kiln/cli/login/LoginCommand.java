@@ -1,10 +1,10 @@
 package dev.kiln.cli.login;
 
+import dev.kiln.api.request.RequestException;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
-import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.credentials.Credential;
 import java.io.Console;
 import java.io.IOException;

@@ -2,9 +2,9 @@ package dev.kiln.cli.progress;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.BuildListener;
-import dev.kiln.core.event.StepRef;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.event.StepRef;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

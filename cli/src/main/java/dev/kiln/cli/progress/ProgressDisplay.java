@@ -1,6 +1,6 @@
 package dev.kiln.cli.progress;
 
-import dev.kiln.core.event.BuildListener;
+import dev.kiln.api.event.BuildListener;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.kiln.cli.progress;
 
-import dev.kiln.core.request.RequestException;
+import dev.kiln.api.request.RequestException;
 import java.util.Locale;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.kiln.cli.progress;
 
-import dev.kiln.core.event.BuildEvent;
+import dev.kiln.api.event.BuildEvent;
 import java.io.PrintWriter;
 
 /** The closing lines of a build: what was produced, where it went, and what the cache did. */

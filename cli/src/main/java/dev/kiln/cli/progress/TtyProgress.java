@@ -1,8 +1,8 @@
 package dev.kiln.cli.progress;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.BuildListener;
-import dev.kiln.core.event.StepRef;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.event.StepRef;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

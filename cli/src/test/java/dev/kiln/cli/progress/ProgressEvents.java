@@ -1,7 +1,7 @@
 package dev.kiln.cli.progress;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.StepRef;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.StepRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.BuildListener;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.BuildListener;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package dev.kiln.cli.progress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.RegistryTransfers;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.RegistryTransfers;
 import dev.kiln.registry.event.RegistryEvent;
 import dev.kiln.registry.event.RegistryEvent.Direction;
 import dev.kiln.registry.event.RegistryEvent.PushOutcome;

@@ -1,4 +1,4 @@
-package dev.kiln.core.request;
+package dev.kiln.api.request;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

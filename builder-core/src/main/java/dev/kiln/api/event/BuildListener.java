@@ -1,4 +1,4 @@
-package dev.kiln.core.event;
+package dev.kiln.api.event;
 
 /**
  * Receives {@link BuildEvent}s. Steps run in parallel, so implementations must be thread-safe; they

@@ -1,7 +1,7 @@
-package dev.kiln.core.engine;
+package dev.kiln.api.build;
 
-import dev.kiln.core.event.BuildListener;
-import dev.kiln.core.request.BuildRequest;
+import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.request.BuildRequest;
 
 /**
  * Builds one {@link BuildRequest}. The CLI and the Maven plugin call this and nothing else of the

@@ -1,4 +1,4 @@
-package dev.kiln.core.request;
+package dev.kiln.api.request;
 
 /**
  * A build request that cannot be carried out as given: a malformed flag value, a missing file, a

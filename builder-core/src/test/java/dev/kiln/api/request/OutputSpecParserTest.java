@@ -1,4 +1,4 @@
-package dev.kiln.core.request;
+package dev.kiln.api.request;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

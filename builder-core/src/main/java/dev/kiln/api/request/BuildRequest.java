@@ -1,4 +1,4 @@
-package dev.kiln.core.request;
+package dev.kiln.api.request;
 
 import dev.kiln.registry.credentials.CredentialSource;
 import java.nio.file.Path;

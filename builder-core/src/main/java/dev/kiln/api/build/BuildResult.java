@@ -1,4 +1,4 @@
-package dev.kiln.core.engine;
+package dev.kiln.api.build;
 
 import dev.kiln.registry.model.Digest;
 import java.util.List;

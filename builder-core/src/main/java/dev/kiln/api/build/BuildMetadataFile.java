@@ -1,4 +1,4 @@
-package dev.kiln.core.engine;
+package dev.kiln.api.build;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package dev.kiln.core.request;
+package dev.kiln.api.request;
 
 import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.dockerfile.parser.DockerfileException;

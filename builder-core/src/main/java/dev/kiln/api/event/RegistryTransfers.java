@@ -1,4 +1,4 @@
-package dev.kiln.core.event;
+package dev.kiln.api.event;
 
 import dev.kiln.registry.event.RegistryEvent;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.kiln.core.request;
+package dev.kiln.api.request;
 
 /**
  * A username and password for one registry, given through the API (the Maven plugin's {@code
