@@ -26,6 +26,11 @@ public record AddInstruction(
     List<String> excludes,
     Boolean unpack)
     implements Instruction {
+  @Override
+  public InstructionKind kind() {
+    return InstructionKind.ADD;
+  }
+
   public AddInstruction {
     excludes = List.copyOf(excludes);
   }

@@ -9,6 +9,11 @@ import java.util.List;
  * build argument replaces them), not by {@link #expand}.
  */
 public record ArgInstruction(Node node, List<ArgDeclaration> args) implements Instruction {
+  @Override
+  public InstructionKind kind() {
+    return InstructionKind.ARG;
+  }
+
   public ArgInstruction {
     args = List.copyOf(args);
   }

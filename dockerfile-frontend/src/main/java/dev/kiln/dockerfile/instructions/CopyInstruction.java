@@ -25,6 +25,11 @@ public record CopyInstruction(
     boolean parents,
     List<String> excludes)
     implements Instruction {
+  @Override
+  public InstructionKind kind() {
+    return InstructionKind.COPY;
+  }
+
   public CopyInstruction {
     excludes = List.copyOf(excludes);
   }

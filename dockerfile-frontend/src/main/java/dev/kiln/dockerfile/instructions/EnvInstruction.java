@@ -6,6 +6,11 @@ import java.util.List;
 
 /** {@code ENV k=v ...} (or the legacy {@code ENV k v}). All pairs see the environment before it. */
 public record EnvInstruction(Node node, List<KeyValue> pairs) implements Instruction {
+  @Override
+  public InstructionKind kind() {
+    return InstructionKind.ENV;
+  }
+
   public EnvInstruction {
     pairs = List.copyOf(pairs);
   }

@@ -6,6 +6,11 @@ import java.util.List;
 
 /** {@code EXPOSE <port>[/<proto>] ...}; after expansion each word may split into several. */
 public record ExposeInstruction(Node node, List<String> ports) implements Instruction {
+  @Override
+  public InstructionKind kind() {
+    return InstructionKind.EXPOSE;
+  }
+
   public ExposeInstruction {
     ports = List.copyOf(ports);
   }

@@ -14,6 +14,11 @@ import java.util.Optional;
 public record FromInstruction(
     Node node, String image, String stageName, String platform, String docComment)
     implements Instruction {
+  @Override
+  public InstructionKind kind() {
+    return InstructionKind.FROM;
+  }
+
   /** The stage name, when the stage has one. */
   public Optional<String> stage() {
     return stageName.isEmpty() ? Optional.empty() : Optional.of(stageName);

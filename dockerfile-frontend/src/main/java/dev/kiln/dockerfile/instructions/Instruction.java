@@ -32,6 +32,13 @@ public sealed interface Instruction
   /** The AST node this instruction was read from. */
   Node node();
 
+  /**
+   * Which instruction this is, for code that must handle every kind: a {@code switch} over it is
+   * checked for completeness by the compiler (a pattern switch over this sealed interface is only a
+   * preview in Java 17).
+   */
+  InstructionKind kind();
+
   /** The instruction name in upper case, e.g. {@code RUN}. */
   default String name() {
     return node().keyword().toUpperCase(Locale.ROOT);

@@ -5,6 +5,11 @@ import java.util.List;
 
 /** {@code LABEL k=v ...}. */
 public record LabelInstruction(Node node, List<KeyValue> labels) implements Instruction {
+  @Override
+  public InstructionKind kind() {
+    return InstructionKind.LABEL;
+  }
+
   public LabelInstruction {
     labels = List.copyOf(labels);
   }

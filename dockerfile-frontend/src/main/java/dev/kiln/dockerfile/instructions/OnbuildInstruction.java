@@ -8,4 +8,9 @@ import dev.kiln.dockerfile.parser.Node;
  *
  * @param expression the trigger text as stored in the image config (heredocs re-attached)
  */
-public record OnbuildInstruction(Node node, String expression) implements Instruction {}
+public record OnbuildInstruction(Node node, String expression) implements Instruction {
+  @Override
+  public InstructionKind kind() {
+    return InstructionKind.ONBUILD;
+  }
+}

@@ -25,6 +25,10 @@ public record RunInstruction(
     Security security,
     List<String> flagsUsed)
     implements Instruction {
+  @Override
+  public InstructionKind kind() {
+    return InstructionKind.RUN;
+  }
 
   public RunInstruction {
     mountSpecs = List.copyOf(mountSpecs);

@@ -5,6 +5,11 @@ import java.util.List;
 
 /** {@code VOLUME path...} or {@code VOLUME ["path", ...]}. */
 public record VolumeInstruction(Node node, List<String> volumes) implements Instruction {
+  @Override
+  public InstructionKind kind() {
+    return InstructionKind.VOLUME;
+  }
+
   public VolumeInstruction {
     volumes = List.copyOf(volumes);
   }

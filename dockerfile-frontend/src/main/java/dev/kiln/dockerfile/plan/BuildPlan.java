@@ -1,5 +1,6 @@
 package dev.kiln.dockerfile.plan;
 
+import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.parser.ParsedDockerfile;
@@ -124,6 +125,28 @@ public final class BuildPlan {
   /** The edges of one stage. */
   public List<Dependency> dependenciesOf(int stage) {
     return dependenciesByStage.get(stage);
+  }
+
+  /**
+   * What the {@code --from} of COPY instruction {@code copy} (as parsed, in stage {@code stage})
+   * names, resolved as the stage graph resolved it; empty for a COPY from the build context.
+   */
+  public Optional<StageBase> copySource(int stage, Instruction copy) {
+    return dependenciesOf(stage).stream()
+        .filter(d -> d.kind() == Dependency.Kind.COPY_FROM && d.via() == copy)
+        .map(Dependency::source)
+        .findFirst();
+  }
+
+  /**
+   * What the {@code from=} of mount {@code mount} of RUN instruction {@code run} (as parsed, in
+   * stage {@code stage}) names; empty for a mount of the build context.
+   */
+  public Optional<StageBase> mountSource(int stage, Instruction run, int mount) {
+    return dependenciesOf(stage).stream()
+        .filter(d -> d.kind() == Dependency.Kind.MOUNT_FROM && d.via() == run && d.mount() == mount)
+        .map(Dependency::source)
+        .findFirst();
   }
 
   /** The stages the target needs, each after the stages it depends on; the target is last. */

@@ -306,14 +306,16 @@ final class BuildPlanCompiler {
                   copySource(from, byName, stages, options, i),
                   i));
         } else if (i instanceof RunInstruction) {
-          for (Mount m : ((RunInstruction) i).mounts()) {
-            if (!m.from().isEmpty()) {
+          List<Mount> mounts = ((RunInstruction) i).mounts();
+          for (int m = 0; m < mounts.size(); m++) {
+            if (!mounts.get(m).from().isEmpty()) {
               deps.add(
                   new Dependency(
                       s.index(),
                       Dependency.Kind.MOUNT_FROM,
-                      mountSource(m.from(), byName, options),
-                      i));
+                      mountSource(mounts.get(m).from(), byName, options),
+                      i,
+                      m));
             }
           }
         }

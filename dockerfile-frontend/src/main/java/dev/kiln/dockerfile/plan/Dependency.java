@@ -9,8 +9,14 @@ import dev.kiln.dockerfile.instructions.Instruction;
  * @param kind why: its FROM, a COPY --from, or a RUN --mount from=
  * @param source what it depends on
  * @param via the instruction that creates the edge (the FROM for {@link Kind#FROM})
+ * @param mount for {@link Kind#MOUNT_FROM}, which of the RUN's mounts (its index), else -1
  */
-public record Dependency(int stage, Kind kind, StageBase source, Instruction via) {
+public record Dependency(int stage, Kind kind, StageBase source, Instruction via, int mount) {
+  /** An edge that is not a mount's. */
+  public Dependency(int stage, Kind kind, StageBase source, Instruction via) {
+    this(stage, kind, source, via, -1);
+  }
+
   /** Edge kinds. */
   public enum Kind {
     FROM,

@@ -10,6 +10,7 @@ import dev.kiln.dockerfile.parser.ParseWarning;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -110,5 +111,34 @@ class BuildPlanTest {
     assertEquals(Platform.parse("linux/amd64"), p.stage(0).platform());
     assertEquals("linux/arm64", p.stage(1).platform().format());
     assertEquals("linux/arm/v7", p.globalArgs().get("TARGETPLATFORM"));
+  }
+
+  @Test
+  void copyAndMountSourcesAreResolvedOnceInThePlan() {
+    BuildPlan p =
+        compile(
+            "FROM busybox AS Build\n"
+                + "FROM scratch\n"
+                + "COPY --from=build /a /a\n"
+                + "COPY --from=0 /b /b\n"
+                + "COPY --from=assets /c /c\n"
+                + "COPY --from=alpine:3 /d /d\n"
+                + "COPY /e /e\n"
+                + "RUN --mount=type=bind,target=/x"
+                + " --mount=type=bind,from=build,target=/y"
+                + " --mount=type=cache,from=assets,target=/z true\n",
+            BuildOptions.defaults().withNamedContexts(Set.of("assets")));
+    var instructions = p.stage(1).instructions();
+    assertEquals(Optional.of(new StageBase.Stage(0)), p.copySource(1, instructions.get(0)));
+    assertEquals(Optional.of(new StageBase.Stage(0)), p.copySource(1, instructions.get(1)));
+    assertEquals(
+        Optional.of(new StageBase.Context("assets")), p.copySource(1, instructions.get(2)));
+    assertEquals(
+        Optional.of(new StageBase.Image("alpine:3")), p.copySource(1, instructions.get(3)));
+    assertEquals(Optional.empty(), p.copySource(1, instructions.get(4)));
+    var run = instructions.get(5);
+    assertEquals(Optional.empty(), p.mountSource(1, run, 0));
+    assertEquals(Optional.of(new StageBase.Stage(0)), p.mountSource(1, run, 1));
+    assertEquals(Optional.of(new StageBase.Context("assets")), p.mountSource(1, run, 2));
   }
 }
