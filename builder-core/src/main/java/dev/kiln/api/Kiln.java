@@ -6,6 +6,7 @@ import dev.kiln.api.build.ImageBuilder;
 import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.core.engine.Engine;
+import java.time.Clock;
 
 /**
  * kiln as a library: the one door the CLI, the Maven plugin and other Java callers use. Describe a
@@ -18,7 +19,17 @@ import dev.kiln.core.engine.Engine;
  * dev.kiln.core…}) are kiln's internals and may change.
  */
 public final class Kiln implements ImageBuilder {
-  private final Engine engine = new Engine();
+  private final Engine engine;
+
+  /** kiln on the wall clock. */
+  public Kiln() {
+    this(Clock.systemUTC());
+  }
+
+  /** kiln reading the time from {@code clock}: event times and images' {@code created}. */
+  public Kiln(Clock clock) {
+    this.engine = new Engine(clock);
+  }
 
   @Override
   public BuildResult build(BuildRequest request, BuildListener listener) throws BuildFailure {

@@ -1,7 +1,7 @@
 package dev.kiln.api.event;
 
 import dev.kiln.registry.event.RegistryEvent;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -13,9 +13,16 @@ import java.util.function.Consumer;
  */
 public final class RegistryTransfers implements Consumer<RegistryEvent> {
   private final BuildListener listener;
+  private final Clock clock;
 
   public RegistryTransfers(BuildListener listener) {
+    this(listener, Clock.systemUTC());
+  }
+
+  /** Transfers stamped by {@code clock} (a build's, so its events agree on the time). */
+  public RegistryTransfers(BuildListener listener, Clock clock) {
     this.listener = listener;
+    this.clock = clock;
   }
 
   @Override
@@ -34,7 +41,7 @@ public final class RegistryTransfers implements Consumer<RegistryEvent> {
 
   private void emit(BuildEvent.TransferKind kind, String id, long done, long total, boolean end) {
     listener.on(
-        new BuildEvent.Transfer(Instant.now(), Optional.empty(), kind, id, done, total, end));
+        new BuildEvent.Transfer(clock.instant(), Optional.empty(), kind, id, done, total, end));
   }
 
   private static BuildEvent.TransferKind kind(RegistryEvent.Direction direction) {

@@ -34,6 +34,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,8 +52,10 @@ import java.util.Optional;
 final class BuildRun {
   private final BuildRequest request;
   private final BuildListener listener;
+  private final Clock clock;
 
-  BuildRun(BuildRequest request, BuildListener listener) {
+  BuildRun(BuildRequest request, BuildListener listener, Clock clock) {
+    this.clock = clock;
     this.request = request;
     this.listener = listener;
   }
@@ -75,7 +78,7 @@ final class BuildRun {
   }
 
   BuildResult run(DockerfileText dockerfile) throws IOException, StepFailure {
-    Instant started = Instant.now();
+    Instant started = clock.instant();
     if (!Files.isDirectory(request.context())) {
       throw new RequestException(
           "build context " + request.context() + " is not a directory",
@@ -108,7 +111,7 @@ final class BuildRun {
     for (ParseWarning w : plan.warnings()) {
       listener.on(
           new BuildEvent.Warning(
-              Instant.now(),
+              clock.instant(),
               w.message(),
               w.range() == null
                   ? Optional.empty()
@@ -146,7 +149,7 @@ final class BuildRun {
             request.credentials(),
             request.registryLogins(),
             request.environment(),
-            new RegistryTransfers(listener))) {
+            new RegistryTransfers(listener, clock))) {
       LayerDirectories layerDirectories = LayerDirectories.forCurrentUser(storeRoot);
       StackViews views =
           new StackViews(new LayerIndexStore(store.paths()), layerDirectories::existing);
@@ -166,8 +169,21 @@ final class BuildRun {
               target,
               stepOffsets(plan),
               plan.stages().size() == 1,
-              views);
+              views,
+              clock);
       Map<Integer, StageResult> done = StageScheduler.resultMap();
+      RemoteCaches remote =
+          new RemoteCaches(
+              request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
+      remote.importAll(target);
+      StatMemo memo = StatMemo.open(store.paths(), request.context());
+      Sources sources =
+          new Sources(
+              scope,
+              new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
+              new TreeChecksummer(
+                  DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
+              remote);
       RunStep runStep =
           new RunStep(
               scope,
@@ -176,28 +192,14 @@ final class BuildRun {
                   request.snapshotter(),
                   spool.resolve("run"),
                   workspace.sandboxState(),
-                  listener),
+                  listener,
+                  clock),
               layerDirectories,
-              new RunMounts(scope, request.environment(), workspace.secrets()));
-      RemoteCaches remote =
-          new RemoteCaches(request.cacheFrom(), request.cacheTo(), store, registry, listener);
-      remote.importAll(target);
-      StatMemo memo = StatMemo.open(store.paths(), request.context());
-      StepKeys keys =
-          new StepKeys(
-              scope,
-              new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
-              new TreeChecksummer(
-                  DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
-              remote);
+              new RunMounts(scope, request.environment(), workspace.secrets()),
+              sources);
       StageRunner runner =
           new StageRunner(
-              scope,
-              done,
-              new StepExecutor(scope, new CopySources(scope), runStep),
-              keys,
-              BuildCache.open(store),
-              remote);
+              scope, done, new Steps(scope, sources, runStep), BuildCache.open(store), remote);
       try {
         new StageScheduler(request.maxParallelism())
             .run(plan, done, (p, index) -> runner.run(p, index).result());
@@ -238,13 +240,13 @@ final class BuildRun {
       if (remote.exporting()) {
         remote.exportAll(imageStages(plan));
       }
-      Duration elapsed = Duration.between(started, Instant.now());
+      Duration elapsed = Duration.between(started, clock.instant());
       BuiltImage image = primary.orElse(null);
       List<String> pushed = targets.pushed();
       if (image != null) {
         listener.on(
             new BuildEvent.BuildCompleted(
-                Instant.now(),
+                clock.instant(),
                 image.digest().toString(),
                 pushed.isEmpty() ? names : pushed,
                 image.size(),

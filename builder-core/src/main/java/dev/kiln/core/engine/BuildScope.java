@@ -8,14 +8,16 @@ import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.step.SourceTree;
 import dev.kiln.registry.model.Platform;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 /**
  * What every step of one build shares: the request, the store, base image resolution, the build
  * context, where progress goes (with each stage's first step number, so numbers do not depend on
  * which parallel stage starts first), the build's timestamp, layer options, a spool directory for
- * temporary files (removed with the build), the Dockerfile's name and bytes for error excerpts, and
- * the views of the stacks of layers the build's stages stand on.
+ * temporary files (removed with the build), the Dockerfile's name and bytes for error excerpts, the
+ * views of the stacks of layers the build's stages stand on, and the clock every event and time of
+ * the build is read from (injected, so tests need not wait for the wall clock).
  *
  * @param created RFC 3339 time written into the config and history ({@code SOURCE_DATE_EPOCH} or
  *     the build's start)
@@ -37,7 +39,8 @@ record BuildScope(
     Platform targetPlatform,
     Map<Integer, Integer> stepOffsets,
     boolean singleStage,
-    StackViews views) {
+    StackViews views,
+    Clock clock) {
 
   /** Blobs already in the content store (layers this build wrote). */
   dev.kiln.core.image.BlobSource storeBlobs() {

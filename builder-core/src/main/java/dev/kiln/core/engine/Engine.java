@@ -17,6 +17,7 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.FileSystemException;
+import java.time.Clock;
 
 /**
  * kiln's build engine: the {@link ImageBuilder} the CLI and the Maven plugin use. It runs a {@link
@@ -25,6 +26,18 @@ import java.nio.file.FileSystemException;
  * JVM exits ({@link InterruptOnShutdown}), and fails as {@link BuildFailure.Kind#INTERRUPTED}.
  */
 public final class Engine implements ImageBuilder {
+  private final Clock clock;
+
+  /** An engine on the wall clock. */
+  public Engine() {
+    this(Clock.systemUTC());
+  }
+
+  /** An engine whose builds read the time from {@code clock} (their events, {@code created}). */
+  public Engine(Clock clock) {
+    this.clock = clock;
+  }
+
   @Override
   public BuildResult build(BuildRequest request, BuildListener listener) throws BuildFailure {
     try (InterruptOnShutdown shutdown = InterruptOnShutdown.install()) {
@@ -40,7 +53,7 @@ public final class Engine implements ImageBuilder {
   }
 
   private BuildResult run(BuildRequest request, BuildListener listener) throws BuildFailure {
-    BuildRun run = new BuildRun(request, listener);
+    BuildRun run = new BuildRun(request, listener, clock);
     BuildRun.DockerfileText dockerfile = null;
     try {
       // A value that cannot work fails now, not after every step has run.

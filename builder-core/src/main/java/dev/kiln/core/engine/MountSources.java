@@ -1,15 +1,11 @@
 package dev.kiln.core.engine;
 
-import dev.kiln.api.request.NamedContext;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
-import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerExtractor;
 import dev.kiln.core.sandbox.HostCommand;
 import dev.kiln.core.sandbox.HostIdentity;
-import dev.kiln.dockerfile.plan.BuildPlan;
-import dev.kiln.dockerfile.plan.Stage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,23 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
- * What the {@code from=} of a {@code RUN --mount} names: the build context (no {@code from}), a
- * {@code --build-context} directory, a stage of the Dockerfile or an image. A directory is used in
- * place; a stage or an image is a list of layers, unpacked when a step needs its files.
+ * The files a {@code RUN --mount} binds, as {@link Sources} resolved its {@code from=}: a directory
+ * of the user's (the context or a named one), used in place, or a stage's or an image's layers,
+ * unpacked when a step needs them.
  */
 final class MountSources {
-  private final BuildScope scope;
-
-  MountSources(BuildScope scope) {
-    this.scope = scope;
-  }
+  private MountSources() {}
 
   /** The files behind one {@code from=}. */
   sealed interface Source {
@@ -77,35 +66,6 @@ final class MountSources {
         }
       }
     }
-  }
-
-  Source resolve(String from, Map<Integer, StageResult> done, BuildPlan plan) throws IOException {
-    if (from == null || from.isEmpty()) {
-      return new Source.Directory(scope.request().context(), "the build context");
-    }
-    NamedContext named = scope.request().buildContexts().get(from);
-    if (named instanceof NamedContext.Directory d) {
-      return new Source.Directory(d.dir(), "build context " + from);
-    }
-    Optional<Stage> stage =
-        from.chars().allMatch(Character::isDigit)
-            ? Optional.of(plan.stage(Integer.parseInt(from)))
-            : plan.stage(from);
-    if (stage.isPresent()) {
-      StageResult result = done.get(stage.get().index());
-      return new Source.Layers(
-          result.state().layers(), result.state().blobs(), "stage " + stage.get().displayName());
-    }
-    String reference = named != null ? StageRunner.contextReference(named, from) : from;
-    BaseImages.Base base = scope.baseImages().resolve(reference, scope.targetPlatform());
-    var diffIds = base.image().config().diffIds();
-    List<LayerRef> layers = new ArrayList<>();
-    for (int i = 0; i < base.image().manifest().layers().size(); i++) {
-      var blob = base.image().manifest().layers().get(i);
-      layers.add(new LayerRef(blob, i < diffIds.size() ? diffIds.get(i) : blob.digest()));
-    }
-    return new Source.Layers(
-        layers, new StoreFirstBlobSource(scope.store(), base.image().blobs()), "image " + from);
   }
 
   /**

@@ -24,6 +24,7 @@ import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,7 @@ final class RemoteCaches {
   private final ContentStore store;
   private final RegistryAccess registry;
   private final BuildListener listener;
+  private final Clock clock;
   private final List<Imported> imported = new ArrayList<>();
   private final Map<CacheKey, Seen> seen = new ConcurrentHashMap<>();
   private final Map<String, Digest> selections = new ConcurrentHashMap<>();
@@ -60,7 +62,9 @@ final class RemoteCaches {
       List<CacheSpec> to,
       ContentStore store,
       RegistryAccess registry,
-      BuildListener listener) {
+      BuildListener listener,
+      Clock clock) {
+    this.clock = clock;
     this.from = List.copyOf(from);
     this.to = List.copyOf(to);
     this.store = store;
@@ -94,7 +98,7 @@ final class RemoteCaches {
       } catch (IOException | RuntimeException e) {
         listener.on(
             new BuildEvent.Warning(
-                Instant.now(),
+                clock.instant(),
                 "cannot use cache " + source + ": " + e.getMessage(),
                 Optional.empty()));
       }
@@ -199,7 +203,8 @@ final class RemoteCaches {
       }
       listener.on(
           new BuildEvent.Note(
-              Instant.now(), "exported " + entries.size() + " cache entries to " + describe(spec)));
+              clock.instant(),
+              "exported " + entries.size() + " cache entries to " + describe(spec)));
     }
   }
 

@@ -5,7 +5,6 @@ import dev.kiln.api.request.SshSpec;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.sandbox.SandboxMount;
 import dev.kiln.dockerfile.instructions.Mount;
-import dev.kiln.dockerfile.plan.BuildPlan;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -34,13 +33,11 @@ final class RunMounts {
 
   private final BuildScope scope;
   private final Map<String, String> environment;
-  private final MountSources sources;
   private final SecretSpace secretSpace;
 
   RunMounts(BuildScope scope, Map<String, String> environment, SecretSpace secretSpace) {
     this.scope = scope;
     this.environment = environment;
-    this.sources = new MountSources(scope);
     this.secretSpace = secretSpace;
   }
 
@@ -74,12 +71,7 @@ final class RunMounts {
     }
   }
 
-  Prepared prepare(
-      List<Mount> mounts,
-      StageState state,
-      Map<Integer, StageResult> done,
-      BuildPlan plan,
-      Path scratch)
+  Prepared prepare(List<Mount> mounts, List<MountSources.Source> sources, Path scratch)
       throws IOException {
     List<SandboxMount> out = new ArrayList<>();
     List<String> env = new ArrayList<>();
@@ -92,8 +84,9 @@ final class RunMounts {
         index++;
         switch (m.type()) {
           case TMPFS -> out.add(new SandboxMount.Tmpfs(m.target(), m.sizeLimit()));
-          case CACHE -> out.add(cache(m, locks, done, plan, scratch.resolve("cache-" + index)));
-          case BIND -> out.add(bind(m, done, plan, scratch.resolve("bind-" + index)));
+          case CACHE ->
+              out.add(cache(m, sources.get(index - 1), locks, scratch.resolve("cache-" + index)));
+          case BIND -> out.add(bind(m, sources.get(index - 1), scratch.resolve("bind-" + index)));
           case SECRET -> secret(m, out, env, secrets, secretFiles);
           case SSH -> ssh(m, index, out, env);
         }
@@ -105,8 +98,7 @@ final class RunMounts {
     return new Prepared(out, env, secrets, locks, secretFiles);
   }
 
-  private SandboxMount cache(
-      Mount m, List<FileLock> locks, Map<Integer, StageResult> done, BuildPlan plan, Path workDir)
+  private SandboxMount cache(Mount m, MountSources.Source from, List<FileLock> locks, Path workDir)
       throws IOException {
     String id = m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId();
     String safe = id.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + Integer.toHexString(id.hashCode());
@@ -119,7 +111,7 @@ final class RunMounts {
       // The subpath is chosen when the cache is seeded, never when it is mounted: a cache is
       // written by other steps, maybe at this very moment, so a path inside it resolved now could
       // be a symlink to the host by the time it is mounted. The cache itself is a kiln path.
-      seed = sources.resolve(m.from(), done, plan);
+      seed = from;
       safe += "-from-" + MountSources.shortDigest(seed.identity() + "\0" + source);
     }
     Path dir = root.resolve(safe);
@@ -195,9 +187,7 @@ final class RunMounts {
     return ((MountSources.Source.Directory) seed).dir();
   }
 
-  private SandboxMount bind(Mount m, Map<Integer, StageResult> done, BuildPlan plan, Path workDir)
-      throws IOException {
-    MountSources.Source from = sources.resolve(m.from(), done, plan);
+  private SandboxMount bind(Mount m, MountSources.Source from, Path workDir) throws IOException {
     Path root = seedRoot(from, workDir);
     String source = LayerPath.normalize(m.source() == null ? "" : m.source());
     Path path = MountSourcePath.resolve(root, source, "type=bind", from);

@@ -2,6 +2,8 @@ package dev.kiln.core.engine;
 
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.StepRef;
+import dev.kiln.cache.buildcache.CacheKeyBuilder;
+import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
@@ -17,15 +19,16 @@ import dev.kiln.core.snapshot.Snapshot;
 import dev.kiln.core.snapshot.SnapshotDiff;
 import dev.kiln.core.step.ConfigInstructions;
 import dev.kiln.dockerfile.instructions.CommandLine;
+import dev.kiln.dockerfile.instructions.Mount;
 import dev.kiln.dockerfile.instructions.RunInstruction;
 import dev.kiln.dockerfile.plan.DispatchedInstruction;
 import dev.kiln.dockerfile.plan.EnvVar;
 import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.ImageConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,30 +39,92 @@ import java.util.List;
  * written as a layer. A command that fails fails the step with its exit code and last lines;
  * nothing of it is kept.
  */
-final class RunStep {
+final class RunStep implements Step {
   private final BuildScope scope;
   private final RunTools tools;
   private final LayerDirectories layers;
   private final RunMounts mounts;
+  private final Sources sources;
 
-  RunStep(BuildScope scope, RunTools tools, LayerDirectories layers, RunMounts mounts) {
+  RunStep(
+      BuildScope scope,
+      RunTools tools,
+      LayerDirectories layers,
+      RunMounts mounts,
+      Sources sources) {
     this.scope = scope;
     this.tools = tools;
     this.layers = layers;
     this.mounts = mounts;
+    this.sources = sources;
+  }
+
+  @Override
+  public boolean writesLayers() {
+    return true;
+  }
+
+  /**
+   * A RUN's key covers its whole environment (not proxies), its mount definitions and what each
+   * bind mount shows, the network, user, working directory and shell; never secret values or
+   * cache-mount contents.
+   */
+  @Override
+  public void key(StepInput in, CacheKeyBuilder key) throws IOException {
+    RunInstruction run = (RunInstruction) in.instruction();
+    for (String entry : in.step().cacheEnvironment()) {
+      int eq = entry.indexOf('=');
+      key.variable(entry.substring(0, eq), entry.substring(eq + 1));
+    }
+    for (String mount : run.mountSpecs()) {
+      key.mount(mount);
+    }
+    List<Mount> all = run.mounts();
+    for (int i = 0; i < all.size(); i++) {
+      Mount mount = all.get(i);
+      if (mount.type() == Mount.Type.BIND) {
+        String from = mount.from() == null ? "" : mount.from();
+        String source = LayerPath.normalize(mount.source() == null ? "" : mount.source());
+        key.input(
+            "bind" + (i + 1) + ":" + from + ":" + source,
+            sources.mountChecksum(mountSource(in, i), source));
+      }
+    }
+    ContainerConfig config = in.state().config().configOrEmpty();
+    key.field("network", scope.request().network());
+    key.field("user", String.valueOf(config.user()));
+    key.field("workdir", String.valueOf(config.workingDir()));
+    key.field("shell", String.valueOf(config.shell()));
+  }
+
+  /** What mount {@code index} of the step reads, as the plan resolved its {@code from=}. */
+  private Sources.Source mountSource(StepInput in, int index) throws IOException {
+    return sources.resolve(
+        in.stages().plan().mountSource(in.stage(), in.step().parsed(), index), in.stages());
+  }
+
+  @Override
+  public StageState execute(StepInput in) throws IOException, RunFailedException {
+    StageState state = in.state();
+    ImageConfig config = state.config();
+    Outcome outcome = run(in);
+    if (outcome.layer().isEmpty()) {
+      return state.withConfig(
+          config.toBuilder()
+              .addHistory(StepHistory.entry(scope, outcome.createdBy(), false))
+              .build());
+    }
+    return StepHistory.addWritten(scope, state, config, outcome.layer().get(), outcome.createdBy());
   }
 
   /** What RUN produced: its layer (none when it changed nothing) and history text. */
-  record Outcome(java.util.Optional<WrittenLayer> layer, String createdBy) {}
+  private record Outcome(java.util.Optional<WrittenLayer> layer, String createdBy) {}
 
-  Outcome run(
-      DispatchedInstruction step,
-      RunInstruction run,
-      StageState state,
-      StepRef ref,
-      java.util.Map<Integer, StageResult> done,
-      dev.kiln.dockerfile.plan.BuildPlan plan)
-      throws IOException, RunFailedException {
+  private Outcome run(StepInput in) throws IOException, RunFailedException {
+    DispatchedInstruction step = in.step();
+    RunInstruction run = (RunInstruction) in.instruction();
+    StageState state = in.state();
+    StepRef ref = in.ref();
     // EntitlementCheck refused this build before anything ran; this is the last line, right where
     // the privileges would be handed out.
     if (EntitlementCheck.missing(run, scope.request()).isPresent()) {
@@ -79,7 +144,7 @@ final class RunStep {
     }
     List<String> env = new ArrayList<>(step.processEnvironment());
     try (Snapshot snapshot = tools.snapshotter().snapshotter().prepare(lower);
-        RunMounts.Prepared prepared = mounts.prepare(run.mounts(), state, done, plan, scratch)) {
+        RunMounts.Prepared prepared = mounts.prepare(run.mounts(), mountFiles(in), scratch)) {
       extra.addAll(prepared.mounts());
       env.addAll(prepared.env());
       ResolvedUser user =
@@ -121,7 +186,7 @@ final class RunStep {
                             .listener()
                             .on(
                                 new BuildEvent.StepOutput(
-                                    Instant.now(),
+                                    scope.clock().instant(),
                                     ref,
                                     stream == StdStream.STDOUT
                                         ? BuildEvent.Stream.STDOUT
@@ -148,6 +213,20 @@ final class RunStep {
     } finally {
       BuildRun.deleteTree(scratch);
     }
+  }
+
+  /** The files each mount binds, from what the plan says its {@code from=} names. */
+  private List<MountSources.Source> mountFiles(StepInput in) throws IOException {
+    List<MountSources.Source> files = new ArrayList<>();
+    List<Mount> all = ((RunInstruction) in.instruction()).mounts();
+    for (int i = 0; i < all.size(); i++) {
+      Mount.Type type = all.get(i).type();
+      files.add(
+          type == Mount.Type.BIND || type == Mount.Type.CACHE
+              ? sources.mountFiles(mountSource(in, i))
+              : null);
+    }
+    return files;
   }
 
   /**

@@ -11,7 +11,7 @@ import dev.kiln.core.snapshot.SnapshotterChoice;
 import dev.kiln.core.snapshot.SnapshotterKind;
 import dev.kiln.core.snapshot.SnapshotterSelector;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -24,6 +24,7 @@ final class RunTools {
   private final Path workRoot;
   private final Path sandboxState;
   private final BuildListener listener;
+  private final Clock clock;
   private SandboxSettings settings;
   private SandboxChoice sandbox;
   private SnapshotterChoice snapshotter;
@@ -33,18 +34,20 @@ final class RunTools {
       String snapshotterKind,
       Path workRoot,
       Path sandboxState,
-      BuildListener listener) {
+      BuildListener listener,
+      Clock clock) {
     this.isolation = isolation;
     this.snapshotterKind = snapshotterKind;
     this.workRoot = workRoot;
     this.sandboxState = sandboxState;
+    this.clock = clock;
     this.listener = listener;
   }
 
   synchronized SandboxChoice sandbox() {
     if (sandbox == null) {
       sandbox = SandboxSelector.select(Isolation.parse(isolation), settings());
-      listener.on(new BuildEvent.Note(Instant.now(), "RUN isolation " + sandbox));
+      listener.on(new BuildEvent.Note(clock.instant(), "RUN isolation " + sandbox));
     }
     return sandbox;
   }
@@ -71,7 +74,7 @@ final class RunTools {
           snapshotter
               .toString()
               .replace(workRoot.resolve("snapshots").toString(), "the build's workspace");
-      listener.on(new BuildEvent.Note(Instant.now(), "RUN snapshots " + note));
+      listener.on(new BuildEvent.Note(clock.instant(), "RUN snapshots " + note));
     }
     return snapshotter;
   }

@@ -47,8 +47,7 @@ final class StageRunner {
 
   private final BuildScope scope;
   private final Map<Integer, StageResult> done;
-  private final StepExecutor steps;
-  private final StepKeys keys;
+  private final Steps steps;
   private final BuildCache cache;
   private final RemoteCaches remote;
   private final Map<CacheKey, Object> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
@@ -56,14 +55,12 @@ final class StageRunner {
   StageRunner(
       BuildScope scope,
       Map<Integer, StageResult> done,
-      StepExecutor steps,
-      StepKeys keys,
+      Steps steps,
       BuildCache cache,
       RemoteCaches remote) {
     this.scope = scope;
     this.done = done;
     this.steps = steps;
-    this.keys = keys;
     this.cache = cache;
     this.remote = remote;
   }
@@ -83,7 +80,7 @@ final class StageRunner {
     Stage stage = plan.stage(index);
     int totalSteps = stage.instructions().size() + 1;
     StepRef fromStep = stepRef(stage, 1, totalSteps, "FROM " + baseText(stage), stage.from());
-    Instant start = Instant.now();
+    Instant start = scope.clock().instant();
     scope.listener().on(new BuildEvent.StepStarted(start, fromStep));
     Start base;
     try {
@@ -91,14 +88,16 @@ final class StageRunner {
     } catch (IOException e) {
       scope
           .listener()
-          .on(new BuildEvent.StepFailed(Instant.now(), fromStep, e.getMessage(), false));
+          .on(new BuildEvent.StepFailed(scope.clock().instant(), fromStep, e.getMessage(), false));
       throw StepFailure.of(fromStep, stage.from(), e);
     }
     scope
         .listener()
         .on(
             new BuildEvent.StepCompleted(
-                Instant.now(), fromStep, Duration.between(start, Instant.now())));
+                scope.clock().instant(),
+                fromStep,
+                Duration.between(start, scope.clock().instant())));
 
     if (!base.onBuild().isEmpty()) {
       int own = stage.instructions().size();
@@ -137,12 +136,15 @@ final class StageRunner {
       Instruction instruction = step.expanded();
       StepRef ref =
           stepRef(stage, position, totalSteps, oneLine(step.parsed().original()), instruction);
-      Instant began = Instant.now();
+      Instant began = scope.clock().instant();
       scope.listener().on(new BuildEvent.StepStarted(began, ref));
+      StageResults stages = new StageResults(plan, done);
       try {
-        CacheKey stepKey = keys.key(key, step, state, done, plan);
-        if (!StepKeys.cacheable(instruction)) {
-          state = steps.execute(step, state, cmdSet, ref, done, plan);
+        StepInput in = new StepInput(step, state, stages, index, cmdSet, ref);
+        Step kind = steps.of(instruction.kind());
+        CacheKey stepKey = steps.key(key, in);
+        if (!kind.cacheable(in)) {
+          state = kind.execute(in);
           executed++;
           completed(ref, began);
         } else {
@@ -154,12 +156,12 @@ final class StageRunner {
             }
             if (hit.isPresent()) {
               remote.record(index, stepKey, hit.get());
-              state = StepExecutor.withDeclaredArgs(instruction, applyHit(state, hit.get()));
+              state = ConfigStep.withDeclaredArgs(instruction, applyHit(state, hit.get()));
               cachedSteps++;
-              scope.listener().on(new BuildEvent.StepCached(Instant.now(), ref));
+              scope.listener().on(new BuildEvent.StepCached(scope.clock().instant(), ref));
             } else {
               StageState before = state;
-              state = steps.execute(step, state, cmdSet, ref, done, plan);
+              state = kind.execute(in);
               CacheResult result = resultOf(before, state);
               cache.store(stepKey, result);
               remote.record(index, stepKey, result);
@@ -170,10 +172,14 @@ final class StageRunner {
         }
         key = stepKey;
       } catch (CopyFailure e) {
-        scope.listener().on(new BuildEvent.StepFailed(Instant.now(), ref, e.getMessage(), false));
+        scope
+            .listener()
+            .on(new BuildEvent.StepFailed(scope.clock().instant(), ref, e.getMessage(), false));
         throw StepFailure.of(ref, instruction, e.getMessage(), e.hint());
       } catch (RunFailedException e) {
-        scope.listener().on(new BuildEvent.StepFailed(Instant.now(), ref, e.getMessage(), false));
+        scope
+            .listener()
+            .on(new BuildEvent.StepFailed(scope.clock().instant(), ref, e.getMessage(), false));
         throw StepFailure.of(ref, instruction, e.getMessage(), null)
             .withDetail(e.lastLines().isEmpty() ? null : String.join("\n", e.lastLines()));
       } catch (IOException | RuntimeException e) {
@@ -183,7 +189,7 @@ final class StageRunner {
             .listener()
             .on(
                 new BuildEvent.StepFailed(
-                    Instant.now(), ref, String.valueOf(e.getMessage()), cancelled));
+                    scope.clock().instant(), ref, String.valueOf(e.getMessage()), cancelled));
         throw StepFailure.of(ref, instruction, e);
       }
       if (instruction instanceof dev.kiln.dockerfile.instructions.CmdInstruction) {
@@ -277,7 +283,7 @@ final class StageRunner {
         .listener()
         .on(
             new BuildEvent.StepCompleted(
-                Instant.now(), ref, Duration.between(began, Instant.now())));
+                scope.clock().instant(), ref, Duration.between(began, scope.clock().instant())));
   }
 
   /** The state after a cached step: its recorded config change, and its layers if it made any. */

@@ -39,23 +39,6 @@ public final class ConfigInstructions {
 
   private ConfigInstructions() {}
 
-  /** Whether {@code instruction} is one this class applies. */
-  public static boolean handles(Instruction instruction) {
-    return instruction instanceof EnvInstruction
-        || instruction instanceof ArgInstruction
-        || instruction instanceof LabelInstruction
-        || instruction instanceof ExposeInstruction
-        || instruction instanceof VolumeInstruction
-        || instruction instanceof UserInstruction
-        || instruction instanceof CmdInstruction
-        || instruction instanceof EntrypointInstruction
-        || instruction instanceof ShellInstruction
-        || instruction instanceof StopSignalInstruction
-        || instruction instanceof HealthcheckInstruction
-        || instruction instanceof OnbuildInstruction
-        || instruction instanceof MaintainerInstruction;
-  }
-
   /**
    * Applies {@code instruction} (already expanded) to {@code config}.
    *

@@ -6,6 +6,9 @@ import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.OutputSpecParser;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 /**
  * One build in a process of its own, so that a test can vary what a process cannot change about
@@ -23,10 +26,12 @@ public final class IsolatedBuild {
     Path cache = Path.of(args[2]);
     Path layout = Path.of(args[3]);
     Long epoch = args[4].equals("-") ? null : Long.parseLong(args[4]);
+    Clock clock = Clock.fixed(Instant.ofEpochSecond(Long.parseLong(args[5])), ZoneOffset.UTC);
     try {
-      build(base, cache, epoch, b -> b.tag("busybox:kiln").output(image("type=image")));
+      build(clock, base, cache, epoch, b -> b.tag("busybox:kiln").output(image("type=image")));
       BuildResult result =
           build(
+              clock,
               app,
               cache,
               epoch,
@@ -44,6 +49,7 @@ public final class IsolatedBuild {
   }
 
   private static BuildResult build(
+      Clock clock,
       Path context,
       Path cache,
       Long epoch,
@@ -54,6 +60,6 @@ public final class IsolatedBuild {
       b.sourceDateEpoch(epoch);
     }
     options.accept(b);
-    return new Engine().build(b.build(), BuildListener.NONE);
+    return new Engine(clock).build(b.build(), BuildListener.NONE);
   }
 }

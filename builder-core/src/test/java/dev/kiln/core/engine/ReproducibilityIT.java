@@ -83,10 +83,17 @@ class ReproducibilityIT {
     Checkout a = checkout(work.resolve("a/src/project"), false, mtime, 0);
     Checkout b = checkout(work.resolve("elsewhere/b"), true, mtime, 1234);
 
-    Build first = build(a, "0022", "UTC", "C", work.resolve("out-a"), null);
-    // Builds start at second resolution; make sure the two cannot share their start second.
-    Thread.sleep(1_100);
-    Build second = build(b, "0077", "Pacific/Chatham", "de_DE.UTF-8", work.resolve("out-b"), null);
+    // Two builds an hour apart, on the engine's clock.
+    Build first = build(a, "0022", "UTC", "C", work.resolve("out-a"), null, 1_700_000_000L);
+    Build second =
+        build(
+            b,
+            "0077",
+            "Pacific/Chatham",
+            "de_DE.UTF-8",
+            work.resolve("out-b"),
+            null,
+            1_700_003_600L);
 
     assertNotEquals(
         first.config().path("created").asText(), second.config().path("created").asText());
@@ -168,6 +175,13 @@ class ReproducibilityIT {
   /** Runs {@link IsolatedBuild} in a child JVM with the given umask, time zone and locale. */
   private Build build(Checkout c, String umask, String tz, String lang, Path out, Long epoch)
       throws IOException {
+    return build(c, umask, tz, lang, out, epoch, 1_700_000_000L);
+  }
+
+  /** The same, with the child's engine on a clock fixed at {@code now} (epoch seconds). */
+  private Build build(
+      Checkout c, String umask, String tz, String lang, Path out, Long epoch, long now)
+      throws IOException {
     Path cache = out.resolve("cache");
     Path layout = out.resolve("layout");
     Files.createDirectories(out);
@@ -186,7 +200,8 @@ class ReproducibilityIT {
             c.app().toString(),
             cache.toString(),
             layout.toString(),
-            epoch == null ? "-" : epoch.toString());
+            epoch == null ? "-" : epoch.toString(),
+            Long.toString(now));
     ProcessRunner.Result result =
         ProcessRunner.run(
                 command, Map.of("TZ", tz, "LANG", lang, "LC_ALL", lang), Duration.ofMinutes(3))

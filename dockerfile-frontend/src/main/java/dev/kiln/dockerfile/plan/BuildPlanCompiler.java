@@ -313,7 +313,7 @@ final class BuildPlanCompiler {
                   new Dependency(
                       s.index(),
                       Dependency.Kind.MOUNT_FROM,
-                      mountSource(mounts.get(m).from(), byName, options),
+                      copySource(mounts.get(m).from(), byName, stages, options, i),
                       i,
                       m));
             }

@@ -126,7 +126,8 @@ class BuildPlanTest {
                 + "COPY /e /e\n"
                 + "RUN --mount=type=bind,target=/x"
                 + " --mount=type=bind,from=build,target=/y"
-                + " --mount=type=cache,from=assets,target=/z true\n",
+                + " --mount=type=cache,from=assets,target=/z"
+                + " --mount=type=bind,from=0,target=/w true\n",
             BuildOptions.defaults().withNamedContexts(Set.of("assets")));
     var instructions = p.stage(1).instructions();
     assertEquals(Optional.of(new StageBase.Stage(0)), p.copySource(1, instructions.get(0)));
@@ -140,5 +141,6 @@ class BuildPlanTest {
     assertEquals(Optional.empty(), p.mountSource(1, run, 0));
     assertEquals(Optional.of(new StageBase.Stage(0)), p.mountSource(1, run, 1));
     assertEquals(Optional.of(new StageBase.Context("assets")), p.mountSource(1, run, 2));
+    assertEquals(Optional.of(new StageBase.Stage(0)), p.mountSource(1, run, 3));
   }
 }

@@ -1,0 +1,65 @@
+package dev.kiln.core.engine;
+
+import dev.kiln.dockerfile.instructions.AddInstruction;
+import dev.kiln.dockerfile.instructions.CopyInstruction;
+import dev.kiln.dockerfile.instructions.FileModeSpec;
+import dev.kiln.dockerfile.instructions.SourcesAndDest;
+import java.util.List;
+
+/**
+ * What one COPY or ADD asks for, as a value rather than a row of flags.
+ *
+ * @param add whether it is ADD (archives unpacked, URLs downloaded)
+ * @param files the sources (paths, globs, heredocs) and the destination
+ * @param chown {@code --chown} as written, or empty
+ * @param chmod {@code --chmod}, or null
+ * @param unpack ADD: whether local archives are unpacked ({@code --unpack}, default true)
+ * @param checksum ADD: {@code --checksum}, or null
+ */
+record CopySpec(
+    boolean add,
+    SourcesAndDest files,
+    String chown,
+    FileModeSpec chmod,
+    boolean link,
+    boolean parents,
+    List<String> excludes,
+    boolean unpack,
+    String checksum) {
+
+  static CopySpec of(CopyInstruction copy) {
+    return new CopySpec(
+        false,
+        copy.files(),
+        copy.chown(),
+        copy.chmod(),
+        copy.link(),
+        copy.parents(),
+        copy.excludes(),
+        false,
+        null);
+  }
+
+  static CopySpec of(AddInstruction add) {
+    return new CopySpec(
+        true,
+        add.files(),
+        add.chown(),
+        add.chmod(),
+        add.link(),
+        add.parents(),
+        add.excludes(),
+        add.unpackOption().orElse(true),
+        add.checksum());
+  }
+
+  /** {@code ADD} or {@code COPY}, for messages. */
+  String name() {
+    return add ? "ADD" : "COPY";
+  }
+
+  /** Whether the sources are URLs to download (ADD only). */
+  boolean downloads() {
+    return add && files.sourcePaths().stream().anyMatch(AddDownloads::isUrl);
+  }
+}
