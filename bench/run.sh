@@ -80,7 +80,7 @@ install_packages() {
   "$ROOT/scripts/setup-debian.sh"
   local extra=(time zstd gzip tar curl coreutils findutils procps)
   [[ ${BENCH_DEBIAN:-0} == 1 ]] && extra+=(debootstrap)
-  has_section realworld && extra+=(debootstrap jq)
+  has_section realworld && extra+=(debootstrap jq unzip)
   local missing=() p
   for p in "${extra[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
