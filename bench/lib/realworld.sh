@@ -223,14 +223,15 @@ rw_measure() {
 }
 
 # Every completed or cached step of a rawjson log: app, phase, rep, stage, index, status,
-# elapsed ms (empty when cached), instruction text.
+# elapsed ms (empty when cached), instruction text (the registry's address as $REGISTRY).
 rw_record_steps() {
   local app=$1 phase=$2 rep=$3 logfile=$4
-  jq -R -r --arg app "$app" --arg phase "$phase" --arg rep "$rep" '
+  jq -R -r --arg app "$app" --arg phase "$phase" --arg rep "$rep" --arg reg "$REGISTRY" '
     fromjson? | select(.type == "step.completed" or .type == "step.cached")
     | [$app, $phase, $rep, (.step.stage | tostring), (.step.index | tostring),
        (if .type == "step.cached" then "cached" else "ran" end),
-       (.elapsedMillis // "" | tostring), (.step.text | gsub("\t"; " "))]
+       (.elapsedMillis // "" | tostring),
+       (.step.text | gsub("\t"; " ") | split($reg) | join("$REGISTRY"))]
     | @tsv' "$logfile" >>"$OUT/realworld-steps.tsv" 2>/dev/null || true
 }
 
