@@ -6,11 +6,20 @@
 #   BENCH_REPS=3 bench/run.sh            # fewer repetitions
 #   BENCH_QUICK=1 bench/run.sh           # smoke run: 1 repetition, small data, short JMH settings
 #   BENCH_SECTIONS="builds jmh" bench/run.sh
+#   BENCH_REPS=1 BENCH_SECTIONS=realworld BENCH_RESULTS=bench/out/RESULTS.md bench/run.sh
 #
 # Sections (BENCH_SECTIONS, default all that apply):
 #   builds    workloads built by kiln and `buildah build --layers`: cold, warm no-change, touch,
 #             edit, push to a new repository, push again (lib/builds.sh)
 #   startup   the no-change rebuild under JVM options: AppCDS, C1 only, SerialGC, -Xshare (lib/startup.sh)
+#   realworld issue 15's apps on Debian bases of 100-400 MB pulled from the run's registry, kiln vs
+#             `buildah build --layers --isolation chroot`: a static C binary (gcc -> scratch), a
+#             Node.js service (npm ci, npm run build, runtime stage with COPY --from x3) and a Maven
+#             app (cache mount, JRE stage); phases cold, edit one file, no-change, push; kiln's
+#             WORKDIR/USER/COPY --from step times from --progress=rawjson (lib/realworld.sh,
+#             bench/realworld). Needs the network: the Debian mirror the first time (the bases
+#             are kept in $BENCH_WORK/keep), the npm registry and Maven Central in every cold run.
+#             BENCH_QUICK=1 builds the C app only.
 #   transfer  push and pull of a >= 200 MB multi-layer image: kiln's client vs skopeo copy (lib/transfer.sh)
 #   javaapp   the Maven plugin's sample app: kiln:build vs jib-maven-plugin (lib/javaapp.sh)
 #   jmh       JMH microbenchmarks next to tar, sha256sum, gzip -6, zstd -3 (lib/jmh.sh, bench/jmh)
@@ -27,6 +36,11 @@
 #                       for quick runs, so a smoke run never replaces the committed results)
 #   BENCH_NO_INSTALL=1  do not apt-get anything
 #   BENCH_BUILDAH_DRIVER  buildah's storage driver (default overlay)
+#   BENCH_DEBIAN_MIRROR   Debian mirror for debootstrap (default http://deb.debian.org/debian)
+#   BENCH_REALWORLD_APPS  real-world apps to build (default "c node java"; "c" with BENCH_QUICK=1)
+#   BENCH_REALWORLD_KEEP  where the real-world bases are kept between runs (default
+#                         $BENCH_WORK/keep/realworld; a run empties BENCH_WORK except keep/)
+#   BENCH_REALWORLD_REBASE=1  debootstrap and apt-get the real-world bases again
 set -euo pipefail
 set -E
 trap 'echo "bench: failed at ${BASH_SOURCE[0]}:$LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
@@ -44,7 +58,7 @@ ISOLATIONS=${BENCH_ISOLATIONS:-chroot oci}
 default_workloads="multistage ctx15 bigctx runheavy"
 [[ ${BENCH_DEBIAN:-0} == 1 ]] && default_workloads+=" debian"
 WORKLOADS=${BENCH_WORKLOADS:-$default_workloads}
-SECTIONS=${BENCH_SECTIONS:-builds startup transfer javaapp jmh}
+SECTIONS=${BENCH_SECTIONS:-builds startup realworld transfer javaapp jmh}
 
 # Sizes: the issue's by default, a tenth or less for a smoke run.
 if [[ $QUICK == 1 ]]; then
@@ -55,7 +69,7 @@ else
   TRANSFER_MIB=208 TRANSFER_LAYERS=4 JMH_CTX_FILES=10000
 fi
 
-for lib in common registry workloads bases builds startup transfer javaapp jmh; do
+for lib in common registry workloads bases builds startup realworld transfer javaapp jmh; do
   # shellcheck source=/dev/null
   . "$BENCH_DIR/lib/$lib.sh"
 done
@@ -66,6 +80,7 @@ install_packages() {
   "$ROOT/scripts/setup-debian.sh"
   local extra=(time zstd gzip tar curl coreutils findutils procps)
   [[ ${BENCH_DEBIAN:-0} == 1 ]] && extra+=(debootstrap)
+  has_section realworld && extra+=(debootstrap jq unzip)
   local missing=() p
   for p in "${extra[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -83,15 +98,19 @@ cleanup() {
   stop_registry
   remove_tree "$WORK/buildah"
   remove_tree "$WORK/startup-buildah"
+  remove_tree "$WORK/rw"
 }
 
 main() {
   install_packages >&2 # stdout is for the table
   command -v /usr/bin/time >/dev/null || die "GNU time is missing (apt-get install -y time)"
   mkdir -p "$WORK" "$OUT"
-  # Start from nothing: earlier runs' data, stores and results go.
+  # Start from nothing: earlier runs' data, stores and results go; $WORK/keep (the real-world
+  # section's Debian bases, minutes of apt-get to make) stays.
   local d
-  for d in "$WORK"/*; do remove_tree "$d"; done
+  for d in "$WORK"/*; do
+    [[ $d == "$WORK/keep" ]] || remove_tree "$d"
+  done
   rm -rf "$OUT/logs" "$OUT"/*.csv "$OUT"/*.tsv "$OUT"/*.txt "$OUT"/*-bytes "$OUT"/*-files
   mkdir -p "$OUT/logs"
   echo "$RAW_HEADER" >"$OUT/raw.csv"
@@ -120,6 +139,7 @@ main() {
     run_bigctx_limit
   fi
   has_section startup && run_startup
+  has_section realworld && run_realworld
   if has_section transfer || has_section jmh; then build_jmh; fi
   has_section transfer && run_transfer
   if has_section javaapp && [[ ${BENCH_JAVA:-auto} != 0 ]]; then

@@ -181,6 +181,7 @@ public final class Summarize {
     switch (section) {
       case "builds":
       case "startup":
+      case "realworld":
         return "buildah";
       case "transfer":
         return "skopeo";
@@ -290,6 +291,7 @@ public final class Summarize {
     StringBuilder md = new StringBuilder();
     buildsTables(md);
     startupTable(md);
+    realworldTables(md);
     transferTable(md);
     javaappTable(md);
     jmhTables(md);
@@ -542,6 +544,285 @@ public final class Summarize {
     }
     double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  // ------------------------------------------------------------------ real-world builds
+
+  /** Real-world phases in the order they run, with issue 15's kiln/buildah bound (0 = none). */
+  private static final Map<String, Double> RW_PHASE_TARGETS =
+      new LinkedHashMap<>(Map.of("cold", 0.8, "edit", 0.5, "warm", 0.35, "push-new", 0.0));
+
+  private static final List<String> RW_PHASES = List.of("cold", "edit", "warm", "push-new");
+
+  private static final String RW_ISO = "chroot";
+
+  private static String rwPhaseName(String phase) {
+    switch (phase) {
+      case "edit":
+        return "edit one file, rebuild";
+      case "warm":
+        return "no-change rebuild";
+      case "push-new":
+        return "push (new repository)";
+      default:
+        return phase;
+    }
+  }
+
+  private List<String> rwApps() {
+    return runs.stream()
+        .filter(r -> r.section().equals("realworld"))
+        .map(Run::workload)
+        .distinct()
+        .toList();
+  }
+
+  /** Lines of a tab-separated file the script wrote, split. */
+  private List<String[]> tsv(String name) {
+    List<String[]> lines = new ArrayList<>();
+    for (String line : readText(name).split("\n")) {
+      if (!line.isBlank()) {
+        lines.add(line.split("\t", -1));
+      }
+    }
+    return lines;
+  }
+
+  /** The tool's own peak RSS (KiB, largest over the repetitions) for one app and phase. */
+  private long ownPeakKib(String app, String phase, String tool) {
+    return tsv("realworld-rss.tsv").stream()
+        .filter(f -> f.length == 5 && f[0].equals(app) && f[1].equals(phase) && f[2].equals(tool))
+        .mapToLong(f -> l(f[4]))
+        .max()
+        .orElse(0);
+  }
+
+  private String rss(String app, String phase, String tool, Row r) {
+    long own = ownPeakKib(app, phase, tool);
+    return (own == 0 ? "–" : mib(own)) + " / " + (r == null ? "–" : mib(r.rssMaxKib()));
+  }
+
+  /** One of kiln's FROM, WORKDIR, USER or COPY --from steps, as its rawjson events named it. */
+  private record RwStep(String app, String stage, int index, String text) {
+    /** Issue 15 bounds WORKDIR, USER and COPY --from; FROM is shown for its registry round trip. */
+    boolean hasTarget() {
+      return !text.trim().toUpperCase(Locale.ROOT).startsWith("FROM ");
+    }
+  }
+
+  private static boolean watchedStep(String text) {
+    String t = text.trim().toUpperCase(Locale.ROOT);
+    return (t.startsWith("FROM ") && !t.startsWith("FROM SCRATCH"))
+        || t.startsWith("WORKDIR ")
+        || t.startsWith("USER ")
+        || t.startsWith("COPY --FROM");
+  }
+
+  /** Step → phase → the milliseconds of each run in which it ran (cached runs add nothing). */
+  private Map<RwStep, Map<String, List<Double>>> rwSteps() {
+    Map<RwStep, Map<String, List<Double>>> steps = new LinkedHashMap<>();
+    for (String[] f : tsv("realworld-steps.tsv")) {
+      // app, phase, rep, stage, index, ran|cached, elapsed ms, text
+      if (f.length != 8 || !watchedStep(f[7])) {
+        continue;
+      }
+      RwStep step = new RwStep(f[0], f[3], (int) l(f[4]), f[7]);
+      List<Double> ms = steps.computeIfAbsent(step, x -> new LinkedHashMap<>()).computeIfAbsent(f[1], x -> new ArrayList<>());
+      if (f[5].equals("ran") && !f[6].isBlank()) {
+        ms.add(Double.parseDouble(f[6]));
+      }
+    }
+    List<String> apps = rwApps();
+    Map<RwStep, Map<String, List<Double>>> sorted = new LinkedHashMap<>();
+    steps.keySet().stream()
+        .sorted(Comparator.comparing((RwStep s) -> apps.indexOf(s.app())))
+        .forEach(s -> sorted.put(s, steps.get(s)));
+    return sorted;
+  }
+
+  private static String stepMs(RwStep step, List<Double> ms) {
+    if (ms == null) {
+      return "–";
+    }
+    if (ms.isEmpty()) {
+      return "cached";
+    }
+    double m = medianOf(ms);
+    String text = String.format(L, "%.0f", m);
+    return step.hasTarget() && m > 50 ? "**" + text + "**" : text;
+  }
+
+  private void realworldTables(StringBuilder md) {
+    List<String> apps = rwApps();
+    if (apps.isEmpty()) {
+      return;
+    }
+    md.append("### Real-world builds: Debian bases from the registry, kiln vs `buildah build --layers --isolation chroot`\n\n");
+    StringBuilder bases = new StringBuilder();
+    for (String[] f : tsv("realworld-bases.tsv")) {
+      if (f.length == 2) {
+        bases.append(bases.length() == 0 ? "" : ", ").append(f[0]).append(' ').append(bytes(l(f[1])));
+      }
+    }
+    md.append(
+        "Multi-stage apps of bench/realworld/apps on debootstrapped bookworm bases that both tools"
+            + " pull from the run's registry ("
+            + (bases.length() == 0 ? "sizes unknown" : bases + " compressed")
+            + "). cold: empty store and cache mounts, page cache dropped; edit: one source file"
+            + " changed; no-change: the same build again; push: to a new repository of the same"
+            + " registry. Wall seconds, median (min–max); RSS MiB is the tool's own process"
+            + " (sampled VmHWM) / the largest process of the tree (GNU time, includes the"
+            + " compilers, npm and Maven of RUN steps).\n\n");
+    md.append(
+        "| app | phase | kiln s | buildah s | kiln/buildah | target | kiln CPU s | buildah CPU s | kiln RSS MiB own / tree | buildah RSS MiB own / tree |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (String app : apps) {
+      for (String phase : RW_PHASES) {
+        Row k = row("realworld", app, phase, "kiln", RW_ISO).orElse(null);
+        Row b = row("realworld", app, phase, "buildah", RW_ISO).orElse(null);
+        if (k == null && b == null) {
+          continue;
+        }
+        double target = RW_PHASE_TARGETS.get(phase);
+        md.append(
+            String.format(
+                L,
+                "| %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %s |\n",
+                app,
+                rwPhaseName(phase),
+                k == null ? "–" : spread(k),
+                b == null ? "–" : spread(b),
+                k == null || b == null ? "–" : ratio(k.wallMedian(), b.wallMedian()),
+                target > 0 ? String.format(L, "≤ %.2f×", target) : "",
+                k == null ? "–" : secs(k.cpuMedian()),
+                b == null ? "–" : secs(b.cpuMedian()),
+                rss(app, phase, "kiln", k),
+                rss(app, phase, "buildah", b)));
+      }
+    }
+    md.append('\n');
+    md.append("Pushes, from the registry's access log (medians):\n\n");
+    md.append("| app | kiln registry | buildah registry |\n|---|---|---|\n");
+    for (String app : apps) {
+      Row k = row("realworld", app, "push-new", "kiln", RW_ISO).orElse(null);
+      Row b = row("realworld", app, "push-new", "buildah", RW_ISO).orElse(null);
+      md.append(String.format(L, "| %s | %s | %s |\n", app, registry(k), registry(b)));
+    }
+    md.append('\n');
+    String verify = readText("realworld-verify.txt");
+    if (!verify.isBlank()) {
+      md.append("The images each tool pushed in the first repetition, compared (untimed):\n\n");
+      for (String line : verify.split("\n")) {
+        md.append("- ").append(line).append('\n');
+      }
+      md.append('\n');
+    }
+    Map<RwStep, Map<String, List<Double>>> steps = rwSteps();
+    if (!steps.isEmpty()) {
+      md.append("### Real-world builds: kiln's FROM, WORKDIR, USER and `COPY --from` steps\n\n");
+      md.append(
+          "`elapsedMillis` of the step's `step.completed` event (`--progress=rawjson`), median"
+              + " over the repetitions in which it ran; cached = the cache had it in every"
+              + " repetition. Bold: over issue 15's 50 ms (WORKDIR, USER, `COPY --from`). Every"
+              + " step of every run is in realworld-steps.tsv.\n\n");
+      md.append("| app | stage | step | cold ms | edit ms | no-change ms |\n|---|---|---|---:|---:|---:|\n");
+      steps.forEach(
+          (s, byPhase) ->
+              md.append(
+                  String.format(
+                      L,
+                      "| %s | %s | %s | %s | %s | %s |\n",
+                      s.app(),
+                      cell(s.stage()),
+                      cell("`" + s.text() + "`"),
+                      stepMs(s, byPhase.get("cold")),
+                      stepMs(s, byPhase.get("edit")),
+                      stepMs(s, byPhase.get("warm")))));
+      md.append('\n');
+    }
+  }
+
+  List<Verdict> realworldVerdicts() {
+    List<Verdict> v = new ArrayList<>();
+    for (String app : rwApps()) {
+      for (String phase : RW_PHASES) {
+        double target = RW_PHASE_TARGETS.get(phase);
+        Row k = row("realworld", app, phase, "kiln", RW_ISO).orElse(null);
+        Row b = row("realworld", app, phase, "buildah", RW_ISO).orElse(null);
+        if (target <= 0 || k == null || b == null || k.n() == 0 || b.n() == 0) {
+          continue;
+        }
+        double r = k.wallMedian() / b.wallMedian();
+        v.add(
+            new Verdict(
+                String.format(L, "%s ≤ %.2f× buildah (%s)", rwPhaseName(phase), target, app),
+                String.format(L, "%s s vs %s s = %.2f×", secs(k.wallMedian()), secs(b.wallMedian()), r),
+                r <= target,
+                String.format(L, "%.1f× the target", r / target)));
+      }
+    }
+    rwSteps()
+        .forEach(
+            (s, byPhase) -> {
+              if (!s.hasTarget()) {
+                return;
+              }
+              double worst = Double.NaN;
+              String where = "";
+              for (String phase : List.of("cold", "edit")) {
+                List<Double> ms = byPhase.get(phase);
+                if (ms != null && !ms.isEmpty() && !(medianOf(ms) <= worst)) {
+                  worst = medianOf(ms);
+                  where = phase;
+                }
+              }
+              if (!Double.isNaN(worst)) {
+                v.add(
+                    new Verdict(
+                        String.format(L, "`%s` ≤ 50 ms (%s, stage %s)", s.text(), s.app(), s.stage()),
+                        String.format(L, "%.0f ms (%s, median)", worst, where),
+                        worst <= 50,
+                        String.format(L, "%.1f× the target", worst / 50)));
+              }
+            });
+    for (String app : rwApps()) {
+      row("realworld", app, "warm", "kiln", RW_ISO)
+          .filter(k -> k.n() > 0)
+          .ifPresent(
+              k ->
+                  v.add(
+                      new Verdict(
+                          "no-change rebuild with registry bases ≤ 0.3 s wall incl. JVM start (" + app + ")",
+                          secs(k.wallMedian()) + " s (median), min " + secs(k.wallMin()) + " s",
+                          k.wallMedian() <= 0.3,
+                          String.format(L, "%.1f× the target", k.wallMedian() / 0.3))));
+    }
+    for (String app : rwApps()) {
+      long own = 0;
+      String at = "";
+      for (String phase : RW_PHASES) {
+        long kib = ownPeakKib(app, phase, "kiln");
+        if (kib > own) {
+          own = kib;
+          at = phase;
+        }
+      }
+      if (own > 0) {
+        long tree =
+            rowsOf("realworld").stream()
+                .filter(r -> r.tool().equals("kiln") && r.workload().equals(app))
+                .mapToLong(Row::rssMaxKib)
+                .max()
+                .orElse(0);
+        v.add(
+            new Verdict(
+                "kiln peak RSS ≤ 160 MiB (" + app + ", kiln's own process)",
+                mib(own) + " MiB (" + rwPhaseName(at) + "); largest process of the tree " + mib(tree) + " MiB",
+                own <= 160 * 1024,
+                String.format(L, "%.2f× the limit", own / (160.0 * 1024))));
+      }
+    }
+    return v;
   }
 
   // ------------------------------------------------------------------ JMH
@@ -829,19 +1110,17 @@ public final class Summarize {
               loads[loads.length - 1],
               readText("machine.txt").replaceAll("(?s).*, (\\d+) cores online.*", "$1")));
     }
-    List<Verdict> verdicts = verdicts();
-    if (!verdicts.isEmpty()) {
-      md.append("## Targets (issue #9)\n\n| target | measured | met | miss |\n|---|---|:---:|---|\n");
-      for (Verdict v : verdicts) {
-        md.append("| ")
-            .append(cell(v.target()))
-            .append(" | ")
-            .append(v.measured())
-            .append(" | ")
-            .append(v.met() ? "yes" : "**no**")
-            .append(" | ")
-            .append(v.met() ? "" : v.margin())
-            .append(" |\n");
+    verdictTable(md, "## Targets (issue #9)", verdicts());
+    verdictTable(
+        md,
+        "## Targets (issue #15: real-world builds; kiln/buildah in the same run)",
+        realworldVerdicts());
+    String notes = readText("realworld-notes.txt");
+    if (!notes.isBlank()) {
+      md.append("Rebuilds of the real-world apps that downloaded something (npm or Maven output;")
+          .append(" after the cold build, a cache or cache mount should have it all):\n\n");
+      for (String line : notes.split("\n")) {
+        md.append("- ").append(line).append('\n');
       }
       md.append('\n');
     }
@@ -866,7 +1145,9 @@ public final class Summarize {
             + " the repository root; `$REGISTRY` the run's registry (`127.0.0.1:PORT`). Cold runs are preceded by"
             + " emptying the tool's cache (kiln: a copy of a store holding only the base images;"
             + " buildah: a new `--root` with only the base images pulled from their OCI layouts)"
-            + " and `sync; echo 3 > /proc/sys/vm/drop_caches`.\n\n```\n");
+            + " and `sync; echo 3 > /proc/sys/vm/drop_caches`. Real-world cold runs start from an"
+            + " empty kiln store or buildah root (and TMPDIR, where buildah keeps cache mounts):"
+            + " the bases are only in the registry.\n\n```\n");
     for (String line : readText("commands.tsv").split("\n")) {
       if (line.isBlank()) {
         continue;
@@ -876,6 +1157,25 @@ public final class Summarize {
     }
     md.append("```\n");
     return md.toString();
+  }
+
+  private static void verdictTable(StringBuilder md, String heading, List<Verdict> verdicts) {
+    if (verdicts.isEmpty()) {
+      return;
+    }
+    md.append(heading).append("\n\n| target | measured | met | miss |\n|---|---|:---:|---|\n");
+    for (Verdict v : verdicts) {
+      md.append("| ")
+          .append(cell(v.target()))
+          .append(" | ")
+          .append(cell(v.measured()))
+          .append(" | ")
+          .append(v.met() ? "yes" : "**no**")
+          .append(" | ")
+          .append(v.met() ? "" : v.margin())
+          .append(" |\n");
+    }
+    md.append('\n');
   }
 
   private String readText(String name) {

@@ -11,6 +11,21 @@
 
 KILN_SEED=""
 BASE_NAMES=()
+DEBIAN_MIRROR=${BENCH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+# debootstrap_tar TAR: a `debootstrap --variant=minbase bookworm` root file system as one tar
+# (numeric owners, sorted names), for the debian workload and the real-world bases.
+debootstrap_tar() {
+  local tar=$1 root=$1.rootfs
+  remove_tree "$root"
+  debootstrap --variant=minbase bookworm "$root" "$DEBIAN_MIRROR" >"$OUT/logs/debootstrap.log" 2>&1 ||
+    die "debootstrap failed (log: $OUT/logs/debootstrap.log)"
+  # debootstrap keeps the packages it installed and the package lists; Debian's own images do not.
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  tar -C "$root" --numeric-owner --sort=name -cf "$tar.tmp" .
+  mv "$tar.tmp" "$tar"
+  remove_tree "$root"
+}
 
 # kiln_base NAME:TAG DIR: builds DIR into the seed store under NAME:TAG and exports its layout.
 kiln_base() {
@@ -44,10 +59,7 @@ prepare_bases() {
   if [[ ${BENCH_DEBIAN:-0} == 1 ]]; then
     mkdir -p "$b/debian"
     log "debootstrap --variant=minbase bookworm (BENCH_DEBIAN=1)"
-    debootstrap --variant=minbase bookworm "$b/debian/rootfs" "${BENCH_DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
-      >"$OUT/logs/debootstrap.log" 2>&1 || die "debootstrap failed (log: $OUT/logs/debootstrap.log)"
-    tar -C "$b/debian/rootfs" --numeric-owner --sort=name -cf "$b/debian/rootfs.tar" .
-    rm -rf "$b/debian/rootfs"
+    debootstrap_tar "$b/debian/rootfs.tar"
     printf 'FROM scratch\nADD rootfs.tar /\nCMD ["bash"]\n' >"$b/debian/Dockerfile"
     kiln_base debian:bench "$b/debian"
   fi

@@ -19,6 +19,8 @@ die() {
 # The command as a copy-pasteable line, with the run's directories replaced by names the
 # RESULTS.md legend explains.
 show_command() {
+  # lib/peak-rss.sh FILE CMD... only watches CMD: the line shows CMD.
+  [[ $1 == "$BENCH_DIR/lib/peak-rss.sh" ]] && shift 2
   local line
   line=$(printf '%q ' "$@")
   line=${line% }
