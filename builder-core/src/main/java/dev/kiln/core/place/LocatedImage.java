@@ -7,6 +7,7 @@ import dev.kiln.registry.client.BlobToPush;
 import dev.kiln.registry.client.ImageToPush;
 import dev.kiln.registry.client.IndexToPush;
 import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.ImageIndex;
 import dev.kiln.registry.model.ImageManifest;
@@ -14,9 +15,11 @@ import dev.kiln.registry.model.MalformedDocumentException;
 import dev.kiln.registry.model.Manifest;
 import dev.kiln.registry.model.MediaType;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An image (or a multi-platform index) found in a place: its top-level manifest, read eagerly (it
@@ -25,6 +28,16 @@ import java.util.List;
  * @param name what the user called it, for messages
  */
 public record LocatedImage(String name, PlaceReader reader, Manifest manifest) {
+
+  /**
+   * A built image, to write it through a sink.
+   *
+   * @param mountSources for layers that came from a registry image: the repository they are in
+   */
+  public static LocatedImage of(
+      BuiltImage image, Map<Digest, ImageReference> mountSources, String name) {
+    return new LocatedImage(name, new BuiltImageReader(image, mountSources), image.manifest());
+  }
 
   /** The manifest's own descriptor (what a tag points at). */
   public Descriptor descriptor() {

@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RegistryClientOptions;
+import dev.kiln.registry.event.RegistryEvent.PushOutcome;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.ImageIndex;
 import dev.kiln.registry.model.ImageManifest;
 import dev.kiln.registry.model.MediaType;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.UmociLayouts;
@@ -23,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -188,6 +192,25 @@ class PlacesIT {
     assertEquals(
         inspector.rawConfig("source:1"),
         skopeo("inspect", "--config", "--raw", "docker-archive:" + temp.resolve("pulled.tar")));
+  }
+
+  @Test
+  void aBuiltImageMountsTheLayersOfItsBaseFromTheBaseRepository() throws Exception {
+    push(places.openLocal(parse("oci:layout:1.0")), "base:1");
+    ImageReference base = ImageReference.parse(registry.reference("base:1"));
+    BuiltImage built =
+        places.open(Place.Registry.of(base)).forPlatform(Platform.linuxAmd64()).builtImage();
+    Digest layer = built.manifest().layers().get(0).digest();
+
+    WrittenImage written =
+        push(LocatedImage.of(built, Map.of(layer, base.repositoryOnly()), "built"), "app:1");
+
+    assertEquals(
+        PushOutcome.MOUNTED, written.pushes().get(0).blobs().get(layer), written.toString());
+    assertTrue(
+        Files.notExists(temp.resolve("store/blobs/sha256").resolve(layer.hex())),
+        "a mounted layer is never downloaded");
+    assertEquals(built.manifest().raw().asString(), inspector.rawManifest("app:1"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.model.ImageIndex;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +90,18 @@ class PlacesTest {
           back.reader().readBlob(amd64.layers().get(0)),
           copy);
     }
+  }
+
+  @Test
+  void aBuiltImageGoesToTheSameSinks() throws IOException {
+    BuiltImage built = places.openLocal(parse("oci:lay:v1")).builtImage();
+
+    LocatedImage image = LocatedImage.of(built, Map.of(), "built");
+    places.sink(parse("oci-archive:built.tar")).write(image, List.of("app:1"));
+
+    LocatedImage back = places.openLocal(parse("built.tar"));
+    assertEquals(built.digest(), back.manifest().digest());
+    assertArrayEquals(built.config().raw().toByteArray(), back.reader().readBlob(amd64.config()));
   }
 
   @Test
