@@ -66,10 +66,6 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   @Parameter(defaultValue = "${project.build.outputTimestamp}")
   String outputTimestamp;
 
-  /** kiln's content store and build cache (default: {@code $KILN_CACHE_DIR} or ~/.cache/kiln). */
-  @Parameter(property = "kiln.cacheDir")
-  File cacheDir;
-
   /** Import build cache: {@code type=registry,ref=REF} or {@code type=local,src=DIR}. */
   @Parameter(property = "kiln.cacheFrom")
   List<String> cacheFrom;

@@ -3,12 +3,15 @@ package dev.kiln.maven;
 import dev.kiln.api.build.BuildMetadataFile;
 import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.request.RegistryLogin;
+import dev.kiln.cache.store.CacheDirectory;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -71,6 +74,10 @@ abstract class KilnMojo extends AbstractMojo {
   @Parameter(property = "kiln.plainHttpCredentialHosts")
   List<String> plainHttpCredentialHosts;
 
+  /** kiln's content store and build cache (default: {@code $KILN_CACHE_DIR} or ~/.cache/kiln). */
+  @Parameter(property = "kiln.cacheDir")
+  File cacheDir;
+
   /** Where to write the image digest ({@code sha256:…}), like {@code --iidfile}. */
   @Parameter(
       property = "kiln.digestFile",
@@ -117,6 +124,11 @@ abstract class KilnMojo extends AbstractMojo {
 
   final Map<String, RegistryLogin> registryLogins() {
     return SettingsLogins.from(session.getSettings().getServers(), settingsDecrypter, getLog());
+  }
+
+  /** kiln's store: {@code cacheDir}, else {@code $KILN_CACHE_DIR}, else the user's default. */
+  final Path storeRoot() {
+    return CacheDirectory.resolve(Optional.ofNullable(cacheDir).map(File::toString));
   }
 
   final List<String> insecureRegistries() {

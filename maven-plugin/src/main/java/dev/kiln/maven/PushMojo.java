@@ -4,13 +4,19 @@ import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.core.engine.RegistryAccess;
 import dev.kiln.core.image.ImageNotFoundException;
-import dev.kiln.core.push.LayoutPusher;
-import dev.kiln.core.push.PushedImage;
+import dev.kiln.core.place.LocatedImage;
+import dev.kiln.core.place.Place;
+import dev.kiln.core.place.PlaceSyntax;
+import dev.kiln.core.place.Places;
+import dev.kiln.core.place.WrittenImage;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.registry.transport.RegistryException;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -23,20 +29,23 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Pushes an image that is already built, without building again: the tar of {@code kiln:buildTar}
- * or the directory of {@code kiln:buildLayout} (or any OCI layout or archive of one), to {@code
- * image} and {@code tags}. Bind {@code buildTar} to {@code package} and this to {@code deploy} to
- * push only what was tested.
+ * or the directory of {@code kiln:buildLayout}, or any source {@code kiln push} reads (an OCI
+ * layout, an OCI archive, a {@code docker save} archive of any Docker version, an image in kiln's
+ * store), to {@code image} and {@code tags}. Bind {@code buildTar} to {@code package} and this to
+ * {@code deploy} to push only what was tested.
  */
 @Mojo(name = "push", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
 public class PushMojo extends KilnMojo {
   /**
-   * The OCI layout directory or image tar to push. Default: {@code outputFile} if it exists, else
-   * {@code outputDirectory}.
+   * What to push, as {@code kiln push} reads its SRC: a directory ({@code DIR}, {@code oci:DIR}) or
+   * archive ({@code FILE}, {@code oci-archive:FILE}, {@code docker-archive:FILE}), relative to the
+   * project, or a name in kiln's store. Default: {@code outputFile} if it exists, else {@code
+   * outputDirectory}.
    */
   @Parameter(property = "kiln.source")
-  File source;
+  String source;
 
-  /** Which image of the layout to push, by tag, when it holds several. */
+  /** Which image of the layout or archive to push, by name, when it holds several. */
   @Parameter(property = "kiln.sourceTag")
   String sourceTag;
 
@@ -52,7 +61,7 @@ public class PushMojo extends KilnMojo {
       defaultValue = "${project.build.directory}/kiln-image")
   File outputDirectory;
 
-  /** The platform to push when the layout holds an index of several (default: this machine's). */
+  /** The platform to push when the source is an index of several (default: this machine's). */
   @Parameter(property = "kiln.platform")
   String platform;
 
@@ -65,30 +74,33 @@ public class PushMojo extends KilnMojo {
               + " pass -Dimage=registry.example.com/app:1.0");
     }
     List<String> names = names(name);
-    Path from = sourcePath();
-    String selector = sourceTag == null || sourceTag.isBlank() ? "" : ":" + sourceTag.trim();
     try (RegistryAccess registry =
-        new RegistryAccess(
-            new HashSet<>(insecureRegistries()),
-            new HashSet<>(plainHttpCredentialHosts()),
-            CredentialSource.NONE,
-            registryLogins(),
-            System.getenv())) {
+            new RegistryAccess(
+                new HashSet<>(insecureRegistries()),
+                new HashSet<>(plainHttpCredentialHosts()),
+                CredentialSource.NONE,
+                registryLogins(),
+                System.getenv());
+        Places places =
+            new Places(storeRoot(), registry::client, OutputStream.nullOutputStream())) {
+      Place from = sourcePlace();
       Platform target =
           platform == null || platform.isBlank() ? Platform.host() : Platform.parse(platform);
-      getLog().info("kiln: pushing " + from);
-      PushedImage pushed = new LayoutPusher(registry.client()).push(from, selector, target, names);
-      for (String reference : pushed.pushed()) {
+      getLog().info("kiln: pushing " + from.text());
+      LocatedImage image = places.openLocal(from).forPlatform(target);
+      Place to = Place.Registry.of(ImageReference.parse(names.get(0)));
+      WrittenImage written = places.sink(to).write(image, names);
+      for (String reference : written.references()) {
         getLog().info("  -> " + reference);
       }
       record(
           new BuildResult(
-              Optional.of(pushed.digest()),
-              Optional.of(pushed.image().config().raw().digest()),
-              Optional.of(pushed.image().manifest().mediaType()),
-              pushed.image().manifest().raw().size(),
+              Optional.of(written.digest()),
+              Optional.of(image.imageManifest().config().digest()),
+              Optional.of(image.manifest().mediaType()),
+              image.manifest().raw().size(),
               names,
-              pushed.pushed(),
+              written.references(),
               0,
               0));
     } catch (ImageNotFoundException e) {
@@ -104,10 +116,21 @@ public class PushMojo extends KilnMojo {
     }
   }
 
-  private Path sourcePath() {
-    if (source != null) {
-      return source.toPath();
+  /** {@code source} read as kiln push reads SRC, else the tar or layout the build goals wrote. */
+  private Place sourcePlace() throws IOException, MojoFailureException {
+    String selector = sourceTag == null || sourceTag.isBlank() ? "" : sourceTag.trim();
+    if (source != null && !source.isBlank()) {
+      String text = source.trim() + (selector.isEmpty() ? "" : ":" + selector);
+      return PlaceSyntax.parse(text, project.getBasedir().toPath());
     }
-    return outputFile.isFile() ? outputFile.toPath() : outputDirectory.toPath();
+    Path path = outputFile.isFile() ? outputFile.toPath() : outputDirectory.toPath();
+    if (!Files.exists(path)) {
+      throw FailureReport.of(
+          new ImageNotFoundException(
+              path + " does not exist",
+              "run kiln:buildTar or kiln:buildLayout first, or name what to push with"
+                  + " -Dkiln.source=PATH"));
+    }
+    return Place.ofPath(path, selector, path.toString());
   }
 }

@@ -246,7 +246,7 @@ class JavaAppIT {
   }
 
   @Test
-  void pushSendsTheLayoutOrTheTarThatWasBuilt() throws Exception {
+  void pushSendsTheLayoutOrTheTarThatWasBuiltOrAnyArchiveKilnPushReads() throws Exception {
     Path project = samples.copy("java-app", "push");
     Path cache = samples.cacheWithBusybox("push-cache");
 
@@ -284,6 +284,29 @@ class JavaAppIT {
         fromTar.log());
     assertEquals(
         digestFile(project), inspector.inspect("java-app-pushed:tar").path("Digest").asText());
+
+    // What kiln push reads, the goal reads: here an archive in the format of docker save before
+    // Docker 25 (manifest.json and <id>/layer.tar only), named relative to the project.
+    ProcessRunner.run(
+            List.of(
+                "skopeo",
+                "--insecure-policy",
+                "copy",
+                "oci:" + layout + ":layout",
+                "docker-archive:" + project.resolve("target/legacy.tar") + ":java-app:legacy"))
+        .requireSuccess();
+    samples
+        .mvn(
+            project,
+            cache,
+            "kiln:push",
+            "-Dkiln.source=target/legacy.tar",
+            "-Dimage=" + registry.reference("java-app-pushed:legacy"))
+        .requireSuccess();
+    assertEquals(
+        inspector.rawConfig("java-app-pushed:layout"),
+        inspector.rawConfig("java-app-pushed:legacy"),
+        "the same image (skopeo rewrote the manifest of the archive, not the config)");
   }
 
   @Test

@@ -14,7 +14,10 @@ import org.apache.maven.project.MavenProject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** kiln:push's checks before it talks to a registry (the pushes themselves are in JavaAppIT). */
+/**
+ * kiln:push's checks before it talks to a registry (the pushes themselves are in JavaAppIT): the
+ * default sources, and a source read as {@code kiln push} reads its SRC.
+ */
 class PushMojoTest {
   @TempDir Path temp;
 
@@ -37,11 +40,33 @@ class PushMojoTest {
     assertTrue(e.getMessage().contains("hint: "), e.getMessage());
   }
 
+  @Test
+  void aSourceIsReadAsKilnPushReadsItRelativeToTheProject() {
+    PushMojo mojo = mojo();
+    mojo.image = "127.0.0.1:1/app:1";
+    mojo.source = "oci-archive:target/app.tar";
+    MojoFailureException archive = assertThrows(MojoFailureException.class, mojo::execute);
+    assertTrue(
+        archive.getMessage().startsWith("cannot read " + temp.resolve("target/app.tar")),
+        archive.getMessage());
+
+    mojo.source = "app:1";
+    MojoFailureException stored = assertThrows(MojoFailureException.class, mojo::execute);
+    assertTrue(
+        stored
+            .getMessage()
+            .startsWith(
+                "no image docker.io/library/app:1 in kiln's local store (" + temp.resolve("cache")),
+        stored.getMessage());
+  }
+
   private PushMojo mojo() {
     PushMojo mojo = new PushMojo();
     Model model = new Model();
     model.setArtifactId("app");
     mojo.project = new MavenProject(model);
+    mojo.project.setFile(temp.resolve("pom.xml").toFile());
+    mojo.cacheDir = temp.resolve("cache").toFile();
     mojo.session =
         new MavenSession(
             null, null, new DefaultMavenExecutionRequest(), new DefaultMavenExecutionResult());

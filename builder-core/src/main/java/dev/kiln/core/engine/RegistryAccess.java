@@ -35,7 +35,7 @@ public final class RegistryAccess implements AutoCloseable {
   private RegistryClient client;
 
   /**
-   * Public so that pushing an image already on disk ({@code dev.kiln.core.push.LayoutPusher}) finds
+   * Public so that pushing an image already on disk (the Maven plugin's {@code kiln:push}) finds
    * credentials and treats insecure registries exactly as a build does.
    *
    * @param insecureRegistries registries reached over plain HTTP or unverified TLS (on top of

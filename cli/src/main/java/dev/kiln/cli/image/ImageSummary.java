@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.place.LocatedImage;
 import dev.kiln.registry.model.ContainerConfig;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.ImageConfig;
@@ -89,7 +90,7 @@ final class ImageSummary {
   private static ObjectNode header(LocatedImage image) {
     ObjectNode root = JSON.createObjectNode();
     root.put("name", image.name());
-    root.put("source", image.location().describe());
+    root.put("source", image.reader().describe());
     root.put("digest", image.manifest().digest().toString());
     root.put("mediaType", image.manifest().mediaType());
     return root;

@@ -5,11 +5,16 @@ import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
+import dev.kiln.core.place.LocatedImage;
+import dev.kiln.core.place.Place;
+import dev.kiln.core.place.PlaceSyntax;
+import dev.kiln.core.place.Places;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.transport.RegistryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -40,8 +45,9 @@ public final class InspectCommand implements Callable<Integer> {
       paramLabel = "REF|SRC",
       description = {
         "The image: NAME[:TAG|@DIGEST] (kiln's local store first, then the registry),",
-        "docker://REF (the registry only), DIR[:NAME] or oci-layout://DIR[:NAME] (an OCI layout),",
-        "or FILE[:NAME] (an OCI or docker archive)."
+        "docker://REF (the registry only), DIR[:NAME], oci:DIR[:NAME] or oci-layout://DIR[:NAME]",
+        "(an OCI layout), or FILE[:NAME], oci-archive:FILE[:NAME] or docker-archive:FILE[:NAME]",
+        "(an OCI or docker archive)."
       })
   String source;
 
@@ -81,12 +87,13 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (ImageSources sources = new ImageSources(location.resolve(cli))) {
+    try (Places places = new Places(location.resolve(cli), this::client, cli.stdout())) {
+      Place place = PlaceSyntax.parse(source, Path.of(""));
       LocatedImage image;
       try {
-        image = sources.localOrRegistry(source, this::client);
+        image = places.openOrAskRegistry(place);
       } catch (RegistryException e) {
-        if (!source.startsWith(ImageSources.REGISTRY_PREFIX)) {
+        if (!(place instanceof Place.Registry)) {
           cli.stderr()
               .println(
                   "note: " + source + " is not in kiln's local store, so kiln asked its registry");
@@ -99,7 +106,7 @@ public final class InspectCommand implements Callable<Integer> {
       if (format.raw) {
         write(image.manifest().raw().toByteArray());
       } else if (format.config) {
-        write(image.location().readBlob(image.imageManifest().config()));
+        write(image.reader().readBlob(image.imageManifest().config()));
       } else if (image.isIndex()) {
         write((ImageSummary.ofIndex(image) + "\n").getBytes(StandardCharsets.UTF_8));
       } else {
@@ -120,6 +127,7 @@ public final class InspectCommand implements Callable<Integer> {
     }
   }
 
+  /** Created only when the image is not in a local place. */
   private RegistryClient client() {
     if (client == null) {
       client = registry.client(cli, event -> {});

@@ -6,7 +6,6 @@ import dev.kiln.api.request.DestinationCheck;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.RequestException;
-import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
@@ -15,15 +14,11 @@ import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.DurationText;
 import dev.kiln.cli.progress.ProgressDisplay;
-import dev.kiln.core.engine.StoreNames;
-import dev.kiln.core.image.BuiltImage;
-import dev.kiln.core.image.StoreFirstBlobSource;
-import dev.kiln.core.output.DockerArchiveWriter;
 import dev.kiln.core.output.FileSystemFailures;
-import dev.kiln.core.output.ImageOutput;
-import dev.kiln.core.output.LocalStoreOutput;
-import dev.kiln.core.output.OciArchiveWriter;
-import dev.kiln.core.output.OciLayoutWriter;
+import dev.kiln.core.place.ImageSink;
+import dev.kiln.core.place.LocatedImage;
+import dev.kiln.core.place.Place;
+import dev.kiln.core.place.Places;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
@@ -94,22 +89,16 @@ public final class PullCommand implements Callable<Integer> {
       // Layers go through the store whatever the output: both must be writable before a download.
       DestinationCheck.store(location.resolve(cli));
       DestinationCheck.output(spec);
-      ContentStore store = ContentStore.open(location.resolve(cli));
-      ImageOutput destination = destination(spec, store);
+      Place destination = destination(spec, ref);
       Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
-      BuiltImage image;
-      try (RegistryClient client =
-          registry.client(cli, new RegistryTransfers(display.listener()))) {
-        LocatedImage top = ImageSources.fromRegistry(ref, () -> client);
-        LocatedImage one = top.forPlatform(wanted);
-        BuiltImage remote = one.builtImage();
-        // Layers go through the store, so a second pull (or a FROM) finds them there.
-        image =
-            new BuiltImage(
-                remote.manifest(),
-                remote.config(),
-                new StoreFirstBlobSource(store, remote.blobs()));
-        destination.write(image, names(spec, ref));
+      LocatedImage image;
+      String written;
+      try (RegistryClient client = registry.client(cli, new RegistryTransfers(display.listener()));
+          Places places = new Places(location.resolve(cli), () -> client, cli.stdout())) {
+        ImageSink sink = places.sink(destination);
+        written = sink.describe();
+        image = places.open(Place.Registry.of(ref)).forPlatform(wanted);
+        sink.write(image, names(spec, ref));
       }
       display
           .listener()
@@ -119,15 +108,15 @@ public final class PullCommand implements Callable<Integer> {
                   "pulled "
                       + ref
                       + " ("
-                      + image.digest()
+                      + image.manifest().digest()
                       + ", "
                       + DurationText.bytes(image.size())
                       + ") to "
-                      + destination.describe()));
+                      + written));
       display.close();
       boolean toStdout = spec.dest().map(d -> d.toString().equals("-")).orElse(false);
       if (!toStdout) {
-        cli.stdout().println(image.digest());
+        cli.stdout().println(image.manifest().digest());
       }
       return ExitCode.OK;
     } catch (IOException e) {
@@ -138,18 +127,19 @@ public final class PullCommand implements Callable<Integer> {
     }
   }
 
-  private ImageOutput destination(OutputSpec spec, ContentStore store) {
+  private Place destination(OutputSpec spec, ImageReference ref) {
     return switch (spec.type()) {
       case IMAGE -> {
         if (spec.push()) {
           throw new RequestException(
               "kiln pull cannot write to a registry", "use kiln push SRC REF to copy an image");
         }
-        yield new LocalStoreOutput(store);
+        yield new Place.Store(reference, ref);
       }
-      case OCI -> new OciArchiveWriter(spec.dest().orElseThrow(), cli.stdout());
-      case OCI_LAYOUT -> new OciLayoutWriter(spec.dest().orElseThrow());
-      case DOCKER -> new DockerArchiveWriter(spec.dest().orElseThrow(), cli.stdout());
+      case OCI -> new Place.Archive(output, spec.dest().orElseThrow(), "", Place.ArchiveKind.OCI);
+      case OCI_LAYOUT -> new Place.Layout(output, spec.dest().orElseThrow(), "");
+      case DOCKER ->
+          new Place.Archive(output, spec.dest().orElseThrow(), "", Place.ArchiveKind.DOCKER);
       default ->
           throw new RequestException(
               "kiln pull writes images, not files: " + output,
@@ -162,7 +152,7 @@ public final class PullCommand implements Callable<Integer> {
   private static List<String> names(OutputSpec spec, ImageReference ref) {
     if (!spec.names().isEmpty()) {
       return spec.type() == OutputSpec.Type.IMAGE
-          ? spec.names().stream().map(StoreNames::of).toList()
+          ? spec.names().stream().map(n -> Place.Store.nameOf(ImageReference.parse(n))).toList()
           : spec.names();
     }
     if (ref.tag() == null) {
@@ -170,6 +160,6 @@ public final class PullCommand implements Callable<Integer> {
     }
     ImageReference tagged = ref.repositoryOnly().withTag(ref.tag());
     return List.of(
-        spec.type() == OutputSpec.Type.IMAGE ? StoreNames.of(tagged) : tagged.familiar());
+        spec.type() == OutputSpec.Type.IMAGE ? Place.Store.nameOf(tagged) : tagged.familiar());
   }
 }

@@ -11,12 +11,18 @@ import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.core.output.FileSystemFailures;
+import dev.kiln.core.place.LocatedImage;
+import dev.kiln.core.place.Place;
+import dev.kiln.core.place.PlaceSyntax;
+import dev.kiln.core.place.Places;
+import dev.kiln.core.place.WrittenImage;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.event.RegistryEvent.PushOutcome;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,8 +53,10 @@ public final class PushCommand implements Callable<Integer> {
       index = "0",
       paramLabel = "SRC",
       description = {
-        "What to push: NAME[:TAG] in the local store, DIR[:NAME] or oci-layout://DIR[:NAME|@DIGEST]",
-        "(an OCI layout), or FILE[:NAME] (an OCI archive or docker save archive)."
+        "What to push: NAME[:TAG] in the local store; DIR[:NAME], oci:DIR[:NAME|@DIGEST] or",
+        "oci-layout://DIR[:NAME|@DIGEST] (an OCI layout); FILE[:NAME], oci-archive:FILE[:NAME] or",
+        "docker-archive:FILE[:NAME] (an OCI or docker save archive). NAME may be left out when it",
+        "holds one image."
       })
   String source;
 
@@ -75,8 +83,9 @@ public final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (ImageSources sources = new ImageSources(location.resolve(cli));
-        ProgressDisplay display = progress.open(cli)) {
+    try (ProgressDisplay display = progress.open(cli);
+        RegistryClient client = registry.client(cli, new RegistryTransfers(display.listener()));
+        Places places = new Places(location.resolve(cli), () -> client, cli.stdout())) {
       ImageReference ref = ImageReference.parse(target);
       if (ref.digest() != null) {
         throw new RequestException(
@@ -85,18 +94,13 @@ public final class PushCommand implements Callable<Integer> {
       if (ref.tag() == null) {
         ref = ref.withTag(ImageReference.DEFAULT_TAG);
       }
-      LocatedImage image = sources.local(source);
-      PushResult result;
-      try (RegistryClient client =
-          registry.client(cli, new RegistryTransfers(display.listener()))) {
-        if (image.isIndex() && platform == null) {
-          result = client.pushIndex(ref, image.toPushIndex(), List.of());
-        } else {
-          LocatedImage one =
-              image.forPlatform(platform == null ? Platform.host() : Platform.parse(platform));
-          result = client.pushImage(ref, one.toPush(), List.of());
-        }
+      LocatedImage image = places.openLocal(PlaceSyntax.parse(source, Path.of("")));
+      if (!image.isIndex() || platform != null) {
+        image = image.forPlatform(platform == null ? Platform.host() : Platform.parse(platform));
       }
+      WrittenImage written =
+          places.sink(Place.Registry.of(ref)).write(image, List.of(ref.toString()));
+      PushResult result = written.pushes().get(0);
       String pinned = ref.repositoryOnly().withDigest(result.digest()).toString();
       display.listener().on(new BuildEvent.Note(Instant.now(), summary(ref, result)));
       display.close();

@@ -1,22 +1,16 @@
 package dev.kiln.cli.image;
 
-import dev.kiln.api.request.RequestException;
-import dev.kiln.cache.store.ContentStore;
-import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
-import dev.kiln.core.engine.StoreNames;
+import dev.kiln.core.place.Place;
+import dev.kiln.core.place.PlaceSyntax;
+import dev.kiln.core.place.Places;
+import dev.kiln.core.place.TaggedImage;
 import dev.kiln.registry.client.RegistryClient;
-import dev.kiln.registry.client.RemoteManifest;
-import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.registry.transport.NotFoundException;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,87 +63,29 @@ public final class TagCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try {
-      boolean registryOnly = source.startsWith(ImageSources.REGISTRY_PREFIX);
-      ImageReference src =
-          ImageReference.parse(
-              registryOnly ? source.substring(ImageSources.REGISTRY_PREFIX.length()) : source);
-      if (!registryOnly) {
-        Optional<IndexEntry> stored = storeEntry(src);
-        if (stored.isPresent()) {
-          return tagInStore(stored.get());
-        }
-      }
+    try (RegistryClient client = registry.client(cli, event -> {});
+        Places places = new Places(location.resolve(cli), () -> client, cli.stdout())) {
+      Place src = PlaceSyntax.parseReference(source);
+      TaggedImage tagged;
       try {
-        return tagInRegistry(src);
+        tagged = places.tag(src, newName);
       } catch (NotFoundException e) {
-        if (!registryOnly) {
+        if (src instanceof Place.Store store) {
           cli.stderr()
               .println(
                   "note: "
-                      + StoreNames.of(src)
+                      + store.name()
                       + " is not in kiln's local store ("
                       + location.resolve(cli)
                       + ") either");
         }
         throw e;
       }
+      cli.stderr()
+          .println("tagged " + tagged.name() + " (" + tagged.digest() + ") in " + tagged.where());
+      return ExitCode.OK;
     } catch (Exception e) {
       return ErrorReport.print(e, cli, debug);
     }
-  }
-
-  private Optional<IndexEntry> storeEntry(ImageReference src) throws IOException {
-    Path root = location.resolve(cli);
-    if (!LayoutLocation.isLayout(root)) {
-      return Optional.empty();
-    }
-    ContentStore store = ContentStore.open(root);
-    if (src.digest() != null) {
-      return store.index().entries().stream()
-          .filter(e -> e.digest().equals(src.digest()))
-          .findFirst();
-    }
-    return store.index().find(StoreNames.of(src));
-  }
-
-  private int tagInStore(IndexEntry entry) throws IOException {
-    String name = StoreNames.of(ImageReference.parse(newName));
-    ContentStore.open(location.resolve(cli)).index().tag(name, entry);
-    cli.stderr().println("tagged " + name + " (" + entry.digest() + ") in kiln's local store");
-    return ExitCode.OK;
-  }
-
-  private int tagInRegistry(ImageReference src) throws IOException {
-    ImageReference target = target(src);
-    try (RegistryClient client = registry.client(cli, event -> {})) {
-      RemoteManifest manifest = client.fetchManifest(src);
-      client.pushManifest(target.repositoryOnly(), manifest.manifest(), List.of(target.tag()));
-      cli.stderr().println("tagged " + target + " (" + manifest.digest() + ") in the registry");
-    }
-    return ExitCode.OK;
-  }
-
-  /** NEWNAME as a reference in SRC's repository: a bare tag, or a full name that agrees. */
-  private ImageReference target(ImageReference src) {
-    boolean bareTag = !newName.contains("/") && !newName.contains(":") && !newName.contains("@");
-    if (bareTag) {
-      return src.repositoryOnly().withTag(newName);
-    }
-    ImageReference target = ImageReference.parse(newName);
-    if (!target.repositoryOnly().equals(src.repositoryOnly())) {
-      throw new RequestException(
-          "cannot tag "
-              + src
-              + " as "
-              + target
-              + ": in a registry, kiln tags within one repository (no blobs are copied)",
-          "give a tag, e.g. kiln tag " + source + " v2, or copy with kiln pull and kiln push");
-    }
-    if (target.digest() != null) {
-      throw new RequestException(
-          "NEWNAME " + newName + " has a digest", "a tag names an image; write NAME:TAG");
-    }
-    return target.tag() == null ? target.withTag(ImageReference.DEFAULT_TAG) : target;
   }
 }

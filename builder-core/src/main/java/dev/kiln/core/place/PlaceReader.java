@@ -1,4 +1,4 @@
-package dev.kiln.cli.image;
+package dev.kiln.core.place;
 
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.registry.client.BlobToPush;
@@ -6,11 +6,11 @@ import dev.kiln.registry.model.Descriptor;
 import java.io.IOException;
 
 /**
- * A place images are read from by digest: an OCI image layout directory (a plain layout, an
- * unpacked archive, kiln's own store) or a registry repository. Everything read is verified against
- * its digest.
+ * Reads one place's documents and blobs by digest: an OCI image layout directory (a plain layout,
+ * an unpacked archive, kiln's own store) or a registry repository. Everything read is verified
+ * against its digest.
  */
-interface ImageLocation {
+public interface PlaceReader {
   /** For messages: {@code OCI layout out/}, {@code registry 127.0.0.1:5000/app}. */
   String describe();
 
@@ -20,7 +20,7 @@ interface ImageLocation {
   /** A small blob (a config) in memory. */
   byte[] readBlob(Descriptor descriptor) throws IOException;
 
-  /** Where outputs read layers from. */
+  /** Where sinks other than a registry read layers from. */
   BlobSource blobs();
 
   /** A blob ready to be pushed from here: from a file, or mounted within a registry. */

@@ -1,4 +1,4 @@
-package dev.kiln.cli.image;
+package dev.kiln.core.place;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -180,7 +180,7 @@ final class ArchiveImport {
         e.put("digest", manifest.digest().toString());
         e.put("size", bytes.length);
         if (tag != null) {
-          e.putObject("annotations").put(LayoutLocation.REF_NAME, tag);
+          e.putObject("annotations").put(LayoutReader.REF_NAME, tag);
         }
       }
     }

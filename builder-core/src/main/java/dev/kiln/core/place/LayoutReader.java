@@ -1,7 +1,8 @@
-package dev.kiln.cli.image;
+package dev.kiln.core.place;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.cache.store.VerifyingInputStream;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.ImageNotFoundException;
@@ -19,18 +20,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An OCI image layout directory: {@code index.json} names images (by the {@code
+ * Reads an OCI image layout directory: {@code index.json} names images (by the {@code
  * org.opencontainers.image.ref.name} annotation), {@code blobs/<alg>/<hex>} holds everything.
- * kiln's content store is one, with full references as names.
+ * kiln's content store is one, with full references as names, and so is an unpacked archive.
  */
-final class LayoutLocation implements ImageLocation {
-  static final String REF_NAME = "org.opencontainers.image.ref.name";
+final class LayoutReader implements PlaceReader {
+  static final String REF_NAME = IndexEntry.REF_NAME;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
   private final String description;
 
-  LayoutLocation(Path dir, String description) {
+  LayoutReader(Path dir, String description) {
     this.dir = dir;
     this.description = description;
   }
@@ -60,7 +61,8 @@ final class LayoutLocation implements ImageLocation {
 
   /**
    * The descriptor {@code index.json} has for {@code selector}: a name, {@code @sha256:…}, or empty
-   * for the only image (or the one named {@code latest}).
+   * for the only image (several entries naming one manifest, as an archive written with several
+   * tags has, count as one), else the one named {@code latest}.
    *
    * @throws ImageNotFoundException naming what the layout holds instead
    */
@@ -78,7 +80,7 @@ final class LayoutLocation implements ImageLocation {
         return Descriptor.of("", Digest.parse(digest), Files.size(blobPath(Digest.parse(digest))));
       }
     } else if (selector.isEmpty()) {
-      if (entries.size() == 1) {
+      if (entries.stream().map(e -> e.path("digest").asText()).distinct().count() == 1) {
         chosen = entries.get(0);
       } else {
         chosen = named(entries, "latest").orElse(null);
@@ -158,7 +160,7 @@ final class LayoutLocation implements ImageLocation {
     return new BlobSource() {
       @Override
       public InputStream open(Descriptor descriptor) throws IOException {
-        return LayoutLocation.this.open(descriptor);
+        return LayoutReader.this.open(descriptor);
       }
 
       @Override

@@ -1,4 +1,4 @@
-package dev.kiln.cli.image;
+package dev.kiln.core.place;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,7 +71,7 @@ class ArchiveImportTest {
 
     ArchiveImport.unpack(archive, layout);
 
-    LayoutLocation location = new LayoutLocation(layout, "test");
+    LayoutReader location = new LayoutReader(layout, "test");
     assertEquals(java.util.List.of("app:1", "app:latest"), location.names());
     Descriptor top = location.select("app:1");
     ImageManifest manifest =

@@ -1,4 +1,4 @@
-package dev.kiln.cli.image;
+package dev.kiln.core.place;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.kiln.cli.image;
+package dev.kiln.core.place;
 
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.registry.client.BlobToPush;
@@ -6,15 +6,25 @@ import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
+import java.util.function.Function;
 
 /** One repository of a registry, read through the registry client (verified, resumable). */
-final class RegistryLocation implements ImageLocation {
+final class RegistryReader implements PlaceReader {
   private final RegistryClient client;
   private final ImageReference repository;
+  private final Function<BlobSource, BlobSource> layerCache;
 
-  RegistryLocation(RegistryClient client, ImageReference repository) {
+  /**
+   * @param layerCache wraps the registry's blobs for sinks that read layers (kiln's store first, so
+   *     a layer crosses the network once)
+   */
+  RegistryReader(
+      RegistryClient client,
+      ImageReference repository,
+      Function<BlobSource, BlobSource> layerCache) {
     this.client = client;
     this.repository = repository.repositoryOnly();
+    this.layerCache = layerCache;
   }
 
   @Override
@@ -38,7 +48,7 @@ final class RegistryLocation implements ImageLocation {
 
   @Override
   public BlobSource blobs() {
-    return descriptor -> client.openBlob(repository, descriptor);
+    return layerCache.apply(descriptor -> client.openBlob(repository, descriptor));
   }
 
   @Override
