@@ -12,7 +12,6 @@ import dev.kiln.core.event.RegistryTransfers;
 import dev.kiln.core.fs.LayerIndexStore;
 import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
-import dev.kiln.core.layer.Compression;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.request.BuildRequest;
@@ -25,6 +24,7 @@ import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.Stage;
+import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.ContainerConfig;
 import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
@@ -325,12 +325,7 @@ final class BuildRun {
   private LayerOptions layerOptions(OutputSpec spec) {
     LayerOptions options = LayerOptions.defaults();
     if (spec != null) {
-      Compression compression =
-          switch (spec.compression()) {
-            case GZIP -> Compression.GZIP;
-            case ZSTD -> Compression.ZSTD;
-            case UNCOMPRESSED -> Compression.NONE;
-          };
+      Compression compression = spec.compression();
       options = options.withCompression(compression);
       if (spec.compressionLevel().isPresent() && compression != Compression.NONE) {
         int level = spec.compressionLevel().get();

@@ -2,7 +2,6 @@ package dev.kiln.core.build;
 
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.core.image.LayerRef;
-import dev.kiln.core.layer.Compression;
 import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerExtractor;
@@ -23,6 +22,7 @@ import dev.kiln.core.request.OutputSpec;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.core.step.SourceFile;
 import dev.kiln.core.step.StackSourceTree;
+import dev.kiln.registry.model.Compression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
