@@ -175,6 +175,6 @@ final class LayoutLocation implements ImageLocation {
     if (!Files.isRegularFile(file)) {
       throw missing(descriptor);
     }
-    return BlobToPush.of(descriptor, dev.kiln.registry.client.BlobSource.ofFile(file));
+    return BlobToPush.of(descriptor, dev.kiln.registry.client.BlobContent.ofFile(file));
   }
 }

@@ -2,7 +2,7 @@ package dev.kiln.cli.image;
 
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.ImageNotFoundException;
-import dev.kiln.registry.client.BlobSource;
+import dev.kiln.registry.client.BlobContent;
 import dev.kiln.registry.client.BlobToPush;
 import dev.kiln.registry.client.ImageToPush;
 import dev.kiln.registry.client.IndexToPush;
@@ -88,7 +88,7 @@ record LocatedImage(String name, ImageLocation location, Manifest manifest) {
   ImageToPush toPush() throws IOException {
     ImageManifest m = imageManifest();
     List<BlobToPush> blobs = new ArrayList<>();
-    blobs.add(BlobToPush.of(m.config(), BlobSource.ofBytes(location.readBlob(m.config()))));
+    blobs.add(BlobToPush.of(m.config(), BlobContent.ofBytes(location.readBlob(m.config()))));
     for (Descriptor layer : m.layers()) {
       if (!MediaType.isForeignLayer(layer.mediaType())) {
         blobs.add(location.blobToPush(layer));

@@ -36,7 +36,7 @@ class AuthAndHttpTest {
     image = TestImages.image(Platform.linuxAmd64(), 21, 4000);
     for (String repo : List.of("private/app", "public/app")) {
       for (BlobToPush b : image.push().blobs()) {
-        try (InputStream in = b.source().open(0)) {
+        try (InputStream in = b.content().open(0)) {
           registry.putBlob(repo, in.readAllBytes());
         }
       }
