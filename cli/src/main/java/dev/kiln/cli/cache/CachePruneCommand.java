@@ -8,6 +8,7 @@ import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.StoreLocation;
+import dev.kiln.core.event.HumanReadable;
 import dev.kiln.dockerfile.instructions.GoDuration;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -98,7 +99,7 @@ public final class CachePruneCommand implements Callable<Integer> {
             + report.removedBlobs()
             + (report.removedBlobs() == 1 ? " blob" : " blobs")
             + "; freed "
-            + SizeText.format(report.freedBytes())
+            + HumanReadable.bytes(report.freedBytes())
             + ".");
     if (report.removedUnpackedLayers() > 0) {
       out.println(
@@ -107,7 +108,7 @@ public final class CachePruneCommand implements Callable<Integer> {
               + " unpacked layer "
               + (report.removedUnpackedLayers() == 1 ? "directory" : "directories")
               + " ("
-              + SizeText.format(report.unpackedLayerBytes())
+              + HumanReadable.bytes(report.unpackedLayerBytes())
               + ").");
     }
     if (report.unpackedLayersKeptForRunningBuild() && (all || !filters.isEmpty())) {

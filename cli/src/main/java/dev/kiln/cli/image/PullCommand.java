@@ -7,10 +7,10 @@ import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.ProgressOptions;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
-import dev.kiln.cli.progress.DurationText;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.core.build.StoreNames;
 import dev.kiln.core.event.BuildEvent;
+import dev.kiln.core.event.HumanReadable;
 import dev.kiln.core.event.RegistryTransfers;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
@@ -121,7 +121,7 @@ public final class PullCommand implements Callable<Integer> {
                       + " ("
                       + image.digest()
                       + ", "
-                      + DurationText.bytes(image.size())
+                      + HumanReadable.bytes(image.size())
                       + ") to "
                       + destination.describe()));
       display.close();
