@@ -2,6 +2,7 @@ package dev.kiln.maven;
 
 import dev.kiln.core.build.BuildResult;
 import dev.kiln.core.build.RegistryAccess;
+import dev.kiln.core.event.RegistryEventRelay;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.push.LayoutPusher;
 import dev.kiln.core.push.PushedImage;
@@ -73,7 +74,9 @@ public class PushMojo extends KilnMojo {
             new HashSet<>(plainHttpCredentialHosts()),
             CredentialSource.NONE,
             registryLogins(),
-            System.getenv())) {
+            System.getenv(),
+            // The registry client's transfers and warnings, in the Maven log as builds show them.
+            new RegistryEventRelay(new MavenLogProgress(getLog())))) {
       Platform target =
           platform == null || platform.isBlank() ? Platform.host() : Platform.parse(platform);
       getLog().info("kiln: pushing " + from);

@@ -8,7 +8,7 @@ import dev.kiln.core.checksum.StatMemo;
 import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.BuildListener;
-import dev.kiln.core.event.RegistryTransfers;
+import dev.kiln.core.event.RegistryEventRelay;
 import dev.kiln.core.fs.LayerIndexStore;
 import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
@@ -145,7 +145,7 @@ final class BuildRun {
             request.credentials(),
             request.registryLogins(),
             request.environment(),
-            new RegistryTransfers(listener))) {
+            new RegistryEventRelay(listener))) {
       LayerDirectories layerDirectories = LayerDirectories.forCurrentUser(storeRoot);
       StackViews views =
           new StackViews(new LayerIndexStore(store.paths()), layerDirectories::existing);

@@ -11,7 +11,7 @@ import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.core.build.StoreNames;
 import dev.kiln.core.event.BuildEvent;
 import dev.kiln.core.event.HumanReadable;
-import dev.kiln.core.event.RegistryTransfers;
+import dev.kiln.core.event.RegistryEventRelay;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.output.DockerArchiveWriter;
@@ -99,7 +99,7 @@ public final class PullCommand implements Callable<Integer> {
       Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
       BuiltImage image;
       try (RegistryClient client =
-          registry.client(cli, new RegistryTransfers(display.listener()))) {
+          registry.client(cli, new RegistryEventRelay(display.listener()))) {
         LocatedImage top = ImageSources.fromRegistry(ref, () -> client);
         LocatedImage one = top.forPlatform(wanted);
         BuiltImage remote = one.builtImage();

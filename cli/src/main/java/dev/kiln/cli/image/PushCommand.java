@@ -8,7 +8,7 @@ import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.core.event.BuildEvent;
-import dev.kiln.core.event.RegistryTransfers;
+import dev.kiln.core.event.RegistryEventRelay;
 import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.request.RequestException;
 import dev.kiln.registry.client.PushResult;
@@ -88,7 +88,7 @@ public final class PushCommand implements Callable<Integer> {
       LocatedImage image = sources.local(source);
       PushResult result;
       try (RegistryClient client =
-          registry.client(cli, new RegistryTransfers(display.listener()))) {
+          registry.client(cli, new RegistryEventRelay(display.listener()))) {
         if (image.isIndex() && platform == null) {
           result = client.pushIndex(ref, image.toPushIndex(), List.of());
         } else {

@@ -12,7 +12,6 @@ import dev.kiln.registry.transport.TransientFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,8 +35,6 @@ import java.util.function.Consumer;
  * memory.
  */
 final class BlobPusher {
-  private static final System.Logger LOG = System.getLogger(BlobPusher.class.getName());
-
   private final EndpointCaller caller;
   private final RegistryClientOptions options;
   private final Consumer<RegistryEvent> events;
@@ -66,7 +63,7 @@ final class BlobPusher {
           throw e;
         }
         // A mount the registry refuses (no pull access to the source, say) is not fatal.
-        LOG.log(Level.DEBUG, "mount of {0} refused: {1}", blob.digest(), e.getMessage());
+        events.accept(new RegistryEvent.MountRefused(blob.digest(), from.name(), e.getMessage()));
         mount = null;
       }
       if (mount instanceof UploadStart.Mounted) {
@@ -120,8 +117,8 @@ final class BlobPusher {
         if (delay.isEmpty()) {
           throw e;
         }
-        LOG.log(
-            Level.DEBUG, "upload of {0} failed ({1}); trying again", blob.digest(), e.getMessage());
+        events.accept(
+            new RegistryEvent.UploadRetried(blob.digest(), attempt, delay.get(), e.getMessage()));
         options.sleeper().sleep(delay.get());
         // A commit that failed after the registry finished it leaves nothing to do.
         if (caller.call(new BlobHead(target, blob.digest(), true)).isPresent()) {

@@ -144,7 +144,13 @@ class AuthAndHttpTest {
               AuthenticationException.class, () -> client.fetchManifest(ref("private/app:v1")));
       assertTrue(e.getMessage().contains("not sent over plain HTTP"), e.getMessage());
       assertTrue(e.getMessage().contains("use HTTPS"), e.getMessage());
+      assertThrows(
+          AuthenticationException.class, () -> client.fetchManifest(ref("private/other:v1")));
     }
+    assertEquals(
+        List.of(new RegistryEvent.CredentialsWithheld(registry.hostPort(), "test credentials")),
+        recorder.of(RegistryEvent.CredentialsWithheld.class),
+        "said once to the listener, however many requests were made");
     assertTrue(registry.log.stream().allMatch(l -> l.endsWith("auth=-")), registry.log.toString());
   }
 
