@@ -11,6 +11,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    silenceLibraryLogging(args);
     InterruptingShutdownHook hook =
         InterruptingShutdownHook.install(Thread.currentThread(), cleanupGrace(args), System.err);
     int code = run(CliEnvironment.system(Main::engine, hook::fired), args);
@@ -20,6 +21,18 @@ public final class Main {
       return;
     }
     System.exit(code);
+  }
+
+  /**
+   * Libraries under kiln (Apache HttpClient, through commons-logging) log with java.util.logging,
+   * whose default handler prints two-line records on stderr whatever {@code -q} says. kiln's own
+   * messages reach the progress display as events, so the handler is removed; {@code --debug} keeps
+   * it, for diagnosing a library.
+   */
+  private static void silenceLibraryLogging(String[] args) {
+    if (!java.util.Arrays.asList(args).contains("--debug")) {
+      java.util.logging.LogManager.getLogManager().reset();
+    }
   }
 
   /** Runs kiln in-process with the current System streams and environment. */

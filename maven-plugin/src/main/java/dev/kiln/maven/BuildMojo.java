@@ -1,7 +1,7 @@
 package dev.kiln.maven;
 
-import dev.kiln.api.request.Compression;
 import dev.kiln.api.request.OutputSpec;
+import dev.kiln.registry.model.Compression;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -2,9 +2,8 @@ package dev.kiln.maven;
 
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.event.HumanReadable;
 import dev.kiln.api.event.StepRef;
-import java.time.Duration;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import org.apache.maven.plugin.logging.Log;
 
@@ -35,7 +34,7 @@ final class MavenLogProgress implements BuildListener {
     } else if (event instanceof BuildEvent.StepCached e) {
       log.info(step(e.step()) + " CACHED");
     } else if (event instanceof BuildEvent.StepCompleted e) {
-      log.info(step(e.step()) + " DONE " + seconds(e.elapsed()));
+      log.info(step(e.step()) + " DONE " + HumanReadable.duration(e.elapsed()));
     } else if (event instanceof BuildEvent.StepFailed e) {
       if (e.cancelled()) {
         log.info(step(e.step()) + " CANCELED");
@@ -58,7 +57,7 @@ final class MavenLogProgress implements BuildListener {
                 + " "
                 + e.id()
                 + " "
-                + bytes(e.done()));
+                + HumanReadable.bytes(e.done()));
       }
     } else if (event instanceof BuildEvent.Warning e) {
       log.warn(e.location().map(l -> l + ": ").orElse("") + plain(e.message()));
@@ -69,9 +68,9 @@ final class MavenLogProgress implements BuildListener {
           "built "
               + e.imageDigest()
               + " ("
-              + bytes(e.imageSize())
+              + HumanReadable.bytes(e.imageSize())
               + ") in "
-              + seconds(e.elapsed())
+              + HumanReadable.duration(e.elapsed())
               + ": "
               + e.stepsExecuted()
               + " steps run, "
@@ -93,27 +92,5 @@ final class MavenLogProgress implements BuildListener {
       return "";
     }
     return CONTROLS.matcher(ESCAPES.matcher(text).replaceAll("")).replaceAll("");
-  }
-
-  static String seconds(Duration d) {
-    long millis = Math.max(0, d.toMillis());
-    if (millis < 60_000) {
-      return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
-    }
-    return String.format(Locale.ROOT, "%dm%02ds", millis / 60_000, (millis / 1000) % 60);
-  }
-
-  static String bytes(long n) {
-    if (n < 1000) {
-      return n + "B";
-    }
-    String[] units = {"kB", "MB", "GB", "TB"};
-    double value = n;
-    int unit = -1;
-    while (value >= 1000 && unit < units.length - 1) {
-      value /= 1000;
-      unit++;
-    }
-    return String.format(Locale.ROOT, "%.1f%s", value, units[unit]);
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.maven;
 
 import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.event.RegistryEventRelay;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.core.engine.RegistryAccess;
 import dev.kiln.core.image.ImageNotFoundException;
@@ -80,7 +81,10 @@ public class PushMojo extends KilnMojo {
                 new HashSet<>(plainHttpCredentialHosts()),
                 CredentialSource.NONE,
                 registryLogins(),
-                System.getenv());
+                System.getenv(),
+                // The registry client's transfers and warnings, in the Maven log as builds show
+                // them.
+                new RegistryEventRelay(new MavenLogProgress(getLog())));
         Places places =
             new Places(storeRoot(), registry::client, OutputStream.nullOutputStream())) {
       Place from = sourcePlace();

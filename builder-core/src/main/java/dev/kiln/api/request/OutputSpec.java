@@ -1,5 +1,6 @@
 package dev.kiln.api.request;
 
+import dev.kiln.registry.model.Compression;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.kiln.api.request;
 
+import dev.kiln.registry.model.Compression;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,7 +109,7 @@ public final class OutputSpecParser {
       }
     }
     Compression compression =
-        single(fields, "compression").map(Compression::parse).orElse(Compression.GZIP);
+        single(fields, "compression").map(OutputSpecParser::compression).orElse(Compression.GZIP);
     Optional<Integer> level = single(fields, "compression-level").map(v -> level(v, compression));
     boolean oci = bool(fields, "oci-mediatypes", type != OutputSpec.Type.DOCKER);
     return new OutputSpec(type, dest, names, push, compression, level, oci, annotations);
@@ -124,6 +125,15 @@ public final class OutputSpecParser {
       case LOCAL, OCI_LAYOUT -> "out/";
       default -> "image.tar";
     };
+  }
+
+  private static Compression compression(String value) {
+    return Compression.ofLabel(value.trim())
+        .orElseThrow(
+            () ->
+                new RequestException(
+                    "unknown compression '" + value + "'",
+                    "use compression=gzip, zstd or uncompressed"));
   }
 
   private static int level(String value, Compression compression) {

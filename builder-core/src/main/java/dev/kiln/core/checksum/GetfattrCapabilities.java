@@ -1,8 +1,9 @@
 package dev.kiln.core.checksum;
 
+import dev.kiln.core.host.HostCommand;
+import dev.kiln.core.host.HostCommandException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -10,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads {@code security.capability} with the {@code getfattr} command (Debian package {@code
@@ -55,38 +55,14 @@ public final class GetfattrCapabilities implements CapabilityReader {
     command.addAll(
         List.of("-d", "-m", "^security\\.capability$", "-e", "hex", "--absolute-names", "--"));
     command.add(path.toString());
-    Process process;
-    try {
-      process = new ProcessBuilder(command).start();
-    } catch (IOException e) {
-      throw new IOException(
-          "cannot run getfattr to read file capabilities ("
-              + e.getMessage()
-              + "); install the Debian package 'attr'",
-          e);
+    HostCommand.Result result = HostCommand.of(command).providedBy("attr").run();
+    // Exit status 1 means some file could not be read (removed meanwhile, no permission): the
+    // files it did report are still right, and an unreadable file fails later when hashed.
+    if (result.exitCode() > 1) {
+      throw new HostCommandException(
+          "cannot read file capabilities under " + path + ": " + result.describeFailure());
     }
-    process.getOutputStream().close();
-    CompletableFuture<byte[]> err = drain(process.getErrorStream());
-    byte[] out = process.getInputStream().readAllBytes();
-    try {
-      int code = process.waitFor();
-      // Exit status 1 means some file could not be read (removed meanwhile, no permission): the
-      // files it did report are still right, and an unreadable file fails later when hashed.
-      if (code > 1) {
-        throw new IOException(
-            "getfattr failed (exit "
-                + code
-                + ") reading capabilities under "
-                + path
-                + ": "
-                + new String(err.join(), StandardCharsets.UTF_8).strip());
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while reading file capabilities", e);
-    }
-    return parse(new String(out, StandardCharsets.UTF_8));
+    return parse(result.stdout());
   }
 
   /** Parses {@code getfattr -d -e hex} output: {@code # file: PATH} then {@code name=0xHEX}. */
@@ -138,16 +114,5 @@ public final class GetfattrCapabilities implements CapabilityReader {
       }
     }
     return true;
-  }
-
-  private static CompletableFuture<byte[]> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return in.readAllBytes();
-          } catch (IOException e) {
-            return new byte[0];
-          }
-        });
   }
 }

@@ -3,7 +3,7 @@ package dev.kiln.core.engine;
 import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
-import dev.kiln.api.event.RegistryTransfers;
+import dev.kiln.api.event.RegistryEventRelay;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;
@@ -16,7 +16,6 @@ import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.fs.LayerIndexStore;
 import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
-import dev.kiln.core.layer.Compression;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.step.ContextTree;
@@ -26,6 +25,7 @@ import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.Stage;
+import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.ContainerConfig;
 import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
@@ -149,7 +149,7 @@ final class BuildRun {
             request.credentials(),
             request.registryLogins(),
             request.environment(),
-            new RegistryTransfers(listener, clock))) {
+            new RegistryEventRelay(listener, clock))) {
       LayerDirectories layerDirectories = LayerDirectories.forCurrentUser(storeRoot);
       StackViews views =
           new StackViews(new LayerIndexStore(store.paths()), layerDirectories::existing);
@@ -328,12 +328,7 @@ final class BuildRun {
   private LayerOptions layerOptions(OutputSpec spec) {
     LayerOptions options = LayerOptions.defaults();
     if (spec != null) {
-      Compression compression =
-          switch (spec.compression()) {
-            case GZIP -> Compression.GZIP;
-            case ZSTD -> Compression.ZSTD;
-            case UNCOMPRESSED -> Compression.NONE;
-          };
+      Compression compression = spec.compression();
       options = options.withCompression(compression);
       if (spec.compressionLevel().isPresent() && compression != Compression.NONE) {
         int level = spec.compressionLevel().get();

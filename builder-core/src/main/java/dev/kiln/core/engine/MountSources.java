@@ -1,10 +1,10 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.core.host.HostCommand;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerExtractor;
-import dev.kiln.core.sandbox.HostCommand;
 import dev.kiln.core.sandbox.HostIdentity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,8 +73,8 @@ final class MountSources {
    * which must not exist yet.
    */
   static void copy(Path path, Path target) throws IOException {
-    HostCommand.run(
-            List.of("cp", "-a", "--no-target-directory", path.toString(), target.toString()))
+    HostCommand.of("cp", "-a", "--no-target-directory", path.toString(), target.toString())
+        .run()
         .requireSuccess("copy " + path + " for a RUN --mount");
   }
 

@@ -10,6 +10,10 @@ import java.util.Optional;
  * Opens an image's blobs wherever they live: the local content store, a registry (fetched on first
  * use), an OCI layout. Outputs read through this so that a base layer is only fetched when an
  * output really needs its bytes.
+ *
+ * <p>A place, asked for any blob by descriptor; the content store's own reader ({@code
+ * cache.store.BlobReader}) and a registry client are what implementations read through. One blob's
+ * bytes on their way to a registry are a registry-client {@code BlobContent}.
  */
 public interface BlobSource {
   /** The blob's bytes; the caller closes the stream. Implementations verify digest and size. */

@@ -1,5 +1,6 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.core.host.HostCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,32 +39,33 @@ final class DeviceNodes {
       case FIFO -> mknod.add("p");
       default -> throw new IllegalArgumentException(entry.type() + " is not a device or FIFO");
     }
-    String purpose =
-        "creating "
+    String what =
+        "create "
             + kind
             + " "
             + file
             + (entry.type() == EntryType.FIFO ? "" : " (device nodes need root or CAP_MKNOD)");
-    HostCommand.run(mknod, purpose, "coreutils");
+    coreutils(mknod, what);
     if (owners) {
       // '+' makes chown take the numbers as ids even where a user has such a name.
-      HostCommand.run(
+      coreutils(
           List.of("chown", "-h", "+" + entry.uid() + ":+" + entry.gid(), "--", file),
-          "setting the owner of " + file,
-          "coreutils");
+          "set the owner of " + file);
       if ((entry.mode() & 07000) != 0) {
         // chown clears setuid/setgid; put them back.
-        HostCommand.run(
-            List.of("chmod", mode, "--", file), "setting the mode of " + file, "coreutils");
+        coreutils(List.of("chmod", mode, "--", file), "set the mode of " + file);
       }
     }
   }
 
   /** Sets the mtime of {@code path} itself without opening it. */
   static void setMtime(Path path, long mtime) throws IOException {
-    HostCommand.run(
+    coreutils(
         List.of("touch", "-h", "-m", "-d", "@" + mtime, "--", path.toString()),
-        "setting the time of " + path,
-        "coreutils");
+        "set the time of " + path);
+  }
+
+  private static void coreutils(List<String> command, String what) throws IOException {
+    HostCommand.of(command).providedBy("coreutils").run().requireSuccess(what);
   }
 }

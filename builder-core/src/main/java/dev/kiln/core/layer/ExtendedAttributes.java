@@ -1,12 +1,12 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.core.host.HostCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,17 +28,16 @@ final class ExtendedAttributes {
   /** Sets one attribute on {@code path} itself (not a symlink's target). */
   static void set(Path path, String name, byte[] value) throws IOException {
     String hex = value.length == 0 ? "" : "0x" + HexFormat.of().formatHex(value);
-    HostCommand.run(
-        List.of("setfattr", "-h", "-n", name, "-v", hex, "--", path.toString()),
-        "setting xattr " + name + " on " + path,
-        PACKAGE);
+    HostCommand.of("setfattr", "-h", "-n", name, "-v", hex, "--", path.toString())
+        .providedBy(PACKAGE)
+        .run()
+        .requireSuccess("set xattr " + name + " on " + path);
   }
 
   /** Every attribute of {@code path} itself, by full name. */
   static Map<String, byte[]> read(Path path) throws IOException {
     byte[] out =
-        HostCommand.run(
-            List.of(
+        HostCommand.of(
                 "getfattr",
                 "-h",
                 "-d",
@@ -48,17 +47,18 @@ final class ExtendedAttributes {
                 "hex",
                 "--absolute-names",
                 "--",
-                path.toString()),
-            "reading xattrs of " + path,
-            PACKAGE);
+                path.toString())
+            .providedBy(PACKAGE)
+            .run()
+            .requireSuccess("read the xattrs of " + path)
+            .stdoutBytes();
     return parse(out).getOrDefault(path.toString(), Map.of());
   }
 
   /** Every attribute of every file under {@code root} (which must be absolute), by path. */
   static Map<String, Map<String, byte[]>> readTree(Path root) throws IOException {
     byte[] out =
-        HostCommand.run(
-            List.of(
+        HostCommand.of(
                 "getfattr",
                 "-R",
                 "-h",
@@ -69,9 +69,11 @@ final class ExtendedAttributes {
                 "hex",
                 "--absolute-names",
                 "--",
-                root.toString()),
-            "reading xattrs under " + root,
-            PACKAGE);
+                root.toString())
+            .providedBy(PACKAGE)
+            .run()
+            .requireSuccess("read the xattrs under " + root)
+            .stdoutBytes();
     return parse(out);
   }
 

@@ -1,6 +1,7 @@
 package dev.kiln.core.layer;
 
 import dev.kiln.cache.store.TreeDeletion;
+import dev.kiln.core.host.HostCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -285,8 +286,7 @@ public final class LayerExtractor {
         names.append(p.toAbsolutePath()).append('\0');
       }
       Files.writeString(list, names, java.nio.charset.StandardCharsets.UTF_8);
-      HostCommand.run(
-          List.of(
+      HostCommand.of(
               "xargs",
               "-0",
               "-r",
@@ -299,9 +299,10 @@ public final class LayerExtractor {
               "{}",
               "c",
               "0",
-              "0"),
-          "creating " + paths.size() + " overlay whiteout(s)",
-          "coreutils");
+              "0")
+          .providedBy("coreutils")
+          .run()
+          .requireSuccess("create " + paths.size() + " overlay whiteout(s)");
     } finally {
       Files.deleteIfExists(list);
     }
@@ -312,10 +313,10 @@ public final class LayerExtractor {
     if (asPath.toString().equals(target)) {
       Files.createSymbolicLink(path, asPath);
     } else {
-      HostCommand.run(
-          List.of("ln", "-s", "--", target, path.toString()),
-          "creating symlink " + path + " -> " + target,
-          "coreutils");
+      HostCommand.of("ln", "-s", "--", target, path.toString())
+          .providedBy("coreutils")
+          .run()
+          .requireSuccess("create symlink " + path + " -> " + target);
     }
   }
 

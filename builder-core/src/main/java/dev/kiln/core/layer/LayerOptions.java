@@ -1,5 +1,6 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.registry.model.Compression;
 import java.util.OptionalLong;
 
 /**
@@ -43,7 +44,7 @@ public record LayerOptions(
   public static LayerOptions defaults() {
     return new LayerOptions(
         Compression.GZIP,
-        Compression.GZIP.defaultLevel(),
+        defaultLevel(Compression.GZIP),
         Runtime.getRuntime().availableProcessors(),
         OptionalLong.empty(),
         true);
@@ -53,7 +54,7 @@ public record LayerOptions(
   public LayerOptions withCompression(Compression newCompression) {
     return new LayerOptions(
         newCompression,
-        newCompression.defaultLevel(),
+        defaultLevel(newCompression),
         threads,
         sourceDateEpoch,
         hashBeforeCompressing);
@@ -75,6 +76,15 @@ public record LayerOptions(
 
   public LayerOptions withHashBeforeCompressing(boolean enabled) {
     return new LayerOptions(compression, level, threads, sourceDateEpoch, enabled);
+  }
+
+  /** The level used when none is chosen: gzip's own default, zstd's. */
+  static int defaultLevel(Compression compression) {
+    return switch (compression) {
+      case NONE -> 0;
+      case GZIP -> 6;
+      case ZSTD -> 3;
+    };
   }
 
   /** The mtime an entry gets in the tar. */

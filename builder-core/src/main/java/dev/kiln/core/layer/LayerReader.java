@@ -1,5 +1,6 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.registry.model.Compression;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class LayerReader implements Closeable {
     } catch (IOException e) {
       buffered.close();
       throw new LayerFormatException(
-          "cannot read the layer's " + compression.recordName() + " stream: " + e.getMessage(), e);
+          "cannot read the layer's " + compression.label() + " stream: " + e.getMessage(), e);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.LayerRecord;
 import dev.kiln.cache.store.PendingBlob;
 import dev.kiln.cache.store.StoredBlob;
+import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.Digest;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -56,7 +57,7 @@ public final class LayerWriter {
    * @throws IOException if content cannot be read or changes while it is written
    */
   public WrittenLayer write(Iterable<LayerEntry> entries) throws IOException {
-    String recordName = options.compression().recordName();
+    String recordName = options.compression().label();
     Digest precomputed = null;
     if (options.hashBeforeCompressing()) {
       TarSummary hashed = writeTar(entries, OutputStream.nullOutputStream(), Compression.NONE);

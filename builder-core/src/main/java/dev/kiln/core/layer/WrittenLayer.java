@@ -1,5 +1,6 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.Digest;
 import java.util.List;
 

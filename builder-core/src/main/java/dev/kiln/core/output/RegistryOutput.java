@@ -1,7 +1,7 @@
 package dev.kiln.core.output;
 
 import dev.kiln.core.image.BuiltImage;
-import dev.kiln.registry.client.BlobSource;
+import dev.kiln.registry.client.BlobContent;
 import dev.kiln.registry.client.BlobToPush;
 import dev.kiln.registry.client.ImageToPush;
 import dev.kiln.registry.client.PushResult;
@@ -59,7 +59,7 @@ public final class RegistryOutput implements ImageOutput {
     List<BlobToPush> blobs = new ArrayList<>();
     blobs.add(
         BlobToPush.of(
-            image.manifest().config(), BlobSource.ofBytes(image.config().raw().toByteArray())));
+            image.manifest().config(), BlobContent.ofBytes(image.config().raw().toByteArray())));
     for (Descriptor layer : image.manifest().layers()) {
       blobs.add(blobToPush(image, layer));
     }
@@ -76,10 +76,10 @@ public final class RegistryOutput implements ImageOutput {
 
   private BlobToPush blobToPush(BuiltImage image, Descriptor layer) {
     Optional<Path> file = image.blobs().localFile(layer);
-    BlobSource source =
+    BlobContent content =
         file.isPresent()
-            ? BlobSource.ofFile(file.get())
-            : BlobSource.of(() -> image.blobs().open(layer));
-    return new BlobToPush(layer, source, mountSources.get(layer.digest()));
+            ? BlobContent.ofFile(file.get())
+            : BlobContent.of(() -> image.blobs().open(layer));
+    return new BlobToPush(layer, content, mountSources.get(layer.digest()));
   }
 }

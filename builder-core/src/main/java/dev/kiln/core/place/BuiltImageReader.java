@@ -2,7 +2,7 @@ package dev.kiln.core.place;
 
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.ImageNotFoundException;
-import dev.kiln.registry.client.BlobSource;
+import dev.kiln.registry.client.BlobContent;
 import dev.kiln.registry.client.BlobToPush;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
@@ -60,10 +60,10 @@ final class BuiltImageReader implements PlaceReader {
   @Override
   public BlobToPush blobToPush(Descriptor descriptor) {
     Optional<Path> file = image.blobs().localFile(descriptor);
-    BlobSource source =
+    BlobContent source =
         file.isPresent()
-            ? BlobSource.ofFile(file.get())
-            : BlobSource.of(() -> image.blobs().open(descriptor));
+            ? BlobContent.ofFile(file.get())
+            : BlobContent.of(() -> image.blobs().open(descriptor));
     return new BlobToPush(descriptor, source, mountSources.get(descriptor.digest()));
   }
 }

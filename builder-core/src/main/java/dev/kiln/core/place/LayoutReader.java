@@ -177,6 +177,6 @@ final class LayoutReader implements PlaceReader {
     if (!Files.isRegularFile(file)) {
       throw missing(descriptor);
     }
-    return BlobToPush.of(descriptor, dev.kiln.registry.client.BlobSource.ofFile(file));
+    return BlobToPush.of(descriptor, dev.kiln.registry.client.BlobContent.ofFile(file));
   }
 }

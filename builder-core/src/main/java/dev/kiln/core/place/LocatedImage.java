@@ -2,7 +2,7 @@ package dev.kiln.core.place;
 
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.ImageNotFoundException;
-import dev.kiln.registry.client.BlobSource;
+import dev.kiln.registry.client.BlobContent;
 import dev.kiln.registry.client.BlobToPush;
 import dev.kiln.registry.client.ImageToPush;
 import dev.kiln.registry.client.IndexToPush;
@@ -114,7 +114,7 @@ public record LocatedImage(String name, PlaceReader reader, Manifest manifest) {
   public ImageToPush toPush() throws IOException {
     ImageManifest m = imageManifest();
     List<BlobToPush> blobs = new ArrayList<>();
-    blobs.add(BlobToPush.of(m.config(), BlobSource.ofBytes(reader.readBlob(m.config()))));
+    blobs.add(BlobToPush.of(m.config(), BlobContent.ofBytes(reader.readBlob(m.config()))));
     for (Descriptor layer : m.layers()) {
       if (!MediaType.isForeignLayer(layer.mediaType())) {
         blobs.add(reader.blobToPush(layer));

@@ -54,6 +54,6 @@ final class RegistryReader implements PlaceReader {
   @Override
   public BlobToPush blobToPush(Descriptor descriptor) {
     // Mounted when the target is in the same registry; otherwise streamed from here.
-    return new BlobToPush(descriptor, client.blobSource(repository, descriptor), repository);
+    return new BlobToPush(descriptor, client.blobContent(repository, descriptor), repository);
   }
 }

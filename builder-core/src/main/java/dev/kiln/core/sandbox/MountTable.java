@@ -1,5 +1,6 @@
 package dev.kiln.core.sandbox;
 
+import dev.kiln.core.host.HostCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,8 +46,14 @@ public final class MountTable {
   public static void unmountAllUnder(Path dir) {
     for (Path mountPoint : mountPointsUnder(dir)) {
       Path umount = HostTools.require("umount", "mount", "to remove a step's mounts");
-      HostCommand.run(List.of(umount.toString(), "--lazy", mountPoint.toString()))
-          .requireSuccess("unmount " + mountPoint);
+      try {
+        HostCommand.of(umount.toString(), "--lazy", mountPoint.toString())
+            .finishingWhenInterrupted()
+            .run()
+            .requireSuccess("unmount " + mountPoint);
+      } catch (IOException e) {
+        throw new SandboxException(e.getMessage(), e);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.kiln.core.sandbox;
 
+import dev.kiln.core.host.HostCommand;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,18 +113,20 @@ final class OciSandbox implements Sandbox {
       if (process.isAlive()) {
         kill(stateRoot, id, process);
       }
-      HostCommand.run(
-          List.of(
-              runtime.path().toString(), "--root", stateRoot.toString(), "delete", "--force", id));
+      HostCommand.of(
+              runtime.path().toString(), "--root", stateRoot.toString(), "delete", "--force", id)
+          .finishingWhenInterrupted()
+          .run();
     }
   }
 
   /**
    * Kills every process of the container (its pid namespace dies with its init) and the runtime.
    */
-  private void kill(Path stateRoot, String id, Process process) {
-    HostCommand.run(
-        List.of(runtime.path().toString(), "--root", stateRoot.toString(), "kill", id, "KILL"));
+  private void kill(Path stateRoot, String id, Process process) throws IOException {
+    HostCommand.of(runtime.path().toString(), "--root", stateRoot.toString(), "kill", id, "KILL")
+        .finishingWhenInterrupted()
+        .run();
     if (!ProcessControl.waitUninterruptibly(process, 10_000)) {
       process.destroyForcibly();
       ProcessControl.waitUninterruptibly(process, 10_000);

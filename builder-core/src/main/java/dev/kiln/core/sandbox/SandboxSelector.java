@@ -1,5 +1,6 @@
 package dev.kiln.core.sandbox;
 
+import dev.kiln.core.host.HostCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,14 +139,14 @@ public final class SandboxSelector {
 
   private static String version(Path runtime) {
     try {
-      HostCommand.Result result = HostCommand.run(List.of(runtime.toString(), "--version"));
+      HostCommand.Result result = HostCommand.of(runtime.toString(), "--version").run();
       for (String line : result.stdout().split("\n")) {
         int at = line.indexOf("version ");
         if (at >= 0) {
           return line.substring(at + "version ".length()).trim();
         }
       }
-    } catch (SandboxException | java.io.UncheckedIOException e) {
+    } catch (java.io.IOException e) {
       // The version is only for messages.
     }
     return "(unknown version)";

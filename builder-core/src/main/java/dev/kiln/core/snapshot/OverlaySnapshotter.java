@@ -1,6 +1,6 @@
 package dev.kiln.core.snapshot;
 
-import dev.kiln.core.sandbox.HostCommand;
+import dev.kiln.core.host.HostCommand;
 import dev.kiln.core.sandbox.HostTools;
 import dev.kiln.core.sandbox.MountTable;
 import java.io.IOException;
@@ -99,13 +99,14 @@ public final class OverlaySnapshotter implements Snapshotter {
       }
     }
     Path mount = HostTools.require("mount", "mount", "to mount overlayfs");
-    HostCommand.Result result =
-        HostCommand.run(
-            List.of(mount.toString(), "-t", "overlay", "overlay", "-o", options, merged.toString()),
-            directory);
-    if (!result.succeeded()) {
-      throw new SnapshotException(
-          "cannot mount overlayfs on " + merged + ": " + result.describeFailure());
+    try {
+      HostCommand.of(mount.toString(), "-t", "overlay", "overlay", "-o", options, merged.toString())
+          .in(directory)
+          .finishingWhenInterrupted()
+          .run()
+          .requireSuccess("mount overlayfs on " + merged);
+    } catch (IOException e) {
+      throw new SnapshotException(e.getMessage(), e);
     }
   }
 
@@ -191,12 +192,19 @@ public final class OverlaySnapshotter implements Snapshotter {
     private void unmount() {
       Path umount = HostTools.require("umount", "mount", "to unmount overlayfs");
       if (MountTable.mountPointsUnder(merged).contains(merged)) {
-        HostCommand.Result result = HostCommand.run(List.of(umount.toString(), merged.toString()));
-        if (!result.succeeded()) {
-          // Something still uses it (a process the step left behind that is still dying): detach
-          // it now; the kernel frees it when the last user is gone.
-          HostCommand.run(List.of(umount.toString(), "--lazy", merged.toString()))
-              .requireSuccess("unmount " + merged);
+        try {
+          HostCommand.Result result =
+              HostCommand.of(umount.toString(), merged.toString()).finishingWhenInterrupted().run();
+          if (!result.succeeded()) {
+            // Something still uses it (a process the step left behind that is still dying):
+            // detach it now; the kernel frees it when the last user is gone.
+            HostCommand.of(umount.toString(), "--lazy", merged.toString())
+                .finishingWhenInterrupted()
+                .run()
+                .requireSuccess("unmount " + merged);
+          }
+        } catch (IOException e) {
+          throw new SnapshotException(e.getMessage(), e);
         }
       }
     }

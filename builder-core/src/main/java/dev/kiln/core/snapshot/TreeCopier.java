@@ -1,6 +1,6 @@
 package dev.kiln.core.snapshot;
 
-import dev.kiln.core.sandbox.HostCommand;
+import dev.kiln.core.host.HostCommand;
 import dev.kiln.core.sandbox.HostTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,18 +36,20 @@ final class TreeCopier {
       throw new UncheckedIOException("cannot apply layer " + layer + " to " + target, e);
     }
     Path cp = HostTools.require("cp", "coreutils", "to copy layers into a rootfs");
-    HostCommand.Result copied =
-        HostCommand.run(
-            List.of(
-                cp.toString(),
-                "--archive",
-                "--no-target-directory",
-                "--reflink=auto",
-                "--remove-destination",
-                layer.toString(),
-                target.toString()));
-    if (!copied.succeeded()) {
-      throw new SnapshotException("cannot copy layer " + layer + ": " + copied.describeFailure());
+    try {
+      HostCommand.of(
+              cp.toString(),
+              "--archive",
+              "--no-target-directory",
+              "--reflink=auto",
+              "--remove-destination",
+              layer.toString(),
+              target.toString())
+          .finishingWhenInterrupted()
+          .run()
+          .requireSuccess("copy layer " + layer);
+    } catch (IOException e) {
+      throw new SnapshotException(e.getMessage(), e);
     }
     java.util.Set<Path> touchedDirectories = new java.util.LinkedHashSet<>();
     for (Path whiteout : whiteouts) {
@@ -128,10 +130,16 @@ final class TreeCopier {
       }
       Path there = target.resolve(layer.relativize(e.getKey()));
       for (String name : e.getValue()) {
-        HostCommand.Result result =
-            HostCommand.run(
-                List.of(
-                    setfattr.toString(), "--no-dereference", "--remove=" + name, there.toString()));
+        HostCommand.Result result;
+        try {
+          result =
+              HostCommand.of(
+                      setfattr.toString(), "--no-dereference", "--remove=" + name, there.toString())
+                  .finishingWhenInterrupted()
+                  .run();
+        } catch (IOException failure) {
+          throw new SnapshotException(failure.getMessage(), failure);
+        }
         if (!result.succeeded() && Files.exists(there, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           throw new SnapshotException(
               "cannot remove " + name + " from " + there + ": " + result.describeFailure());

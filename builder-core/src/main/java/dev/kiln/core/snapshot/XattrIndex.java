@@ -1,8 +1,9 @@
 package dev.kiln.core.snapshot;
 
-import dev.kiln.core.sandbox.HostCommand;
+import dev.kiln.core.host.HostCommand;
 import dev.kiln.core.sandbox.HostTools;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,9 +35,8 @@ final class XattrIndex {
   /** Reads every attribute of every file at or below {@code root}, symlinks not followed. */
   static XattrIndex scan(Path root) {
     Path getfattr = HostTools.require("getfattr", "attr", "to read extended attributes");
-    HostCommand.Result result =
-        HostCommand.run(
-            List.of(
+    HostCommand command =
+        HostCommand.of(
                 getfattr.toString(),
                 "--recursive",
                 "--physical",
@@ -45,11 +45,14 @@ final class XattrIndex {
                 "--match=-",
                 "--encoding=hex",
                 "--absolute-names",
-                root.toAbsolutePath().toString()));
-    if (!result.succeeded()) {
-      throw new SnapshotException("cannot read extended attributes: " + result.describeFailure());
+                root.toAbsolutePath().toString())
+            .finishingWhenInterrupted();
+    try {
+      return new XattrIndex(
+          parse(command.run().requireSuccess("read extended attributes").stdout()));
+    } catch (IOException e) {
+      throw new SnapshotException(e.getMessage(), e);
     }
-    return new XattrIndex(parse(result.stdout()));
   }
 
   /** An index with no attributes at all. */

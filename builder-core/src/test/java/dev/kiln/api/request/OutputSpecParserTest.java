@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.registry.model.Compression;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,33 @@ class OutputSpecParserTest {
     assertEquals(Optional.of(19), spec.compressionLevel());
     assertTrue(
         OutputSpecParser.parse("type=docker,dest=i.tar,oci-mediatypes=true").ociMediaTypes());
+  }
+
+  @Test
+  void compressionNamesAreBuildxsAndNameTheLayerFormat() {
+    Map<String, Compression> byName =
+        Map.of(
+            "gzip", Compression.GZIP,
+            "zstd", Compression.ZSTD,
+            "uncompressed", Compression.NONE,
+            " ZSTD ", Compression.ZSTD);
+    byName.forEach(
+        (name, format) ->
+            assertEquals(
+                format,
+                OutputSpecParser.parse("type=oci,dest=o.tar,compression=" + name).compression(),
+                name));
+    assertEquals(
+        "application/vnd.oci.image.layer.v1.tar",
+        OutputSpecParser.parse("type=oci,dest=o.tar,compression=uncompressed")
+            .compression()
+            .mediaType());
+    RequestException unknown =
+        assertThrows(
+            RequestException.class,
+            () -> OutputSpecParser.parse("type=oci,dest=o.tar,compression=none"));
+    assertEquals("unknown compression 'none'", unknown.getMessage());
+    assertTrue(unknown.hint().contains("gzip, zstd or uncompressed"), unknown.hint());
   }
 
   @Test

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
-import dev.kiln.core.layer.Compression;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
+import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.MediaType;
 import java.io.ByteArrayInputStream;

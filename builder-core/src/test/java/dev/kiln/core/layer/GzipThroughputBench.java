@@ -1,5 +1,6 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.registry.model.Compression;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

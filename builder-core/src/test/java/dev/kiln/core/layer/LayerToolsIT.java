@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.cache.store.StoredBlob;
+import dev.kiln.registry.model.Compression;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.cache.store.ContentStore;
+import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

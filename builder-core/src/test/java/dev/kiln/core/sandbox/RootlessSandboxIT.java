@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.core.host.HostCommand;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,8 +59,8 @@ class RootlessSandboxIT {
     run("chmod", "-R", "a+rX", classpath.toString());
   }
 
-  private static HostCommand.Result run(String... command) {
-    return HostCommand.run(List.of(command)).requireSuccess(String.join(" ", command));
+  private static HostCommand.Result run(String... command) throws IOException {
+    return HostCommand.of(command).run().requireSuccess(String.join(" ", command));
   }
 
   /** Runs a step as nobody, optionally with subordinate ranges for nobody; returns its report. */
@@ -117,8 +119,11 @@ class RootlessSandboxIT {
         List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
     command.addAll(java);
     HostCommand.Result result =
-        HostCommand.run(
-            command, tmp, Map.of("HOME", tmp.toString(), "USER", "nobody"), Duration.ofMinutes(2));
+        HostCommand.of(command)
+            .in(tmp)
+            .withEnvironment(Map.of("HOME", tmp.toString(), "USER", "nobody"))
+            .timeout(Duration.ofMinutes(2))
+            .run();
     List<String> lines = List.of(result.stdout().split("\n"));
     assertTrue(result.succeeded(), result.describeFailure() + "\n" + result.stdout());
     System.out.println(

@@ -1,11 +1,11 @@
 package dev.kiln.core.sandbox;
 
+import dev.kiln.core.host.HostCommand;
 import dev.kiln.testdata.baseimage.BusyboxRootfs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** The busybox base from testdata, extracted with GNU tar into a directory for a test. */
 public final class TestRootfs {
@@ -15,20 +15,20 @@ public final class TestRootfs {
   public static Path extractBusybox(Path dir) {
     try {
       Files.createDirectories(dir);
+      HostCommand.of(
+              "tar",
+              "--numeric-owner",
+              "--same-owner",
+              "--same-permissions",
+              "-C",
+              dir.toString(),
+              "-xf",
+              BusyboxRootfs.tar().toString())
+          .run()
+          .requireSuccess("extract the busybox rootfs");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    HostCommand.run(
-            List.of(
-                "tar",
-                "--numeric-owner",
-                "--same-owner",
-                "--same-permissions",
-                "-C",
-                dir.toString(),
-                "-xf",
-                BusyboxRootfs.tar().toString()))
-        .requireSuccess("extract the busybox rootfs");
     return dir;
   }
 }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.core.host.HostCommand;
 import dev.kiln.core.sandbox.CollectedOutput;
-import dev.kiln.core.sandbox.HostCommand;
 import dev.kiln.core.sandbox.Isolation;
 import dev.kiln.core.sandbox.MountTable;
 import dev.kiln.core.sandbox.ProcessScan;
@@ -18,6 +18,8 @@ import dev.kiln.core.sandbox.SandboxSettings;
 import dev.kiln.core.sandbox.TestRootfs;
 import dev.kiln.core.snapshot.SnapshotDiff.Change;
 import dev.kiln.core.snapshot.SnapshotDiff.ChangeKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -266,15 +268,14 @@ class StepChangesIT {
         "cp /bin/busybox /usr/bin/server",
         r -> {},
         rootfs ->
-            HostCommand.run(
-                    List.of(
-                        "setfattr",
-                        "-n",
-                        "security.capability",
-                        "-v",
-                        capability,
-                        rootfs.resolve("usr/bin/server").toString()))
-                .requireSuccess("set a capability"),
+            host(
+                "set a capability",
+                "setfattr",
+                "-n",
+                "security.capability",
+                "-v",
+                capability,
+                rootfs.resolve("usr/bin/server").toString()),
         diff -> {
           Change server = diff.find("usr/bin/server").orElseThrow();
           assertEquals(ChangeKind.ADDED, server.kind());
@@ -370,19 +371,17 @@ class StepChangesIT {
     // a new /opt/x.
     Path top = Files.createDirectories(tmp.resolve("layers/top"));
     Files.createDirectories(top.resolve("etc"));
-    HostCommand.run(List.of("mknod", top.resolve("etc/group").toString(), "c", "0", "0"))
-        .requireSuccess("mknod");
+    host("mknod", "mknod", top.resolve("etc/group").toString(), "c", "0", "0");
     Files.createDirectories(top.resolve("usr/sbin"));
     Files.writeString(top.resolve("usr/sbin/lonely"), "alone\n");
-    HostCommand.run(
-            List.of(
-                "setfattr",
-                "-n",
-                "trusted.overlay.opaque",
-                "-v",
-                "y",
-                top.resolve("usr/sbin").toString()))
-        .requireSuccess("setfattr");
+    host(
+        "setfattr",
+        "setfattr",
+        "-n",
+        "trusted.overlay.opaque",
+        "-v",
+        "y",
+        top.resolve("usr/sbin").toString());
     Files.createDirectories(top.resolve("opt"));
     Files.writeString(top.resolve("opt/x"), "x\n");
     step(
@@ -414,5 +413,14 @@ class StepChangesIT {
     assertFalse(
         Files.exists(tmp.resolve("snapshots"))
             && Files.list(tmp.resolve("snapshots")).findAny().isPresent());
+  }
+
+  /** Runs a host command the test needs, failing the test with what it printed. */
+  private static void host(String what, String... command) {
+    try {
+      HostCommand.of(command).run().requireSuccess(what);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

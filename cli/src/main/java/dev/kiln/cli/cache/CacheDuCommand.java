@@ -1,5 +1,6 @@
 package dev.kiln.cli.cache;
 
+import dev.kiln.api.event.HumanReadable;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.buildcache.StoreUsage;
 import dev.kiln.cache.store.ContentStore;
@@ -72,7 +73,7 @@ public final class CacheDuCommand implements Callable<Integer> {
                     Locale.ROOT,
                     "%-14s %10s  %-20s %6d  %s",
                     e.key().digest().shortHex(),
-                    SizeText.format(e.size()),
+                    HumanReadable.bytes(e.size()),
                     e.lastUsed().truncatedTo(ChronoUnit.SECONDS),
                     e.layers(),
                     e.problem().map(p -> "unusable: " + p).orElse(""))
@@ -89,7 +90,7 @@ public final class CacheDuCommand implements Callable<Integer> {
                 "%-40s %-19s %10s",
                 i.name().orElse("<untagged>"),
                 i.digest().algorithm() + ":" + i.digest().shortHex(),
-                SizeText.format(i.size())));
+                HumanReadable.bytes(i.size())));
       }
       out.println();
     }
@@ -97,19 +98,19 @@ public final class CacheDuCommand implements Callable<Integer> {
         "Build cache: "
             + r.entries().size()
             + (r.entries().size() == 1 ? " entry, " : " entries, ")
-            + SizeText.format(r.cacheBytes()));
+            + HumanReadable.bytes(r.cacheBytes()));
     out.println(
         "Images:      "
             + r.images().size()
             + (r.images().size() == 1 ? " image, " : " images, ")
-            + SizeText.format(r.imageBytes()));
+            + HumanReadable.bytes(r.imageBytes()));
     out.println(
         "Total:       "
             + r.storeBlobs()
             + (r.storeBlobs() == 1 ? " blob, " : " blobs, ")
-            + SizeText.format(r.storeBytes())
+            + HumanReadable.bytes(r.storeBytes())
             + " ("
-            + SizeText.format(r.unreferencedBytes())
+            + HumanReadable.bytes(r.unreferencedBytes())
             + " unreferenced, freed by kiln cache prune)");
   }
 }

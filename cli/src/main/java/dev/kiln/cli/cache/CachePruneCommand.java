@@ -1,5 +1,6 @@
 package dev.kiln.cli.cache;
 
+import dev.kiln.api.event.HumanReadable;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.buildcache.PruneOptions;
 import dev.kiln.cache.buildcache.PruneReport;
@@ -98,7 +99,7 @@ public final class CachePruneCommand implements Callable<Integer> {
             + report.removedBlobs()
             + (report.removedBlobs() == 1 ? " blob" : " blobs")
             + "; freed "
-            + SizeText.format(report.freedBytes())
+            + HumanReadable.bytes(report.freedBytes())
             + ".");
     if (report.removedUnpackedLayers() > 0) {
       out.println(
@@ -107,7 +108,7 @@ public final class CachePruneCommand implements Callable<Integer> {
               + " unpacked layer "
               + (report.removedUnpackedLayers() == 1 ? "directory" : "directories")
               + " ("
-              + SizeText.format(report.unpackedLayerBytes())
+              + HumanReadable.bytes(report.unpackedLayerBytes())
               + ").");
     }
     if (report.unpackedLayersKeptForRunningBuild() && (all || !filters.isEmpty())) {

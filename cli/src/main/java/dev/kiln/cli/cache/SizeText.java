@@ -5,10 +5,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sizes as {@code kiln cache} reads and prints them, the way the docker and buildx commands do:
- * {@code --keep-storage 10GB} is read with binary units (as Docker's {@code RAMInBytes}: {@code
- * 10g}, {@code 10GB}, {@code 10GiB} are all 10 × 2³⁰ bytes), sizes are printed with decimal units
- * ({@code 1.5kB}, {@code 23.4MB}).
+ * Sizes as {@code kiln cache} reads them, the way the docker and buildx commands do: {@code
+ * --keep-storage 10GB} is read with binary units (as Docker's {@code RAMInBytes}: {@code 10g},
+ * {@code 10GB}, {@code 10GiB} are all 10 × 2³⁰ bytes). Sizes are printed with decimal units by
+ * {@link dev.kiln.api.event.HumanReadable#bytes}, as Docker prints them.
  */
 final class SizeText {
   private static final Pattern SIZE =
@@ -37,20 +37,5 @@ final class SizeText {
       throw new IllegalArgumentException("size '" + text + "' is too large");
     }
     return (long) bytes;
-  }
-
-  /** {@code 512B}, {@code 1.5kB}, {@code 23.4MB}. */
-  static String format(long n) {
-    if (n < 1000) {
-      return n + "B";
-    }
-    String[] units = {"kB", "MB", "GB", "TB", "PB"};
-    double value = n;
-    int unit = -1;
-    while (value >= 1000 && unit < units.length - 1) {
-      value /= 1000;
-      unit++;
-    }
-    return String.format(Locale.ROOT, "%.1f%s", value, units[unit]);
   }
 }

@@ -1,7 +1,8 @@
 package dev.kiln.cli.image;
 
 import dev.kiln.api.event.BuildEvent;
-import dev.kiln.api.event.RegistryTransfers;
+import dev.kiln.api.event.HumanReadable;
+import dev.kiln.api.event.RegistryEventRelay;
 import dev.kiln.api.request.DestinationCheck;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
@@ -12,7 +13,6 @@ import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.ProgressOptions;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
-import dev.kiln.cli.progress.DurationText;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.core.place.ImageSink;
@@ -93,7 +93,8 @@ public final class PullCommand implements Callable<Integer> {
       Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
       LocatedImage image;
       String written;
-      try (RegistryClient client = registry.client(cli, new RegistryTransfers(display.listener()));
+      try (RegistryClient client =
+              registry.client(cli, new RegistryEventRelay(display.listener()));
           Places places = new Places(location.resolve(cli), () -> client, cli.stdout())) {
         ImageSink sink = places.sink(destination);
         written = sink.describe();
@@ -110,7 +111,7 @@ public final class PullCommand implements Callable<Integer> {
                       + " ("
                       + image.manifest().digest()
                       + ", "
-                      + DurationText.bytes(image.size())
+                      + HumanReadable.bytes(image.size())
                       + ") to "
                       + written));
       display.close();

@@ -1,7 +1,7 @@
 package dev.kiln.cli.image;
 
 import dev.kiln.api.event.BuildEvent;
-import dev.kiln.api.event.RegistryTransfers;
+import dev.kiln.api.event.RegistryEventRelay;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
@@ -84,7 +84,7 @@ public final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (ProgressDisplay display = progress.open(cli);
-        RegistryClient client = registry.client(cli, new RegistryTransfers(display.listener()));
+        RegistryClient client = registry.client(cli, new RegistryEventRelay(display.listener()));
         Places places = new Places(location.resolve(cli), () -> client, cli.stdout())) {
       ImageReference ref = ImageReference.parse(target);
       if (ref.digest() != null) {

@@ -2,6 +2,7 @@ package dev.kiln.cli.progress;
 
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.event.HumanReadable;
 import dev.kiln.api.event.StepRef;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -31,7 +32,7 @@ public final class PlainProgress implements BuildListener {
     } else if (event instanceof BuildEvent.StepCached e) {
       out.println(prefix(e.step()) + "CACHED");
     } else if (event instanceof BuildEvent.StepCompleted e) {
-      out.println(prefix(e.step()) + "DONE " + DurationText.of(e.elapsed()));
+      out.println(prefix(e.step()) + "DONE " + HumanReadable.duration(e.elapsed()));
     } else if (event instanceof BuildEvent.StepFailed e) {
       out.println(prefix(e.step()) + (e.cancelled() ? "CANCELED" : "ERROR: " + e.message()));
     } else if (event instanceof BuildEvent.StepOutput e) {
@@ -57,8 +58,8 @@ public final class PlainProgress implements BuildListener {
                 + e.id()
                 + " "
                 + (skipped
-                    ? DurationText.bytes(e.total()) + " (no upload needed)"
-                    : DurationText.bytes(e.done())));
+                    ? HumanReadable.bytes(e.total()) + " (no upload needed)"
+                    : HumanReadable.bytes(e.done())));
       }
     } else if (event instanceof BuildEvent.Warning e) {
       out.println("WARNING: " + e.location().map(l -> l + ": ").orElse("") + e.message());

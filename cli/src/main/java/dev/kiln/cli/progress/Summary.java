@@ -1,6 +1,7 @@
 package dev.kiln.cli.progress;
 
 import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.HumanReadable;
 import java.io.PrintWriter;
 
 /** The closing lines of a build: what was produced, where it went, and what the cache did. */
@@ -12,9 +13,9 @@ final class Summary {
         "built "
             + done.imageDigest()
             + " ("
-            + DurationText.bytes(done.imageSize())
+            + HumanReadable.bytes(done.imageSize())
             + ") in "
-            + DurationText.of(done.elapsed())
+            + HumanReadable.duration(done.elapsed())
             + ": "
             + done.stepsExecuted()
             + " steps run, "

@@ -2,6 +2,7 @@ package dev.kiln.cli.progress;
 
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.event.HumanReadable;
 import dev.kiln.api.event.StepRef;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -92,7 +93,12 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
     } else if (event instanceof BuildEvent.StepCompleted e) {
       running.remove(e.step().number());
       permanent.add(
-          "#" + e.step().number() + " " + e.step().label() + "  " + DurationText.of(e.elapsed()));
+          "#"
+              + e.step().number()
+              + " "
+              + e.step().label()
+              + "  "
+              + HumanReadable.duration(e.elapsed()));
     } else if (event instanceof BuildEvent.StepFailed e) {
       Running r = running.remove(e.step().number());
       permanent.add(
@@ -147,7 +153,7 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
     Instant now = clock.get();
     int lines = 0;
     for (Running r : running.values()) {
-      String elapsed = DurationText.of(Duration.between(r.started, now));
+      String elapsed = HumanReadable.duration(Duration.between(r.started, now));
       frame
           .append(fit("#" + r.step.number() + " " + r.step.label() + "  " + elapsed))
           .append(ESC)
@@ -177,7 +183,7 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
         };
     String label = verb + " " + shortId(t.id()) + " ";
     if (t.total() <= 0) {
-      return label + DurationText.bytes(t.done());
+      return label + HumanReadable.bytes(t.done());
     }
     int cells = 20;
     int filled = (int) Math.min(cells, t.done() * cells / t.total());
@@ -186,9 +192,9 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
         + "=".repeat(filled)
         + (filled < cells ? ">" + " ".repeat(cells - filled - 1) : "")
         + "] "
-        + DurationText.bytes(t.done())
+        + HumanReadable.bytes(t.done())
         + "/"
-        + DurationText.bytes(t.total());
+        + HumanReadable.bytes(t.total());
   }
 
   /** {@code sha256:} and 12 hex digits are enough to tell blobs apart on screen. */

@@ -17,11 +17,4 @@ class SizeTextTest {
     assertThrows(IllegalArgumentException.class, () -> SizeText.parse("ten gigs"));
     assertThrows(IllegalArgumentException.class, () -> SizeText.parse("-1GB"));
   }
-
-  @Test
-  void printsDecimalUnits() {
-    assertEquals("999B", SizeText.format(999));
-    assertEquals("1.5kB", SizeText.format(1500));
-    assertEquals("23.4MB", SizeText.format(23_400_000));
-  }
 }

@@ -203,4 +203,50 @@ class LoginIT {
     assertFalse(Files.exists(home.resolve("vault.json")));
     assertEquals(registry.hostPort(), Files.readString(home.resolve("vault.erased")).strip());
   }
+
+  /**
+   * The registry client writes nothing itself: what it has to say reaches the progress display as a
+   * warning, and {@code -q} stays silent. It used to log through java.util.logging, whose default
+   * handler printed two-line records ("Dec 07, 2026 1:13:56 PM
+   * dev.kiln.registry.auth.AuthInterceptor report" / "INFO: using credentials ...") on stderr
+   * whatever the flags.
+   */
+  @Test
+  void theRegistryClientPrintsNoLogRecordsOnlyWarningsTheDisplayShows() throws Exception {
+    Path config = home.resolve(".docker/config.json");
+    Files.createDirectories(config.getParent());
+    String auth =
+        Base64.getEncoder()
+            .encodeToString(credentials.colonSeparated().getBytes(StandardCharsets.UTF_8));
+    Files.writeString(
+        config,
+        "{\"credsStore\":\"kiln-not-installed\",\"auths\":{\""
+            + registry.hostPort()
+            + "\":{\"auth\":\""
+            + auth
+            + "\"}}}");
+    String target = registry.reference("private/quiet:1");
+    kiln.run("push", "-q", INSECURE, "app:1", target).ok();
+
+    KilnCli.Result quiet = kiln.run("pull", "-q", INSECURE, target).ok();
+    assertEquals("", quiet.stderr(), quiet.describe());
+
+    KilnCli.Result plain = kiln.run("pull", "--progress=plain", INSECURE, target).ok();
+    assertFalse(
+        JUL_RECORD_HEADER.matcher(plain.stderr()).find(), "a JUL record: " + plain.describe());
+    assertFalse(plain.stderr().contains("INFO: "), plain.describe());
+    String warning =
+        "WARNING: docker-credential-kiln-not-installed named in docker config "
+            + config
+            + " (credsStore) is not installed; ignoring it\n";
+    assertEquals(
+        1,
+        plain.stderr().split(java.util.regex.Pattern.quote(warning), -1).length - 1,
+        "the missing helper is reported once: " + plain.describe());
+  }
+
+  /** The first line java.util.logging's SimpleFormatter writes for a record, by default. */
+  private static final java.util.regex.Pattern JUL_RECORD_HEADER =
+      java.util.regex.Pattern.compile(
+          "(?m)^[A-Z][a-z]{2} \\d{2}, \\d{4} \\d{1,2}:\\d{2}:\\d{2} [AP]M \\S+ \\S+$");
 }

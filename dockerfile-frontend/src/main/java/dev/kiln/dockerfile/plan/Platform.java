@@ -6,7 +6,11 @@ import java.util.Locale;
 /**
  * An OS/architecture/variant triple as written in {@code --platform} ({@code linux/arm64}, {@code
  * linux/arm/v7}), normalised the way containerd does ({@code aarch64} is {@code arm64}, {@code
- * x86_64} is {@code amd64}).
+ * x86_64} is {@code amd64}, {@code armel} is {@code arm/v6}, {@code arm64/v8} is {@code arm64}).
+ *
+ * <p>registry-client's {@code model.Platform} keeps the same table (this module may not use it); a
+ * build hands platforms across as text, and builder-core's {@code PlatformAgreementTest} checks
+ * that both read every spelling alike.
  */
 public record Platform(String os, String architecture, String variant) {
 
@@ -48,7 +52,7 @@ public record Platform(String os, String architecture, String variant) {
           if (!isArch(arch)) {
             throw invalid(text);
           }
-          return of("linux", arch, "");
+          return of("linux", arch, impliedVariant(os, ""));
         }
       case 2:
       case 3:
@@ -58,7 +62,7 @@ public record Platform(String os, String architecture, String variant) {
           if (!isOs(os) || !isArch(arch)) {
             throw invalid(text);
           }
-          return of(os, arch, parts.length == 3 ? parts[2] : "");
+          return of(os, arch, impliedVariant(parts[1], parts.length == 3 ? parts[2] : ""));
         }
       default:
         throw invalid(text);
@@ -66,31 +70,43 @@ public record Platform(String os, String architecture, String variant) {
   }
 
   private static Platform of(String os, String arch, String variant) {
-    String v = variant;
-    if (arch.equals("arm64") && (v.equals("8") || v.equals("v8") || v.equals("v8.0"))) {
+    String v = variant.matches("[0-9][0-9.]*") ? "v" + variant : variant;
+    if (arch.equals("arm64") && (v.equals("v8") || v.equals("v8.0"))) {
       v = "";
-    } else if (arch.equals("arm")) {
-      if (v.isEmpty() || v.equals("7")) {
-        v = "v7";
-      } else if (v.equals("5") || v.equals("6") || v.equals("8")) {
-        v = "v" + v;
-      }
+    } else if (arch.equals("arm") && v.isEmpty()) {
+      v = "v7";
     } else if (arch.equals("amd64") && v.equals("v1")) {
       v = "";
     }
     return new Platform(os, arch, v);
   }
 
+  /** Debian's ARM names carry the variant: {@code armhf} is ARMv7, {@code armel} ARMv6. */
+  private static String impliedVariant(String arch, String given) {
+    switch (arch) {
+      case "armhf":
+        return "v7";
+      case "armel":
+        return "v6";
+      default:
+        return given;
+    }
+  }
+
   private static String normalizeArch(String arch) {
     switch (arch) {
       case "x86_64":
       case "x86-64":
+      case "x64":
       case "amd64":
         return "amd64";
       case "aarch64":
       case "arm64":
         return "arm64";
       case "i386":
+      case "i486":
+      case "i586":
+      case "i686":
       case "x86":
         return "386";
       case "armhf":

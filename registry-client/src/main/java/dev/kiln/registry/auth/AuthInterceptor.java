@@ -12,7 +12,6 @@ import dev.kiln.registry.transport.RegistryResponse;
 import dev.kiln.registry.transport.RegistrySecurity;
 import dev.kiln.registry.transport.RepositoryScope;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +39,6 @@ import java.util.function.Consumer;
  * RegistrySecurity} allows them for the host; the response then says so.
  */
 public final class AuthInterceptor implements Interceptor {
-  private static final System.Logger LOG = System.getLogger(AuthInterceptor.class.getName());
-
   private final CredentialSource credentials;
   private final PingResults pings;
   private final TokenClient tokens;
@@ -51,7 +48,7 @@ public final class AuthInterceptor implements Interceptor {
   private final Consumer<RegistryEvent> events;
   private final Map<String, List<String>> learntChallenges = new ConcurrentHashMap<>();
   private final Map<String, Optional<FoundCredential>> credentialCache = new ConcurrentHashMap<>();
-  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  private final Set<RegistryEvent> reported = ConcurrentHashMap.newKeySet();
 
   public AuthInterceptor(
       CredentialSource credentials,
@@ -86,11 +83,7 @@ public final class AuthInterceptor implements Interceptor {
     boolean withheld =
         plainHttp && found.isPresent() && !security.allowsCredentialsOverPlainHttp(host);
     if (withheld) {
-      LOG.log(
-          Level.WARNING,
-          "not sending credentials from {0} to {1} over plain HTTP",
-          found.get().source(),
-          host);
+      reportOnce(new RegistryEvent.CredentialsWithheld(host, found.get().source()));
     }
     FoundCredential usable = withheld ? null : found.orElse(null);
 
@@ -210,7 +203,7 @@ public final class AuthInterceptor implements Interceptor {
     }
     Optional<FoundCredential> found;
     try {
-      found = credentials.find(host, repository);
+      found = credentials.find(host, repository, this::reportOnce);
     } catch (IOException e) {
       throw new RegistryException("looking up credentials for " + host, e.getMessage(), e);
     }
@@ -219,9 +212,13 @@ public final class AuthInterceptor implements Interceptor {
   }
 
   private void report(String host, FoundCredential credential) {
-    if (reported.add(host + " " + credential.source())) {
-      LOG.log(Level.INFO, "using credentials for {0} from {1}", host, credential.source());
-      events.accept(new RegistryEvent.CredentialsUsed(host, credential.source()));
+    reportOnce(new RegistryEvent.CredentialsUsed(host, credential.source()));
+  }
+
+  /** Sends each distinct credential event once: every request of a build would repeat them. */
+  private void reportOnce(RegistryEvent event) {
+    if (reported.add(event)) {
+      events.accept(event);
     }
   }
 }

@@ -12,7 +12,6 @@ import dev.kiln.registry.transport.TransientFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,12 +31,10 @@ import java.util.function.Consumer;
  *
  * <p>A broken upload asks the registry how much it kept ({@code GET} on the session) and continues
  * from there with chunked PATCHes; if the session is gone it starts a new one. Attempts are bounded
- * by the retry policy. The blob's bytes stream from its {@link BlobSource}; nothing is held in
+ * by the retry policy. The blob's bytes stream from its {@link BlobContent}; nothing is held in
  * memory.
  */
 final class BlobPusher {
-  private static final System.Logger LOG = System.getLogger(BlobPusher.class.getName());
-
   private final EndpointCaller caller;
   private final RegistryClientOptions options;
   private final Consumer<RegistryEvent> events;
@@ -48,7 +45,7 @@ final class BlobPusher {
     this.events = events;
   }
 
-  PushOutcome push(ImageReference target, Descriptor blob, BlobSource source, ImageReference from)
+  PushOutcome push(ImageReference target, Descriptor blob, BlobContent content, ImageReference from)
       throws IOException {
     if (caller.call(new BlobHead(target, blob.digest(), true)).isPresent()) {
       events.accept(new RegistryEvent.BlobPushed(blob.digest(), blob.size(), PushOutcome.EXISTED));
@@ -66,7 +63,7 @@ final class BlobPusher {
           throw e;
         }
         // A mount the registry refuses (no pull access to the source, say) is not fatal.
-        LOG.log(Level.DEBUG, "mount of {0} refused: {1}", blob.digest(), e.getMessage());
+        events.accept(new RegistryEvent.MountRefused(blob.digest(), from.name(), e.getMessage()));
         mount = null;
       }
       if (mount instanceof UploadStart.Mounted) {
@@ -78,7 +75,7 @@ final class BlobPusher {
         session = started.session();
       }
     }
-    upload(target, blob, source, session);
+    upload(target, blob, content, session);
     events.accept(new RegistryEvent.BlobPushed(blob.digest(), blob.size(), PushOutcome.UPLOADED));
     return PushOutcome.UPLOADED;
   }
@@ -97,7 +94,7 @@ final class BlobPusher {
   }
 
   private void upload(
-      ImageReference target, Descriptor blob, BlobSource source, UploadSession session)
+      ImageReference target, Descriptor blob, BlobContent content, UploadSession session)
       throws IOException {
     String what = "blob " + blob.digest() + " to " + target.name();
     ProgressReporter progress =
@@ -109,7 +106,7 @@ final class BlobPusher {
         if (at == null) {
           at = new Position(started(caller.call(new UploadStart(target))));
         }
-        send(at, blob, source, progress, what);
+        send(at, blob, content, progress, what);
         return;
       } catch (IOException e) {
         if (!worthAnotherTry(e)) {
@@ -120,8 +117,8 @@ final class BlobPusher {
         if (delay.isEmpty()) {
           throw e;
         }
-        LOG.log(
-            Level.DEBUG, "upload of {0} failed ({1}); trying again", blob.digest(), e.getMessage());
+        events.accept(
+            new RegistryEvent.UploadRetried(blob.digest(), attempt, delay.get(), e.getMessage()));
         options.sleeper().sleep(delay.get());
         // A commit that failed after the registry finished it leaves nothing to do.
         if (caller.call(new BlobHead(target, blob.digest(), true)).isPresent()) {
@@ -159,7 +156,7 @@ final class BlobPusher {
 
   /** Sends the bytes from {@code at.offset} on and commits, moving {@code at} as chunks land. */
   private void send(
-      Position at, Descriptor blob, BlobSource source, ProgressReporter progress, String what)
+      Position at, Descriptor blob, BlobContent content, ProgressReporter progress, String what)
       throws IOException {
     long size = blob.size();
     long chunk = options.chunkSize();
@@ -170,7 +167,7 @@ final class BlobPusher {
           new UploadCommit(
               at.session,
               blob.digest(),
-              new UploadBody(source, blob, 0, size, progress, what),
+              new UploadBody(content, blob, 0, size, progress, what),
               what));
       return;
     }
@@ -179,7 +176,7 @@ final class BlobPusher {
           caller.call(
               new UploadPatch(
                   at.session,
-                  new UploadBody(source, blob, 0, size, progress, what),
+                  new UploadBody(content, blob, 0, size, progress, what),
                   0,
                   false,
                   what));
@@ -197,7 +194,7 @@ final class BlobPusher {
           caller.call(
               new UploadPatch(
                   at.session,
-                  new UploadBody(source, blob, offset, length, progress, what),
+                  new UploadBody(content, blob, offset, length, progress, what),
                   offset,
                   true,
                   what));

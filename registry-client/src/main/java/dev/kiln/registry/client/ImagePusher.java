@@ -137,7 +137,8 @@ final class ImagePusher {
     List<Future<PushOutcome>> futures = new ArrayList<>();
     for (BlobToPush b : blobs) {
       futures.add(
-          uploads.submit(() -> blobPusher.push(target, b.descriptor(), b.source(), b.mountFrom())));
+          uploads.submit(
+              () -> blobPusher.push(target, b.descriptor(), b.content(), b.mountFrom())));
     }
     Map<Digest, PushOutcome> outcomes = new LinkedHashMap<>();
     IOException failure = null;

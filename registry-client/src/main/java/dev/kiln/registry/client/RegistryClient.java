@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * ImageToPush image = new ImageToPush(manifest, List.of(
  *     BlobToPush.json(MediaType.OCI_CONFIG, config.raw()),
- *     BlobToPush.of(layerDescriptor, BlobSource.ofFile(layerFile)),
+ *     BlobToPush.of(layerDescriptor, BlobContent.ofFile(layerFile)),
  *     base.blobToPush(baseLayer)));                       // mounted if same registry
  * PushResult result = client.pushImage(ImageReference.parse("ghcr.io/me/app:1.0"), image, List.of("latest"));
  * }</pre>
@@ -60,7 +60,7 @@ public final class RegistryClient implements AutoCloseable {
   private final TransferStats stats = new TransferStats();
   private final RegistryHttpStack http;
   private final EndpointCaller caller;
-  private final BlobReader blobReader;
+  private final BlobPuller blobPuller;
   private final BlobPusher blobPusher;
   private final ImagePusher imagePusher;
   private final ExecutorService uploads;
@@ -75,7 +75,7 @@ public final class RegistryClient implements AutoCloseable {
         };
     this.http = new RegistryHttpStack(options, events);
     this.caller = new EndpointCaller(http);
-    this.blobReader = new BlobReader(caller, options, events);
+    this.blobPuller = new BlobPuller(caller, options, events);
     this.blobPusher = new BlobPusher(caller, options, events);
     AtomicInteger n = new AtomicInteger();
     this.uploads =
@@ -181,12 +181,12 @@ public final class RegistryClient implements AutoCloseable {
    * handed out. Close it; closing early drops the connection.
    */
   public InputStream openBlob(ImageReference repository, Descriptor blob) throws IOException {
-    return blobReader.open(repository, blob);
+    return blobPuller.open(repository, blob);
   }
 
   /** A small blob (a config) in memory, verified. */
   public byte[] readBlob(ImageReference repository, Descriptor blob) throws IOException {
-    return blobReader.readAll(repository, blob);
+    return blobPuller.readAll(repository, blob);
   }
 
   /**
@@ -195,12 +195,12 @@ public final class RegistryClient implements AutoCloseable {
    */
   public void downloadBlob(ImageReference repository, Descriptor blob, Path target)
       throws IOException {
-    blobReader.download(repository, blob, target);
+    blobPuller.download(repository, blob, target);
   }
 
-  /** A {@link BlobSource} reading the blob from this registry (for pushing it elsewhere). */
-  public BlobSource blobSource(ImageReference repository, Descriptor blob) {
-    return BlobSource.of(() -> openBlob(repository, blob));
+  /** The blob's content read from this registry (for pushing it elsewhere). */
+  public BlobContent blobContent(ImageReference repository, Descriptor blob) {
+    return BlobContent.of(() -> openBlob(repository, blob));
   }
 
   /** Whether the repository has the blob ({@code HEAD}); its size if so. */
@@ -264,20 +264,20 @@ public final class RegistryClient implements AutoCloseable {
 
   /**
    * Puts one blob into {@code target}'s repository: nothing if it is there (HEAD), a mount from
-   * {@code mountFrom} if that is on the same registry, else an upload from {@code source}.
+   * {@code mountFrom} if that is on the same registry, else an upload from {@code content}.
    *
    * @param mountFrom a repository that has the blob, or null
    */
   public PushOutcome pushBlob(
-      ImageReference target, Descriptor blob, BlobSource source, ImageReference mountFrom)
+      ImageReference target, Descriptor blob, BlobContent content, ImageReference mountFrom)
       throws IOException {
-    return blobPusher.push(target, blob, source, mountFrom);
+    return blobPusher.push(target, blob, content, mountFrom);
   }
 
   /**
    * Uploads a stream whose digest is not known yet, computing it on the way (one streamed PATCH).
    * The stream is read once, so this is not retried; prefer {@link #pushBlob} with a {@link
-   * BlobSource} when the digest is known.
+   * BlobContent} when the digest is known.
    */
   public Descriptor pushBlob(ImageReference target, String mediaType, InputStream content)
       throws IOException {

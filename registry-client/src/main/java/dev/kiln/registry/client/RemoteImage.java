@@ -101,7 +101,7 @@ public final class RemoteImage {
    * else streamed from here only if the target lacks it.
    */
   public BlobToPush blobToPush(Descriptor blob) {
-    return new BlobToPush(blob, client.blobSource(reference, blob), reference.repositoryOnly());
+    return new BlobToPush(blob, client.blobContent(reference, blob), reference.repositoryOnly());
   }
 
   @Override

@@ -9,15 +9,15 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 
 /**
- * Streams {@code length} bytes of a blob from its {@link BlobSource}, starting at {@code offset},
- * straight to the connection with an 8 KiB buffer. The source must have exactly the bytes the
+ * Streams {@code length} bytes of a blob from its {@link BlobContent}, starting at {@code offset},
+ * straight to the connection with an 8 KiB buffer. The content must have exactly the bytes the
  * descriptor promises: ending early, or having more after the blob's last byte, fails the request
  * before a wrong Content-Length could confuse the server. When the body is the whole blob, its
- * digest is checked as it is sent, so that a source that changed is caught before the upload is
+ * digest is checked as it is sent, so that content that changed is caught before the upload is
  * committed.
  */
 final class UploadBody implements RequestBody {
-  private final BlobSource source;
+  private final BlobContent content;
   private final Descriptor blob;
   private final long offset;
   private final long length;
@@ -27,13 +27,13 @@ final class UploadBody implements RequestBody {
   private MessageDigest digest;
 
   UploadBody(
-      BlobSource source,
+      BlobContent content,
       Descriptor blob,
       long offset,
       long length,
       ProgressReporter progress,
       String what) {
-    this.source = source;
+    this.content = content;
     this.blob = blob;
     this.offset = offset;
     this.length = length;
@@ -62,13 +62,13 @@ final class UploadBody implements RequestBody {
     digest = whole ? blob.digest().newMessageDigest() : null;
     sent = 0;
     byte[] buf = new byte[8192];
-    try (InputStream in = source.open(offset)) {
+    try (InputStream in = content.open(offset)) {
       while (sent < length) {
         int n = in.read(buf, 0, (int) Math.min(buf.length, length - sent));
         if (n < 0) {
           throw new ContentVerificationException(
               "uploading " + what,
-              "the source ended after "
+              "the content ended after "
                   + (offset + sent)
                   + " bytes but the descriptor says "
                   + blob.size());
@@ -94,12 +94,12 @@ final class UploadBody implements RequestBody {
     if (offset + length == blob.size() && in.read() >= 0) {
       throw new ContentVerificationException(
           "uploading " + what,
-          "the source has more than the " + blob.size() + " bytes the descriptor says");
+          "the content has more than the " + blob.size() + " bytes the descriptor says");
     }
     if (digest != null && !blob.digest().matches(digest.digest())) {
       throw new ContentVerificationException(
           "uploading " + what,
-          "the source's bytes do not hash to "
+          "the content's bytes do not hash to "
               + blob.digest()
               + "; the file changed after it was hashed, or the descriptor is wrong");
     }

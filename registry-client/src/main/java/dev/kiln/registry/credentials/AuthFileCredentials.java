@@ -2,8 +2,8 @@ package dev.kiln.registry.credentials;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.registry.event.RegistryEvent;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -30,7 +31,6 @@ import java.util.function.Function;
  * cannot be parsed is an error.
  */
 public final class AuthFileCredentials implements CredentialSource {
-  private static final System.Logger LOG = System.getLogger(AuthFileCredentials.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path file;
@@ -64,6 +64,12 @@ public final class AuthFileCredentials implements CredentialSource {
 
   @Override
   public Optional<FoundCredential> find(String registry, String repository) throws IOException {
+    return find(registry, repository, event -> {});
+  }
+
+  @Override
+  public Optional<FoundCredential> find(
+      String registry, String repository, Consumer<RegistryEvent> events) throws IOException {
     JsonNode root = read();
     if (root == null) {
       return Optional.empty();
@@ -76,7 +82,10 @@ public final class AuthFileCredentials implements CredentialSource {
       String helperName = helperEntry.getValue().textValue();
       Optional<Credential> c =
           askHelper(
-              helperName, registry, where + " (credHelpers[\"" + helperEntry.getKey() + "\"])");
+              helperName,
+              registry,
+              where + " (credHelpers[\"" + helperEntry.getKey() + "\"])",
+              events);
       if (c.isPresent()) {
         return Optional.of(
             new FoundCredential(
@@ -91,7 +100,8 @@ public final class AuthFileCredentials implements CredentialSource {
 
     JsonNode store = root.path("credsStore");
     if (store.isTextual() && !store.textValue().isEmpty()) {
-      Optional<Credential> c = askHelper(store.textValue(), registry, where + " (credsStore)");
+      Optional<Credential> c =
+          askHelper(store.textValue(), registry, where + " (credsStore)", events);
       if (c.isPresent()) {
         return Optional.of(
             new FoundCredential(
@@ -115,17 +125,14 @@ public final class AuthFileCredentials implements CredentialSource {
     return Optional.empty();
   }
 
-  private Optional<Credential> askHelper(String helperName, String registry, String where)
+  private Optional<Credential> askHelper(
+      String helperName, String registry, String where, Consumer<RegistryEvent> events)
       throws IOException {
     CredentialHelper helper = helpers.apply(helperName);
     if (helper.locate().isEmpty()) {
       // Configs copied from Docker Desktop name helpers that do not exist on this machine; Docker
       // fails outright there, kiln warns and goes on so public images still pull.
-      LOG.log(
-          Level.WARNING,
-          "{0} named in {1} is not installed; ignoring it",
-          helper.executableName(),
-          where);
+      events.accept(new RegistryEvent.CredentialHelperMissing(helper.executableName(), where));
       return Optional.empty();
     }
     try {

@@ -1,7 +1,7 @@
 package dev.kiln.registry.credentials;
 
+import dev.kiln.registry.event.RegistryEvent;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,15 +9,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Asks several {@link CredentialSource}s in order; the first that has a credential wins. Logs which
- * source answered (never the secret), so "why is it using that account" has an answer.
+ * Asks several {@link CredentialSource}s in order; the first that has a credential wins. Which
+ * source answered (never the secret) is in the {@link FoundCredential}, which the client reports as
+ * a {@code CredentialsUsed} event, so "why is it using that account" has an answer.
  */
 public final class CredentialChain implements CredentialSource {
-  private static final System.Logger LOG = System.getLogger(CredentialChain.class.getName());
-
   private final List<CredentialSource> sources;
 
   public CredentialChain(List<CredentialSource> sources) {
@@ -87,14 +87,18 @@ public final class CredentialChain implements CredentialSource {
 
   @Override
   public Optional<FoundCredential> find(String registry, String repository) throws IOException {
+    return find(registry, repository, event -> {});
+  }
+
+  @Override
+  public Optional<FoundCredential> find(
+      String registry, String repository, Consumer<RegistryEvent> events) throws IOException {
     for (CredentialSource source : sources) {
-      Optional<FoundCredential> found = source.find(registry, repository);
+      Optional<FoundCredential> found = source.find(registry, repository, events);
       if (found.isPresent()) {
-        LOG.log(Level.DEBUG, "credentials for {0} come from {1}", registry, found.get().source());
         return found;
       }
     }
-    LOG.log(Level.DEBUG, "no credentials for {0}; using anonymous access", registry);
     return Optional.empty();
   }
 }

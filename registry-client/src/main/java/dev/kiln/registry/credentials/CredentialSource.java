@@ -1,7 +1,9 @@
 package dev.kiln.registry.credentials;
 
+import dev.kiln.registry.event.RegistryEvent;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One place credentials can come from (a config file, a credential helper, the API). Sources are
@@ -23,6 +25,16 @@ public interface CredentialSource {
    *     credential helper): better to say so than to fall back to anonymous access silently
    */
   Optional<FoundCredential> find(String registry, String repository) throws IOException;
+
+  /**
+   * {@link #find(String, String)}, telling {@code events} on the way what a person should know (a
+   * credential helper a config file names but that is not installed). Sources with nothing to
+   * report need not override it; sources that contain others pass {@code events} on.
+   */
+  default Optional<FoundCredential> find(
+      String registry, String repository, Consumer<RegistryEvent> events) throws IOException {
+    return find(registry, repository);
+  }
 
   /** A source that never has credentials. */
   CredentialSource NONE = (registry, repository) -> Optional.empty();

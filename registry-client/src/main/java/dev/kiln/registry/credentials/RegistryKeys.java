@@ -6,8 +6,11 @@ import java.util.Set;
 /**
  * Matches the keys config files use ({@code https://index.docker.io/v1/}, {@code ghcr.io}, {@code
  * http://localhost:5000}, podman's {@code quay.io/org/repo}) against a registry and repository.
+ *
+ * <p>The one reading of such keys: the credential sources look credentials up with it and {@code
+ * kiln login} stores them with it, so a login is always found under the key it was stored under.
  */
-final class RegistryKeys {
+public final class RegistryKeys {
   private RegistryKeys() {}
 
   /** Every name Docker Hub goes by in config files and references. */
@@ -15,10 +18,14 @@ final class RegistryKeys {
       Set.of("docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com");
 
   /** The server URL Docker stores Hub credentials under and passes to credential helpers. */
-  static final String DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
+  public static final String DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
 
-  /** The host part of a key: scheme and path dropped, lower-cased. */
-  static String host(String key) {
+  /**
+   * The host part of a key or a registry argument ({@code https://index.docker.io/v1/}, {@code
+   * HTTP://LocalHost:5000/v2/}, {@code quay.io/org/repo}): scheme and path dropped, port kept,
+   * lower-cased. Docker Hub's aliases are not folded; {@link #sameRegistry} knows them.
+   */
+  public static String host(String key) {
     String k = key.trim();
     int scheme = k.indexOf("://");
     if (scheme >= 0) {
@@ -41,12 +48,21 @@ final class RegistryKeys {
     return slash < 0 ? "" : k.substring(slash + 1).replaceAll("/+$", "");
   }
 
-  static boolean sameRegistry(String keyHost, String registry) {
+  /** Whether {@code host} (as {@link #host} returns it) is one of Docker Hub's names. */
+  public static boolean isDockerHub(String host) {
+    return DOCKER_HUB_ALIASES.contains(host.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Whether a key's host (as {@link #host} returns it) names {@code registry}: the same host, or
+   * two of Docker Hub's names.
+   */
+  public static boolean sameRegistry(String keyHost, String registry) {
     String r = registry.toLowerCase(Locale.ROOT);
     if (keyHost.equals(r)) {
       return true;
     }
-    return DOCKER_HUB_ALIASES.contains(keyHost) && DOCKER_HUB_ALIASES.contains(r);
+    return isDockerHub(keyHost) && isDockerHub(r);
   }
 
   /**
@@ -72,8 +88,6 @@ final class RegistryKeys {
 
   /** What a credential helper is asked for: Docker's Hub URL, else the registry host. */
   static String helperServerUrl(String registry) {
-    return DOCKER_HUB_ALIASES.contains(registry.toLowerCase(Locale.ROOT))
-        ? DOCKER_HUB_SERVER
-        : registry;
+    return isDockerHub(registry) ? DOCKER_HUB_SERVER : registry;
   }
 }

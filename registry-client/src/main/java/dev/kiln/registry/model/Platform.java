@@ -12,9 +12,11 @@ import java.util.Objects;
  *
  * <p>{@link #normalize()} folds the spellings people and tools use into the ones the OCI spec
  * registers ({@code x86_64} → {@code amd64}, {@code aarch64} → {@code arm64}, {@code armhf} →
- * {@code arm/v7}, {@code 8} → {@code v8}), and drops default variants ({@code arm64/v8} ≡ {@code
+ * {@code arm/v7}, {@code armel} → {@code arm/v6}, {@code 8} → {@code v8}, {@code macos} → {@code
+ * darwin}), and drops default variants ({@code amd64/v1} ≡ {@code amd64}, {@code arm64/v8} ≡ {@code
  * arm64}, while bare {@code arm} means {@code arm/v7}), so that two normalised platforms can be
- * compared with {@code equals}.
+ * compared with {@code equals}. The frontend's {@code plan.Platform} keeps the same table (it may
+ * not use this type); builder-core's {@code PlatformAgreementTest} checks that they agree.
  */
 public record Platform(
     String os,
@@ -82,15 +84,20 @@ public record Platform(
   public Platform normalize() {
     String arch = architecture.toLowerCase(Locale.ROOT);
     String var = variant == null ? null : variant.toLowerCase(Locale.ROOT);
-    if (var != null && var.matches("[0-9]+")) {
+    if (var != null && var.matches("[0-9][0-9.]*")) {
       var = "v" + var;
     }
     switch (arch) {
-      case "x86_64", "x86-64", "x64" -> arch = "amd64";
+      case "x86_64", "x86-64", "x64", "amd64" -> {
+        arch = "amd64";
+        if ("v1".equals(var)) {
+          var = null;
+        }
+      }
       case "i386", "i486", "i586", "i686", "x86" -> arch = "386";
       case "aarch64", "arm64" -> {
         arch = "arm64";
-        if ("v8".equals(var)) {
+        if ("v8".equals(var) || "v8.0".equals(var)) {
           var = null;
         }
       }
@@ -109,7 +116,11 @@ public record Platform(
       }
       default -> {}
     }
-    return new Platform(os.toLowerCase(Locale.ROOT), arch, var, osVersion, osFeatures, extra);
+    String system = os.toLowerCase(Locale.ROOT);
+    if (system.equals("macos")) {
+      system = "darwin";
+    }
+    return new Platform(system, arch, var, osVersion, osFeatures, extra);
   }
 
   /**

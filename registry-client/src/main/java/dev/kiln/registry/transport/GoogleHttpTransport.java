@@ -44,6 +44,9 @@ import org.apache.http.protocol.HttpContext;
  * <p>Everything google-http-client would otherwise do on its own is switched off, because the
  * interceptors above do it explicitly: no retries, no redirects, no gzip (a {@code Range} resume
  * needs byte offsets of the stored blob), no user-agent suffix, no logging (it could log headers).
+ * Apache's cookie store is off too: the distribution API carries nothing in cookies, Docker's
+ * client keeps none, and Apache's parser logs a java.util.logging warning for every CDN cookie it
+ * cannot read.
  *
  * <p>Error bodies (any non-2xx) are read here, capped at 64 KiB, so that they can be quoted in
  * messages and the connection is released; successful bodies stream unless the request asks for
@@ -216,6 +219,7 @@ public final class GoogleHttpTransport implements Transport {
             .disableRedirectHandling()
             .disableAutomaticRetries()
             .disableContentCompression()
+            .disableCookieManagement()
             .build();
     return new Client(apache, new ApacheHttpTransport(apache).createRequestFactory());
   }

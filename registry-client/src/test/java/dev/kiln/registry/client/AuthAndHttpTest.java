@@ -36,7 +36,7 @@ class AuthAndHttpTest {
     image = TestImages.image(Platform.linuxAmd64(), 21, 4000);
     for (String repo : List.of("private/app", "public/app")) {
       for (BlobToPush b : image.push().blobs()) {
-        try (InputStream in = b.source().open(0)) {
+        try (InputStream in = b.content().open(0)) {
           registry.putBlob(repo, in.readAllBytes());
         }
       }
@@ -144,7 +144,13 @@ class AuthAndHttpTest {
               AuthenticationException.class, () -> client.fetchManifest(ref("private/app:v1")));
       assertTrue(e.getMessage().contains("not sent over plain HTTP"), e.getMessage());
       assertTrue(e.getMessage().contains("use HTTPS"), e.getMessage());
+      assertThrows(
+          AuthenticationException.class, () -> client.fetchManifest(ref("private/other:v1")));
     }
+    assertEquals(
+        List.of(new RegistryEvent.CredentialsWithheld(registry.hostPort(), "test credentials")),
+        recorder.of(RegistryEvent.CredentialsWithheld.class),
+        "said once to the listener, however many requests were made");
     assertTrue(registry.log.stream().allMatch(l -> l.endsWith("auth=-")), registry.log.toString());
   }
 

@@ -43,7 +43,7 @@ class PullTest {
     arm64 = TestImages.image(Platform.parse("linux/arm64"), 2, 5000);
     for (TestImages.Image image : List.of(amd64, arm64)) {
       for (BlobToPush b : image.push().blobs()) {
-        try (InputStream in = b.source().open(0)) {
+        try (InputStream in = b.content().open(0)) {
           registry.putBlob("lib/app", in.readAllBytes());
         }
       }

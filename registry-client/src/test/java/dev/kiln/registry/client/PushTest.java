@@ -149,7 +149,7 @@ class PushTest {
     try (RegistryClient client = client()) {
       assertEquals(
           PushOutcome.UPLOADED,
-          client.pushBlob(ref("app"), d, BlobSource.ofBytes(layer), ref("elsewhere")));
+          client.pushBlob(ref("app"), d, BlobContent.ofBytes(layer), ref("elsewhere")));
     }
     assertEquals(1, registry.count("POST", "/blobs/uploads/"), "the mount's 202 session was used");
     assertTrue(registry.hasBlob("app", d.digest()));
@@ -164,7 +164,7 @@ class PushTest {
     try (RegistryClient client =
         client(
             TestImages.options(registry, recorder).chunkSize(1000).monolithicUploadMaxBytes(100))) {
-      client.pushBlob(ref("app"), d, BlobSource.ofFile(file), null);
+      client.pushBlob(ref("app"), d, BlobContent.ofFile(file), null);
     }
     assertEquals(4, registry.count("PATCH", "/blobs/uploads/"), "3000+3000+3000+1000");
     assertTrue(registry.hasBlob("app", d.digest()));
@@ -182,7 +182,7 @@ class PushTest {
     try (RegistryClient client =
         client(
             TestImages.options(registry, recorder).chunkSize(3000).monolithicUploadMaxBytes(100))) {
-      client.pushBlob(ref("app"), d, BlobSource.ofFile(file), null);
+      client.pushBlob(ref("app"), d, BlobContent.ofFile(file), null);
     }
     assertTrue(registry.hasBlob("app", d.digest()));
     assertEquals(1, registry.count("POST", "/blobs/uploads/"));
@@ -200,7 +200,7 @@ class PushTest {
     Descriptor d = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(layer), layer.length);
     registry.faults.add(new FakeRegistry.Fault("PUT", "/blobs/uploads/", 500, null));
     try (RegistryClient client = client()) {
-      client.pushBlob(ref("app"), d, BlobSource.ofBytes(layer), null);
+      client.pushBlob(ref("app"), d, BlobContent.ofBytes(layer), null);
     }
     assertTrue(registry.hasBlob("app", d.digest()));
   }
@@ -215,7 +215,7 @@ class PushTest {
       var e =
           assertThrows(
               RegistryException.class,
-              () -> client.pushBlob(ref("app"), d, BlobSource.ofBytes(other), null));
+              () -> client.pushBlob(ref("app"), d, BlobContent.ofBytes(other), null));
       assertTrue(
           e instanceof ContentVerificationException
               || e.getCause() instanceof ContentVerificationException,
@@ -223,7 +223,7 @@ class PushTest {
       byte[] shorter = java.util.Arrays.copyOf(layer, 8000);
       assertThrows(
           IOException.class,
-          () -> client.pushBlob(ref("app"), d, BlobSource.ofBytes(shorter), null));
+          () -> client.pushBlob(ref("app"), d, BlobContent.ofBytes(shorter), null));
     }
     assertFalse(registry.hasBlob("app", d.digest()));
   }

@@ -48,7 +48,7 @@ final class TestImages {
       layers.add(layer);
       Descriptor d = Descriptor.of(MediaType.OCI_LAYER_GZIP, Digest.sha256(layer), layer.length);
       layerDescriptors.add(d);
-      blobs.add(BlobToPush.of(d, BlobSource.ofBytes(layer)));
+      blobs.add(BlobToPush.of(d, BlobContent.ofBytes(layer)));
       config.addLayer(
           Digest.sha256(layer), History.of("2024-01-01T00:00:00Z", "layer " + i, false));
     }

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.registry.event.RegistryEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -149,12 +151,24 @@ class CredentialsTest {
             "{\"credsStore\":\"desktop\",\"auths\":{\"r.example\":{\"auth\":\""
                 + basic("u", "p")
                 + "\"}}}");
+    List<RegistryEvent> events = new ArrayList<>();
     assertEquals(
         new Credential.UsernamePassword("u", "p"),
-        AuthFileCredentials.dockerConfig(missing, helpers())
-            .find("r.example", null)
+        new CredentialChain(List.of(AuthFileCredentials.dockerConfig(missing, helpers())))
+            .find("r.example", null, events::add)
             .orElseThrow()
             .credential());
+    // Said to the caller's listener (never logged): the front end decides how to show it.
+    assertEquals(
+        List.of(
+            new RegistryEvent.CredentialHelperMissing(
+                "docker-credential-desktop", "docker config " + missing + " (credsStore)")),
+        events);
+    assertEquals(
+        "docker-credential-desktop named in docker config "
+            + missing
+            + " (credsStore) is not installed; ignoring it",
+        ((RegistryEvent.Notice) events.get(0)).message());
 
     helper("broken", "{\"Secret\":\"leak-me-not\"}", 2);
     Path broken = write("broken/config.json", "{\"credHelpers\":{\"r.example\":\"broken\"}}");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.registry.client.BlobSource;
+import dev.kiln.registry.client.BlobContent;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RegistryClientOptions;
 import dev.kiln.registry.event.RegistryEvent;
@@ -73,7 +73,7 @@ class FaultInjectionIT {
   private ItImages.Layer seededLayer(String repo, int size, long seed) throws IOException {
     ItImages.Layer layer = ItImages.randomLayer(size, seed, work.resolve("layer-" + seed));
     try (RegistryClient direct = client()) {
-      direct.pushBlob(direct(repo), layer.descriptor(), BlobSource.ofFile(layer.file()), null);
+      direct.pushBlob(direct(repo), layer.descriptor(), BlobContent.ofFile(layer.file()), null);
     }
     return layer;
   }
@@ -195,7 +195,7 @@ class FaultInjectionIT {
       assertEquals(
           PushOutcome.UPLOADED,
           client.pushBlob(
-              viaProxy("faults/chunks"), big.descriptor(), BlobSource.ofFile(big.file()), null));
+              viaProxy("faults/chunks"), big.descriptor(), BlobContent.ofFile(big.file()), null));
     }
     List<Long> resumed =
         recorder.of(RegistryEvent.BlobResumed.class).stream()
@@ -270,7 +270,7 @@ class FaultInjectionIT {
       assertEquals(
           PushOutcome.UPLOADED,
           client.pushBlob(
-              direct("faults/dst"), d, client.blobSource(viaProxy("faults/src"), d), null));
+              direct("faults/dst"), d, client.blobContent(viaProxy("faults/src"), d), null));
       assertEquals(d.size(), client.blobSize(direct("faults/dst"), d.digest()).orElseThrow());
     }
   }

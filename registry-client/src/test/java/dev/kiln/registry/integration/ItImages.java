@@ -1,6 +1,6 @@
 package dev.kiln.registry.integration;
 
-import dev.kiln.registry.client.BlobSource;
+import dev.kiln.registry.client.BlobContent;
 import dev.kiln.registry.client.BlobToPush;
 import dev.kiln.registry.client.ImageToPush;
 import dev.kiln.registry.client.RegistryClientOptions;
@@ -106,7 +106,7 @@ final class ItImages {
       Descriptor d =
           docker ? l.descriptor().withMediaType(MediaType.DOCKER_LAYER_GZIP) : l.descriptor();
       descriptors.add(d);
-      blobs.add(BlobToPush.of(d, BlobSource.ofFile(l.file())));
+      blobs.add(BlobToPush.of(d, BlobContent.ofFile(l.file())));
       config.addLayer(
           l.diffId(), History.of("2024-01-01T00:00:00Z", "layer " + l.diffId().shortHex(), false));
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.registry.client.BlobSource;
+import dev.kiln.registry.client.BlobContent;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RemoteImage;
@@ -82,7 +82,7 @@ class PlainRegistryIT {
       for (var blob : image.push().blobs()) {
         PushOutcome outcome =
             client.pushBlob(
-                ref("mount/derived"), blob.descriptor(), blob.source(), ref("mount/base"));
+                ref("mount/derived"), blob.descriptor(), blob.content(), ref("mount/base"));
         assertEquals(PushOutcome.MOUNTED, outcome);
       }
       client.pushManifest(ref("mount/derived:1"), image.manifest(), List.of("1"));
@@ -104,11 +104,12 @@ class PlainRegistryIT {
         RegistryClient streamed = client()) {
       assertEquals(
           PushOutcome.UPLOADED,
-          chunked.pushBlob(ref("chunks/a"), big.descriptor(), BlobSource.ofFile(big.file()), null));
+          chunked.pushBlob(
+              ref("chunks/a"), big.descriptor(), BlobContent.ofFile(big.file()), null));
       assertEquals(
           PushOutcome.UPLOADED,
           streamed.pushBlob(
-              ref("chunks/a"), mid.descriptor(), BlobSource.ofFile(mid.file()), null));
+              ref("chunks/a"), mid.descriptor(), BlobContent.ofFile(mid.file()), null));
       for (ItImages.Layer l : List.of(big, mid)) {
         assertEquals(
             l.descriptor().size(),
@@ -209,7 +210,8 @@ class PlainRegistryIT {
   void progressEventsCoverEveryByte() throws IOException {
     ItImages.Layer layer = ItImages.randomLayer(3 * 1024 * 1024, 9, work.resolve("p"));
     try (RegistryClient client = client()) {
-      client.pushBlob(ref("progress/a"), layer.descriptor(), BlobSource.ofFile(layer.file()), null);
+      client.pushBlob(
+          ref("progress/a"), layer.descriptor(), BlobContent.ofFile(layer.file()), null);
       try (InputStream in = client.openBlob(ref("progress/a"), layer.descriptor())) {
         in.transferTo(java.io.OutputStream.nullOutputStream());
       }

@@ -93,7 +93,7 @@ class TokenRegistryIT {
           client.pushBlob(
               ref(registry, "tok/derived"),
               layer.descriptor(),
-              layer.source(),
+              layer.content(),
               ref(registry, "tok/base")));
       List<TokenServer.TokenRequest> requests =
           registry

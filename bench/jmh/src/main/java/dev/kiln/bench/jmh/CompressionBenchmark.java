@@ -1,10 +1,10 @@
 package dev.kiln.bench.jmh;
 
-import dev.kiln.core.layer.Compression;
 import dev.kiln.core.layer.DirectoryEntries;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
+import dev.kiln.registry.model.Compression;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,12 +1,12 @@
 package dev.kiln.bench.jmh;
 
-import dev.kiln.core.layer.Compression;
 import dev.kiln.core.layer.DirectoryEntries;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.layer.LayerReader;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
+import dev.kiln.registry.model.Compression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

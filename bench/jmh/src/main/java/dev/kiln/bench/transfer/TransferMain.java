@@ -1,6 +1,6 @@
 package dev.kiln.bench.transfer;
 
-import dev.kiln.registry.client.BlobSource;
+import dev.kiln.registry.client.BlobContent;
 import dev.kiln.registry.client.BlobToPush;
 import dev.kiln.registry.client.ImageToPush;
 import dev.kiln.registry.client.PushResult;
@@ -66,7 +66,7 @@ public final class TransferMain {
         ImageManifest.parse(Files.readAllBytes(blob(layout, chosen)), chosen.mediaType());
     List<BlobToPush> blobs = new ArrayList<>();
     for (Descriptor d : manifest.blobs()) {
-      blobs.add(BlobToPush.of(d, BlobSource.ofFile(blob(layout, d))));
+      blobs.add(BlobToPush.of(d, BlobContent.ofFile(blob(layout, d))));
     }
     try (RegistryClient client = RegistryClient.create(RegistryClientOptions.defaults())) {
       PushResult result = client.pushImage(target, new ImageToPush(manifest, blobs), List.of());

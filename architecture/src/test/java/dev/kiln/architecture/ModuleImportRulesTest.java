@@ -1,4 +1,4 @@
-package dev.kiln.cli.architecture;
+package dev.kiln.architecture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +10,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The import rules of docs/ARCHITECTURE.md, checked over every module's sources.
+ *
+ * <p>This lives in a module of its own, which depends on none of the modules it checks (only on
+ * testdata, to find the checkout): the rule is about the whole repository, not about the CLI where
+ * it used to sit, so it runs second in the reactor, right after testdata, and fails a build before
+ * any other module compiles; {@code mvn -pl architecture verify} runs it alone in seconds.
+ */
 class ModuleImportRulesTest {
   @Test
   void noModuleUsesAModuleAboveOrBesideIt() {

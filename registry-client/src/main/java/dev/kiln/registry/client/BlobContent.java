@@ -9,18 +9,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Where the bytes of a blob to push come from. A source can be opened again at any offset, which is
- * what lets an interrupted upload be retried or resumed; every open returns a fresh stream the
- * uploader closes.
+ * The bytes of one blob to push, wherever they are (a file, memory, another registry). Content can
+ * be opened again at any offset, which is what lets an interrupted upload be retried or resumed;
+ * every open returns a fresh stream the uploader closes.
+ *
+ * <p>Not to be confused with builder-core's {@code BlobSource}, which opens any blob of an image by
+ * its descriptor: this is one blob's bytes, reopenable, for an upload.
  */
 @FunctionalInterface
-public interface BlobSource {
+public interface BlobContent {
 
   /** A fresh stream of the blob's bytes starting at {@code offset}. */
   InputStream open(long offset) throws IOException;
 
   /** Opens a stream through {@code opener} and skips to the offset (reads, but holds nothing). */
-  static BlobSource of(StreamOpener opener) {
+  static BlobContent of(StreamOpener opener) {
     return offset -> {
       InputStream in = opener.open();
       try {
@@ -34,7 +37,7 @@ public interface BlobSource {
   }
 
   /** A file, opened at the offset without reading what comes before. */
-  static BlobSource ofFile(Path file) {
+  static BlobContent ofFile(Path file) {
     return offset -> {
       FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
       try {
@@ -48,7 +51,7 @@ public interface BlobSource {
   }
 
   /** Bytes in memory: configs and other small blobs. */
-  static BlobSource ofBytes(byte[] bytes) {
+  static BlobContent ofBytes(byte[] bytes) {
     byte[] copy = bytes.clone();
     return offset ->
         new ByteArrayInputStream(copy, (int) Math.min(offset, copy.length), copy.length);

@@ -1,4 +1,4 @@
-package dev.kiln.cli.architecture;
+package dev.kiln.architecture;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

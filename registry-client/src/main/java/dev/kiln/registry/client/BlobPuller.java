@@ -13,13 +13,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
-/** Opens verified, resuming blob streams, and downloads blobs to files atomically. */
-final class BlobReader {
+/**
+ * Pulls blobs from a registry: verified, resuming streams, and downloads to files made atomically.
+ * {@link BlobPusher}'s counterpart.
+ */
+final class BlobPuller {
   private final EndpointCaller caller;
   private final RegistryClientOptions options;
   private final Consumer<RegistryEvent> events;
 
-  BlobReader(EndpointCaller caller, RegistryClientOptions options, Consumer<RegistryEvent> events) {
+  BlobPuller(EndpointCaller caller, RegistryClientOptions options, Consumer<RegistryEvent> events) {
     this.caller = caller;
     this.options = options;
     this.events = events;

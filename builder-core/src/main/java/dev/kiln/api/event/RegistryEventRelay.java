@@ -6,21 +6,30 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Turns the registry client's blob events into {@link BuildEvent.Transfer}s, so that a build (base
- * layers it pulls, the image it pushes), {@code kiln push} and {@code kiln pull} all draw the same
- * bars, lines and JSON. A transfer's id is the blob's digest; a blob that was already in the
- * repository, or was mounted from another one, ends with {@code done = 0}: no bytes moved.
+ * Passes what the registry client reports on to a {@link BuildListener}, so that a build (base
+ * layers it pulls, the image it pushes), {@code kiln push}, {@code kiln pull} and the Maven goals
+ * all show it alike:
+ *
+ * <ul>
+ *   <li>blob events become {@link BuildEvent.Transfer}s (bars, lines and JSON). A transfer's id is
+ *       the blob's digest; a blob that was already in the repository, or was mounted from another
+ *       one, ends with {@code done = 0}: no bytes moved;
+ *   <li>the client's {@link RegistryEvent.Notice}s (credentials withheld over plain HTTP, a
+ *       credential helper that is not installed) become {@link BuildEvent.Warning}s. The client
+ *       writes nothing itself, so these are the only way its warnings reach a person;
+ *   <li>the rest (requests, retries, which credentials were used) stay in the client's events.
+ * </ul>
  */
-public final class RegistryTransfers implements Consumer<RegistryEvent> {
+public final class RegistryEventRelay implements Consumer<RegistryEvent> {
   private final BuildListener listener;
   private final Clock clock;
 
-  public RegistryTransfers(BuildListener listener) {
+  public RegistryEventRelay(BuildListener listener) {
     this(listener, Clock.systemUTC());
   }
 
-  /** Transfers stamped by {@code clock} (a build's, so its events agree on the time). */
-  public RegistryTransfers(BuildListener listener, Clock clock) {
+  /** Events stamped by {@code clock} (a build's, so its events agree on the time). */
+  public RegistryEventRelay(BuildListener listener, Clock clock) {
     this.listener = listener;
     this.clock = clock;
   }
@@ -36,6 +45,8 @@ public final class RegistryTransfers implements Consumer<RegistryEvent> {
     } else if (event instanceof RegistryEvent.BlobPushed e) {
       long done = e.outcome() == RegistryEvent.PushOutcome.UPLOADED ? e.size() : 0;
       emit(BuildEvent.TransferKind.PUSH, e.digest().toString(), done, e.size(), true);
+    } else if (event instanceof RegistryEvent.Notice notice) {
+      listener.on(new BuildEvent.Warning(clock.instant(), notice.message(), Optional.empty()));
     }
   }
 
