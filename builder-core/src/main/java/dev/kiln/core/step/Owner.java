@@ -30,7 +30,7 @@ public record Owner(long uid, long gid) {
     long uid;
     long gid;
     if (isNumber(user)) {
-      uid = Long.parseLong(user);
+      uid = id(user, "user");
       gid = uid;
     } else {
       String[] entry = find(user, passwd, "user", "/etc/passwd");
@@ -40,7 +40,7 @@ public record Owner(long uid, long gid) {
     if (grp != null && !grp.isEmpty()) {
       gid =
           isNumber(grp)
-              ? Long.parseLong(grp)
+              ? id(grp, "group")
               : number(find(grp, group, "group", "/etc/group")[2], grp, "/etc/group");
     }
     return new Owner(uid, gid);
@@ -57,7 +57,7 @@ public record Owner(long uid, long gid) {
     if (spec.indexOf(':') >= 0) {
       return resolve(spec, passwd, group);
     }
-    long uid = isNumber(spec) ? Long.parseLong(spec) : resolve(spec, passwd, group).uid();
+    long uid = isNumber(spec) ? id(spec, "user") : resolve(spec, passwd, group).uid();
     long gid = 0;
     if (passwd.isPresent()) {
       for (String line : new String(passwd.get(), StandardCharsets.UTF_8).split("\n")) {
@@ -75,8 +75,27 @@ public record Owner(long uid, long gid) {
     return new Owner(uid, gid);
   }
 
+  /** Largest uid or gid Linux has (32 bits, unsigned). */
+  static final long MAX_ID = 4294967295L;
+
+  /** Whether {@code s} is written in ASCII digits (a user or group given by number). */
   private static boolean isNumber(String s) {
-    return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+    return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
+  /** A numeric id from a Dockerfile or an image's config, within Linux's range. */
+  private static long id(String digits, String what) {
+    String value = digits.replaceFirst("^0+(?=.)", "");
+    if (value.length() > 10 || Long.parseLong(value) > MAX_ID) {
+      throw new IllegalArgumentException(
+          "invalid "
+              + what
+              + " id "
+              + (digits.length() > 24 ? digits.substring(0, 24) + "…" : digits)
+              + ": ids go from 0 to "
+              + MAX_ID);
+    }
+    return Long.parseLong(value);
   }
 
   /** The fields of the line of {@code file} whose first field is {@code name}. */
@@ -101,7 +120,11 @@ public record Owner(long uid, long gid) {
 
   private static long number(String field, String name, String fileName) {
     try {
-      return Long.parseLong(field.trim());
+      long id = Long.parseLong(field.trim());
+      if (id < 0 || id > MAX_ID) {
+        throw new NumberFormatException(field);
+      }
+      return id;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "the entry for " + name + " in " + fileName + " of the image has no numeric id", e);

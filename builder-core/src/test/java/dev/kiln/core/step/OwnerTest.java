@@ -45,4 +45,22 @@ class OwnerTest {
             IllegalArgumentException.class, () -> Owner.resolve("app:nogroup", PASSWD, GROUP));
     assertTrue(e.getMessage().contains("nogroup"), e.getMessage());
   }
+
+  @Test
+  void idsOutsideLinuxsRangeAreAClearErrorNotACrash() {
+    assertEquals(new Owner(4294967295L, 4294967295L), Owner.resolve("4294967295", PASSWD, GROUP));
+    IllegalArgumentException huge =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Owner.resolve("99999999999999999999:1", PASSWD, GROUP));
+    assertTrue(huge.getMessage().contains("ids go from 0 to 4294967295"), huge.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> Owner.resolve("1:4294967296", PASSWD, GROUP));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Owner.ofUser("123456789012345678901234567890", PASSWD, GROUP));
+    // Non-ASCII digits are a name, not a number: looked up, and not found.
+    assertThrows(
+        IllegalArgumentException.class, () -> Owner.resolve("\u0661\u0662", PASSWD, GROUP));
+  }
 }
