@@ -4,6 +4,7 @@ import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.event.RegistryEventRelay;
+import dev.kiln.api.place.RegistryAccess;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;

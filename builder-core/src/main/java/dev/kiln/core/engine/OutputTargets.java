@@ -1,5 +1,6 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.place.RegistryAccess;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;
