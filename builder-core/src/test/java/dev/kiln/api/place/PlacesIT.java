@@ -214,6 +214,26 @@ class PlacesIT {
   }
 
   @Test
+  void anImagePulledIntoTheStoreIsPushedBackByMountingItsLayers() throws Exception {
+    push(places.openLocal(parse("oci:layout:1.0")), "origin/base:1");
+    LocatedImage remote =
+        places
+            .open(parse("docker://" + registry.reference("origin/base:1")))
+            .forPlatform(Platform.linuxAmd64());
+    places.sink(parse("kiln.test/stored:1")).write(remote, List.of("kiln.test/stored:1"));
+    Digest layer = remote.imageManifest().layers().get(0).digest();
+    assertTrue(Files.isRegularFile(temp.resolve("store/blobs/sha256").resolve(layer.hex())));
+
+    // kiln push of the stored image to another repository of the same registry: the layer is in
+    // origin/base already, so the registry is asked to mount it rather than to receive it.
+    WrittenImage written = push(places.openLocal(parse("kiln.test/stored:1")), "elsewhere/app:1");
+
+    assertEquals(
+        PushOutcome.MOUNTED, written.pushes().get(0).blobs().get(layer), written.toString());
+    assertEquals(inspector.rawManifest("origin/base:1"), inspector.rawManifest("elsewhere/app:1"));
+  }
+
+  @Test
   void tagsInTheRegistryWithoutMovingABlob() throws Exception {
     push(places.openLocal(parse("oci:layout:1.0")), "tagged:1");
 
