@@ -5,6 +5,7 @@ import dev.kiln.registry.client.RegistryClientOptions;
 import dev.kiln.registry.credentials.CredentialChain;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.event.RegistryEvent;
+import dev.kiln.registry.transport.ProxySettings;
 import dev.kiln.registry.transport.RegistrySecurity;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
  * The registry flags every command that talks to a registry shares ({@code push}, {@code pull},
  * {@code inspect}, {@code tag}, {@code login}), and the client they configure: credentials from
  * Docker's and podman's files in kiln's environment, HTTPS with the system's CAs plus {@code
- * ~/.config/kiln/certs.d}.
+ * ~/.config/kiln/certs.d}, through the proxy {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code
+ * NO_PROXY} name.
  */
 public final class RegistryOptions {
   @Option(
@@ -49,6 +51,11 @@ public final class RegistryOptions {
     return security;
   }
 
+  /** The proxy variables of kiln's environment, applied as docker and skopeo apply them. */
+  public ProxySettings proxy(CliEnvironment cli) {
+    return ProxySettings.fromEnvironment(cli.env());
+  }
+
   /** The standard credential chain for kiln's environment (explicit: none). */
   public CredentialChain credentials(CliEnvironment cli) {
     return CredentialChain.standard(cli.env(), cli.home(), CredentialSource.NONE);
@@ -59,6 +66,7 @@ public final class RegistryOptions {
     return RegistryClient.create(
         RegistryClientOptions.builder()
             .security(security())
+            .proxy(proxy(cli))
             .credentials(credentials(cli))
             .listener(listener)
             .build());

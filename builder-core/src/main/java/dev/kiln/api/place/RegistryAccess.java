@@ -9,6 +9,7 @@ import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.credentials.FoundCredential;
 import dev.kiln.registry.credentials.StaticCredentials;
 import dev.kiln.registry.event.RegistryEvent;
+import dev.kiln.registry.transport.ProxySettings;
 import dev.kiln.registry.transport.RegistrySecurity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,8 +23,8 @@ import java.util.function.Consumer;
  * The one registry client of a build, created on first use (a build that never touches a registry
  * never starts one) with the request's insecure registries, hosts that may receive credentials over
  * plain HTTP, and credentials: explicit ones first (an API caller's {@code CredentialSource}, then
- * per-registry logins), then Docker's and podman's files found through the request's environment.
- * Closed with the build.
+ * per-registry logins), then Docker's and podman's files found through the request's environment,
+ * whose proxy variables it follows too. Closed with the build.
  */
 public final class RegistryAccess implements AutoCloseable {
   private final Set<String> insecureRegistries;
@@ -84,6 +85,7 @@ public final class RegistryAccess implements AutoCloseable {
           RegistryClient.create(
               RegistryClientOptions.defaults().toBuilder()
                   .security(security)
+                  .proxy(ProxySettings.fromEnvironment(environment))
                   .credentials(credentials())
                   .listener(events)
                   .build());
