@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RegistryClientOptions;
+import dev.kiln.registry.config.ConfigLocations;
 import dev.kiln.registry.credentials.CredentialChain;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.event.RegistryEvent;
@@ -15,9 +16,9 @@ import picocli.CommandLine.Option;
 /**
  * The registry flags every command that talks to a registry shares ({@code push}, {@code pull},
  * {@code inspect}, {@code tag}, {@code login}), and the client they configure: credentials from
- * Docker's and podman's files in kiln's environment, HTTPS with the system's CAs plus {@code
- * ~/.config/kiln/certs.d}, through the proxy {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code
- * NO_PROXY} name.
+ * Docker's and podman's files in kiln's environment, HTTPS with the system's CAs plus the {@code
+ * certs.d} directories of {@link ConfigLocations}, through the proxy {@code HTTPS_PROXY}/{@code
+ * HTTP_PROXY}/{@code NO_PROXY} name.
  */
 public final class RegistryOptions {
   @Option(
@@ -33,8 +34,10 @@ public final class RegistryOptions {
    * because naming them is an explicit choice (Docker's {@code insecure-registries} means the
    * same), may receive credentials over plain HTTP.
    */
-  public RegistrySecurity security() {
-    RegistrySecurity security = RegistrySecurity.defaults();
+  public RegistrySecurity security(CliEnvironment cli) {
+    RegistrySecurity security =
+        RegistrySecurity.defaults()
+            .withCertsDirs(ConfigLocations.fromEnvironment(cli.env()).certsDirs());
     List<String> insecure = new ArrayList<>(security.insecureRegistries());
     insecure.addAll(insecureRegistries);
     security =
@@ -43,7 +46,7 @@ public final class RegistryOptions {
             security.plainHttpRegistries(),
             security.loopbackIsInsecure(),
             security.plainHttpCredentialHosts(),
-            security.certsDir(),
+            security.certsDirs(),
             security.extraCaCertificates());
     for (String host : insecureRegistries) {
       security = security.withPlainHttpCredentials(host);
@@ -65,7 +68,7 @@ public final class RegistryOptions {
   public RegistryClient client(CliEnvironment cli, Consumer<RegistryEvent> listener) {
     return RegistryClient.create(
         RegistryClientOptions.builder()
-            .security(security())
+            .security(security(cli))
             .proxy(proxy(cli))
             .credentials(credentials(cli))
             .listener(listener)

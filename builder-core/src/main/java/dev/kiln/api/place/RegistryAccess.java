@@ -3,6 +3,7 @@ package dev.kiln.api.place;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RegistryClientOptions;
+import dev.kiln.registry.config.ConfigLocations;
 import dev.kiln.registry.credentials.Credential;
 import dev.kiln.registry.credentials.CredentialChain;
 import dev.kiln.registry.credentials.CredentialSource;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  * never starts one) with the request's insecure registries, hosts that may receive credentials over
  * plain HTTP, and credentials: explicit ones first (an API caller's {@code CredentialSource}, then
  * per-registry logins), then Docker's and podman's files found through the request's environment,
- * whose proxy variables it follows too. Closed with the build.
+ * whose proxy variables and {@code certs.d} directories ({@link ConfigLocations}) it follows too.
+ * Closed with the build.
  */
 public final class RegistryAccess implements AutoCloseable {
   private final Set<String> insecureRegistries;
@@ -74,7 +76,9 @@ public final class RegistryAccess implements AutoCloseable {
   /** The client, created on the first call. */
   public synchronized RegistryClient client() {
     if (client == null) {
-      RegistrySecurity security = RegistrySecurity.defaults();
+      RegistrySecurity security =
+          RegistrySecurity.defaults()
+              .withCertsDirs(ConfigLocations.fromEnvironment(environment).certsDirs());
       for (String host : insecureRegistries) {
         security = security.withInsecure(host);
       }

@@ -212,11 +212,12 @@ public final class GoogleHttpTransport implements Transport {
     SSLContext ssl;
     HostnameVerifier verifier;
     try {
+      HostCertificates certificates = security.certificatesFor(hostPort);
       if (security.isInsecure(hostPort)) {
-        ssl = TlsContexts.trustingAnything();
+        ssl = TlsContexts.trustingAnything(certificates.clients());
         verifier = NoopHostnameVerifier.INSTANCE;
       } else {
-        ssl = TlsContexts.trusting(security.caCertificatesFor(hostPort));
+        ssl = TlsContexts.forHost(certificates);
         verifier = new DefaultHostnameVerifier();
       }
     } catch (GeneralSecurityException e) {

@@ -65,7 +65,7 @@ class ProxyIT {
             Set.of(),
             true,
             Set.of(),
-            null,
+            List.of(),
             Map.of(tls.hostPort(), RegistrySecurity.readPem(tls.caCertificate())));
     return RegistryClient.create(
         RegistryClientOptions.builder()
