@@ -1,16 +1,17 @@
 package dev.kiln.api.place;
 
 import dev.kiln.api.request.RegistryLogin;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RegistryClientOptions;
-import dev.kiln.registry.config.ConfigLocations;
+import dev.kiln.registry.config.ConfigFileException;
+import dev.kiln.registry.config.MachineSettings;
 import dev.kiln.registry.credentials.Credential;
 import dev.kiln.registry.credentials.CredentialChain;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.credentials.FoundCredential;
 import dev.kiln.registry.credentials.StaticCredentials;
 import dev.kiln.registry.event.RegistryEvent;
-import dev.kiln.registry.transport.ProxySettings;
 import dev.kiln.registry.transport.RegistrySecurity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,8 +26,8 @@ import java.util.function.Consumer;
  * never starts one) with the request's insecure registries, hosts that may receive credentials over
  * plain HTTP, and credentials: explicit ones first (an API caller's {@code CredentialSource}, then
  * per-registry logins), then Docker's and podman's files found through the request's environment,
- * whose proxy variables and {@code certs.d} directories ({@link ConfigLocations}) it follows too.
- * Closed with the build.
+ * whose proxy variables, {@code certs.d} directories and registry files (mirrors, insecure and
+ * blocked registries, short names: {@link MachineSettings}) it follows too. Closed with the build.
  */
 public final class RegistryAccess implements AutoCloseable {
   private final Set<String> insecureRegistries;
@@ -73,28 +74,50 @@ public final class RegistryAccess implements AutoCloseable {
     this.environment = Map.copyOf(environment);
   }
 
-  /** The client, created on the first call. */
+  /**
+   * The client, created on the first call.
+   *
+   * @throws RequestException if a registry settings file (registries.conf, daemon.json) cannot be
+   *     used
+   */
   public synchronized RegistryClient client() {
     if (client == null) {
-      RegistrySecurity security =
-          RegistrySecurity.defaults()
-              .withCertsDirs(ConfigLocations.fromEnvironment(environment).certsDirs());
+      RegistrySecurity security = RegistrySecurity.defaults();
       for (String host : insecureRegistries) {
         security = security.withInsecure(host);
       }
       for (String host : plainHttpCredentialHosts) {
         security = security.withPlainHttpCredentials(host);
       }
+      MachineSettings machine = machineSettings(environment, security);
       client =
           RegistryClient.create(
               RegistryClientOptions.defaults().toBuilder()
-                  .security(security)
-                  .proxy(ProxySettings.fromEnvironment(environment))
+                  .registries(machine.registries())
+                  .security(machine.security())
+                  .proxy(machine.proxy())
                   .credentials(credentials())
                   .listener(events)
                   .build());
     }
     return client;
+  }
+
+  /**
+   * The machine's registry settings for {@code environment}, a file kiln cannot use reported as a
+   * request error naming it.
+   */
+  public static MachineSettings machineSettings(
+      Map<String, String> environment, RegistrySecurity base) {
+    try {
+      return MachineSettings.read(environment, base);
+    } catch (ConfigFileException e) {
+      throw new RequestException(e.getMessage(), e.hint());
+    } catch (IOException e) {
+      throw new RequestException(
+          "cannot read the registry settings: " + e.getMessage(),
+          "check the permissions of the file, or move it aside");
+    }
   }
 
   private CredentialChain credentials() {

@@ -1,5 +1,6 @@
 package dev.kiln.registry.client;
 
+import dev.kiln.registry.config.RegistriesConfig;
 import dev.kiln.registry.credentials.CredentialChain;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.event.RegistryEvent;
@@ -22,6 +23,8 @@ import java.util.function.DoubleSupplier;
  * @param credentials where credentials come from (default: explicit none, then Docker's and
  *     podman's files, see {@link CredentialChain#standard})
  * @param security TLS, plain HTTP and certs.d settings
+ * @param registries mirrors, blocked registries and short-name rules for pulls (default: none,
+ *     Docker's behaviour; see {@link RegistriesConfig#load})
  * @param proxy proxy variables, applied as Go applies them (default: this process's environment;
  *     {@link ProxySettings#NONE} leaves the choice to the JVM's proxy properties)
  * @param retryPolicy how often and how long to retry transient failures
@@ -41,6 +44,7 @@ public record RegistryClientOptions(
     String userAgent,
     CredentialSource credentials,
     RegistrySecurity security,
+    RegistriesConfig registries,
     ProxySettings proxy,
     RetryPolicy retryPolicy,
     Duration connectTimeout,
@@ -57,6 +61,7 @@ public record RegistryClientOptions(
     Objects.requireNonNull(userAgent, "userAgent");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(registries, "registries");
     Objects.requireNonNull(proxy, "proxy");
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -94,6 +99,7 @@ public record RegistryClientOptions(
     private String userAgent = "kiln/" + version();
     private CredentialSource credentials;
     private RegistrySecurity security;
+    private RegistriesConfig registries = RegistriesConfig.NONE;
     private ProxySettings proxy;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private Duration connectTimeout = Duration.ofSeconds(30);
@@ -112,6 +118,7 @@ public record RegistryClientOptions(
       userAgent = o.userAgent;
       credentials = o.credentials;
       security = o.security;
+      registries = o.registries;
       proxy = o.proxy;
       retryPolicy = o.retryPolicy;
       connectTimeout = o.connectTimeout;
@@ -137,6 +144,11 @@ public record RegistryClientOptions(
 
     public Builder security(RegistrySecurity v) {
       security = v;
+      return this;
+    }
+
+    public Builder registries(RegistriesConfig v) {
+      registries = v;
       return this;
     }
 
@@ -202,6 +214,7 @@ public record RegistryClientOptions(
               ? credentials
               : CredentialChain.fromEnvironment(CredentialSource.NONE),
           security != null ? security : RegistrySecurity.defaults(),
+          registries,
           proxy != null ? proxy : ProxySettings.fromEnvironment(System.getenv()),
           retryPolicy,
           connectTimeout,

@@ -284,7 +284,7 @@ public record ProxySettings(
     return ip[15] == 1;
   }
 
-  private static boolean inRange(byte[] ip, byte[] network, int bits) {
+  static boolean inRange(byte[] ip, byte[] network, int bits) {
     if (ip.length != network.length || bits < 0 || bits > ip.length * 8) {
       return false;
     }

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *       allows it for that host.
  * </ul>
  *
- * <p>Host entries may be {@code host} (any port) or {@code host:port}.
+ * <p>Host entries may be {@code host} (any port), {@code host:port}, or (for insecure registries,
+ * as in Docker's {@code insecure-registries}) a CIDR range such as {@code 10.0.0.0/8}.
  *
  * @param plainHttpRegistries registries known to serve plain HTTP only
  * @param certsDirs {@code certs.d} directories, searched in order
@@ -218,7 +219,48 @@ public record RegistrySecurity(
 
   private static boolean listed(Set<String> hosts, String hostPort) {
     String key = hostPort.toLowerCase(Locale.ROOT);
-    return hosts.contains(key) || hosts.contains(hostOnly(key));
+    if (hosts.contains(key) || hosts.contains(hostOnly(key))) {
+      return true;
+    }
+    for (String entry : hosts) {
+      if (entry.indexOf('/') > 0 && inCidr(entry, hostOnly(key))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code host} is in the CIDR range {@code cidr} (Docker's {@code insecure-registries}
+   * allows ranges): an IP literal directly, a name by the addresses it resolves to, as dockerd
+   * does.
+   */
+  private static boolean inCidr(String cidr, String host) {
+    int slash = cidr.indexOf('/');
+    byte[] network = ProxySettings.ipLiteral(cidr.substring(0, slash));
+    int bits;
+    try {
+      bits = Integer.parseInt(cidr.substring(slash + 1));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (network == null) {
+      return false;
+    }
+    byte[] literal = ProxySettings.ipLiteral(host);
+    if (literal != null) {
+      return ProxySettings.inRange(literal, network, bits);
+    }
+    try {
+      for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+        if (ProxySettings.inRange(a.getAddress(), network, bits)) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return false;
   }
 
   /** {@code localhost}, {@code 127.0.0.0/8} or {@code ::1}, by name only (no DNS lookup). */
