@@ -114,7 +114,8 @@ class CommandHelpTest {
   @Test
   void everyCommandHasHelpWhoseFlagsStateTheirDefaults() {
     for (String command :
-        List.of("push", "pull", "inspect", "tag", "login", "logout", "completion", "man")) {
+        List.of(
+            "push", "pull", "inspect", "tag", "login", "logout", "version", "completion", "man")) {
       var run = engine.run(Map.of(), "", command, "--help");
       assertEquals(0, run.exitCode(), command + ": " + run.stderr());
       assertTrue(run.stdout().startsWith("Usage: kiln " + command), run.stdout());
