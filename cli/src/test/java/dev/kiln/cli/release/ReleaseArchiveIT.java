@@ -106,6 +106,8 @@ class ReleaseArchiveIT {
     assertTrue(
         result.stderr().contains("getfattr and setfattr are not installed"),
         "RUN says what it cannot keep without attr: " + said);
+    // The JVM's own warnings (native access, sun.misc.Unsafe) start with "WARNING: A ".
+    assertFalse(result.stderr().contains("WARNING: A "), "no JVM warning: " + said);
     assertTrue(Files.isSymbolicLink(root.resolve("usr/local/bin/kiln")), said);
     try (Stream<Path> left = Files.list(root.resolve("usr/local/lib"))) {
       assertEquals(List.of("kiln"), left.map(p -> p.getFileName().toString()).toList());
