@@ -57,8 +57,10 @@ fi
 if [ -z "$archive" ]; then
   set -- kiln-*-linux-*.tar.gz
   if [ $# -ne 1 ] || [ ! -f "$1" ]; then
+    found=none
+    [ -f "$1" ] && found=$#
     echo "install.sh: name the release archive (kiln-<version>-linux-<arch>.tar.gz);" \
-      "the current directory has $( [ -f "$1" ] && echo $# || echo no ) of them" >&2
+      "the current directory holds $found" >&2
     exit 2
   fi
   archive=$1
