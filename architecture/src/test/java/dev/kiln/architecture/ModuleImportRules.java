@@ -37,7 +37,8 @@ final class ModuleImportRules {
           "cache", "cache",
           "builder-core", "core",
           "cli", "cli",
-          "maven-plugin", "maven");
+          "maven-plugin", "maven",
+          "gradle-plugin", "gradle");
 
   /** Module folder → the packages of other modules its main code may use. */
   static final Map<String, Set<String>> MAY_USE =
@@ -48,7 +49,8 @@ final class ModuleImportRules {
           "cache", Set.of("registry"),
           "builder-core", Set.of("dockerfile", "registry", "cache"),
           "cli", Set.of("core", "dockerfile", "registry", "cache"),
-          "maven-plugin", Set.of("core", "dockerfile", "registry", "cache"));
+          "maven-plugin", Set.of("core", "dockerfile", "registry", "cache"),
+          "gradle-plugin", Set.of("core", "dockerfile", "registry", "cache"));
 
   private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.kiln\\.([a-z]+)\\b");
 
