@@ -24,10 +24,10 @@ import java.util.stream.Stream;
  * digest of them all. They are unpacked once per digest into Gradle's user home, so each version of
  * the plugin gets its own directory and a second build starts straight away.
  *
- * <p>Why nested jars and not dependencies: kiln is Java 17 bytecode, and Gradle reads (and, from
- * 6.x on, instruments) every class on a build script's class path with its own ASM, which in older
- * Gradle versions cannot parse Java 17 class files; Gradle on Java 8 could not load them anyway.
- * Nested jars are opaque bytes to Gradle.
+ * <p>Why nested jars and not dependencies: kiln is Java 17 bytecode; Gradle before 7.3 does not run
+ * on Java 17 (Debian patches its 4.4.1 to), and Gradle reads (newer versions also rewrite) every
+ * class on a build script's class path with the bytecode library it bundles, which in older
+ * versions cannot parse Java 17 class files. Nested jars are opaque bytes to Gradle.
  */
 final class NestedRuntime {
   private static final String BASE = "META-INF/kiln/runtime/";
