@@ -34,7 +34,7 @@ final class KilnTaskAction {
             kilnProperties(project),
             System.getenv(),
             project::file,
-            project.getBuildDir(),
+            project.getLayout().getBuildDirectory().get().getAsFile(),
             projectImageName(project));
     Logger logger = task.getLogger();
     if (settings.skip()) {
