@@ -224,7 +224,9 @@ class BuildMojosTest {
         };
 
     assertEquals(
-        Map.of("127.0.0.1:5000", new RegistryLogin("kiln", "decrypted")),
+        Map.of(
+            "127.0.0.1:5000",
+            new RegistryLogin("kiln", "decrypted", "settings.xml server 127.0.0.1:5000")),
         mojo.request().registryLogins());
   }
 
