@@ -225,7 +225,7 @@ abstract class DockerfileBuildMojo extends KilnMojo {
       if (cacheDir != null) {
         b.cacheDir(cacheDir.toPath());
       }
-      registryLogins().forEach(b::registryLogin);
+      registryLogins(names.isEmpty() ? null : names.get(0)).forEach(b::registryLogin);
       return b.build();
     } catch (RequestException e) {
       throw FailureReport.of(e);

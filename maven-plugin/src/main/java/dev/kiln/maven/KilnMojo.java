@@ -124,8 +124,18 @@ abstract class KilnMojo extends AbstractMojo {
     }
   }
 
-  final Map<String, RegistryLogin> registryLogins() {
-    return SettingsLogins.from(session.getSettings().getServers(), settingsDecrypter, getLog());
+  /**
+   * Credentials by registry: {@code -Dkiln.auth…} and {@code KILN_AUTH_…} (see {@link
+   * CommandLineLogins}) over {@code settings.xml} servers; Docker's and podman's files come after.
+   *
+   * @param image the image's name, whose registry {@code -Dkiln.auth.username} is for; or null
+   */
+  final Map<String, RegistryLogin> registryLogins(String image) {
+    Map<String, RegistryLogin> logins =
+        new LinkedHashMap<>(
+            SettingsLogins.from(session.getSettings().getServers(), settingsDecrypter, getLog()));
+    logins.putAll(CommandLineLogins.from(session.getUserProperties(), System.getenv(), image));
+    return logins;
   }
 
   /** kiln's store: {@code cacheDir}, else {@code $KILN_CACHE_DIR}, else the user's default. */

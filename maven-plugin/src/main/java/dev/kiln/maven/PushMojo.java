@@ -87,7 +87,7 @@ public class PushMojo extends KilnMojo {
                 new HashSet<>(insecureRegistries()),
                 new HashSet<>(credentialsOverPlainHttp()),
                 CredentialSource.NONE,
-                registryLogins(),
+                registryLogins(names.get(0)),
                 System.getenv(),
                 // The registry client's transfers and warnings, in the Maven log as builds show
                 // them.
