@@ -31,6 +31,12 @@ public class KilnExtension {
   private List<String> outputs = new ArrayList<String>();
   private List<String> secrets = new ArrayList<String>();
   private List<String> allow = new ArrayList<String>();
+  private List<String> ssh = new ArrayList<String>();
+  private String network = "default";
+  private List<String> noCacheFilter = new ArrayList<String>();
+  private String isolation = "auto";
+  private String compression = "gzip";
+  private Integer compressionLevel;
   private List<String> insecureRegistries = new ArrayList<String>();
   private List<String> plainHttpCredentialHosts = new ArrayList<String>();
   private final Map<String, RegistryCredentials> auth =
@@ -233,7 +239,68 @@ public class KilnExtension {
     this.allow = new ArrayList<String>(allow);
   }
 
-  /** Registries reached over plain HTTP or without verifying TLS (loopback always is). */
+  /**
+   * SSH agents or keys for {@code RUN --mount=type=ssh}, in {@code --ssh} syntax: {@code default}
+   * (the agent of {@code $SSH_AUTH_SOCK}) or {@code ID=PATH}.
+   */
+  public List<String> getSsh() {
+    return ssh;
+  }
+
+  public void setSsh(List<String> ssh) {
+    this.ssh = new ArrayList<String>(ssh);
+  }
+
+  /** The network of RUN steps: {@code default}, {@code none} or {@code host}. */
+  public String getNetwork() {
+    return network;
+  }
+
+  public void setNetwork(String network) {
+    this.network = network;
+  }
+
+  /** Stages to build again even when the cache has them ({@code --no-cache-filter}). */
+  public List<String> getNoCacheFilter() {
+    return noCacheFilter;
+  }
+
+  public void setNoCacheFilter(List<String> noCacheFilter) {
+    this.noCacheFilter = new ArrayList<String>(noCacheFilter);
+  }
+
+  /** How RUN steps are isolated: {@code auto}, {@code oci} (runc) or {@code chroot}. */
+  public String getIsolation() {
+    return isolation;
+  }
+
+  public void setIsolation(String isolation) {
+    this.isolation = isolation;
+  }
+
+  /** Layer compression: {@code gzip}, {@code zstd} or {@code uncompressed}. */
+  public String getCompression() {
+    return compression;
+  }
+
+  public void setCompression(String compression) {
+    this.compression = compression;
+  }
+
+  /** The compression level (gzip 1-9, zstd 1-22; default: each one's own). */
+  public Integer getCompressionLevel() {
+    return compressionLevel;
+  }
+
+  public void setCompressionLevel(Integer compressionLevel) {
+    this.compressionLevel = compressionLevel;
+  }
+
+  /**
+   * Registries reached over plain HTTP or without verifying TLS, which may also receive credentials
+   * over plain HTTP, as with the CLI's {@code --insecure-registry} (loopback registries are reached
+   * so always, but get credentials only when named here).
+   */
   public List<String> getInsecureRegistries() {
     return insecureRegistries;
   }
@@ -242,7 +309,10 @@ public class KilnExtension {
     this.insecureRegistries = new ArrayList<String>(insecureRegistries);
   }
 
-  /** Registries (and token services) that may receive credentials over plain HTTP. */
+  /**
+   * More hosts that may receive credentials over plain HTTP, such as the token service of an
+   * insecure registry.
+   */
   public List<String> getPlainHttpCredentialHosts() {
     return plainHttpCredentialHosts;
   }

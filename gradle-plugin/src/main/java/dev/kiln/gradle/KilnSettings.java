@@ -112,6 +112,15 @@ final class KilnSettings {
     }
     putList(job, "secret", secrets);
     putList(job, "allow", list("allow", extension.getAllow()));
+    putList(job, "ssh", list("ssh", extension.getSsh()));
+    putList(job, "noCacheFilter", list("noCacheFilter", extension.getNoCacheFilter()));
+    putIfSet(job, "network", text("network", extension.getNetwork()));
+    putIfSet(job, "isolation", text("isolation", extension.getIsolation()));
+    putIfSet(job, "compression", text("compression", extension.getCompression()));
+    Object level = pick("compressionLevel", extension.getCompressionLevel());
+    if (level != null) {
+      job.put("compressionLevel", level.toString().trim());
+    }
     epoch(job);
     putIfSet(job, "format", text("format", extension.getFormat()));
     job.put("tarFile", tarFile().getPath());
@@ -138,11 +147,13 @@ final class KilnSettings {
     Map<String, String> job = new LinkedHashMap<String, String>();
     job.put("action", action);
     putList(job, "tag", list("tags", extension.getTags()));
-    putList(job, "insecureRegistry", list("insecureRegistries", extension.getInsecureRegistries()));
+    List<String> insecure = list("insecureRegistries", extension.getInsecureRegistries());
+    putList(job, "insecureRegistry", insecure);
+    // As with the CLI's --insecure-registry, an insecure registry may get credentials over HTTP.
     putList(
         job,
         "plainHttpCredentialHost",
-        list("plainHttpCredentialHosts", extension.getPlainHttpCredentialHosts()));
+        plus(insecure, list("plainHttpCredentialHosts", extension.getPlainHttpCredentialHosts())));
     Object cacheDir = pick("cacheDir", extension.getCacheDir());
     if (cacheDir != null) {
       job.put("cacheDir", files.apply(cacheDir).getPath());
@@ -271,6 +282,12 @@ final class KilnSettings {
     if (property != null) {
       all.add(property);
     }
+    return all;
+  }
+
+  private static List<String> plus(List<String> first, List<String> second) {
+    List<String> all = new ArrayList<String>(first);
+    all.addAll(second);
     return all;
   }
 

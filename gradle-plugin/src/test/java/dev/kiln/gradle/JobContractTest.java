@@ -11,6 +11,7 @@ import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
 import dev.kiln.gradle.engine.JobRequests;
+import dev.kiln.registry.model.Compression;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,12 @@ class JobContractTest {
     extension.setSourceDateEpoch("2024-01-01T00:00:00Z");
     extension.setOutputs(List.of("type=local,dest=build/rootfs"));
     extension.auth("registry.example.com", "me", "secret");
+    extension.setSsh(List.of("default"));
+    extension.setNetwork("none");
+    extension.setNoCacheFilter(List.of("build"));
+    extension.setIsolation("chroot");
+    extension.setCompression("zstd");
+    extension.setCompressionLevel(19);
 
     BuildRequest request = JobRequests.of(job("image"), environment, log);
 
@@ -96,8 +103,34 @@ class JobContractTest {
     assertEquals(2, request.outputs().size());
     assertEquals(OutputSpec.Type.IMAGE, request.outputs().get(0).type());
     assertEquals(
-        Map.of("registry.example.com", new RegistryLogin("me", "secret")),
+        Map.of(
+            "registry.example.com", new RegistryLogin("me", "secret", "the kiln { auth } block")),
         request.registryLogins());
+    assertEquals(1, request.ssh().size());
+    assertEquals("none", request.network());
+    assertEquals(java.util.Set.of("build"), request.noCacheFilter());
+    assertEquals("chroot", request.isolation());
+    assertEquals(Compression.ZSTD, request.outputs().get(0).compression());
+    assertEquals(Optional.of(19), request.outputs().get(0).compressionLevel());
+  }
+
+  @Test
+  void anInsecureRegistryMayReceiveCredentialsOverPlainHttpAsWithTheCli() throws Exception {
+    extension.setInsecureRegistries(List.of("registry.internal:5000"));
+    properties.put("kiln.plainHttpCredentialHosts", "auth.internal:8080");
+
+    assertEquals(
+        java.util.Set.of("registry.internal:5000", "auth.internal:8080"),
+        JobRequests.of(job("tar"), environment, log).plainHttpCredentialHosts());
+  }
+
+  @Test
+  void anUnknownCompressionSaysWhichKilnWrites() throws Exception {
+    properties.put("kiln.compression", "lz4");
+    RequestException e =
+        assertThrows(RequestException.class, () -> JobRequests.of(job("tar"), environment, log));
+    assertEquals("kiln { compression } 'lz4' is not a compression kiln writes", e.getMessage());
+    assertEquals("use gzip, zstd or uncompressed", e.hint());
   }
 
   @Test
@@ -146,15 +179,24 @@ class JobContractTest {
     extension.setImage("localhost:5000/app:1");
     Map<String, String> job = job("image");
     assertEquals(
-        Map.of("localhost:5000", new RegistryLogin("ci", "token")),
+        Map.of(
+            "localhost:5000",
+            new RegistryLogin("ci", "token", "KILN_AUTH_USERNAME/KILN_AUTH_PASSWORD")),
         JobRequests.logins(job, "localhost:5000/app:1"));
     assertEquals(
-        Map.of("docker.io", new RegistryLogin("ci", "token")), JobRequests.logins(job, "app:1"));
+        Map.of(
+            "docker.io", new RegistryLogin("ci", "token", "KILN_AUTH_USERNAME/KILN_AUTH_PASSWORD")),
+        JobRequests.logins(job, "app:1"));
 
     properties.put("kiln.auth.localhost:5000.username", "own");
     properties.put("kiln.auth.localhost:5000.password", "own-password");
     assertEquals(
-        Map.of("localhost:5000", new RegistryLogin("own", "own-password")),
+        Map.of(
+            "localhost:5000",
+            new RegistryLogin(
+                "own",
+                "own-password",
+                "Gradle properties kiln.auth.localhost:5000.username/password")),
         JobRequests.logins(job("image"), "localhost:5000/app:1"));
   }
 

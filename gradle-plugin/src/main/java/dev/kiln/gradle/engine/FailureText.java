@@ -24,8 +24,11 @@ final class FailureText {
           .append(
               hint.replace("rerun with --debug", "rerun Gradle with --stacktrace")
                   .replaceAll(
-                      "pass --allow (\\S+)",
-                      "add '$1' to kiln { allow } (or pass -Pkiln.allow=$1)"));
+                      "pass --allow (\\S+)", "add '$1' to kiln { allow } (or pass -Pkiln.allow=$1)")
+                  .replaceAll(
+                      "allow credentials over plain HTTP for (\\S+)",
+                      "add '$1' to kiln { insecureRegistries } (for a token service:"
+                          + " plainHttpCredentialHosts)"));
     }
     return text.toString();
   }

@@ -10,10 +10,11 @@ import java.util.regex.Pattern;
 /**
  * A build's progress as plain lines for Gradle's log, each with the Gradle log level to show it at:
  * one line per step when it ends ({@code #3 [2/4] COPY build/libs/app.jar /app/app.jar CACHED},
- * {@code … DONE 1.2s}), RUN output as {@code #3 | line}, warnings as warnings and a closing summary
- * at {@code lifecycle} (shown by default); step starts at {@code debug} and finished transfers
- * ({@code pushed sha256:… 1.2 MiB}) at {@code info} ({@code gradle --info}). Terminal control
- * sequences in command output are removed: build logs end up in files and CI pages.
+ * {@code … DONE 1.2s}), RUN output as {@code #3 | line}, warnings as warnings, the blobs pulled and
+ * pushed ({@code pushed sha256:… 1.5kB (no upload needed)}, as the CLI prints them) and a closing
+ * summary at {@code lifecycle} (shown by default); step starts at {@code debug} and layers written
+ * at {@code info} ({@code gradle --info}). Terminal control sequences in command output are
+ * removed: build logs end up in files and CI pages.
  */
 final class GradleLogProgress implements BuildListener {
   private static final Pattern ESCAPES =
@@ -50,14 +51,18 @@ final class GradleLogProgress implements BuildListener {
               case PUSH -> "pushed";
               case LAYER -> "wrote layer";
             };
+        boolean skipped =
+            e.kind() == BuildEvent.TransferKind.PUSH && e.done() == 0 && e.total() > 0;
         log.accept(
-            "info",
+            e.kind() == BuildEvent.TransferKind.LAYER ? "info" : "lifecycle",
             e.step().map(s -> "#" + s.number() + " ").orElse("")
                 + what
                 + " "
                 + e.id()
                 + " "
-                + HumanReadable.bytes(e.done()));
+                + (skipped
+                    ? HumanReadable.bytes(e.total()) + " (no upload needed)"
+                    : HumanReadable.bytes(e.done())));
       }
     } else if (event instanceof BuildEvent.Warning e) {
       log.accept("warn", e.location().map(l -> l + ": ").orElse("") + plain(e.message()));

@@ -7,6 +7,7 @@ import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SshSpec;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.reference.ImageReference;
 import java.nio.file.Files;
@@ -58,6 +59,10 @@ final class JobRequest {
     b.noCache(job.flag("noCache"));
     job.list("secret").forEach(s -> b.secret(SecretSpec.parse(s)));
     job.list("allow").forEach(b::allow);
+    job.list("ssh").forEach(s -> b.ssh(SshSpec.parse(s)));
+    job.list("noCacheFilter").forEach(b::noCacheFilter);
+    job.value("network").map(String::trim).ifPresent(b::network);
+    job.value("isolation").map(String::trim).ifPresent(b::isolation);
     job.value("sourceDateEpoch")
         .ifPresent(
             raw -> {
@@ -104,18 +109,19 @@ final class JobRequest {
               Optional.empty(),
               List.of(),
               true,
-              Compression.GZIP,
-              Optional.empty(),
+              compression(job),
+              compressionLevel(job),
               true,
               Map.of());
       case "layout" ->
-          fileOutput(OutputSpec.Type.OCI_LAYOUT, Path.of(job.required("layoutDirectory")), true);
+          fileOutput(
+              job, OutputSpec.Type.OCI_LAYOUT, Path.of(job.required("layoutDirectory")), true);
       case "tar" -> {
         String format = job.value("format").orElse("oci").trim().toLowerCase(Locale.ROOT);
         Path file = Path.of(job.required("tarFile"));
         yield switch (format) {
-          case "oci" -> fileOutput(OutputSpec.Type.OCI, file, true);
-          case "docker" -> fileOutput(OutputSpec.Type.DOCKER, file, false);
+          case "oci" -> fileOutput(job, OutputSpec.Type.OCI, file, true);
+          case "docker" -> fileOutput(job, OutputSpec.Type.DOCKER, file, false);
           default ->
               throw new RequestException(
                   "kiln { format } '" + format + "' is not a tar format kiln writes",
@@ -126,16 +132,38 @@ final class JobRequest {
     };
   }
 
-  private static OutputSpec fileOutput(OutputSpec.Type type, Path dest, boolean ociMediaTypes) {
+  private static OutputSpec fileOutput(
+      JobValues job, OutputSpec.Type type, Path dest, boolean ociMediaTypes) {
     return new OutputSpec(
         type,
         Optional.of(dest),
         List.of(),
         false,
-        Compression.GZIP,
-        Optional.empty(),
+        compression(job),
+        compressionLevel(job),
         ociMediaTypes,
         Map.of());
+  }
+
+  private static Compression compression(JobValues job) {
+    String label = job.value("compression").orElse("gzip").trim().toLowerCase(Locale.ROOT);
+    return Compression.ofLabel(label)
+        .orElseThrow(
+            () ->
+                new RequestException(
+                    "kiln { compression } '" + label + "' is not a compression kiln writes",
+                    "use gzip, zstd or uncompressed"));
+  }
+
+  private static Optional<Integer> compressionLevel(JobValues job) {
+    Optional<String> level = job.value("compressionLevel");
+    try {
+      return level.map(String::trim).map(Integer::valueOf);
+    } catch (NumberFormatException e) {
+      throw new RequestException(
+          "kiln { compressionLevel } '" + level.get() + "' is not a number",
+          "e.g. 9 for gzip, 19 for zstd");
+    }
   }
 
   /**
@@ -166,13 +194,9 @@ final class JobRequest {
       if (host.equals("@image") && logins.containsKey(registry)) {
         continue; // credentials named for the host win over the generic ones
       }
-      logins.put(registry, new RegistryLogin(fields.get(key), password));
-      log.accept(
-          "info",
-          "kiln: credentials for "
-              + registry
-              + " from "
-              + fields.getOrDefault(host + ".from", "the build script"));
+      String from = fields.getOrDefault(host + ".from", "the build script");
+      logins.put(registry, new RegistryLogin(fields.get(key), password, from));
+      log.accept("info", "kiln: credentials for " + registry + " from " + from);
     }
     return logins;
   }
