@@ -6,6 +6,7 @@ import dev.kiln.core.image.OciLayoutImages;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.testdata.image.JreBaseImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

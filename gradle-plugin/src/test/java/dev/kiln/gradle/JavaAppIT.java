@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
+import dev.kiln.testdata.image.Podman;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.Credentials;
 import dev.kiln.testdata.registry.LocalRegistry;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -147,32 +147,10 @@ class JavaAppIT {
     assertEquals(
         List.of("java", "-jar", "/app/app.jar"), strings(config.path("config").path("Entrypoint")));
 
-    // The image runs: podman (with storage of its own) starts the JVM of the base image on the
-    // application's jar and its dependencies, as user app.
-    Path podman = samples.work().resolve("podman");
+    // The image runs: podman starts the JVM of the base image on the application's jar and its
+    // dependencies, as user app.
     ProcessRunner.Result ran =
-        ProcessRunner.run(
-                List.of(
-                    "podman",
-                    "--root",
-                    podman.resolve("root").toString(),
-                    "--runroot",
-                    podman.resolve("run").toString(),
-                    "--storage-driver",
-                    "vfs",
-                    "run",
-                    "--rm",
-                    "--network",
-                    "none",
-                    // The defaults ask for more than this machine's hard limits allow.
-                    "--ulimit",
-                    "nofile=1024:1024",
-                    "--ulimit",
-                    "nproc=1024:1024",
-                    "oci-archive:" + tar,
-                    "gradle"),
-                Map.of(),
-                Duration.ofMinutes(5))
+        Podman.runArchive(tar, samples.work().resolve("podman"), List.of("gradle"))
             .requireSuccess();
     assertEquals("{\"greeting\":\"hello, gradle\"}", ran.stdout().trim(), ran.stderr());
   }

@@ -1,4 +1,4 @@
-package dev.kiln.gradle;
+package dev.kiln.testdata.image;
 
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.baseimage.BusyboxRootfs;
@@ -22,15 +22,16 @@ import java.util.stream.Stream;
  * rootfs (a shell and the tools a RUN step needs) as one layer, and a second layer with a small
  * runtime made by {@code jlink} in {@code /opt/java} ({@code /usr/bin/java} links to it) plus the
  * shared libraries {@code ldd} says it needs, at their paths on this machine. Built into an OCI
- * layout by umoci, so kiln's images of the sample application have a real JVM to run in.
+ * layout by umoci, so the images the plugins' tests build of their sample applications have a real
+ * JVM to run in (see {@link Podman}).
  */
-final class JreBaseImage {
+public final class JreBaseImage {
   private static final Pattern LIBRARY = Pattern.compile("(/\\S+\\.so[.\\d]*)");
 
   private JreBaseImage() {}
 
   /** Creates the layout at {@code layout} with tag {@code tag}, working in {@code work}. */
-  static Path layout(Path layout, String tag, Path work) {
+  public static Path layout(Path layout, String tag, Path work) {
     try {
       Path rootfs = Files.createDirectories(work.resolve("jre-rootfs"));
       Path runtime = rootfs.resolve("opt/java");
