@@ -21,5 +21,14 @@ class FailureReportTest {
             "credentials were not sent because the connection is plain HTTP; use HTTPS, or allow"
                 + " credentials over plain HTTP for registry.internal:5000 if you trust the"
                 + " network"));
+    assertEquals(
+        "unauthorized\nhint: kiln does not send credentials over plain HTTP; if this registry is"
+            + " yours, add the registry to <insecureRegistries> (-Dkiln.insecureRegistries=HOST)"
+            + " to allow it",
+        FailureReport.text(
+            "unauthorized",
+            null,
+            "kiln does not send credentials over plain HTTP; if this registry is yours, pass"
+                + " --insecure-registry HOST to allow it"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.place.RegistryAccess;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.ImageNotFoundException;

@@ -4,10 +4,9 @@ import dev.kiln.api.Kiln;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildMetadataFile;
 import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.build.Failures;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.RequestException;
-import dev.kiln.core.image.ImageNotFoundException;
-import dev.kiln.registry.transport.RegistryException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -54,17 +53,10 @@ public final class GradleJob {
       built.imageDigest().ifPresent(d -> result.put("digest", d.toString()));
       result.put("references", String.join("\n", built.pushed()));
     } catch (BuildFailure f) {
-      fail(result, f.kind().name(), FailureText.of(f));
-    } catch (RequestException e) {
-      fail(result, "USAGE", FailureText.of(e.getMessage(), null, e.hint()));
-    } catch (ImageNotFoundException e) {
-      fail(result, "USAGE", FailureText.of(e.getMessage(), null, e.hint()));
-    } catch (IllegalArgumentException e) {
-      fail(result, "USAGE", FailureText.of(e.getMessage(), null, null));
-    } catch (RegistryException e) {
-      fail(result, "REGISTRY", FailureText.of(e.getMessage(), null, null));
-    } catch (IOException e) {
-      fail(result, "FILE_SYSTEM", FailureText.of(String.valueOf(e.getMessage()), null, null));
+      fail(result, f);
+    } catch (IOException | RequestException | IllegalArgumentException e) {
+      // What a push or a request check threw: Failures gives it the kind and hint a build would.
+      fail(result, Failures.of(e));
     }
     return result;
   }
@@ -80,8 +72,8 @@ public final class GradleJob {
     }
   }
 
-  private static void fail(Map<String, String> result, String kind, String text) {
-    result.put("error", text);
-    result.put("errorKind", kind);
+  private static void fail(Map<String, String> result, BuildFailure f) {
+    result.put("error", FailureText.of(f));
+    result.put("errorKind", f.kind().name());
   }
 }

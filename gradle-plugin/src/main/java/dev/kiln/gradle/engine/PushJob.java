@@ -2,14 +2,14 @@ package dev.kiln.gradle.engine;
 
 import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.event.RegistryEventRelay;
+import dev.kiln.api.place.LocatedImage;
+import dev.kiln.api.place.Place;
+import dev.kiln.api.place.PlaceSyntax;
+import dev.kiln.api.place.Places;
+import dev.kiln.api.place.RegistryAccess;
+import dev.kiln.api.place.WrittenImage;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.cache.store.CacheDirectory;
-import dev.kiln.core.engine.RegistryAccess;
-import dev.kiln.core.image.ImageNotFoundException;
-import dev.kiln.core.place.LocatedImage;
-import dev.kiln.core.place.Place;
-import dev.kiln.core.place.PlaceSyntax;
-import dev.kiln.core.place.Places;
-import dev.kiln.core.place.WrittenImage;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
@@ -26,8 +26,8 @@ import java.util.function.BiConsumer;
 /**
  * kilnPush: sends an image that is already built (the tar of kilnBuildTar, else the layout of
  * kilnBuildLayout, or {@code source} read as {@code kiln push} reads SRC) to {@code image} and
- * {@code tags}, with the registries and credentials of a build. Places are kiln's internals; the
- * Maven plugin's {@code kiln:push} goes through them the same way until the API offers a push.
+ * {@code tags}, with the registries and credentials of a build, through the API's places as the
+ * Maven plugin's {@code kiln:push} does.
  */
 final class PushJob {
   private PushJob() {}
@@ -108,7 +108,7 @@ final class PushJob {
       }
     }
     if (!Files.exists(path)) {
-      throw new ImageNotFoundException(
+      throw new RequestException(
           path + " does not exist",
           "run kilnBuildTar or kilnBuildLayout first, or name what to push with kiln { source }"
               + " (-Pkiln.source=PATH)");

@@ -78,5 +78,12 @@ class GradleLogProgressTest {
     assertEquals(
         "denied\nhint: add 'network.host' to kiln { allow } (or pass -Pkiln.allow=network.host)",
         FailureText.of("denied", null, "pass --allow network.host"));
+    assertEquals(
+        "unauthorized\nhint: if this registry is yours, add the registry to kiln {"
+            + " insecureRegistries } to allow it",
+        FailureText.of(
+            "unauthorized",
+            null,
+            "if this registry is yours, pass --insecure-registry HOST to allow it"));
   }
 }

@@ -1,4 +1,4 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.model.Digest;

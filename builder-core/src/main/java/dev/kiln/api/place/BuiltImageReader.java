@@ -1,4 +1,4 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.ImageNotFoundException;

@@ -1,4 +1,4 @@
-package dev.kiln.core.engine;
+package dev.kiln.api.place;
 
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.registry.client.RegistryClient;

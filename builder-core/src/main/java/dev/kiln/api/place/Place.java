@@ -1,4 +1,4 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
 import dev.kiln.registry.reference.ImageReference;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
 import dev.kiln.api.request.RequestException;
 import dev.kiln.cache.store.ContentStore;
@@ -14,6 +14,7 @@ import dev.kiln.core.output.OciLayoutWriter;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RemoteManifest;
 import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,8 +136,11 @@ public final class Places implements AutoCloseable {
   private LocatedImage fromRegistry(ImageReference ref) throws IOException {
     RegistryClient client = registry.get();
     RemoteManifest remote = client.fetchManifest(ref);
+    ImageReference repository = ref.repositoryOnly();
     return new LocatedImage(
-        ref.toString(), new RegistryReader(client, ref, this::throughStore), remote.manifest());
+        ref.toString(),
+        new RegistryReader(client, ref, origin -> throughStore(origin, repository)),
+        remote.manifest());
   }
 
   private static LayoutReader layout(Path dir) throws IOException {
@@ -154,13 +158,16 @@ public final class Places implements AutoCloseable {
   }
 
   /**
-   * Blobs of {@code origin} read through the store: a missing one is fetched into it first. The
-   * store is opened on the first read, so looking at a registry image never creates it.
+   * Blobs of {@code origin} (repository {@code repository} of a registry) read through the store: a
+   * missing one is fetched into it first, and remembered as coming from there so that a later push
+   * to the same registry mounts it. The store is opened on the first read, so looking at a registry
+   * image never creates it.
    */
-  private BlobSource throughStore(BlobSource origin) {
+  private BlobSource throughStore(BlobSource origin, ImageReference repository) {
     return new BlobSource() {
       @Override
       public InputStream open(Descriptor descriptor) throws IOException {
+        store().blobOrigins().record(descriptor.digest(), repository.name());
         return new StoreFirstBlobSource(store(), origin).open(descriptor);
       }
 
@@ -175,6 +182,11 @@ public final class Places implements AutoCloseable {
     };
   }
 
+  /** Repositories a blob of the store is known to come from; none when there is no store. */
+  private List<String> originsOf(Digest blob) throws IOException {
+    return Files.isDirectory(storeRoot) ? store().blobOrigins().find(blob) : List.of();
+  }
+
   // ---------------------------------------------------------------- sinks
 
   /**
@@ -183,7 +195,7 @@ public final class Places implements AutoCloseable {
    */
   public ImageSink sink(Place place) throws IOException {
     if (place instanceof Place.Registry r) {
-      return new RegistrySink(registry.get(), r.reference());
+      return new RegistrySink(registry.get(), r.reference(), this::originsOf);
     }
     if (place instanceof Place.Store) {
       return new FileSink(new LocalStoreOutput(store()));

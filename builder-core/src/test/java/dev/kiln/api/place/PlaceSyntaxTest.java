@@ -1,11 +1,11 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.api.place.Place.ArchiveKind;
 import dev.kiln.core.image.ImageNotFoundException;
-import dev.kiln.core.place.Place.ArchiveKind;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;

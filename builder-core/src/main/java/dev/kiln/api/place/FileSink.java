@@ -1,4 +1,4 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
 import dev.kiln.api.request.RequestException;
 import dev.kiln.core.output.ImageOutput;

@@ -1,9 +1,11 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
+import dev.kiln.registry.client.BlobToPush;
 import dev.kiln.registry.client.ImageToPush;
 import dev.kiln.registry.client.IndexToPush;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.client.RegistryClient;
+import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,12 +20,20 @@ import java.util.Map;
  * when the tags already point at it.
  */
 final class RegistrySink implements ImageSink {
+  /** Where a blob of kiln's store is known to come from (registry repositories). */
+  @FunctionalInterface
+  interface Origins {
+    List<String> of(Digest blob) throws IOException;
+  }
+
   private final RegistryClient client;
   private final ImageReference reference;
+  private final Origins origins;
 
-  RegistrySink(RegistryClient client, ImageReference reference) {
+  RegistrySink(RegistryClient client, ImageReference reference, Origins origins) {
     this.client = client;
     this.reference = reference;
+    this.origins = origins;
   }
 
   @Override
@@ -51,13 +61,45 @@ final class RegistrySink implements ImageSink {
       List<String> moreTags = tags.subList(1, tags.size());
       PushResult result =
           index != null
-              ? client.pushIndex(target, index, moreTags)
-              : client.pushImage(target, one, moreTags);
+              ? client.pushIndex(target, withMounts(index, target), moreTags)
+              : client.pushImage(target, withMounts(one, target), moreTags);
       pushes.add(result);
       for (String tag : tags) {
         references.add(repo.getKey().withTag(tag) + "@" + result.digest());
       }
     }
     return new WrittenImage(image.manifest().digest(), references, pushes);
+  }
+
+  /**
+   * {@code image} with a repository to mount from for each blob that has none but came from another
+   * repository of {@code target}'s registry (a base layer of an image in the store).
+   */
+  private ImageToPush withMounts(ImageToPush image, ImageReference target) throws IOException {
+    List<BlobToPush> blobs = new ArrayList<>();
+    for (BlobToPush blob : image.blobs()) {
+      if (blob.mountFrom() != null) {
+        blobs.add(blob);
+        continue;
+      }
+      ImageReference from = null;
+      for (String origin : origins.of(blob.descriptor().digest())) {
+        ImageReference candidate = ImageReference.parse(origin);
+        if (candidate.sameRegistry(target) && !candidate.repository().equals(target.repository())) {
+          from = candidate;
+          break;
+        }
+      }
+      blobs.add(from == null ? blob : new BlobToPush(blob.descriptor(), blob.content(), from));
+    }
+    return new ImageToPush(image.manifest(), blobs);
+  }
+
+  private IndexToPush withMounts(IndexToPush index, ImageReference target) throws IOException {
+    List<ImageToPush> images = new ArrayList<>();
+    for (ImageToPush image : index.images()) {
+      images.add(withMounts(image, target));
+    }
+    return new IndexToPush(index.index(), images);
   }
 }

@@ -1,4 +1,4 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +19,7 @@ import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
+import dev.kiln.testdata.image.ImageValidator;
 import dev.kiln.testdata.image.UmociLayouts;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.LocalRegistry;
@@ -178,6 +179,7 @@ class PlacesIT {
             .open(parse("docker://" + registry.reference("source:1")))
             .forPlatform(Platform.linuxAmd64());
     places.sink(parse("oci:pulled")).write(remote, List.of("source:1"));
+    ImageValidator.assertValid(temp.resolve("pulled"));
     places.sink(parse("docker-archive:pulled.tar")).write(remote, List.of("source:1"));
 
     String layer = remote.imageManifest().layers().get(0).digest().hex();
@@ -211,6 +213,26 @@ class PlacesIT {
         Files.notExists(temp.resolve("store/blobs/sha256").resolve(layer.hex())),
         "a mounted layer is never downloaded");
     assertEquals(built.manifest().raw().asString(), inspector.rawManifest("app:1"));
+  }
+
+  @Test
+  void anImagePulledIntoTheStoreIsPushedBackByMountingItsLayers() throws Exception {
+    push(places.openLocal(parse("oci:layout:1.0")), "origin/base:1");
+    LocatedImage remote =
+        places
+            .open(parse("docker://" + registry.reference("origin/base:1")))
+            .forPlatform(Platform.linuxAmd64());
+    places.sink(parse("kiln.test/stored:1")).write(remote, List.of("kiln.test/stored:1"));
+    Digest layer = remote.imageManifest().layers().get(0).digest();
+    assertTrue(Files.isRegularFile(temp.resolve("store/blobs/sha256").resolve(layer.hex())));
+
+    // kiln push of the stored image to another repository of the same registry: the layer is in
+    // origin/base already, so the registry is asked to mount it rather than to receive it.
+    WrittenImage written = push(places.openLocal(parse("kiln.test/stored:1")), "elsewhere/app:1");
+
+    assertEquals(
+        PushOutcome.MOUNTED, written.pushes().get(0).blobs().get(layer), written.toString());
+    assertEquals(inspector.rawManifest("origin/base:1"), inspector.rawManifest("elsewhere/app:1"));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.kiln.core.engine;
+package dev.kiln.api.place;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.registry.reference.ImageReference;

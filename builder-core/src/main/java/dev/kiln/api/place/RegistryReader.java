@@ -1,4 +1,4 @@
-package dev.kiln.core.place;
+package dev.kiln.api.place;
 
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.registry.client.BlobToPush;
