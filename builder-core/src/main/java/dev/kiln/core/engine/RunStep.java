@@ -130,6 +130,11 @@ final class RunStep implements Step {
     if (EntitlementCheck.missing(run, scope.request()).isPresent()) {
       throw new IllegalStateException("a step without its entitlement reached the sandbox");
     }
+    // A stage's platform is its image's; a config without one is the build's target.
+    tools.checkPlatform(
+        state.config().platform() != null
+            ? state.config().platform().normalize()
+            : scope.targetPlatform());
     ContainerConfig config = state.config().configOrEmpty();
     Path scratch = Files.createTempDirectory(scope.spool(), "run-");
     List<SandboxMount> extra = new ArrayList<>();

@@ -3,6 +3,9 @@ package dev.kiln.core.engine;
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
 import dev.kiln.core.host.XattrPrograms;
+import dev.kiln.core.sandbox.BinfmtRegistry;
+import dev.kiln.core.sandbox.Emulation;
+import dev.kiln.core.sandbox.EmulationUnavailableException;
 import dev.kiln.core.sandbox.Isolation;
 import dev.kiln.core.sandbox.SandboxChoice;
 import dev.kiln.core.sandbox.SandboxSelector;
@@ -11,13 +14,18 @@ import dev.kiln.core.sandbox.UserNamespacePlan;
 import dev.kiln.core.snapshot.SnapshotterChoice;
 import dev.kiln.core.snapshot.SnapshotterKind;
 import dev.kiln.core.snapshot.SnapshotterSelector;
+import dev.kiln.registry.model.Platform;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The sandbox and snapshotter of a build, chosen on the first RUN (a build without RUN never probes
- * for a runtime) and announced once, so the user sees which isolation ran their commands and why.
+ * for a runtime) and announced once, so the user sees which isolation ran their commands and why;
+ * likewise the emulation a RUN for a foreign platform runs under.
  */
 final class RunTools {
   private final String isolation;
@@ -29,6 +37,8 @@ final class RunTools {
   private SandboxSettings settings;
   private SandboxChoice sandbox;
   private SnapshotterChoice snapshotter;
+  private BinfmtRegistry binfmt;
+  private final Set<Platform> emulated = new HashSet<>();
 
   RunTools(
       String isolation,
@@ -82,5 +92,30 @@ final class RunTools {
       }
     }
     return snapshotter;
+  }
+
+  /**
+   * Checks, before a RUN for {@code platform} starts, that the host can run its binaries, and says
+   * so on the first step that runs under emulation.
+   *
+   * @throws EmulationUnavailableException when it cannot, naming the fix
+   */
+  synchronized void checkPlatform(Platform platform) throws IOException {
+    if (binfmt == null) {
+      binfmt = BinfmtRegistry.read(BinfmtRegistry.PROC);
+    }
+    var interpreter = Emulation.require(platform, Platform.host(), binfmt);
+    if (interpreter.isPresent() && emulated.add(platform)) {
+      listener.on(
+          new BuildEvent.Note(
+              clock.instant(),
+              "RUN for "
+                  + platform
+                  + " runs under emulation: binfmt_misc "
+                  + interpreter.get().name()
+                  + " ("
+                  + interpreter.get().path()
+                  + ")"));
+    }
   }
 }

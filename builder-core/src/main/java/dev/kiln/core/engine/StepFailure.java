@@ -47,6 +47,8 @@ final class StepFailure extends Exception {
       hint = nf.hint();
     } else if (cause instanceof dev.kiln.core.step.SourceFileException unusable) {
       hint = unusable.hint();
+    } else if (cause instanceof dev.kiln.core.sandbox.EmulationUnavailableException emulation) {
+      hint = emulation.hint();
     }
     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     return new StepFailure(step, instruction.range(), message, hint, kind, cause);
