@@ -16,6 +16,7 @@ packages=(
   buildah                          # differential tests compare kiln's images with buildah's
   gradle                           # Gradle 4.4.1: the Gradle plugin's tests run real builds with it
   podman                           # runs the images the plugins' tests build
+  qemu-user-static                 # RUN for linux/arm64 under binfmt_misc emulation
   git ca-certificates
 )
 
@@ -23,6 +24,12 @@ sudo=()
 if [[ $(id -u) -ne 0 ]]; then
   command -v sudo >/dev/null || { echo "setup-debian.sh: run as root or install sudo" >&2; exit 1; }
   sudo=(sudo)
+fi
+
+# The arm64 busybox base of the multi-platform tests is unpacked from busybox-static:arm64.
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  "${sudo[@]}" dpkg --add-architecture arm64
+  arch_added=1
 fi
 
 missing=()
@@ -34,4 +41,26 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -q
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+fi
+if [[ -n ${arch_added:-} ]]; then
+  "${sudo[@]}" apt-get update -q
+fi
+# Kept in apt's cache, where the tests' fixture finds it offline (Arm64BusyboxRootfs); only
+# downloaded: installed, it would replace the host's busybox.
+if ! compgen -G '/var/cache/apt/archives/busybox-static_*_arm64.deb' >/dev/null; then
+  (cd /var/cache/apt/archives && "${sudo[@]}" apt-get download -q busybox-static:arm64)
+fi
+
+# qemu-user-static registers its interpreters with binfmt_misc, which must be mounted (containers
+# and minimal systems may not have it); best effort, since an unprivileged container cannot.
+if [[ ! -e /proc/sys/fs/binfmt_misc/status ]]; then
+  "${sudo[@]}" mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+fi
+if [[ -e /proc/sys/fs/binfmt_misc/status && ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]]; then
+  "${sudo[@]}" update-binfmts --enable qemu-aarch64 2>/dev/null \
+    || "${sudo[@]}" systemctl restart systemd-binfmt 2>/dev/null || true
+fi
+if [[ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]]; then
+  echo "setup-debian.sh: arm64 emulation is not registered; the multi-platform tests need it:" \
+    "mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc, then reinstall qemu-user-static" >&2
 fi

@@ -33,6 +33,7 @@ public final class BuildRequestCheck {
       output.names().forEach(name -> imageName("--output name=", name));
     }
     request.platforms().forEach(BuildRequestCheck::platform);
+    platformsAndOutputs(request);
     request.buildArgs().forEach(BuildRequestCheck::buildArg);
     request.secrets().forEach(BuildRequestCheck::secret);
     request.buildContexts().values().forEach(BuildRequestCheck::buildContext);
@@ -64,6 +65,38 @@ public final class BuildRequestCheck {
       throw new RequestException(
           "--platform " + text + ": " + e.getMessage(),
           "write OS/ARCH[/VARIANT], e.g. linux/amd64, linux/arm64 or linux/arm/v7");
+    }
+  }
+
+  /**
+   * Several platforms make an image index: refused where it cannot go (a docker archive holds one
+   * image per name, as buildx says), and a platform named twice would build the same image twice.
+   */
+  private static void platformsAndOutputs(BuildRequest request) {
+    java.util.Set<Platform> seen = new java.util.HashSet<>();
+    for (String text : request.platforms()) {
+      if (!seen.add(Platform.parse(text).normalize())) {
+        throw new RequestException(
+            "--platform " + text + " is given twice", "name each platform once");
+      }
+    }
+    if (request.platforms().size() < 2) {
+      return;
+    }
+    for (OutputSpec output : request.outputs()) {
+      if (output.type() == OutputSpec.Type.DOCKER) {
+        throw new RequestException(
+            "--output type=docker cannot hold a multi-platform image ("
+                + String.join(",", request.platforms())
+                + "): docker load takes one image per name",
+            "write --output type=oci (an OCI archive with the image index) or push it; or build"
+                + " one --platform for docker");
+      }
+      if (output.type() == OutputSpec.Type.TAR) {
+        throw new RequestException(
+            "--output type=tar with several platforms is not supported",
+            "use --output type=local,dest=DIR (one directory per platform), or one --platform");
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.event.RegistryEventRelay;
 import dev.kiln.api.place.RegistryAccess;
 import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.cache.buildcache.BuildCache;
@@ -17,6 +18,7 @@ import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.fs.LayerIndexStore;
 import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
@@ -24,12 +26,15 @@ import dev.kiln.dockerfile.ignore.PatternMatcher;
 import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
+import dev.kiln.dockerfile.plan.SharedStages;
 import dev.kiln.dockerfile.plan.Stage;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,10 +44,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One build from request to outputs: read the Dockerfile, compile the plan, run the needed stages
@@ -84,8 +92,11 @@ final class BuildRun {
           "build context " + request.context() + " is not a directory",
           "pass the directory to build as the last argument (default: .)");
     }
-    Platform target = targetPlatform();
-    BuildPlan plan = plan(dockerfile, target);
+    List<Platform> targets = targetPlatforms();
+    List<BuildPlan> plans = new ArrayList<>();
+    for (Platform target : targets) {
+      plans.add(plan(dockerfile, target, plans.isEmpty()));
+    }
     Path storeRoot = storeRoot(request);
     ContentStore store = ContentStore.open(storeRoot);
     BuildWorkspace workspace = BuildWorkspace.create(store);
@@ -107,55 +118,100 @@ final class BuildRun {
             request.environment(),
             new RegistryEventRelay(listener, clock))) {
       PatternMatcher ignore = ignoreFile(dockerfile);
-      BuildScope scope =
-          new BuildScope(
-              request,
-              store,
-              new BaseImages(store, registry),
-              new ContextTree(request.context(), ignore),
-              listener,
-              created,
-              epoch,
-              layerOptions(firstImageOutput()),
-              workspace.dir(),
-              dockerfile.name(),
-              dockerfile.bytes(),
-              target,
-              stepOffsets(plan),
-              plan.stages().size() == 1,
-              new StackViews(
-                  new LayerIndexStore(store.paths()),
-                  LayerDirectories.forCurrentUser(storeRoot)::existing),
-              clock);
+      BaseImages baseImages = new BaseImages(store, registry);
+      ContextTree context = new ContextTree(request.context(), ignore);
+      StackViews views =
+          new StackViews(
+              new LayerIndexStore(store.paths()),
+              LayerDirectories.forCurrentUser(storeRoot)::existing);
       RemoteCaches remote =
           new RemoteCaches(
               request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
-      remote.importAll(target);
-      Map<Integer, StageResult> done = runStages(plan, scope, workspace, ignore, remote);
-      if (remote.exporting()) {
-        remote.exportAll(imageStages(plan));
+      remote.importAll(targets.get(0));
+      // Stages that cannot differ between the platforms (FROM --platform=$BUILDPLATFORM, and
+      // what they read) are built by the first platform's run and handed to the others.
+      Set<Integer> shared =
+          targets.size() > 1 ? SharedStages.of(plans, directoryContexts()) : Set.of();
+      Map<Integer, StageResult> sharedResults = new HashMap<>();
+      List<PlatformResult> results = new ArrayList<>();
+      int firstStep = 0;
+      for (int i = 0; i < targets.size(); i++) {
+        BuildPlan plan = plans.get(i);
+        Map<Integer, Integer> offsets = stepOffsets(plan, firstStep);
+        firstStep += stepCount(plan);
+        BuildScope scope =
+            new BuildScope(
+                request,
+                store,
+                baseImages,
+                context,
+                listener,
+                created,
+                epoch,
+                layerOptions(firstImageOutput()),
+                workspace.dir(),
+                dockerfile.name(),
+                dockerfile.bytes(),
+                targets.get(i),
+                offsets,
+                plan.stages().size() == 1,
+                targets.size() > 1,
+                views,
+                clock);
+        Map<Integer, StageResult> done =
+            runStages(plan, scope, workspace, ignore, remote, sharedResults);
+        for (int index : shared) {
+          if (done.containsKey(index)) {
+            sharedResults.putIfAbsent(index, done.get(index));
+          }
+        }
+        results.add(new PlatformResult(targets.get(i), plan, done));
       }
-      return writeOutputs(plan, done, store, registry, created, target, started);
+      if (remote.exporting()) {
+        Set<Integer> imageStages = new HashSet<>();
+        plans.forEach(p -> imageStages.addAll(imageStages(p)));
+        remote.exportAll(imageStages);
+      }
+      return writeOutputs(results, store, registry, created, started);
     } finally {
       workspace.close();
     }
   }
 
-  private Platform targetPlatform() {
-    if (request.platforms().size() > 1) {
-      throw new RequestException(
-          "several --platform values are not supported yet ("
-              + String.join(",", request.platforms())
-              + ")",
-          "build each platform separately");
+  /** One target platform's plan and the results of its stages. */
+  private record PlatformResult(Platform platform, BuildPlan plan, Map<Integer, StageResult> done) {
+    StageResult target() {
+      return done.get(plan.target().index());
     }
-    return request.platforms().isEmpty()
-        ? Platform.host()
-        : Platform.parse(request.platforms().get(0));
   }
 
-  /** The Dockerfile compiled for {@code target}, its entitlements checked, its warnings told. */
-  private BuildPlan plan(DockerfileText dockerfile, Platform target) {
+  /** The platforms to build: {@code --platform}'s, else the host's. */
+  private List<Platform> targetPlatforms() {
+    if (request.platforms().isEmpty()) {
+      return List.of(Platform.host());
+    }
+    return request.platforms().stream().map(Platform::parse).toList();
+  }
+
+  /** Named build contexts that are directories: their files are the same for every platform. */
+  private Set<String> directoryContexts() {
+    Set<String> names = new HashSet<>();
+    request
+        .buildContexts()
+        .forEach(
+            (name, context) -> {
+              if (context instanceof NamedContext.Directory) {
+                names.add(name);
+              }
+            });
+    return names;
+  }
+
+  /**
+   * The Dockerfile compiled for {@code target}, its entitlements checked, its warnings told (once
+   * per build: when {@code first}).
+   */
+  private BuildPlan plan(DockerfileText dockerfile, Platform target, boolean first) {
     BuildOptions options =
         BuildOptions.defaults()
             .withBuildArgs(request.buildArgs())
@@ -170,7 +226,7 @@ final class BuildRun {
     // Before the store is opened or a base resolved: a build refused for a missing --allow has
     // run nothing and written nothing.
     EntitlementCheck.plan(plan, request);
-    for (ParseWarning w : plan.warnings()) {
+    for (ParseWarning w : first ? plan.warnings() : List.<ParseWarning>of()) {
       listener.on(
           new BuildEvent.Warning(
               clock.instant(),
@@ -201,9 +257,11 @@ final class BuildRun {
       BuildScope scope,
       BuildWorkspace workspace,
       PatternMatcher ignore,
-      RemoteCaches remote)
+      RemoteCaches remote,
+      Map<Integer, StageResult> built)
       throws IOException, StepFailure {
     Map<Integer, StageResult> done = StageScheduler.resultMap();
+    done.putAll(built);
     StatMemo memo = StatMemo.open(scope.store().paths(), request.context());
     Sources sources =
         new Sources(
@@ -241,47 +299,53 @@ final class BuildRun {
     return done;
   }
 
-  /** Writes the target stage to every output, tells the listener, and sums the build up. */
+  /**
+   * Writes the target stage to every output (one image, or an index of every platform's image),
+   * tells the listener, and sums the build up.
+   */
   private BuildResult writeOutputs(
-      BuildPlan plan,
-      Map<Integer, StageResult> done,
+      List<PlatformResult> results,
       ContentStore store,
       RegistryAccess registry,
       String created,
-      Platform target,
       Instant started)
       throws IOException {
-    int executed = done.values().stream().mapToInt(StageResult::stepsExecuted).sum();
-    int cached = done.values().stream().mapToInt(StageResult::stepsCached).sum();
-    StageResult result = done.get(plan.target().index());
-    ImageConfig config = finish(result.state().config(), created, target);
-    OutputTargets targets = new OutputTargets(request, store, registry, result);
-    Optional<BuiltImage> primary = Optional.empty();
+    // A shared stage is in every platform's results: count it once.
+    Set<StageResult> stages = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    results.forEach(r -> stages.addAll(r.done().values()));
+    int executed = stages.stream().mapToInt(StageResult::stepsExecuted).sum();
+    int cached = stages.stream().mapToInt(StageResult::stepsCached).sum();
+    List<ImageConfig> configs = new ArrayList<>();
+    Map<Digest, ImageReference> mountSources = new HashMap<>();
+    for (PlatformResult r : results) {
+      configs.add(finish(r.target().state().config(), created, r.platform()));
+      mountSources.putAll(r.target().mountSources());
+    }
+    OutputTargets targets =
+        new OutputTargets(request, store, registry, results.get(0).target(), mountSources);
+    Optional<Assembled> primary = Optional.empty();
     List<String> names = new ArrayList<>();
-    Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();
+    Map<Boolean, Assembled> byFlavor = new LinkedHashMap<>();
     for (OutputSpec spec : request.outputs()) {
       if (!spec.isImage()) {
-        targets.exportFiles(spec);
+        exportFiles(spec, results, store, registry, targets);
         continue;
       }
-      BuiltImage image =
+      Assembled image =
           byFlavor.computeIfAbsent(
-              spec.ociMediaTypes(),
-              oci ->
-                  ImageAssembler.assemble(
-                      config,
-                      result.state().layers(),
-                      result.state().blobs(),
-                      oci,
-                      annotations(spec)));
+              spec.ociMediaTypes(), oci -> assemble(results, configs, oci, annotations(spec)));
       if (primary.isEmpty()) {
         primary = Optional.of(image);
       }
       List<String> outputNames = targets.namesFor(spec);
-      targets.forSpec(spec).write(image, outputNames);
+      if (image.index() != null) {
+        targets.forSpec(spec).writeIndex(image.index(), outputNames);
+      } else {
+        targets.forSpec(spec).write(image.image(), outputNames);
+      }
       names.addAll(outputNames);
     }
-    BuiltImage image = primary.orElse(null);
+    Assembled image = primary.orElse(null);
     List<String> pushed = targets.pushed();
     if (image != null) {
       listener.on(
@@ -296,18 +360,89 @@ final class BuildRun {
     }
     return new BuildResult(
         image == null ? Optional.empty() : Optional.of(image.digest()),
-        image == null ? Optional.empty() : Optional.of(image.config().raw().digest()),
-        image == null ? Optional.empty() : Optional.of(image.manifest().mediaType()),
-        image == null ? 0 : image.manifest().raw().size(),
+        image == null || image.image() == null
+            ? Optional.empty()
+            : Optional.of(image.image().config().raw().digest()),
+        image == null ? Optional.empty() : Optional.of(image.mediaType()),
+        image == null ? 0 : image.manifestSize(),
         names,
         pushed,
         executed,
         cached);
   }
 
+  /** What a build writes to image outputs: one image, or the index of several. */
+  private record Assembled(BuiltImage image, BuiltIndex index) {
+    Digest digest() {
+      return index != null ? index.descriptor().digest() : image.digest();
+    }
+
+    String mediaType() {
+      return index != null ? index.index().mediaType() : image.manifest().mediaType();
+    }
+
+    long manifestSize() {
+      return index != null ? index.index().raw().size() : image.manifest().raw().size();
+    }
+
+    long size() {
+      return index != null ? index.size() : image.size();
+    }
+  }
+
+  private static Assembled assemble(
+      List<PlatformResult> results,
+      List<ImageConfig> configs,
+      boolean oci,
+      Map<String, String> annotations) {
+    List<BuiltImage> images = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      StageState state = results.get(i).target().state();
+      images.add(
+          ImageAssembler.assemble(configs.get(i), state.layers(), state.blobs(), oci, annotations));
+    }
+    if (images.size() == 1) {
+      return new Assembled(images.get(0), null);
+    }
+    List<Platform> platforms = results.stream().map(PlatformResult::platform).toList();
+    return new Assembled(null, BuiltIndex.of(images, platforms, Map.of()));
+  }
+
+  /**
+   * {@code type=local|tar}: the final stage's files; with several platforms each platform's go to a
+   * directory of its own, named as buildx names it ({@code linux_arm64}).
+   */
+  private void exportFiles(
+      OutputSpec spec,
+      List<PlatformResult> results,
+      ContentStore store,
+      RegistryAccess registry,
+      OutputTargets single)
+      throws IOException {
+    if (results.size() == 1) {
+      single.exportFiles(spec);
+      return;
+    }
+    for (PlatformResult r : results) {
+      Platform p = r.platform();
+      String dir = p.os() + "_" + p.architecture() + (p.variant() == null ? "" : "_" + p.variant());
+      OutputSpec own =
+          new OutputSpec(
+              spec.type(),
+              spec.dest().map(d -> d.resolve(dir)),
+              spec.names(),
+              spec.push(),
+              spec.compression(),
+              spec.compressionLevel(),
+              spec.ociMediaTypes(),
+              spec.annotations());
+      new OutputTargets(request, store, registry, r.target()).exportFiles(own);
+    }
+  }
+
   /** The target stage and the stages it is built FROM: those whose layers are in the image. */
-  private static java.util.Set<Integer> imageStages(BuildPlan plan) {
-    java.util.Set<Integer> stages = new java.util.HashSet<>();
+  private static Set<Integer> imageStages(BuildPlan plan) {
+    Set<Integer> stages = new HashSet<>();
     Stage stage = plan.target();
     while (stage != null && stages.add(stage.index())) {
       stage =
@@ -318,15 +453,26 @@ final class BuildRun {
     return stages;
   }
 
-  /** Step numbers run through the stages in execution order: stage n starts after stage n-1's. */
-  private static Map<Integer, Integer> stepOffsets(BuildPlan plan) {
+  /**
+   * Step numbers run through the stages in execution order: stage n starts after stage n-1's, the
+   * first at {@code first} (a later platform's steps follow the earlier platforms').
+   */
+  private static Map<Integer, Integer> stepOffsets(BuildPlan plan, int first) {
     Map<Integer, Integer> offsets = new HashMap<>();
-    int next = 0;
+    int next = first;
     for (Stage stage : plan.executionOrder()) {
       offsets.put(stage.index(), next);
       next += stage.instructions().size() + 1;
     }
     return offsets;
+  }
+
+  private static int stepCount(BuildPlan plan) {
+    int count = 0;
+    for (Stage stage : plan.executionOrder()) {
+      count += stage.instructions().size() + 1;
+    }
+    return count;
   }
 
   private Map<String, String> annotations(OutputSpec spec) {

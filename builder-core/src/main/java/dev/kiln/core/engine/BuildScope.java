@@ -23,6 +23,8 @@ import java.util.Map;
  *     the build's start)
  * @param createdSeconds the time of entries the build creates itself (directories, heredoc files):
  *     {@code SOURCE_DATE_EPOCH}, or 0 without it, so that layers never depend on the clock
+ * @param multiPlatform whether the build makes an index of several platforms: each step's label
+ *     then names the platform it is built for
  */
 record BuildScope(
     BuildRequest request,
@@ -39,6 +41,7 @@ record BuildScope(
     Platform targetPlatform,
     Map<Integer, Integer> stepOffsets,
     boolean singleStage,
+    boolean multiPlatform,
     StackViews views,
     Clock clock) {
 

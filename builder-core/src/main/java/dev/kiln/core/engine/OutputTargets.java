@@ -24,6 +24,8 @@ import dev.kiln.core.output.RegistryOutput;
 import dev.kiln.core.step.SourceFile;
 import dev.kiln.core.step.StackSourceTree;
 import dev.kiln.registry.model.Compression;
+import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -43,14 +45,29 @@ final class OutputTargets {
   private final ContentStore store;
   private final RegistryAccess registry;
   private final StageResult result;
+  private final Map<Digest, ImageReference> mountSources;
   private final List<RegistryOutput> registryOutputs = new ArrayList<>();
 
   OutputTargets(
       BuildRequest request, ContentStore store, RegistryAccess registry, StageResult result) {
+    this(request, store, registry, result, result.mountSources());
+  }
+
+  /**
+   * @param result the final stage, whose files {@code type=local|tar} export
+   * @param mountSources where a push can mount registry layers from: of every platform's image
+   */
+  OutputTargets(
+      BuildRequest request,
+      ContentStore store,
+      RegistryAccess registry,
+      StageResult result,
+      Map<Digest, ImageReference> mountSources) {
     this.request = request;
     this.store = store;
     this.registry = registry;
     this.result = result;
+    this.mountSources = Map.copyOf(mountSources);
   }
 
   ImageOutput forSpec(OutputSpec spec) {
@@ -58,7 +75,7 @@ final class OutputTargets {
     return switch (spec.type()) {
       case IMAGE -> {
         if (spec.push()) {
-          RegistryOutput out = new RegistryOutput(registry.client(), result.mountSources());
+          RegistryOutput out = new RegistryOutput(registry.client(), mountSources);
           registryOutputs.add(out);
           yield out;
         }

@@ -357,9 +357,16 @@ final class StageRunner {
 
   private StepRef stepRef(Stage stage, int index, int total, String text, Instruction instruction) {
     String location = scope.dockerfileName() + ":" + instruction.range().startLine();
+    String label = scope.singleStage() ? "" : stage.displayName();
+    if (scope.multiPlatform()) {
+      // A shared stage (FROM --platform=$BUILDPLATFORM) is built for its own platform, once.
+      String platform =
+          stage.platformOptional().map(p -> p.format()).orElse(scope.targetPlatform().toString());
+      label = label.isEmpty() ? platform : platform + " " + label;
+    }
     return new StepRef(
         scope.stepOffsets().getOrDefault(stage.index(), 0) + index,
-        scope.singleStage() ? "" : stage.displayName(),
+        label,
         index,
         total,
         text,

@@ -43,8 +43,9 @@ final class StageScheduler {
   }
 
   /**
-   * Runs every stage of {@code plan.executionOrder()}, recording each result in {@code done} as it
-   * finishes, and returns when all are done or one failed.
+   * Runs every stage of {@code plan.executionOrder()} that {@code done} does not hold yet,
+   * recording each result in {@code done} as it finishes, and returns when all are done or one
+   * failed.
    */
   void run(BuildPlan plan, Map<Integer, StageResult> done, StageTask task)
       throws IOException, StepFailure {
@@ -60,6 +61,12 @@ final class StageScheduler {
     Map<Integer, CompletableFuture<StageResult>> futures = new LinkedHashMap<>();
     try {
       for (Stage stage : plan.executionOrder()) {
+        StageResult given = done.get(stage.index());
+        if (given != null) {
+          // Built already, by another platform's run of a multi-platform build.
+          futures.put(stage.index(), CompletableFuture.completedFuture(given));
+          continue;
+        }
         List<CompletableFuture<StageResult>> needed = new ArrayList<>();
         for (Dependency d : plan.dependenciesOf(stage.index())) {
           if (d.source() instanceof StageBase.Stage s && futures.containsKey(s.index())) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.registry.model.Descriptor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,10 +44,21 @@ public final class DockerArchiveWriter implements ImageOutput {
         out -> {
           try (ImageTarStream tar = new ImageTarStream(out)) {
             tar.layoutBlobs(image);
-            tar.file("index.json", OciArchiveWriter.index(image, names));
+            tar.file("index.json", OciArchiveWriter.index(image.descriptor(), names));
             tar.file("manifest.json", manifestJson(image, names));
           }
         });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Never called: a docker archive holds one image per name ({@code docker load} of the classic
+   * image store has no index), so a build or copy refuses it before writing, as buildx does.
+   */
+  @Override
+  public void writeIndex(BuiltIndex index, List<String> names) {
+    throw new IllegalStateException("a docker archive cannot hold an image index");
   }
 
   private static byte[] manifestJson(BuiltImage image, List<String> names) throws IOException {

@@ -1,6 +1,7 @@
 package dev.kiln.core.output;
 
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.BuiltIndex;
 import java.io.IOException;
 import java.util.List;
 
@@ -15,6 +16,12 @@ public interface ImageOutput {
    * registry/app:1}; outputs that store tags derive theirs from these).
    */
   void write(BuiltImage image, List<String> names) throws IOException;
+
+  /**
+   * Writes a multi-platform image: every image {@code index} lists, then the index, named with
+   * {@code names} as {@link #write} names an image.
+   */
+  void writeIndex(BuiltIndex index, List<String> names) throws IOException;
 
   /** A short description for progress output, e.g. {@code oci archive out.tar}. */
   String describe();

@@ -3,6 +3,7 @@ package dev.kiln.core.output;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.registry.model.Descriptor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,44 @@ public final class LocalStoreOutput implements ImageOutput {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Every image's blobs and manifest are stored before the index, which the names point to.
+   */
+  @Override
+  public void writeIndex(BuiltIndex index, List<String> names) throws IOException {
+    try {
+      for (BuiltImage image : index.images()) {
+        storeBlobs(image);
+      }
+      store.blobWriter().write(index.index().raw().toByteArray());
+      tag(
+          IndexEntry.of(
+              index.index().mediaType(), index.descriptor().digest(), index.descriptor().size()),
+          names);
+    } catch (IOException e) {
+      throw FileSystemFailures.within(store.paths().root(), e);
+    }
+  }
+
   private void store(BuiltImage image, List<String> names) throws IOException {
+    storeBlobs(image);
+    tag(
+        IndexEntry.of(image.manifest().mediaType(), image.digest(), image.manifest().raw().size()),
+        names);
+  }
+
+  private void tag(IndexEntry entry, List<String> names) throws IOException {
+    if (names.isEmpty()) {
+      store.index().tag(entry.digest().toString(), entry);
+    }
+    for (String name : names) {
+      store.index().tag(name, entry);
+    }
+  }
+
+  private void storeBlobs(BuiltImage image) throws IOException {
     for (Descriptor layer : image.manifest().layers()) {
       if (!store.blobReader().contains(layer.digest())) {
         try (InputStream in = image.blobs().open(layer)) {
@@ -49,13 +87,5 @@ public final class LocalStoreOutput implements ImageOutput {
     }
     store.blobWriter().write(image.config().raw().toByteArray());
     store.blobWriter().write(image.manifest().raw().toByteArray());
-    IndexEntry entry =
-        IndexEntry.of(image.manifest().mediaType(), image.digest(), image.manifest().raw().size());
-    if (names.isEmpty()) {
-      store.index().tag(image.digest().toString(), entry);
-    }
-    for (String name : names) {
-      store.index().tag(name, entry);
-    }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.cache.store.TreeDeletion;
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.MediaType;
 import java.io.IOException;
@@ -52,9 +53,29 @@ public final class OciLayoutWriter implements ImageOutput {
    */
   @Override
   public void write(BuiltImage image, List<String> names) throws IOException {
+    write(List.of(image), null, image.descriptor(), names);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>As BuildKit's OCI exporter does, {@code index.json} points at the image index, kept as a
+   * blob, and the index at each platform's manifest.
+   */
+  @Override
+  public void writeIndex(BuiltIndex index, List<String> names) throws IOException {
+    write(index.images(), index.index().raw().toByteArray(), index.descriptor(), names);
+  }
+
+  /**
+   * A failure to write (a full disk) names the layout directory; a layout directory this call
+   * created is removed again, so a failed output leaves nothing under its name.
+   */
+  private void write(List<BuiltImage> images, byte[] indexBytes, Descriptor top, List<String> names)
+      throws IOException {
     boolean created = !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
     try {
-      writeLayout(image, names);
+      writeLayout(images, indexBytes, top, names);
     } catch (FileSystemException e) {
       removeIfCreated(created);
       // A temp file or blob inside the layout means nothing to the user; the layout does.
@@ -71,20 +92,29 @@ public final class OciLayoutWriter implements ImageOutput {
     }
   }
 
-  private void writeLayout(BuiltImage image, List<String> names) throws IOException {
+  private void writeLayout(
+      List<BuiltImage> images, byte[] indexBytes, Descriptor top, List<String> names)
+      throws IOException {
     Files.createDirectories(dir.resolve("blobs").resolve("sha256"));
-    for (Descriptor layer : image.manifest().layers()) {
-      putBlob(image, layer);
+    // Blobs before the manifests that name them, manifests before the index: a reader that
+    // follows index.json never meets a missing blob.
+    for (BuiltImage image : images) {
+      for (Descriptor layer : image.manifest().layers()) {
+        putBlob(image, layer);
+      }
+      putBytes(image.config().raw().toByteArray(), image.manifest().config());
+      putBytes(image.manifest().raw().toByteArray(), image.descriptor());
     }
-    putBytes(image.manifest().raw().toByteArray(), image.descriptor());
-    putBytes(image.config().raw().toByteArray(), image.manifest().config());
+    if (indexBytes != null) {
+      putBytes(indexBytes, top);
+    }
     writeAtomically(
         dir.resolve("oci-layout"),
         "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII));
-    writeAtomically(dir.resolve("index.json"), index(image, names));
+    writeAtomically(dir.resolve("index.json"), index(top, names));
   }
 
-  private byte[] index(BuiltImage image, List<String> names) throws IOException {
+  private byte[] index(Descriptor top, List<String> names) throws IOException {
     List<String> tags = new ArrayList<>();
     for (String name : names) {
       String tag = TagNames.tagOf(name);
@@ -104,26 +134,26 @@ public final class OciLayoutWriter implements ImageOutput {
         boolean sameUntagged =
             ref == null
                 && tags.isEmpty()
-                && entry.path("digest").asText().equals(image.digest().toString());
+                && entry.path("digest").asText().equals(top.digest().toString());
         if (!replaced && !sameUntagged) {
           manifests.add(entry);
         }
       }
     }
     if (tags.isEmpty()) {
-      manifests.add(descriptorNode(image, null));
+      manifests.add(descriptorNode(top, null));
     }
     for (String tag : tags) {
-      manifests.add(descriptorNode(image, tag));
+      manifests.add(descriptorNode(top, tag));
     }
     return JSON.writeValueAsBytes(index);
   }
 
-  private static ObjectNode descriptorNode(BuiltImage image, String tag) {
+  private static ObjectNode descriptorNode(Descriptor top, String tag) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("mediaType", image.manifest().mediaType());
-    node.put("digest", image.digest().toString());
-    node.put("size", image.manifest().raw().size());
+    node.put("mediaType", top.mediaType());
+    node.put("digest", top.digest().toString());
+    node.put("size", top.size());
     if (tag != null) {
       node.putObject("annotations").put(REF_NAME, tag);
     }

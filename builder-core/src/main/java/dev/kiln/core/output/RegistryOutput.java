@@ -1,9 +1,11 @@
 package dev.kiln.core.output;
 
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.registry.client.BlobContent;
 import dev.kiln.registry.client.BlobToPush;
 import dev.kiln.registry.client.ImageToPush;
+import dev.kiln.registry.client.IndexToPush;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Descriptor;
@@ -49,6 +51,37 @@ public final class RegistryOutput implements ImageOutput {
 
   @Override
   public void write(BuiltImage image, List<String> names) throws IOException {
+    ImageToPush toPush = toPush(image);
+    for (Map.Entry<ImageReference, List<String>> repo : byRepository(names).entrySet()) {
+      List<String> tags = repo.getValue();
+      ImageReference target = repo.getKey().withTag(tags.get(0));
+      PushResult result = client.pushImage(target, toPush, tags.subList(1, tags.size()));
+      recordPushed(repo.getKey(), tags, result);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The registry client pushes every image's blobs and manifest (by digest) before the index,
+   * and the tags last.
+   */
+  @Override
+  public void writeIndex(BuiltIndex index, List<String> names) throws IOException {
+    List<ImageToPush> images = new ArrayList<>();
+    for (BuiltImage image : index.images()) {
+      images.add(toPush(image));
+    }
+    IndexToPush toPush = new IndexToPush(index.index(), images);
+    for (Map.Entry<ImageReference, List<String>> repo : byRepository(names).entrySet()) {
+      List<String> tags = repo.getValue();
+      ImageReference target = repo.getKey().withTag(tags.get(0));
+      PushResult result = client.pushIndex(target, toPush, tags.subList(1, tags.size()));
+      recordPushed(repo.getKey(), tags, result);
+    }
+  }
+
+  private static Map<ImageReference, List<String>> byRepository(List<String> names) {
     Map<ImageReference, List<String>> byRepository = new LinkedHashMap<>();
     for (String name : names) {
       ImageReference ref = ImageReference.parse(name);
@@ -56,6 +89,10 @@ public final class RegistryOutput implements ImageOutput {
           .computeIfAbsent(ref.repositoryOnly(), r -> new ArrayList<>())
           .add(ref.tagOrDefault());
     }
+    return byRepository;
+  }
+
+  private ImageToPush toPush(BuiltImage image) {
     List<BlobToPush> blobs = new ArrayList<>();
     blobs.add(
         BlobToPush.of(
@@ -63,14 +100,12 @@ public final class RegistryOutput implements ImageOutput {
     for (Descriptor layer : image.manifest().layers()) {
       blobs.add(blobToPush(image, layer));
     }
-    ImageToPush toPush = new ImageToPush(image.manifest(), blobs);
-    for (Map.Entry<ImageReference, List<String>> repo : byRepository.entrySet()) {
-      List<String> tags = repo.getValue();
-      ImageReference target = repo.getKey().withTag(tags.get(0));
-      PushResult result = client.pushImage(target, toPush, tags.subList(1, tags.size()));
-      for (String tag : tags) {
-        pushed.add(repo.getKey().withTag(tag) + "@" + result.digest());
-      }
+    return new ImageToPush(image.manifest(), blobs);
+  }
+
+  private void recordPushed(ImageReference repository, List<String> tags, PushResult result) {
+    for (String tag : tags) {
+      pushed.add(repository.withTag(tag) + "@" + result.digest());
     }
   }
 

@@ -70,6 +70,21 @@ public final class ImageInspector {
     return unpackLayout(layout, "image", workDir);
   }
 
+  /**
+   * Copies {@code architecture}'s image of a multi-platform index with skopeo ({@code
+   * --override-arch}) and unpacks it with umoci under {@code workDir}.
+   */
+  public UnpackedImage unpack(String repositoryAndTag, String architecture, Path workDir) {
+    Path layout = workDir.resolve("skopeo-layout-" + architecture);
+    List<String> args = new ArrayList<>(List.of("--override-os", "linux"));
+    args.addAll(List.of("--override-arch", architecture, "copy"));
+    args.addAll(transportFlags("src"));
+    args.add(docker(repositoryAndTag));
+    args.add("oci:" + layout + ":" + architecture);
+    skopeo(args, null, null);
+    return unpackLayout(layout, architecture, workDir);
+  }
+
   /** Copies an OCI layout's {@code tag} into the registry as {@code repositoryAndTag}. */
   public void push(Path ociLayout, String tag, String repositoryAndTag) {
     skopeoCopy("oci:" + ociLayout + ":" + tag, "dest", docker(repositoryAndTag));

@@ -1,0 +1,206 @@
+package dev.kiln.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.OutputSpecParser;
+import dev.kiln.registry.model.MediaType;
+import dev.kiln.testdata.ProcessRunner;
+import dev.kiln.testdata.baseimage.Arm64BusyboxRootfs;
+import dev.kiln.testdata.baseimage.BusyboxRootfs;
+import dev.kiln.testdata.image.ImageInspector;
+import dev.kiln.testdata.image.UnpackedImage;
+import dev.kiln.testdata.registry.LocalRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --platform linux/amd64,linux/arm64}: one build, an image index, each platform's RUN on its
+ * own architecture (arm64 under the host's binfmt_misc emulation), the platform-independent builder
+ * stage built once. The base is itself a two-platform busybox built by kiln from Debian's amd64 and
+ * arm64 busybox-static; skopeo and umoci read what kiln wrote.
+ */
+class MultiPlatformIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TWO = "linux/amd64,linux/arm64";
+
+  @RegisterExtension static LocalRegistry registry = LocalRegistry.plain();
+  @TempDir static Path work;
+  static BuildHarness kiln;
+
+  @BeforeAll
+  static void base() throws Exception {
+    kiln = new BuildHarness(work);
+    ContextDir base = kiln.context();
+    Files.copy(BusyboxRootfs.tar(), base.root().resolve("rootfs-amd64.tar"));
+    Files.copy(Arm64BusyboxRootfs.tar(), base.root().resolve("rootfs-arm64.tar"));
+    base.dockerfile(
+        """
+        FROM scratch
+        ARG TARGETARCH
+        ADD rootfs-${TARGETARCH}.tar /
+        CMD ["/bin/sh"]
+        """);
+    kiln.build(
+        base.root(),
+        b -> b.platform(TWO).tag("busybox:multi").output(OutputSpecParser.parse("type=image")));
+  }
+
+  /**
+   * The two-stage Dockerfile under test; {@code test} makes its per-platform steps the test's own.
+   */
+  private static Path context(String test) {
+    return kiln.context()
+        .dockerfile(
+            """
+            FROM --platform=$BUILDPLATFORM busybox:multi AS build
+            RUN uname -m > /build-arch
+            FROM busybox:multi
+            ARG TARGETARCH
+            ENV TEST=%s
+            COPY --from=build /build-arch /build-arch
+            RUN uname -m > /arch && echo "$TARGETARCH" > /targetarch
+            """
+                .formatted(test))
+        .root();
+  }
+
+  @Test
+  void pushesAnIndexWhoseImagesRanOnTheirOwnArchitecture() throws Exception {
+    Path context = context("push");
+    BuildResult result = kiln.push(registry, context, "multi:1", b -> b.platform(TWO));
+    List<BuildEvent> events = kiln.events();
+
+    JsonNode index = JSON.readTree(ImageInspector.of(registry).rawManifest("multi:1"));
+    assertEquals(MediaType.OCI_INDEX, index.path("mediaType").asText());
+    assertEquals(List.of("linux/amd64", "linux/arm64"), platforms(index));
+    assertEquals(MediaType.OCI_INDEX, result.manifestMediaType().orElseThrow());
+    assertTrue(result.imageDigest().isPresent());
+
+    UnpackedImage amd64 = ImageInspector.of(registry).unpack("multi:1", "amd64", kiln.newDir("a"));
+    UnpackedImage arm64 = ImageInspector.of(registry).unpack("multi:1", "arm64", kiln.newDir("b"));
+    assertEquals("x86_64\n", Files.readString(amd64.rootfs().resolve("arch")));
+    assertEquals("aarch64\n", Files.readString(arm64.rootfs().resolve("arch")));
+    assertEquals("amd64\n", Files.readString(amd64.rootfs().resolve("targetarch")));
+    assertEquals("arm64\n", Files.readString(arm64.rootfs().resolve("targetarch")));
+    assertEquals("arm64", arm64.configJson().path("architecture").asText());
+    assertEquals("amd64", amd64.configJson().path("architecture").asText());
+    // The builder stage ran on the build platform, once, for both images.
+    assertEquals("x86_64\n", Files.readString(arm64.rootfs().resolve("build-arch")));
+    assertEquals(1, started(events, "RUN uname -m > /build-arch"), labels(events));
+    assertEquals(2, started(events, "RUN uname -m > /arch"), labels(events));
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e ->
+                    e instanceof BuildEvent.Note n
+                        && n.message().startsWith("RUN for linux/arm64 runs under emulation")),
+        "a note says arm64's RUN is emulated");
+
+    BuildResult again = kiln.push(registry, context, "multi:1", b -> b.platform(TWO));
+    assertEquals(0, again.stepsExecuted(), "a rebuild with nothing changed runs no step");
+    assertEquals(result.imageDigest(), again.imageDigest());
+  }
+
+  @Test
+  void writesTheIndexToAnOciLayoutAndArchive() throws Exception {
+    Path layout = kiln.newDir("layout").resolve("out");
+    Path archive = kiln.newDir("archive").resolve("out.tar");
+    Path context = context("layout");
+    kiln.build(
+        context,
+        b ->
+            b.platform(TWO)
+                .tag("app:2")
+                .output(OutputSpecParser.parse("type=oci,tar=false,dest=" + layout))
+                .output(OutputSpecParser.parse("type=oci,dest=" + archive)));
+    for (String source : List.of("oci:" + layout + ":2", "oci-archive:" + archive + ":2")) {
+      JsonNode index = JSON.readTree(skopeo("inspect", "--raw", source));
+      assertEquals(MediaType.OCI_INDEX, index.path("mediaType").asText(), source);
+      assertEquals(List.of("linux/amd64", "linux/arm64"), platforms(index), source);
+    }
+    Path copy = kiln.newDir("copy").resolve("arm64");
+    skopeo("--override-arch", "arm64", "copy", "oci:" + layout + ":2", "oci:" + copy + ":arm64");
+    UnpackedImage arm64 = ImageInspector.unpackLayout(copy, "arm64", kiln.newDir("unpack"));
+    assertEquals("aarch64\n", Files.readString(arm64.rootfs().resolve("arch")));
+  }
+
+  @Test
+  void dockerMediaTypesMakeAManifestList() throws Exception {
+    kiln.build(
+        context("docker-media-types"),
+        b ->
+            b.platform(TWO)
+                .tag(registry.reference("docker:1"))
+                .output(OutputSpecParser.parse("type=registry,oci-mediatypes=false")));
+    JsonNode list = JSON.readTree(ImageInspector.of(registry).rawManifest("docker:1"));
+    assertEquals(MediaType.DOCKER_MANIFEST_LIST, list.path("mediaType").asText());
+    for (JsonNode m : list.path("manifests")) {
+      assertEquals(MediaType.DOCKER_MANIFEST, m.path("mediaType").asText());
+    }
+  }
+
+  @Test
+  void aDockerArchiveOfSeveralPlatformsIsRefusedBeforeAnyStep() {
+    Path tar = kiln.newDir("docker").resolve("out.tar");
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    context("docker-archive"),
+                    b ->
+                        b.platform(TWO)
+                            .tag("app:3")
+                            .output(OutputSpecParser.parse("type=docker,dest=" + tar))));
+    assertTrue(failure.getMessage().contains("type=docker"), failure.getMessage());
+    assertTrue(kiln.events().isEmpty(), "nothing ran: " + kiln.events());
+    assertTrue(!Files.exists(tar));
+  }
+
+  private static String skopeo(String... args) {
+    List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy"));
+    command.addAll(List.of(args));
+    return ProcessRunner.run(command).requireSuccess().stdout();
+  }
+
+  private static List<String> platforms(JsonNode index) {
+    List<String> platforms = new ArrayList<>();
+    for (JsonNode m : index.path("manifests")) {
+      platforms.add(
+          m.path("platform").path("os").asText()
+              + "/"
+              + m.path("platform").path("architecture").asText());
+    }
+    return platforms;
+  }
+
+  /** How many steps whose text starts with {@code text} started. */
+  private static long started(List<BuildEvent> events, String text) {
+    return events.stream()
+        .filter(e -> e instanceof BuildEvent.StepStarted s && s.step().text().startsWith(text))
+        .count();
+  }
+
+  private static String labels(List<BuildEvent> events) {
+    StringBuilder all = new StringBuilder();
+    for (BuildEvent e : events) {
+      if (e instanceof BuildEvent.StepStarted s) {
+        all.append('#').append(s.step().number()).append(' ').append(s.step().label()).append('\n');
+      }
+    }
+    return all.toString();
+  }
+}
