@@ -95,6 +95,21 @@ public record LocatedImage(String name, PlaceReader reader, Manifest manifest) {
     return total;
   }
 
+  /**
+   * What a registry stores for this image, or for this index and every image it lists (read from
+   * the place: the manifests only, never a layer).
+   */
+  public long totalSize() throws IOException {
+    if (!isIndex()) {
+      return size();
+    }
+    long total = manifest.raw().size();
+    for (Descriptor d : index().manifests()) {
+      total += child(d).totalSize();
+    }
+    return total;
+  }
+
   /** The config of this single-platform image. */
   public ImageConfig config() throws IOException {
     byte[] bytes = reader.readBlob(imageManifest().config());

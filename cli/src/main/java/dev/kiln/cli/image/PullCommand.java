@@ -75,6 +75,14 @@ public final class PullCommand implements Callable<Integer> {
       description = "Which image of a multi-platform index to pull (default: this machine's).")
   String platform;
 
+  @Option(
+      names = "--all-platforms",
+      description = {
+        "Pull a multi-platform index whole, with every image it lists (default: off).",
+        "  Not for type=docker, which holds one image."
+      })
+  boolean allPlatforms;
+
   @Mixin StoreLocation location = new StoreLocation();
 
   @Mixin RegistryOptions registry;
@@ -93,16 +101,23 @@ public final class PullCommand implements Callable<Integer> {
       DestinationCheck.store(location.resolve(cli));
       DestinationCheck.output(spec);
       destination(spec, ref);
+      if (allPlatforms && platform != null) {
+        throw new RequestException(
+            "--platform and --all-platforms exclude each other",
+            "pass --platform OS/ARCH for one image, or --all-platforms for the whole index");
+      }
       Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
       LocatedImage image = null;
       String written;
+      long size;
       try (RegistryClient client =
               registry.client(cli, new RegistryEventRelay(display.listener()));
           Places places = new Places(location.resolve(cli), () -> client, cli.stdout())) {
         List<IOException> failures = new ArrayList<>();
         for (ImageReference candidate : candidates) {
           try {
-            image = places.open(Place.Registry.of(candidate)).forPlatform(wanted);
+            LocatedImage found = places.open(Place.Registry.of(candidate));
+            image = allPlatforms ? found : found.forPlatform(wanted);
             ref = candidate;
             break;
           } catch (IOException e) {
@@ -118,6 +133,8 @@ public final class PullCommand implements Callable<Integer> {
         ImageSink sink = places.sink(destination(spec, ref));
         written = sink.describe();
         sink.write(image, names(spec, ref));
+        // An index's manifests are read from the registry: while it is open.
+        size = image.totalSize();
       }
       display
           .listener()
@@ -129,7 +146,7 @@ public final class PullCommand implements Callable<Integer> {
                       + " ("
                       + image.manifest().digest()
                       + ", "
-                      + HumanReadable.bytes(image.size())
+                      + HumanReadable.bytes(size)
                       + ") to "
                       + written));
       display.close();
