@@ -69,7 +69,10 @@ public class PushMojo extends KilnMojo {
       defaultValue = "${project.build.directory}/kiln-image")
   File outputDirectory;
 
-  /** The platform to push when the source is an index of several (default: this machine's). */
+  /**
+   * The one platform to push when the source is an index of several (default: the whole index,
+   * every platform's image, as {@code kiln push} does).
+   */
   @Parameter(property = "kiln.platform")
   String platform;
 
@@ -95,10 +98,15 @@ public class PushMojo extends KilnMojo {
         Places places =
             new Places(storeRoot(), registry::client, OutputStream.nullOutputStream())) {
       Place from = sourcePlace();
-      Platform target =
-          platform == null || platform.isBlank() ? Platform.host() : Platform.parse(platform);
       getLog().info("kiln: pushing " + from.text());
-      LocatedImage image = places.openLocal(from).forPlatform(target);
+      LocatedImage image = places.openLocal(from);
+      if (!image.isIndex() || (platform != null && !platform.isBlank())) {
+        image =
+            image.forPlatform(
+                platform == null || platform.isBlank()
+                    ? Platform.host()
+                    : Platform.parse(platform));
+      }
       Place to = Place.Registry.of(ImageReference.parse(names.get(0)));
       WrittenImage written = places.sink(to).write(image, names);
       for (String reference : written.references()) {
@@ -107,7 +115,9 @@ public class PushMojo extends KilnMojo {
       record(
           new BuildResult(
               Optional.of(written.digest()),
-              Optional.of(image.imageManifest().config().digest()),
+              image.isIndex()
+                  ? Optional.empty()
+                  : Optional.of(image.imageManifest().config().digest()),
               Optional.of(image.manifest().mediaType()),
               image.manifest().raw().size(),
               names,
