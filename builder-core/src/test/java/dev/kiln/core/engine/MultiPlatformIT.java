@@ -67,10 +67,14 @@ class MultiPlatformIT {
             """
             FROM --platform=$BUILDPLATFORM busybox:multi AS build
             RUN uname -m > /build-arch
+            FROM --platform=$BUILDPLATFORM busybox:multi AS cross
+            ARG TARGETARCH
+            RUN echo "compiled on $(uname -m) for $TARGETARCH" > /out
             FROM busybox:multi
             ARG TARGETARCH
             ENV TEST=%s
             COPY --from=build /build-arch /build-arch
+            COPY --from=cross /out /cross
             RUN uname -m > /arch && echo "$TARGETARCH" > /targetarch
             """
                 .formatted(test))
@@ -100,6 +104,12 @@ class MultiPlatformIT {
     // The builder stage ran on the build platform, once, for both images.
     assertEquals("x86_64\n", Files.readString(arm64.rootfs().resolve("build-arch")));
     assertEquals(1, started(events, "RUN uname -m > /build-arch"), labels(events));
+    // The cross-compiling builder ran natively once per target, told the target.
+    assertEquals(
+        "compiled on x86_64 for arm64\n", Files.readString(arm64.rootfs().resolve("cross")));
+    assertEquals(
+        "compiled on x86_64 for amd64\n", Files.readString(amd64.rootfs().resolve("cross")));
+    assertEquals(2, started(events, "RUN echo \"compiled"), labels(events));
     assertEquals(2, started(events, "RUN uname -m > /arch"), labels(events));
     assertTrue(
         events.stream()
