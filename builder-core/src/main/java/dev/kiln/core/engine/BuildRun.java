@@ -23,6 +23,7 @@ import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
+import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
@@ -160,6 +161,16 @@ final class BuildRun {
                 clock);
         Map<Integer, StageResult> done =
             runStages(plan, scope, workspace, ignore, remote, sharedResults);
+        if (i == 0 && !shared.isEmpty()) {
+          // A base image's ONBUILD trigger may have declared a target ARG in a shared stage.
+          Map<Integer, List<Instruction>> asRun = new HashMap<>();
+          for (int index : shared) {
+            if (done.containsKey(index)) {
+              asRun.put(index, done.get(index).stage().instructions());
+            }
+          }
+          shared = SharedStages.confirmed(plans, shared, asRun);
+        }
         for (int index : shared) {
           if (done.containsKey(index)) {
             sharedResults.putIfAbsent(index, done.get(index));

@@ -29,8 +29,9 @@ import java.util.TreeSet;
  *       BuildKit does, so it makes the stage the target's.
  * </ul>
  *
- * <p>ONBUILD triggers of a base image are only known when the stage runs; the executor checks them
- * then (see {@link #platformArgs}). Pure: no IO.
+ * <p>ONBUILD triggers of a base image are only known when the stage runs: the executor builds the
+ * stages {@link #of} names for the first platform, then keeps shared only those {@link #confirmed}
+ * still names. Pure: no IO.
  */
 public final class SharedStages {
   private SharedStages() {}
@@ -53,12 +54,41 @@ public final class SharedStages {
         shared.add(stage.index());
       }
     }
-    // A stage is the target's when it reads one that is: drop such stages until none is left.
+    return closed(first, shared);
+  }
+
+  /**
+   * {@code shared} less the stages that turned out to be the target's when they ran: those whose
+   * instructions as run (the base image's ONBUILD triggers spliced in) declare an ARG of {@link
+   * #platformArgs}, and the stages that read them.
+   *
+   * @param asRun the instructions each stage ran, by stage index
+   */
+  public static Set<Integer> confirmed(
+      List<BuildPlan> plans, Set<Integer> shared, Map<Integer, List<Instruction>> asRun) {
+    if (plans.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> platformArgs = platformArgs(plans);
+    Set<Integer> kept = new TreeSet<>(shared);
+    for (Map.Entry<Integer, List<Instruction>> stage : asRun.entrySet()) {
+      for (String name : declaredArgs(stage.getValue())) {
+        if (platformArgs.contains(name)) {
+          kept.remove(stage.getKey());
+        }
+      }
+    }
+    return closed(plans.get(0), kept);
+  }
+
+  /** A stage is the target's when it reads one that is: drops such stages until none is left. */
+  private static Set<Integer> closed(BuildPlan plan, Set<Integer> candidates) {
+    Set<Integer> shared = new TreeSet<>(candidates);
     boolean changed = true;
     while (changed) {
       changed = false;
       for (Integer index : List.copyOf(shared)) {
-        for (Dependency d : first.dependenciesOf(index)) {
+        for (Dependency d : plan.dependenciesOf(index)) {
           if (d.source() instanceof StageBase.Stage s && !shared.contains(s.index())) {
             shared.remove(index);
             changed = true;

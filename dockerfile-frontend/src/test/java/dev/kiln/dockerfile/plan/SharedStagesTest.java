@@ -105,4 +105,21 @@ class SharedStagesTest {
             + "FROM scratch\nCOPY --from=build /x /x\n";
     assertEquals(Set.of(0, 1), shared(df));
   }
+
+  @Test
+  void anOnbuildTriggerDeclaringATargetArgUnsharesTheStageAndItsReaders() {
+    String df =
+        "FROM --platform=$BUILDPLATFORM tools AS base\nRUN true\n"
+            + "FROM --platform=$BUILDPLATFORM base AS build\nRUN true\n"
+            + "FROM --platform=$BUILDPLATFORM busybox AS other\nRUN true\n"
+            + "FROM scratch\nCOPY --from=build /x /x\nCOPY --from=other /y /y\n";
+    List<BuildPlan> plans = plans(df);
+    Set<Integer> shared = SharedStages.of(plans, Set.of());
+    assertEquals(Set.of(0, 1, 2), shared);
+    // What the base image's ONBUILD ARG TARGETARCH looks like once spliced into stage 0.
+    var triggered = plans("FROM tools\nARG TARGETARCH\nRUN true\n").get(0).stage(0).instructions();
+    var plain = plans(df).get(0).stage(2).instructions();
+    assertEquals(Set.of(2), SharedStages.confirmed(plans, shared, Map.of(0, triggered, 2, plain)));
+    assertEquals(shared, SharedStages.confirmed(plans, shared, Map.of(2, plain)));
+  }
 }
