@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.registry.model.MediaType;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.baseimage.Arm64BusyboxRootfs;
 import dev.kiln.testdata.baseimage.BusyboxRootfs;
 import dev.kiln.testdata.image.ImageInspector;
+import dev.kiln.testdata.image.Podman;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.nio.file.Files;
@@ -39,6 +41,7 @@ class MultiPlatformIT {
   @RegisterExtension static LocalRegistry registry = LocalRegistry.plain();
   @TempDir static Path work;
   static BuildHarness kiln;
+  static Path baseContext;
 
   @BeforeAll
   static void base() throws Exception {
@@ -53,13 +56,25 @@ class MultiPlatformIT {
         ADD rootfs-${TARGETARCH}.tar /
         CMD ["/bin/sh"]
         """);
-    kiln.build(
-        base.root(),
-        b -> b.platform(TWO).tag("busybox:multi").output(OutputSpecParser.parse("type=image")));
+    installBase(kiln, base.root());
+    baseContext = base.root();
+  }
+
+  /** Stores the two-platform busybox as {@code busybox:multi}, the same bytes in every store. */
+  private static void installBase(BuildHarness harness, Path base) throws Exception {
+    harness.build(
+        base,
+        b ->
+            b.platform(TWO)
+                .sourceDateEpoch(0)
+                .tag("busybox:multi")
+                .output(OutputSpecParser.parse("type=image")));
   }
 
   /**
-   * The two-stage Dockerfile under test; {@code test} makes its per-platform steps the test's own.
+   * The Dockerfile under test: a builder that does not depend on the target (shared), a
+   * cross-compiling one on the build platform told the target (one per target, run natively), and
+   * the runtime stage; {@code test} makes the runtime stage's steps the test's own.
    */
   private static Path context(String test) {
     return kiln.context()
@@ -141,10 +156,41 @@ class MultiPlatformIT {
       assertEquals(MediaType.OCI_INDEX, index.path("mediaType").asText(), source);
       assertEquals(List.of("linux/amd64", "linux/arm64"), platforms(index), source);
     }
+    // A real container engine runs each platform's image (arm64 under emulation).
+    for (String[] platform :
+        new String[][] {{"linux/amd64", "x86_64"}, {"linux/arm64", "aarch64"}}) {
+      ProcessRunner.Result run =
+          Podman.runArchive(archive, kiln.newDir("podman"), platform[0], List.of("cat", "/arch"));
+      assertEquals(0, run.exitCode(), run.stderr());
+      assertEquals(platform[1] + "\n", run.stdout(), platform[0]);
+    }
     Path copy = kiln.newDir("copy").resolve("arm64");
     skopeo("--override-arch", "arm64", "copy", "oci:" + layout + ":2", "oci:" + copy + ":arm64");
     UnpackedImage arm64 = ImageInspector.unpackLayout(copy, "arm64", kiln.newDir("unpack"));
     assertEquals("aarch64\n", Files.readString(arm64.rootfs().resolve("arch")));
+  }
+
+  @Test
+  void aCacheExportedByOneStoreServesBothPlatformsInAnother(@TempDir Path other) throws Exception {
+    Path cache = kiln.newDir("ci-cache");
+    Path context = context("remote-cache");
+    kiln.build(
+        context,
+        b ->
+            b.platform(TWO)
+                .cacheTo(CacheSpec.parse("type=local,mode=max,dest=" + cache, true))
+                .output(OutputSpecParser.parse("type=image")));
+
+    BuildHarness fresh = new BuildHarness(other);
+    installBase(fresh, baseContext);
+    BuildResult result =
+        fresh.build(
+            context,
+            b ->
+                b.platform(TWO)
+                    .cacheFrom(CacheSpec.parse("type=local,src=" + cache, false))
+                    .output(OutputSpecParser.parse("type=image")));
+    assertEquals(0, result.stepsExecuted(), labels(fresh.events()));
   }
 
   @Test

@@ -26,18 +26,29 @@ public final class Podman {
    * @param storage a directory podman may keep its images and state in
    */
   public static ProcessRunner.Result runArchive(Path archive, Path storage, List<String> args) {
+    return runArchive(archive, storage, null, args);
+  }
+
+  /**
+   * {@code podman run --rm --platform PLATFORM oci-archive:ARCHIVE ARGS…}: one platform's image of
+   * a multi-platform archive (a foreign one under the host's binfmt_misc emulation).
+   *
+   * @param platform {@code os/arch}, or null for podman's default
+   */
+  public static ProcessRunner.Result runArchive(
+      Path archive, Path storage, String platform, List<String> args) {
     // podman refuses a runroot longer than 50 characters, and a checkout's target directory is
     // usually deeper than that; the run state is throwaway, so it lives in a short temp directory.
     Path runRoot = shortRunRoot();
     try {
-      return run(archive, storage, runRoot, args);
+      return run(archive, storage, runRoot, platform, args);
     } finally {
       deleteTree(runRoot);
     }
   }
 
   private static ProcessRunner.Result run(
-      Path archive, Path storage, Path runRoot, List<String> args) {
+      Path archive, Path storage, Path runRoot, String platform, List<String> args) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -55,8 +66,11 @@ public final class Podman {
                 "--ulimit",
                 "nofile=1024:1024",
                 "--ulimit",
-                "nproc=1024:1024",
-                "oci-archive:" + archive));
+                "nproc=1024:1024"));
+    if (platform != null) {
+      command.addAll(List.of("--platform", platform));
+    }
+    command.add("oci-archive:" + archive);
     command.addAll(args);
     return ProcessRunner.run(command, Map.of(), Duration.ofMinutes(5));
   }
