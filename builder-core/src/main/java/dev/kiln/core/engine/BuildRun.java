@@ -23,7 +23,6 @@ import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
-import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
@@ -131,16 +130,17 @@ final class BuildRun {
       remote.importAll(targets.get(0));
       // Stages that cannot differ between the platforms (FROM --platform=$BUILDPLATFORM, and
       // what they read) are built by the first platform's run and handed to the others.
-      Set<Integer> shared =
-          targets.size() > 1 ? SharedStages.of(plans, directoryContexts()) : Set.of();
-      Map<Integer, StageResult> sharedResults = new HashMap<>();
-      List<PlatformResult> results = new ArrayList<>();
+      SharedStageResults shared =
+          targets.size() > 1
+              ? new SharedStageResults(plans, SharedStages.of(plans, directoryContexts()))
+              : SharedStageResults.none();
+      List<BuildScope> scopes = new ArrayList<>();
       int firstStep = 0;
       for (int i = 0; i < targets.size(); i++) {
         BuildPlan plan = plans.get(i);
         Map<Integer, Integer> offsets = stepOffsets(plan, firstStep);
         firstStep += stepCount(plan);
-        BuildScope scope =
+        scopes.add(
             new BuildScope(
                 request,
                 store,
@@ -158,25 +158,33 @@ final class BuildRun {
                 plan.stages().size() == 1,
                 targets.size() > 1,
                 views,
-                clock);
-        Map<Integer, StageResult> done =
-            runStages(plan, scope, workspace, ignore, remote, sharedResults);
-        if (i == 0 && !shared.isEmpty()) {
-          // A base image's ONBUILD trigger may have declared a target ARG in a shared stage.
-          Map<Integer, List<Instruction>> asRun = new HashMap<>();
-          for (int index : shared) {
-            if (done.containsKey(index)) {
-              asRun.put(index, done.get(index).stage().instructions());
-            }
-          }
-          shared = SharedStages.confirmed(plans, shared, asRun);
-        }
-        for (int index : shared) {
-          if (done.containsKey(index)) {
-            sharedResults.putIfAbsent(index, done.get(index));
-          }
-        }
-        results.add(new PlatformResult(targets.get(i), plan, done));
+                clock));
+      }
+      RunTools tools =
+          new RunTools(
+              request.isolation(),
+              request.snapshotter(),
+              workspace.dir().resolve("run"),
+              workspace.sandboxState(),
+              listener,
+              clock);
+      StatMemo memo = StatMemo.open(store.paths(), request.context());
+      PlatformCommon common =
+          new PlatformCommon(
+              workspace, tools, LayerDirectories.forCurrentUser(storeRoot), memo, ignore, remote);
+      List<Map<Integer, StageResult>> dones;
+      try {
+        dones =
+            new PlatformRuns(request.maxParallelism())
+                .run(
+                    targets.size(),
+                    i -> runStages(plans.get(i), scopes.get(i), common, shared, i == 0));
+      } finally {
+        memo.save();
+      }
+      List<PlatformResult> results = new ArrayList<>();
+      for (int i = 0; i < targets.size(); i++) {
+        results.add(new PlatformResult(targets.get(i), plans.get(i), dones.get(i)));
       }
       if (remote.exporting()) {
         Set<Integer> imageStages = new HashSet<>();
@@ -188,6 +196,15 @@ final class BuildRun {
       workspace.close();
     }
   }
+
+  /** What every platform's run of a build uses alike. */
+  private record PlatformCommon(
+      BuildWorkspace workspace,
+      RunTools tools,
+      LayerDirectories layers,
+      StatMemo memo,
+      PatternMatcher ignore,
+      RemoteCaches remote) {}
 
   /** One target platform's plan and the results of its stages. */
   private record PlatformResult(Platform platform, BuildPlan plan, Map<Integer, StageResult> done) {
@@ -262,18 +279,22 @@ final class BuildRun {
     return request.outputs().stream().filter(OutputSpec::isImage).findFirst().orElse(null);
   }
 
-  /** Runs the stages the target needs, in parallel where the graph allows; their results. */
+  /**
+   * Runs the stages one platform's target needs, in parallel where the graph allows; their results.
+   * The platform that {@code builds} the shared stages hands each to the others as it finishes; the
+   * others take them from {@code shared}.
+   */
   private Map<Integer, StageResult> runStages(
       BuildPlan plan,
       BuildScope scope,
-      BuildWorkspace workspace,
-      PatternMatcher ignore,
-      RemoteCaches remote,
-      Map<Integer, StageResult> built)
+      PlatformCommon common,
+      SharedStageResults shared,
+      boolean builds)
       throws IOException, StepFailure {
+    PatternMatcher ignore = common.ignore();
+    StatMemo memo = common.memo();
+    RemoteCaches remote = common.remote();
     Map<Integer, StageResult> done = StageScheduler.resultMap();
-    done.putAll(built);
-    StatMemo memo = StatMemo.open(scope.store().paths(), request.context());
     Sources sources =
         new Sources(
             scope,
@@ -284,15 +305,9 @@ final class BuildRun {
     RunStep runStep =
         new RunStep(
             scope,
-            new RunTools(
-                request.isolation(),
-                request.snapshotter(),
-                workspace.dir().resolve("run"),
-                workspace.sandboxState(),
-                listener,
-                clock),
-            LayerDirectories.forCurrentUser(storeRoot(request)),
-            new RunMounts(scope, request.environment(), workspace.secrets()),
+            common.tools(),
+            common.layers(),
+            new RunMounts(scope, request.environment(), common.workspace().secrets()),
             sources);
     StageRunner runner =
         new StageRunner(
@@ -301,11 +316,23 @@ final class BuildRun {
             new Steps(scope, sources, runStep),
             BuildCache.open(scope.store()),
             remote);
+    StageScheduler.StageTask task =
+        (p, index) -> {
+          StageResult result = runner.run(p, index).result();
+          if (builds && shared.isShared(index)) {
+            shared.publish(index, result);
+          }
+          return result;
+        };
     try {
       new StageScheduler(request.maxParallelism())
-          .run(plan, done, (p, index) -> runner.run(p, index).result());
+          .run(plan, done, task, builds ? Map.of() : shared.given());
     } finally {
-      memo.save();
+      if (builds) {
+        // Completes nothing that was published; fails what this run never reached.
+        shared.abandon(
+            new java.io.InterruptedIOException("the platform building the shared stages stopped"));
+      }
     }
     return done;
   }

@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CopyStep implements Step {
   private final BuildScope scope;
   private final Sources sources;
-  private final AtomicInteger spoolCounter = new AtomicInteger();
+  // One counter for every CopyStep of the JVM: the platforms of a multi-platform build each have
+  // their own CopyStep and run at once, over one spool directory.
+  private static final AtomicInteger SPOOL_COUNTER = new AtomicInteger();
 
   CopyStep(BuildScope scope, Sources sources) {
     this.scope = scope;
@@ -118,7 +120,7 @@ final class CopyStep implements Step {
             "use numeric ids (--chown=1000:1000) or add the user to the image first");
       }
     }
-    Path spool = scope.spool().resolve("copy-" + spoolCounter.incrementAndGet());
+    Path spool = scope.spool().resolve("copy-" + SPOOL_COUNTER.incrementAndGet());
     List<String> localSources = new ArrayList<>();
     List<SourceContent> heredocs = new ArrayList<>(spec.files().sourceContents());
     SourceTree tree;

@@ -77,6 +77,14 @@ final class StageRunner {
    * of the base may have been spliced into it).
    */
   Outcome run(BuildPlan plan, int index) throws IOException, StepFailure {
+    try {
+      return runStage(plan, index);
+    } catch (StepFailure f) {
+      throw scope.multiPlatform() ? f.forPlatform(platformLabel(plan.stage(index))) : f;
+    }
+  }
+
+  private Outcome runStage(BuildPlan plan, int index) throws IOException, StepFailure {
     Stage stage = plan.stage(index);
     int totalSteps = stage.instructions().size() + 1;
     StepRef fromStep = stepRef(stage, 1, totalSteps, "FROM " + baseText(stage), stage.from());
@@ -359,9 +367,7 @@ final class StageRunner {
     String location = scope.dockerfileName() + ":" + instruction.range().startLine();
     String label = scope.singleStage() ? "" : stage.displayName();
     if (scope.multiPlatform()) {
-      // A shared stage (FROM --platform=$BUILDPLATFORM) is built for its own platform, once.
-      String platform =
-          stage.platformOptional().map(p -> p.format()).orElse(scope.targetPlatform().toString());
+      String platform = platformLabel(stage);
       label = label.isEmpty() ? platform : platform + " " + label;
     }
     return new StepRef(
@@ -371,6 +377,14 @@ final class StageRunner {
         total,
         text,
         Optional.of(location));
+  }
+
+  /**
+   * The platform {@code stage} is built for: its own {@code FROM --platform} (a shared stage is
+   * built once, for that platform), else the target's.
+   */
+  private String platformLabel(Stage stage) {
+    return stage.platformOptional().map(p -> p.format()).orElse(scope.targetPlatform().toString());
   }
 
   static String oneLine(String text) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,11 +44,24 @@ final class StageScheduler {
   }
 
   /**
-   * Runs every stage of {@code plan.executionOrder()} that {@code done} does not hold yet,
-   * recording each result in {@code done} as it finishes, and returns when all are done or one
-   * failed.
+   * Runs every stage of {@code plan.executionOrder()}, recording each result in {@code done} as it
+   * finishes, and returns when all are done or one failed.
    */
   void run(BuildPlan plan, Map<Integer, StageResult> done, StageTask task)
+      throws IOException, StepFailure {
+    run(plan, done, task, Map.of());
+  }
+
+  /**
+   * As {@link #run(BuildPlan, Map, StageTask)}, except that a stage {@code given} has a future for
+   * is taken from it when it completes with a result (another platform of a multi-platform build
+   * built it), and run here when it completes empty.
+   */
+  void run(
+      BuildPlan plan,
+      Map<Integer, StageResult> done,
+      StageTask task,
+      Map<Integer, CompletableFuture<Optional<StageResult>>> given)
       throws IOException, StepFailure {
     AtomicInteger threads = new AtomicInteger();
     ExecutorService pool =
@@ -61,12 +75,6 @@ final class StageScheduler {
     Map<Integer, CompletableFuture<StageResult>> futures = new LinkedHashMap<>();
     try {
       for (Stage stage : plan.executionOrder()) {
-        StageResult given = done.get(stage.index());
-        if (given != null) {
-          // Built already, by another platform's run of a multi-platform build.
-          futures.put(stage.index(), CompletableFuture.completedFuture(given));
-          continue;
-        }
         List<CompletableFuture<StageResult>> needed = new ArrayList<>();
         for (Dependency d : plan.dependenciesOf(stage.index())) {
           if (d.source() instanceof StageBase.Stage s && futures.containsKey(s.index())) {
@@ -74,12 +82,16 @@ final class StageScheduler {
           }
         }
         int index = stage.index();
+        CompletableFuture<Optional<StageResult>> elsewhere =
+            given.getOrDefault(index, CompletableFuture.completedFuture(Optional.empty()));
         CompletableFuture<StageResult> future =
             CompletableFuture.allOf(needed.toArray(CompletableFuture[]::new))
+                .thenCombine(elsewhere, (ignored, built) -> built)
                 .thenApplyAsync(
-                    ignored -> {
+                    built -> {
                       try {
-                        StageResult result = task.run(plan, index);
+                        StageResult result =
+                            built.isPresent() ? built.get() : task.run(plan, index);
                         done.put(index, result);
                         return result;
                       } catch (IOException | StepFailure e) {

@@ -78,6 +78,17 @@ final class StepFailure extends Exception {
     return located;
   }
 
+  /**
+   * This failure naming the platform its step was built for, as a multi-platform build must: {@code
+   * linux/arm64: process "…" did not complete successfully}.
+   */
+  StepFailure forPlatform(String platform) {
+    StepFailure named =
+        new StepFailure(step, range, platform + ": " + getMessage(), hint, kind, getCause());
+    named.detail = detail;
+    return named;
+  }
+
   /** This failure with more lines to show after the Dockerfile excerpt (a command's output). */
   StepFailure withDetail(String text) {
     this.detail = text;

@@ -194,6 +194,36 @@ class MultiPlatformIT {
   }
 
   @Test
+  void oneFailingPlatformFailsTheBuildNamingItsStep() throws Exception {
+    Path context =
+        kiln.context()
+            .dockerfile(
+                """
+                FROM busybox:multi
+                ENV TEST=failing
+                RUN sleep 1 && test "$(uname -m)" = x86_64
+                """)
+            .root();
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    context, b -> b.platform(TWO).output(OutputSpecParser.parse("type=image"))));
+    assertTrue(
+        failure.getMessage().startsWith("Dockerfile:3:1: linux/arm64: process"),
+        failure.getMessage());
+    assertTrue(
+        kiln.events().stream()
+            .anyMatch(
+                e ->
+                    e instanceof BuildEvent.StepFailed f
+                        && !f.cancelled()
+                        && f.step().stage().equals("linux/arm64")),
+        "the arm64 step failed: " + kiln.events());
+  }
+
+  @Test
   void dockerMediaTypesMakeAManifestList() throws Exception {
     kiln.build(
         context("docker-media-types"),
