@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.cli.cache.CacheCommand;
 import dev.kiln.cli.debug.DebugCommand;
+import dev.kiln.cli.image.IndexCommand;
 import dev.kiln.cli.image.InspectCommand;
 import dev.kiln.cli.image.PullCommand;
 import dev.kiln.cli.image.PushCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
       BuildCommand.class,
       PushCommand.class,
       PullCommand.class,
+      IndexCommand.class,
       InspectCommand.class,
       TagCommand.class,
       LoginCommand.class,

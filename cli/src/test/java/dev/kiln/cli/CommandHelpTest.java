@@ -115,7 +115,16 @@ class CommandHelpTest {
   void everyCommandHasHelpWhoseFlagsStateTheirDefaults() {
     for (String command :
         List.of(
-            "push", "pull", "inspect", "tag", "login", "logout", "version", "completion", "man")) {
+            "push",
+            "pull",
+            "index",
+            "inspect",
+            "tag",
+            "login",
+            "logout",
+            "version",
+            "completion",
+            "man")) {
       var run = engine.run(Map.of(), "", command, "--help");
       assertEquals(0, run.exitCode(), command + ": " + run.stderr());
       assertTrue(run.stdout().startsWith("Usage: kiln " + command), run.stdout());

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Multi-platform images through the real jar: {@code kiln build --platform a,b} writes an index,
- * {@code kiln pull --all-platforms} and {@code kiln push} carry an index whole (same digest), each
- * result read by skopeo.
+ * {@code kiln pull --all-platforms} and {@code kiln push} carry an index whole (same digest),
+ * {@code kiln index} assembles one from images built separately; each result read by skopeo.
  */
 class MultiPlatformCommandsIT {
   private static final List<String> TWO = List.of("linux/amd64", "linux/arm64");
@@ -98,6 +98,39 @@ class MultiPlatformCommandsIT {
     KilnCli.Result both =
         other.run("pull", "--all-platforms", "--platform", "linux/arm64", source).exits(2);
     assertTrue(both.stderr().contains("--all-platforms"), both.describe());
+  }
+
+  @Test
+  void indexAssemblesImagesBuiltSeparatelyKeepingTheirDigests() {
+    KilnCli kiln = new KilnCli(home);
+    List<String> digests = new ArrayList<>();
+    for (String platform : TWO) {
+      String arch = platform.substring("linux/".length());
+      Path context =
+          kiln.context(
+              "ctx-" + arch,
+              Map.of("Dockerfile", "FROM scratch\nCOPY a.txt /a.txt\n", "a.txt", arch + "\n"));
+      digests.add(
+          kiln.run("build", "-q", "--platform", platform, "-t", "app:" + arch, context.toString())
+              .ok()
+              .stdout()
+              .strip());
+    }
+    String target = registry.reference("assembled:1");
+    String digest = kiln.run("index", target, "app:amd64", "app:arm64").ok().stdout().strip();
+    String raw = Skopeo.rawManifest("docker://" + target);
+    assertEquals(digest, sha256(raw));
+    JsonNode index = Skopeo.json(raw);
+    assertEquals(MediaType.OCI_INDEX, index.path("mediaType").asText());
+    assertEquals(TWO, platforms(index));
+    List<String> listed = new ArrayList<>();
+    index.path("manifests").forEach(m -> listed.add(m.path("digest").asText()));
+    assertEquals(digests, listed, "each image keeps its digest");
+
+    String local = kiln.run("index", "--local", "app:both", "app:amd64", "app:arm64").ok().stdout();
+    assertEquals(digest, local.strip(), "the same index, named in the store");
+    KilnCli.Result twice = kiln.run("index", target, "app:amd64", "app:amd64").exits(2);
+    assertTrue(twice.stderr().contains("both for linux/amd64"), twice.describe());
   }
 
   private static List<String> platforms(JsonNode index) {
