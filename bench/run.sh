@@ -20,6 +20,9 @@
 #             bench/realworld). Needs the network: the Debian mirror the first time (the bases
 #             are kept in $BENCH_WORK/keep), the npm registry and Maven Central in every cold run.
 #             BENCH_QUICK=1 builds the C app only.
+#   multiarch a two-platform build (linux/amd64,linux/arm64, arm64's RUN under binfmt_misc
+#             emulation): kiln --platform vs `buildah build --platform … --manifest`, cold and warm
+#             (lib/multiarch.sh; needs qemu-user-static and busybox-static:arm64)
 #   transfer  push and pull of a >= 200 MB multi-layer image: kiln's client vs skopeo copy (lib/transfer.sh)
 #   javaapp   the Maven plugin's sample app: kiln:build vs jib-maven-plugin (lib/javaapp.sh)
 #   jmh       JMH microbenchmarks next to tar, sha256sum, gzip -6, zstd -3 (lib/jmh.sh, bench/jmh)
@@ -58,7 +61,7 @@ ISOLATIONS=${BENCH_ISOLATIONS:-chroot oci}
 default_workloads="multistage ctx15 bigctx runheavy"
 [[ ${BENCH_DEBIAN:-0} == 1 ]] && default_workloads+=" debian"
 WORKLOADS=${BENCH_WORKLOADS:-$default_workloads}
-SECTIONS=${BENCH_SECTIONS:-builds startup realworld transfer javaapp jmh}
+SECTIONS=${BENCH_SECTIONS:-builds startup realworld multiarch transfer javaapp jmh}
 
 # Sizes: the issue's by default, a tenth or less for a smoke run.
 if [[ $QUICK == 1 ]]; then
@@ -69,7 +72,7 @@ else
   TRANSFER_MIB=208 TRANSFER_LAYERS=4 JMH_CTX_FILES=10000
 fi
 
-for lib in common registry workloads bases builds startup realworld transfer javaapp jmh; do
+for lib in common registry workloads bases builds startup realworld multiarch transfer javaapp jmh; do
   # shellcheck source=/dev/null
   . "$BENCH_DIR/lib/$lib.sh"
 done
@@ -99,6 +102,7 @@ cleanup() {
   remove_tree "$WORK/buildah"
   remove_tree "$WORK/startup-buildah"
   remove_tree "$WORK/rw"
+  remove_tree "$WORK/multiarch"
 }
 
 main() {
@@ -140,6 +144,7 @@ main() {
   fi
   has_section startup && run_startup
   has_section realworld && run_realworld
+  has_section multiarch && run_multiarch
   if has_section transfer || has_section jmh; then build_jmh; fi
   has_section transfer && run_transfer
   if has_section javaapp && [[ ${BENCH_JAVA:-auto} != 0 ]]; then

@@ -182,6 +182,7 @@ public final class Summarize {
       case "builds":
       case "startup":
       case "realworld":
+      case "multiarch":
         return "buildah";
       case "transfer":
         return "skopeo";
@@ -292,6 +293,7 @@ public final class Summarize {
     buildsTables(md);
     startupTable(md);
     realworldTables(md);
+    multiarchTable(md);
     transferTable(md);
     javaappTable(md);
     jmhTables(md);
@@ -315,6 +317,36 @@ public final class Summarize {
       workloads = runs.stream().map(Run::workload).distinct().toList();
     }
     return workloads.indexOf(w);
+  }
+
+  private void multiarchTable(StringBuilder md) {
+    List<Row> kiln = kilnRows("multiarch");
+    if (kiln.isEmpty()) {
+      return;
+    }
+    md.append(
+        "### Two platforms: kiln `--platform linux/amd64,linux/arm64` vs `buildah build --platform"
+            + " … --manifest`\n\n");
+    md.append(
+        "One Dockerfile (a $BUILDPLATFORM builder, a runtime stage with COPY and RUN per platform;"
+            + " arm64's RUN under binfmt_misc emulation for both tools), from a two-platform busybox"
+            + " in the run's registry. Wall seconds, median (min–max).\n\n");
+    md.append("| phase | kiln s | buildah s | kiln/buildah wall | kiln CPU s | buildah CPU s |\n");
+    md.append("|---|---:|---:|---:|---:|---:|\n");
+    for (Row k : kiln) {
+      Row b = peer(k).orElse(null);
+      md.append(
+          String.format(
+              L,
+              "| %s | %s | %s | **%s** | %s | %s |\n",
+              k.phase(),
+              spread(k),
+              b == null ? "–" : spread(b),
+              b == null ? "–" : ratio(k.wallMedian(), b.wallMedian()),
+              secs(k.cpuMedian()),
+              b == null ? "–" : secs(b.cpuMedian())));
+    }
+    md.append('\n');
   }
 
   private void buildsTables(StringBuilder md) {
