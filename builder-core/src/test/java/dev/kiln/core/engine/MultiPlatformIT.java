@@ -140,9 +140,10 @@ class MultiPlatformIT {
   }
 
   @Test
-  void writesTheIndexToAnOciLayoutAndArchive() throws Exception {
+  void writesTheIndexToAnOciLayoutAndArchiveAndEachPlatformsFiles() throws Exception {
     Path layout = kiln.newDir("layout").resolve("out");
     Path archive = kiln.newDir("archive").resolve("out.tar");
+    Path files = kiln.newDir("files").resolve("out");
     Path context = context("layout");
     kiln.build(
         context,
@@ -150,7 +151,11 @@ class MultiPlatformIT {
             b.platform(TWO)
                 .tag("app:2")
                 .output(OutputSpecParser.parse("type=oci,tar=false,dest=" + layout))
-                .output(OutputSpecParser.parse("type=oci,dest=" + archive)));
+                .output(OutputSpecParser.parse("type=oci,dest=" + archive))
+                .output(OutputSpecParser.parse("type=local,dest=" + files)));
+    // type=local: each platform's files in a directory of its own, named as buildx names it.
+    assertEquals("x86_64\n", Files.readString(files.resolve("linux_amd64/arch")));
+    assertEquals("aarch64\n", Files.readString(files.resolve("linux_arm64/arch")));
     for (String source : List.of("oci:" + layout + ":2", "oci-archive:" + archive + ":2")) {
       JsonNode index = JSON.readTree(skopeo("inspect", "--raw", source));
       assertEquals(MediaType.OCI_INDEX, index.path("mediaType").asText(), source);
