@@ -1,35 +1,45 @@
 package dev.kiln.core.engine;
 
+import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.request.SecretSpec;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.sandbox.SandboxMount;
 import dev.kiln.dockerfile.instructions.Mount;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * {@code RUN --mount}: turns each mount into something the sandbox can bind. Cache mounts live
  * under the store ({@code mounts/cache/<id>}) across builds and never become part of a layer or a
  * key; one with {@code from=} starts as a copy of that stage's or image's files (one cache per id
- * and base). Secrets are copied into the build's {@link SecretSpace} (a tmpfs, never the disk) with
- * their mode and owner, bound read-only (or given as an environment variable) and redacted from the
- * output. Bind mounts of another stage or image see its files; a read-write bind of a directory of
- * the user's gets a copy. An SSH agent socket is bound and {@code SSH_AUTH_SOCK} set.
+ * and base). Steps share a cache, wait to have it alone ({@code sharing=locked}) or get a directory
+ * of their own while it is in use ({@code sharing=private}), across threads and processes ({@link
+ * CacheMountLock}). Secrets are copied into the build's {@link SecretSpace} (a tmpfs, never the
+ * disk) with their mode and owner, bound read-only (or given as an environment variable) and
+ * redacted from the output. Bind mounts of another stage or image see its files; a read-write bind
+ * of a directory of the user's gets a copy. An SSH agent socket is bound and {@code SSH_AUTH_SOCK}
+ * set.
  */
 final class RunMounts {
   /** The shortest line of a multi-line secret that output is masked for. */
   static final int MIN_MASKED_LINE = 6;
+
+  /**
+   * Between a cache's name and the suffix of each further directory {@code sharing=private} made.
+   */
+  private static final String PRIVATE_INFIX = ".private-";
 
   private final BuildScope scope;
   private final Map<String, String> environment;
@@ -46,7 +56,7 @@ final class RunMounts {
       List<SandboxMount> mounts,
       List<String> env,
       List<String> secrets,
-      List<FileLock> locks,
+      List<AutoCloseable> held,
       List<Path> secretFiles)
       implements AutoCloseable {
     /** {@code line} with every secret value masked. */
@@ -65,8 +75,18 @@ final class RunMounts {
       for (Path dir : secretFiles) {
         BuildRun.deleteTree(dir);
       }
-      for (FileLock lock : locks) {
-        lock.channel().close();
+      IOException failure = null;
+      for (int i = held.size() - 1; i >= 0; i--) {
+        try {
+          held.get(i).close();
+        } catch (Exception e) {
+          if (failure == null) {
+            failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
       }
     }
   }
@@ -76,97 +96,215 @@ final class RunMounts {
     List<SandboxMount> out = new ArrayList<>();
     List<String> env = new ArrayList<>();
     List<String> secrets = new ArrayList<>();
-    List<FileLock> locks = new ArrayList<>();
+    List<AutoCloseable> held = new ArrayList<>();
     List<Path> secretFiles = new ArrayList<>();
-    int index = 0;
+    Prepared prepared = new Prepared(out, env, secrets, held, secretFiles);
     try {
+      Map<String, Path> caches = caches(mounts, sources, held, scratch);
+      int index = 0;
       for (Mount m : mounts) {
         index++;
         switch (m.type()) {
           case TMPFS -> out.add(new SandboxMount.Tmpfs(m.target(), m.sizeLimit()));
           case CACHE ->
-              out.add(cache(m, sources.get(index - 1), locks, scratch.resolve("cache-" + index)));
+              out.add(
+                  new SandboxMount.Bind(
+                      caches.get(cacheName(m, sources.get(index - 1))), m.target(), m.readOnly()));
           case BIND -> out.add(bind(m, sources.get(index - 1), scratch.resolve("bind-" + index)));
           case SECRET -> secret(m, out, env, secrets, secretFiles);
           case SSH -> ssh(m, index, out, env);
         }
       }
     } catch (IOException | RuntimeException e) {
-      new Prepared(out, env, secrets, locks, secretFiles).close();
+      prepared.close();
       throw e;
     }
-    return new Prepared(out, env, secrets, locks, secretFiles);
+    return prepared;
   }
 
-  private SandboxMount cache(Mount m, MountSources.Source from, List<FileLock> locks, Path workDir)
+  /**
+   * The directory each cache of the step (by {@link #cacheName}) is mounted from, held as its
+   * {@code sharing=} says until the step ends. A cache mounted twice by one step is one directory,
+   * taken once, in its strictest mode. Caches a step must wait for are taken in name order, so two
+   * steps that both want two locked caches cannot each hold one and wait forever for the other.
+   */
+  private Map<String, Path> caches(
+      List<Mount> mounts, List<MountSources.Source> sources, List<AutoCloseable> held, Path scratch)
       throws IOException {
-    String id = m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId();
-    String safe = id.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + Integer.toHexString(id.hashCode());
-    Path root = scope.store().paths().root().resolve("mounts").resolve("cache");
-    MountSources.Source seed = null;
-    String source = LayerPath.normalize(m.source() == null ? "" : m.source());
-    if (m.from() != null && !m.from().isEmpty()) {
-      // BuildKit keeps one cache per id and base: a cache seeded from a stage or an image starts
-      // as a copy of its files (of source= in them), and another base gets a cache of its own.
-      // The subpath is chosen when the cache is seeded, never when it is mounted: a cache is
-      // written by other steps, maybe at this very moment, so a path inside it resolved now could
-      // be a symlink to the host by the time it is mounted. The cache itself is a kiln path.
-      seed = from;
-      safe += "-from-" + MountSources.shortDigest(seed.identity() + "\0" + source);
+    Map<String, Integer> firstMount = new TreeMap<>();
+    Map<String, Mount.Sharing> sharing = new HashMap<>();
+    for (int i = 0; i < mounts.size(); i++) {
+      Mount m = mounts.get(i);
+      if (m.type() != Mount.Type.CACHE) {
+        continue;
+      }
+      String name = cacheName(m, sources.get(i));
+      firstMount.putIfAbsent(name, i);
+      Mount.Sharing mode = m.sharing() == null ? Mount.Sharing.SHARED : m.sharing();
+      sharing.merge(name, mode, RunMounts::stricter);
     }
-    Path dir = root.resolve(safe);
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectories(root);
-      Path temp = Files.createTempDirectory(root, ".new-");
-      try {
-        if (seed == null) {
-          long uid = m.uid() == null ? 0 : m.uid();
-          long gid = m.gid() == null ? 0 : m.gid();
-          int mode = m.mode() == null ? 0755 : m.mode();
-          Files.setAttribute(temp, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
-          if ("root".equals(System.getProperty("user.name"))) {
-            Files.setAttribute(temp, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(temp, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+    Map<String, Path> dirs = new HashMap<>();
+    for (Map.Entry<String, Integer> cache : firstMount.entrySet()) {
+      String name = cache.getKey();
+      int i = cache.getValue();
+      Mount m = mounts.get(i);
+      MountSources.Source seed = hasFrom(m) ? sources.get(i) : null;
+      Path workDir = scratch.resolve("cache-" + (i + 1));
+      Path dir = cacheDirectory(name, m, seed, workDir);
+      switch (sharing.get(name)) {
+        case SHARED -> held.add(CacheMountLock.shared(lockFile(dir)));
+        case LOCKED -> {
+          Optional<CacheMountLock> free = CacheMountLock.tryExclusive(lockFile(dir));
+          if (free.isEmpty()) {
+            scope
+                .listener()
+                .on(
+                    new BuildEvent.Note(
+                        scope.clock().instant(),
+                        "cache mount "
+                            + cacheId(m)
+                            + " (sharing=locked) is in use by another step: waiting for it"));
+            free = Optional.of(CacheMountLock.exclusive(lockFile(dir)));
           }
-        } else {
-          Path seedRoot = seedRoot(seed, workDir);
-          Path chosen = MountSourcePath.resolve(seedRoot, source, "type=cache", seed);
-          if (!Files.isDirectory(chosen, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(
-                "RUN --mount=type=cache: source \""
-                    + source
-                    + "\" in "
-                    + seed.description()
-                    + " is not a directory; a cache mount needs one");
-          }
-          Files.delete(temp);
-          if (seed instanceof MountSources.Source.Layers) {
-            // Unpacked for this step alone: take the directory instead of copying it.
-            moveOrCopy(chosen, temp);
-          } else {
-            MountSources.copy(chosen, temp);
-          }
+          held.add(free.get());
         }
-        try {
-          Files.move(temp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.FileAlreadyExistsException
-            | java.nio.file.DirectoryNotEmptyException e) {
-          // Another step made the same cache first; use theirs.
-        }
-      } finally {
-        if (MountSources.exists(temp)) {
-          BuildRun.deleteTree(temp);
-        }
+        case PRIVATE -> dir = privateCache(name, m, seed, workDir, held);
+      }
+      dirs.put(name, dir);
+    }
+    return dirs;
+  }
+
+  private static Mount.Sharing stricter(Mount.Sharing a, Mount.Sharing b) {
+    return a.ordinal() > b.ordinal() ? a : b;
+  }
+
+  /**
+   * A directory of cache {@code name} for this step alone: the cache itself when no other step uses
+   * it, else another of its directories no step uses, else a new one (empty, or a fresh copy of its
+   * seed), which later steps reuse in turn, as BuildKit keeps one cache per concurrent writer.
+   */
+  private Path privateCache(
+      String name, Mount m, MountSources.Source seed, Path workDir, List<AutoCloseable> held)
+      throws IOException {
+    Path root = cacheRoot();
+    List<Path> candidates = new ArrayList<>();
+    candidates.add(root.resolve(name));
+    try (Stream<Path> list = Files.list(root)) {
+      list.filter(p -> p.getFileName().toString().startsWith(name + PRIVATE_INFIX))
+          .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .sorted()
+          .forEach(candidates::add);
+    }
+    for (Path candidate : candidates) {
+      Optional<CacheMountLock> free = CacheMountLock.tryExclusive(lockFile(candidate));
+      if (free.isPresent()) {
+        held.add(free.get());
+        return candidate;
       }
     }
-    if (m.sharing() == Mount.Sharing.LOCKED || m.sharing() == Mount.Sharing.PRIVATE) {
-      // private is served like locked: one step at a time owns the cache (no copies are made).
-      FileChannel channel =
-          FileChannel.open(
-              root.resolve(safe + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      locks.add(channel.lock());
+    while (true) {
+      String instance = name + PRIVATE_INFIX + UUID.randomUUID().toString().substring(0, 8);
+      // Locked before it exists: no other step can take it between its making and its use.
+      Optional<CacheMountLock> mine = CacheMountLock.tryExclusive(root.resolve(instance + ".lock"));
+      if (mine.isEmpty()) {
+        continue;
+      }
+      held.add(mine.get());
+      return cacheDirectory(
+          instance, m, seed, workDir.resolveSibling(workDir.getFileName() + "-p"));
     }
-    return new SandboxMount.Bind(dir, m.target(), m.readOnly());
+  }
+
+  private static Path lockFile(Path cacheDir) {
+    return cacheDir.resolveSibling(cacheDir.getFileName() + ".lock");
+  }
+
+  private Path cacheRoot() {
+    return scope.store().paths().root().resolve("mounts").resolve("cache");
+  }
+
+  private static boolean hasFrom(Mount m) {
+    return m.from() != null && !m.from().isEmpty();
+  }
+
+  private static String cacheId(Mount m) {
+    return m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId();
+  }
+
+  /**
+   * The file name of a cache: its id, and for one seeded from a stage or an image, which files and
+   * subpath seed it. BuildKit keeps one cache per id and base: another base gets a cache of its
+   * own.
+   */
+  private static String cacheName(Mount m, MountSources.Source from) {
+    String id = cacheId(m);
+    String name = id.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + Integer.toHexString(id.hashCode());
+    if (hasFrom(m)) {
+      String source = LayerPath.normalize(m.source() == null ? "" : m.source());
+      name += "-from-" + MountSources.shortDigest(from.identity() + "\0" + source);
+    }
+    return name;
+  }
+
+  /**
+   * Cache {@code name}'s directory, made when missing: empty with the mount's owner and mode, or a
+   * copy of {@code seed}'s files at the mount's {@code source=}. The subpath is chosen when the
+   * cache is seeded, never when it is mounted: a cache is written by other steps, maybe at this
+   * very moment, so a path inside it resolved now could be a symlink to the host by the time it is
+   * mounted. The cache itself is a kiln path.
+   */
+  private Path cacheDirectory(String name, Mount m, MountSources.Source seed, Path workDir)
+      throws IOException {
+    Path root = cacheRoot();
+    Path dir = root.resolve(name);
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return dir;
+    }
+    String source = LayerPath.normalize(m.source() == null ? "" : m.source());
+    Files.createDirectories(root);
+    Path temp = Files.createTempDirectory(root, ".new-");
+    try {
+      if (seed == null) {
+        long uid = m.uid() == null ? 0 : m.uid();
+        long gid = m.gid() == null ? 0 : m.gid();
+        int mode = m.mode() == null ? 0755 : m.mode();
+        Files.setAttribute(temp, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+        if ("root".equals(System.getProperty("user.name"))) {
+          Files.setAttribute(temp, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
+          Files.setAttribute(temp, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+        }
+      } else {
+        Path seedRoot = seedRoot(seed, workDir);
+        Path chosen = MountSourcePath.resolve(seedRoot, source, "type=cache", seed);
+        if (!Files.isDirectory(chosen, LinkOption.NOFOLLOW_LINKS)) {
+          throw new IOException(
+              "RUN --mount=type=cache: source \""
+                  + source
+                  + "\" in "
+                  + seed.description()
+                  + " is not a directory; a cache mount needs one");
+        }
+        Files.delete(temp);
+        if (seed instanceof MountSources.Source.Layers) {
+          // Unpacked for this step alone: take the directory instead of copying it.
+          moveOrCopy(chosen, temp);
+        } else {
+          MountSources.copy(chosen, temp);
+        }
+      }
+      try {
+        Files.move(temp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.FileAlreadyExistsException
+          | java.nio.file.DirectoryNotEmptyException e) {
+        // Another step made the same cache first; use theirs.
+      }
+    } finally {
+      if (MountSources.exists(temp)) {
+        BuildRun.deleteTree(temp);
+      }
+    }
+    return dir;
   }
 
   private static void moveOrCopy(Path from, Path to) throws IOException {

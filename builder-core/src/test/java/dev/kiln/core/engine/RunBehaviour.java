@@ -907,6 +907,99 @@ abstract class RunBehaviour {
   }
 
   @Test
+  void parallelStagesTakeTurnsWithALockedCache() throws Exception {
+    String id = "locked-" + System.nanoTime();
+    String stage =
+        "FROM %1$s AS %2$s\n"
+            + "RUN --mount=type=cache,id=%3$s,target=/c,sharing=locked"
+            + " echo start-%2$s >> /c/log && sleep 2 && echo end-%2$s >> /c/log && touch /%2$s\n";
+    Path ctx =
+        kiln.context(
+            String.format(stage, RunFixture.BUSYBOX, "a", id)
+                + String.format(stage, RunFixture.BUSYBOX, "b", id)
+                + FROM
+                + "COPY --from=a /a /a\nCOPY --from=b /b /b\n"
+                + "RUN --mount=type=cache,id="
+                + id
+                + ",target=/c cat /c/log > /log\n",
+            Map.of());
+    RunImage image = kiln.build(ctx, b -> b.maxParallelism(2));
+    String log = image.text("/log");
+    assertTrue(
+        log.equals("start-a\nend-a\nstart-b\nend-b")
+            || log.equals("start-b\nend-b\nstart-a\nend-a"),
+        "the two steps used the locked cache at the same time:\n" + log);
+  }
+
+  @Test
+  void parallelStagesEachGetAPrivateCacheAndALaterStepReusesOne() throws Exception {
+    String id = "private-" + System.nanoTime();
+    String mount = "--mount=type=cache,id=" + id + ",target=/c,sharing=private";
+    String stage =
+        "FROM %1$s AS %2$s\nRUN " + mount + " touch /c/%2$s && sleep 2 && ls /c > /%2$s\n";
+    Path ctx =
+        kiln.context(
+            String.format(stage, RunFixture.BUSYBOX, "a")
+                + String.format(stage, RunFixture.BUSYBOX, "b")
+                + FROM
+                + "COPY --from=a /a /a\nCOPY --from=b /b /b\n",
+            Map.of());
+    RunImage image = kiln.build(ctx, b -> b.maxParallelism(2));
+    assertEquals("a", image.text("/a"));
+    assertEquals("b", image.text("/b"));
+    // Alone, a step is given one of the caches the two steps left, not a new empty one.
+    RunImage later = kiln.build(FROM + "RUN " + mount + " ls /c > /seen\n");
+    assertTrue(List.of("a", "b").contains(later.text("/seen")), later.text("/seen"));
+  }
+
+  @Test
+  void aLockedCacheWaitsForAStepOfAnotherProcess() throws Exception {
+    String mount =
+        "--mount=type=cache,id=xlocked-" + System.nanoTime() + ",target=/c,sharing=locked";
+    Path childCtx =
+        kiln.context(
+            FROM
+                + "RUN "
+                + mount
+                + " echo child-start >> /c/log && echo holding && sleep 3"
+                + " && echo child-end >> /c/log\n",
+            Map.of());
+    try (ChildBuild child = otherProcess(childCtx)) {
+      child.await(l -> l.equals("output holding"), 120);
+      RunImage image =
+          kiln.build(FROM + "RUN " + mount + " echo parent >> /c/log && cat /c/log > /log\n");
+      assertEquals("child-start\nchild-end\nparent", image.text("/log"));
+      assertEquals(0, child.waitFor(120), child.output());
+    }
+  }
+
+  @Test
+  void aPrivateCacheAnotherProcessUsesIsNotShared() throws Exception {
+    String mount =
+        "--mount=type=cache,id=xprivate-" + System.nanoTime() + ",target=/c,sharing=private";
+    Path childCtx =
+        kiln.context(
+            FROM + "RUN " + mount + " touch /c/child && echo holding && sleep 3\n", Map.of());
+    try (ChildBuild child = otherProcess(childCtx)) {
+      child.await(l -> l.equals("output holding"), 120);
+      RunImage image = kiln.build(FROM + "RUN " + mount + " ls /c > /seen\n");
+      assertEquals("", image.text("/seen"));
+      assertTrue(
+          child.isRunning(), "the step did not overlap the other process's:\n" + child.output());
+      assertEquals(0, child.waitFor(120), child.output());
+    }
+  }
+
+  /** A build of {@code ctx} in a second JVM on this fixture's store, isolation and snapshotter. */
+  private ChildBuild otherProcess(Path ctx) throws java.io.IOException {
+    return ChildBuild.start(
+        kiln.cacheDir(),
+        ctx,
+        List.of("isolation=" + isolation(), "snapshotter=" + snapshotter()),
+        Map.of());
+  }
+
+  @Test
   void readWriteBindsNeverWriteToTheUsersDirectories() throws Exception {
     Path named = kiln.newDir("named");
     Files.writeString(named.resolve("n"), "named\n");
