@@ -5,6 +5,7 @@ import dev.kiln.api.request.SecretSpec;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.sandbox.SandboxMount;
+import dev.kiln.dockerfile.ignore.GoPaths;
 import dev.kiln.dockerfile.instructions.Mount;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,12 @@ final class RunMounts {
     }
   }
 
-  Prepared prepare(List<Mount> mounts, List<MountSources.Source> sources, Path scratch)
+  /**
+   * Prepares {@code mounts} for a step whose working directory is {@code workdir}: a relative
+   * {@code target=} of a bind, cache or tmpfs mount is taken from there, as in BuildKit.
+   */
+  Prepared prepare(
+      List<Mount> mounts, List<MountSources.Source> sources, Path scratch, String workdir)
       throws IOException {
     List<SandboxMount> out = new ArrayList<>();
     List<String> env = new ArrayList<>();
@@ -105,12 +111,20 @@ final class RunMounts {
       for (Mount m : mounts) {
         index++;
         switch (m.type()) {
-          case TMPFS -> out.add(new SandboxMount.Tmpfs(m.target(), m.sizeLimit()));
+          case TMPFS -> out.add(new SandboxMount.Tmpfs(target(m, workdir), m.sizeLimit()));
           case CACHE ->
               out.add(
                   new SandboxMount.Bind(
-                      caches.get(cacheName(m, sources.get(index - 1))), m.target(), m.readOnly()));
-          case BIND -> out.add(bind(m, sources.get(index - 1), scratch.resolve("bind-" + index)));
+                      caches.get(cacheName(m, sources.get(index - 1))),
+                      target(m, workdir),
+                      m.readOnly()));
+          case BIND ->
+              out.add(
+                  bind(
+                      m,
+                      sources.get(index - 1),
+                      scratch.resolve("bind-" + index),
+                      target(m, workdir)));
           case SECRET -> secret(m, out, env, secrets, secretFiles);
           case SSH -> ssh(m, index, out, env);
         }
@@ -120,6 +134,28 @@ final class RunMounts {
       throw e;
     }
     return prepared;
+  }
+
+  /**
+   * Where a bind, cache or tmpfs mount goes in the container: {@code target=} as written when
+   * absolute, else below the working directory ({@code target=.} or none at all is the working
+   * directory itself), never the root.
+   */
+  static String target(Mount m, String workdir) throws IOException {
+    String target = m.target() == null ? "" : m.target();
+    String resolved =
+        "/" + LayerPath.normalize(target.startsWith("/") ? target : workdir + "/" + target);
+    if (resolved.equals("/")) {
+      throw new IOException(
+          "RUN --mount=type="
+              + m.type().value()
+              + ": invalid mount target \"/\""
+              + (target.startsWith("/")
+                  ? ""
+                  : " (target=" + target + " in WORKDIR " + workdir + ")")
+              + ": a mount cannot replace the container's root directory; give a target below it");
+    }
+    return resolved;
   }
 
   /**
@@ -228,8 +264,13 @@ final class RunMounts {
     return m.from() != null && !m.from().isEmpty();
   }
 
+  /**
+   * The {@code id=}, else the target as written, cleaned (relative stays relative), as BuildKit.
+   */
   private static String cacheId(Mount m) {
-    return m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId();
+    return m.cacheId() == null || m.cacheId().isEmpty()
+        ? GoPaths.clean(m.target() == null ? "" : m.target())
+        : m.cacheId();
   }
 
   /**
@@ -325,7 +366,8 @@ final class RunMounts {
     return ((MountSources.Source.Directory) seed).dir();
   }
 
-  private SandboxMount bind(Mount m, MountSources.Source from, Path workDir) throws IOException {
+  private SandboxMount bind(Mount m, MountSources.Source from, Path workDir, String target)
+      throws IOException {
     Path root = seedRoot(from, workDir);
     String source = LayerPath.normalize(m.source() == null ? "" : m.source());
     Path path = MountSourcePath.resolve(root, source, "type=bind", from);
@@ -336,7 +378,7 @@ final class RunMounts {
       MountSources.copy(path, copy);
       path = copy;
     }
-    return new SandboxMount.Bind(path, m.target(), m.readOnly());
+    return new SandboxMount.Bind(path, target, m.readOnly());
   }
 
   private void secret(

@@ -582,6 +582,46 @@ abstract class RunBehaviour {
   }
 
   @Test
+  void relativeMountTargetsAreTakenFromTheWorkingDirectory() throws Exception {
+    Path ctx =
+        kiln.context(
+            FROM
+                + "WORKDIR /app\n"
+                + "RUN --mount=type=bind,target=. ls /app > /listing\n"
+                + "RUN --mount=type=bind,source=data,target=node_modules"
+                + " cat node_modules/f > /relative && cat /app/node_modules/f > /absolute\n"
+                + "RUN --mount=type=cache,id=rel-"
+                + System.nanoTime()
+                + ",target=cache echo x > /app/cache/x && ls /app/cache > /cached\n"
+                + "RUN --mount=type=tmpfs,target=tmp grep -c ' /app/tmp ' /proc/mounts > /tmpfs\n"
+                + "RUN --mount=type=bind,source=data ls > /no-target\n",
+            Map.of("data/f", "context-file\n"));
+    RunImage image = kiln.build(ctx, b -> {});
+    assertEquals("Dockerfile\ndata", image.text("/listing"));
+    assertEquals("context-file", image.text("/relative"));
+    assertEquals("context-file", image.text("/absolute"));
+    assertEquals("x", image.text("/cached"));
+    assertEquals("1", image.text("/tmpfs"));
+    assertEquals("f", image.text("/no-target"));
+    for (String stub :
+        List.of("node_modules", "cache", "app/node_modules", "app/cache", "app/tmp")) {
+      assertFalse(Files.exists(image.file(stub), LinkOption.NOFOLLOW_LINKS), stub);
+    }
+    try (Stream<Path> app = Files.list(image.file("/app"))) {
+      assertEquals(List.of(), app.toList());
+    }
+  }
+
+  @Test
+  void aMountOverTheRootDirectoryIsRefused() throws Exception {
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class, () -> kiln.build(FROM + "RUN --mount=type=bind,target=. true\n"));
+    assertTrue(failure.getMessage().startsWith("Dockerfile:2"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("invalid mount target \"/\""), failure.getMessage());
+  }
+
+  @Test
   void tmpfsMountsAreEmptyAndNotKept() throws Exception {
     RunImage image =
         kiln.build(
