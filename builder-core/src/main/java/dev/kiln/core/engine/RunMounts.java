@@ -29,9 +29,9 @@ import java.util.stream.Stream;
  * of their own while it is in use ({@code sharing=private}), across threads and processes ({@link
  * CacheMountLock}). Secrets are copied into the build's {@link SecretSpace} (a tmpfs, never the
  * disk) with their mode and owner, bound read-only (or given as an environment variable) and
- * redacted from the output. Bind mounts of another stage or image see its files; a read-write bind
- * of a directory of the user's gets a copy. An SSH agent socket is bound and {@code SSH_AUTH_SOCK}
- * set.
+ * redacted from the output. Bind mounts of another stage or image see its files; one of a directory
+ * of the user's sees what {@link DirectoryMountView} shows (never a file {@code .dockerignore}
+ * excludes, never writing back). An SSH agent socket is bound and {@code SSH_AUTH_SOCK} set.
  */
 final class RunMounts {
   /** The shortest line of a multi-line secret that output is masked for. */
@@ -124,7 +124,8 @@ final class RunMounts {
                       m,
                       sources.get(index - 1),
                       scratch.resolve("bind-" + index),
-                      target(m, workdir)));
+                      target(m, workdir),
+                      held));
           case SECRET -> secret(m, out, env, secrets, secretFiles);
           case SSH -> ssh(m, index, out, env);
         }
@@ -366,17 +367,19 @@ final class RunMounts {
     return ((MountSources.Source.Directory) seed).dir();
   }
 
-  private SandboxMount bind(Mount m, MountSources.Source from, Path workDir, String target)
+  private SandboxMount bind(
+      Mount m, MountSources.Source from, Path workDir, String target, List<AutoCloseable> held)
       throws IOException {
     Path root = seedRoot(from, workDir);
     String source = LayerPath.normalize(m.source() == null ? "" : m.source());
     Path path = MountSourcePath.resolve(root, source, "type=bind", from);
-    if (!m.readOnly() && from instanceof MountSources.Source.Directory) {
-      // rw binds may scribble, but never on the user's directories: give them a copy.
-      Path copy = workDir.resolve("rw");
-      Files.createDirectories(workDir);
-      MountSources.copy(path, copy);
-      path = copy;
+    if (from instanceof MountSources.Source.Directory dir) {
+      // The user's files: never written, and never showing what .dockerignore leaves out.
+      DirectoryMountView view =
+          DirectoryMountView.of(
+              root, path, dir.ignore(), !m.readOnly(), workDir.resolve("view"), from);
+      held.add(view);
+      path = view.path();
     }
     return new SandboxMount.Bind(path, target, m.readOnly());
   }

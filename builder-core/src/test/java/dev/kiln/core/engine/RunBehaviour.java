@@ -622,6 +622,74 @@ abstract class RunBehaviour {
   }
 
   @Test
+  void filesDockerignoreExcludesAreNotInABindMountOfTheContext() throws Exception {
+    Map<String, String> files =
+        Map.of(
+            ".dockerignore", ".env\nsecrets\ndocs/*\n!docs/keep.md\n*.log\n",
+            ".env", "PASSWORD=hunter2\n",
+            "secrets/key", "k\n",
+            "docs/keep.md", "keep\n",
+            "docs/drop.md", "drop\n",
+            "app/main.js", "main\n",
+            "app/debug.log", "not top-level, so kept\n",
+            "top.log", "log\n");
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN --mount=type=bind,target=/ctx find /ctx | sort > /seen\n"
+                + "RUN --mount=type=bind,target=/ctx,rw find /ctx | sort > /seen-rw"
+                + " && rm /ctx/app/main.js && touch /ctx/new\n"
+                + "RUN --mount=type=bind,source=docs,target=/docs find /docs | sort > /docs-seen\n",
+            files);
+    RunImage image = kiln.build(ctx, b -> {});
+    String visible =
+        "/ctx\n/ctx/.dockerignore\n/ctx/Dockerfile\n/ctx/app\n/ctx/app/debug.log\n"
+            + "/ctx/app/main.js\n/ctx/docs\n/ctx/docs/keep.md";
+    assertEquals(visible, image.text("/seen"));
+    assertEquals(visible, image.text("/seen-rw"));
+    assertEquals("/docs\n/docs/keep.md", image.text("/docs-seen"));
+    // The writable view never writes back.
+    assertEquals("main\n", Files.readString(ctx.resolve("app/main.js")));
+    assertFalse(Files.exists(ctx.resolve("new")));
+    assertEquals(List.of(), MountTable.mountPointsUnder(kiln.cacheDir()));
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    kiln.context(
+                        FROM + "RUN --mount=type=bind,source=.env,target=/e cat /e\n", files),
+                    b -> {}));
+    assertTrue(failure.getMessage().startsWith("Dockerfile:2"), failure.getMessage());
+    assertTrue(failure.getMessage().contains(".dockerignore excludes it"), failure.getMessage());
+  }
+
+  @Test
+  void anExcludedFileDoesNotReachTheKeyOfAStepThatMountsTheContext() throws Exception {
+    Path ctx =
+        kiln.context(
+            FROM + "RUN --mount=type=bind,target=/ctx cat /ctx/app.js > /app.js\n",
+            Map.of(".dockerignore", ".env\n", ".env", "one\n", "app.js", "v1\n"));
+    kiln.build(ctx, b -> {});
+    Files.writeString(ctx.resolve(".env"), "two\n");
+    kiln.build(ctx, b -> {});
+    assertEquals(List.of(), ranRunSteps());
+    Files.writeString(ctx.resolve("app.js"), "v2\n");
+    RunImage image = kiln.build(ctx, b -> {});
+    assertEquals("v2", image.text("/app.js"));
+    assertEquals(1, ranRunSteps().size());
+  }
+
+  /** The RUN steps the last build executed rather than took from the cache. */
+  private List<String> ranRunSteps() {
+    return kiln.events().stream()
+        .filter(e -> e instanceof dev.kiln.api.event.BuildEvent.StepCompleted)
+        .map(e -> ((dev.kiln.api.event.BuildEvent.StepCompleted) e).step().label())
+        .filter(l -> l.contains("RUN"))
+        .toList();
+  }
+
+  @Test
   void tmpfsMountsAreEmptyAndNotKept() throws Exception {
     RunImage image =
         kiln.build(
