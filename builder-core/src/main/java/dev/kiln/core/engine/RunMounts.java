@@ -391,7 +391,7 @@ final class RunMounts {
       List<String> secrets,
       List<Path> secretFiles)
       throws IOException {
-    String id = m.cacheId();
+    String id = secretId(m);
     Optional<SecretSpec> spec =
         scope.request().secrets().stream().filter(s -> s.id().equals(id)).findFirst();
     byte[] value = null;
@@ -438,8 +438,32 @@ final class RunMounts {
       Files.setAttribute(
           file, "unix:gid", m.gid() == null ? 0 : m.gid().intValue(), LinkOption.NOFOLLOW_LINKS);
     }
-    String target = m.target() == null || m.target().isEmpty() ? "/run/secrets/" + id : m.target();
+    String target =
+        m.target() == null || m.target().isEmpty() ? "/run/secrets/" + base(id) : m.target();
     out.add(new SandboxMount.Bind(file, target, true));
+  }
+
+  /**
+   * BuildKit's secret id: {@code id=}, or {@code source=} (its other name), else the last element
+   * of {@code target=} ({@code target=/root/.npmrc} is secret {@code .npmrc}).
+   */
+  static String secretId(Mount m) {
+    if (m.source() != null && !m.source().isEmpty()) {
+      return m.source();
+    }
+    if (m.cacheId() != null && !m.cacheId().isEmpty()) {
+      return m.cacheId();
+    }
+    return base(m.target() == null ? "" : m.target());
+  }
+
+  /** Go's {@code path.Base}: the last element, trailing slashes dropped; "." for "". */
+  private static String base(String path) {
+    if (path.isEmpty()) {
+      return ".";
+    }
+    String trimmed = path.replaceAll("/+$", "");
+    return trimmed.isEmpty() ? "/" : trimmed.substring(trimmed.lastIndexOf('/') + 1);
   }
 
   /**

@@ -915,6 +915,28 @@ abstract class RunBehaviour {
   }
 
   @Test
+  void aSecretsIdDefaultsToItsSourceElseTheNameOfItsTarget() throws Exception {
+    Path tok = Files.writeString(kiln.newDir("secret").resolve("tok"), "token-value");
+    Path nested = Files.writeString(kiln.newDir("secret").resolve("nested"), "nested-value");
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN --mount=type=secret,source=tok cat /run/secrets/tok > /by-source\n"
+                + "RUN --mount=type=secret,target=/root/tok,required cat /root/tok > /by-target\n"
+                + "RUN --mount=type=secret,id=team/tok cat /run/secrets/tok > /default-target\n",
+            Map.of());
+    RunImage image =
+        kiln.build(
+            ctx,
+            b ->
+                b.secret(SecretSpec.parse("id=tok,src=" + tok))
+                    .secret(SecretSpec.parse("id=team/tok,src=" + nested)));
+    assertEquals("token-value", image.text("/by-source"));
+    assertEquals("token-value", image.text("/by-target"));
+    assertEquals("nested-value", image.text("/default-target"));
+  }
+
+  @Test
   void aMultiLineSecretIsMaskedLineByLine() throws Exception {
     String first = "-----BEGIN KILN TEST KEY " + System.nanoTime() + "-----";
     String second = "c2VjcmV0LWtleS1ib2R5" + System.nanoTime();

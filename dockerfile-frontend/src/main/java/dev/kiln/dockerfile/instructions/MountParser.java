@@ -222,7 +222,8 @@ public final class MountParser {
       if (sharing != null) {
         throw new DockerfileException("secret mount should not define sharing");
       }
-      if (source.isEmpty() && target.isEmpty() && id.isEmpty() && env.isEmpty()) {
+      // As in BuildKit, env= does not name the secret: its id is id=, source= or the target's name.
+      if (source.isEmpty() && target.isEmpty() && id.isEmpty()) {
         throw new DockerfileException(
             "invalid secret mount. one of source, target required",
             "name the secret with id=..., or give a target path");
