@@ -4,6 +4,7 @@ import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.request.SecretSpec;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.core.layer.LayerPath;
+import dev.kiln.core.sandbox.HostIdentity;
 import dev.kiln.core.sandbox.SandboxMount;
 import dev.kiln.dockerfile.ignore.GoPaths;
 import dev.kiln.dockerfile.instructions.Mount;
@@ -29,9 +30,11 @@ import java.util.stream.Stream;
  * of their own while it is in use ({@code sharing=private}), across threads and processes ({@link
  * CacheMountLock}). Secrets are copied into the build's {@link SecretSpace} (a tmpfs, never the
  * disk) with their mode and owner, bound read-only (or given as an environment variable) and
- * redacted from the output. Bind mounts of another stage or image see its files; one of a directory
- * of the user's sees what {@link DirectoryMountView} shows (never a file {@code .dockerignore}
- * excludes, never writing back). An SSH agent socket is bound and {@code SSH_AUTH_SOCK} set.
+ * redacted from the output. An SSH mount binds a socket of kiln's own that passes the step's
+ * requests to the agent (the user's, or one serving {@code --ssh ID=KEYFILE}). Bind mounts of
+ * another stage or image see its files; one of a directory of the user's sees what {@link
+ * DirectoryMountView} shows (never a file {@code .dockerignore} excludes, never writing back). An
+ * SSH agent socket is bound and {@code SSH_AUTH_SOCK} set.
  */
 final class RunMounts {
   /** The shortest line of a multi-line secret that output is masked for. */
@@ -73,9 +76,6 @@ final class RunMounts {
 
     @Override
     public void close() throws IOException {
-      for (Path dir : secretFiles) {
-        BuildRun.deleteTree(dir);
-      }
       IOException failure = null;
       for (int i = held.size() - 1; i >= 0; i--) {
         try {
@@ -85,6 +85,9 @@ final class RunMounts {
             failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
           }
         }
+      }
+      for (Path dir : secretFiles) {
+        BuildRun.deleteTree(dir);
       }
       if (failure != null) {
         throw failure;
@@ -108,6 +111,7 @@ final class RunMounts {
     try {
       Map<String, Path> caches = caches(mounts, sources, held, scratch);
       int index = 0;
+      int sshMounts = 0;
       for (Mount m : mounts) {
         index++;
         switch (m.type()) {
@@ -127,7 +131,7 @@ final class RunMounts {
                       target(m, workdir),
                       held));
           case SECRET -> secret(m, out, env, secrets, secretFiles);
-          case SSH -> ssh(m, index, out, env);
+          case SSH -> ssh(m, sshMounts++, scratch, out, env, held, secretFiles);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -487,31 +491,87 @@ final class RunMounts {
     return parts;
   }
 
-  private void ssh(Mount m, int index, List<SandboxMount> out, List<String> env)
+  /**
+   * An SSH agent for the step, as buildx forwards one: the socket or key files {@code --ssh ID=…}
+   * names, else the user's {@code $SSH_AUTH_SOCK}, always through a socket of kiln's own ({@link
+   * SshAgentProxy}) with the mount's owner and mode. {@code number} counts the step's ssh mounts;
+   * the first one's target is {@code SSH_AUTH_SOCK}.
+   */
+  private void ssh(
+      Mount m,
+      int number,
+      Path scratch,
+      List<SandboxMount> out,
+      List<String> env,
+      List<AutoCloseable> held,
+      List<Path> privateDirs)
       throws IOException {
     String id = m.cacheId() == null || m.cacheId().isEmpty() ? "default" : m.cacheId();
+    String target =
+        m.target() == null || m.target().isEmpty()
+            ? "/run/buildkit/ssh_agent." + number
+            : m.target();
+    if (number == 0) {
+      env.add("SSH_AUTH_SOCK=" + target);
+    }
     Optional<SshSpec> spec =
         scope.request().ssh().stream().filter(s -> s.id().equals(id)).findFirst();
-    Path socket = null;
-    if (spec.isPresent()) {
-      if (!spec.get().paths().isEmpty()) {
-        socket = spec.get().paths().get(0);
-      } else if (environment.get("SSH_AUTH_SOCK") != null) {
-        socket = Path.of(environment.get("SSH_AUTH_SOCK"));
-      }
-    }
-    if (socket == null) {
+    if (spec.isEmpty()) {
       if (m.required()) {
         throw new IOException(
-            "ssh agent " + id + " is required but was not given; pass --ssh " + id);
+            "no SSH agent \""
+                + id
+                + "\" was given for RUN --mount=type=ssh,required; pass --ssh "
+                + id
+                + " (it forwards $SSH_AUTH_SOCK) or --ssh "
+                + id
+                + "=SOCKET|KEYFILE");
       }
       return;
     }
-    String target =
-        m.target() == null || m.target().isEmpty()
-            ? "/run/buildkit/ssh_agent." + (index - 1)
-            : m.target();
-    out.add(new SandboxMount.Bind(socket, target, false));
-    env.add("SSH_AUTH_SOCK=" + target);
+    Path agent = agentSocket(spec.get(), held, privateDirs);
+    Path dir;
+    if (secretSpace.dir().isPresent()) {
+      dir = secretSpace.newStepDirectory("RUN --mount=type=ssh,id=" + id);
+      privateDirs.add(dir);
+    } else {
+      dir = Files.createDirectories(scratch.resolve("ssh-" + number));
+    }
+    SshAgentProxy proxy =
+        SshAgentProxy.start(
+            agent,
+            dir.resolve("ssh_auth_sock"),
+            m.uid() == null ? 0 : m.uid(),
+            m.gid() == null ? 0 : m.gid(),
+            m.mode() == null ? 0600 : m.mode() & 0777,
+            HostIdentity.current().isRoot());
+    held.add(proxy);
+    out.add(new SandboxMount.Bind(proxy.socket(), target, false));
+  }
+
+  /** The agent {@code spec} names: a socket as it is, key files served by an agent of kiln's. */
+  private Path agentSocket(SshSpec spec, List<AutoCloseable> held, List<Path> privateDirs)
+      throws IOException {
+    if (spec.paths().isEmpty()) {
+      String socket = environment.get("SSH_AUTH_SOCK");
+      if (socket == null || socket.isEmpty()) {
+        throw new IOException(
+            "--ssh "
+                + spec.id()
+                + ": invalid empty ssh agent socket: make sure SSH_AUTH_SOCK is set (start"
+                + " ssh-agent and ssh-add your key), or pass --ssh "
+                + spec.id()
+                + "=SOCKET|KEYFILE");
+      }
+      return Path.of(socket);
+    }
+    if (spec.paths().size() == 1 && SshSpec.isSocket(spec.paths().get(0))) {
+      return spec.paths().get(0);
+    }
+    Path dir = secretSpace.newStepDirectory("--ssh " + spec.id() + " with a key file");
+    privateDirs.add(dir);
+    SshKeyAgent agent = SshKeyAgent.start(spec.id(), spec.paths(), dir);
+    held.add(agent);
+    return agent.socket();
   }
 }

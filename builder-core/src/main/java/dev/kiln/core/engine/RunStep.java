@@ -149,7 +149,13 @@ final class RunStep implements Step {
         RunMounts.Prepared prepared =
             mounts.prepare(run.mounts(), mountFiles(in), scratch, workdir)) {
       extra.addAll(prepared.mounts());
-      env.addAll(prepared.env());
+      for (String variable : prepared.env()) {
+        // As BuildKit: an SSH_AUTH_SOCK the step's own environment sets wins over the mount's.
+        boolean ssh = variable.startsWith("SSH_AUTH_SOCK=");
+        if (!ssh || env.stream().noneMatch(e -> e.startsWith("SSH_AUTH_SOCK="))) {
+          env.add(variable);
+        }
+      }
       ResolvedUser user =
           config.user() == null || config.user().isEmpty()
               ? ResolvedUser.ROOT

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SshSpec;
 import dev.kiln.core.sandbox.MountTable;
 import dev.kiln.core.sandbox.ProcessScan;
 import java.net.InetAddress;
@@ -1180,6 +1181,89 @@ abstract class RunBehaviour {
       assertTrue(image.text("/ssh-sock").startsWith("/run/buildkit/ssh_agent."));
       assertFalse(Files.exists(image.file("/run"), LinkOption.NOFOLLOW_LINKS));
     }
+  }
+
+  @Test
+  void anSshKeyFileIsServedWithTheMountsOwnerAndModeAndCannotBeRemoved() throws Exception {
+    Path key = TestSshAgent.key(kiln.newDir("ssh-key"), "deploy", "");
+    String fingerprint = TestSshAgent.fingerprint(key);
+    Path tools = HostPrograms.into(kiln.newDir("hosttools"), List.of("/usr/bin/ssh-add"));
+    String sshAdd = "/tools/ld.so --library-path /tools /tools/ssh-add";
+    String bindTools = " --mount=type=bind,from=tools,target=/tools ";
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN --mount=type=ssh,id=deploy"
+                + bindTools
+                + "stat -c '%u:%g %a' $SSH_AUTH_SOCK > /owner && "
+                + sshAdd
+                + " -l > /listed && ("
+                + sshAdd
+                + " -D || true) && "
+                + sshAdd
+                + " -l > /still-listed\n"
+                + "USER kiln\n"
+                + "RUN --mount=type=ssh,id=deploy,uid=1000,gid=1000,mode=0660,target=/home/kiln/a"
+                + bindTools
+                + "stat -c '%u:%g %a' /home/kiln/a > /home/kiln/owner && "
+                + sshAdd
+                + " -l > /home/kiln/listed\n",
+            Map.of());
+    RunImage image =
+        kiln.build(
+            ctx,
+            b ->
+                b.ssh(SshSpec.parse("deploy=" + key))
+                    .buildContext(new NamedContext.Directory("tools", tools)));
+    assertEquals("0:0 600", image.text("/owner"));
+    assertTrue(image.text("/listed").contains(fingerprint), image.text("/listed"));
+    assertTrue(image.text("/still-listed").contains(fingerprint), image.text("/still-listed"));
+    assertEquals("1000:1000 660", image.text("/home/kiln/owner"));
+    assertTrue(image.text("/home/kiln/listed").contains(fingerprint));
+    assertFalse(TestSshAgent.kilnAgentRunning(), "kiln left its ssh-agent running");
+  }
+
+  @Test
+  void theUsersAgentIsForwardedReadOnlyAndWithoutOneSshDefaultFails() throws Exception {
+    Path dir = kiln.newDir("ssh-agent");
+    Path key = TestSshAgent.key(dir, "user", "");
+    Path tools = HostPrograms.into(kiln.newDir("hosttools"), List.of("/usr/bin/ssh-add"));
+    String sshAdd = "/tools/ld.so --library-path /tools /tools/ssh-add";
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN --mount=type=ssh --mount=type=bind,from=tools,target=/tools ("
+                + sshAdd
+                + " -D || true) && "
+                + sshAdd
+                + " -l > /listed\n",
+            Map.of());
+    try (TestSshAgent agent = TestSshAgent.start(dir.resolve("agent.sock"), key)) {
+      RunImage image =
+          kiln.build(
+              ctx,
+              b ->
+                  b.ssh(SshSpec.parse("default"))
+                      .environment(Map.of("SSH_AUTH_SOCK", agent.socket().toString()))
+                      .buildContext(new NamedContext.Directory("tools", tools)));
+      String fingerprint = TestSshAgent.fingerprint(key);
+      assertTrue(image.text("/listed").contains(fingerprint), image.text("/listed"));
+      assertTrue(agent.listing().contains(fingerprint), "the step removed the user's key");
+    }
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    ctx,
+                    b ->
+                        b.ssh(SshSpec.parse("default"))
+                            .environment(Map.of())
+                            .buildContext(new NamedContext.Directory("tools", tools))));
+    assertTrue(
+        failure.getMessage().contains("--ssh default: invalid empty ssh agent socket"),
+        failure.getMessage());
+    assertTrue(failure.getMessage().contains("SSH_AUTH_SOCK"), failure.getMessage());
   }
 
   @Test

@@ -232,6 +232,10 @@ public final class MountParser {
         throw new DockerfileException("both source and id can't be set");
       }
     }
+    if (type == Mount.Type.SSH && !source.isEmpty()) {
+      throw new DockerfileException(
+          "ssh does not support source", "name the agent with id=..., as given to --ssh");
+    }
     if (sharing != null && type != Mount.Type.CACHE) {
       throw new DockerfileException("invalid cache sharing set for " + type.value() + " mount");
     }

@@ -32,4 +32,11 @@ class MountParserTest {
         assertThrows(DockerfileException.class, () -> parse("type=secret,id=a,source=b"));
     assertEquals("both source and id can't be set", e.getMessage());
   }
+
+  @Test
+  void anSshMountHasNoSource() {
+    DockerfileException e =
+        assertThrows(DockerfileException.class, () -> parse("type=ssh,source=/x"));
+    assertEquals("ssh does not support source", e.getMessage());
+  }
 }
