@@ -1,19 +1,19 @@
 package dev.kiln.maven;
 
 import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.build.Failures;
 import dev.kiln.api.event.RegistryEventRelay;
+import dev.kiln.api.place.LocatedImage;
+import dev.kiln.api.place.Place;
+import dev.kiln.api.place.PlaceSyntax;
+import dev.kiln.api.place.Places;
+import dev.kiln.api.place.RegistryAccess;
+import dev.kiln.api.place.WrittenImage;
 import dev.kiln.api.request.RequestException;
-import dev.kiln.core.engine.RegistryAccess;
-import dev.kiln.core.image.ImageNotFoundException;
-import dev.kiln.core.place.LocatedImage;
-import dev.kiln.core.place.Place;
-import dev.kiln.core.place.PlaceSyntax;
-import dev.kiln.core.place.Places;
-import dev.kiln.core.place.WrittenImage;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
-import dev.kiln.registry.transport.RegistryException;
+import dev.kiln.registry.reference.InvalidReferenceException;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -107,16 +107,10 @@ public class PushMojo extends KilnMojo {
               written.references(),
               0,
               0));
-    } catch (ImageNotFoundException e) {
-      throw FailureReport.of(e);
-    } catch (RequestException e) {
-      throw FailureReport.of(e);
+    } catch (IOException | RequestException | InvalidReferenceException e) {
+      FailureReport.rethrow(Failures.of(e));
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException(e.getMessage(), e);
-    } catch (RegistryException e) {
-      throw FailureReport.of(e);
-    } catch (IOException e) {
-      throw FailureReport.of(e);
     }
   }
 
@@ -129,11 +123,10 @@ public class PushMojo extends KilnMojo {
     }
     Path path = outputFile.isFile() ? outputFile.toPath() : outputDirectory.toPath();
     if (!Files.exists(path)) {
-      throw FailureReport.of(
-          new ImageNotFoundException(
-              path + " does not exist",
-              "run kiln:buildTar or kiln:buildLayout first, or name what to push with"
-                  + " -Dkiln.source=PATH"));
+      throw FailureReport.usage(
+          path + " does not exist",
+          "run kiln:buildTar or kiln:buildLayout first, or name what to push with"
+              + " -Dkiln.source=PATH");
     }
     return Place.ofPath(path, selector, path.toString());
   }
