@@ -209,8 +209,7 @@ final class BuildRun {
         new Sources(
             scope,
             new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
-            new TreeChecksummer(
-                DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
+            ignore,
             remote);
     RunStep runStep =
         new RunStep(

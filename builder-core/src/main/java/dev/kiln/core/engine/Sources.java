@@ -43,23 +43,18 @@ import java.util.Optional;
 final class Sources {
   private final BuildScope scope;
   private final TreeChecksummer context;
-  private final TreeChecksummer mountedContext;
+  private final PatternMatcher ignore;
   private final RemoteCaches remote;
 
   /**
-   * @param context the build context as COPY sees it ({@code .dockerignore} applied)
-   * @param mountedContext the build context as {@code RUN --mount=type=bind} sees it: the directory
-   *     itself, ignored files included
+   * @param context the build context as COPY and {@code RUN --mount=type=bind} see it
+   * @param ignore the context's {@code .dockerignore}, which {@code context} applies
    * @param remote imported remote caches, for remembered selection checksums
    */
-  Sources(
-      BuildScope scope,
-      TreeChecksummer context,
-      TreeChecksummer mountedContext,
-      RemoteCaches remote) {
+  Sources(BuildScope scope, TreeChecksummer context, PatternMatcher ignore, RemoteCaches remote) {
     this.scope = scope;
     this.context = context;
-    this.mountedContext = mountedContext;
+    this.ignore = ignore;
     this.remote = remote;
   }
 
@@ -189,13 +184,13 @@ final class Sources {
 
   /**
    * What a bind mount of {@code path} in {@code source} shows the command, which the mount's
-   * definition alone does not fix: files of the context (as mounted, ignored ones included), of a
-   * named context directory or a stage, or the digest of an image. A missing path gives a fixed
-   * value: the mount itself reports it.
+   * definition alone does not fix: files of the context (as mounted: what {@code .dockerignore}
+   * excludes is neither mounted nor counted), of a named context directory or a stage, or the
+   * digest of an image. A missing path gives a fixed value: the mount itself reports it.
    */
   Digest mountChecksum(Source source, String path) throws IOException {
     if (source instanceof Source.BuildContext) {
-      return selectOrMissing(mountedContext, path);
+      return selectOrMissing(context, path);
     }
     if (source instanceof Source.Directory d) {
       return selectOrMissing(
@@ -210,10 +205,12 @@ final class Sources {
   /** What a mount of {@code source} binds: a directory of the user's, or layers to unpack. */
   MountSources.Source mountFiles(Source source) {
     if (source instanceof Source.BuildContext) {
-      return new MountSources.Source.Directory(scope.request().context(), source.description());
+      return new MountSources.Source.Directory(
+          scope.request().context(), source.description(), ignore);
     }
     if (source instanceof Source.Directory d) {
-      return new MountSources.Source.Directory(d.dir(), source.description());
+      return new MountSources.Source.Directory(
+          d.dir(), source.description(), PatternMatcher.of(List.of()));
     }
     if (source instanceof Source.Stage s) {
       return new MountSources.Source.Layers(

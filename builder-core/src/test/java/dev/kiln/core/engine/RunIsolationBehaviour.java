@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SshSpec;
 import dev.kiln.core.sandbox.MountTable;
 import dev.kiln.core.sandbox.ProcessScan;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -462,5 +464,311 @@ abstract class RunIsolationBehaviour extends SandboxedRunTest {
         assertFalse(names.contains(name), name + " leaked from the host: " + names);
       }
     }
+  }
+
+  @Test
+  void relativeMountTargetsAreTakenFromTheWorkingDirectory() throws Exception {
+    Path ctx =
+        kiln.context(
+            FROM
+                + "WORKDIR /app\n"
+                + "RUN --mount=type=bind,target=. ls /app > /listing\n"
+                + "RUN --mount=type=bind,source=data,target=node_modules"
+                + " cat node_modules/f > /relative && cat /app/node_modules/f > /absolute\n"
+                + "RUN --mount=type=cache,id=rel-"
+                + System.nanoTime()
+                + ",target=cache echo x > /app/cache/x && ls /app/cache > /cached\n"
+                + "RUN --mount=type=tmpfs,target=tmp grep -c ' /app/tmp ' /proc/mounts > /tmpfs\n"
+                + "RUN --mount=type=bind,source=data ls > /no-target\n",
+            Map.of("data/f", "context-file\n"));
+    RunImage image = kiln.build(ctx, b -> {});
+    assertEquals("Dockerfile\ndata", image.text("/listing"));
+    assertEquals("context-file", image.text("/relative"));
+    assertEquals("context-file", image.text("/absolute"));
+    assertEquals("x", image.text("/cached"));
+    assertEquals("1", image.text("/tmpfs"));
+    assertEquals("f", image.text("/no-target"));
+    for (String stub :
+        List.of("node_modules", "cache", "app/node_modules", "app/cache", "app/tmp")) {
+      assertFalse(Files.exists(image.file(stub), LinkOption.NOFOLLOW_LINKS), stub);
+    }
+    try (Stream<Path> app = Files.list(image.file("/app"))) {
+      assertEquals(List.of(), app.toList());
+    }
+  }
+
+  @Test
+  void aMountOverTheRootDirectoryIsRefused() throws Exception {
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class, () -> kiln.build(FROM + "RUN --mount=type=bind,target=. true\n"));
+    assertTrue(failure.getMessage().startsWith("Dockerfile:2"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("invalid mount target \"/\""), failure.getMessage());
+  }
+
+  @Test
+  void filesDockerignoreExcludesAreNotInABindMountOfTheContext() throws Exception {
+    Map<String, String> files =
+        Map.of(
+            ".dockerignore", ".env\nsecrets\ndocs/*\n!docs/keep.md\n*.log\n",
+            ".env", "PASSWORD=hunter2\n",
+            "secrets/key", "k\n",
+            "docs/keep.md", "keep\n",
+            "docs/drop.md", "drop\n",
+            "app/main.js", "main\n",
+            "app/debug.log", "not top-level, so kept\n",
+            "top.log", "log\n");
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN --mount=type=bind,target=/ctx find /ctx | sort > /seen\n"
+                + "RUN --mount=type=bind,target=/ctx,rw find /ctx | sort > /seen-rw"
+                + " && rm /ctx/app/main.js && touch /ctx/new\n"
+                + "RUN --mount=type=bind,source=docs,target=/docs find /docs | sort > /docs-seen\n",
+            files);
+    RunImage image = kiln.build(ctx, b -> {});
+    String visible =
+        "/ctx\n/ctx/.dockerignore\n/ctx/Dockerfile\n/ctx/app\n/ctx/app/debug.log\n"
+            + "/ctx/app/main.js\n/ctx/docs\n/ctx/docs/keep.md";
+    assertEquals(visible, image.text("/seen"));
+    assertEquals(visible, image.text("/seen-rw"));
+    assertEquals("/docs\n/docs/keep.md", image.text("/docs-seen"));
+    // The writable view never writes back.
+    assertEquals("main\n", Files.readString(ctx.resolve("app/main.js")));
+    assertFalse(Files.exists(ctx.resolve("new")));
+    assertEquals(List.of(), MountTable.mountPointsUnder(kiln.cacheDir()));
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    kiln.context(
+                        FROM + "RUN --mount=type=bind,source=.env,target=/e cat /e\n", files),
+                    b -> {}));
+    assertTrue(failure.getMessage().startsWith("Dockerfile:2"), failure.getMessage());
+    assertTrue(failure.getMessage().contains(".dockerignore excludes it"), failure.getMessage());
+  }
+
+  @Test
+  void anExcludedFileDoesNotReachTheKeyOfAStepThatMountsTheContext() throws Exception {
+    Path ctx =
+        kiln.context(
+            FROM + "RUN --mount=type=bind,target=/ctx cat /ctx/app.js > /app.js\n",
+            Map.of(".dockerignore", ".env\n", ".env", "one\n", "app.js", "v1\n"));
+    kiln.build(ctx, b -> {});
+    Files.writeString(ctx.resolve(".env"), "two\n");
+    kiln.build(ctx, b -> {});
+    assertEquals(List.of(), ranRunSteps());
+    Files.writeString(ctx.resolve("app.js"), "v2\n");
+    RunImage image = kiln.build(ctx, b -> {});
+    assertEquals("v2", image.text("/app.js"));
+    assertEquals(1, ranRunSteps().size());
+  }
+
+  /** The RUN steps the last build executed rather than took from the cache. */
+  private List<String> ranRunSteps() {
+    return kiln.events().stream()
+        .filter(e -> e instanceof dev.kiln.api.event.BuildEvent.StepCompleted)
+        .map(e -> ((dev.kiln.api.event.BuildEvent.StepCompleted) e).step().label())
+        .filter(l -> l.contains("RUN"))
+        .toList();
+  }
+
+  @Test
+  void aSecretsIdDefaultsToItsSourceElseTheNameOfItsTarget() throws Exception {
+    Path tok = Files.writeString(kiln.newDir("secret").resolve("tok"), "token-value");
+    Path nested = Files.writeString(kiln.newDir("secret").resolve("nested"), "nested-value");
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN --mount=type=secret,source=tok cat /run/secrets/tok > /by-source\n"
+                + "RUN --mount=type=secret,target=/root/tok,required cat /root/tok > /by-target\n"
+                + "RUN --mount=type=secret,id=team/tok cat /run/secrets/tok > /default-target\n",
+            Map.of());
+    RunImage image =
+        kiln.build(
+            ctx,
+            b ->
+                b.secret(SecretSpec.parse("id=tok,src=" + tok))
+                    .secret(SecretSpec.parse("id=team/tok,src=" + nested)));
+    assertEquals("token-value", image.text("/by-source"));
+    assertEquals("token-value", image.text("/by-target"));
+    assertEquals("nested-value", image.text("/default-target"));
+  }
+
+  @Test
+  void parallelStagesTakeTurnsWithALockedCache() throws Exception {
+    String id = "locked-" + System.nanoTime();
+    String stage =
+        "FROM %1$s AS %2$s\n"
+            + "RUN --mount=type=cache,id=%3$s,target=/c,sharing=locked"
+            + " echo start-%2$s >> /c/log && sleep 2 && echo end-%2$s >> /c/log && touch /%2$s\n";
+    Path ctx =
+        kiln.context(
+            String.format(stage, RunFixture.BUSYBOX, "a", id)
+                + String.format(stage, RunFixture.BUSYBOX, "b", id)
+                + FROM
+                + "COPY --from=a /a /a\nCOPY --from=b /b /b\n"
+                + "RUN --mount=type=cache,id="
+                + id
+                + ",target=/c cat /c/log > /log\n",
+            Map.of());
+    RunImage image = kiln.build(ctx, b -> b.maxParallelism(2));
+    String log = image.text("/log");
+    assertTrue(
+        log.equals("start-a\nend-a\nstart-b\nend-b")
+            || log.equals("start-b\nend-b\nstart-a\nend-a"),
+        "the two steps used the locked cache at the same time:\n" + log);
+  }
+
+  @Test
+  void parallelStagesEachGetAPrivateCacheAndALaterStepReusesOne() throws Exception {
+    String id = "private-" + System.nanoTime();
+    String mount = "--mount=type=cache,id=" + id + ",target=/c,sharing=private";
+    String stage =
+        "FROM %1$s AS %2$s\nRUN " + mount + " touch /c/%2$s && sleep 2 && ls /c > /%2$s\n";
+    Path ctx =
+        kiln.context(
+            String.format(stage, RunFixture.BUSYBOX, "a")
+                + String.format(stage, RunFixture.BUSYBOX, "b")
+                + FROM
+                + "COPY --from=a /a /a\nCOPY --from=b /b /b\n",
+            Map.of());
+    RunImage image = kiln.build(ctx, b -> b.maxParallelism(2));
+    assertEquals("a", image.text("/a"));
+    assertEquals("b", image.text("/b"));
+    // Alone, a step is given one of the caches the two steps left, not a new empty one.
+    RunImage later = kiln.build(FROM + "RUN " + mount + " ls /c > /seen\n");
+    assertTrue(List.of("a", "b").contains(later.text("/seen")), later.text("/seen"));
+  }
+
+  @Test
+  void aLockedCacheWaitsForAStepOfAnotherProcess() throws Exception {
+    String mount =
+        "--mount=type=cache,id=xlocked-" + System.nanoTime() + ",target=/c,sharing=locked";
+    Path childCtx =
+        kiln.context(
+            FROM
+                + "RUN "
+                + mount
+                + " echo child-start >> /c/log && echo holding && sleep 3"
+                + " && echo child-end >> /c/log\n",
+            Map.of());
+    try (ChildBuild child = otherProcess(childCtx)) {
+      child.await(l -> l.equals("output holding"), 120);
+      RunImage image =
+          kiln.build(FROM + "RUN " + mount + " echo parent >> /c/log && cat /c/log > /log\n");
+      assertEquals("child-start\nchild-end\nparent", image.text("/log"));
+      assertEquals(0, child.waitFor(120), child.output());
+    }
+  }
+
+  @Test
+  void aPrivateCacheAnotherProcessUsesIsNotShared() throws Exception {
+    String mount =
+        "--mount=type=cache,id=xprivate-" + System.nanoTime() + ",target=/c,sharing=private";
+    Path childCtx =
+        kiln.context(
+            FROM + "RUN " + mount + " touch /c/child && echo holding && sleep 3\n", Map.of());
+    try (ChildBuild child = otherProcess(childCtx)) {
+      child.await(l -> l.equals("output holding"), 120);
+      RunImage image = kiln.build(FROM + "RUN " + mount + " ls /c > /seen\n");
+      assertEquals("", image.text("/seen"));
+      assertTrue(
+          child.isRunning(), "the step did not overlap the other process's:\n" + child.output());
+      assertEquals(0, child.waitFor(120), child.output());
+    }
+  }
+
+  /** A build of {@code ctx} in a second JVM on this fixture's store, isolation and snapshotter. */
+  private ChildBuild otherProcess(Path ctx) throws java.io.IOException {
+    return ChildBuild.start(
+        kiln.cacheDir(),
+        ctx,
+        List.of("isolation=" + isolation(), "snapshotter=" + snapshotter()),
+        Map.of());
+  }
+
+  @Test
+  void anSshKeyFileIsServedWithTheMountsOwnerAndModeAndCannotBeRemoved() throws Exception {
+    Path key = TestSshAgent.key(kiln.newDir("ssh-key"), "deploy", "");
+    String fingerprint = TestSshAgent.fingerprint(key);
+    Path tools = HostPrograms.into(kiln.newDir("hosttools"), List.of("/usr/bin/ssh-add"));
+    String sshAdd = "/tools/ld.so --library-path /tools /tools/ssh-add";
+    String bindTools = " --mount=type=bind,from=tools,target=/tools ";
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN --mount=type=ssh,id=deploy"
+                + bindTools
+                + "stat -c '%u:%g %a' $SSH_AUTH_SOCK > /owner && "
+                + sshAdd
+                + " -l > /listed && ("
+                + sshAdd
+                + " -D || true) && "
+                + sshAdd
+                + " -l > /still-listed\n"
+                + "USER kiln\n"
+                + "RUN --mount=type=ssh,id=deploy,uid=1000,gid=1000,mode=0660,target=/home/kiln/a"
+                + bindTools
+                + "stat -c '%u:%g %a' /home/kiln/a > /home/kiln/owner && "
+                + sshAdd
+                + " -l > /home/kiln/listed\n",
+            Map.of());
+    RunImage image =
+        kiln.build(
+            ctx,
+            b ->
+                b.ssh(SshSpec.parse("deploy=" + key))
+                    .buildContext(new NamedContext.Directory("tools", tools)));
+    assertEquals("0:0 600", image.text("/owner"));
+    assertTrue(image.text("/listed").contains(fingerprint), image.text("/listed"));
+    assertTrue(image.text("/still-listed").contains(fingerprint), image.text("/still-listed"));
+    assertEquals("1000:1000 660", image.text("/home/kiln/owner"));
+    assertTrue(image.text("/home/kiln/listed").contains(fingerprint));
+    assertFalse(TestSshAgent.kilnAgentRunning(), "kiln left its ssh-agent running");
+  }
+
+  @Test
+  void theUsersAgentIsForwardedReadOnlyAndWithoutOneSshDefaultFails() throws Exception {
+    Path dir = kiln.newDir("ssh-agent");
+    Path key = TestSshAgent.key(dir, "user", "");
+    Path tools = HostPrograms.into(kiln.newDir("hosttools"), List.of("/usr/bin/ssh-add"));
+    String sshAdd = "/tools/ld.so --library-path /tools /tools/ssh-add";
+    Path ctx =
+        kiln.context(
+            FROM
+                + "RUN --mount=type=ssh --mount=type=bind,from=tools,target=/tools ("
+                + sshAdd
+                + " -D || true) && "
+                + sshAdd
+                + " -l > /listed\n",
+            Map.of());
+    try (TestSshAgent agent = TestSshAgent.start(dir.resolve("agent.sock"), key)) {
+      RunImage image =
+          kiln.build(
+              ctx,
+              b ->
+                  b.ssh(SshSpec.parse("default"))
+                      .environment(Map.of("SSH_AUTH_SOCK", agent.socket().toString()))
+                      .buildContext(new NamedContext.Directory("tools", tools)));
+      String fingerprint = TestSshAgent.fingerprint(key);
+      assertTrue(image.text("/listed").contains(fingerprint), image.text("/listed"));
+      assertTrue(agent.listing().contains(fingerprint), "the step removed the user's key");
+    }
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    ctx,
+                    b ->
+                        b.ssh(SshSpec.parse("default"))
+                            .environment(Map.of())
+                            .buildContext(new NamedContext.Directory("tools", tools))));
+    assertTrue(
+        failure.getMessage().contains("--ssh default: invalid empty ssh agent socket"),
+        failure.getMessage());
+    assertTrue(failure.getMessage().contains("SSH_AUTH_SOCK"), failure.getMessage());
   }
 }
