@@ -88,6 +88,29 @@ final class ConfigDelta {
     return patched.toBuilder().history(histories).rootfs(rootfs).build();
   }
 
+  /**
+   * {@code delta} without times, for a stage's identity: a patch as it is (it holds no history, and
+   * steps leave the config's own {@code created} unset), a whole config without its {@code created}
+   * fields.
+   */
+  static byte[] withoutTimes(byte[] delta) {
+    JsonNode d = read(delta);
+    if (!d.has("full")) {
+      return delta;
+    }
+    ObjectNode config = (ObjectNode) read(Base64.getDecoder().decode(d.get("full").asText()));
+    config.remove("created");
+    if (config.get("history") instanceof ArrayNode history) {
+      history.forEach(
+          h -> {
+            if (h instanceof ObjectNode entry) {
+              entry.remove("created");
+            }
+          });
+    }
+    return write(config);
+  }
+
   private static ObjectNode candidate(ImageConfig before, ImageConfig after) {
     ObjectNode b = stripped(before);
     ObjectNode a = stripped(after);

@@ -116,10 +116,12 @@ final class StageRunner {
     if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
       env.add(DEFAULT_PATH);
       state =
-          state.withConfig(
-              state.config().toBuilder()
-                  .config(state.config().configOrEmpty().toBuilder().env(env).build())
-                  .build());
+          state
+              .withConfig(
+                  state.config().toBuilder()
+                      .config(state.config().configOrEmpty().toBuilder().env(env).build())
+                      .build())
+              .withIdentity(StateIdentity.derived(state.identity(), "default PATH"));
     }
     StageDispatch dispatch = plan.dispatch(index, env);
     boolean useCache =
@@ -144,7 +146,10 @@ final class StageRunner {
         Step kind = steps.of(instruction.kind());
         CacheKey stepKey = steps.key(key, in);
         if (!kind.cacheable(in)) {
+          StageState before = state;
           state = kind.execute(in);
+          state =
+              state.withIdentity(StateIdentity.after(before.identity(), resultOf(before, state)));
           executed++;
           completed(ref, began);
         } else {
@@ -156,15 +161,18 @@ final class StageRunner {
             }
             if (hit.isPresent()) {
               remote.record(index, stepKey, hit.get());
-              state = ConfigStep.withDeclaredArgs(instruction, applyHit(state, hit.get()));
+              Digest before = state.identity();
+              state =
+                  ConfigStep.withDeclaredArgs(instruction, applyHit(state, hit.get()))
+                      .withIdentity(StateIdentity.after(before, hit.get()));
               cachedSteps++;
               scope.listener().on(new BuildEvent.StepCached(scope.clock().instant(), ref));
             } else {
               StageState before = state;
               state = kind.execute(in);
               CacheResult result = resultOf(before, state);
-              cache.store(stepKey, result);
-              remote.record(index, stepKey, result);
+              state = state.withIdentity(StateIdentity.after(before.identity(), result));
+              record(stepKey, result, useCache, index);
               executed++;
               completed(ref, began);
             }
@@ -202,6 +210,24 @@ final class StageRunner {
     return new Outcome(plan, result);
   }
 
+  /**
+   * Records a step's new result. A step that ran again although it has an entry ({@code
+   * --no-cache-filter}, {@code --no-cache}) and made the same layers and config keeps the entry it
+   * had: only its times would change, and other stages that share the step (the same base and first
+   * instructions) reuse the entry; replacing it would change their images though nothing of theirs
+   * changed. A result with other content replaces the entry, and the keys after it change with it.
+   */
+  private void record(CacheKey key, CacheResult result, boolean looked, int stage)
+      throws IOException {
+    Optional<CacheResult> existing = looked ? Optional.empty() : cache.lookup(key);
+    if (existing.isPresent() && StateIdentity.sameContent(existing.get(), result)) {
+      remote.record(stage, key, existing.get());
+      return;
+    }
+    cache.store(key, result);
+    remote.record(stage, key, result);
+  }
+
   /** A stage's result and the plan as it stands after the stage. */
   record Outcome(BuildPlan plan, StageResult result) {}
 
@@ -232,7 +258,10 @@ final class StageRunner {
       ContainerConfig cc = config.configOrEmpty().toBuilder().onBuild(null).build();
       List<String> own = config.configOrEmpty().onBuild();
       return new Start(
-          from.state().withConfig(config.toBuilder().config(cc).build()),
+          from.state()
+              .withConfig(config.toBuilder().config(cc).build())
+              .withIdentity(
+                  StateIdentity.derived(from.state().identity(), "FROM a stage: ONBUILD cleared")),
           from.mountSources(),
           own == null ? List.of() : own,
           from.key());

@@ -53,19 +53,21 @@ final class Steps {
 
   /**
    * The key of {@code in}'s step after {@code previous}: the instruction as written, the values of
-   * the variables it read, the config it starts from (which names every layer below it by diffID:
-   * the previous key alone does not fix the input, since a step can run again under the same key,
-   * for {@code --no-cache-filter}, a pruned entry or a URL fetched anew, and produce something
-   * else), {@code SOURCE_DATE_EPOCH}, the layer compression for steps that write layers, heredoc
-   * bodies, and what the step itself reads. Never file times, owners of context files, secret
-   * values or cache-mount contents.
+   * the variables it read, the identity of the state it starts from ({@link StateIdentity}: its
+   * layers by diffID and its config, times aside; the previous key alone does not fix the input,
+   * since a step can run again under the same key, for {@code --no-cache-filter}, a pruned entry or
+   * a URL fetched anew, and produce something else), {@code SOURCE_DATE_EPOCH}, the layer
+   * compression for steps that write layers, heredoc bodies, and what the step itself reads. Never
+   * file times, history times, owners of context files, secret values or cache-mount contents.
    */
   CacheKey key(CacheKey previous, StepInput in) throws IOException, CopyFailure {
     CacheKeyBuilder b =
         CacheKeyBuilder.after(previous)
             .instruction(in.step().parsed().original())
             .variables(in.step().usedVariables())
-            .input("state", in.state().config().raw().digest());
+            .input(
+                "state",
+                java.util.Objects.requireNonNull(in.state().identity(), "identity of the state"));
     // SOURCE_DATE_EPOCH sets every history time and clamps layer mtimes; a result made without it
     // (or with another) is not the one a reproducible build asks for.
     scope
