@@ -88,6 +88,11 @@ final class ConfigDelta {
     return patched.toBuilder().history(histories).rootfs(rootfs).build();
   }
 
+  /** Whether {@code delta} records a whole config rather than a change to its parent's. */
+  static boolean isWhole(byte[] delta) {
+    return read(delta).has("full");
+  }
+
   /**
    * {@code delta} without times, for a stage's identity: a patch as it is (it holds no history, and
    * steps leave the config's own {@code created} unset), a whole config without its {@code created}

@@ -159,6 +159,13 @@ final class StageRunner {
             if (hit.isEmpty() && useCache) {
               hit = remote.lookup(stepKey, cache);
             }
+            if (hit.isPresent()
+                && kind.keysOnOwnInputs(in)
+                && ConfigDelta.isWhole(hit.get().configChange())) {
+              // A step keyed on its own inputs is reused on any stage; a whole recorded config
+              // would carry the stage it was made on along.
+              hit = Optional.empty();
+            }
             if (hit.isPresent()) {
               remote.record(index, stepKey, hit.get());
               Digest before = state.identity();
