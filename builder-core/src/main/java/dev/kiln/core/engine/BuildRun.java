@@ -197,9 +197,9 @@ final class BuildRun {
               layerDirectories,
               new RunMounts(scope, request.environment(), workspace.secrets()),
               sources);
+      BuildCache cache = BuildCache.open(store);
       StageRunner runner =
-          new StageRunner(
-              scope, done, new Steps(scope, sources, runStep), BuildCache.open(store), remote);
+          new StageRunner(scope, done, new Steps(scope, sources, runStep), cache, remote);
       try {
         new StageScheduler(request.maxParallelism())
             .run(plan, done, (p, index) -> runner.run(p, index).result());
@@ -240,6 +240,7 @@ final class BuildRun {
       if (remote.exporting()) {
         remote.exportAll(imageStages(plan));
       }
+      remote.keepImported(cache);
       Duration elapsed = Duration.between(started, clock.instant());
       BuiltImage image = primary.orElse(null);
       List<String> pushed = targets.pushed();
