@@ -170,7 +170,7 @@ final class StageRunner {
               remote.record(index, stepKey, hit.get());
               Digest before = state.identity();
               state =
-                  ConfigStep.withDeclaredArgs(instruction, applyHit(state, hit.get()))
+                  ConfigStep.withDeclaredArgs(instruction, state.withRecorded(hit.get()))
                       .withIdentity(StateIdentity.after(before, hit.get()));
               cachedSteps++;
               scope.listener().on(new BuildEvent.StepCached(scope.clock().instant(), ref));
@@ -320,23 +320,6 @@ final class StageRunner {
         .on(
             new BuildEvent.StepCompleted(
                 scope.clock().instant(), ref, Duration.between(began, scope.clock().instant())));
-  }
-
-  /** The state after a cached step: its recorded config change, and its layers if it made any. */
-  private static StageState applyHit(StageState state, CacheResult hit) {
-    List<Digest> diffIds = hit.layers().stream().map(CachedLayer::diffId).toList();
-    ImageConfig config =
-        ConfigDelta.apply(state.config(), hit.configChange(), hit.history(), diffIds);
-    if (hit.layers().isEmpty()) {
-      return state.withConfig(config);
-    }
-    StageState next = state;
-    for (CachedLayer layer : hit.layers()) {
-      next =
-          next.withLayer(
-              config, new LayerRef(layer.blob(), layer.diffId(), layer.uncompressedSize()));
-    }
-    return next;
   }
 
   /**
