@@ -41,9 +41,15 @@ class ModuleImportRulesTest {
         "cache/src/main/java/dev/kiln/cache/Fine.java",
         "import dev.kiln.registry.model.Digest;");
     write(root, "cache/src/test/java/dev/kiln/cache/FineTest.java", "import dev.kiln.testdata.X;");
+    write(root, "cli/src/main/java/dev/kiln/cli/Bad.java", "import dev.kiln.core.engine.Engine;");
+    write(root, "cli/src/main/java/dev/kiln/cli/Fine.java", "import dev.kiln.api.Kiln;");
 
     List<ModuleImportRules.Violation> violations = ModuleImportRules.violations(root);
-    assertEquals(2, violations.size(), violations.toString());
+    assertEquals(3, violations.size(), violations.toString());
+    assertTrue(
+        violations.stream()
+            .anyMatch(v -> v.module().equals("cli") && v.referencedPackage().equals("core")),
+        "a front end reaches builder-core only through dev.kiln.api");
     assertTrue(
         violations.stream()
             .anyMatch(v -> v.module().equals("cache") && v.referencedPackage().equals("core")));

@@ -1,16 +1,9 @@
 package dev.kiln.cli;
 
 import dev.kiln.api.build.BuildFailure;
-import dev.kiln.api.request.RequestException;
-import dev.kiln.core.image.ImageNotFoundException;
-import dev.kiln.core.output.FileSystemFailures;
-import dev.kiln.registry.client.PlatformNotFoundException;
-import dev.kiln.registry.reference.InvalidReferenceException;
-import dev.kiln.registry.transport.RegistryException;
+import dev.kiln.api.build.Failures;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.FileSystemException;
 
 /**
  * Prints a failure for a person, in one place for every command: {@code ERROR: what}, then the
@@ -37,45 +30,11 @@ public final class ErrorReport {
   }
 
   static int print(Throwable failure, PrintStream err, boolean debug) {
-    Throwable f = failure instanceof UncheckedIOException u ? u.getCause() : failure;
-    int code;
-    String message = f.getMessage() == null ? f.toString() : f.getMessage();
-    String detail = null;
-    String hint = null;
-    if (f instanceof BuildFailure b) {
-      code = ExitCode.of(b.kind());
-      detail = b.detail().orElse(null);
-      hint = b.hint().orElse(null);
-    } else if (f instanceof RequestException r) {
-      code = ExitCode.USAGE;
-      hint = r.hint();
-    } else if (f instanceof InvalidReferenceException) {
-      code = ExitCode.USAGE;
-      hint = "write NAME[:TAG][@DIGEST], e.g. registry.example:5000/team/app:1.0";
-    } else if (f instanceof ImageNotFoundException n) {
-      code = ExitCode.USAGE;
-      hint = n.hint();
-    } else if (f instanceof PlatformNotFoundException) {
-      code = ExitCode.USAGE;
-      hint = "pass --platform with one of the platforms listed";
-    } else if (f instanceof RegistryException r) {
-      // The registry client's message already names the reference, status, registry errors,
-      // the credential source and a hint.
-      code = ExitCode.REGISTRY;
-      if (r.credentialSource() != null && r.credentialSource().startsWith("withheld")) {
-        hint =
-            "kiln does not send credentials over plain HTTP; if this registry is yours, pass"
-                + " --insecure-registry HOST to allow it";
-      }
-    } else if (f instanceof FileSystemException fs) {
-      code = ExitCode.FILE_SYSTEM;
-      message = FileSystemFailures.describe(fs);
-      hint = FileSystemFailures.hint(fs);
-    } else {
-      code = ExitCode.INTERNAL;
-      message = "internal error: " + f;
-      hint = "rerun with --debug for the stack trace, and report it if it looks like a bug";
-    }
+    BuildFailure f = Failures.of(failure);
+    String message = f.getMessage();
+    String detail = f.detail().orElse(null);
+    String hint = f.hint().orElse(null);
+    int code = f.kind().exitCode();
     err.println("ERROR: " + message);
     if (detail != null && !detail.isBlank()) {
       err.println(detail.stripTrailing());

@@ -4,7 +4,8 @@ import dev.kiln.api.build.BuildFailure;
 
 /**
  * kiln's exit codes, documented in the README. Scripts branch on these, so they never change
- * meaning.
+ * meaning. A failure's code is its kind's ({@link BuildFailure.Kind#exitCode()}); these constants
+ * name them for the CLI's own checks.
  */
 public final class ExitCode {
   /** The command did what was asked. */
@@ -37,13 +38,6 @@ public final class ExitCode {
   private ExitCode() {}
 
   static int of(BuildFailure.Kind kind) {
-    return switch (kind) {
-      case USAGE -> USAGE;
-      case STEP -> BUILD_FAILED;
-      case REGISTRY -> REGISTRY;
-      case FILE_SYSTEM -> FILE_SYSTEM;
-      case INTERRUPTED -> INTERRUPTED;
-      case INTERNAL -> INTERNAL;
-    };
+    return kind.exitCode();
   }
 }

@@ -1,24 +1,25 @@
 package dev.kiln.maven;
 
 import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.Failures;
 import dev.kiln.api.request.RequestException;
-import dev.kiln.core.image.ImageNotFoundException;
 import java.io.IOException;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 
 /**
- * Turns kiln's failures into the exceptions Maven reports. A wrong Dockerfile, parameter or step is
- * the project's fault, so it becomes a {@link MojoFailureException} ("BUILD FAILURE"); a registry,
- * environment or internal problem becomes a {@link MojoExecutionException}. The message is what
- * kiln's CLI prints: what and where (it starts with {@code Dockerfile:LINE:COL:} for a Dockerfile
- * error), the detail (an excerpt with a caret, a command's last output), and a hint.
+ * Turns kiln's failures (made by {@link Failures}, as for the CLI) into the exceptions Maven
+ * reports. A wrong Dockerfile, parameter or step is the project's fault, so it becomes a {@link
+ * MojoFailureException} ("BUILD FAILURE"); a registry, environment or internal problem becomes a
+ * {@link MojoExecutionException}. The message is what kiln's CLI prints: what and where (it starts
+ * with {@code Dockerfile:LINE:COL:} for a Dockerfile error), the detail (an excerpt with a caret, a
+ * command's last output), and a hint.
  */
 final class FailureReport {
   private FailureReport() {}
 
   static void rethrow(BuildFailure f) throws MojoExecutionException, MojoFailureException {
-    String text = text(f.getMessage(), f.detail().orElse(null), f.hint().orElse(null));
+    String text = text(f);
     switch (f.kind()) {
       case USAGE, STEP -> throw new MojoFailureException(text, f);
       default -> throw new MojoExecutionException(text, f);
@@ -26,16 +27,21 @@ final class FailureReport {
   }
 
   static MojoFailureException of(RequestException e) {
-    return new MojoFailureException(text(e.getMessage(), null, e.hint()), e);
+    return new MojoFailureException(text(Failures.of(e)), e);
   }
 
-  static MojoFailureException of(ImageNotFoundException e) {
-    return new MojoFailureException(text(e.getMessage(), null, e.hint()), e);
+  /** A mistake in the goal's parameters, said as the CLI would say it. */
+  static MojoFailureException usage(String message, String hint) {
+    return new MojoFailureException(text(message, null, hint));
   }
 
   static MojoExecutionException of(IOException e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage();
-    return new MojoExecutionException(text(message, null, null), e);
+    return new MojoExecutionException(text(Failures.of(e)), e);
+  }
+
+  /** What the CLI prints for {@code f}, as one message. */
+  static String text(BuildFailure f) {
+    return text(f.getMessage(), f.detail().orElse(null), f.hint().orElse(null));
   }
 
   static String text(String message, String detail, String hint) {
@@ -48,7 +54,14 @@ final class FailureReport {
       text.append("\nhint: ")
           .append(
               hint.replace("rerun with --debug", "rerun Maven with -e")
-                  .replaceAll("pass --allow (\\S+)", "add $1 to <allow> (-Dkiln.allow=$1)"));
+                  .replaceAll("pass --allow (\\S+)", "add $1 to <allow> (-Dkiln.allow=$1)")
+                  .replace(
+                      "pass --insecure-registry HOST",
+                      "add the registry to <insecureRegistries> (-Dkiln.insecureRegistries=HOST)")
+                  .replaceAll(
+                      "allow credentials over plain HTTP for (\\S+)",
+                      "add $1 to <insecureRegistries> (for a token service:"
+                          + " <plainHttpCredentialHosts>)"));
     }
     return text.toString();
   }

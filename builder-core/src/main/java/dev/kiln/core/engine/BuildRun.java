@@ -4,6 +4,7 @@ import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.event.RegistryEventRelay;
+import dev.kiln.api.place.RegistryAccess;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;
@@ -17,7 +18,6 @@ import dev.kiln.core.fs.LayerIndexStore;
 import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.layer.LayerOptions;
-import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
@@ -84,6 +84,64 @@ final class BuildRun {
           "build context " + request.context() + " is not a directory",
           "pass the directory to build as the last argument (default: .)");
     }
+    Platform target = targetPlatform();
+    BuildPlan plan = plan(dockerfile, target);
+    Path storeRoot = storeRoot(request);
+    ContentStore store = ContentStore.open(storeRoot);
+    BuildWorkspace workspace = BuildWorkspace.create(store);
+    // Directories and heredoc files the build makes itself have no source to take a time from.
+    // BuildKit stamps them with the wall clock, which makes every such layer differ from one build
+    // to the next; kiln uses SOURCE_DATE_EPOCH, else 0, so that only the config's created fields
+    // depend on when a build ran.
+    long epoch = request.sourceDateEpoch().orElse(0L);
+    String created =
+        request.sourceDateEpoch().isPresent()
+            ? Instant.ofEpochSecond(epoch).toString()
+            : started.toString();
+    try (RegistryAccess registry =
+        new RegistryAccess(
+            request.insecureRegistries(),
+            request.plainHttpCredentialHosts(),
+            request.credentials(),
+            request.registryLogins(),
+            request.environment(),
+            new RegistryEventRelay(listener, clock))) {
+      PatternMatcher ignore = ignoreFile(dockerfile);
+      BuildScope scope =
+          new BuildScope(
+              request,
+              store,
+              new BaseImages(store, registry),
+              new ContextTree(request.context(), ignore),
+              listener,
+              created,
+              epoch,
+              layerOptions(firstImageOutput()),
+              workspace.dir(),
+              dockerfile.name(),
+              dockerfile.bytes(),
+              target,
+              stepOffsets(plan),
+              plan.stages().size() == 1,
+              new StackViews(
+                  new LayerIndexStore(store.paths()),
+                  LayerDirectories.forCurrentUser(storeRoot)::existing),
+              clock);
+      RemoteCaches remote =
+          new RemoteCaches(
+              request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
+      remote.importAll(target);
+      Map<Integer, StageResult> done = runStages(plan, scope, workspace, ignore, remote);
+      if (remote.exporting()) {
+        remote.exportAll(imageStages(plan));
+      }
+      return writeOutputs(plan, done, store, registry, remote, created, target, started);
+    } finally {
+      workspace.close();
+    }
+  }
+
+  private Platform targetPlatform() {
     if (request.platforms().size() > 1) {
       throw new RequestException(
           "several --platform values are not supported yet ("
@@ -91,15 +149,19 @@ final class BuildRun {
               + ")",
           "build each platform separately");
     }
-    Platform target =
-        request.platforms().isEmpty()
-            ? Platform.host()
-            : Platform.parse(request.platforms().get(0));
-    dev.kiln.dockerfile.plan.Platform hostForPlan = dev.kiln.dockerfile.plan.Platform.host();
+    return request.platforms().isEmpty()
+        ? Platform.host()
+        : Platform.parse(request.platforms().get(0));
+  }
+
+  /** The Dockerfile compiled for {@code target}, its entitlements checked, its warnings told. */
+  private BuildPlan plan(DockerfileText dockerfile, Platform target) {
     BuildOptions options =
         BuildOptions.defaults()
             .withBuildArgs(request.buildArgs())
-            .withPlatforms(hostForPlan, dev.kiln.dockerfile.plan.Platform.parse(target.toString()))
+            .withPlatforms(
+                dev.kiln.dockerfile.plan.Platform.host(),
+                dev.kiln.dockerfile.plan.Platform.parse(target.toString()))
             .withNamedContexts(request.buildContexts().keySet());
     if (request.target().isPresent()) {
       options = options.withTarget(request.target().get());
@@ -117,156 +179,133 @@ final class BuildRun {
                   ? Optional.empty()
                   : Optional.of(dockerfile.name() + ":" + w.range().startLine())));
     }
+    return plan;
+  }
 
-    Path storeRoot = storeRoot(request);
-    ContentStore store = ContentStore.open(storeRoot);
-    BuildWorkspace workspace = BuildWorkspace.create(store);
-    Path spool = workspace.dir();
-    PatternMatcher ignore =
-        PatternMatcher.of(
-            IgnoreFile.load(
-                request.context(),
-                dockerfile.path() == null
-                    ? request.context().resolve("Dockerfile")
-                    : dockerfile.path()));
-    // Directories and heredoc files the build makes itself have no source to take a time from.
-    // BuildKit stamps them with the wall clock, which makes every such layer differ from one build
-    // to the next; kiln uses SOURCE_DATE_EPOCH, else 0, so that only the config's created fields
-    // depend on when a build ran.
-    long epoch = request.sourceDateEpoch().orElse(0L);
-    String created =
-        request.sourceDateEpoch().isPresent()
-            ? Instant.ofEpochSecond(epoch).toString()
-            : started.toString();
-    OutputSpec firstImage =
-        request.outputs().stream().filter(OutputSpec::isImage).findFirst().orElse(null);
-    LayerOptions layerOptions = layerOptions(firstImage);
+  private PatternMatcher ignoreFile(DockerfileText dockerfile) throws IOException {
+    return PatternMatcher.of(
+        IgnoreFile.load(
+            request.context(),
+            dockerfile.path() == null
+                ? request.context().resolve("Dockerfile")
+                : dockerfile.path()));
+  }
 
-    try (RegistryAccess registry =
-        new RegistryAccess(
-            request.insecureRegistries(),
-            request.plainHttpCredentialHosts(),
-            request.credentials(),
-            request.registryLogins(),
-            request.environment(),
-            new RegistryEventRelay(listener, clock))) {
-      LayerDirectories layerDirectories = LayerDirectories.forCurrentUser(storeRoot);
-      StackViews views =
-          new StackViews(new LayerIndexStore(store.paths()), layerDirectories::existing);
-      BuildScope scope =
-          new BuildScope(
-              request,
-              store,
-              new BaseImages(store, registry),
-              new ContextTree(request.context(), ignore),
-              listener,
-              created,
-              epoch,
-              layerOptions,
-              spool,
-              dockerfile.name(),
-              dockerfile.bytes(),
-              target,
-              stepOffsets(plan),
-              plan.stages().size() == 1,
-              views,
-              clock);
-      Map<Integer, StageResult> done = StageScheduler.resultMap();
-      RemoteCaches remote =
-          new RemoteCaches(
-              request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
-      remote.importAll(target);
-      StatMemo memo = StatMemo.open(store.paths(), request.context());
-      Sources sources =
-          new Sources(
-              scope,
-              new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
-              new TreeChecksummer(
-                  DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
-              remote);
-      RunStep runStep =
-          new RunStep(
-              scope,
-              new RunTools(
-                  request.isolation(),
-                  request.snapshotter(),
-                  spool.resolve("run"),
-                  workspace.sandboxState(),
-                  listener,
-                  clock),
-              layerDirectories,
-              new RunMounts(scope, request.environment(), workspace.secrets()),
-              sources);
-      BuildCache cache = BuildCache.open(store);
-      StageRunner runner =
-          new StageRunner(scope, done, new Steps(scope, sources, runStep), cache, remote);
-      try {
-        new StageScheduler(request.maxParallelism())
-            .run(plan, done, (p, index) -> runner.run(p, index).result());
-      } finally {
-        memo.save();
-      }
-      int executed = done.values().stream().mapToInt(StageResult::stepsExecuted).sum();
-      int cached = done.values().stream().mapToInt(StageResult::stepsCached).sum();
-      StageResult result = done.get(plan.target().index());
-      ImageConfig config = finish(result.state().config(), created, target);
-      OutputTargets targets = new OutputTargets(request, store, registry, result);
-      Optional<BuiltImage> primary = Optional.empty();
-      List<String> names = new ArrayList<>();
-      Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();
-      for (OutputSpec spec : request.outputs()) {
-        if (!spec.isImage()) {
-          targets.exportFiles(spec);
-          continue;
-        }
-        BuiltImage image =
-            byFlavor.computeIfAbsent(
-                spec.ociMediaTypes(),
-                oci ->
-                    ImageAssembler.assemble(
-                        config,
-                        result.state().layers(),
-                        result.state().blobs(),
-                        oci,
-                        annotations(spec)));
-        if (primary.isEmpty()) {
-          primary = Optional.of(image);
-        }
-        ImageOutput output = targets.forSpec(spec);
-        List<String> outputNames = targets.namesFor(spec);
-        output.write(image, outputNames);
-        names.addAll(outputNames);
-      }
-      if (remote.exporting()) {
-        remote.exportAll(imageStages(plan));
-      }
-      remote.keepImported(cache);
-      Duration elapsed = Duration.between(started, clock.instant());
-      BuiltImage image = primary.orElse(null);
-      List<String> pushed = targets.pushed();
-      if (image != null) {
-        listener.on(
-            new BuildEvent.BuildCompleted(
-                clock.instant(),
-                image.digest().toString(),
-                pushed.isEmpty() ? names : pushed,
-                image.size(),
-                executed,
-                cached,
-                elapsed));
-      }
-      return new BuildResult(
-          image == null ? Optional.empty() : Optional.of(image.digest()),
-          image == null ? Optional.empty() : Optional.of(image.config().raw().digest()),
-          image == null ? Optional.empty() : Optional.of(image.manifest().mediaType()),
-          image == null ? 0 : image.manifest().raw().size(),
-          names,
-          pushed,
-          executed,
-          cached);
+  private OutputSpec firstImageOutput() {
+    return request.outputs().stream().filter(OutputSpec::isImage).findFirst().orElse(null);
+  }
+
+  /** Runs the stages the target needs, in parallel where the graph allows; their results. */
+  private Map<Integer, StageResult> runStages(
+      BuildPlan plan,
+      BuildScope scope,
+      BuildWorkspace workspace,
+      PatternMatcher ignore,
+      RemoteCaches remote)
+      throws IOException, StepFailure {
+    Map<Integer, StageResult> done = StageScheduler.resultMap();
+    StatMemo memo = StatMemo.open(scope.store().paths(), request.context());
+    Sources sources =
+        new Sources(
+            scope,
+            new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
+            new TreeChecksummer(
+                DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
+            remote);
+    RunStep runStep =
+        new RunStep(
+            scope,
+            new RunTools(
+                request.isolation(),
+                request.snapshotter(),
+                workspace.dir().resolve("run"),
+                workspace.sandboxState(),
+                listener,
+                clock),
+            LayerDirectories.forCurrentUser(storeRoot(request)),
+            new RunMounts(scope, request.environment(), workspace.secrets()),
+            sources);
+    StageRunner runner =
+        new StageRunner(
+            scope,
+            done,
+            new Steps(scope, sources, runStep),
+            BuildCache.open(scope.store()),
+            remote);
+    try {
+      new StageScheduler(request.maxParallelism())
+          .run(plan, done, (p, index) -> runner.run(p, index).result());
     } finally {
-      workspace.close();
+      memo.save();
     }
+    return done;
+  }
+
+  /** Writes the target stage to every output, tells the listener, and sums the build up. */
+  private BuildResult writeOutputs(
+      BuildPlan plan,
+      Map<Integer, StageResult> done,
+      ContentStore store,
+      RegistryAccess registry,
+      RemoteCaches remote,
+      String created,
+      Platform target,
+      Instant started)
+      throws IOException {
+    int executed = done.values().stream().mapToInt(StageResult::stepsExecuted).sum();
+    int cached = done.values().stream().mapToInt(StageResult::stepsCached).sum();
+    StageResult result = done.get(plan.target().index());
+    ImageConfig config = finish(result.state().config(), created, target);
+    OutputTargets targets = new OutputTargets(request, store, registry, result);
+    Optional<BuiltImage> primary = Optional.empty();
+    List<String> names = new ArrayList<>();
+    Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();
+    for (OutputSpec spec : request.outputs()) {
+      if (!spec.isImage()) {
+        targets.exportFiles(spec);
+        continue;
+      }
+      BuiltImage image =
+          byFlavor.computeIfAbsent(
+              spec.ociMediaTypes(),
+              oci ->
+                  ImageAssembler.assemble(
+                      config,
+                      result.state().layers(),
+                      result.state().blobs(),
+                      oci,
+                      annotations(spec)));
+      if (primary.isEmpty()) {
+        primary = Optional.of(image);
+      }
+      List<String> outputNames = targets.namesFor(spec);
+      targets.forSpec(spec).write(image, outputNames);
+      names.addAll(outputNames);
+    }
+    // After the outputs, so that only the layers no step or output read are fetched for it.
+    remote.keepImported(BuildCache.open(store));
+    BuiltImage image = primary.orElse(null);
+    List<String> pushed = targets.pushed();
+    if (image != null) {
+      listener.on(
+          new BuildEvent.BuildCompleted(
+              clock.instant(),
+              image.digest().toString(),
+              pushed.isEmpty() ? names : pushed,
+              image.size(),
+              executed,
+              cached,
+              Duration.between(started, clock.instant())));
+    }
+    return new BuildResult(
+        image == null ? Optional.empty() : Optional.of(image.digest()),
+        image == null ? Optional.empty() : Optional.of(image.config().raw().digest()),
+        image == null ? Optional.empty() : Optional.of(image.manifest().mediaType()),
+        image == null ? 0 : image.manifest().raw().size(),
+        names,
+        pushed,
+        executed,
+        cached);
   }
 
   /** The target stage and the stages it is built FROM: those whose layers are in the image. */

@@ -3,6 +3,7 @@ package dev.kiln.core.engine;
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.event.HumanReadable;
+import dev.kiln.api.place.RegistryAccess;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.buildcache.CacheEntry;

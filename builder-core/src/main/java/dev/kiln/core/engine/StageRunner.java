@@ -307,6 +307,10 @@ final class StageRunner {
             .build();
     // The base's layers are used without being written: keep a concurrent prune away from them.
     scope.store().retain(layers.stream().map(l -> l.blob().digest()).toList());
+    // A later push of this image from the store mounts them from where they came.
+    for (Map.Entry<Digest, ImageReference> mount : mounts.entrySet()) {
+      scope.store().blobOrigins().record(mount.getKey(), mount.getValue().repositoryOnly().name());
+    }
     return new Start(
         new StageState(config, layers, source, scope.views().of(layers, source)),
         mounts,

@@ -11,7 +11,7 @@ public final class StoreNames {
   private StoreNames() {}
 
   public static String of(ImageReference ref) {
-    return dev.kiln.core.place.Place.Store.nameOf(ref);
+    return dev.kiln.api.place.Place.Store.nameOf(ref);
   }
 
   public static String of(String reference) {

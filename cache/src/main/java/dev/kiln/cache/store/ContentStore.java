@@ -31,6 +31,7 @@ public final class ContentStore {
   private final BlobReader reader;
   private final OciIndexFile index;
   private final LayerRecords layerRecords;
+  private final BlobOrigins blobOrigins;
 
   private ContentStore(StorePaths paths) {
     this.paths = paths;
@@ -38,6 +39,7 @@ public final class ContentStore {
     this.reader = new BlobReader(paths);
     this.index = new OciIndexFile(paths);
     this.layerRecords = new LayerRecords(paths, reader);
+    this.blobOrigins = new BlobOrigins(paths);
   }
 
   /**
@@ -106,6 +108,11 @@ public final class ContentStore {
   /** The named images ({@code index.json}). */
   public OciIndexFile index() {
     return index;
+  }
+
+  /** Which registry repositories blobs came from, for cross-repository mounts. */
+  public BlobOrigins blobOrigins() {
+    return blobOrigins;
   }
 
   /** The diffID to compressed blob records. */

@@ -122,6 +122,16 @@ public record StorePaths(Path root) {
     return buildCacheDirectory().resolve(key.algorithm()).resolve(key.hex() + ".json");
   }
 
+  /** The directory of the blob origin records ({@link BlobOrigins}). */
+  public Path blobOriginsDirectory() {
+    return kilnDirectory().resolve("blob-origins");
+  }
+
+  /** Which repositories {@code blob} came from. */
+  public Path blobOrigins(Digest blob) {
+    return blobOriginsDirectory().resolve(blob.algorithm()).resolve(blob.hex());
+  }
+
   /** The directory of the layer indexes: one file per layer, named by its diffID. */
   public Path layerIndexDirectory() {
     return kilnDirectory().resolve("layer-index");

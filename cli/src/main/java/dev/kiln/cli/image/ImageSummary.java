@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.core.place.LocatedImage;
+import dev.kiln.api.place.LocatedImage;
 import dev.kiln.registry.model.ContainerConfig;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.ImageConfig;

@@ -1,14 +1,14 @@
 package dev.kiln.cli.image;
 
+import dev.kiln.api.place.LocatedImage;
+import dev.kiln.api.place.Place;
+import dev.kiln.api.place.PlaceSyntax;
+import dev.kiln.api.place.Places;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
-import dev.kiln.core.place.LocatedImage;
-import dev.kiln.core.place.Place;
-import dev.kiln.core.place.PlaceSyntax;
-import dev.kiln.core.place.Places;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.transport.RegistryException;

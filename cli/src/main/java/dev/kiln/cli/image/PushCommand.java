@@ -1,7 +1,13 @@
 package dev.kiln.cli.image;
 
+import dev.kiln.api.build.Failures;
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.RegistryEventRelay;
+import dev.kiln.api.place.LocatedImage;
+import dev.kiln.api.place.Place;
+import dev.kiln.api.place.PlaceSyntax;
+import dev.kiln.api.place.Places;
+import dev.kiln.api.place.WrittenImage;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
@@ -10,12 +16,6 @@ import dev.kiln.cli.ProgressOptions;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
-import dev.kiln.core.output.FileSystemFailures;
-import dev.kiln.core.place.LocatedImage;
-import dev.kiln.core.place.Place;
-import dev.kiln.core.place.PlaceSyntax;
-import dev.kiln.core.place.Places;
-import dev.kiln.core.place.WrittenImage;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.event.RegistryEvent.PushOutcome;
@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,7 +109,7 @@ public final class PushCommand implements Callable<Integer> {
       return ExitCode.OK;
     } catch (IOException e) {
       // Layers go through the store: a full disk with no path named is the store's.
-      return ErrorReport.print(FileSystemFailures.within(location.resolve(cli), e), cli, debug);
+      return ErrorReport.print(Failures.of(e, Optional.of(location.resolve(cli))), cli, debug);
     } catch (Exception e) {
       return ErrorReport.print(e, cli, debug);
     }
