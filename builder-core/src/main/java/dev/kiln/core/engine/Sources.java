@@ -229,9 +229,9 @@ final class Sources {
   }
 
   /**
-   * The content checksum of {@code sources} in a finished stage, remembered by the digest of the
-   * stage's final config (which names every layer by diffID, so fixes the content; the stage's key
-   * does not when its last step ran again) so a rebuild that hit the stage's cache reads no layer.
+   * The content checksum of {@code sources} in a finished stage, remembered by the stage's identity
+   * (its layers and config, times aside: {@link StateIdentity}; the stage's key does not fix the
+   * content when its last step ran again) so a rebuild that hit the stage's cache reads no layer.
    */
   Digest stageChecksum(StageResult result, List<String> sources) throws IOException {
     Path memo =
@@ -242,7 +242,7 @@ final class Sources {
             .resolve("selections")
             .resolve(
                 Digest.sha256(
-                        (result.state().config().raw().digest() + "\n" + String.join("\n", sources))
+                        (result.state().identity() + "\n" + String.join("\n", sources))
                             .getBytes(StandardCharsets.UTF_8))
                     .hex());
     String name = memo.getFileName().toString();
