@@ -669,7 +669,8 @@ abstract class RunIsolationBehaviour extends SandboxedRunTest {
         "--mount=type=cache,id=xprivate-" + System.nanoTime() + ",target=/c,sharing=private";
     Path childCtx =
         kiln.context(
-            FROM + "RUN " + mount + " touch /c/child && echo holding && sleep 3\n", Map.of());
+            // Long enough to outlast this process's build on a loaded machine (3 s did not).
+            FROM + "RUN " + mount + " touch /c/child && echo holding && sleep 15\n", Map.of());
     try (ChildBuild child = otherProcess(childCtx)) {
       child.await(l -> l.equals("output holding"), 120);
       RunImage image = kiln.build(FROM + "RUN " + mount + " ls /c > /seen\n");
