@@ -2,9 +2,14 @@ package dev.kiln.cli.debug;
 
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.Main;
+import dev.kiln.registry.config.ConfigLocations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -36,16 +41,17 @@ public final class DebugTrainCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, GeneralSecurityException {
     Path context = Files.createDirectories(work.resolve("context"));
     Files.writeString(context.resolve("file.txt"), "kiln\n");
     Files.writeString(context.resolve("other.txt"), "training\n");
-    try (TrainingRegistry registry = TrainingRegistry.start()) {
+    try (TrainingRegistry registry = TrainingRegistry.start(work.resolve("tls"))) {
       Files.writeString(context.resolve("Dockerfile"), dockerfile(registry.host()));
+      CliEnvironment isolated = isolatedFrom(registry);
       String cache = work.resolve("cache").toString();
       int first =
           Main.run(
-              cli,
+              isolated,
               "build",
               "-q",
               "--cache-dir",
@@ -60,7 +66,7 @@ public final class DebugTrainCommand implements Callable<Integer> {
       }
       int second =
           Main.run(
-              cli,
+              isolated,
               "build",
               "-q",
               "--cache-dir",
@@ -80,6 +86,40 @@ public final class DebugTrainCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /**
+   * kiln's environment with a home, Docker and podman directories of the training's own, so that
+   * the machine's registry settings (mirrors, proxies, credentials) stay out of it, and where
+   * kiln's {@code certs.d} trusts the training registry's certificate, as a user's would trust a
+   * private registry's.
+   */
+  private CliEnvironment isolatedFrom(TrainingRegistry registry)
+      throws IOException, GeneralSecurityException {
+    Path home = work.resolve("home");
+    Path certs =
+        Files.createDirectories(home.resolve(".config/kiln/certs.d").resolve(registry.host()));
+    Files.writeString(certs.resolve("ca.crt"), registry.certificatePem());
+    Map<String, String> env = new HashMap<>();
+    for (Map.Entry<String, String> e : cli.env().entrySet()) {
+      String name = e.getKey().toUpperCase(Locale.ROOT);
+      if (!name.endsWith("_PROXY") && !name.startsWith("DOCKER_") && !name.startsWith("KILN_")) {
+        env.put(e.getKey(), e.getValue());
+      }
+    }
+    env.put("HOME", home.toString());
+    env.put("DOCKER_CONFIG", home.resolve(".docker").toString());
+    env.put(ConfigLocations.ETC_DOCKER_VARIABLE, work.resolve("etc-docker").toString());
+    env.put(ConfigLocations.ETC_CONTAINERS_VARIABLE, work.resolve("etc-containers").toString());
+    env.remove(ConfigLocations.REGISTRIES_CONF_VARIABLE);
+    return new CliEnvironment(
+        cli.stdin(),
+        cli.stdout(),
+        cli.stderr(),
+        Map.copyOf(env),
+        cli.stderrIsTerminal(),
+        cli.engine(),
+        cli.interrupted());
   }
 
   /** A base stage from the registry with the config steps and COPY, then a second stage. */

@@ -1,35 +1,49 @@
 package dev.kiln.cli.debug;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * The smallest registry that serves kiln's start-up training ({@link DebugTrainCommand}): the
- * distribution API's pull and push calls for one repository namespace, on loopback, plain HTTP,
- * kept in memory, holding one tiny image ({@link #BASE}) to build from.
+ * distribution API's pull and push calls, on loopback, over HTTPS with a throwaway self-signed
+ * certificate, kept in memory, holding one tiny image ({@link #BASE}) to build from.
  *
  * <p>Not a registry to use: no auth, no deletes, no listing, no resumable uploads; it answers only
  * what kiln's own client sends, so that a class-data (CDS / AOT) archive recorded while kiln talks
- * to it holds the registry client, the HTTP stack and the JDK's TLS client classes (kiln tries
- * HTTPS first on loopback). A real registry is not available where the archive is made: on a user's
- * first run of {@code ./kiln}, and in the release build.
+ * to it holds the registry client, the HTTP stack and the JDK's TLS client with certificate checks,
+ * as a build against a real registry loads them. A real registry is not available where the archive
+ * is made: on a user's first run of {@code ./kiln}, and in the release build. The key pair comes
+ * from the runtime's own {@code keytool}, since the JDK has no public API that makes a certificate.
  */
 final class TrainingRegistry implements AutoCloseable {
   /** The repository and tag of the image the registry starts with. */
@@ -40,26 +54,97 @@ final class TrainingRegistry implements AutoCloseable {
   private static final Pattern UPLOADS = Pattern.compile("/v2/(.+)/blobs/uploads/([^/]*)");
   private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
 
-  private final HttpServer server;
+  private static final String STORE_PASSWORD = "kiln-train";
+
+  private final HttpsServer server;
+  private final Certificate certificate;
   private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
   private final Map<String, Manifest> manifests = new ConcurrentHashMap<>();
   private final Map<String, ByteArrayOutputStream> uploads = new ConcurrentHashMap<>();
 
   private record Manifest(String mediaType, byte[] bytes) {}
 
-  private TrainingRegistry(HttpServer server) {
+  private TrainingRegistry(HttpsServer server, Certificate certificate) {
     this.server = server;
+    this.certificate = certificate;
   }
 
-  /** A registry on a free loopback port, serving {@link #BASE}. */
-  static TrainingRegistry start() throws IOException {
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    TrainingRegistry registry = new TrainingRegistry(server);
+  /**
+   * A registry on a free loopback port, serving {@link #BASE}, its key pair made in {@code dir}.
+   */
+  static TrainingRegistry start(Path dir) throws IOException, GeneralSecurityException {
+    Path keyStoreFile = makeKeyStore(Files.createDirectories(dir));
+    KeyStore keyStore = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keyStoreFile)) {
+      keyStore.load(in, STORE_PASSWORD.toCharArray());
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(keyStore, STORE_PASSWORD.toCharArray());
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(keys.getKeyManagers(), null, null);
+    HttpsServer server =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls));
+    TrainingRegistry registry = new TrainingRegistry(server, keyStore.getCertificate("train"));
     registry.addBase();
     server.createContext("/", registry::handle);
     server.start();
     return registry;
+  }
+
+  /** The server's certificate, PEM-encoded: what a client must trust to reach it. */
+  String certificatePem() throws GeneralSecurityException {
+    return "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(certificate.getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
+  }
+
+  private static Path makeKeyStore(Path dir) throws IOException {
+    Path file = dir.resolve("train.p12");
+    Files.deleteIfExists(file);
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    List<String> command =
+        List.of(
+            keytool.toString(),
+            "-genkeypair",
+            "-alias",
+            "train",
+            "-keyalg",
+            "EC",
+            "-groupname",
+            "secp256r1",
+            "-validity",
+            "2",
+            "-dname",
+            "CN=kiln-train",
+            "-ext",
+            "SAN=ip:127.0.0.1",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            file.toString(),
+            "-storepass",
+            STORE_PASSWORD);
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("keytool.log").toFile())
+            .start();
+    try {
+      if (!process.waitFor(Duration.ofMinutes(2).toSeconds(), TimeUnit.SECONDS)
+          || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new IOException(
+            "keytool could not make the training key pair: "
+                + Files.readString(dir.resolve("keytool.log")).strip());
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while keytool ran", e);
+    }
+    return file;
   }
 
   /** {@code 127.0.0.1:PORT}, as an image reference names the registry. */
