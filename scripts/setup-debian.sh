@@ -14,6 +14,7 @@ packages=(
   iproute2                         # --network=none in the chroot sandbox (loopback up)
   uidmap                           # newuidmap/newgidmap for rootless RUN with subordinate ids
   buildah                          # differential tests compare kiln's images with buildah's
+  python3-cryptography libsodium23 # OpenSSL and libsodium check kiln's cosign keys and signatures
   git ca-certificates
 )
 

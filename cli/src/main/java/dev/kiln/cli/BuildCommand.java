@@ -10,6 +10,7 @@ import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SignSpec;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.cli.progress.ProgressMode;
@@ -237,6 +238,15 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Mixin StoreLocation location = new StoreLocation();
 
+  @Option(
+      names = "--sign",
+      paramLabel = "key=FILE[,password-env=VAR]",
+      description =
+          "Sign each pushed image with this private key in cosign's format; needs --push; an"
+              + " encrypted key's password comes from $VAR, else $COSIGN_PASSWORD (default: not"
+              + " signed).")
+  String sign;
+
   @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
   boolean debug;
 
@@ -353,6 +363,9 @@ public final class BuildCommand implements Callable<Integer> {
     }
     if (metadataFile != null) {
       b.metadataFile(metadataFile);
+    }
+    if (sign != null) {
+      b.sign(SignSpec.parse(sign));
     }
     BuildRequest request = b.build();
     boolean pushes = request.outputs().stream().anyMatch(OutputSpec::push);

@@ -12,6 +12,7 @@ import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.Entitlement;
 import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
+import dev.kiln.api.request.SignSpec;
 import dev.kiln.registry.model.Compression;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,6 +98,8 @@ class BuildCommandFlagsTest {
             "3",
             "--cache-dir",
             temp.resolve("cache").toString(),
+            "--sign",
+            "key=ci.key,password-env=KEY_PASSWORD",
             "ctx");
     assertEquals(0, run.exitCode(), run.stderr());
     BuildRequest r = engine.request;
@@ -130,6 +133,8 @@ class BuildCommandFlagsTest {
     assertEquals(Set.of("r.example"), r.plainHttpCredentialHosts(), "as for push and login");
     assertEquals(3, r.maxParallelism());
     assertEquals(Optional.of(temp.resolve("cache")), r.cacheDir());
+    assertEquals(
+        Optional.of(new SignSpec(Path.of("ci.key"), Optional.of("KEY_PASSWORD"))), r.sign());
 
     assertEquals(RecordingEngine.DIGEST + "\n", run.stdout());
     assertEquals(RecordingEngine.DIGEST.toString(), Files.readString(temp.resolve("iid")));

@@ -91,6 +91,7 @@ class CommandHelpTest {
             "--source-date-epoch",
             "--insecure-registry",
             "--max-parallelism",
+            "--sign",
             "--debug");
     for (String flag : buildx) {
       assertTrue(
@@ -114,7 +115,17 @@ class CommandHelpTest {
   @Test
   void everyCommandHasHelpWhoseFlagsStateTheirDefaults() {
     for (String command :
-        List.of("push", "pull", "inspect", "tag", "login", "logout", "completion", "man")) {
+        List.of(
+            "push",
+            "pull",
+            "inspect",
+            "tag",
+            "sign",
+            "verify",
+            "login",
+            "logout",
+            "completion",
+            "man")) {
       var run = engine.run(Map.of(), "", command, "--help");
       assertEquals(0, run.exitCode(), command + ": " + run.stderr());
       assertTrue(run.stdout().startsWith("Usage: kiln " + command), run.stdout());
@@ -124,7 +135,8 @@ class CommandHelpTest {
       }
     }
     var top = engine.run(Map.of(), "", "--help");
-    for (String command : List.of("build", "push", "pull", "inspect", "tag", "login", "logout")) {
+    for (String command :
+        List.of("build", "push", "pull", "inspect", "tag", "sign", "verify", "key", "login")) {
       assertTrue(top.stdout().contains("\n  " + command + " "), top.stdout());
     }
     assertTrue(top.stdout().contains("130 interrupted"), "exit codes are documented");

@@ -22,6 +22,7 @@ import java.util.Set;
  *     over plain HTTP; kiln never sends them unencrypted otherwise, even to an insecure registry
  * @param allowed the entitlements granted with {@code --allow}; see {@link #allows} for the one a
  *     flag implies
+ * @param sign {@code --sign}: the key every pushed image is signed with (cosign's format)
  */
 public record BuildRequest(
     Path context,
@@ -54,7 +55,8 @@ public record BuildRequest(
     Optional<Path> iidFile,
     Optional<Path> metadataFile,
     Map<String, RegistryLogin> registryLogins,
-    Map<String, String> environment) {
+    Map<String, String> environment,
+    Optional<SignSpec> sign) {
 
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
@@ -129,6 +131,7 @@ public record BuildRequest(
     private Path metadataFile;
     private final Map<String, RegistryLogin> registryLogins = new LinkedHashMap<>();
     private Map<String, String> environment = System.getenv();
+    private SignSpec sign;
 
     private Builder(Path context) {
       this.context = context;
@@ -329,6 +332,12 @@ public record BuildRequest(
       return this;
     }
 
+    /** Signs every pushed image with this key ({@code --sign key=FILE}). */
+    public Builder sign(SignSpec spec) {
+      this.sign = spec;
+      return this;
+    }
+
     public BuildRequest build() {
       return new BuildRequest(
           context,
@@ -361,7 +370,8 @@ public record BuildRequest(
           Optional.ofNullable(iidFile),
           Optional.ofNullable(metadataFile),
           registryLogins,
-          environment);
+          environment,
+          Optional.ofNullable(sign));
     }
   }
 }

@@ -36,6 +36,11 @@ public final class BuildRequestCheck {
     request.buildArgs().forEach(BuildRequestCheck::buildArg);
     request.secrets().forEach(BuildRequestCheck::secret);
     request.buildContexts().values().forEach(BuildRequestCheck::buildContext);
+    if (request.sign().isPresent() && request.outputs().stream().noneMatch(OutputSpec::push)) {
+      throw new RequestException(
+          "--sign signs what the build pushes, and this build pushes nothing",
+          "add --push (signatures live in the registry), or sign later with kiln sign");
+    }
 
     DestinationCheck.store(storeRoot);
     request.outputs().forEach(DestinationCheck::output);

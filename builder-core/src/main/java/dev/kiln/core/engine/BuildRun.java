@@ -8,6 +8,11 @@ import dev.kiln.api.place.RegistryAccess;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;
+import dev.kiln.api.request.SignSpec;
+import dev.kiln.api.sign.ImageSignatures;
+import dev.kiln.api.sign.SignedImage;
+import dev.kiln.api.sign.Signer;
+import dev.kiln.api.sign.SigningKeys;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cache.store.ContentStore;
@@ -25,11 +30,13 @@ import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.Stage;
+import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.ContainerConfig;
 import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -86,6 +93,8 @@ final class BuildRun {
     }
     Platform target = targetPlatform();
     BuildPlan plan = plan(dockerfile, target);
+    // Read now: a wrong password or path fails before any step runs, not after the push.
+    Optional<Signer> signer = signer();
     Path storeRoot = storeRoot(request);
     ContentStore store = ContentStore.open(storeRoot);
     BuildWorkspace workspace = BuildWorkspace.create(store);
@@ -135,7 +144,7 @@ final class BuildRun {
       if (remote.exporting()) {
         remote.exportAll(imageStages(plan));
       }
-      return writeOutputs(plan, done, store, registry, created, target, started);
+      return writeOutputs(plan, done, store, registry, signer, created, target, started);
     } finally {
       workspace.close();
     }
@@ -247,6 +256,7 @@ final class BuildRun {
       Map<Integer, StageResult> done,
       ContentStore store,
       RegistryAccess registry,
+      Optional<Signer> signer,
       String created,
       Platform target,
       Instant started)
@@ -281,6 +291,9 @@ final class BuildRun {
       targets.forSpec(spec).write(image, outputNames);
       names.addAll(outputNames);
     }
+    if (signer.isPresent()) {
+      sign(targets.pushResults(), registry, signer.get());
+    }
     BuiltImage image = primary.orElse(null);
     List<String> pushed = targets.pushed();
     if (image != null) {
@@ -303,6 +316,36 @@ final class BuildRun {
         pushed,
         executed,
         cached);
+  }
+
+  private Optional<Signer> signer() throws IOException {
+    if (request.sign().isEmpty()) {
+      return Optional.empty();
+    }
+    SignSpec spec = request.sign().get();
+    return Optional.of(SigningKeys.signer(spec.key(), spec.passwordEnv(), request.environment()));
+  }
+
+  /** Signs each image pushed, once per repository (the signature is kept there, by digest). */
+  private void sign(List<PushResult> pushes, RegistryAccess registry, Signer signer)
+      throws IOException {
+    ImageSignatures signatures = new ImageSignatures(registry.client());
+    java.util.Set<ImageReference> done = new java.util.HashSet<>();
+    for (PushResult push : pushes) {
+      if (done.add(push.pushed())) {
+        SignedImage signed = signatures.sign(push.pushed(), push.manifest(), signer);
+        listener.on(
+            new BuildEvent.Note(
+                clock.instant(),
+                "signed "
+                    + signed.image()
+                    + " with "
+                    + signer.describe()
+                    + ": "
+                    + signed.signatureTag()
+                    + signed.referrer().map(d -> " and referrer " + d).orElse("")));
+      }
+    }
   }
 
   /** The target stage and the stages it is built FROM: those whose layers are in the image. */

@@ -28,6 +28,7 @@ public final class RegistryOutput implements ImageOutput {
   private final RegistryClient client;
   private final Map<Digest, ImageReference> mountSources;
   private final List<String> pushed = new ArrayList<>();
+  private final List<PushResult> results = new ArrayList<>();
 
   /**
    * @param mountSources for layers that came from a registry image: the repository they are in
@@ -45,6 +46,11 @@ public final class RegistryOutput implements ImageOutput {
   /** {@code repo:tag@sha256:…} for every reference pushed so far. */
   public List<String> pushed() {
     return List.copyOf(pushed);
+  }
+
+  /** One result per repository pushed to so far: the manifest's descriptor and where it went. */
+  public List<PushResult> results() {
+    return List.copyOf(results);
   }
 
   @Override
@@ -68,6 +74,7 @@ public final class RegistryOutput implements ImageOutput {
       List<String> tags = repo.getValue();
       ImageReference target = repo.getKey().withTag(tags.get(0));
       PushResult result = client.pushImage(target, toPush, tags.subList(1, tags.size()));
+      results.add(result);
       for (String tag : tags) {
         pushed.add(repo.getKey().withTag(tag) + "@" + result.digest());
       }
