@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.Entitlement;
@@ -100,6 +101,9 @@ class BuildCommandFlagsTest {
             temp.resolve("cache").toString(),
             "--sign",
             "key=ci.key,password-env=KEY_PASSWORD",
+            "--attest",
+            "type=provenance,mode=max",
+            "--sbom=true",
             "ctx");
     assertEquals(0, run.exitCode(), run.stderr());
     BuildRequest r = engine.request;
@@ -135,6 +139,10 @@ class BuildCommandFlagsTest {
     assertEquals(Optional.of(temp.resolve("cache")), r.cacheDir());
     assertEquals(
         Optional.of(new SignSpec(Path.of("ci.key"), Optional.of("KEY_PASSWORD"))), r.sign());
+    assertTrue(r.attestation(AttestationSpec.Type.SBOM).isPresent());
+    assertEquals(
+        AttestationSpec.ProvenanceMode.MAX,
+        r.attestation(AttestationSpec.Type.PROVENANCE).orElseThrow().mode());
 
     assertEquals(RecordingEngine.DIGEST + "\n", run.stdout());
     assertEquals(RecordingEngine.DIGEST.toString(), Files.readString(temp.resolve("iid")));

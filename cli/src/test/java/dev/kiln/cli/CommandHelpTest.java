@@ -92,6 +92,9 @@ class CommandHelpTest {
             "--insecure-registry",
             "--max-parallelism",
             "--sign",
+            "--sbom",
+            "--provenance",
+            "--attest",
             "--debug");
     for (String flag : buildx) {
       assertTrue(

@@ -16,13 +16,16 @@ import dev.kiln.api.sign.SigningKeys;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cache.store.ContentStore;
+import dev.kiln.core.attest.AttestationManifest;
 import dev.kiln.core.checksum.DirectoryTree;
 import dev.kiln.core.checksum.StatMemo;
 import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.fs.LayerIndexStore;
 import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
@@ -33,6 +36,7 @@ import dev.kiln.dockerfile.plan.Stage;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.Platform;
@@ -266,9 +270,12 @@ final class BuildRun {
     StageResult result = done.get(plan.target().index());
     ImageConfig config = finish(result.state().config(), created, target);
     OutputTargets targets = new OutputTargets(request, store, registry, result);
-    Optional<BuiltImage> primary = Optional.empty();
+    BuildAttestations attestations =
+        new BuildAttestations(request, result, listener, clock, started);
+    Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
     Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();
+    boolean warned = false;
     for (OutputSpec spec : request.outputs()) {
       if (!spec.isImage()) {
         targets.exportFiles(spec);
@@ -284,17 +291,44 @@ final class BuildRun {
                       result.state().blobs(),
                       oci,
                       annotations(spec)));
-      if (primary.isEmpty()) {
-        primary = Optional.of(image);
-      }
       List<String> outputNames = targets.namesFor(spec);
-      targets.forSpec(spec).write(image, outputNames);
+      ImageOutput output = targets.forSpec(spec);
+      Written written;
+      if (attestations.requested() && output.holdsIndexes()) {
+        BuiltIndex index =
+            AttestationManifest.attach(image, attestations.about(image, outputNames), Map.of());
+        output.write(index, outputNames);
+        written = Written.of(index, image);
+      } else {
+        if (attestations.requested() && !warned) {
+          warned = true;
+          listener.on(
+              new BuildEvent.Warning(
+                  clock.instant(),
+                  output.describe()
+                      + " holds one image, so it gets the image without its attestations; they"
+                      + " go to registries and OCI outputs (--push, -o type=oci)",
+                  Optional.empty()));
+        }
+        output.write(image, outputNames);
+        written = Written.of(image);
+      }
+      if (primary.isEmpty()) {
+        primary = Optional.of(written);
+      }
       names.addAll(outputNames);
+    }
+    if (attestations.requested() && primary.isEmpty()) {
+      listener.on(
+          new BuildEvent.Warning(
+              clock.instant(),
+              "no output holds an image, so the attestations were not made",
+              Optional.empty()));
     }
     if (signer.isPresent()) {
       sign(targets.pushResults(), registry, signer.get());
     }
-    BuiltImage image = primary.orElse(null);
+    Written image = primary.orElse(null);
     List<String> pushed = targets.pushed();
     if (image != null) {
       listener.on(
@@ -309,13 +343,38 @@ final class BuildRun {
     }
     return new BuildResult(
         image == null ? Optional.empty() : Optional.of(image.digest()),
-        image == null ? Optional.empty() : Optional.of(image.config().raw().digest()),
-        image == null ? Optional.empty() : Optional.of(image.manifest().mediaType()),
-        image == null ? 0 : image.manifest().raw().size(),
+        image == null ? Optional.empty() : Optional.of(image.config()),
+        image == null ? Optional.empty() : Optional.of(image.mediaType()),
+        image == null ? 0 : image.manifestSize(),
         names,
         pushed,
         executed,
         cached);
+  }
+
+  /**
+   * What the first image output holds, for the result: an image, or an index of the image and its
+   * attestations (whose digest is then the build's, as with buildx).
+   */
+  private record Written(
+      Digest digest, String mediaType, long manifestSize, Digest config, long size) {
+    static Written of(BuiltImage image) {
+      return new Written(
+          image.digest(),
+          image.manifest().mediaType(),
+          image.manifest().raw().size(),
+          image.config().raw().digest(),
+          image.size());
+    }
+
+    static Written of(BuiltIndex index, BuiltImage image) {
+      return new Written(
+          index.digest(),
+          index.index().mediaType(),
+          index.index().raw().size(),
+          image.config().raw().digest(),
+          index.size());
+    }
   }
 
   private Optional<Signer> signer() throws IOException {

@@ -1,0 +1,230 @@
+package dev.kiln.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.AttestationSpec;
+import dev.kiln.api.request.OutputSpecParser;
+import dev.kiln.core.sbom.JarBytes;
+import dev.kiln.testdata.ProcessRunner;
+import dev.kiln.testdata.image.ImageInspector;
+import dev.kiln.testdata.registry.LocalRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --sbom}: the pushed image becomes an index with a BuildKit-style attestation manifest, as
+ * skopeo reads it from the registry and from an OCI archive, and the SBOM lists exactly the
+ * packages the test base holds: a dpkg status database (its installed stanzas, as {@code dpkg-query
+ * -W} would list them), a Spring-Boot-like jar with a nested jar, an npm package and a Python
+ * distribution, all put there with COPY.
+ */
+class AttestationsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension static LocalRegistry registry = LocalRegistry.plain();
+  @TempDir static Path work;
+  static BuildHarness kiln;
+  static Path context;
+
+  @BeforeAll
+  static void base() throws Exception {
+    kiln = new BuildHarness(work);
+    kiln.installBusybox();
+    byte[] jar =
+        JarBytes.maven("org.example", "demo", "1.2.3")
+            .entry(
+                "BOOT-INF/lib/guava-33.0.0-jre.jar",
+                JarBytes.maven("com.google.guava", "guava", "33.0.0-jre").bytes())
+            .bytes();
+    context =
+        kiln.context()
+            .file(
+                "status",
+                """
+                Package: libc6
+                Status: install ok installed
+                Architecture: amd64
+                Version: 2.36-9+deb12u4
+
+                Package: old-tool
+                Status: deinstall ok config-files
+                Architecture: amd64
+                Version: 0.1
+
+                Package: zlib1g
+                Status: install ok installed
+                Architecture: amd64
+                Version: 1:1.2.13.dfsg-1
+                """)
+            .file("os-release", "ID=debian\nVERSION_ID=\"12\"\n")
+            .bytes("app/demo.jar", jar, 0644)
+            .file(
+                "app/node_modules/left-pad/package.json",
+                "{\"name\":\"left-pad\",\"version\":\"1.3.0\",\"license\":\"WTFPL\"}")
+            .file(
+                "py/six-1.16.0.dist-info/METADATA",
+                "Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\nLicense: MIT\n")
+            .dockerfile(
+                """
+                FROM busybox:kiln
+                COPY status /var/lib/dpkg/status
+                COPY os-release /etc/os-release
+                COPY app /app
+                COPY py /usr/lib/python3/dist-packages
+                """)
+            .root();
+  }
+
+  private static final Set<String> EXPECTED =
+      Set.of(
+          "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12",
+          "pkg:deb/debian/zlib1g@1%3A1.2.13.dfsg-1?arch=amd64&distro=debian-12",
+          "pkg:maven/org.example/demo@1.2.3",
+          "pkg:maven/com.google.guava/guava@33.0.0-jre",
+          "pkg:npm/left-pad@1.3.0",
+          "pkg:pypi/six@1.16.0");
+
+  @Test
+  void aPushedImageCarriesItsSbomAsBuildKitStoresIt() throws Exception {
+    BuildResult result =
+        kiln.push(
+            registry,
+            context,
+            "sbom/app:1",
+            b -> b.attest(AttestationSpec.sbom("true").orElseThrow()));
+    String raw = ImageInspector.of(registry).rawManifest("sbom/app:1");
+    assertEquals(result.imageDigest().orElseThrow().toString(), "sha256:" + sha256(raw));
+    JsonNode index = JSON.readTree(raw);
+    assertEquals("application/vnd.oci.image.index.v1+json", index.path("mediaType").asText());
+    JsonNode entries = index.path("manifests");
+    assertEquals(2, entries.size(), raw);
+    JsonNode image = entries.get(0);
+    JsonNode attestation = entries.get(1);
+    assertEquals("unknown", attestation.path("platform").path("os").asText());
+    assertEquals("unknown", attestation.path("platform").path("architecture").asText());
+    assertEquals(
+        "attestation-manifest",
+        attestation.path("annotations").path("vnd.docker.reference.type").asText());
+    assertEquals(
+        image.path("digest").asText(),
+        attestation.path("annotations").path("vnd.docker.reference.digest").asText());
+
+    JsonNode manifest =
+        JSON.readTree(
+            ImageInspector.of(registry)
+                .rawManifest("sbom/app@" + attestation.path("digest").asText()));
+    JsonNode layer = manifest.path("layers").get(0);
+    assertEquals("application/vnd.in-toto+json", layer.path("mediaType").asText());
+    assertEquals(
+        "https://spdx.dev/Document",
+        layer.path("annotations").path("in-toto.io/predicate-type").asText());
+
+    JsonNode statement = JSON.readTree(blob("sbom/app", layer.path("digest").asText()));
+    assertEquals("https://in-toto.io/Statement/v0.1", statement.path("_type").asText());
+    assertEquals(
+        image.path("digest").asText(),
+        "sha256:" + statement.path("subject").get(0).path("digest").path("sha256").asText());
+    assertTrue(
+        statement
+            .path("subject")
+            .get(0)
+            .path("name")
+            .asText()
+            .startsWith("pkg:docker/" + registry.reference("sbom/app") + "@1?platform="),
+        statement.toString());
+    JsonNode spdx = statement.path("predicate");
+    assertEquals("SPDX-2.3", spdx.path("spdxVersion").asText());
+    assertEquals(EXPECTED, purls(spdx));
+
+    // The image itself still pulls: runtimes pick it by platform and skip unknown/unknown.
+    Path rootfs =
+        ImageInspector.of(registry).unpack("sbom/app:1", kiln.newDir("unpacked")).rootfs();
+    assertTrue(Files.isRegularFile(rootfs.resolve("var/lib/dpkg/status")));
+    assertTrue(
+        kiln.events().stream()
+            .anyMatch(
+                e -> e instanceof BuildEvent.Note n && n.message().startsWith("sbom: 6 packages")),
+        kiln.events().toString());
+  }
+
+  @Test
+  void anOciArchiveHoldsTheIndexAndTheLocalStoreTheImageAlone() throws Exception {
+    Path archive = kiln.newDir("oci").resolve("image.tar");
+    kiln.build(
+        context,
+        b ->
+            b.tag("example.com/sbom:v1")
+                .attest(AttestationSpec.sbom("true").orElseThrow())
+                .output(OutputSpecParser.parse("type=oci,dest=" + archive))
+                .output(OutputSpecParser.parse("type=image")));
+    JsonNode index =
+        JSON.readTree(
+            ProcessRunner.run(
+                    List.of("skopeo", "inspect", "--raw", "oci-archive:" + archive + ":v1"))
+                .requireSuccess()
+                .stdout());
+    assertEquals(2, index.path("manifests").size(), index.toString());
+    assertEquals(
+        "attestation-manifest",
+        index
+            .path("manifests")
+            .get(1)
+            .path("annotations")
+            .path("vnd.docker.reference.type")
+            .asText());
+    assertTrue(
+        kiln.events().stream()
+            .anyMatch(
+                e ->
+                    e instanceof BuildEvent.Warning w
+                        && w.message().contains("without its attestations")),
+        kiln.events().toString());
+  }
+
+  private static Set<String> purls(JsonNode spdx) {
+    Set<String> purls = new TreeSet<>();
+    for (JsonNode p : spdx.path("packages")) {
+      for (JsonNode ref : p.path("externalRefs")) {
+        purls.add(ref.path("referenceLocator").asText());
+      }
+    }
+    return purls;
+  }
+
+  private static byte[] blob(String repository, String digest) throws Exception {
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(registry.baseUri() + "/v2/" + repository + "/blobs/" + digest))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, response.statusCode());
+    return response.body();
+  }
+
+  private static String sha256(String text) throws Exception {
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+}
