@@ -36,10 +36,6 @@ public final class BuildRequestCheck {
     request.buildArgs().forEach(BuildRequestCheck::buildArg);
     request.secrets().forEach(BuildRequestCheck::secret);
     request.buildContexts().values().forEach(BuildRequestCheck::buildContext);
-    if (request.attestation(AttestationSpec.Type.PROVENANCE).isPresent()) {
-      throw new RequestException(
-          "--provenance is not implemented yet", "attach an SBOM with --sbom=true");
-    }
     if (!request.attestations().isEmpty()) {
       for (OutputSpec output : request.outputs()) {
         // A docker archive holds no index: it gets the image alone (the build warns).

@@ -5,6 +5,7 @@ import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.event.RegistryEventRelay;
 import dev.kiln.api.place.RegistryAccess;
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;
@@ -120,11 +121,12 @@ final class BuildRun {
             request.environment(),
             new RegistryEventRelay(listener, clock))) {
       PatternMatcher ignore = ignoreFile(dockerfile);
+      BaseImages images = new BaseImages(store, registry);
       BuildScope scope =
           new BuildScope(
               request,
               store,
-              new BaseImages(store, registry),
+              images,
               new ContextTree(request.context(), ignore),
               listener,
               created,
@@ -144,11 +146,21 @@ final class BuildRun {
           new RemoteCaches(
               request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
       remote.importAll(target);
-      Map<Integer, StageResult> done = runStages(plan, scope, workspace, ignore, remote);
+      StagesRun stages = runStages(plan, scope, workspace, ignore, remote);
+      Map<Integer, StageResult> done = stages.done();
       if (remote.exporting()) {
         remote.exportAll(imageStages(plan));
       }
-      return writeOutputs(plan, done, store, registry, signer, created, target, started);
+      BuildAttestations attestations =
+          new BuildAttestations(
+              request,
+              done.get(plan.target().index()),
+              new BuildAttestations.Inputs(dockerfile, images, stages.context(), target),
+              listener,
+              clock,
+              started);
+      return writeOutputs(
+          plan, done, store, registry, signer, attestations, created, target, started);
     } finally {
       workspace.close();
     }
@@ -208,8 +220,14 @@ final class BuildRun {
     return request.outputs().stream().filter(OutputSpec::isImage).findFirst().orElse(null);
   }
 
+  /**
+   * The stages' results and, when provenance records it, the build context's checksum (the context
+   * as the build saw it, {@code .dockerignore} applied; mostly memoized by then).
+   */
+  private record StagesRun(Map<Integer, StageResult> done, Optional<Digest> context) {}
+
   /** Runs the stages the target needs, in parallel where the graph allows; their results. */
-  private Map<Integer, StageResult> runStages(
+  private StagesRun runStages(
       BuildPlan plan,
       BuildScope scope,
       BuildWorkspace workspace,
@@ -218,10 +236,12 @@ final class BuildRun {
       throws IOException, StepFailure {
     Map<Integer, StageResult> done = StageScheduler.resultMap();
     StatMemo memo = StatMemo.open(scope.store().paths(), request.context());
+    TreeChecksummer context =
+        new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo));
     Sources sources =
         new Sources(
             scope,
-            new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
+            context,
             new TreeChecksummer(
                 DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
             remote);
@@ -245,13 +265,35 @@ final class BuildRun {
             new Steps(scope, sources, runStep),
             BuildCache.open(scope.store()),
             remote);
+    Optional<Digest> contextChecksum = Optional.empty();
     try {
       new StageScheduler(request.maxParallelism())
           .run(plan, done, (p, index) -> runner.run(p, index).result());
+      if (request.attestation(AttestationSpec.Type.PROVENANCE).isPresent()) {
+        contextChecksum = contextChecksum(context);
+      }
     } finally {
       memo.save();
     }
-    return done;
+    return new StagesRun(done, contextChecksum);
+  }
+
+  /**
+   * The whole context's checksum for provenance; a file no step used that cannot be read (which did
+   * not stop the build) leaves the context out of the provenance, with a warning, rather than
+   * failing a build that succeeded.
+   */
+  private Optional<Digest> contextChecksum(TreeChecksummer context) {
+    try {
+      return Optional.of(context.checksum(""));
+    } catch (IOException | RuntimeException e) {
+      listener.on(
+          new BuildEvent.Warning(
+              clock.instant(),
+              "the provenance does not record the build context: " + e.getMessage(),
+              Optional.empty()));
+      return Optional.empty();
+    }
   }
 
   /** Writes the target stage to every output, tells the listener, and sums the build up. */
@@ -261,6 +303,7 @@ final class BuildRun {
       ContentStore store,
       RegistryAccess registry,
       Optional<Signer> signer,
+      BuildAttestations attestations,
       String created,
       Platform target,
       Instant started)
@@ -270,8 +313,6 @@ final class BuildRun {
     StageResult result = done.get(plan.target().index());
     ImageConfig config = finish(result.state().config(), created, target);
     OutputTargets targets = new OutputTargets(request, store, registry, result);
-    BuildAttestations attestations =
-        new BuildAttestations(request, result, listener, clock, started);
     Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
     Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();

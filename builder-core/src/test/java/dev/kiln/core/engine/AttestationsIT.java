@@ -1,6 +1,7 @@
 package dev.kiln.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,11 +45,12 @@ class AttestationsIT {
   @TempDir static Path work;
   static BuildHarness kiln;
   static Path context;
+  static String busyboxDigest;
 
   @BeforeAll
   static void base() throws Exception {
     kiln = new BuildHarness(work);
-    kiln.installBusybox();
+    busyboxDigest = kiln.installBusybox().imageDigest().orElseThrow().toString();
     byte[] jar =
         JarBytes.maven("org.example", "demo", "1.2.3")
             .entry(
@@ -198,6 +200,122 @@ class AttestationsIT {
                     e instanceof BuildEvent.Warning w
                         && w.message().contains("without its attestations")),
         kiln.events().toString());
+  }
+
+  private static final String SECRET = "kiln-provenance-canary-7f3e9b";
+
+  @Test
+  void provenanceRecordsBasesAndArgumentsInMaxModeAndNeverASecret() throws Exception {
+    Path secretFile = kiln.newDir("secret").resolve("token");
+    Files.writeString(secretFile, SECRET + "-file");
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.put("KILN_PROVENANCE_TOKEN", SECRET + "-env");
+    Path withSecrets =
+        kiln.context()
+            .file("a.txt", "a\n")
+            .dockerfile(
+                """
+                FROM busybox:kiln
+                ARG VERSION
+                COPY a.txt /
+                RUN --mount=type=secret,id=token --mount=type=secret,id=envtoken \
+                    cat /run/secrets/token /run/secrets/envtoken > /dev/null && echo $VERSION > /v
+                """)
+            .root();
+    BuildResult max =
+        kiln.push(
+            registry,
+            withSecrets,
+            "prov/app:max",
+            b ->
+                b.buildArg("VERSION", "9.9.9")
+                    .secret(dev.kiln.api.request.SecretSpec.parse("id=token,src=" + secretFile))
+                    .secret(
+                        dev.kiln.api.request.SecretSpec.parse(
+                            "id=envtoken,env=KILN_PROVENANCE_TOKEN"))
+                    .environment(env)
+                    .attest(AttestationSpec.provenance("mode=max").orElseThrow())
+                    .attest(AttestationSpec.sbom("true").orElseThrow()));
+    List<JsonNode> statements = statements("prov/app:max");
+    assertEquals(2, statements.size(), "the SBOM and the provenance, in one attestation manifest");
+    JsonNode provenance =
+        statements.stream()
+            .filter(s -> s.path("predicateType").asText().equals("https://slsa.dev/provenance/v1"))
+            .findFirst()
+            .orElseThrow();
+    JsonNode definition = provenance.path("predicate").path("buildDefinition");
+    JsonNode request = definition.path("externalParameters").path("request");
+    assertEquals("9.9.9", request.path("args").path("VERSION").asText());
+    assertEquals(
+        Set.of("token", "envtoken"),
+        Set.of(
+            request.path("secrets").get(0).path("id").asText(),
+            request.path("secrets").get(1).path("id").asText()));
+    JsonNode base = definition.path("resolvedDependencies").get(0);
+    assertTrue(
+        base.path("uri").asText().startsWith("pkg:docker/docker.io/library/busybox@kiln?platform="),
+        base.toString());
+    assertEquals(busyboxDigest, "sha256:" + base.path("digest").path("sha256").asText());
+    assertTrue(
+        definition.path("resolvedDependencies").get(1).path("uri").asText().startsWith("context:"),
+        definition.toString());
+    assertTrue(
+        provenance
+            .path("predicate")
+            .path("runDetails")
+            .path("builder")
+            .path("id")
+            .asText()
+            .startsWith("https://kiln.dev/kiln@"));
+    assertEquals(
+        result(max), "sha256:" + sha256(ImageInspector.of(registry).rawManifest("prov/app:max")));
+
+    BuildResult min =
+        kiln.push(
+            registry,
+            withSecrets,
+            "prov/app:min",
+            b ->
+                b.buildArg("VERSION", "9.9.9")
+                    .secret(dev.kiln.api.request.SecretSpec.parse("id=token,src=" + secretFile))
+                    .secret(
+                        dev.kiln.api.request.SecretSpec.parse(
+                            "id=envtoken,env=KILN_PROVENANCE_TOKEN"))
+                    .environment(env)
+                    .attest(AttestationSpec.provenance("true").orElseThrow()));
+    JsonNode minRequest =
+        statements("prov/app:min")
+            .get(0)
+            .path("predicate")
+            .path("buildDefinition")
+            .path("externalParameters")
+            .path("request");
+    assertTrue(minRequest.path("args").isMissingNode(), minRequest.toString());
+    assertTrue(min.imageDigest().isPresent());
+  }
+
+  private static String result(BuildResult r) {
+    return r.imageDigest().orElseThrow().toString();
+  }
+
+  /**
+   * The statements of the tag's attestation manifest; fails if the canary secret is anywhere in the
+   * attestation manifest or its blobs.
+   */
+  private static List<JsonNode> statements(String repositoryAndTag) throws Exception {
+    String repository = repositoryAndTag.substring(0, repositoryAndTag.indexOf(':'));
+    JsonNode index = JSON.readTree(ImageInspector.of(registry).rawManifest(repositoryAndTag));
+    String attestation = index.path("manifests").get(1).path("digest").asText();
+    String manifest = ImageInspector.of(registry).rawManifest(repository + "@" + attestation);
+    assertFalse(manifest.contains(SECRET), manifest);
+    List<JsonNode> statements = new java.util.ArrayList<>();
+    for (JsonNode layer : JSON.readTree(manifest).path("layers")) {
+      byte[] bytes = blob(repository, layer.path("digest").asText());
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      assertFalse(text.contains(SECRET), "no secret value in an attestation: " + text);
+      statements.add(JSON.readTree(bytes));
+    }
+    return statements;
   }
 
   private static Set<String> purls(JsonNode spdx) {
