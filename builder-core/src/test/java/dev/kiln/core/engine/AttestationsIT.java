@@ -294,6 +294,42 @@ class AttestationsIT {
     assertTrue(min.imageDigest().isPresent());
   }
 
+  @Test
+  void oneCommandSignsTheIndexThatCarriesTheAttestations() throws Exception {
+    Path keys = kiln.newDir("keys");
+    dev.kiln.api.sign.SigningKeys.write(
+        dev.kiln.api.sign.SigningKeys.generate(java.util.Optional.empty()),
+        keys.resolve("k.key"),
+        keys.resolve("k.pub"));
+    BuildResult result =
+        kiln.push(
+            registry,
+            context,
+            "all/app:1",
+            b ->
+                b.attest(AttestationSpec.sbom("true").orElseThrow())
+                    .attest(AttestationSpec.provenance("mode=max").orElseThrow())
+                    .sign(
+                        new dev.kiln.api.request.SignSpec(
+                            keys.resolve("k.key"), java.util.Optional.empty())));
+    try (var client =
+        dev.kiln.registry.client.RegistryClient.create(
+            dev.kiln.registry.client.RegistryClientOptions.defaults())) {
+      var verified =
+          new dev.kiln.api.sign.ImageSignatures(client)
+              .verify(
+                  dev.kiln.registry.reference.ImageReference.parse(registry.reference("all/app:1")),
+                  dev.kiln.api.sign.SigningKeys.verifier(keys.resolve("k.pub")));
+      assertEquals(result.imageDigest().orElseThrow(), verified.get(0).manifestDigest());
+    }
+    JsonNode index = JSON.readTree(ImageInspector.of(registry).rawManifest("all/app:1"));
+    assertEquals(
+        "application/vnd.oci.image.index.v1+json",
+        index.path("mediaType").asText(),
+        "the signature signs the index, which lists the image and its attestations");
+    assertEquals(2, statements("all/app:1").size());
+  }
+
   private static String result(BuildResult r) {
     return r.imageDigest().orElseThrow().toString();
   }
