@@ -10,6 +10,10 @@ on Debian 12.
   cosign_keys.py encrypt OUT_KEY OUT_PUB PASSWORD_FILE
                                               write a new P-256 pair, encrypted as cosign does
   cosign_keys.py verify PUB PAYLOAD SIG_B64   exit 0 if SIG_B64 is PUB's ECDSA-SHA256 of PAYLOAD
+  cosign_keys.py dsse PUB ENVELOPE DIGEST     exit 0 if the DSSE envelope (file) is signed by PUB
+                                              over its pre-authentication encoding and holds an
+                                              in-toto statement about DIGEST; print its
+                                              predicateType
 """
 import base64
 import ctypes
@@ -95,6 +99,25 @@ def main(args):
                           ec.ECDSA(hashes.SHA256()))
         except InvalidSignature:
             raise SystemExit("the signature does not verify")
+    elif args[0] == "dsse":
+        public = serialization.load_pem_public_key(open(args[1], "rb").read())
+        envelope = json.load(open(args[2]))
+        body = base64.b64decode(envelope["payload"])
+        kind = envelope["payloadType"].encode()
+        # DSSE v1: "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in decimal.
+        pae = b" ".join([b"DSSEv1", str(len(kind)).encode(), kind, str(len(body)).encode(), body])
+        if envelope["payloadType"] != "application/vnd.in-toto+json":
+            raise SystemExit("payloadType is " + envelope["payloadType"])
+        try:
+            public.verify(base64.b64decode(envelope["signatures"][0]["sig"]), pae,
+                          ec.ECDSA(hashes.SHA256()))
+        except InvalidSignature:
+            raise SystemExit("the envelope's signature does not verify")
+        statement = json.loads(body)
+        algorithm, hex_digest = args[3].split(":", 1)
+        if not any(s["digest"].get(algorithm) == hex_digest for s in statement["subject"]):
+            raise SystemExit("the statement is not about " + args[3])
+        print(statement["predicateType"])
     else:
         raise SystemExit(__doc__)
 

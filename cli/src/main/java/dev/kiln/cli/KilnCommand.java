@@ -12,6 +12,7 @@ import dev.kiln.cli.shell.CompletionCommand;
 import dev.kiln.cli.shell.ManCommand;
 import dev.kiln.cli.sign.KeyCommand;
 import dev.kiln.cli.sign.SignCommand;
+import dev.kiln.cli.sign.VerifyAttestationCommand;
 import dev.kiln.cli.sign.VerifyCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
       TagCommand.class,
       SignCommand.class,
       VerifyCommand.class,
+      VerifyAttestationCommand.class,
       KeyCommand.class,
       LoginCommand.class,
       LogoutCommand.class,

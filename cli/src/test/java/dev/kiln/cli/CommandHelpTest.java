@@ -125,6 +125,7 @@ class CommandHelpTest {
             "tag",
             "sign",
             "verify",
+            "verify-attestation",
             "login",
             "logout",
             "version",

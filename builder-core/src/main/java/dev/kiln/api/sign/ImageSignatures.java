@@ -84,37 +84,40 @@ public final class ImageSignatures {
     SignatureImage signatures =
         existing.map(SignatureImage::of).orElse(new SignatureImage(List.of())).with(layer);
     client.pushImage(
-        tag, toPush(repo, signatures.manifest(), signatures.config(), payloadBlob), List.of());
+        tag,
+        toPush(repo, signatures.manifest(), signatures.config(), List.of(payloadBlob)),
+        List.of());
 
     Optional<Digest> referrer = Optional.empty();
     if (client.supportsReferrers(repo, image.digest())) {
       SignatureImage one = new SignatureImage(List.of(layer));
       ImageManifest manifest = one.referrer(image);
-      client.pushImage(repo, toPush(repo, manifest, one.config(), payloadBlob), List.of());
+      client.pushImage(repo, toPush(repo, manifest, one.config(), List.of(payloadBlob)), List.of());
       referrer = Optional.of(manifest.digest());
     }
     return new SignedImage(repo.withDigest(image.digest()), tag, referrer);
   }
 
-  private ImageToPush toPush(
+  /** The manifest, its config and layers; only the {@code fresh} layers' bytes are new. */
+  ImageToPush toPush(
       ImageReference repo,
       ImageManifest manifest,
       dev.kiln.registry.model.JsonBytes config,
-      BlobToPush payload) {
+      List<BlobToPush> fresh) {
+    Map<Digest, BlobToPush> byDigest = new LinkedHashMap<>();
+    fresh.forEach(b -> byDigest.put(b.descriptor().digest(), b));
     List<BlobToPush> blobs = new ArrayList<>();
     blobs.add(BlobToPush.of(manifest.config(), BlobContent.ofBytes(config.toByteArray())));
     for (Descriptor l : manifest.layers()) {
-      // Earlier signatures are in the repository already: the push finds them with a HEAD.
-      blobs.add(
-          l.digest().equals(payload.descriptor().digest())
-              ? payload
-              : BlobToPush.of(l, client.blobContent(repo, l)));
+      // Earlier layers are in the repository already: the push finds them with a HEAD.
+      BlobToPush known = byDigest.get(l.digest());
+      blobs.add(known != null ? known : BlobToPush.of(l, client.blobContent(repo, l)));
     }
     return new ImageToPush(manifest, blobs);
   }
 
   /** The signature image at {@code tag}, if there is one kiln can read. */
-  private Optional<ImageManifest> signatureManifest(ImageReference tag) throws IOException {
+  Optional<ImageManifest> signatureManifest(ImageReference tag) throws IOException {
     try {
       RemoteManifest m = client.fetchManifest(tag);
       if (m.isIndex() || !MediaType.OCI_MANIFEST.equals(m.manifest().mediaType())) {

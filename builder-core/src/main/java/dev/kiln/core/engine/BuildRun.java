@@ -10,6 +10,7 @@ import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SignSpec;
+import dev.kiln.api.sign.ImageAttestations;
 import dev.kiln.api.sign.ImageSignatures;
 import dev.kiln.api.sign.SignedImage;
 import dev.kiln.api.sign.Signer;
@@ -18,6 +19,7 @@ import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.core.attest.AttestationManifest;
+import dev.kiln.core.attest.InTotoStatement;
 import dev.kiln.core.checksum.DirectoryTree;
 import dev.kiln.core.checksum.StatMemo;
 import dev.kiln.core.checksum.TreeChecksummer;
@@ -37,6 +39,7 @@ import dev.kiln.dockerfile.plan.Stage;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
@@ -316,6 +319,7 @@ final class BuildRun {
     Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
     Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();
+    Map<Digest, Attested> attested = new LinkedHashMap<>();
     boolean warned = false;
     for (OutputSpec spec : request.outputs()) {
       if (!spec.isImage()) {
@@ -336,8 +340,9 @@ final class BuildRun {
       ImageOutput output = targets.forSpec(spec);
       Written written;
       if (attestations.requested() && output.holdsIndexes()) {
-        BuiltIndex index =
-            AttestationManifest.attach(image, attestations.about(image, outputNames), Map.of());
+        List<InTotoStatement> statements = attestations.about(image, outputNames);
+        BuiltIndex index = AttestationManifest.attach(image, statements, Map.of());
+        attested.put(index.digest(), new Attested(image.descriptor(), statements));
         output.write(index, outputNames);
         written = Written.of(index, image);
       } else {
@@ -367,7 +372,7 @@ final class BuildRun {
               Optional.empty()));
     }
     if (signer.isPresent()) {
-      sign(targets.pushResults(), registry, signer.get());
+      sign(targets.pushResults(), attested, registry, signer.get());
     }
     Written image = primary.orElse(null);
     List<String> pushed = targets.pushed();
@@ -426,10 +431,21 @@ final class BuildRun {
     return Optional.of(SigningKeys.signer(spec.key(), spec.passwordEnv(), request.environment()));
   }
 
-  /** Signs each image pushed, once per repository (the signature is kept there, by digest). */
-  private void sign(List<PushResult> pushes, RegistryAccess registry, Signer signer)
+  /** The image an index output holds and the statements its attestation manifest carries. */
+  private record Attested(Descriptor image, List<InTotoStatement> statements) {}
+
+  /**
+   * Signs each image pushed, once per repository (the signature is kept there, by digest), and
+   * signs the attestations of an index as DSSE envelopes next to the image they are about.
+   */
+  private void sign(
+      List<PushResult> pushes,
+      Map<Digest, Attested> attested,
+      RegistryAccess registry,
+      Signer signer)
       throws IOException {
     ImageSignatures signatures = new ImageSignatures(registry.client());
+    ImageAttestations envelopes = new ImageAttestations(registry.client());
     java.util.Set<ImageReference> done = new java.util.HashSet<>();
     for (PushResult push : pushes) {
       if (done.add(push.pushed())) {
@@ -444,6 +460,20 @@ final class BuildRun {
                     + ": "
                     + signed.signatureTag()
                     + signed.referrer().map(d -> " and referrer " + d).orElse("")));
+        Attested a = attested.get(push.manifest().digest());
+        if (a != null && !a.statements().isEmpty()) {
+          ImageReference att = envelopes.attach(push.pushed(), a.image(), a.statements(), signer);
+          listener.on(
+              new BuildEvent.Note(
+                  clock.instant(),
+                  "signed "
+                      + a.statements().size()
+                      + (a.statements().size() == 1 ? " attestation" : " attestations")
+                      + " of "
+                      + push.pushed().repositoryOnly().withDigest(a.image().digest())
+                      + ": "
+                      + att));
+        }
       }
     }
   }

@@ -24,6 +24,8 @@ import java.util.List;
  * application/vnd.dev.cosign.artifact.sig.v1+json} (cosign's {@code
  * --registry-referrers-mode=oci-1-1}).
  *
+ * <p>Signed attestations ({@code cosign attest}) use the same image under the {@code .att} tag.
+ *
  * @param layers the signatures, in the order they were added
  */
 public record SignatureImage(List<Descriptor> layers) {
@@ -31,6 +33,13 @@ public record SignatureImage(List<Descriptor> layers) {
       "application/vnd.dev.cosign.simplesigning.v1+json";
   public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
   public static final String ARTIFACT_TYPE = "application/vnd.dev.cosign.artifact.sig.v1+json";
+
+  /**
+   * The annotation cosign puts on an attestation layer, naming the statement's predicate type so
+   * that readers can pick an attestation without opening each envelope.
+   */
+  public static final String PREDICATE_TYPE_ANNOTATION = "predicateType";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public SignatureImage {
@@ -40,6 +49,14 @@ public record SignatureImage(List<Descriptor> layers) {
   /** The tag cosign reads an image's signatures from: {@code sha256-<hex>.sig}. */
   public static String tagFor(Digest image) {
     return image.algorithm() + "-" + image.hex() + ".sig";
+  }
+
+  /**
+   * The tag cosign reads an image's signed attestations from: {@code sha256-<hex>.att}, an image of
+   * the same shape whose layers are DSSE envelopes ({@link DsseEnvelope#MEDIA_TYPE}).
+   */
+  public static String attestationTagFor(Digest image) {
+    return image.algorithm() + "-" + image.hex() + ".att";
   }
 
   /** The signatures of an existing signature manifest (its other layers are not ours to keep). */

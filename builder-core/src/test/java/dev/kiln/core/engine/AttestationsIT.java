@@ -330,6 +330,112 @@ class AttestationsIT {
     assertEquals(2, statements("all/app:1").size());
   }
 
+  /**
+   * With --sign, each statement is also stored as cosign attest does: a DSSE envelope signed with
+   * the build's key, in the {@code .att} image next to the platform image (the statement's
+   * subject). Python (OpenSSL, its own pre-authentication encoding) checks the envelopes; kiln
+   * verifies them by type, and refuses another key and an image they are not about.
+   */
+  @Test
+  void signedBuildsAlsoSignEachAttestationAsADsseEnvelope() throws Exception {
+    Path keys = kiln.newDir("dsse-keys");
+    dev.kiln.api.sign.SigningKeys.write(
+        dev.kiln.api.sign.SigningKeys.generate(java.util.Optional.empty()),
+        keys.resolve("k.key"),
+        keys.resolve("k.pub"));
+    dev.kiln.api.sign.SigningKeys.write(
+        dev.kiln.api.sign.SigningKeys.generate(java.util.Optional.empty()),
+        keys.resolve("other.key"),
+        keys.resolve("other.pub"));
+    kiln.push(
+        registry,
+        context,
+        "dsse/app:1",
+        b ->
+            b.attest(AttestationSpec.sbom("true").orElseThrow())
+                .attest(AttestationSpec.provenance("mode=max").orElseThrow())
+                .sign(
+                    new dev.kiln.api.request.SignSpec(
+                        keys.resolve("k.key"), java.util.Optional.empty())));
+    JsonNode index = JSON.readTree(ImageInspector.of(registry).rawManifest("dsse/app:1"));
+    String image = index.path("manifests").get(0).path("digest").asText();
+    JsonNode att =
+        JSON.readTree(
+            ImageInspector.of(registry)
+                .rawManifest("dsse/app:sha256-" + image.substring("sha256:".length()) + ".att"));
+    assertEquals(2, att.path("layers").size(), att.toString());
+    Set<String> types = new TreeSet<>();
+    for (JsonNode layer : att.path("layers")) {
+      assertEquals("application/vnd.dsse.envelope.v1+json", layer.path("mediaType").asText());
+      assertEquals(
+          "", layer.path("annotations").path("dev.cosignproject.cosign/signature").asText("x"));
+      Path envelope = kiln.newDir("envelope").resolve("envelope.json");
+      Files.write(envelope, blob("dsse/app", layer.path("digest").asText()));
+      ProcessRunner.Result checked =
+          python("dsse", keys.resolve("k.pub").toString(), envelope.toString(), image);
+      assertEquals(0, checked.exitCode(), checked.stderr());
+      types.add(checked.stdout().strip());
+      assertEquals(
+          checked.stdout().strip(), layer.path("annotations").path("predicateType").asText());
+      assertEquals(
+          1,
+          python("dsse", keys.resolve("other.pub").toString(), envelope.toString(), image)
+              .exitCode(),
+          "another key's check fails");
+      assertEquals(
+          1,
+          python(
+                  "dsse",
+                  keys.resolve("k.pub").toString(),
+                  envelope.toString(),
+                  "sha256:" + "0".repeat(64))
+              .exitCode(),
+          "the statement is about the image only");
+    }
+    assertEquals(Set.of("https://slsa.dev/provenance/v1", "https://spdx.dev/Document"), types);
+
+    try (var client =
+        dev.kiln.registry.client.RegistryClient.create(
+            dev.kiln.registry.client.RegistryClientOptions.defaults())) {
+      var attestations = new dev.kiln.api.sign.ImageAttestations(client);
+      var ref = dev.kiln.registry.reference.ImageReference.parse(registry.reference("dsse/app:1"));
+      var sboms =
+          attestations.verify(
+              ref,
+              dev.kiln.api.sign.SigningKeys.verifier(keys.resolve("k.pub")),
+              java.util.Optional.of(dev.kiln.api.sign.ImageAttestations.predicateType("sbom")));
+      assertEquals(1, sboms.size());
+      assertEquals(image, sboms.get(0).image().toString());
+      assertEquals(EXPECTED, purls(sboms.get(0).statement().path("predicate")));
+      assertEquals(
+          2,
+          attestations
+              .verify(
+                  ref,
+                  dev.kiln.api.sign.SigningKeys.verifier(keys.resolve("k.pub")),
+                  java.util.Optional.empty())
+              .size());
+      var refused =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              dev.kiln.api.build.BuildFailure.class,
+              () ->
+                  attestations.verify(
+                      ref,
+                      dev.kiln.api.sign.SigningKeys.verifier(keys.resolve("other.pub")),
+                      java.util.Optional.empty()));
+      assertEquals(dev.kiln.api.build.BuildFailure.Kind.VERIFICATION, refused.kind());
+    }
+  }
+
+  /** Runs {@code sign/cosign_keys.py} (python3-cryptography), kiln's independent checker. */
+  private static ProcessRunner.Result python(String... args) throws Exception {
+    Path script = Path.of(AttestationsIT.class.getResource("/sign/cosign_keys.py").toURI());
+    List<String> command =
+        new java.util.ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+    command.addAll(List.of(args));
+    return ProcessRunner.run(command, java.util.Map.of(), java.time.Duration.ofMinutes(2));
+  }
+
   private static String result(BuildResult r) {
     return r.imageDigest().orElseThrow().toString();
   }

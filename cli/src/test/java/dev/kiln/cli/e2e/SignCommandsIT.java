@@ -92,4 +92,56 @@ class SignCommandsIT {
             .exits(2);
     assertTrue(wrongPassword.stderr().contains("wrong password"), wrongPassword.describe());
   }
+
+  @Test
+  void oneBuildPushesAttestsAndSignsAndVerifyAttestationChecksIt() throws Exception {
+    Path keys = Files.createDirectories(home.resolve("att-keys"));
+    kiln.run("key", "generate", "--output-key-prefix", keys.resolve("ci").toString()).ok();
+    kiln.run("key", "generate", "--output-key-prefix", keys.resolve("other").toString()).ok();
+    String image = registry.reference("cli/attested:1");
+    KilnCli.Result build =
+        kiln.run(
+                "build",
+                "--progress=plain",
+                "--push",
+                "-t",
+                image,
+                "--sbom=true",
+                "--provenance=mode=max",
+                "--sign",
+                "key=" + keys.resolve("ci.key"),
+                context.toString())
+            .ok();
+    assertTrue(build.stderr().contains("signed 2 attestations of "), build.describe());
+    kiln.run("verify", "--key", keys.resolve("ci.pub").toString(), image).ok();
+
+    KilnCli.Result sbom =
+        kiln.run(
+                "verify-attestation",
+                "--key",
+                keys.resolve("ci.pub").toString(),
+                "--type",
+                "sbom",
+                image)
+            .ok();
+    assertEquals(1, sbom.stdout().strip().lines().count(), sbom.describe());
+    assertTrue(
+        sbom.stdout().contains("\"predicateType\":\"https://spdx.dev/Document\""), sbom.describe());
+    KilnCli.Result both =
+        kiln.run("verify-attestation", "--key", keys.resolve("ci.pub").toString(), image).ok();
+    assertEquals(2, both.stdout().strip().lines().count(), both.describe());
+
+    KilnCli.Result refused =
+        kiln.run("verify-attestation", "--key", keys.resolve("other.pub").toString(), image)
+            .exits(1);
+    assertTrue(refused.stderr().contains("no attestation of "), refused.describe());
+    kiln.run(
+            "verify-attestation",
+            "--key",
+            keys.resolve("ci.pub").toString(),
+            "--type",
+            "nonsense",
+            image)
+        .exits(2);
+  }
 }
