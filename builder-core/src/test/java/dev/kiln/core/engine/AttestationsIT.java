@@ -331,6 +331,66 @@ class AttestationsIT {
   }
 
   /**
+   * A real dpkg database: this Debian machine's own {@code /var/lib/dpkg/status} (hundreds of
+   * packages, multi-arch and epoch versions among them) copied into an image. The SBOM must list
+   * exactly the packages {@code dpkg-query -W} reports as installed from that same file.
+   */
+  @Test
+  void theSbomListsExactlyWhatDpkgQueryListsForARealDebianDatabase() throws Exception {
+    Path status = Path.of("/var/lib/dpkg/status");
+    assertTrue(Files.isRegularFile(status), "the tests run on Debian (scripts/setup-debian.sh)");
+    Path debian =
+        kiln.context()
+            .bytes("status", Files.readAllBytes(status), 0644)
+            .bytes("os-release", Files.readAllBytes(Path.of("/etc/os-release")), 0644)
+            .dockerfile(
+                """
+                FROM busybox:kiln
+                COPY status /var/lib/dpkg/status
+                COPY os-release /etc/os-release
+                """)
+            .root();
+    kiln.push(
+        registry,
+        debian,
+        "sbom/debian:1",
+        b -> b.attest(AttestationSpec.sbom("true").orElseThrow()));
+    Set<String> listed = new TreeSet<>();
+    for (JsonNode p : statements("sbom/debian:1").get(0).path("predicate").path("packages")) {
+      for (JsonNode ref : p.path("externalRefs")) {
+        String purl = ref.path("referenceLocator").asText();
+        if (purl.startsWith("pkg:deb/")) {
+          String arch = purl.replaceAll(".*[?&]arch=([^&]*).*", "$1");
+          listed.add(p.path("name").asText() + " " + p.path("versionInfo").asText() + " " + arch);
+        }
+      }
+    }
+
+    Path admin = kiln.newDir("dpkg-admin");
+    Files.createDirectories(admin.resolve("updates"));
+    Files.createDirectories(admin.resolve("info"));
+    Files.copy(status, admin.resolve("status"));
+    ProcessRunner.Result query =
+        ProcessRunner.run(
+            List.of(
+                "dpkg-query",
+                "--admindir=" + admin,
+                "-W",
+                "-f=${db:Status-Status} ${Package} ${Version} ${Architecture}\\n"),
+            java.util.Map.of(),
+            java.time.Duration.ofMinutes(1));
+    assertEquals(0, query.exitCode(), query.stderr());
+    Set<String> installed = new TreeSet<>();
+    query
+        .stdout()
+        .lines()
+        .filter(l -> l.startsWith("installed "))
+        .forEach(l -> installed.add(l.substring("installed ".length())));
+    assertTrue(installed.size() > 50, "a real database: " + installed.size() + " packages");
+    assertEquals(installed, listed);
+  }
+
+  /**
    * With --sign, each statement is also stored as cosign attest does: a DSSE envelope signed with
    * the build's key, in the {@code .att} image next to the platform image (the statement's
    * subject). Python (OpenSSL, its own pre-authentication encoding) checks the envelopes; kiln
