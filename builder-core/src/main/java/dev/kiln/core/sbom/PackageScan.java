@@ -1,6 +1,7 @@
 package dev.kiln.core.sbom;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,6 +31,7 @@ public final class PackageScan {
   public static List<FoundPackage> scan(ImageFiles files) throws IOException {
     OsRelease os = OsRelease.read(files);
     Set<FoundPackage> found = new LinkedHashSet<>();
+    List<String> wanted = new ArrayList<>();
     Deque<String> dirs = new ArrayDeque<>();
     dirs.push("");
     while (!dirs.isEmpty()) {
@@ -42,17 +44,50 @@ public final class PackageScan {
         ImageFiles.Kind kind = files.kind(path).orElse(ImageFiles.Kind.OTHER);
         if (kind == ImageFiles.Kind.DIRECTORY) {
           dirs.push(path);
-        } else if (kind == ImageFiles.Kind.REGULAR) {
-          for (Cataloger c : CATALOGERS) {
-            if (c.wants(path)) {
-              c.read(path, files, os, found::add);
-            }
-          }
+        } else if (kind == ImageFiles.Kind.REGULAR
+            && CATALOGERS.stream().anyMatch(c -> c.wants(path))) {
+          wanted.add(path);
         }
       }
     }
+    // Read after the walk, all at once: the files of one layer then cost one pass over it.
+    files.readEach(
+        wanted,
+        (path, content) -> {
+          ImageFiles one = new OneFileOpen(files, path, content);
+          for (Cataloger c : CATALOGERS) {
+            if (c.wants(path)) {
+              c.read(path, one, os, found::add);
+              break; // the bytes are read once
+            }
+          }
+        });
     List<FoundPackage> sorted = new ArrayList<>(found);
     sorted.sort(FoundPackage.ORDER);
     return sorted;
+  }
+
+  /** The image's files, where {@code path} opens as the bytes being read now. */
+  private record OneFileOpen(ImageFiles files, String path, InputStream content)
+      implements ImageFiles {
+    @Override
+    public List<String> children(String dir) {
+      return files.children(dir);
+    }
+
+    @Override
+    public java.util.Optional<Kind> kind(String p) {
+      return files.kind(p);
+    }
+
+    @Override
+    public long size(String p) {
+      return files.size(p);
+    }
+
+    @Override
+    public InputStream open(String p) throws IOException {
+      return p.equals(path) ? content : files.open(p);
+    }
   }
 }
