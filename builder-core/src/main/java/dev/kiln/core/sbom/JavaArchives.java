@@ -4,7 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,6 +18,7 @@ import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -22,7 +27,8 @@ import java.util.zip.ZipInputStream;
  * one is named by its manifest ({@code Implementation-Title}/{@code -Version}, else the OSGi {@code
  * Bundle-SymbolicName}/{@code -Version}), without a package URL since the group is unknown.
  * Archives inside archives (a Spring Boot {@code BOOT-INF/lib/}, a war's {@code WEB-INF/lib/}) are
- * read the same way, one level deep. Archives are streamed, never held in memory.
+ * read the same way, one level deep. Archives are never held in memory: an outer one is spooled to
+ * a temporary file and read by its central directory, an inner one streamed.
  */
 final class JavaArchives implements Cataloger {
   private static final int MAX_NESTING = 1;
@@ -37,10 +43,52 @@ final class JavaArchives implements Cataloger {
   @Override
   public void read(String path, ImageFiles files, OsRelease os, Consumer<FoundPackage> found)
       throws IOException {
-    try (InputStream in = files.open(path)) {
-      archive(in, "/" + path, 0, found);
-    } catch (ZipException e) {
-      // Not a zip after all (or a damaged one): it lists no package.
+    // Spooled to a file and read by its central directory: only the few wanted entries are
+    // inflated. Streaming would inflate every entry to skip it, seconds of CPU for an image's
+    // worth of jars; writing a jar to a temporary file costs far less.
+    Path spool = Files.createTempFile("kiln-sbom-", ".jar");
+    try {
+      try (InputStream in = files.open(path)) {
+        Files.copy(in, spool, StandardCopyOption.REPLACE_EXISTING);
+      }
+      try (ZipFile zip = new ZipFile(spool.toFile())) {
+        archive(zip, "/" + path, found);
+      } catch (ZipException e) {
+        // Not a zip after all (or a damaged one): it lists no package.
+      }
+    } finally {
+      Files.deleteIfExists(spool);
+    }
+  }
+
+  /** An outer archive, by its central directory; archives inside it are streamed. */
+  private static void archive(ZipFile zip, String where, Consumer<FoundPackage> found)
+      throws IOException {
+    List<FoundPackage> fromPoms = new ArrayList<>();
+    Manifest manifest = null;
+    for (Enumeration<? extends ZipEntry> all = zip.entries(); all.hasMoreElements(); ) {
+      ZipEntry e = all.nextElement();
+      String name = e.getName();
+      if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
+        try (InputStream in = zip.getInputStream(e)) {
+          pom(small(in), where).ifPresent(fromPoms::add);
+        }
+      } else if (name.equals("META-INF/MANIFEST.MF")) {
+        try (InputStream in = zip.getInputStream(e)) {
+          manifest = new Manifest(new ByteArrayInputStream(small(in)));
+        }
+      } else if (isArchive(name) && !e.isDirectory()) {
+        try (InputStream in = zip.getInputStream(e)) {
+          archive(in, where + "!/" + name, 1, found);
+        } catch (ZipException nested) {
+          // a damaged inner archive lists nothing; the outer one goes on
+        }
+      }
+    }
+    if (!fromPoms.isEmpty()) {
+      fromPoms.forEach(found);
+    } else if (manifest != null) {
+      fromManifest(manifest.getMainAttributes(), where).ifPresent(found);
     }
   }
 
