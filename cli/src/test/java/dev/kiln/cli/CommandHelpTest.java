@@ -91,6 +91,10 @@ class CommandHelpTest {
             "--source-date-epoch",
             "--insecure-registry",
             "--max-parallelism",
+            "--sign",
+            "--sbom",
+            "--provenance",
+            "--attest",
             "--debug");
     for (String flag : buildx) {
       assertTrue(
@@ -120,6 +124,9 @@ class CommandHelpTest {
             "index",
             "inspect",
             "tag",
+            "sign",
+            "verify",
+            "verify-attestation",
             "login",
             "logout",
             "version",
@@ -134,7 +141,8 @@ class CommandHelpTest {
       }
     }
     var top = engine.run(Map.of(), "", "--help");
-    for (String command : List.of("build", "push", "pull", "inspect", "tag", "login", "logout")) {
+    for (String command :
+        List.of("build", "push", "pull", "inspect", "tag", "sign", "verify", "key", "login")) {
       assertTrue(top.stdout().contains("\n  " + command + " "), top.stdout());
     }
     assertTrue(top.stdout().contains("130 interrupted"), "exit codes are documented");

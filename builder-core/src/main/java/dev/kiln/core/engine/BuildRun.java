@@ -5,13 +5,22 @@ import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.event.RegistryEventRelay;
 import dev.kiln.api.place.RegistryAccess;
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;
+import dev.kiln.api.request.SignSpec;
+import dev.kiln.api.sign.ImageAttestations;
+import dev.kiln.api.sign.ImageSignatures;
+import dev.kiln.api.sign.SignedImage;
+import dev.kiln.api.sign.Signer;
+import dev.kiln.api.sign.SigningKeys;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cache.store.ContentStore;
+import dev.kiln.core.attest.AttestationManifest;
+import dev.kiln.core.attest.InTotoStatement;
 import dev.kiln.core.checksum.DirectoryTree;
 import dev.kiln.core.checksum.StatMemo;
 import dev.kiln.core.checksum.TreeChecksummer;
@@ -20,6 +29,7 @@ import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
@@ -28,8 +38,10 @@ import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.SharedStages;
 import dev.kiln.dockerfile.plan.Stage;
+import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
@@ -97,6 +109,8 @@ final class BuildRun {
     for (Platform target : targets) {
       plans.add(plan(dockerfile, target, plans.isEmpty()));
     }
+    // Read now: a wrong password or path fails before any step runs, not after the push.
+    Optional<Signer> signer = signer();
     Path storeRoot = storeRoot(request);
     ContentStore store = ContentStore.open(storeRoot);
     BuildWorkspace workspace = BuildWorkspace.create(store);
@@ -173,25 +187,45 @@ final class BuildRun {
           new PlatformCommon(
               workspace, tools, LayerDirectories.forCurrentUser(storeRoot), memo, ignore, remote);
       List<Map<Integer, StageResult>> dones;
+      Optional<Digest> contextChecksum = Optional.empty();
       try {
         dones =
             new PlatformRuns(request.maxParallelism())
                 .run(
                     targets.size(),
                     i -> runStages(plans.get(i), scopes.get(i), common, shared, i == 0));
+        if (request.attestation(AttestationSpec.Type.PROVENANCE).isPresent()) {
+          // Once for all platforms: they read the same context.
+          contextChecksum =
+              contextChecksum(
+                  new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)));
+        }
       } finally {
         memo.save();
       }
       List<PlatformResult> results = new ArrayList<>();
       for (int i = 0; i < targets.size(); i++) {
-        results.add(new PlatformResult(targets.get(i), plans.get(i), dones.get(i)));
+        StageResult target = dones.get(i).get(plans.get(i).target().index());
+        results.add(
+            new PlatformResult(
+                targets.get(i),
+                plans.get(i),
+                dones.get(i),
+                new BuildAttestations(
+                    request,
+                    target,
+                    new BuildAttestations.Inputs(
+                        dockerfile, baseImages, contextChecksum, targets.get(i)),
+                    listener,
+                    clock,
+                    started)));
       }
       if (remote.exporting()) {
         Set<Integer> imageStages = new HashSet<>();
         plans.forEach(p -> imageStages.addAll(imageStages(p)));
         remote.exportAll(imageStages);
       }
-      return writeOutputs(results, store, registry, created, started);
+      return writeOutputs(results, store, registry, remote, signer, created, started);
     } finally {
       workspace.close();
     }
@@ -206,8 +240,14 @@ final class BuildRun {
       PatternMatcher ignore,
       RemoteCaches remote) {}
 
-  /** One target platform's plan and the results of its stages. */
-  private record PlatformResult(Platform platform, BuildPlan plan, Map<Integer, StageResult> done) {
+  /**
+   * One target platform's plan, the results of its stages, and the attestations about its image.
+   */
+  private record PlatformResult(
+      Platform platform,
+      BuildPlan plan,
+      Map<Integer, StageResult> done,
+      BuildAttestations attestations) {
     StageResult target() {
       return done.get(plan.target().index());
     }
@@ -299,8 +339,7 @@ final class BuildRun {
         new Sources(
             scope,
             new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
-            new TreeChecksummer(
-                DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
+            ignore,
             remote);
     RunStep runStep =
         new RunStep(
@@ -338,6 +377,24 @@ final class BuildRun {
   }
 
   /**
+   * The whole context's checksum for provenance; a file no step used that cannot be read (which did
+   * not stop the build) leaves the context out of the provenance, with a warning, rather than
+   * failing a build that succeeded.
+   */
+  private Optional<Digest> contextChecksum(TreeChecksummer context) {
+    try {
+      return Optional.of(context.checksum(""));
+    } catch (IOException | RuntimeException e) {
+      listener.on(
+          new BuildEvent.Warning(
+              clock.instant(),
+              "the provenance does not record the build context: " + e.getMessage(),
+              Optional.empty()));
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Writes the target stage to every output (one image, or an index of every platform's image),
    * tells the listener, and sums the build up.
    */
@@ -345,6 +402,8 @@ final class BuildRun {
       List<PlatformResult> results,
       ContentStore store,
       RegistryAccess registry,
+      RemoteCaches remote,
+      Optional<Signer> signer,
       String created,
       Instant started)
       throws IOException {
@@ -361,29 +420,80 @@ final class BuildRun {
     }
     OutputTargets targets =
         new OutputTargets(request, store, registry, results.get(0).target(), mountSources);
-    Optional<Assembled> primary = Optional.empty();
+    boolean attest = results.get(0).attestations().requested();
+    Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
-    Map<Boolean, Assembled> byFlavor = new LinkedHashMap<>();
+    Map<Boolean, List<BuiltImage>> byFlavor = new LinkedHashMap<>();
+    Map<Digest, List<Attested>> indexes = new LinkedHashMap<>();
+    boolean warned = false;
     for (OutputSpec spec : request.outputs()) {
       if (!spec.isImage()) {
         exportFiles(spec, results, store, registry, targets);
         continue;
       }
-      Assembled image =
+      List<BuiltImage> images =
           byFlavor.computeIfAbsent(
               spec.ociMediaTypes(), oci -> assemble(results, configs, oci, annotations(spec)));
-      if (primary.isEmpty()) {
-        primary = Optional.of(image);
-      }
       List<String> outputNames = targets.namesFor(spec);
-      if (image.index() != null) {
-        targets.forSpec(spec).writeIndex(image.index(), outputNames);
+      ImageOutput output = targets.forSpec(spec);
+      Written written;
+      if (attest && output.keepsAttestations()) {
+        List<List<InTotoStatement>> statements = new ArrayList<>();
+        List<Attested> listed = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+          statements.add(results.get(i).attestations().about(images.get(i), outputNames));
+          listed.add(new Attested(images.get(i).descriptor(), statements.get(i)));
+        }
+        BuiltIndex index =
+            images.size() == 1
+                ? AttestationManifest.attach(images.get(0), statements.get(0), Map.of())
+                : AttestationManifest.attach(images, platforms(results), statements, Map.of());
+        indexes.put(index.digest(), listed);
+        output.writeIndex(index, outputNames);
+        written = Written.of(index, images);
       } else {
-        targets.forSpec(spec).write(image.image(), outputNames);
+        if (attest && !warned) {
+          warned = true;
+          listener.on(
+              new BuildEvent.Warning(
+                  clock.instant(),
+                  output.describe()
+                      + (images.size() == 1
+                          ? " holds one image, so it gets the image without its attestations"
+                          : " gets the platforms' images without their attestations")
+                      + "; they go to registries and OCI outputs (--push, -o type=oci)",
+                  Optional.empty()));
+        }
+        if (images.size() == 1) {
+          output.write(images.get(0), outputNames);
+          written = Written.of(images.get(0));
+        } else {
+          BuiltIndex index = BuiltIndex.of(images, platforms(results), Map.of());
+          List<Attested> listed = new ArrayList<>();
+          images.forEach(i -> listed.add(new Attested(i.descriptor(), List.of())));
+          indexes.put(index.digest(), listed);
+          output.writeIndex(index, outputNames);
+          written = Written.of(index, images);
+        }
+      }
+      if (primary.isEmpty()) {
+        primary = Optional.of(written);
       }
       names.addAll(outputNames);
     }
-    Assembled image = primary.orElse(null);
+    if (attest && primary.isEmpty()) {
+      listener.on(
+          new BuildEvent.Warning(
+              clock.instant(),
+              "no output holds an image, so the attestations were not made",
+              Optional.empty()));
+    }
+    if (signer.isPresent()) {
+      sign(targets.pushResults(), indexes, registry, signer.get());
+    }
+    // After the outputs, so that only the layers no step or output read are fetched for it.
+    remote.keepImported(BuildCache.open(store));
+    Written image = primary.orElse(null);
     List<String> pushed = targets.pushed();
     if (image != null) {
       listener.on(
@@ -398,9 +508,7 @@ final class BuildRun {
     }
     return new BuildResult(
         image == null ? Optional.empty() : Optional.of(image.digest()),
-        image == null || image.image() == null
-            ? Optional.empty()
-            : Optional.of(image.image().config().raw().digest()),
+        image == null ? Optional.empty() : image.config(),
         image == null ? Optional.empty() : Optional.of(image.mediaType()),
         image == null ? 0 : image.manifestSize(),
         names,
@@ -409,26 +517,112 @@ final class BuildRun {
         cached);
   }
 
-  /** What a build writes to image outputs: one image, or the index of several. */
-  private record Assembled(BuiltImage image, BuiltIndex index) {
-    Digest digest() {
-      return index != null ? index.descriptor().digest() : image.digest();
+  /**
+   * What the first image output holds, for the result: an image, or an index (of the platforms'
+   * images, and of their attestations), whose digest is then the build's, as with buildx. Only a
+   * single image has a config.
+   */
+  private record Written(
+      Digest digest, String mediaType, long manifestSize, Optional<Digest> config, long size) {
+    static Written of(BuiltImage image) {
+      return new Written(
+          image.digest(),
+          image.manifest().mediaType(),
+          image.manifest().raw().size(),
+          Optional.of(image.config().raw().digest()),
+          image.size());
     }
 
-    String mediaType() {
-      return index != null ? index.index().mediaType() : image.manifest().mediaType();
-    }
-
-    long manifestSize() {
-      return index != null ? index.index().raw().size() : image.manifest().raw().size();
-    }
-
-    long size() {
-      return index != null ? index.size() : image.size();
+    static Written of(BuiltIndex index, List<BuiltImage> images) {
+      return new Written(
+          index.digest(),
+          index.index().mediaType(),
+          index.index().raw().size(),
+          images.size() == 1
+              ? Optional.of(images.get(0).config().raw().digest())
+              : Optional.empty(),
+          index.size());
     }
   }
 
-  private static Assembled assemble(
+  private static List<Platform> platforms(List<PlatformResult> results) {
+    return results.stream().map(PlatformResult::platform).toList();
+  }
+
+  private Optional<Signer> signer() throws IOException {
+    if (request.sign().isEmpty()) {
+      return Optional.empty();
+    }
+    SignSpec spec = request.sign().get();
+    return Optional.of(SigningKeys.signer(spec.key(), spec.passwordEnv(), request.environment()));
+  }
+
+  /** An image an index output lists and the statements its attestation manifest carries. */
+  private record Attested(Descriptor image, List<InTotoStatement> statements) {}
+
+  /**
+   * Signs each image pushed, once per repository (the signature is kept there, by digest), and
+   * signs attestations as DSSE envelopes next to the image they are about. Of a multi-platform
+   * index, the index and each platform's image are signed, as {@code cosign sign --recursive} does:
+   * a verifier that resolved the tag to one platform's manifest (a runtime, a policy controller)
+   * finds that image's signature, and one that checks the tag finds the index's.
+   *
+   * @param indexes for each index an output wrote, the images it lists besides attestations
+   */
+  private void sign(
+      List<PushResult> pushes,
+      Map<Digest, List<Attested>> indexes,
+      RegistryAccess registry,
+      Signer signer)
+      throws IOException {
+    ImageSignatures signatures = new ImageSignatures(registry.client());
+    ImageAttestations envelopes = new ImageAttestations(registry.client());
+    Set<ImageReference> done = new HashSet<>();
+    for (PushResult push : pushes) {
+      if (!done.add(push.pushed())) {
+        continue;
+      }
+      signImage(signatures, push.pushed(), push.manifest(), signer);
+      List<Attested> listed = indexes.getOrDefault(push.manifest().digest(), List.of());
+      for (Attested a : listed) {
+        if (listed.size() > 1) {
+          signImage(signatures, push.pushed(), a.image(), signer);
+        }
+        if (!a.statements().isEmpty()) {
+          ImageReference att = envelopes.attach(push.pushed(), a.image(), a.statements(), signer);
+          listener.on(
+              new BuildEvent.Note(
+                  clock.instant(),
+                  "signed "
+                      + a.statements().size()
+                      + (a.statements().size() == 1 ? " attestation" : " attestations")
+                      + " of "
+                      + push.pushed().repositoryOnly().withDigest(a.image().digest())
+                      + ": "
+                      + att));
+        }
+      }
+    }
+  }
+
+  private void signImage(
+      ImageSignatures signatures, ImageReference pushed, Descriptor image, Signer signer)
+      throws IOException {
+    SignedImage signed = signatures.sign(pushed, image, signer);
+    listener.on(
+        new BuildEvent.Note(
+            clock.instant(),
+            "signed "
+                + signed.image()
+                + " with "
+                + signer.describe()
+                + ": "
+                + signed.signatureTag()
+                + signed.referrer().map(d -> " and referrer " + d).orElse("")));
+  }
+
+  /** Each platform's image, in the platforms' order. */
+  private static List<BuiltImage> assemble(
       List<PlatformResult> results,
       List<ImageConfig> configs,
       boolean oci,
@@ -439,11 +633,7 @@ final class BuildRun {
       images.add(
           ImageAssembler.assemble(configs.get(i), state.layers(), state.blobs(), oci, annotations));
     }
-    if (images.size() == 1) {
-      return new Assembled(images.get(0), null);
-    }
-    List<Platform> platforms = results.stream().map(PlatformResult::platform).toList();
-    return new Assembled(null, BuiltIndex.of(images, platforms, Map.of()));
+    return images;
   }
 
   /**

@@ -1,28 +1,30 @@
 package dev.kiln.core.image;
 
 import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.ImageIndex;
 import dev.kiln.registry.model.MediaType;
 import dev.kiln.registry.model.Platform;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A finished multi-platform image: an OCI image index (or a Docker manifest list) and the
- * single-platform images it lists, in the index's order. The index's digest is the image's.
+ * A finished image index and every image it lists: the images of a multi-platform build (one per
+ * platform), and the attestation manifests that go with images, in any mix. Each descriptor of the
+ * index has its image here, so an output can always write all of them; the index's digest is the
+ * build's.
  */
 public record BuiltIndex(ImageIndex index, List<BuiltImage> images) {
   public BuiltIndex {
     images = List.copyOf(images);
-    if (index.manifests().size() != images.size()) {
-      throw new IllegalArgumentException(
-          "the index lists " + index.manifests().size() + " manifests for " + images.size());
-    }
-    for (int i = 0; i < images.size(); i++) {
-      if (!index.manifests().get(i).digest().equals(images.get(i).digest())) {
+    Map<Digest, BuiltImage> byDigest = new HashMap<>();
+    images.forEach(i -> byDigest.put(i.digest(), i));
+    for (Descriptor d : index.manifests()) {
+      if (!byDigest.containsKey(d.digest())) {
         throw new IllegalArgumentException(
-            "index entry " + i + " names " + index.manifests().get(i).digest());
+            "the index lists " + d.digest() + " but has no image for it");
       }
     }
   }
@@ -45,6 +47,10 @@ public record BuiltIndex(ImageIndex index, List<BuiltImage> images) {
       index = index.withAnnotations(annotations);
     }
     return new BuiltIndex(index, images);
+  }
+
+  public Digest digest() {
+    return index.raw().digest();
   }
 
   /**

@@ -18,10 +18,18 @@ public interface ImageOutput {
   void write(BuiltImage image, List<String> names) throws IOException;
 
   /**
-   * Writes a multi-platform image: every image {@code index} lists, then the index, named with
-   * {@code names} as {@link #write} names an image.
+   * Writes a multi-platform image, or an image with its attestations: every image {@code index}
+   * lists, then the index, named with {@code names} as {@link #write} names an image.
    */
   void writeIndex(BuiltIndex index, List<String> names) throws IOException;
+
+  /**
+   * Whether this output keeps an image's attestation manifests next to it, in its index (a
+   * registry, an OCI layout or archive, as with BuildKit); the others get the images alone.
+   */
+  default boolean keepsAttestations() {
+    return false;
+  }
 
   /** A short description for progress output, e.g. {@code oci archive out.tar}. */
   String describe();

@@ -35,6 +35,11 @@ public final class OciArchiveWriter implements ImageOutput {
   }
 
   @Override
+  public boolean keepsAttestations() {
+    return true;
+  }
+
+  @Override
   public void write(BuiltImage image, List<String> names) throws IOException {
     ArchiveDestination.write(
         dest,

@@ -45,12 +45,11 @@ public final class OciLayoutWriter implements ImageOutput {
     return "oci layout " + dir;
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>A failure to write (a full disk) names the layout directory; a layout directory this call
-   * created is removed again, so a failed output leaves nothing under its name.
-   */
+  @Override
+  public boolean keepsAttestations() {
+    return true;
+  }
+
   @Override
   public void write(BuiltImage image, List<String> names) throws IOException {
     write(List.of(image), null, image.descriptor(), names);

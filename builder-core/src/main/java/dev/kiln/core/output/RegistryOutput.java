@@ -30,6 +30,7 @@ public final class RegistryOutput implements ImageOutput {
   private final RegistryClient client;
   private final Map<Digest, ImageReference> mountSources;
   private final List<String> pushed = new ArrayList<>();
+  private final List<PushResult> results = new ArrayList<>();
 
   /**
    * @param mountSources for layers that came from a registry image: the repository they are in
@@ -49,23 +50,23 @@ public final class RegistryOutput implements ImageOutput {
     return List.copyOf(pushed);
   }
 
+  /** One result per repository pushed to so far: the manifest's descriptor and where it went. */
+  public List<PushResult> results() {
+    return List.copyOf(results);
+  }
+
+  @Override
+  public boolean keepsAttestations() {
+    return true;
+  }
+
   @Override
   public void write(BuiltImage image, List<String> names) throws IOException {
     ImageToPush toPush = toPush(image);
-    for (Map.Entry<ImageReference, List<String>> repo : byRepository(names).entrySet()) {
-      List<String> tags = repo.getValue();
-      ImageReference target = repo.getKey().withTag(tags.get(0));
-      PushResult result = client.pushImage(target, toPush, tags.subList(1, tags.size()));
-      recordPushed(repo.getKey(), tags, result);
-    }
+    push(names, (target, moreTags) -> client.pushImage(target, toPush, moreTags));
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>The registry client pushes every image's blobs and manifest (by digest) before the index,
-   * and the tags last.
-   */
+  /** Pushes the index, after each image it lists (attestation manifests included). */
   @Override
   public void writeIndex(BuiltIndex index, List<String> names) throws IOException {
     List<ImageToPush> images = new ArrayList<>();
@@ -73,15 +74,14 @@ public final class RegistryOutput implements ImageOutput {
       images.add(toPush(image));
     }
     IndexToPush toPush = new IndexToPush(index.index(), images);
-    for (Map.Entry<ImageReference, List<String>> repo : byRepository(names).entrySet()) {
-      List<String> tags = repo.getValue();
-      ImageReference target = repo.getKey().withTag(tags.get(0));
-      PushResult result = client.pushIndex(target, toPush, tags.subList(1, tags.size()));
-      recordPushed(repo.getKey(), tags, result);
-    }
+    push(names, (target, moreTags) -> client.pushIndex(target, toPush, moreTags));
   }
 
-  private static Map<ImageReference, List<String>> byRepository(List<String> names) {
+  private interface Push {
+    PushResult to(ImageReference target, List<String> moreTags) throws IOException;
+  }
+
+  private void push(List<String> names, Push push) throws IOException {
     Map<ImageReference, List<String>> byRepository = new LinkedHashMap<>();
     for (String name : names) {
       ImageReference ref = ImageReference.parse(name);
@@ -89,7 +89,15 @@ public final class RegistryOutput implements ImageOutput {
           .computeIfAbsent(ref.repositoryOnly(), r -> new ArrayList<>())
           .add(ref.tagOrDefault());
     }
-    return byRepository;
+    for (Map.Entry<ImageReference, List<String>> repo : byRepository.entrySet()) {
+      List<String> tags = repo.getValue();
+      ImageReference target = repo.getKey().withTag(tags.get(0));
+      PushResult result = push.to(target, tags.subList(1, tags.size()));
+      results.add(result);
+      for (String tag : tags) {
+        pushed.add(repo.getKey().withTag(tag) + "@" + result.digest());
+      }
+    }
   }
 
   private ImageToPush toPush(BuiltImage image) {
@@ -101,12 +109,6 @@ public final class RegistryOutput implements ImageOutput {
       blobs.add(blobToPush(image, layer));
     }
     return new ImageToPush(image.manifest(), blobs);
-  }
-
-  private void recordPushed(ImageReference repository, List<String> tags, PushResult result) {
-    for (String tag : tags) {
-      pushed.add(repository.withTag(tag) + "@" + result.digest());
-    }
   }
 
   private BlobToPush blobToPush(BuiltImage image, Descriptor layer) {
