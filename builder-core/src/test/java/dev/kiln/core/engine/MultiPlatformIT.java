@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.registry.model.MediaType;
@@ -19,9 +20,16 @@ import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.Podman;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.LocalRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -228,6 +236,81 @@ class MultiPlatformIT {
         "the arm64 step failed: " + kiln.events());
   }
 
+  /**
+   * {@code --platform a,b --sbom=true}, pushed: as BuildKit lists them, one index of each
+   * platform's image and, after them, each one's attestation manifest pointing back at it, whose
+   * in-toto statement is about that image (and names its platform), read back with skopeo.
+   */
+  @Test
+  void aTwoPlatformSbomListsEachImageAndItsAttestationManifest() throws Exception {
+    Path context =
+        kiln.context()
+            .file("os-release", "ID=debian\nVERSION_ID=\"12\"\n")
+            .dockerfile(
+                """
+                FROM busybox:multi
+                ARG TARGETARCH
+                COPY os-release /etc/os-release
+                RUN echo "$TARGETARCH" > /targetarch
+                """)
+            .root();
+    BuildResult result =
+        kiln.push(
+            registry,
+            context,
+            "multi-sbom:1",
+            b -> b.platform(TWO).attest(AttestationSpec.sbom("true").orElseThrow()));
+
+    String raw = ImageInspector.of(registry).rawManifest("multi-sbom:1");
+    assertEquals(result.imageDigest().orElseThrow().toString(), "sha256:" + sha256(raw));
+    JsonNode index = JSON.readTree(raw);
+    assertEquals(MediaType.OCI_INDEX, index.path("mediaType").asText());
+    assertEquals(
+        List.of("linux/amd64", "linux/arm64", "unknown/unknown", "unknown/unknown"),
+        platforms(index),
+        raw);
+    JsonNode entries = index.path("manifests");
+    for (int i = 0; i < 2; i++) {
+      JsonNode image = entries.get(i);
+      JsonNode attestation = entries.get(2 + i);
+      String arch = image.path("platform").path("architecture").asText();
+      assertEquals(MediaType.OCI_MANIFEST, image.path("mediaType").asText());
+      assertEquals(
+          "attestation-manifest",
+          attestation.path("annotations").path("vnd.docker.reference.type").asText(),
+          raw);
+      assertEquals(
+          image.path("digest").asText(),
+          attestation.path("annotations").path("vnd.docker.reference.digest").asText(),
+          raw);
+
+      // Each platform's image is what runtimes of that platform pull: its config says so.
+      JsonNode config =
+          JSON.readTree(
+              ImageInspector.of(registry).rawConfig("multi-sbom@" + image.path("digest").asText()));
+      assertEquals(arch, config.path("architecture").asText());
+
+      JsonNode manifest =
+          JSON.readTree(
+              ImageInspector.of(registry)
+                  .rawManifest("multi-sbom@" + attestation.path("digest").asText()));
+      JsonNode layer = manifest.path("layers").get(0);
+      assertEquals("application/vnd.in-toto+json", layer.path("mediaType").asText());
+      assertEquals(
+          "https://spdx.dev/Document",
+          layer.path("annotations").path("in-toto.io/predicate-type").asText());
+      JsonNode statement = JSON.readTree(blob("multi-sbom", layer.path("digest").asText()));
+      JsonNode subject = statement.path("subject").get(0);
+      assertEquals(
+          image.path("digest").asText(),
+          "sha256:" + subject.path("digest").path("sha256").asText());
+      assertTrue(
+          subject.path("name").asText().endsWith("?platform=linux%2F" + arch),
+          statement.path("subject").toString());
+      assertEquals("SPDX-2.3", statement.path("predicate").path("spdxVersion").asText());
+    }
+  }
+
   @Test
   void dockerMediaTypesMakeAManifestList() throws Exception {
     kiln.build(
@@ -259,6 +342,24 @@ class MultiPlatformIT {
     assertTrue(failure.getMessage().contains("type=docker"), failure.getMessage());
     assertTrue(kiln.events().isEmpty(), "nothing ran: " + kiln.events());
     assertTrue(!Files.exists(tar));
+  }
+
+  private static byte[] blob(String repository, String digest) throws Exception {
+    HttpResponse<byte[]> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(registry.baseUri() + "/v2/" + repository + "/blobs/" + digest))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, response.statusCode());
+    return response.body();
+  }
+
+  private static String sha256(String text) throws Exception {
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static String skopeo(String... args) {

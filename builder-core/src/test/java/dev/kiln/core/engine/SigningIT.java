@@ -10,13 +10,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.SignSpec;
+import dev.kiln.api.sign.ImageAttestations;
 import dev.kiln.api.sign.ImageSignatures;
 import dev.kiln.api.sign.SignedImage;
 import dev.kiln.api.sign.SigningKeys;
+import dev.kiln.api.sign.VerifiedAttestation;
 import dev.kiln.api.sign.VerifiedSignature;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RegistryClientOptions;
+import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.testdata.ProcessRunner;
@@ -150,6 +154,58 @@ class SigningIT {
     assertEquals(1, verified.size());
     assertEquals(digest, verified.get(0).manifestDigest());
     assertEquals(registry.reference("signed/app"), verified.get(0).dockerReference());
+  }
+
+  /**
+   * A two-platform build with {@code --sbom --sign}: the index the tag names and each platform's
+   * image are signed (as {@code cosign sign --recursive} signs), so a verifier that resolved the
+   * tag to one platform finds a signature too, and each platform's SBOM is a signed DSSE envelope.
+   */
+  @Test
+  void aMultiPlatformBuildSignsTheIndexAndEachPlatformsImage() throws Exception {
+    Path twoPlatforms =
+        kiln.context().file("a.txt", "multi\n").dockerfile("FROM scratch\nCOPY a.txt /\n").root();
+    BuildResult result =
+        kiln.push(
+            registry,
+            twoPlatforms,
+            "signed/multi:1",
+            b ->
+                b.platform("linux/amd64,linux/arm64")
+                    .attest(AttestationSpec.sbom("true").orElseThrow())
+                    .sign(new SignSpec(key, Optional.of(PASSWORD_ENV)))
+                    .environment(environmentWithPassword()));
+    Digest index = result.imageDigest().orElseThrow();
+    ImageSignatures signatures = new ImageSignatures(client);
+    assertEquals(
+        index,
+        signatures
+            .verify(ref("signed/multi:1"), SigningKeys.verifier(pub))
+            .get(0)
+            .manifestDigest());
+    List<Descriptor> listed = client.fetchManifest(ref("signed/multi:1")).index().manifests();
+    List<Digest> platformImages = new java.util.ArrayList<>();
+    for (Descriptor d : listed) {
+      if (!d.annotations().containsKey("vnd.docker.reference.type")) {
+        platformImages.add(d.digest());
+      }
+    }
+    assertEquals(2, platformImages.size(), listed.toString());
+    assertEquals(4, listed.size(), "each image has its attestation manifest: " + listed);
+    for (Digest image : platformImages) {
+      assertEquals(
+          image,
+          signatures
+              .verify(ref("signed/multi").withDigest(image), SigningKeys.verifier(pub))
+              .get(0)
+              .manifestDigest());
+    }
+    List<VerifiedAttestation> attestations =
+        new ImageAttestations(client)
+            .verify(ref("signed/multi:1"), SigningKeys.verifier(pub), Optional.empty());
+    assertEquals(
+        Set.copyOf(platformImages),
+        Set.copyOf(attestations.stream().map(VerifiedAttestation::image).toList()));
   }
 
   @Test
