@@ -32,12 +32,16 @@ final class BuildAttestations {
   /**
    * What provenance records besides the request: the Dockerfile, the images the build resolved, the
    * context's checksum (when computed) and the target platform.
+   *
+   * @param otherTargets the other platforms of a multi-platform build: an image resolved only for
+   *     one of them went into that platform's image, not this one's
    */
   record Inputs(
       BuildRun.DockerfileText dockerfile,
       BaseImages images,
       Optional<Digest> context,
-      Platform platform) {}
+      Platform platform,
+      List<Platform> otherTargets) {}
 
   private final BuildRequest request;
   private final StageResult result;
@@ -94,6 +98,9 @@ final class BuildAttestations {
       boolean reproducible = request.sourceDateEpoch().isPresent();
       List<ProvenancePredicate.Material> materials = new ArrayList<>();
       for (BaseImages.Resolved r : inputs.images().resolvedImages()) {
+        if (forAnotherTarget(r.platform())) {
+          continue;
+        }
         materials.add(ProvenancePredicate.Material.of(materialUri(r), r.image().digest()));
       }
       inputs
@@ -122,6 +129,20 @@ final class BuildAttestations {
                   reproducible ? Optional.empty() : Optional.of(seconds(clock.instant()))));
     }
     return provenance;
+  }
+
+  /**
+   * Whether an image for {@code platform} can only have been resolved for another target platform:
+   * not this one's, nor the build platform's (a {@code FROM --platform=$BUILDPLATFORM} stage is in
+   * every platform's image).
+   */
+  private boolean forAnotherTarget(Platform platform) {
+    if (platform == null
+        || inputs.platform().matches(platform)
+        || Platform.host().matches(platform)) {
+      return false;
+    }
+    return inputs.otherTargets().stream().anyMatch(t -> t.matches(platform));
   }
 
   /**

@@ -215,7 +215,11 @@ final class BuildRun {
                     request,
                     target,
                     new BuildAttestations.Inputs(
-                        dockerfile, baseImages, contextChecksum, targets.get(i)),
+                        dockerfile,
+                        baseImages,
+                        contextChecksum,
+                        targets.get(i),
+                        others(targets, i)),
                     listener,
                     clock,
                     started)));
@@ -251,6 +255,12 @@ final class BuildRun {
     StageResult target() {
       return done.get(plan.target().index());
     }
+  }
+
+  private static List<Platform> others(List<Platform> targets, int i) {
+    List<Platform> others = new ArrayList<>(targets);
+    others.remove(i);
+    return others;
   }
 
   /** The platforms to build: {@code --platform}'s, else the host's. */

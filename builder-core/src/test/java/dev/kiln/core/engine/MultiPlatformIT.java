@@ -239,7 +239,7 @@ class MultiPlatformIT {
   /**
    * {@code --platform a,b --sbom=true}, pushed: as BuildKit lists them, one index of each
    * platform's image and, after them, each one's attestation manifest pointing back at it, whose
-   * in-toto statement is about that image (and names its platform), read back with skopeo.
+   * in-toto statements are about that image (and name its platform), read back with skopeo.
    */
   @Test
   void aTwoPlatformSbomListsEachImageAndItsAttestationManifest() throws Exception {
@@ -259,7 +259,10 @@ class MultiPlatformIT {
             registry,
             context,
             "multi-sbom:1",
-            b -> b.platform(TWO).attest(AttestationSpec.sbom("true").orElseThrow()));
+            b ->
+                b.platform(TWO)
+                    .attest(AttestationSpec.sbom("true").orElseThrow())
+                    .attest(AttestationSpec.provenance("mode=min").orElseThrow()));
 
     String raw = ImageInspector.of(registry).rawManifest("multi-sbom:1");
     assertEquals(result.imageDigest().orElseThrow().toString(), "sha256:" + sha256(raw));
@@ -308,6 +311,27 @@ class MultiPlatformIT {
           subject.path("name").asText().endsWith("?platform=linux%2F" + arch),
           statement.path("subject").toString());
       assertEquals("SPDX-2.3", statement.path("predicate").path("spdxVersion").asText());
+
+      // Provenance names this platform's base, and no base only another target used.
+      JsonNode provenanceLayer = manifest.path("layers").get(1);
+      assertEquals(
+          "https://slsa.dev/provenance/v1",
+          provenanceLayer.path("annotations").path("in-toto.io/predicate-type").asText());
+      JsonNode provenance =
+          JSON.readTree(blob("multi-sbom", provenanceLayer.path("digest").asText()));
+      List<String> bases = new ArrayList<>();
+      for (JsonNode d :
+          provenance.path("predicate").path("buildDefinition").path("resolvedDependencies")) {
+        if (d.path("uri").asText().startsWith("pkg:docker/")) {
+          bases.add(d.path("uri").asText());
+        }
+      }
+      String own = "pkg:docker/docker.io/library/busybox@multi?platform=linux%2F" + arch;
+      assertTrue(bases.contains(own), bases.toString());
+      if (arch.equals("amd64")) {
+        // The build platform's own image: the arm64 base went into the other image only.
+        assertEquals(List.of(own), bases);
+      }
     }
   }
 
