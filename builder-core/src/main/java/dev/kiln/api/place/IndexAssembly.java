@@ -1,6 +1,7 @@
 package dev.kiln.api.place;
 
 import dev.kiln.api.request.RequestException;
+import dev.kiln.core.attest.AttestationManifest;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.registry.client.BlobToPush;
@@ -25,7 +26,8 @@ import java.util.Optional;
  * source index, becomes one entry, with the platform its config declares. The result reads its
  * manifests and blobs from the sources, so any sink writes it: a registry gets every image before
  * the index, the store or a layout the whole index. Manifests are kept byte for byte, so each entry
- * keeps its digest.
+ * keeps its digest. A source index's attestation manifests are kept too, with their annotations,
+ * after the images.
  */
 public final class IndexAssembly {
   private IndexAssembly() {}
@@ -38,13 +40,21 @@ public final class IndexAssembly {
    */
   public static LocatedImage of(String name, List<LocatedImage> sources) throws IOException {
     List<Descriptor> entries = new ArrayList<>();
+    List<Descriptor> attestations = new ArrayList<>();
     Map<Digest, LocatedImage> images = new LinkedHashMap<>();
     Map<Platform, String> seen = new LinkedHashMap<>();
     for (LocatedImage source : sources) {
       List<LocatedImage> children = new ArrayList<>();
       if (source.isIndex()) {
         for (Descriptor d : source.index().manifests()) {
-          children.add(source.child(d));
+          if (isAttestationManifest(d)) {
+            // Kept as the source lists it (platform unknown/unknown, the annotations naming its
+            // image), after all the images, as BuildKit and imagetools create list them.
+            attestations.add(d);
+            images.put(d.digest(), source.child(d));
+          } else {
+            children.add(source.child(d));
+          }
         }
       } else {
         children.add(source);
@@ -70,12 +80,19 @@ public final class IndexAssembly {
         images.put(image.manifest().digest(), image);
       }
     }
+    entries.addAll(attestations);
     boolean docker =
         !entries.isEmpty()
             && entries.stream().allMatch(d -> MediaType.DOCKER_MANIFEST.equals(d.mediaType()));
     ImageIndex index =
         ImageIndex.of(docker ? MediaType.DOCKER_MANIFEST_LIST : MediaType.OCI_INDEX, entries);
     return new LocatedImage(name, new Sources(index, images), index);
+  }
+
+  /** An attestation manifest BuildKit's way (a build's {@code --sbom}, {@code --provenance}). */
+  private static boolean isAttestationManifest(Descriptor d) {
+    return AttestationManifest.ATTESTATION_MANIFEST.equals(
+        d.annotations().get(AttestationManifest.REFERENCE_TYPE));
   }
 
   /** The index's documents, and each image's through the place it came from. */

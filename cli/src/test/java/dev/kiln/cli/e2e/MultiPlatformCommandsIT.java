@@ -133,6 +133,57 @@ class MultiPlatformCommandsIT {
     assertTrue(twice.stderr().contains("both for linux/amd64"), twice.describe());
   }
 
+  /**
+   * {@code kiln index} of images built with {@code --sbom}: each source is an index of its image
+   * and its attestation manifest; the assembled index lists both images, then both attestation
+   * manifests with their annotations, instead of refusing two {@code unknown/unknown} entries.
+   */
+  @Test
+  void indexKeepsTheAttestationManifestsOfItsSources() {
+    KilnCli kiln = new KilnCli(home);
+    for (String platform : TWO) {
+      String arch = platform.substring("linux/".length());
+      Path context =
+          kiln.context(
+              "sbom-" + arch,
+              Map.of("Dockerfile", "FROM scratch\nCOPY a.txt /a.txt\n", "a.txt", arch + "\n"));
+      kiln.run(
+              "build",
+              "-q",
+              "--platform",
+              platform,
+              "--sbom=true",
+              "--push",
+              "-t",
+              registry.reference("sbom-src:" + arch),
+              context.toString())
+          .ok();
+    }
+    String target = registry.reference("sbom-assembled:1");
+    kiln.run(
+            "index",
+            target,
+            registry.reference("sbom-src:amd64"),
+            registry.reference("sbom-src:arm64"))
+        .ok();
+    JsonNode index = Skopeo.json(Skopeo.rawManifest("docker://" + target));
+    assertEquals(
+        List.of("linux/amd64", "linux/arm64", "unknown/unknown", "unknown/unknown"),
+        platforms(index),
+        index.toString());
+    JsonNode manifests = index.path("manifests");
+    for (int i = 0; i < 2; i++) {
+      JsonNode annotations = manifests.get(2 + i).path("annotations");
+      assertEquals(
+          "attestation-manifest",
+          annotations.path("vnd.docker.reference.type").asText(),
+          index.toString());
+      assertEquals(
+          manifests.get(i).path("digest").asText(),
+          annotations.path("vnd.docker.reference.digest").asText());
+    }
+  }
+
   private static List<String> platforms(JsonNode index) {
     List<String> platforms = new ArrayList<>();
     for (JsonNode m : index.path("manifests")) {
