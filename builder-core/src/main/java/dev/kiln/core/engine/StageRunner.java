@@ -121,7 +121,11 @@ final class StageRunner {
                   .config(state.config().configOrEmpty().toBuilder().env(env).build())
                   .build());
     }
-    StageDispatch dispatch = plan.dispatch(index, env);
+    // A stage built FROM another stage also inherits its ARG values (BuildKit carries the state).
+    StageDispatch dispatch =
+        stage.base() instanceof StageBase.Stage parent
+            ? plan.dispatch(index, env, done.get(parent.index()).stateEnv())
+            : plan.dispatch(index, env);
     boolean useCache =
         !scope.request().noCache()
             && !scope.request().noCacheFilter().contains(stage.name())
@@ -198,7 +202,14 @@ final class StageRunner {
     }
     StageResult result =
         new StageResult(
-            stage, key, state, dispatch.imageEnv(), base.mountSources(), executed, cachedSteps);
+            stage,
+            key,
+            state,
+            dispatch.imageEnv(),
+            dispatch.stateEnv(),
+            base.mountSources(),
+            executed,
+            cachedSteps);
     return new Outcome(plan, result);
   }
 

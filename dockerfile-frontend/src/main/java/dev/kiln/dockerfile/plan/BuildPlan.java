@@ -183,7 +183,19 @@ public final class BuildPlan {
    * @throws DockerfileException when a word cannot be expanded
    */
   public StageDispatch dispatch(int stageIndex, List<String> baseImageEnv) {
-    return StageDispatcher.dispatch(this, stages.get(stageIndex), baseImageEnv);
+    return StageDispatcher.dispatch(this, stages.get(stageIndex), baseImageEnv, null);
+  }
+
+  /**
+   * Walks stage {@code stageIndex} built FROM another stage: it starts with that stage's config Env
+   * ({@link StageDispatch#imageEnv}) and its state environment ({@link StageDispatch#stateEnv}), so
+   * the ARGs declared there keep their values here, as in BuildKit. Pure.
+   *
+   * @throws DockerfileException when a word cannot be expanded
+   */
+  public StageDispatch dispatch(
+      int stageIndex, List<String> baseImageEnv, Map<String, String> baseStateEnv) {
+    return StageDispatcher.dispatch(this, stages.get(stageIndex), baseImageEnv, baseStateEnv);
   }
 
   /**

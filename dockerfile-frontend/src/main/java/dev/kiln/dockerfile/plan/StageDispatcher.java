@@ -20,10 +20,11 @@ import java.util.Map;
 final class StageDispatcher {
   private StageDispatcher() {}
 
-  static StageDispatch dispatch(BuildPlan plan, Stage stage, List<String> baseImageEnv) {
+  static StageDispatch dispatch(
+      BuildPlan plan, Stage stage, List<String> baseImageEnv, Map<String, String> baseState) {
     char escape = plan.escapeToken();
     Map<String, String> buildArgs = plan.options().buildArgs();
-    StageEnvironment env = new StageEnvironment(baseImageEnv);
+    StageEnvironment env = new StageEnvironment(baseImageEnv, baseState);
     Map<String, String> proxies = plan.proxyEnv();
     ExpansionBudget budget = new ExpansionBudget();
     List<DispatchedInstruction> steps = new ArrayList<>(stage.instructions().size());
@@ -61,7 +62,7 @@ final class StageDispatcher {
               env.environmentView(proxies),
               env.imageEnvView()));
     }
-    return new StageDispatch(stage, steps, env.imageEnv());
+    return new StageDispatch(stage, steps, env.imageEnv(), env.finalState());
   }
 
   private static ArgInstruction declareArgs(
