@@ -3,6 +3,8 @@ package dev.kiln.cli;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildMetadataFile;
 import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.NamedContext;
@@ -235,6 +237,21 @@ public final class BuildCommand implements Callable<Integer> {
       description = "Run at most N steps at once (default: one per CPU core).")
   Integer maxParallelism;
 
+  @Option(
+      names = "--check",
+      description =
+          "Run the build checks only, as --call=check: print their warnings, build nothing, exit 1"
+              + " if any (default: off).")
+  boolean check;
+
+  @Option(
+      names = "--call",
+      paramLabel = "build|check",
+      defaultValue = "build",
+      description =
+          "What to do with the Dockerfile: build it, or check it (default: ${DEFAULT-VALUE}).")
+  String call;
+
   @Mixin StoreLocation location = new StoreLocation();
 
   @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
@@ -258,10 +275,34 @@ public final class BuildCommand implements Callable<Integer> {
     try (ProgressDisplay display =
         ProgressDisplay.open(mode, cli.stderr(), cli.stderrIsTerminal(), cli.env())) {
       BuildResult result;
+      int[] warnings = {0};
       try {
-        result = cli.engine().get().build(request, display.listener());
+        BuildListener shown = display.listener();
+        result =
+            cli.engine()
+                .get()
+                .build(
+                    request,
+                    event -> {
+                      if (event instanceof BuildEvent.Warning) {
+                        warnings[0]++;
+                      }
+                      shown.on(event);
+                    });
       } finally {
         display.close(); // the live view ends before anything else is printed
+      }
+      if (request.checkOnly()) {
+        // buildx's --check: the warnings were printed as they came; a count, and 1 if any.
+        cli.stderr()
+            .println(
+                warnings[0] == 0
+                    ? "Check complete, no warnings found."
+                    : "Check complete, "
+                        + warnings[0]
+                        + (warnings[0] == 1 ? " warning" : " warnings")
+                        + " found.");
+        return warnings[0] == 0 ? ExitCode.OK : ExitCode.BUILD_FAILED;
       }
       if (request.iidFile().isPresent()) {
         BuildMetadataFile.writeIid(request.iidFile().get(), result);
@@ -285,6 +326,7 @@ public final class BuildCommand implements Callable<Integer> {
   BuildRequest request() throws IOException {
     Path contextDir = Path.of(context);
     BuildRequest.Builder b = BuildRequest.builder(contextDir).environment(cli.env());
+    b.checkOnly(checkOnly());
     if (file != null) {
       if (file.equals("-")) {
         b.dockerfileContent(cli.stdin().readAllBytes());
@@ -363,6 +405,22 @@ public final class BuildCommand implements Callable<Integer> {
           "--push needs a name to push to", "add -t registry.example/app:tag");
     }
     return request;
+  }
+
+  /** {@code --check}, or {@code --call=check}; the other calls buildx knows are refused. */
+  private boolean checkOnly() {
+    String c = call.trim();
+    if (c.equals("build")) {
+      return check;
+    }
+    if (c.equals("check") || c.startsWith("check,")) {
+      return true;
+    }
+    throw new RequestException(
+        "--call=" + call + " is not supported",
+        "kiln can --call=build (the default) or --call=check; buildx's outline, targets and"
+            + " subrequests.describe print a Dockerfile's arguments and stages, which kiln does not"
+            + " offer yet (try kiln debug plan)");
   }
 
   private void buildArg(BuildRequest.Builder b, String arg) {

@@ -22,6 +22,8 @@ import java.util.Set;
  *     over plain HTTP; kiln never sends them unencrypted otherwise, even to an insecure registry
  * @param allowed the entitlements granted with {@code --allow}; see {@link #allows} for the one a
  *     flag implies
+ * @param checkOnly buildx's {@code --check} ({@code --call=check}): run the build checks, report
+ *     their warnings, and build nothing
  */
 public record BuildRequest(
     Path context,
@@ -54,7 +56,8 @@ public record BuildRequest(
     Optional<Path> iidFile,
     Optional<Path> metadataFile,
     Map<String, RegistryLogin> registryLogins,
-    Map<String, String> environment) {
+    Map<String, String> environment,
+    boolean checkOnly) {
 
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
@@ -111,6 +114,7 @@ public record BuildRequest(
     private final List<CacheSpec> cacheFrom = new ArrayList<>();
     private final List<CacheSpec> cacheTo = new ArrayList<>();
     private boolean noCache;
+    private boolean checkOnly;
     private final Set<String> noCacheFilter = new LinkedHashSet<>();
     private final List<SecretSpec> secrets = new ArrayList<>();
     private final List<SshSpec> ssh = new ArrayList<>();
@@ -196,6 +200,12 @@ public record BuildRequest(
 
     public Builder noCache(boolean value) {
       this.noCache = value;
+      return this;
+    }
+
+    /** Run the build checks only (buildx's {@code --check}). */
+    public Builder checkOnly(boolean value) {
+      this.checkOnly = value;
       return this;
     }
 
@@ -361,7 +371,8 @@ public record BuildRequest(
           Optional.ofNullable(iidFile),
           Optional.ofNullable(metadataFile),
           registryLogins,
-          environment);
+          environment,
+          checkOnly);
     }
   }
 }

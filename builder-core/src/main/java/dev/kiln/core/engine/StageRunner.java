@@ -14,6 +14,8 @@ import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.parser.DockerfileException;
+import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.DispatchedInstruction;
 import dev.kiln.dockerfile.plan.Stage;
@@ -126,6 +128,19 @@ final class StageRunner {
         stage.base() instanceof StageBase.Stage parent
             ? plan.dispatch(index, env, done.get(parent.index()).stateEnv())
             : plan.dispatch(index, env);
+    for (ParseWarning w : dispatch.warnings()) {
+      scope
+          .listener()
+          .on(
+              new BuildEvent.Warning(
+                  scope.clock().instant(),
+                  w.rule() + ": " + w.message(),
+                  Optional.of(scope.dockerfileName() + ":" + w.range().startLine())));
+    }
+    Optional<DockerfileException> violation = plan.checkViolation(dispatch.warnings());
+    if (violation.isPresent()) {
+      throw violation.get();
+    }
     boolean useCache =
         !scope.request().noCache()
             && !scope.request().noCacheFilter().contains(stage.name())

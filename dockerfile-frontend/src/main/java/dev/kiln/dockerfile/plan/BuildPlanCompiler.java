@@ -12,6 +12,8 @@ import dev.kiln.dockerfile.instructions.RunInstruction;
 import dev.kiln.dockerfile.instructions.StageInstructions;
 import dev.kiln.dockerfile.instructions.StopSignalInstruction;
 import dev.kiln.dockerfile.instructions.StopSignals;
+import dev.kiln.dockerfile.lint.CheckConfig;
+import dev.kiln.dockerfile.lint.DockerfileLinter;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.DockerfileParser;
 import dev.kiln.dockerfile.parser.ParseWarning;
@@ -49,6 +51,7 @@ final class BuildPlanCompiler {
           "add a FROM instruction",
           null);
     }
+    CheckConfig checks = checks(parsed, options);
     List<StageInstructions> raw = all.stages();
     Map<String, Integer> byName = new HashMap<>();
     for (int i = 0; i < raw.size(); i++) {
@@ -118,6 +121,9 @@ final class BuildPlanCompiler {
       }
     }
     List<ParseWarning> warnings = new ArrayList<>();
+    if (!checks.skipAll()) {
+      warnings.addAll(DockerfileLinter.check(dockerfile, parsed, all));
+    }
     List<Stage> stages = new ArrayList<>(raw.size());
     Map<String, Integer> earlier = new HashMap<>();
     for (int i = 0; i < raw.size(); i++) {
@@ -227,6 +233,28 @@ final class BuildPlanCompiler {
       }
     }
     return new Stage(index, from.stageName(), from, base, platform, instructions, ex.used);
+  }
+
+  /**
+   * The build-check settings: the {@code BUILDKIT_DOCKERFILE_CHECK} build argument when given, else
+   * the {@code # check=} directive.
+   */
+  static CheckConfig checks(ParsedDockerfile parsed, BuildOptions options) {
+    String arg = options.buildArgs().get("BUILDKIT_DOCKERFILE_CHECK");
+    if (arg != null) {
+      return CheckConfig.parse(arg, "--build-arg BUILDKIT_DOCKERFILE_CHECK");
+    }
+    return parsed
+        .directive("check")
+        .map(
+            d -> {
+              try {
+                return CheckConfig.parse(d.value(), "the # check= directive");
+              } catch (DockerfileException e) {
+                throw e.withRangeIfAbsent(SourceRange.lines(d.line(), d.line()));
+              }
+            })
+        .orElse(CheckConfig.defaults());
   }
 
   static boolean isUrl(String src) {
@@ -340,6 +368,7 @@ final class BuildPlanCompiler {
     List<ParseWarning> warnings = new ArrayList<>(parsed.warnings());
     warnings.addAll(buildWarnings);
     warnings.addAll(unusedBuildArgs(options, metaArgs, stages, order));
+    warnings = checks(parsed, options).filter(warnings);
     return new BuildPlan(
         parsed, options, metaArgs, globalArgs, stages, target, deps, order, warnings);
   }

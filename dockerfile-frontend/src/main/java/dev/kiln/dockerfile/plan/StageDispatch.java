@@ -1,5 +1,6 @@
 package dev.kiln.dockerfile.plan;
 
+import dev.kiln.dockerfile.parser.ParseWarning;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,10 +21,12 @@ public record StageDispatch(
     Stage stage,
     List<DispatchedInstruction> steps,
     List<String> imageEnv,
-    Map<String, String> stateEnv) {
+    Map<String, String> stateEnv,
+    List<ParseWarning> warnings) {
   public StageDispatch {
     steps = List.copyOf(steps);
     imageEnv = List.copyOf(imageEnv);
     stateEnv = Collections.unmodifiableMap(new LinkedHashMap<>(stateEnv));
+    warnings = List.copyOf(warnings);
   }
 }
