@@ -238,6 +238,30 @@ public final class BuildCommand implements Callable<Integer> {
   Integer maxParallelism;
 
   @Option(
+      names = "--ulimit",
+      paramLabel = "NAME=SOFT[:HARD]",
+      description =
+          "Accepted for buildx compatibility and checked, but not applied: RUN steps keep the"
+              + " limits kiln runs with (default: none).")
+  List<String> ulimits = new ArrayList<>();
+
+  @Option(
+      names = "--shm-size",
+      paramLabel = "BYTES",
+      description =
+          "Accepted for buildx compatibility and checked, but not applied: RUN's /dev/shm is the"
+              + " sandbox's default (default: none).")
+  String shmSize;
+
+  @Option(
+      names = "--cgroup-parent",
+      paramLabel = "CGROUP",
+      description =
+          "Accepted for buildx compatibility, but not applied: kiln has no daemon whose cgroup RUN"
+              + " steps would join; they run in kiln's own (default: none).")
+  String cgroupParent;
+
+  @Option(
       names = "--check",
       description =
           "Run the build checks only, as --call=check: print their warnings, build nothing, exit 1"
@@ -259,6 +283,20 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    try {
+      return build();
+    } finally {
+      if (stdinContext != null) {
+        try {
+          stdinContext.close();
+        } catch (IOException e) {
+          cli.stderr().println("warning: could not delete " + stdinContext.dir() + ": " + e);
+        }
+      }
+    }
+  }
+
+  private Integer build() {
     BuildRequest request;
     ProgressMode mode;
     try {
@@ -272,6 +310,7 @@ public final class BuildCommand implements Callable<Integer> {
           cli,
           debug);
     }
+    RunOptionsNotice.say(ulimits, shmSize, cgroupParent, cli.stderr());
     try (ProgressDisplay display =
         ProgressDisplay.open(mode, cli.stderr(), cli.stderrIsTerminal(), cli.env())) {
       BuildResult result;
@@ -322,16 +361,35 @@ public final class BuildCommand implements Callable<Integer> {
     }
   }
 
+  /** The context read from stdin ({@code -}), deleted when the build ends. */
+  private StdinContext stdinContext;
+
   /** Turns the parsed flags into a request; visible for the flag tests. */
   BuildRequest request() throws IOException {
     Path contextDir = Path.of(context);
+    byte[] stdinDockerfile = null;
+    if (context.equals("-")) {
+      if ("-".equals(file)) {
+        throw new RequestException(
+            "the context and the Dockerfile cannot both be read from stdin (- and -f -)",
+            "give the context as a directory, or put the Dockerfile in the tar on stdin");
+      }
+      stdinContext = StdinContext.read(cli.stdin());
+      contextDir = stdinContext.dir();
+      stdinDockerfile = stdinContext.dockerfile();
+    }
     BuildRequest.Builder b = BuildRequest.builder(contextDir).environment(cli.env());
+    if (stdinDockerfile != null) {
+      b.dockerfileContent(stdinDockerfile);
+    }
+    RunOptionsNotice.check(ulimits, shmSize);
     b.checkOnly(checkOnly());
     if (file != null) {
       if (file.equals("-")) {
         b.dockerfileContent(cli.stdin().readAllBytes());
       } else {
-        b.dockerfile(Path.of(file));
+        // With a context from stdin, -f names a file in it, as in buildx.
+        b.dockerfile(stdinContext != null ? contextDir.resolve(file) : Path.of(file));
       }
     }
     for (Path argFile : buildArgFiles) {
@@ -358,13 +416,18 @@ public final class BuildCommand implements Callable<Integer> {
       String[] kv = keyValue(annotation, "--annotation");
       b.annotation(kv[0], kv[1]);
     }
+    boolean cacheOnly = false;
     for (String output : outputs) {
-      b.output(OutputSpecParser.parse(output));
+      if (OutputSpecParser.isCacheOnly(output)) {
+        cacheOnly = true; // buildx's type=cacheonly: build (and export the cache), write no image
+      } else {
+        b.output(OutputSpecParser.parse(output));
+      }
     }
     if (push) {
       b.output(OutputSpecParser.parse("type=registry"));
     }
-    if (load || (outputs.isEmpty() && !push)) {
+    if (load || (outputs.isEmpty() && !push && !cacheOnly)) {
       b.output(OutputSpecParser.parse("type=image"));
     }
     cacheFrom.forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));

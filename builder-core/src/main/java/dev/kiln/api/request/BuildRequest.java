@@ -159,10 +159,14 @@ public record BuildRequest(
       return this;
     }
 
+    /**
+     * Target platforms, comma-separated; buildx's shorthands ({@code local}, {@code amd64}, {@code
+     * linux}) are expanded against this machine.
+     */
     public Builder platform(String platform) {
       for (String p : platform.split(",")) {
         if (!p.isBlank()) {
-          platforms.add(p.trim());
+          platforms.add(PlatformShorthand.expand(p, dev.kiln.registry.model.Platform.host()));
         }
       }
       return this;

@@ -71,14 +71,24 @@ final class BuildRun {
     if (request.dockerfileContent().isPresent()) {
       return new DockerfileText("Dockerfile", null, request.dockerfileContent().get());
     }
-    Path path = request.dockerfile().orElse(request.context().resolve("Dockerfile"));
+    Path path = request.dockerfile().orElse(defaultDockerfile(request.context()));
     try {
       return new DockerfileText(path.getFileName().toString(), path, Files.readAllBytes(path));
     } catch (NoSuchFileException e) {
       throw new RequestException(
           "cannot read the Dockerfile " + path + ": no such file",
-          "pass -f PATH, or run kiln build in the directory that holds the Dockerfile");
+          "pass -f PATH, or run kiln build in the directory that holds the Dockerfile"
+              + (request.dockerfile().isPresent() ? "" : " (or a Containerfile)"));
     }
+  }
+
+  /**
+   * {@code Dockerfile} in the context, else a {@code Containerfile} there (as podman and buildah).
+   */
+  static Path defaultDockerfile(Path context) {
+    Path dockerfile = context.resolve("Dockerfile");
+    Path containerfile = context.resolve("Containerfile");
+    return !Files.exists(dockerfile) && Files.exists(containerfile) ? containerfile : dockerfile;
   }
 
   BuildResult run(DockerfileText dockerfile) throws IOException, StepFailure {
@@ -262,9 +272,7 @@ final class BuildRun {
     return PatternMatcher.of(
         IgnoreFile.load(
             request.context(),
-            dockerfile.path() == null
-                ? request.context().resolve("Dockerfile")
-                : dockerfile.path()));
+            dockerfile.path() == null ? defaultDockerfile(request.context()) : dockerfile.path()));
   }
 
   private OutputSpec firstImageOutput() {
