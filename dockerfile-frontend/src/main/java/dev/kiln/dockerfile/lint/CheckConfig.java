@@ -39,7 +39,7 @@ public record CheckConfig(boolean skipAll, Set<String> skip, boolean error) {
     boolean skipAll = false;
     boolean error = false;
     Set<String> skip = new LinkedHashSet<>();
-    for (String part : t.split(";", 2)) {
+    for (String part : t.split(";")) {
       int eq = part.indexOf('=');
       if (eq < 0) {
         throw invalid(where, "invalid check option \"" + part + "\"");
@@ -57,6 +57,9 @@ public record CheckConfig(boolean skipAll, Set<String> skip, boolean error) {
           }
         }
         case "error" -> error = parseBool(value, where, part);
+          // BuildKit's experimental rules (e.g. CopyIgnoredFile) are not among kiln's, so
+          // enabling them adds nothing; the option is still valid.
+        case "experimental" -> {}
         default -> throw invalid(where, "invalid check option \"" + key + "\"");
       }
     }

@@ -134,6 +134,10 @@ class BuildChecksTest {
         plan("# check=error=true;skip=all\nFROM alpine\nCMD x\n")
             .checkViolation(List.of())
             .isEmpty());
+    assertTrue(
+        plan("# check=experimental=all;error=true\nFROM alpine\n")
+            .checkViolation(List.of())
+            .isEmpty());
     DockerfileException bad =
         assertThrows(DockerfileException.class, () -> plan("# check=eror=true\nFROM alpine\n"));
     assertEquals("invalid check option \"eror\" in the # check= directive", bad.getMessage());
