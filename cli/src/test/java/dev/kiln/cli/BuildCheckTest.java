@@ -77,6 +77,21 @@ class BuildCheckTest {
   }
 
   @Test
+  void undefinedVarWithErrorTrueFailsTheBuildAtItsStage() throws Exception {
+    Path ctx = context("# check=error=true\nFROM scratch\nENV A=$NOPE\n");
+    RealEngineRun.Result r = kiln(build(ctx));
+    assertEquals(2, r.exitCode(), r.stderr());
+    assertTrue(
+        r.stderr()
+            .contains("WARNING: Dockerfile:3: UndefinedVar: Usage of undefined variable $NOPE"),
+        r.stderr());
+    assertTrue(r.stderr().contains("lint violation found for rules: UndefinedVar"), r.stderr());
+    RealEngineRun.Result warned = kiln(build(context("FROM scratch\nENV A=$NOPE\n")));
+    assertEquals(0, warned.exitCode(), warned.stderr());
+    assertTrue(warned.stderr().contains("UndefinedVar"), warned.stderr());
+  }
+
+  @Test
   void anUnknownCallIsRefused() throws Exception {
     RealEngineRun.Result r = kiln(build(context("FROM scratch\n"), "--call=outline"));
     assertEquals(2, r.exitCode(), r.stderr());
