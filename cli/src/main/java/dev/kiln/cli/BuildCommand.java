@@ -157,8 +157,11 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--ssh",
-      paramLabel = "default|ID[=SOCKET|KEY]",
-      description = "Expose an SSH agent to RUN --mount=type=ssh; repeatable (default: none).")
+      paramLabel = "default|ID[=SOCKET|KEY[,KEY...]]",
+      description =
+          "Expose an SSH agent to RUN --mount=type=ssh: its socket, or private key files served"
+              + " by ssh-agent for the step; an ID alone forwards $SSH_AUTH_SOCK; repeatable"
+              + " (default: none).")
   List<String> ssh = new ArrayList<>();
 
   @Option(

@@ -152,7 +152,7 @@ final class BuildRun {
       if (remote.exporting()) {
         remote.exportAll(imageStages(plan));
       }
-      return writeOutputs(plan, done, store, registry, created, target, started);
+      return writeOutputs(plan, done, store, registry, remote, created, target, started);
     } finally {
       workspace.close();
     }
@@ -293,8 +293,7 @@ final class BuildRun {
         new Sources(
             scope,
             new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
-            new TreeChecksummer(
-                DirectoryTree.context(request.context(), PatternMatcher.of(List.of()), memo)),
+            ignore,
             remote);
     RunStep runStep =
         new RunStep(
@@ -331,6 +330,7 @@ final class BuildRun {
       Map<Integer, StageResult> done,
       ContentStore store,
       RegistryAccess registry,
+      RemoteCaches remote,
       String created,
       Platform target,
       Instant started)
@@ -365,6 +365,8 @@ final class BuildRun {
       targets.forSpec(spec).write(image, outputNames);
       names.addAll(outputNames);
     }
+    // After the outputs, so that only the layers no step or output read are fetched for it.
+    remote.keepImported(BuildCache.open(store));
     BuiltImage image = primary.orElse(null);
     List<String> pushed = targets.pushed();
     if (image != null) {
