@@ -40,6 +40,24 @@ public final class BuildRequestCheck {
     request.secrets().forEach(BuildRequestCheck::secret);
     ssh(request);
     request.buildContexts().values().forEach(BuildRequestCheck::buildContext);
+    if (!request.attestations().isEmpty()) {
+      for (OutputSpec output : request.outputs()) {
+        // A docker archive holds no index: it gets the image alone (the build warns).
+        if (output.isImage()
+            && output.type() != OutputSpec.Type.DOCKER
+            && !output.ociMediaTypes()) {
+          throw new RequestException(
+              "attestations (--sbom, --provenance, --attest) go into an OCI index, and an output"
+                  + " asks for oci-mediatypes=false",
+              "drop oci-mediatypes=false, or the attestation flags");
+        }
+      }
+    }
+    if (request.sign().isPresent() && request.outputs().stream().noneMatch(OutputSpec::push)) {
+      throw new RequestException(
+          "--sign signs what the build pushes, and this build pushes nothing",
+          "add --push (signatures live in the registry), or sign later with kiln sign");
+    }
 
     DestinationCheck.store(storeRoot);
     request.outputs().forEach(DestinationCheck::output);
