@@ -87,11 +87,11 @@ class SharedStagesTest {
   }
 
   @Test
-  void aStageReadingATargetStageIsTheTargetsEvenThroughAForwardReference() {
+  void aStageReadingATargetStageIsTheTargetsAndSoAreStagesBuiltOnIt() {
     String df =
-        "FROM --platform=$BUILDPLATFORM busybox AS tools\n"
+        "FROM busybox AS assets\nRUN true\n"
+            + "FROM --platform=$BUILDPLATFORM busybox AS tools\n"
             + "RUN --mount=from=assets,target=/a cp /a/x /x\n"
-            + "FROM busybox AS assets\nRUN true\n"
             + "FROM --platform=$BUILDPLATFORM tools AS more\n"
             + "FROM scratch\nCOPY --from=more /x /x\n";
     assertEquals(Set.of(), shared(df));
