@@ -2,6 +2,7 @@ package dev.kiln.maven;
 
 import dev.kiln.api.build.BuildMetadataFile;
 import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.ImageNames;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.cache.store.CacheDirectory;
 import java.io.File;
@@ -127,7 +128,7 @@ abstract class KilnMojo extends AbstractMojo {
   /** {@code image} and {@code tags} as full references. */
   final List<String> names(String imageName) throws MojoFailureException {
     try {
-      return ImageNames.of(imageName, tags);
+      return ImageNames.of(imageName, tags, "<image>", "<tags>");
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException(e.getMessage(), e);
     }

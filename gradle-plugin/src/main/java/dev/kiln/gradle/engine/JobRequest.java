@@ -2,11 +2,13 @@ package dev.kiln.gradle.engine;
 
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
+import dev.kiln.api.request.ImageNames;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SourceDateEpoch;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.reference.ImageReference;
@@ -69,7 +71,7 @@ final class JobRequest {
               String from = job.value("sourceDateEpoch.from").orElse("kiln.sourceDateEpoch");
               long seconds;
               try {
-                seconds = EpochSeconds.parse(raw);
+                seconds = SourceDateEpoch.parse(raw);
               } catch (IllegalArgumentException e) {
                 throw new RequestException(from + ": " + e.getMessage(), "fix or remove it");
               }
@@ -95,7 +97,7 @@ final class JobRequest {
               + " -Pkiln.image=registry.example.com/app:1.0");
     }
     try {
-      return ImageNames.of(image.get(), job.list("tag"));
+      return ImageNames.of(image.get(), job.list("tag"), "kiln { image }", "kiln { tags }");
     } catch (IllegalArgumentException e) {
       throw new RequestException(e.getMessage(), "fix the name in kiln { } or -Pkiln.image");
     }
