@@ -178,6 +178,21 @@ final class JobRequest {
     Map<String, String> fields = job.map("login");
     Map<String, RegistryLogin> logins = new LinkedHashMap<>();
     for (String key : fields.keySet()) {
+      if (key.endsWith(".credHelper")) {
+        String registry = key.substring(0, key.length() - ".credHelper".length());
+        String from = fields.getOrDefault(registry + ".from", "the build script");
+        logins.put(registry, RegistryLogin.credentialHelper(fields.get(key), from));
+        log.accept(
+            "info",
+            "kiln: credentials for "
+                + registry
+                + " from docker-credential-"
+                + fields.get(key)
+                + " ("
+                + from
+                + ")");
+        continue;
+      }
       if (!key.endsWith(".username")) {
         continue;
       }
