@@ -190,7 +190,21 @@ final class SampleBuilds {
     }
   }
 
-  private MavenRun run(Path dir, List<String> command) throws IOException {
+  /** The {@code mvn} the builds run. */
+  Path mvnExecutable() {
+    return mvn;
+  }
+
+  /** The repository kiln's own build resolves from ({@code ~/.m2/repository}), read only. */
+  Path outerRepository() {
+    return outerRepository;
+  }
+
+  /**
+   * Runs {@code command} in {@code dir} as the sample builds run (an empty HOME, no Docker or kiln
+   * variables from this process), logging to {@code target/it/mvn-N.log}.
+   */
+  MavenRun run(Path dir, List<String> command) throws IOException {
     Path logFile = work.resolve("mvn-" + (++runs) + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command)
