@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -163,13 +164,22 @@ public final class RegistryAccess implements AutoCloseable {
     CredentialHelper helper =
         new CredentialHelper(login.credentialHelper().get(), searchPath(), Duration.ofMinutes(1));
     String name = helper.executableName() + " (" + login.source() + ")";
+    // Helpers can be slow (ecr-login asks AWS); one answer per build is enough.
+    Map<String, Optional<FoundCredential>> answers = new ConcurrentHashMap<>();
     return (wanted, repository) -> {
       if (!RegistryKeys.sameRegistry(RegistryKeys.host(registry), wanted)) {
         return Optional.empty();
       }
       String serverUrl = RegistryKeys.isDockerHub(wanted) ? RegistryKeys.DOCKER_HUB_SERVER : wanted;
+      Optional<FoundCredential> known = answers.get(serverUrl);
+      if (known != null) {
+        return known;
+      }
       try {
-        return helper.get(serverUrl).map(credential -> new FoundCredential(credential, name));
+        Optional<FoundCredential> found =
+            helper.get(serverUrl).map(credential -> new FoundCredential(credential, name));
+        answers.put(serverUrl, found);
+        return found;
       } catch (IOException e) {
         throw new IOException(e.getMessage() + " (named by " + login.source() + ")", e);
       }

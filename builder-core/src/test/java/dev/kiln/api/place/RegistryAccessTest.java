@@ -52,7 +52,7 @@ class RegistryAccessTest {
     Path helper = bin.resolve("docker-credential-kilntest");
     Files.writeString(
         helper,
-        "#!/bin/sh\ncat > "
+        "#!/bin/sh\ncat >> "
             + asked
             + "\necho '{\"ServerURL\":\"x\",\"Username\":\"robot\",\"Secret\":\"t0ken\"}'\n");
     Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -66,12 +66,13 @@ class RegistryAccessTest {
                 RegistryLogin.credentialHelper("kilntest", "<auth> in pom.xml")),
             Map.of("HOME", home.toString(), "PATH", bin.toString()));
 
-    FoundCredential found =
-        access.credentials().find("registry.example.com:5000", "team/app").orElseThrow();
+    CredentialSource credentials = access.credentials();
+    FoundCredential found = credentials.find("registry.example.com:5000", "team/app").orElseThrow();
+    assertEquals(found, credentials.find("registry.example.com:5000", "other").orElseThrow());
 
     assertEquals(new Credential.UsernamePassword("robot", "t0ken"), found.credential());
     assertEquals("docker-credential-kilntest (<auth> in pom.xml)", found.source());
-    assertEquals("registry.example.com:5000", Files.readString(asked));
+    assertEquals("registry.example.com:5000", Files.readString(asked), "asked once");
     assertEquals(Optional.empty(), access.credentials().find("quay.io", "app"));
   }
 
