@@ -114,7 +114,20 @@ class CommandHelpTest {
   @Test
   void everyCommandHasHelpWhoseFlagsStateTheirDefaults() {
     for (String command :
-        List.of("push", "pull", "inspect", "tag", "login", "logout", "completion", "man")) {
+        List.of(
+            "push",
+            "pull",
+            "copy",
+            "inspect",
+            "tag",
+            "images",
+            "rmi",
+            "save",
+            "load",
+            "login",
+            "logout",
+            "completion",
+            "man")) {
       var run = engine.run(Map.of(), "", command, "--help");
       assertEquals(0, run.exitCode(), command + ": " + run.stderr());
       assertTrue(run.stdout().startsWith("Usage: kiln " + command), run.stdout());
@@ -124,8 +137,14 @@ class CommandHelpTest {
       }
     }
     var top = engine.run(Map.of(), "", "--help");
-    for (String command : List.of("build", "push", "pull", "inspect", "tag", "login", "logout")) {
-      assertTrue(top.stdout().contains("\n  " + command + " "), top.stdout());
+    for (String command :
+        List.of(
+            "build", "push", "pull", "copy", "inspect", "tag", "images", "rmi", "save", "load",
+            "login", "logout")) {
+      assertTrue(
+          top.stdout().contains("\n  " + command + " ")
+              || top.stdout().contains("\n  " + command + ", "),
+          top.stdout());
     }
     assertTrue(top.stdout().contains("130 interrupted"), "exit codes are documented");
   }

@@ -110,7 +110,8 @@ final class LayoutReader implements PlaceReader {
         .findFirst();
   }
 
-  private List<JsonNode> entries() throws IOException {
+  /** The descriptors of {@code index.json}, in file order. */
+  List<JsonNode> entries() throws IOException {
     Path index = dir.resolve("index.json");
     if (!Files.isRegularFile(index)) {
       throw new ImageNotFoundException(

@@ -4,7 +4,13 @@ package dev.kiln.core.output;
  * Derives the tag an OCI layout records in {@code org.opencontainers.image.ref.name} and the {@code
  * RepoTags} entry of a docker archive from a full image reference.
  */
-final class TagNames {
+public final class TagNames {
+  /**
+   * The descriptor annotation containerd, BuildKit, Docker and podman read for an image's whole
+   * name in an OCI layout or archive, whose {@code org.opencontainers.image.ref.name} is a tag.
+   */
+  public static final String CONTAINERD_NAME = "io.containerd.image.name";
+
   private TagNames() {}
 
   /** {@code registry:5000/app:1} → {@code 1}; no tag → {@code latest}; digest only → empty. */
