@@ -2,6 +2,7 @@ package dev.kiln.core.engine;
 
 import dev.kiln.api.request.SecretSpec;
 import dev.kiln.api.request.SshSpec;
+import dev.kiln.cache.store.CacheMounts;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.sandbox.SandboxMount;
 import dev.kiln.dockerfile.instructions.Mount;
@@ -101,8 +102,9 @@ final class RunMounts {
   private SandboxMount cache(Mount m, MountSources.Source from, List<FileLock> locks, Path workDir)
       throws IOException {
     String id = m.cacheId() == null || m.cacheId().isEmpty() ? m.target() : m.cacheId();
-    String safe = id.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + Integer.toHexString(id.hashCode());
-    Path root = scope.store().paths().root().resolve("mounts").resolve("cache");
+    // One naming rule with kiln cache prune --mounts --id, which finds a cache by its id.
+    String safe = CacheMounts.nameOf(id);
+    Path root = CacheMounts.directory(scope.store().paths().root());
     MountSources.Source seed = null;
     String source = LayerPath.normalize(m.source() == null ? "" : m.source());
     if (m.from() != null && !m.from().isEmpty()) {
@@ -166,6 +168,7 @@ final class RunMounts {
               root.resolve(safe + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       locks.add(channel.lock());
     }
+    CacheMounts.markUsed(dir); // a prune removes caches no step mounted for a while first
     return new SandboxMount.Bind(dir, m.target(), m.readOnly());
   }
 

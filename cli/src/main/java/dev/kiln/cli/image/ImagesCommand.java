@@ -11,6 +11,7 @@ import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.StoreLocation;
+import dev.kiln.cli.TextTable;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.PrintStream;
@@ -139,8 +140,7 @@ public final class ImagesCommand implements Callable<Integer> {
   }
 
   private void table(List<StoredImage> images, PrintStream out) {
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"REPOSITORY", "TAG", "DIGEST", "PLATFORM", "CREATED", "SIZE"});
+    TextTable table = new TextTable("REPOSITORY", "TAG", "DIGEST", "PLATFORM", "CREATED", ">SIZE");
     for (StoredImage image : images) {
       String repository = "<none>";
       String tag = "<none>";
@@ -153,30 +153,17 @@ public final class ImagesCommand implements Callable<Integer> {
           noTrunc
               ? image.digest().toString()
               : image.digest().algorithm() + ":" + image.digest().shortHex();
-      rows.add(
-          new String[] {
-            repository,
-            tag,
-            digest,
-            platforms(image.platforms()),
-            image.created().map(this::ago).orElse("-"),
-            image.problem().isPresent()
-                ? "unreadable: " + image.problem().get()
-                : HumanReadable.bytes(image.size())
-          });
+      table.row(
+          repository,
+          tag,
+          digest,
+          platforms(image.platforms()),
+          image.created().map(this::ago).orElse("-"),
+          image.problem().isPresent() ? "unreadable" : HumanReadable.bytes(image.size()));
     }
-    int[] widths = new int[rows.get(0).length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.length; i++) {
-        line.append(i == row.length - 1 ? row[i] : pad(row[i], widths[i] + 3));
-      }
-      out.println(line.toString().stripTrailing());
+    table.print(out);
+    for (StoredImage image : images) {
+      image.problem().ifPresent(p -> cli.stderr().println("warning: " + image.digest() + ": " + p));
     }
   }
 
@@ -185,10 +172,6 @@ public final class ImagesCommand implements Callable<Integer> {
       return "-";
     }
     return platforms.size() == 1 ? platforms.get(0).toString() : platforms.size() + " platforms";
-  }
-
-  private static String pad(String text, int width) {
-    return text + " ".repeat(Math.max(0, width - text.length()));
   }
 
   /** {@code 5 minutes ago}, as docker images prints it. */
