@@ -125,6 +125,16 @@ public final class BuildCommand implements Callable<Integer> {
   List<String> outputs = new ArrayList<>();
 
   @Option(
+      names = "--format",
+      paramLabel = "oci|docker",
+      description = {
+        "Media types of the image outputs, as buildah's --format: docker is oci-mediatypes=false",
+        "  for every image output that does not say (podman runs a HEALTHCHECK only in those)",
+        "  (default: oci; type=docker archives are docker already)."
+      })
+  String format;
+
+  @Option(
       names = "--cache-from",
       paramLabel = "SPEC",
       description =
@@ -317,13 +327,13 @@ public final class BuildCommand implements Callable<Integer> {
       b.annotation(kv[0], kv[1]);
     }
     for (String output : outputs) {
-      b.output(OutputSpecParser.parse(output));
+      b.output(withFormat(output, OutputSpecParser.parse(output)));
     }
     if (push) {
-      b.output(OutputSpecParser.parse("type=registry"));
+      b.output(withFormat("", OutputSpecParser.parse("type=registry")));
     }
     if (load || (outputs.isEmpty() && !push)) {
-      b.output(OutputSpecParser.parse("type=image"));
+      b.output(withFormat("", OutputSpecParser.parse("type=image")));
     }
     cacheFrom.forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
     cacheTo.forEach(s -> b.cacheTo(CacheSpec.parse(s, true)));
@@ -376,6 +386,24 @@ public final class BuildCommand implements Callable<Integer> {
     } else {
       b.buildArg(arg.substring(0, eq), arg.substring(eq + 1));
     }
+  }
+
+  /**
+   * {@code spec} with the media types {@code --format} asks for, unless its text says {@code
+   * oci-mediatypes=} itself (an explicit output option wins, as in buildx).
+   */
+  private OutputSpec withFormat(String text, OutputSpec spec) {
+    if (format == null || !spec.isImage() || text.contains("oci-mediatypes=")) {
+      return spec;
+    }
+    return switch (format) {
+      case "oci" -> spec;
+      case "docker" -> spec.withOciMediaTypes(false);
+      default ->
+          throw new RequestException(
+              "unknown --format " + format,
+              "use --format oci (OCI media types) or --format docker (Docker's, oci-mediatypes=false)");
+    };
   }
 
   private static String[] keyValue(String text, String flag) {

@@ -241,6 +241,24 @@ final class BuildRun {
     return done;
   }
 
+  /**
+   * The OCI image config has no HEALTHCHECK: kiln keeps Docker's field in it, which docker and
+   * BuildKit's images read, but podman and buildah ignore it in an image with OCI media types, so a
+   * health check silently never runs there. Said once per build, with the way out.
+   */
+  private void warnOfIgnoredHealthcheck(ImageConfig config) {
+    boolean oci = request.outputs().stream().anyMatch(o -> o.isImage() && o.ociMediaTypes());
+    if (oci && config.config() != null && config.config().healthcheck() != null) {
+      listener.on(
+          new BuildEvent.Warning(
+              clock.instant(),
+              "HEALTHCHECK is in an image with OCI media types, where podman and buildah ignore"
+                  + " it (the OCI config has no health check); build with --format docker"
+                  + " (oci-mediatypes=false) for them to run it",
+              Optional.empty()));
+    }
+  }
+
   /** Writes the target stage to every output, tells the listener, and sums the build up. */
   private BuildResult writeOutputs(
       BuildPlan plan,
@@ -259,6 +277,7 @@ final class BuildRun {
     Optional<BuiltImage> primary = Optional.empty();
     List<String> names = new ArrayList<>();
     Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();
+    warnOfIgnoredHealthcheck(config);
     for (OutputSpec spec : request.outputs()) {
       if (!spec.isImage()) {
         targets.exportFiles(spec);

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -86,13 +85,8 @@ public final class OciLayoutWriter implements ImageOutput {
   }
 
   private byte[] index(BuiltImage image, List<String> names) throws IOException {
-    List<String> tags = new ArrayList<>();
-    for (String name : names) {
-      String tag = TagNames.tagOf(name);
-      if (!tag.isEmpty() && !tags.contains(tag)) {
-        tags.add(tag);
-      }
-    }
+    List<TagNames.LayoutName> layoutNames = TagNames.layoutNames(names);
+    List<String> tags = layoutNames.stream().map(TagNames.LayoutName::tag).toList();
     ObjectNode index = JSON.createObjectNode();
     index.put("schemaVersion", 2);
     index.put("mediaType", MediaType.OCI_INDEX);
@@ -111,22 +105,27 @@ public final class OciLayoutWriter implements ImageOutput {
         }
       }
     }
-    if (tags.isEmpty()) {
+    if (layoutNames.isEmpty()) {
       manifests.add(descriptorNode(image, null));
     }
-    for (String tag : tags) {
-      manifests.add(descriptorNode(image, tag));
+    for (TagNames.LayoutName name : layoutNames) {
+      manifests.add(descriptorNode(image, name));
     }
     return JSON.writeValueAsBytes(index);
   }
 
-  private static ObjectNode descriptorNode(BuiltImage image, String tag) {
+  /** The image's descriptor in an {@code index.json}, named {@code name} (null: no name). */
+  static ObjectNode descriptorNode(BuiltImage image, TagNames.LayoutName name) {
     ObjectNode node = JSON.createObjectNode();
     node.put("mediaType", image.manifest().mediaType());
     node.put("digest", image.digest().toString());
     node.put("size", image.manifest().raw().size());
-    if (tag != null) {
-      node.putObject("annotations").put(REF_NAME, tag);
+    if (name != null) {
+      ObjectNode annotations = node.putObject("annotations");
+      if (!name.fullName().isEmpty()) {
+        annotations.put(TagNames.CONTAINERD_NAME, name.fullName());
+      }
+      annotations.put(REF_NAME, name.tag());
     }
     return node;
   }
