@@ -12,6 +12,7 @@ public final class Main {
 
   public static void main(String[] args) {
     silenceLibraryLogging(args);
+    allowProxyCredentialsForTunnels();
     InterruptingShutdownHook hook =
         InterruptingShutdownHook.install(Thread.currentThread(), cleanupGrace(args), System.err);
     int code = run(CliEnvironment.system(Main::engine, hook::fired), args);
@@ -32,6 +33,20 @@ public final class Main {
   private static void silenceLibraryLogging(String[] args) {
     if (!java.util.Arrays.asList(args).contains("--debug")) {
       java.util.logging.LogManager.getLogManager().reset();
+    }
+  }
+
+  /**
+   * ADD downloads with the JDK's HTTP client, which by default refuses to answer a proxy's Basic
+   * challenge for a CONNECT tunnel ({@code jdk.http.auth.tunneling.disabledSchemes=Basic}), so an
+   * {@code https://} URL could not pass a proxy whose credentials {@code HTTPS_PROXY} carries, as
+   * it does for docker and skopeo. kiln only hands out those credentials, to that proxy; the
+   * property is read once, so it is set before any client exists, and never over the user's own
+   * value.
+   */
+  private static void allowProxyCredentialsForTunnels() {
+    if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+      System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
     }
   }
 

@@ -1,8 +1,11 @@
 package dev.kiln.api.place;
 
 import dev.kiln.api.request.RegistryLogin;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.client.RegistryClientOptions;
+import dev.kiln.registry.config.ConfigFileException;
+import dev.kiln.registry.config.MachineSettings;
 import dev.kiln.registry.credentials.Credential;
 import dev.kiln.registry.credentials.CredentialChain;
 import dev.kiln.registry.credentials.CredentialSource;
@@ -12,7 +15,8 @@ import dev.kiln.registry.event.RegistryEvent;
 import dev.kiln.registry.transport.RegistrySecurity;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,8 +26,9 @@ import java.util.function.Consumer;
  * The one registry client of a build, created on first use (a build that never touches a registry
  * never starts one) with the request's insecure registries, hosts that may receive credentials over
  * plain HTTP, and credentials: explicit ones first (an API caller's {@code CredentialSource}, then
- * per-registry logins), then Docker's and podman's files found through the request's environment.
- * Closed with the build.
+ * per-registry logins), then Docker's and podman's files found through the request's environment,
+ * whose proxy variables, {@code certs.d} directories and registry files (mirrors, insecure and
+ * blocked registries, short names: {@link MachineSettings}) it follows too. Closed with the build.
  */
 public final class RegistryAccess implements AutoCloseable {
   private final Set<String> insecureRegistries;
@@ -70,7 +75,12 @@ public final class RegistryAccess implements AutoCloseable {
     this.environment = Map.copyOf(environment);
   }
 
-  /** The client, created on the first call. */
+  /**
+   * The client, created on the first call.
+   *
+   * @throws RequestException if a registry settings file (registries.conf, daemon.json) cannot be
+   *     used
+   */
   public synchronized RegistryClient client() {
     if (client == null) {
       RegistrySecurity security = RegistrySecurity.defaults();
@@ -80,10 +90,13 @@ public final class RegistryAccess implements AutoCloseable {
       for (String host : plainHttpCredentialHosts) {
         security = security.withPlainHttpCredentials(host);
       }
+      MachineSettings machine = machineSettings(environment, security);
       client =
           RegistryClient.create(
               RegistryClientOptions.defaults().toBuilder()
-                  .security(security)
+                  .registries(machine.registries())
+                  .security(machine.security())
+                  .proxy(machine.proxy())
                   .credentials(credentials())
                   .listener(events)
                   .build());
@@ -91,13 +104,42 @@ public final class RegistryAccess implements AutoCloseable {
     return client;
   }
 
-  private CredentialChain credentials() {
-    Map<String, Credential> byRegistry = new HashMap<>();
+  /**
+   * The machine's registry settings for {@code environment}, a file kiln cannot use reported as a
+   * request error naming it.
+   */
+  public static MachineSettings machineSettings(
+      Map<String, String> environment, RegistrySecurity base) {
+    try {
+      return MachineSettings.read(environment, base);
+    } catch (ConfigFileException e) {
+      throw new RequestException(e.getMessage(), e.hint());
+    } catch (IOException e) {
+      throw new RequestException(
+          "cannot read the registry settings: " + e.getMessage(),
+          "check the permissions of the file, or move it aside");
+    }
+  }
+
+  /** The credentials asked in order; package-private for tests. */
+  CredentialChain credentials() {
+    // One source per login, so that logs and errors name where each came from (a settings.xml
+    // server, a Gradle property), not just "the build request".
+    List<StaticCredentials> perLogin = new ArrayList<>();
     logins.forEach(
         (registry, login) ->
-            byRegistry.put(
-                registry, new Credential.UsernamePassword(login.username(), login.password())));
-    CredentialSource fromLogins = new StaticCredentials(byRegistry, "build request");
+            perLogin.add(
+                new StaticCredentials(
+                    Map.of(
+                        registry,
+                        new Credential.UsernamePassword(login.username(), login.password())),
+                    login.source())));
+    CredentialSource fromLogins =
+        (registry, repository) ->
+            perLogin.stream()
+                .map(source -> source.find(registry, repository))
+                .flatMap(Optional::stream)
+                .findFirst();
     CredentialSource first =
         (registry, repository) -> {
           Optional<FoundCredential> found = explicit.find(registry, repository);

@@ -5,13 +5,18 @@ import dev.kiln.core.step.CopyFailure;
 import dev.kiln.core.step.SourceTree;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
 import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.transport.ProxyConfigurationException;
+import dev.kiln.registry.transport.ProxySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.Authenticator;
+import java.net.PasswordAuthentication;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -20,6 +25,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,7 +33,9 @@ import java.util.Optional;
 /**
  * ADD of {@code http(s)} URLs: each is downloaded into the step's spool (mode 0600, the server's
  * Last-Modified time, {@code --checksum} verified) and copied from there like a local file, as in
- * BuildKit. A download that fails names the URL and the reason.
+ * BuildKit. Downloads go through the proxy the build's environment names ({@code HTTPS_PROXY},
+ * {@code HTTP_PROXY}, {@code NO_PROXY}, read as the registry client reads them). A download that
+ * fails names the URL and the reason.
  */
 final class AddDownloads {
   private AddDownloads() {}
@@ -42,14 +50,18 @@ final class AddDownloads {
    * Downloads ADD's URLs into {@code spool} and returns them as a tree; {@code names} receives the
    * file names to copy. Files get mode 0600 and the server's Last-Modified time, as in BuildKit.
    */
-  static SourceTree download(List<String> urls, String checksum, Path spool, List<String> names)
+  static SourceTree download(
+      List<String> urls, String checksum, Path spool, List<String> names, ProxySettings proxy)
       throws IOException, CopyFailure {
     Path dir = spool.resolve("downloads");
     Files.createDirectories(dir);
+    ProxyCredentials credentials = new ProxyCredentials(proxy);
     HttpClient client =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NORMAL)
             .connectTimeout(Duration.ofSeconds(30))
+            .proxy(proxy.asProxySelector())
+            .authenticator(credentials)
             .build();
     for (String url : urls) {
       if (!isUrl(url)) {
@@ -58,6 +70,12 @@ final class AddDownloads {
             "split it into two ADD instructions");
       }
       URI uri = URI.create(url);
+      Optional<ProxySettings.Endpoint> through;
+      try {
+        through = proxy.proxyFor(uri);
+      } catch (ProxyConfigurationException e) {
+        throw new CopyFailure("ADD " + url + ": " + e.getMessage(), e.hint());
+      }
       String base = uri.getPath() == null ? "" : uri.getPath();
       String name =
           base.endsWith("/") || base.isEmpty()
@@ -66,19 +84,34 @@ final class AddDownloads {
       Path file = dir.resolve(name);
       HttpResponse<InputStream> response;
       try {
-        response =
-            client.send(
-                HttpRequest.newBuilder(uri).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+        if (through.isPresent()
+            && through.get().hasCredentials()
+            && uri.getScheme().equals("http")) {
+          // Sent at once, as Go sends it; the authenticator answers a proxy's 407 otherwise.
+          request.header("Proxy-Authorization", basic(through.get()));
+        }
+        credentials.answerOnce();
+        response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while downloading " + url, e);
       } catch (InterruptedIOException e) {
         throw e;
       } catch (IOException e) {
+        if (through.isPresent() && credentials.refused(e)) {
+          throw proxyRefused(url, uri, through.get());
+        }
+        String via = through.map(p -> " (through " + p + ")").orElse("");
         throw new CopyFailure(
-            "ADD " + url + ": " + DownloadFailures.describe(uri, e),
-            "check the URL, and that its server is up and reachable from this machine");
+            "ADD " + url + via + ": " + DownloadFailures.describe(uri, e),
+            through.isPresent()
+                ? "check the URL, the proxy, and that the server is reachable through it"
+                : "check the URL, and that its server is up and reachable from this machine");
+      }
+      if (response.statusCode() == 407 && through.isPresent()) {
+        response.body().close();
+        throw proxyRefused(url, uri, through.get());
       }
       if (response.statusCode() / 100 != 2) {
         response.body().close();
@@ -117,6 +150,78 @@ final class AddDownloads {
       names.add(name);
     }
     return new ContextTree(dir, PatternMatcher.of(List.of()));
+  }
+
+  private static CopyFailure proxyRefused(String url, URI uri, ProxySettings.Endpoint proxy) {
+    String hint;
+    if (!proxy.hasCredentials()) {
+      hint =
+          "put the proxy's user and password in "
+              + proxy.variable()
+              + " (http://USER:PASSWORD@HOST:PORT)";
+    } else if (uri.getScheme().equals("https")
+        && !"".equals(System.getProperty("jdk.http.auth.tunneling.disabledSchemes"))) {
+      hint =
+          "the JVM refuses Basic proxy credentials for https tunnels unless it runs with"
+              + " -Djdk.http.auth.tunneling.disabledSchemes= (the kiln command sets it; add it"
+              + " to MAVEN_OPTS for the Maven plugin)";
+    } else {
+      hint = "check the user and password in " + proxy.variable();
+    }
+    return new CopyFailure(
+        "ADD " + url + ": the " + proxy + " answered 407 Proxy Authentication Required", hint);
+  }
+
+  private static String basic(ProxySettings.Endpoint proxy) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString(
+                (proxy.username() + ":" + proxy.password()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Answers a proxy's challenge with the user and password of its URL, once per download: a proxy
+   * that refuses them then gets its 407 reported, not the JDK's "too many authentication attempts".
+   */
+  private static final class ProxyCredentials extends Authenticator {
+    private final ProxySettings proxy;
+    private final java.util.concurrent.atomic.AtomicBoolean answered =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    ProxyCredentials(ProxySettings proxy) {
+      this.proxy = proxy;
+    }
+
+    void answerOnce() {
+      answered.set(false);
+    }
+
+    /**
+     * Whether {@code e} is the JDK's way of reporting a 407 it could not answer: once this
+     * authenticator has nothing more to give, the client throws instead of returning the response.
+     */
+    boolean refused(IOException e) {
+      String message = String.valueOf(e.getMessage());
+      return message.equals("No credentials provided")
+          || message.startsWith("too many authentication attempts");
+    }
+
+    @Override
+    protected PasswordAuthentication getPasswordAuthentication() {
+      if (getRequestorType() != RequestorType.PROXY || answered.getAndSet(true)) {
+        return null;
+      }
+      Optional<ProxySettings.Endpoint> endpoint;
+      try {
+        endpoint = proxy.proxyFor(getRequestingURL().toURI());
+      } catch (java.net.URISyntaxException | RuntimeException e) {
+        return null;
+      }
+      return endpoint
+          .filter(ProxySettings.Endpoint::hasCredentials)
+          .map(e -> new PasswordAuthentication(e.username(), e.password().toCharArray()))
+          .orElse(null);
+    }
   }
 
   /** Reads the download; a broken connection is the step's failure, named with the URL. */

@@ -7,6 +7,7 @@ import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.image.OciLayoutImages;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.registry.client.RemoteImage;
+import dev.kiln.registry.config.ShortNameException;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
@@ -18,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Resolves the images a build starts from ({@code FROM}, {@code COPY --from=image}): {@code
  * oci-layout://DIR[:tag|@digest]}, an image in kiln's local store (as buildah and podman prefer a
- * local image), else the registry. Only the manifest and config are fetched; layers are read
- * through the content store when something needs their bytes. Each reference is resolved once per
- * build.
+ * local image), else the registry (a short name resolved by registries.conf's aliases and
+ * unqualified-search registries, Docker Hub by default). Only the manifest and config are fetched;
+ * layers are read through the content store when something needs their bytes. Each reference is
+ * resolved once per build.
  */
 final class BaseImages {
   /** A resolved image and, for a registry image, where its layers can be mounted from. */
@@ -69,11 +71,18 @@ final class BaseImages {
     if (local.isPresent()) {
       return new Base(local.get(), Optional.empty());
     }
-    RemoteImage remote = registry.client().resolveImage(ref, platform);
+    RemoteImage remote;
+    try {
+      // A short name may mean another registry than Docker Hub: registries.conf decides.
+      remote = registry.client().resolveImage(reference, platform);
+    } catch (ShortNameException e) {
+      throw new ImageNotFoundException(e.getMessage(), e.hint());
+    }
+    ImageReference pulled = remote.reference();
     BlobSource origin = descriptor -> remote.openBlob(descriptor);
     ResolvedImage image =
-        new ResolvedImage(ref.toString(), remote.manifest(), remote.config(), origin);
-    return new Base(image, Optional.of(ref.repositoryOnly()));
+        new ResolvedImage(pulled.toString(), remote.manifest(), remote.config(), origin);
+    return new Base(image, Optional.of(pulled.repositoryOnly()));
   }
 
   /** The image tagged {@code ref} in the local store (by its full normalised name), if any. */

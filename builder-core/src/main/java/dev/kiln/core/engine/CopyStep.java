@@ -14,6 +14,7 @@ import dev.kiln.dockerfile.instructions.CopyInstruction;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.instructions.SourceContent;
 import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.transport.ProxySettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,7 +124,12 @@ final class CopyStep implements Step {
     SourceTree tree;
     if (spec.downloads()) {
       tree =
-          AddDownloads.download(spec.files().sourcePaths(), spec.checksum(), spool, localSources);
+          AddDownloads.download(
+              spec.files().sourcePaths(),
+              spec.checksum(),
+              spool,
+              localSources,
+              ProxySettings.fromEnvironment(scope.request().environment()));
     } else {
       localSources.addAll(spec.files().sourcePaths());
       tree = sources.copyTree(source(in), localSources, spool);

@@ -149,20 +149,7 @@ final class OutputTargets {
                     LayerEntry.hardlink(f.path(), first, f.mode(), f.uid(), f.gid(), f.mtime()));
                 return;
               }
-              tree.add(
-                  new LayerEntry(
-                      f.path(),
-                      f.type(),
-                      f.mode(),
-                      f.uid(),
-                      f.gid(),
-                      f.size(),
-                      f.mtime(),
-                      f.linkTarget(),
-                      f.devMajor(),
-                      f.devMinor(),
-                      f.xattrs(),
-                      f.type() == dev.kiln.core.layer.EntryType.REGULAR ? f.content() : null));
+              tree.add(f.toLayerEntry());
             } catch (IllegalArgumentException e) {
               failures.add(
                   new IOException(

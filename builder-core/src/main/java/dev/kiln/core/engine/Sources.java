@@ -285,10 +285,10 @@ final class Sources {
           continue;
         }
         if (!root.isEmpty()) {
-          entries.put(root, entry(top.get()));
+          entries.put(root, top.get().toLayerEntry());
         }
         if (top.get().type() == EntryType.DIRECTORY) {
-          files.walk(root, (SourceFile f) -> entries.put(f.path(), entry(f)));
+          files.walk(root, (SourceFile f) -> entries.put(f.path(), f.toLayerEntry()));
         }
       }
       TreeChecksummer checksummer =
@@ -307,22 +307,6 @@ final class Sources {
     } finally {
       BuildRun.deleteTree(spool);
     }
-  }
-
-  private static LayerEntry entry(SourceFile f) {
-    return new LayerEntry(
-        f.path(),
-        f.type(),
-        f.mode(),
-        f.uid(),
-        f.gid(),
-        f.size(),
-        f.mtime(),
-        f.linkTarget(),
-        f.devMajor(),
-        f.devMinor(),
-        f.xattrs(),
-        f.type() == EntryType.REGULAR ? f.content() : null);
   }
 
   private static List<LayerRef> layers(BaseImages.Base base) {

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -123,23 +122,34 @@ public final class StackView {
   }
 
   /**
-   * One path of the view: its entry (named by the path; null only for the root directory, which no
+   * One path of the view: its header (named by the path; null only for the root directory, which no
    * layer describes), the hard-link group it is in (null when it has one name), and for a regular
-   * file with content where its bytes are (so a reader of many files can read each layer once).
+   * file with content where its bytes are (so a reader of many files can read each layer once). The
+   * header's content is bound to those bytes only when {@link #entry()} is asked for.
    */
-  public record Node(LayerEntry entry, String linkGroup, Origin origin) {
+  public record Node(LayerEntry header, String linkGroup, Origin origin) {
     static final Node ROOT = new Node(null, null, null);
 
-    Node(LayerEntry entry, String linkGroup) {
-      this(entry, linkGroup, null);
+    Node(LayerEntry header, String linkGroup) {
+      this(header, linkGroup, null);
     }
 
     Node withLinkGroup(String group) {
-      return new Node(entry, group, origin);
+      return new Node(header, group, origin);
+    }
+
+    /** The entry, its content readable (opened from the layer that holds the bytes). */
+    public LayerEntry entry() {
+      if (origin == null || header == null) {
+        return header;
+      }
+      long size = header.size();
+      return header.withContent(
+          size, () -> origin.bytes().open(origin.name(), origin.offset(), size));
     }
 
     public EntryType type() {
-      return entry == null ? EntryType.DIRECTORY : entry.type();
+      return header == null ? EntryType.DIRECTORY : header.type();
     }
 
     public boolean isDirectory() {
@@ -147,24 +157,27 @@ public final class StackView {
     }
 
     public int mode() {
-      return entry == null ? 0755 : entry.mode();
+      return header == null ? 0755 : header.mode();
     }
 
     public long uid() {
-      return entry == null ? 0 : entry.uid();
+      return header == null ? 0 : header.uid();
     }
 
     public long gid() {
-      return entry == null ? 0 : entry.gid();
+      return header == null ? 0 : header.gid();
     }
 
     public long mtime() {
-      return entry == null ? 0 : entry.mtime();
+      return header == null ? 0 : header.mtime();
     }
   }
 
-  /** Where a regular file's bytes are: a layer, and the offset in its uncompressed tar. */
-  public record Origin(LayerBytes bytes, long offset) {}
+  /**
+   * Where a regular file's bytes are: a layer, the offset in its uncompressed tar, and its name in
+   * that layer's tar (where its unpacked directory has it).
+   */
+  public record Origin(LayerBytes bytes, long offset, String name) {}
 
   /** What is at canonical {@code path}, not following a symlink there. */
   public Optional<Node> get(String path) {
@@ -246,7 +259,9 @@ public final class StackView {
 
   /** The top layer's own entries as this view places them, in path order. */
   public List<Node> topEntries() {
-    return new ArrayList<>(level().entries.values());
+    List<Node> nodes = new ArrayList<>(level().entries.values());
+    nodes.sort((a, b) -> a.header().path().compareTo(b.header().path()));
+    return nodes;
   }
 
   /** The top layer's whiteouts (placed paths it hides below) and opaque directories. */
@@ -265,7 +280,7 @@ public final class StackView {
     }
     return switch (node.get().type()) {
       case DIRECTORY -> PathResolver.Node.DIRECTORY;
-      case SYMLINK -> PathResolver.Node.symlink(node.get().entry().linkTarget());
+      case SYMLINK -> PathResolver.Node.symlink(node.get().header().linkTarget());
       default -> PathResolver.Node.OTHER;
     };
   }
@@ -316,26 +331,31 @@ public final class StackView {
       if (e.type() == EntryType.HARDLINK) {
         node = placement.hardlink(e, path, depth);
       } else {
-        LayerEntry entry = rename(index.entry(i, bytes), path);
         node =
             new Node(
-                entry,
+                rename(e, path),
                 null,
-                entry.type() == EntryType.REGULAR && entry.size() > 0
-                    ? new Origin(bytes, index.dataOffset(i))
+                e.type() == EntryType.REGULAR && e.size() > 0
+                    ? new Origin(bytes, index.dataOffset(i), name)
                     : null);
       }
       Node old = l.entries.get(path);
       if (old != null && old.isDirectory() && !node.isDirectory()) {
-        l.entries.subMap(path + "/", path + "0").clear();
+        // Rare: this layer made a directory and then replaced it; drop what it put inside.
+        String prefix = path + "/";
+        l.entries.keySet().removeIf(p -> p.startsWith(prefix));
       }
       // Directories resolved so far stay right unless a symlink appears or a directory or a
       // symlink is replaced by something else.
-      boolean changesDirectories =
-          node.type() == EntryType.SYMLINK
-              || (!node.isDirectory()
-                  && placement.lookup(path).kind() != PathResolver.Kind.MISSING
-                  && placement.lookup(path).kind() != PathResolver.Kind.OTHER);
+      boolean changesDirectories = node.type() == EntryType.SYMLINK;
+      if (!changesDirectories && !node.isDirectory()) {
+        // Only replacing a directory or a symlink (here or below) can move where names resolve.
+        PathResolver.Kind was =
+            old != null
+                ? kindOf(Optional.of(old)).kind()
+                : parent.depth == 0 ? PathResolver.Kind.MISSING : placement.lookup(path).kind();
+        changesDirectories = was == PathResolver.Kind.DIRECTORY || was == PathResolver.Kind.SYMLINK;
+      }
       l.entries.put(path, node);
       if (changesDirectories) {
         placement.forget();
@@ -433,7 +453,7 @@ public final class StackView {
         level.entries.put(target, own.withLinkGroup(group));
       }
       // One inode, two names: the link is its target's file (metadata, attributes, bytes).
-      return new Node(rename(linked.entry(), path), group, linked.origin());
+      return new Node(rename(linked.header(), path), group, linked.origin());
     }
 
     PathResolver.Node lookup(String path) {
@@ -453,7 +473,9 @@ public final class StackView {
 
   /** One layer as placed on the layers below. */
   private static final class Level {
-    final TreeMap<String, Node> entries = new TreeMap<>();
+    // Point look-ups dominate (every entry of every layer resolves its directory through the levels
+    // below): a hash map, not a sorted one.
+    final HashMap<String, Node> entries = new HashMap<>();
     final Set<String> hidden = new HashSet<>();
     final Set<String> opaque = new HashSet<>();
     boolean relocated;

@@ -2,6 +2,7 @@ package dev.kiln.core.step;
 
 import dev.kiln.core.layer.ContentSource;
 import dev.kiln.core.layer.EntryType;
+import dev.kiln.core.layer.LayerEntry;
 import java.util.Map;
 
 /**
@@ -73,6 +74,23 @@ public record SourceFile(
         xattrs,
         content,
         group);
+  }
+
+  /** This file as a layer entry at its own path, its content read from where it is. */
+  public LayerEntry toLayerEntry() {
+    return new LayerEntry(
+        path,
+        type,
+        mode,
+        uid,
+        gid,
+        size,
+        mtime,
+        linkTarget,
+        devMajor,
+        devMinor,
+        xattrs,
+        type == EntryType.REGULAR ? content : null);
   }
 
   boolean isDirectory() {

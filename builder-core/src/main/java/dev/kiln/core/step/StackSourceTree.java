@@ -118,7 +118,7 @@ public final class StackSourceTree implements SourceTree {
         known.put(origin.offset(), null);
         pending
             .computeIfAbsent(origin.bytes(), b -> new ArrayList<>())
-            .add(new LayerBytes.Extract(origin.offset(), n.entry().size(), null));
+            .add(new LayerBytes.Extract(origin.offset(), n.header().size(), null));
       }
     }
   }

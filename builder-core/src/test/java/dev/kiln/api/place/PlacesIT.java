@@ -19,6 +19,7 @@ import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
+import dev.kiln.testdata.image.ImageValidator;
 import dev.kiln.testdata.image.UmociLayouts;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.LocalRegistry;
@@ -178,6 +179,7 @@ class PlacesIT {
             .open(parse("docker://" + registry.reference("source:1")))
             .forPlatform(Platform.linuxAmd64());
     places.sink(parse("oci:pulled")).write(remote, List.of("source:1"));
+    ImageValidator.assertValid(temp.resolve("pulled"));
     places.sink(parse("docker-archive:pulled.tar")).write(remote, List.of("source:1"));
 
     String layer = remote.imageManifest().layers().get(0).digest().hex();

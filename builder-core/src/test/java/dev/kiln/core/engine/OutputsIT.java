@@ -17,6 +17,7 @@ import dev.kiln.registry.credentials.Credential;
 import dev.kiln.registry.credentials.StaticCredentials;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
+import dev.kiln.testdata.image.ImageValidator;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.Credentials;
 import dev.kiln.testdata.registry.LocalRegistry;
@@ -185,6 +186,9 @@ class OutputsIT {
                 b.tag("example.com/app:v1")
                     .output(OutputSpecParser.parse("type=oci,tar=false,dest=" + layout))
                     .output(OutputSpecParser.parse("type=oci,dest=" + archive)));
+    // Checked by an independent reader first: every blob there, sizes and digests right, each
+    // layer uncompressing to its diffID.
+    ImageValidator.assertValid(layout);
     UnpackedImage fromLayout = ImageInspector.unpackLayout(layout, "v1", kiln.newDir("unpacked"));
     assertOurFiles(fromLayout.rootfs());
 

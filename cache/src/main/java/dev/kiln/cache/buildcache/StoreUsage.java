@@ -63,7 +63,8 @@ public final class StoreUsage {
    * file once), so that {@link #total()} is what {@code du -s} says of the store.
    *
    * @param blobs {@code blobs/}: layers, configs, manifests
-   * @param unpackedLayers {@code layers/} and {@code layers-unprivileged/}: layers unpacked for RUN
+   * @param unpackedLayers {@code layers/}, {@code layers-unprivileged/} and {@code
+   *     layers-user-xattrs/}: layers unpacked for RUN
    * @param unpackedLayerCount how many unpacked layer directories there are
    * @param cacheMounts {@code mounts/cache/}: the contents of cache mounts
    * @param layerIndexes {@code kiln/layer-index/}: what each layer holds
@@ -206,7 +207,8 @@ public final class StoreUsage {
     long blobBytes = disk.measure(blobsRoot);
     long unpacked =
         disk.measure(UnpackedLayers.directory(root))
-            + disk.measure(UnpackedLayers.unprivilegedDirectory(root));
+            + disk.measure(UnpackedLayers.unprivilegedDirectory(root))
+            + disk.measure(UnpackedLayers.userXattrsDirectory(root));
     int unpackedCount = (int) UnpackedLayers.list(root).stream().filter(l -> !l.leftover()).count();
     Path indexDir = store.paths().layerIndexDirectory();
     long indexes = disk.measure(indexDir);

@@ -20,10 +20,14 @@ import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.registry.client.RegistryClient;
+import dev.kiln.registry.config.ShortNameException;
+import dev.kiln.registry.config.ShortNameResolution;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
+import dev.kiln.registry.transport.RegistryException;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -82,24 +86,37 @@ public final class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (ProgressDisplay display = progress.open(cli)) {
-      ImageReference ref = ImageReference.parse(reference);
-      if (ref.tag() == null && ref.digest() == null) {
-        ref = ref.withTag(ImageReference.DEFAULT_TAG);
-      }
+      List<ImageReference> candidates = candidates();
+      ImageReference ref = candidates.get(0);
       OutputSpec spec = OutputSpecParser.parse(output == null ? "type=image" : output);
       // Layers go through the store whatever the output: both must be writable before a download.
       DestinationCheck.store(location.resolve(cli));
       DestinationCheck.output(spec);
-      Place destination = destination(spec, ref);
+      destination(spec, ref);
       Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
-      LocatedImage image;
+      LocatedImage image = null;
       String written;
       try (RegistryClient client =
               registry.client(cli, new RegistryEventRelay(display.listener()));
           Places places = new Places(location.resolve(cli), () -> client, cli.stdout())) {
-        ImageSink sink = places.sink(destination);
+        List<IOException> failures = new ArrayList<>();
+        for (ImageReference candidate : candidates) {
+          try {
+            image = places.open(Place.Registry.of(candidate)).forPlatform(wanted);
+            ref = candidate;
+            break;
+          } catch (IOException e) {
+            if (candidates.size() == 1) {
+              throw e;
+            }
+            failures.add(e);
+          }
+        }
+        if (image == null) {
+          throw noCandidate(candidates, failures);
+        }
+        ImageSink sink = places.sink(destination(spec, ref));
         written = sink.describe();
-        image = places.open(Place.Registry.of(ref)).forPlatform(wanted);
         sink.write(image, names(spec, ref));
       }
       display
@@ -127,6 +144,42 @@ public final class PullCommand implements Callable<Integer> {
     } catch (Exception e) {
       return ErrorReport.print(e, cli, debug);
     }
+  }
+
+  /**
+   * What the name may be pulled as: itself if it names its registry, else by registries.conf's
+   * aliases and unqualified-search registries (Docker Hub when no file sets them), with {@code
+   * latest} when it has neither tag nor digest.
+   */
+  private List<ImageReference> candidates() {
+    ShortNameResolution resolution;
+    try {
+      resolution = registry.machine(cli).registries().resolve(reference);
+    } catch (ShortNameException e) {
+      throw new RequestException(e.getMessage(), e.hint());
+    }
+    List<ImageReference> out = new ArrayList<>();
+    for (ImageReference c : resolution.candidates()) {
+      out.add(c.tag() == null && c.digest() == null ? c.withTag(ImageReference.DEFAULT_TAG) : c);
+    }
+    return out;
+  }
+
+  private IOException noCandidate(List<ImageReference> candidates, List<IOException> failures) {
+    StringBuilder why = new StringBuilder();
+    for (int i = 0; i < candidates.size(); i++) {
+      why.append("\n * ")
+          .append(candidates.get(i))
+          .append(": ")
+          .append(failures.get(i).getMessage());
+    }
+    RegistryException e =
+        new RegistryException(
+            "pulling " + reference,
+            "none of its " + candidates.size() + " candidates could be pulled:" + why,
+            null);
+    failures.forEach(e::addSuppressed);
+    return e;
   }
 
   private Place destination(OutputSpec spec, ImageReference ref) {

@@ -9,6 +9,7 @@ import dev.kiln.registry.credentials.FoundCredential;
 import dev.kiln.registry.transport.GoogleHttpTransport;
 import dev.kiln.registry.transport.HttpPipeline;
 import dev.kiln.registry.transport.PingResults;
+import dev.kiln.registry.transport.ProxySettings;
 import dev.kiln.registry.transport.RedirectInterceptor;
 import dev.kiln.registry.transport.RegistryException;
 import dev.kiln.registry.transport.RegistryRequest;
@@ -38,10 +39,12 @@ import java.util.List;
  */
 final class LoginCheck {
   private final RegistrySecurity security;
+  private final ProxySettings proxy;
   private final String userAgent;
 
-  LoginCheck(RegistrySecurity security, String userAgent) {
+  LoginCheck(RegistrySecurity security, ProxySettings proxy, String userAgent) {
     this.security = security;
+    this.proxy = proxy;
     this.userAgent = userAgent;
   }
 
@@ -70,7 +73,7 @@ final class LoginCheck {
   private Outcome check(String apiHost, Credential.UsernamePassword credential, String source)
       throws IOException {
     try (Transport network =
-        new GoogleHttpTransport(security, Duration.ofSeconds(30), Duration.ofSeconds(60))) {
+        new GoogleHttpTransport(security, proxy, Duration.ofSeconds(30), Duration.ofSeconds(60))) {
       PingResults pings = new PingResults();
       HttpPipeline registry =
           new HttpPipeline(

@@ -86,7 +86,7 @@ public final class LoginCommand implements Callable<Integer> {
       }
       String source = "kiln login --username " + user;
       LoginCheck.Outcome outcome =
-          new LoginCheck(registry.security(), "kiln/" + version())
+          new LoginCheck(registry.security(cli), registry.proxy(cli), "kiln/" + version())
               .verify(host.apiHost(), new Credential.UsernamePassword(user, secret), source);
       if (outcome == LoginCheck.Outcome.NO_AUTHENTICATION) {
         cli.stderr()

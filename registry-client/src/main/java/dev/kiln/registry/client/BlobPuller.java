@@ -21,18 +21,29 @@ final class BlobPuller {
   private final EndpointCaller caller;
   private final RegistryClientOptions options;
   private final Consumer<RegistryEvent> events;
+  private final PullRouting routing;
 
-  BlobPuller(EndpointCaller caller, RegistryClientOptions options, Consumer<RegistryEvent> events) {
+  BlobPuller(
+      EndpointCaller caller,
+      RegistryClientOptions options,
+      Consumer<RegistryEvent> events,
+      PullRouting routing) {
     this.caller = caller;
     this.options = options;
     this.events = events;
+    this.routing = routing;
   }
 
   InputStream open(ImageReference repository, Descriptor blob) throws IOException {
+    String action = "pulling blob " + blob.digest() + " from " + repository.name();
     return new VerifiedBlobStream(
             blob,
-            "pulling blob " + blob.digest() + " from " + repository.name(),
-            offset -> caller.open(new BlobGet(repository, blob.digest(), offset)),
+            action,
+            offset ->
+                routing.pull(
+                    repository,
+                    action,
+                    source -> caller.open(new BlobGet(source, blob.digest(), offset))),
             options.retryPolicy(),
             options.sleeper(),
             options.random(),

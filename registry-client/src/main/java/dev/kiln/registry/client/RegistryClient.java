@@ -1,5 +1,7 @@
 package dev.kiln.registry.client;
 
+import dev.kiln.registry.config.RegistriesConfig;
+import dev.kiln.registry.config.ShortNameResolution;
 import dev.kiln.registry.event.RegistryEvent;
 import dev.kiln.registry.event.RegistryEvent.PushOutcome;
 import dev.kiln.registry.event.TransferStats;
@@ -60,6 +62,7 @@ public final class RegistryClient implements AutoCloseable {
   private final TransferStats stats = new TransferStats();
   private final RegistryHttpStack http;
   private final EndpointCaller caller;
+  private final PullRouting routing;
   private final BlobPuller blobPuller;
   private final BlobPusher blobPusher;
   private final ImagePusher imagePusher;
@@ -75,7 +78,8 @@ public final class RegistryClient implements AutoCloseable {
         };
     this.http = new RegistryHttpStack(options, events);
     this.caller = new EndpointCaller(http);
-    this.blobPuller = new BlobPuller(caller, options, events);
+    this.routing = new PullRouting(options.registries(), events);
+    this.blobPuller = new BlobPuller(caller, options, events, routing);
     this.blobPusher = new BlobPusher(caller, options, events);
     AtomicInteger n = new AtomicInteger();
     this.uploads =
@@ -108,7 +112,12 @@ public final class RegistryClient implements AutoCloseable {
    * @return empty if the tag or digest does not exist
    */
   public Optional<Descriptor> head(ImageReference reference) throws IOException {
-    Optional<ManifestHead.Result> head = caller.call(new ManifestHead(reference, false));
+    Optional<ManifestHead.Result> head =
+        routing.pull(
+            reference,
+            "resolving " + reference,
+            source -> caller.call(new ManifestHead(source, false)),
+            Optional::isPresent);
     if (head.isEmpty()) {
       return Optional.empty();
     }
@@ -143,7 +152,68 @@ public final class RegistryClient implements AutoCloseable {
    * Docker-Content-Digest}.
    */
   public RemoteManifest fetchManifest(ImageReference reference) throws IOException {
-    return caller.call(new ManifestGet(reference));
+    RemoteManifest fetched =
+        routing.pull(
+            reference,
+            "pulling manifest " + reference,
+            source -> caller.call(new ManifestGet(source)));
+    // Named as asked, wherever it came from: a mirror's name must not leak into the image's.
+    return new RemoteManifest(reference, fetched.manifest());
+  }
+
+  /**
+   * The references a name as the user wrote it ({@code busybox}, {@code ghcr.io/o/a:1}) may be
+   * pulled as: itself when it names its registry, else by registries.conf's aliases and
+   * unqualified-search registries ({@link RegistriesConfig#resolve}); Docker Hub when no file sets
+   * them.
+   *
+   * @throws dev.kiln.registry.config.ShortNameException when the settings leave it unresolved
+   */
+  public ShortNameResolution candidates(String name) {
+    return options.registries().resolve(name);
+  }
+
+  /**
+   * {@link #resolveImage(ImageReference, Platform)} for a name as the user wrote it: each of its
+   * {@link #candidates} in turn until one exists. The result's {@link RemoteImage#reference()} is
+   * the candidate that did. When none does, the failure lists each candidate's.
+   */
+  public RemoteImage resolveImage(String name, Platform platform) throws IOException {
+    ShortNameResolution resolution = candidates(name);
+    List<ImageReference> candidates = resolution.candidates();
+    if (candidates.size() == 1) {
+      return resolveImage(candidates.get(0), platform);
+    }
+    List<IOException> failures = new ArrayList<>();
+    for (ImageReference candidate : candidates) {
+      try {
+        return resolveImage(candidate, platform);
+      } catch (java.io.InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        failures.add(e);
+      }
+    }
+    StringBuilder why = new StringBuilder();
+    for (int i = 0; i < candidates.size(); i++) {
+      why.append("\n * ")
+          .append(candidates.get(i))
+          .append(": ")
+          .append(failures.get(i).getMessage());
+    }
+    String problem =
+        "none of the "
+            + candidates.size()
+            + " candidates could be pulled ("
+            + resolution.description()
+            + "):"
+            + why;
+    RegistryException e =
+        failures.stream().allMatch(f -> f instanceof NotFoundException)
+            ? new NotFoundException("resolving " + name, "GET", name, List.of(), null, problem)
+            : new RegistryException("resolving " + name, problem, null);
+    failures.forEach(e::addSuppressed);
+    throw e;
   }
 
   /**

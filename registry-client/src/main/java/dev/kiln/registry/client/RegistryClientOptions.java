@@ -1,8 +1,10 @@
 package dev.kiln.registry.client;
 
+import dev.kiln.registry.config.RegistriesConfig;
 import dev.kiln.registry.credentials.CredentialChain;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.event.RegistryEvent;
+import dev.kiln.registry.transport.ProxySettings;
 import dev.kiln.registry.transport.RegistrySecurity;
 import dev.kiln.registry.transport.RetryPolicy;
 import dev.kiln.registry.transport.Sleeper;
@@ -21,6 +23,10 @@ import java.util.function.DoubleSupplier;
  * @param credentials where credentials come from (default: explicit none, then Docker's and
  *     podman's files, see {@link CredentialChain#standard})
  * @param security TLS, plain HTTP and certs.d settings
+ * @param registries mirrors, blocked registries and short-name rules for pulls (default: none,
+ *     Docker's behaviour; see {@link RegistriesConfig#load})
+ * @param proxy proxy variables, applied as Go applies them (default: this process's environment;
+ *     {@link ProxySettings#NONE} leaves the choice to the JVM's proxy properties)
  * @param retryPolicy how often and how long to retry transient failures
  * @param connectTimeout TCP connect timeout
  * @param readTimeout how long a read may block (a stalled transfer fails after this)
@@ -38,6 +44,8 @@ public record RegistryClientOptions(
     String userAgent,
     CredentialSource credentials,
     RegistrySecurity security,
+    RegistriesConfig registries,
+    ProxySettings proxy,
     RetryPolicy retryPolicy,
     Duration connectTimeout,
     Duration readTimeout,
@@ -53,6 +61,8 @@ public record RegistryClientOptions(
     Objects.requireNonNull(userAgent, "userAgent");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(registries, "registries");
+    Objects.requireNonNull(proxy, "proxy");
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(readTimeout, "readTimeout");
@@ -68,7 +78,10 @@ public record RegistryClientOptions(
     }
   }
 
-  /** The defaults: credentials from this process's environment, HTTPS, 4 parallel uploads. */
+  /**
+   * The defaults: credentials and proxy variables from this process's environment, HTTPS, 4
+   * parallel uploads.
+   */
   public static RegistryClientOptions defaults() {
     return builder().build();
   }
@@ -86,6 +99,8 @@ public record RegistryClientOptions(
     private String userAgent = "kiln/" + version();
     private CredentialSource credentials;
     private RegistrySecurity security;
+    private RegistriesConfig registries = RegistriesConfig.NONE;
+    private ProxySettings proxy;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration readTimeout = Duration.ofMinutes(2);
@@ -103,6 +118,8 @@ public record RegistryClientOptions(
       userAgent = o.userAgent;
       credentials = o.credentials;
       security = o.security;
+      registries = o.registries;
+      proxy = o.proxy;
       retryPolicy = o.retryPolicy;
       connectTimeout = o.connectTimeout;
       readTimeout = o.readTimeout;
@@ -127,6 +144,16 @@ public record RegistryClientOptions(
 
     public Builder security(RegistrySecurity v) {
       security = v;
+      return this;
+    }
+
+    public Builder registries(RegistriesConfig v) {
+      registries = v;
+      return this;
+    }
+
+    public Builder proxy(ProxySettings v) {
+      proxy = v;
       return this;
     }
 
@@ -187,6 +214,8 @@ public record RegistryClientOptions(
               ? credentials
               : CredentialChain.fromEnvironment(CredentialSource.NONE),
           security != null ? security : RegistrySecurity.defaults(),
+          registries,
+          proxy != null ? proxy : ProxySettings.fromEnvironment(System.getenv()),
           retryPolicy,
           connectTimeout,
           readTimeout,

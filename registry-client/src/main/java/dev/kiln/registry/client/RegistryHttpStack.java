@@ -28,7 +28,7 @@ final class RegistryHttpStack implements Transport {
   private final HttpPipeline registry;
 
   RegistryHttpStack(RegistryClientOptions o, Consumer<RegistryEvent> events) {
-    network = new GoogleHttpTransport(o.security(), o.connectTimeout(), o.readTimeout());
+    network = new GoogleHttpTransport(o.security(), o.proxy(), o.connectTimeout(), o.readTimeout());
     RetryInterceptor retry =
         new RetryInterceptor(o.retryPolicy(), o.sleeper(), o.random(), o.clock(), events);
 
@@ -59,7 +59,7 @@ final class RegistryHttpStack implements Transport {
                     events),
                 new RedirectInterceptor(), // to blob storage, without Authorization
                 new RequestEventsInterceptor(events)), // count what reaches the network
-            network); // google-http-client over Apache HttpClient
+            network); // google-http-client over Apache HttpClient, through the proxy Go would pick
   }
 
   @Override

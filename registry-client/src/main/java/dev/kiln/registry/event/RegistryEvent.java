@@ -78,6 +78,23 @@ public sealed interface RegistryEvent {
     }
   }
 
+  /**
+   * A mirror of {@code repository} failed ({@code reason}); the next mirror, or the registry
+   * itself, is asked instead. A mirror that does not have the image is not reported.
+   */
+  record MirrorFailed(String mirror, String repository, String reason) implements Notice {
+    @Override
+    public String message() {
+      return "mirror "
+          + mirror
+          + " failed for "
+          + repository
+          + " ("
+          + reason
+          + "); trying the next";
+    }
+  }
+
   /** The registry refused to mount a blob from {@code from}; it is uploaded instead. */
   record MountRefused(Digest digest, String from, String reason) implements RegistryEvent {}
 

@@ -23,6 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 import org.apache.http.HttpHost;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.ChallengeState;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.client.protocol.HttpClientContext;
 import org.apache.http.config.RegistryBuilder;
 import org.apache.http.conn.socket.ConnectionSocketFactory;
 import org.apache.http.conn.socket.LayeredConnectionSocketFactory;
@@ -30,10 +34,12 @@ import org.apache.http.conn.socket.PlainConnectionSocketFactory;
 import org.apache.http.conn.ssl.DefaultHostnameVerifier;
 import org.apache.http.conn.ssl.NoopHostnameVerifier;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
+import org.apache.http.impl.auth.BasicScheme;
+import org.apache.http.impl.client.BasicAuthCache;
+import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClientBuilder;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
-import org.apache.http.impl.conn.SystemDefaultRoutePlanner;
 import org.apache.http.protocol.HttpContext;
 
 /**
@@ -56,15 +62,29 @@ public final class GoogleHttpTransport implements Transport {
   static final int MAX_ERROR_BODY = 64 * 1024;
 
   private final RegistrySecurity security;
+  private final ProxySettings proxy;
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
   private record Client(CloseableHttpClient apache, HttpRequestFactory factory) {}
 
+  /** A transport that uses the JVM's proxy settings only (no proxy variables). */
   public GoogleHttpTransport(
       RegistrySecurity security, Duration connectTimeout, Duration readTimeout) {
+    this(security, ProxySettings.NONE, connectTimeout, readTimeout);
+  }
+
+  /**
+   * @param proxy the environment's proxy variables ({@link ProxySettings#NONE}: the JVM's settings)
+   */
+  public GoogleHttpTransport(
+      RegistrySecurity security,
+      ProxySettings proxy,
+      Duration connectTimeout,
+      Duration readTimeout) {
     this.security = security;
+    this.proxy = proxy;
     this.connectTimeout = connectTimeout;
     this.readTimeout = readTimeout;
   }
@@ -72,6 +92,13 @@ public final class GoogleHttpTransport implements Transport {
   @Override
   public RegistryResponse execute(RegistryRequest request) throws IOException {
     String hostPort = request.uri().getRawAuthority().toLowerCase(Locale.ROOT);
+    try {
+      // Checked here, where a bad variable can still be reported as this request's failure.
+      proxy.proxyFor(request.uri());
+    } catch (ProxyConfigurationException e) {
+      throw new RegistryException(
+          "connecting to " + hostPort, e.getMessage() + "; " + e.hint(), null);
+    }
     Client client = clientFor(hostPort);
     HttpRequest http =
         client
@@ -185,11 +212,12 @@ public final class GoogleHttpTransport implements Transport {
     SSLContext ssl;
     HostnameVerifier verifier;
     try {
+      HostCertificates certificates = security.certificatesFor(hostPort);
       if (security.isInsecure(hostPort)) {
-        ssl = TlsContexts.trustingAnything();
+        ssl = TlsContexts.trustingAnything(certificates.clients());
         verifier = NoopHostnameVerifier.INSTANCE;
       } else {
-        ssl = TlsContexts.trusting(security.caCertificatesFor(hostPort));
+        ssl = TlsContexts.forHost(certificates);
         verifier = new DefaultHostnameVerifier();
       }
     } catch (GeneralSecurityException e) {
@@ -215,13 +243,36 @@ public final class GoogleHttpTransport implements Transport {
         HttpClientBuilder.create()
             .useSystemProperties()
             .setConnectionManager(pool)
-            .setRoutePlanner(new SystemDefaultRoutePlanner(java.net.ProxySelector.getDefault()))
+            .setRoutePlanner(new ProxyRoutePlanner(proxy))
+            .addInterceptorFirst(
+                (org.apache.http.HttpRequestInterceptor) GoogleHttpTransport::proxyCredentials)
             .disableRedirectHandling()
             .disableAutomaticRetries()
             .disableContentCompression()
             .disableCookieManagement()
             .build();
     return new Client(apache, new ApacheHttpTransport(apache).createRequestFactory());
+  }
+
+  /**
+   * Sends the proxy's credentials (from the user info of its URL) with the first request, CONNECT
+   * included, as Go does, instead of waiting for a 407: a streamed upload cannot be sent twice.
+   */
+  private static void proxyCredentials(org.apache.http.HttpRequest request, HttpContext context) {
+    Object chosen = context.getAttribute(ProxyRoutePlanner.PROXY_ATTRIBUTE);
+    if (!(chosen instanceof ProxySettings.Endpoint endpoint) || !endpoint.hasCredentials()) {
+      return;
+    }
+    HttpClientContext client = HttpClientContext.adapt(context);
+    HttpHost proxyHost = new HttpHost(endpoint.host(), endpoint.port(), "http");
+    BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+    credentials.setCredentials(
+        new AuthScope(proxyHost),
+        new UsernamePasswordCredentials(endpoint.username(), endpoint.password()));
+    client.setCredentialsProvider(credentials);
+    BasicAuthCache cache = new BasicAuthCache();
+    cache.put(proxyHost, new BasicScheme(ChallengeState.PROXY));
+    client.setAuthCache(cache);
   }
 
   @Override

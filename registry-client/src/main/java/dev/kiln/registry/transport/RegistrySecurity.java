@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>HTTPS with the JDK's trusted CAs is the default.
- *   <li>Extra CA certificates for a registry come from {@code <certsDir>/<host[:port]>/*.crt}
- *       (Docker's {@code certs.d} layout; kiln's is {@code ~/.config/kiln/certs.d}) or from the
- *       API; they are trusted in addition to the JDK's.
+ *   <li>Extra CA certificates for a registry, and client certificates to show it, come from the
+ *       first {@code <certsDir>/<host:port>/} or {@code <certsDir>/<host>/} directory that exists,
+ *       trying each of {@code certsDirs} in order (Docker's {@code certs.d} layout, see {@link
+ *       HostCertificates}; kiln's own is {@code ~/.config/kiln/certs.d}), and from the API; CAs are
+ *       trusted in addition to the JDK's.
  *   <li>Plain HTTP and unverified certificates are allowed only for registries the user names as
  *       insecure, and for {@code localhost} and {@code 127.0.0.0/8} unless that is switched off.
  *   <li>Registries listed as plain-HTTP are spoken to over HTTP without trying HTTPS first (like
@@ -32,9 +34,11 @@ import java.util.regex.Pattern;
  *       allows it for that host.
  * </ul>
  *
- * <p>Host entries may be {@code host} (any port) or {@code host:port}.
+ * <p>Host entries may be {@code host} (any port), {@code host:port}, or (for insecure registries,
+ * as in Docker's {@code insecure-registries}) a CIDR range such as {@code 10.0.0.0/8}.
  *
  * @param plainHttpRegistries registries known to serve plain HTTP only
+ * @param certsDirs {@code certs.d} directories, searched in order
  * @param extraCaCertificates host[:port] → CA certificates given through the API
  */
 public record RegistrySecurity(
@@ -42,7 +46,7 @@ public record RegistrySecurity(
     Set<String> plainHttpRegistries,
     boolean loopbackIsInsecure,
     Set<String> plainHttpCredentialHosts,
-    Path certsDir,
+    List<Path> certsDirs,
     Map<String, List<X509Certificate>> extraCaCertificates) {
 
   private static final Pattern IPV4_LOOPBACK =
@@ -53,6 +57,7 @@ public record RegistrySecurity(
     plainHttpRegistries = lower(plainHttpRegistries);
     plainHttpCredentialHosts = lower(plainHttpCredentialHosts);
     extraCaCertificates = extraCaCertificates == null ? Map.of() : Map.copyOf(extraCaCertificates);
+    certsDirs = certsDirs == null ? List.of() : List.copyOf(certsDirs);
   }
 
   private static Set<String> lower(Set<String> hosts) {
@@ -69,8 +74,19 @@ public record RegistrySecurity(
         Set.of(),
         true,
         Set.of(),
-        Path.of(System.getProperty("user.home"), ".config", "kiln", "certs.d"),
+        List.of(Path.of(System.getProperty("user.home"), ".config", "kiln", "certs.d")),
         Map.of());
+  }
+
+  /** This policy reading {@code certs.d} directories from {@code dirs}, in order. */
+  public RegistrySecurity withCertsDirs(List<Path> dirs) {
+    return new RegistrySecurity(
+        insecureRegistries,
+        plainHttpRegistries,
+        loopbackIsInsecure,
+        plainHttpCredentialHosts,
+        dirs,
+        extraCaCertificates);
   }
 
   /** Whether plain HTTP and unverified TLS are acceptable for {@code hostPort}. */
@@ -94,7 +110,7 @@ public record RegistrySecurity(
         plainHttpRegistries,
         loopbackIsInsecure,
         plainHttpCredentialHosts,
-        certsDir,
+        certsDirs,
         extraCaCertificates);
   }
 
@@ -107,7 +123,7 @@ public record RegistrySecurity(
         more,
         loopbackIsInsecure,
         plainHttpCredentialHosts,
-        certsDir,
+        certsDirs,
         extraCaCertificates);
   }
 
@@ -120,7 +136,7 @@ public record RegistrySecurity(
         plainHttpRegistries,
         loopbackIsInsecure,
         more,
-        certsDir,
+        certsDirs,
         extraCaCertificates);
   }
 
@@ -130,23 +146,48 @@ public record RegistrySecurity(
   }
 
   /**
-   * The CA certificates to trust for {@code hostPort} beyond the JDK's: those given through the API
-   * plus every {@code *.crt} in {@code certsDir/<host:port>/} and {@code certsDir/<host>/}.
+   * The certificates for {@code hostPort}: those given through the API, plus the contents of the
+   * first of {@code <dir>/<host:port>/}, {@code <dir>/<host>/} that exists, for each of {@link
+   * #certsDirs} in order (as podman and skopeo, the first directory found is the only one read).
+   *
+   * @throws IOException if that directory cannot be read, or pairs a certificate with no key
    */
-  public List<X509Certificate> caCertificatesFor(String hostPort) throws IOException {
+  public HostCertificates certificatesFor(String hostPort) throws IOException {
     String key = hostPort.toLowerCase(Locale.ROOT);
-    List<X509Certificate> out = new ArrayList<>(extraCaCertificates.getOrDefault(key, List.of()));
     String host = hostOnly(key);
+    List<X509Certificate> api = new ArrayList<>(extraCaCertificates.getOrDefault(key, List.of()));
     if (!host.equals(key)) {
-      out.addAll(extraCaCertificates.getOrDefault(host, List.of()));
+      api.addAll(extraCaCertificates.getOrDefault(host, List.of()));
     }
-    if (certsDir != null) {
-      out.addAll(readCrtFiles(certsDir.resolve(key)));
-      if (!host.equals(key)) {
-        out.addAll(readCrtFiles(certsDir.resolve(host)));
+    for (Path base : certsDirs) {
+      for (String name : host.equals(key) ? List.of(key) : List.of(key, host)) {
+        Path dir = base.resolve(name);
+        if (Files.isDirectory(dir)) {
+          return HostCertificates.read(dir).withAuthorities(api);
+        }
       }
     }
-    return out;
+    return HostCertificates.NONE.withAuthorities(api);
+  }
+
+  /**
+   * The CA certificates to trust for {@code hostPort} beyond the JDK's (see {@link
+   * #certificatesFor}).
+   */
+  public List<X509Certificate> caCertificatesFor(String hostPort) throws IOException {
+    return certificatesFor(hostPort).authorities();
+  }
+
+  /** Where a CA certificate for {@code hostPort} may go, for messages: each certs.d, in order. */
+  public String certificateLocations(String hostPort, String file) {
+    if (certsDirs.isEmpty()) {
+      return "(no certs.d directory is configured)";
+    }
+    List<String> places = new ArrayList<>();
+    for (Path dir : certsDirs) {
+      places.add(dir.resolve(hostPort).resolve(file).toString());
+    }
+    return String.join(" or ", places);
   }
 
   /** Reads every certificate in every {@code *.crt} file of {@code dir} (absent dir: none). */
@@ -178,7 +219,48 @@ public record RegistrySecurity(
 
   private static boolean listed(Set<String> hosts, String hostPort) {
     String key = hostPort.toLowerCase(Locale.ROOT);
-    return hosts.contains(key) || hosts.contains(hostOnly(key));
+    if (hosts.contains(key) || hosts.contains(hostOnly(key))) {
+      return true;
+    }
+    for (String entry : hosts) {
+      if (entry.indexOf('/') > 0 && inCidr(entry, hostOnly(key))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code host} is in the CIDR range {@code cidr} (Docker's {@code insecure-registries}
+   * allows ranges): an IP literal directly, a name by the addresses it resolves to, as dockerd
+   * does.
+   */
+  private static boolean inCidr(String cidr, String host) {
+    int slash = cidr.indexOf('/');
+    byte[] network = ProxySettings.ipLiteral(cidr.substring(0, slash));
+    int bits;
+    try {
+      bits = Integer.parseInt(cidr.substring(slash + 1));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (network == null) {
+      return false;
+    }
+    byte[] literal = ProxySettings.ipLiteral(host);
+    if (literal != null) {
+      return ProxySettings.inRange(literal, network, bits);
+    }
+    try {
+      for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+        if (ProxySettings.inRange(a.getAddress(), network, bits)) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return false;
   }
 
   /** {@code localhost}, {@code 127.0.0.0/8} or {@code ::1}, by name only (no DNS lookup). */

@@ -81,7 +81,31 @@ public final class SchemeInterceptor implements Interceptor {
     throw new IllegalStateException("unreachable");
   }
 
+  /** A TLS alert saying the server wanted a (valid) client certificate. */
+  private static boolean asksForClientCertificate(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (t instanceof SSLException
+          && m != null
+          && (m.contains("bad_certificate") || m.contains("certificate_required"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private IOException explain(String host, String scheme, IOException e, IOException httpsFailure) {
+    if (asksForClientCertificate(e)) {
+      return new RegistryException(
+          "connecting to " + host,
+          host
+              + " asks for a client certificate and refused the connection ("
+              + e.getMessage()
+              + "); put the certificate and its key in "
+              + security.certificateLocations(host, "client.cert")
+              + " with the key beside it as client.key",
+          e);
+    }
     if (e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException) {
       return new RegistryException(
           "connecting to " + host,
@@ -89,9 +113,9 @@ public final class SchemeInterceptor implements Interceptor {
               + host
               + " is not trusted ("
               + e.getMessage()
-              + "); put its CA certificate in ~/.config/kiln/certs.d/"
-              + host
-              + "/ca.crt, or mark the registry insecure if you trust the network",
+              + "); put its CA certificate in "
+              + security.certificateLocations(host, "ca.crt")
+              + ", or mark the registry insecure if you trust the network",
           e);
     }
     if (e instanceof SSLException && !security.isInsecure(host)) {

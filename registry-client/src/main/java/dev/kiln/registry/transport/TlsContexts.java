@@ -5,6 +5,8 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -18,9 +20,16 @@ import javax.net.ssl.X509TrustManager;
 final class TlsContexts {
   private TlsContexts() {}
 
-  static SSLContext trusting(List<X509Certificate> extraCas) throws GeneralSecurityException {
-    if (extraCas.isEmpty()) {
+  /** The JDK's CAs plus the host's, offering the host's client certificates when asked. */
+  static SSLContext forHost(HostCertificates certificates) throws GeneralSecurityException {
+    List<X509Certificate> extraCas = certificates.authorities();
+    if (extraCas.isEmpty() && certificates.clients().isEmpty()) {
       return SSLContext.getDefault();
+    }
+    if (extraCas.isEmpty()) {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers(certificates.clients()), null, new SecureRandom());
+      return context;
     }
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     try {
@@ -39,12 +48,41 @@ final class TlsContexts {
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), new SecureRandom());
+    context.init(keyManagers(certificates.clients()), tmf.getTrustManagers(), new SecureRandom());
     return context;
   }
 
-  /** For registries the user marked insecure: any certificate is accepted. */
-  static SSLContext trustingAnything() throws GeneralSecurityException {
+  /** Key managers offering {@code clients}; null (none) when there are none. */
+  private static KeyManager[] keyManagers(List<HostCertificates.ClientIdentity> clients)
+      throws GeneralSecurityException {
+    if (clients.isEmpty()) {
+      return null;
+    }
+    KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
+    try {
+      keys.load(null, null);
+    } catch (java.io.IOException e) {
+      throw new GeneralSecurityException("cannot create an empty key store", e);
+    }
+    int i = 0;
+    for (HostCertificates.ClientIdentity client : clients) {
+      keys.setKeyEntry(
+          "client-" + i++,
+          client.key(),
+          new char[0],
+          client.chain().toArray(new java.security.cert.Certificate[0]));
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    return kmf.getKeyManagers();
+  }
+
+  /**
+   * For registries the user marked insecure: any certificate is accepted, and {@code clients}'
+   * certificates are still offered (Docker reads certs.d for insecure registries too).
+   */
+  static SSLContext trustingAnything(List<HostCertificates.ClientIdentity> clients)
+      throws GeneralSecurityException {
     X509TrustManager all =
         new X509TrustManager() {
           @Override
@@ -59,7 +97,7 @@ final class TlsContexts {
           }
         };
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {all}, new SecureRandom());
+    context.init(keyManagers(clients), new TrustManager[] {all}, new SecureRandom());
     return context;
   }
 

@@ -132,7 +132,8 @@ class AuthAndHttpTest {
   void credentialsAreWithheldFromPlainHttpUnlessAllowed() throws IOException {
     registry.auth = FakeRegistry.Auth.BASIC;
     RegistrySecurity noPlainCredentials =
-        new RegistrySecurity(Set.of(), Set.of(registry.hostPort()), true, Set.of(), null, Map.of());
+        new RegistrySecurity(
+            Set.of(), Set.of(registry.hostPort()), true, Set.of(), java.util.List.of(), Map.of());
     try (RegistryClient client =
         RegistryClient.create(
             TestImages.options(registry, recorder)

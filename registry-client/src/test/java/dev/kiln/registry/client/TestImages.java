@@ -79,7 +79,7 @@ final class TestImages {
                     java.util.Set.of(),
                     true,
                     java.util.Set.of(),
-                    null,
+                    java.util.List.of(),
                     Map.of())
                 .withPlainHttp(registry.hostPort())
                 .withPlainHttpCredentials(registry.hostPort()))

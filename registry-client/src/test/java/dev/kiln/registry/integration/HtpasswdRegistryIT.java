@@ -159,7 +159,8 @@ class HtpasswdRegistryIT {
     assertTrue(allowed.allowsCredentialsOverPlainHttp(registry.hostPort()));
     assertTrue(!allowed.allowsCredentialsOverPlainHttp("127.0.0.1:1"));
     assertTrue(
-        new RegistrySecurity(Set.of(), Set.of(), true, Set.of("127.0.0.1"), null, Map.of())
+        new RegistrySecurity(
+                Set.of(), Set.of(), true, Set.of("127.0.0.1"), java.util.List.of(), Map.of())
             .allowsCredentialsOverPlainHttp("127.0.0.1:1"));
   }
 }

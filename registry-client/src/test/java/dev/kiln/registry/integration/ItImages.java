@@ -158,7 +158,8 @@ final class ItImages {
     return RegistryClientOptions.builder()
         .credentials(credentialsOf(registry))
         .security(
-            new RegistrySecurity(Set.of(), Set.of(), true, Set.of("127.0.0.1"), null, Map.of()))
+            new RegistrySecurity(
+                Set.of(), Set.of(), true, Set.of("127.0.0.1"), List.of(), Map.of()))
         .retryPolicy(
             new RetryPolicy(
                 5, Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(5)))

@@ -48,7 +48,7 @@ class TlsRegistryIT {
   void trustsTheCaFromCertsDAndSkopeoReadsWhatWasPushed() throws IOException {
     ItImages.Built image = ItImages.busybox(work, "tls");
     RegistrySecurity strict =
-        new RegistrySecurity(Set.of(), Set.of(), false, Set.of(), certsRoot(), Map.of());
+        new RegistrySecurity(Set.of(), Set.of(), false, Set.of(), List.of(certsRoot()), Map.of());
     try (RegistryClient client = client(strict)) {
       client.pushImage(ref("tls/app:1"), image.push(), List.of());
       RemoteImage pulled = client.resolveImage(ref("tls/app:1"), image.config().platform());
@@ -61,7 +61,8 @@ class TlsRegistryIT {
   @Test
   void anUnknownCaIsRefusedWithAnExplanation() {
     RegistrySecurity strict =
-        new RegistrySecurity(Set.of(), Set.of(), false, Set.of(), work.resolve("empty"), Map.of());
+        new RegistrySecurity(
+            Set.of(), Set.of(), false, Set.of(), List.of(work.resolve("empty/certs.d")), Map.of());
     try (RegistryClient client = client(strict)) {
       var e = assertThrows(RegistryException.class, () -> client.head(ref("tls/app:1")));
       assertTrue(e.getMessage().contains("not trusted"), e.getMessage());
@@ -81,7 +82,7 @@ class TlsRegistryIT {
             Set.of(),
             false,
             Set.of(),
-            null,
+            List.of(),
             Map.of(registry.hostPort(), RegistrySecurity.readPem(registry.caCertificate())));
     try (RegistryClient client = client(api)) {
       assertTrue(client.head(ref("tls/none:1")).isEmpty());
@@ -92,13 +93,13 @@ class TlsRegistryIT {
   void insecureRegistriesAcceptAnyCertificate() throws IOException {
     RegistrySecurity named =
         new RegistrySecurity(
-            Set.of(registry.hostPort()), Set.of(), false, Set.of(), null, Map.of());
+            Set.of(registry.hostPort()), Set.of(), false, Set.of(), List.of(), Map.of());
     try (RegistryClient client = client(named)) {
       assertTrue(client.head(ref("tls/none:1")).isEmpty());
     }
     // Loopback counts as insecure by default, as in Docker.
     try (RegistryClient client =
-        client(new RegistrySecurity(Set.of(), Set.of(), true, Set.of(), null, Map.of()))) {
+        client(new RegistrySecurity(Set.of(), Set.of(), true, Set.of(), List.of(), Map.of()))) {
       assertTrue(client.head(ref("tls/none:1")).isEmpty());
     }
   }

@@ -179,7 +179,7 @@ class InterceptorsTest {
             java.util.Set.of("plain.example:5000"),
             true,
             java.util.Set.of("creds.example"),
-            null,
+            java.util.List.of(),
             java.util.Map.of());
     assertTrue(s.isInsecure("insecure.example:443"));
     assertTrue(s.isInsecure("localhost:5000"));
@@ -197,7 +197,7 @@ class InterceptorsTest {
             java.util.Set.of(),
             false,
             java.util.Set.of(),
-            null,
+            java.util.List.of(),
             java.util.Map.of());
     assertFalse(strict.isInsecure("localhost:5000"));
   }

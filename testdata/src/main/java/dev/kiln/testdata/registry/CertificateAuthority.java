@@ -15,14 +15,20 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -78,22 +84,42 @@ final class CertificateAuthority {
 
   /** A server certificate valid for {@code 127.0.0.1} and {@code localhost}. */
   Issued issueServerCertificate() {
+    return issueServerCertificate("127.0.0.1");
+  }
+
+  /** A server certificate valid for {@code 127.0.0.1}, {@code localhost} and {@code hostName}. */
+  Issued issueServerCertificate(String hostName) {
+    List<GeneralName> names = new ArrayList<>();
+    names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+    if (!hostName.equals("127.0.0.1") && !hostName.equals("localhost")) {
+      names.add(
+          new GeneralName(
+              hostName.matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName, hostName));
+    }
     return issue(
-        "127.0.0.1",
-        new GeneralNames(
-            new GeneralName[] {
-              new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-              new GeneralName(GeneralName.dNSName, "localhost")
-            }),
-        KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+        hostName,
+        new GeneralNames(names.toArray(new GeneralName[0])),
+        KeyUsage.digitalSignature | KeyUsage.keyEncipherment,
+        null);
+  }
+
+  /** A TLS client certificate (extended key usage clientAuth). */
+  Issued issueClientCertificate(String commonName) {
+    return issue(
+        commonName,
+        null,
+        KeyUsage.digitalSignature | KeyUsage.keyEncipherment,
+        new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
   }
 
   /** A certificate whose key signs bearer tokens (JWTs). */
   Issued issueSigningCertificate(String commonName) {
-    return issue(commonName, null, KeyUsage.digitalSignature);
+    return issue(commonName, null, KeyUsage.digitalSignature, null);
   }
 
-  private Issued issue(String commonName, GeneralNames altNames, int keyUsage) {
+  private Issued issue(
+      String commonName, GeneralNames altNames, int keyUsage, ExtendedKeyUsage extendedUsage) {
     KeyPair keys = newRsaKeyPair();
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -114,6 +140,9 @@ final class CertificateAuthority {
       if (altNames != null) {
         builder.addExtension(Extension.subjectAlternativeName, false, altNames);
       }
+      if (extendedUsage != null) {
+        builder.addExtension(Extension.extendedKeyUsage, false, extendedUsage);
+      }
       return new Issued(keys, sign(builder, keyPair));
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot issue test certificate for " + commonName, e);
@@ -126,6 +155,11 @@ final class CertificateAuthority {
 
   /** An SSL context that trusts this CA and nothing else. */
   SSLContext sslContext() {
+    return sslContext(null);
+  }
+
+  /** An SSL context that trusts this CA and nothing else, presenting {@code client} if not null. */
+  SSLContext sslContext(Issued client) {
     try {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
@@ -134,7 +168,21 @@ final class CertificateAuthority {
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), RANDOM);
+      KeyManager[] keyManagers = null;
+      if (client != null) {
+        KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
+        keys.load(null, null);
+        keys.setKeyEntry(
+            "client",
+            client.keyPair().getPrivate(),
+            new char[0],
+            new java.security.cert.Certificate[] {client.certificate()});
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        keyManagers = kmf.getKeyManagers();
+      }
+      context.init(keyManagers, tmf.getTrustManagers(), RANDOM);
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build SSL context for test CA", e);

@@ -2,6 +2,7 @@ package dev.kiln.testdata.registry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,18 +59,42 @@ public final class LocalRegistry
   private final RegistryVariant variant;
   private final boolean anonymousPull;
   private final Duration tokenLifetime;
+  private final String hostName;
+  private final InetAddress listenAddress;
+  private final boolean clientCertificates;
 
   private Path dir;
   private Process process;
   private int port;
   private CertificateAuthority ca;
+  private CertificateAuthority clientCa;
+  private CertificateAuthority.Issued client;
   private TokenServer tokenServer;
   private boolean startedForOneTest;
 
   private LocalRegistry(RegistryVariant variant, boolean anonymousPull, Duration tokenLifetime) {
+    this(
+        variant,
+        anonymousPull,
+        tokenLifetime,
+        "127.0.0.1",
+        InetAddress.getLoopbackAddress(),
+        false);
+  }
+
+  private LocalRegistry(
+      RegistryVariant variant,
+      boolean anonymousPull,
+      Duration tokenLifetime,
+      String hostName,
+      InetAddress listenAddress,
+      boolean clientCertificates) {
     this.variant = variant;
     this.anonymousPull = anonymousPull;
     this.tokenLifetime = tokenLifetime;
+    this.hostName = hostName;
+    this.listenAddress = listenAddress;
+    this.clientCertificates = clientCertificates;
   }
 
   /** Plain HTTP, no authentication. */
@@ -99,7 +124,27 @@ public final class LocalRegistry
   /** The same token registry, but anonymous clients get pull access (like a public repository). */
   public LocalRegistry withAnonymousPull() {
     requireToken("withAnonymousPull");
-    return new LocalRegistry(variant, true, tokenLifetime);
+    return new LocalRegistry(
+        variant, true, tokenLifetime, hostName, listenAddress, clientCertificates);
+  }
+
+  /**
+   * The same registry under {@code name}: it listens on {@code address} (a local address {@code
+   * name} resolves to, e.g. from {@link dev.kiln.testdata.net.LocalNames#loopbackAlias()}), its
+   * references use {@code name}, and the TLS variant's certificate names it.
+   */
+  public LocalRegistry withHostName(String name, InetAddress address) {
+    return new LocalRegistry(
+        variant, anonymousPull, tokenLifetime, name, address, clientCertificates);
+  }
+
+  /**
+   * The same TLS registry, refusing clients without a certificate from its client CA; {@link
+   * #clientCertificate()} and {@link #clientKey()} are one.
+   */
+  public LocalRegistry withClientCertificates() {
+    requireTlsVariant("withClientCertificates");
+    return new LocalRegistry(variant, anonymousPull, tokenLifetime, hostName, listenAddress, true);
   }
 
   /**
@@ -108,17 +153,20 @@ public final class LocalRegistry
    */
   public LocalRegistry withTokenLifetime(Duration lifetime) {
     requireToken("withTokenLifetime");
-    return new LocalRegistry(variant, anonymousPull, lifetime);
+    return new LocalRegistry(
+        variant, anonymousPull, lifetime, hostName, listenAddress, clientCertificates);
   }
 
   public RegistryVariant variant() {
     return variant;
   }
 
-  /** {@code 127.0.0.1:PORT}, the registry part of image references. */
+  /**
+   * {@code 127.0.0.1:PORT} (or the {@link #withHostName} name), the registry part of references.
+   */
   public String hostPort() {
     requireRunning();
-    return "127.0.0.1:" + port;
+    return hostName + ":" + port;
   }
 
   /** {@code http://127.0.0.1:PORT} or {@code https://…} for the TLS variant. */
@@ -128,7 +176,7 @@ public final class LocalRegistry
   }
 
   private URI uriOnPort() {
-    return URI.create((variant.usesTls() ? "https://" : "http://") + "127.0.0.1:" + port);
+    return URI.create((variant.usesTls() ? "https://" : "http://") + hostName + ":" + port);
   }
 
   /** A full image reference in this registry, e.g. {@code reference("app:1")}. */
@@ -163,10 +211,25 @@ public final class LocalRegistry
     return dir.resolve("certs.d");
   }
 
-  /** An SSL context that trusts this registry's CA and nothing else (TLS variant only). */
+  /**
+   * An SSL context that trusts this registry's CA and nothing else (TLS variant only), presenting
+   * the client certificate when the registry asks for one.
+   */
   public SSLContext sslContext() {
     requireTls("sslContext");
-    return ca.sslContext();
+    return ca.sslContext(client);
+  }
+
+  /** PEM file of a client certificate the registry accepts ({@link #withClientCertificates}). */
+  public Path clientCertificate() {
+    requireClientCertificates("clientCertificate");
+    return dir.resolve("client").resolve("client.cert");
+  }
+
+  /** PEM file of {@link #clientCertificate()}'s private key. */
+  public Path clientKey() {
+    requireClientCertificates("clientKey");
+    return dir.resolve("client").resolve("client.key");
   }
 
   /** The token server (token variant only). */
@@ -313,11 +376,21 @@ public final class LocalRegistry
               dir.resolve("htpasswd"), Htpasswd.file(Set.of(FULL)), StandardCharsets.UTF_8);
       case TLS -> {
         ca = CertificateAuthority.create("kiln test registry CA " + UUID.randomUUID());
-        CertificateAuthority.Issued server = ca.issueServerCertificate();
+        CertificateAuthority.Issued server = ca.issueServerCertificate(hostName);
         CertificateAuthority.writePem(dir.resolve("server.crt"), server.certificate());
         CertificateAuthority.writePem(dir.resolve("server.key"), server.keyPair().getPrivate());
         Files.createDirectories(dir.resolve("certs.d"));
         CertificateAuthority.writePem(dir.resolve("certs.d").resolve("ca.crt"), ca.certificate());
+        if (clientCertificates) {
+          clientCa = CertificateAuthority.create("kiln test client CA " + UUID.randomUUID());
+          client = clientCa.issueClientCertificate("kiln test client");
+          CertificateAuthority.writePem(dir.resolve("client-ca.crt"), clientCa.certificate());
+          Files.createDirectories(dir.resolve("client"));
+          CertificateAuthority.writePem(
+              dir.resolve("client").resolve("client.cert"), client.certificate());
+          CertificateAuthority.writePem(
+              dir.resolve("client").resolve("client.key"), client.keyPair().getPrivate());
+        }
       }
       case TOKEN -> {
         CertificateAuthority tokenCa = CertificateAuthority.create("kiln test token CA");
@@ -345,7 +418,9 @@ public final class LocalRegistry
         .append(quoted(dir.resolve("storage")))
         .append("\n  delete:\n    enabled: true\n")
         .append("  maintenance:\n    uploadpurging:\n      enabled: false\n")
-        .append("http:\n  addr: 127.0.0.1:")
+        .append("http:\n  addr: ")
+        .append(listenAddress.getHostAddress())
+        .append(':')
         .append(port)
         .append("\n  secret: ")
         .append(UUID.randomUUID())
@@ -356,6 +431,11 @@ public final class LocalRegistry
           .append("\n    key: ")
           .append(quoted(dir.resolve("server.key")))
           .append('\n');
+      if (clientCertificates) {
+        yaml.append("    clientcas:\n      - ")
+            .append(quoted(dir.resolve("client-ca.crt")))
+            .append('\n');
+      }
     }
     if (variant == RegistryVariant.HTPASSWD) {
       yaml.append("auth:\n  htpasswd:\n    realm: kiln-test-registry\n    path: ")
@@ -378,7 +458,7 @@ public final class LocalRegistry
   private void awaitReady(Process started) throws IOException {
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
     if (variant.usesTls()) {
-      builder.sslContext(ca.sslContext());
+      builder.sslContext(ca.sslContext(client));
     }
     HttpClient client = builder.build();
     URI ping = URI.create(uriOnPort() + "/v2/");
@@ -428,6 +508,20 @@ public final class LocalRegistry
       throw new IllegalStateException(what + "() is only available on LocalRegistry.tls()");
     }
     requireRunning();
+  }
+
+  private void requireTlsVariant(String what) {
+    if (variant != RegistryVariant.TLS) {
+      throw new IllegalStateException(what + "() is only available on LocalRegistry.tls()");
+    }
+  }
+
+  private void requireClientCertificates(String what) {
+    requireTls(what);
+    if (!clientCertificates) {
+      throw new IllegalStateException(
+          what + "() needs LocalRegistry.tls().withClientCertificates()");
+    }
   }
 
   private void requireToken(String what) {
