@@ -278,9 +278,24 @@ final class BuildRun {
     List<String> names = new ArrayList<>();
     Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();
     warnOfIgnoredHealthcheck(config);
+    // With images of two digests (OCI and Docker media types), the summary's one digest would not
+    // say which output got which, so each image output says it.
+    boolean twoDigests =
+        request.outputs().stream()
+                .filter(OutputSpec::isImage)
+                .map(OutputSpec::ociMediaTypes)
+                .distinct()
+                .count()
+            > 1;
     for (OutputSpec spec : request.outputs()) {
       if (!spec.isImage()) {
         targets.exportFiles(spec);
+        listener.on(
+            new BuildEvent.OutputWritten(
+                clock.instant(),
+                typeName(spec),
+                spec.dest().map(Path::toString).orElse("-"),
+                Optional.empty()));
         continue;
       }
       BuiltImage image =
@@ -298,10 +313,22 @@ final class BuildRun {
       }
       List<String> outputNames = targets.namesFor(spec);
       targets.forSpec(spec).write(image, outputNames);
-      names.addAll(outputNames);
+      for (String name : outputNames) {
+        if (names.stream().noneMatch(n -> SameName.of(n, name))) {
+          names.add(name);
+        }
+      }
+      if (twoDigests) {
+        listener.on(
+            new BuildEvent.OutputWritten(
+                clock.instant(),
+                typeName(spec) + (spec.ociMediaTypes() ? "" : ", oci-mediatypes=false"),
+                imageDestination(spec, outputNames),
+                Optional.of(image.digest().toString())));
+      }
     }
     BuiltImage image = primary.orElse(null);
-    List<String> pushed = targets.pushed();
+    List<String> pushed = targets.pushed().stream().distinct().toList();
     if (image != null) {
       listener.on(
           new BuildEvent.BuildCompleted(
@@ -322,6 +349,21 @@ final class BuildRun {
         pushed,
         executed,
         cached);
+  }
+
+  /** How {@code -o type=} names {@code spec}'s type. */
+  private static String typeName(OutputSpec spec) {
+    return spec.type() == OutputSpec.Type.OCI_LAYOUT
+        ? "oci"
+        : spec.type().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String imageDestination(OutputSpec spec, List<String> names) {
+    if (spec.dest().isPresent()) {
+      return spec.dest().get().toString();
+    }
+    String where = spec.push() ? "the registry" : "kiln's store";
+    return names.isEmpty() ? where : where + " as " + String.join(", ", names);
   }
 
   /** The target stage and the stages it is built FROM: those whose layers are in the image. */
