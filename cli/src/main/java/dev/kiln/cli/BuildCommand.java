@@ -247,7 +247,11 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Mixin StoreLocation location = new StoreLocation();
 
-  @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
+  @Option(
+      names = "--debug",
+      description =
+          "Show stack traces for errors, and the notes on how RUN runs (sandbox, snapshotter) on"
+              + " every build, not only the first time this store sees them (default: off).")
   boolean debug;
 
   @Override
@@ -338,6 +342,7 @@ public final class BuildCommand implements Callable<Integer> {
     cacheFrom.forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
     cacheTo.forEach(s -> b.cacheTo(CacheSpec.parse(s, true)));
     b.noCache(noCache);
+    b.debug(debug);
     noCacheFilter.forEach(b::noCacheFilter);
     secrets.forEach(s -> b.secret(SecretSpec.parse(s)));
     ssh.forEach(s -> b.ssh(SshSpec.parse(s)));

@@ -22,6 +22,8 @@ import java.util.Set;
  *     over plain HTTP; kiln never sends them unencrypted otherwise, even to an insecure registry
  * @param allowed the entitlements granted with {@code --allow}; see {@link #allows} for the one a
  *     flag implies
+ * @param debug {@code --debug}: notes on how the build runs (which sandbox, which snapshotter) are
+ *     said on every build, not only the first time a store sees them
  */
 public record BuildRequest(
     Path context,
@@ -54,7 +56,8 @@ public record BuildRequest(
     Optional<Path> iidFile,
     Optional<Path> metadataFile,
     Map<String, RegistryLogin> registryLogins,
-    Map<String, String> environment) {
+    Map<String, String> environment,
+    boolean debug) {
 
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
@@ -129,6 +132,7 @@ public record BuildRequest(
     private Path metadataFile;
     private final Map<String, RegistryLogin> registryLogins = new LinkedHashMap<>();
     private Map<String, String> environment = System.getenv();
+    private boolean debug;
 
     private Builder(Path context) {
       this.context = context;
@@ -329,6 +333,12 @@ public record BuildRequest(
       return this;
     }
 
+    /** Whether notes said before in this store are said again ({@code --debug}). */
+    public Builder debug(boolean value) {
+      this.debug = value;
+      return this;
+    }
+
     public BuildRequest build() {
       return new BuildRequest(
           context,
@@ -361,7 +371,8 @@ public record BuildRequest(
           Optional.ofNullable(iidFile),
           Optional.ofNullable(metadataFile),
           registryLogins,
-          environment);
+          environment,
+          debug);
     }
   }
 }

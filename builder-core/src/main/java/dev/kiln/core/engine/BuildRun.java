@@ -221,7 +221,10 @@ final class BuildRun {
                 workspace.dir().resolve("run"),
                 workspace.sandboxState(),
                 listener,
-                clock),
+                clock,
+                new AnnouncedNotes(
+                    new dev.kiln.cache.store.StorePaths(storeRoot(request)).kilnDirectory(),
+                    request.debug())),
             LayerDirectories.forCurrentUser(storeRoot(request)),
             new RunMounts(scope, request.environment(), workspace.secrets()),
             sources);
