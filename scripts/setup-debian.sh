@@ -15,7 +15,8 @@ packages=(
   uidmap                           # newuidmap/newgidmap for rootless RUN with subordinate ids
   buildah                          # differential tests compare kiln's images with buildah's
   gradle                           # Gradle 4.4.1: the Gradle plugin's tests run real builds with it
-  podman                           # runs the images the plugins' tests build
+  podman                           # runs the images the plugins' tests build; loads kiln's archives
+  fish                             # ShellCompletionIT loads kiln's fish completion into real fish
   git ca-certificates
 )
 

@@ -13,6 +13,7 @@ import dev.kiln.api.request.SecretSpec;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.cli.progress.ProgressMode;
+import dev.kiln.cli.shell.OptionValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,6 +86,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--platform",
+      completionCandidates = OptionValues.Platforms.class,
       paramLabel = "OS/ARCH[/VARIANT]",
       description = "Target platform(s), comma-separated or repeated (default: this machine's).")
   List<String> platforms = new ArrayList<>();
@@ -115,6 +117,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = {"-o", "--output"},
+      completionCandidates = OptionValues.BuildOutputs.class,
       paramLabel = "SPEC",
       description = {
         "Where the result goes, repeatable (default: the local store).",
@@ -126,6 +129,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--format",
+      completionCandidates = OptionValues.MediaTypes.class,
       paramLabel = "oci|docker",
       description = {
         "Media types of the image outputs, as buildah's --format: docker is oci-mediatypes=false",
@@ -171,13 +175,15 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--network",
-      paramLabel = "MODE",
+      completionCandidates = OptionValues.Networks.class,
+      paramLabel = "NETWORK",
       defaultValue = "default",
       description = "Network for RUN: default, host or none (default: ${DEFAULT-VALUE}).")
   String network;
 
   @Option(
       names = "--allow",
+      completionCandidates = OptionValues.Entitlements.class,
       paramLabel = "ENTITLEMENT",
       description = {
         "Let RUN steps use a privilege, comma-separated or repeated (default: none):",
@@ -188,7 +194,8 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--isolation",
-      paramLabel = "MODE",
+      completionCandidates = OptionValues.Isolations.class,
+      paramLabel = "ISOLATION",
       defaultValue = "auto",
       description = "Sandbox for RUN: auto, oci (runc/crun) or chroot (default: ${DEFAULT-VALUE}).")
   String isolation;
@@ -213,6 +220,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--progress",
+      completionCandidates = OptionValues.Progress.class,
       paramLabel = "MODE",
       defaultValue = "auto",
       description =

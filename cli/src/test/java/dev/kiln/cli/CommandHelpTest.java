@@ -166,8 +166,17 @@ class CommandHelpTest {
       }
     }
     var fish = engine.run(Map.of(), "", "completion", "fish");
-    assertEquals(ExitCode.USAGE, fish.exitCode());
-    assertTrue(fish.stderr().contains("bash, zsh"), fish.stderr());
+    assertEquals(0, fish.exitCode(), fish.stderr());
+    for (String command : List.of("build", "push", "pull", "inspect", "tag", "login", "images")) {
+      assertTrue(fish.stdout().contains(" -f -a '" + command + "'"), command);
+    }
+    for (OptionSpec option : userOptions(spec("build"))) {
+      assertTrue(
+          fish.stdout().contains(" -l " + option.longestName().substring(2)), option.longestName());
+    }
+    var other = engine.run(Map.of(), "", "completion", "tcsh");
+    assertEquals(ExitCode.USAGE, other.exitCode());
+    assertTrue(other.stderr().contains("bash, zsh, fish"), other.stderr());
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.kiln.cli.ProgressOptions;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.cli.shell.OptionValues;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
@@ -76,6 +77,7 @@ public final class CopyCommand implements Callable<Integer> {
 
   @Option(
       names = "--platform",
+      completionCandidates = OptionValues.Platforms.class,
       paramLabel = "OS/ARCH[/VARIANT]",
       description =
           "Copy only this platform's image (default: the whole index to a registry; this"

@@ -12,6 +12,7 @@ import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.TextTable;
+import dev.kiln.cli.shell.OptionValues;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.PrintStream;
@@ -61,6 +62,7 @@ public final class ImagesCommand implements Callable<Integer> {
 
   @Option(
       names = "--format",
+      completionCandidates = OptionValues.ListFormats.class,
       paramLabel = "FORMAT",
       defaultValue = "table",
       description =

@@ -11,6 +11,7 @@ import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.StoreLocation;
+import dev.kiln.cli.shell.OptionValues;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
@@ -72,6 +73,7 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Option(
       names = "--platform",
+      completionCandidates = OptionValues.Platforms.class,
       paramLabel = "OS/ARCH[/VARIANT]",
       description = "Which image of a multi-platform index to load (default: this machine's).")
   String platform;

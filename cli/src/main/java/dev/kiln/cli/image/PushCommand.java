@@ -16,6 +16,7 @@ import dev.kiln.cli.ProgressOptions;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.cli.shell.OptionValues;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.event.RegistryEvent.PushOutcome;
@@ -70,6 +71,7 @@ public final class PushCommand implements Callable<Integer> {
 
   @Option(
       names = "--platform",
+      completionCandidates = OptionValues.Platforms.class,
       paramLabel = "OS/ARCH[/VARIANT]",
       description =
           "Push only this platform's image of a multi-platform SRC (default: all of them).")

@@ -10,6 +10,7 @@ import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.StoreLocation;
+import dev.kiln.cli.shell.OptionValues;
 import dev.kiln.registry.model.Platform;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,6 +60,7 @@ public final class SaveCommand implements Callable<Integer> {
 
   @Option(
       names = "--format",
+      completionCandidates = OptionValues.ArchiveFormats.class,
       paramLabel = "FORMAT",
       defaultValue = "docker",
       description =
@@ -68,6 +70,7 @@ public final class SaveCommand implements Callable<Integer> {
 
   @Option(
       names = "--platform",
+      completionCandidates = OptionValues.Platforms.class,
       paramLabel = "OS/ARCH[/VARIANT]",
       description = "Which image of a multi-platform index to write (default: this machine's).")
   String platform;
