@@ -73,6 +73,20 @@ class ErrorMessagesIT {
   }
 
   @Test
+  void aMissingTagNamesTheTagsTheRepositoryHas() {
+    for (String tag : List.of("1.0", "1.1", "latest")) {
+      kiln.run("push", "-q", "busybox:test", registry.reference("tagged/app:" + tag)).ok();
+    }
+    String missing = registry.reference("tagged/app:1.2");
+    Path context = kiln.context("missing-tag", Map.of("Dockerfile", "FROM " + missing + "\n"));
+    KilnCli.Result build = kiln.run("build", "-q", context.toString()).exits(ExitCode.REGISTRY);
+    assertTrue(build.stderr().contains("MANIFEST_UNKNOWN"), build.describe());
+    assertTrue(build.stderr().contains("its tags: 1.0, 1.1, latest"), build.describe());
+    KilnCli.Result pull = kiln.run("pull", "-q", missing).exits(ExitCode.REGISTRY);
+    assertTrue(pull.stderr().contains("its tags: 1.0, 1.1, latest"), pull.describe());
+  }
+
+  @Test
   void aFailedRunShowsTheCommandItsExitCodeAndItsLastLines() {
     Path context =
         kiln.context(
