@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildMetadataFile;
 import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.NamedContext;
@@ -10,6 +11,7 @@ import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SignSpec;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.cli.progress.ProgressMode;
@@ -169,8 +171,11 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--ssh",
-      paramLabel = "default|ID[=SOCKET|KEY]",
-      description = "Expose an SSH agent to RUN --mount=type=ssh; repeatable (default: none).")
+      paramLabel = "default|ID[=SOCKET|KEY[,KEY...]]",
+      description =
+          "Expose an SSH agent to RUN --mount=type=ssh: its socket, or private key files served"
+              + " by ssh-agent for the step; an ID alone forwards $SSH_AUTH_SOCK; repeatable"
+              + " (default: none).")
   List<String> ssh = new ArrayList<>();
 
   @Option(
@@ -254,6 +259,37 @@ public final class BuildCommand implements Callable<Integer> {
   Integer maxParallelism;
 
   @Mixin StoreLocation location = new StoreLocation();
+
+  @Option(
+      names = "--sbom",
+      paramLabel = "true|false",
+      description =
+          "Attach an SPDX 2.3 SBOM of the image's packages (dpkg, apk, jars, npm, Python) as an"
+              + " in-toto attestation, as BuildKit stores them (default: false).")
+  String sbom;
+
+  @Option(
+      names = "--provenance",
+      paramLabel = "true|false|mode=min|max",
+      description =
+          "Attach SLSA provenance v1 as an in-toto attestation; true means mode=min, max adds the"
+              + " build args and the Dockerfile (default: false).")
+  String provenance;
+
+  @Option(
+      names = "--attest",
+      paramLabel = "type=sbom|provenance[,mode=…]",
+      description = "An attestation, in buildx's long form; repeatable (default: none).")
+  List<String> attest = new ArrayList<>();
+
+  @Option(
+      names = "--sign",
+      paramLabel = "key=FILE[,password-env=VAR]",
+      description =
+          "Sign each pushed image with this private key in cosign's format; needs --push; an"
+              + " encrypted key's password comes from $VAR, else $COSIGN_PASSWORD (default: not"
+              + " signed).")
+  String sign;
 
   @Option(
       names = "--debug",
@@ -376,6 +412,20 @@ public final class BuildCommand implements Callable<Integer> {
     }
     if (metadataFile != null) {
       b.metadataFile(metadataFile);
+    }
+    if (sign != null) {
+      b.sign(SignSpec.parse(sign));
+    }
+    for (String a : attest) {
+      AttestationSpec.attest(a).ifPresent(b::attest);
+    }
+    if (sbom != null) {
+      AttestationSpec.sbom(sbom)
+          .ifPresentOrElse(b::attest, () -> b.noAttestation(AttestationSpec.Type.SBOM));
+    }
+    if (provenance != null) {
+      AttestationSpec.provenance(provenance)
+          .ifPresentOrElse(b::attest, () -> b.noAttestation(AttestationSpec.Type.PROVENANCE));
     }
     BuildRequest request = b.build();
     boolean pushes = request.outputs().stream().anyMatch(OutputSpec::push);

@@ -91,6 +91,10 @@ class CommandHelpTest {
             "--source-date-epoch",
             "--insecure-registry",
             "--max-parallelism",
+            "--sign",
+            "--sbom",
+            "--provenance",
+            "--attest",
             "--debug");
     for (String flag : buildx) {
       assertTrue(
@@ -124,6 +128,9 @@ class CommandHelpTest {
             "rmi",
             "save",
             "load",
+            "sign",
+            "verify",
+            "verify-attestation",
             "login",
             "logout",
             "version",
@@ -141,7 +148,7 @@ class CommandHelpTest {
     for (String command :
         List.of(
             "build", "push", "pull", "copy", "inspect", "tag", "images", "rmi", "save", "load",
-            "login", "logout")) {
+            "sign", "verify", "key", "login", "logout")) {
       assertTrue(
           top.stdout().contains("\n  " + command + " ")
               || top.stdout().contains("\n  " + command + ", "),

@@ -22,6 +22,9 @@ import java.util.Set;
  *     over plain HTTP; kiln never sends them unencrypted otherwise, even to an insecure registry
  * @param allowed the entitlements granted with {@code --allow}; see {@link #allows} for the one a
  *     flag implies
+ * @param sign {@code --sign}: the key every pushed image is signed with (cosign's format)
+ * @param attestations {@code --sbom}, {@code --provenance}, {@code --attest}: at most one of each
+ *     type
  * @param debug {@code --debug}: notes on how the build runs (which sandbox, which snapshotter) are
  *     said on every build, not only the first time a store sees them
  */
@@ -57,6 +60,8 @@ public record BuildRequest(
     Optional<Path> metadataFile,
     Map<String, RegistryLogin> registryLogins,
     Map<String, String> environment,
+    Optional<SignSpec> sign,
+    List<AttestationSpec> attestations,
     boolean debug) {
 
   public BuildRequest {
@@ -76,6 +81,7 @@ public record BuildRequest(
     insecureRegistries = Set.copyOf(insecureRegistries);
     registryLogins = Map.copyOf(registryLogins);
     environment = Map.copyOf(environment);
+    attestations = List.copyOf(attestations);
     java.util.Objects.requireNonNull(credentials, "credentials");
     plainHttpCredentialHosts = Set.copyOf(plainHttpCredentialHosts);
     if (maxParallelism < 1) {
@@ -93,6 +99,11 @@ public record BuildRequest(
   public boolean allows(Entitlement entitlement) {
     return allowed.contains(entitlement)
         || (entitlement == Entitlement.NETWORK_HOST && network.equals("host"));
+  }
+
+  /** The attestation of {@code type} asked for, if any. */
+  public Optional<AttestationSpec> attestation(AttestationSpec.Type type) {
+    return attestations.stream().filter(a -> a.type() == type).findFirst();
   }
 
   public static Builder builder(Path context) {
@@ -132,6 +143,9 @@ public record BuildRequest(
     private Path metadataFile;
     private final Map<String, RegistryLogin> registryLogins = new LinkedHashMap<>();
     private Map<String, String> environment = System.getenv();
+    private SignSpec sign;
+    private final Map<AttestationSpec.Type, AttestationSpec> attestations =
+        new java.util.EnumMap<>(AttestationSpec.Type.class);
     private boolean debug;
 
     private Builder(Path context) {
@@ -333,6 +347,24 @@ public record BuildRequest(
       return this;
     }
 
+    /** Signs every pushed image with this key ({@code --sign key=FILE}). */
+    public Builder sign(SignSpec spec) {
+      this.sign = spec;
+      return this;
+    }
+
+    /** Attaches this attestation; a later one of the same type replaces it (as in buildx). */
+    public Builder attest(AttestationSpec spec) {
+      attestations.put(spec.type(), spec);
+      return this;
+    }
+
+    /** Drops the attestation of {@code type} ({@code --sbom=false} after an earlier flag). */
+    public Builder noAttestation(AttestationSpec.Type type) {
+      attestations.remove(type);
+      return this;
+    }
+
     /** Whether notes said before in this store are said again ({@code --debug}). */
     public Builder debug(boolean value) {
       this.debug = value;
@@ -372,6 +404,8 @@ public record BuildRequest(
           Optional.ofNullable(metadataFile),
           registryLogins,
           environment,
+          Optional.ofNullable(sign),
+          List.copyOf(attestations.values()),
           debug);
     }
   }
