@@ -25,6 +25,8 @@ import java.util.Set;
  * @param sign {@code --sign}: the key every pushed image is signed with (cosign's format)
  * @param attestations {@code --sbom}, {@code --provenance}, {@code --attest}: at most one of each
  *     type
+ * @param checkOnly buildx's {@code --check} ({@code --call=check}): run the build checks, report
+ *     their warnings, and build nothing
  * @param debug {@code --debug}: notes on how the build runs (which sandbox, which snapshotter) are
  *     said on every build, not only the first time a store sees them
  */
@@ -62,6 +64,7 @@ public record BuildRequest(
     Map<String, String> environment,
     Optional<SignSpec> sign,
     List<AttestationSpec> attestations,
+    boolean checkOnly,
     boolean debug) {
 
   public BuildRequest {
@@ -125,6 +128,7 @@ public record BuildRequest(
     private final List<CacheSpec> cacheFrom = new ArrayList<>();
     private final List<CacheSpec> cacheTo = new ArrayList<>();
     private boolean noCache;
+    private boolean checkOnly;
     private final Set<String> noCacheFilter = new LinkedHashSet<>();
     private final List<SecretSpec> secrets = new ArrayList<>();
     private final List<SshSpec> ssh = new ArrayList<>();
@@ -173,10 +177,14 @@ public record BuildRequest(
       return this;
     }
 
+    /**
+     * Target platforms, comma-separated; buildx's shorthands ({@code local}, {@code amd64}, {@code
+     * linux}) are expanded against this machine.
+     */
     public Builder platform(String platform) {
       for (String p : platform.split(",")) {
         if (!p.isBlank()) {
-          platforms.add(p.trim());
+          platforms.add(PlatformShorthand.expand(p, dev.kiln.registry.model.Platform.host()));
         }
       }
       return this;
@@ -214,6 +222,12 @@ public record BuildRequest(
 
     public Builder noCache(boolean value) {
       this.noCache = value;
+      return this;
+    }
+
+    /** Run the build checks only (buildx's {@code --check}). */
+    public Builder checkOnly(boolean value) {
+      this.checkOnly = value;
       return this;
     }
 
@@ -406,6 +420,7 @@ public record BuildRequest(
           environment,
           Optional.ofNullable(sign),
           List.copyOf(attestations.values()),
+          checkOnly,
           debug);
     }
   }

@@ -64,7 +64,8 @@ public final class BuildRequestCheck {
     request.iidFile().ifPresent(f -> DestinationCheck.file("--iidfile", f));
     request.metadataFile().ifPresent(f -> DestinationCheck.file("--metadata-file", f));
     for (CacheSpec spec : request.cacheTo()) {
-      if (spec.type() == CacheSpec.Type.LOCAL) {
+      // With ignore-error=true an unwritable destination costs only the export, as in buildx.
+      if (spec.type() == CacheSpec.Type.LOCAL && !spec.ignoreError()) {
         spec.dir().ifPresent(d -> DestinationCheck.directory("--cache-to dest", d));
       }
     }

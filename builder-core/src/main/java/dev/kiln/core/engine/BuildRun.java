@@ -32,10 +32,14 @@ import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
+import dev.kiln.dockerfile.lint.LintRule;
+import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.Stage;
+import dev.kiln.dockerfile.plan.StageBase;
+import dev.kiln.dockerfile.plan.StageDispatch;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.ContainerConfig;
@@ -82,14 +86,24 @@ final class BuildRun {
     if (request.dockerfileContent().isPresent()) {
       return new DockerfileText("Dockerfile", null, request.dockerfileContent().get());
     }
-    Path path = request.dockerfile().orElse(request.context().resolve("Dockerfile"));
+    Path path = request.dockerfile().orElse(defaultDockerfile(request.context()));
     try {
       return new DockerfileText(path.getFileName().toString(), path, Files.readAllBytes(path));
     } catch (NoSuchFileException e) {
       throw new RequestException(
           "cannot read the Dockerfile " + path + ": no such file",
-          "pass -f PATH, or run kiln build in the directory that holds the Dockerfile");
+          "pass -f PATH, or run kiln build in the directory that holds the Dockerfile"
+              + (request.dockerfile().isPresent() ? "" : " (or a Containerfile)"));
     }
+  }
+
+  /**
+   * {@code Dockerfile} in the context, else a {@code Containerfile} there (as podman and buildah).
+   */
+  static Path defaultDockerfile(Path context) {
+    Path dockerfile = context.resolve("Dockerfile");
+    Path containerfile = context.resolve("Containerfile");
+    return !Files.exists(dockerfile) && Files.exists(containerfile) ? containerfile : dockerfile;
   }
 
   BuildResult run(DockerfileText dockerfile) throws IOException, StepFailure {
@@ -101,6 +115,9 @@ final class BuildRun {
     }
     Platform target = targetPlatform();
     BuildPlan plan = plan(dockerfile, target);
+    if (request.checkOnly()) {
+      return check(plan, dockerfile, target);
+    }
     // Read now: a wrong password or path fails before any step runs, not after the push.
     Optional<Signer> signer = signer();
     Path storeRoot = storeRoot(request);
@@ -198,25 +215,92 @@ final class BuildRun {
     // Before the store is opened or a base resolved: a build refused for a missing --allow has
     // run nothing and written nothing.
     EntitlementCheck.plan(plan, request);
-    for (ParseWarning w : plan.warnings()) {
+    warn(plan.warnings(), dockerfile.name());
+    // # check=error=true: the warnings above are the reasons, and nothing has run yet.
+    Optional<DockerfileException> violation = plan.checkViolation(List.of());
+    if (violation.isPresent()) {
+      throw violation.get();
+    }
+    return plan;
+  }
+
+  /** Each warning as an event, build checks named by their rule as BuildKit prints them. */
+  private void warn(List<ParseWarning> warnings, String dockerfileName) {
+    for (ParseWarning w : warnings) {
       listener.on(
           new BuildEvent.Warning(
               clock.instant(),
-              w.message(),
+              LintRule.isRule(w.rule()) ? w.rule() + ": " + w.message() : w.message(),
               w.range() == null
                   ? Optional.empty()
-                  : Optional.of(dockerfile.name() + ":" + w.range().startLine())));
+                  : Optional.of(dockerfileName + ":" + w.range().startLine())));
     }
-    return plan;
+  }
+
+  /**
+   * buildx's {@code --check}: the checks of {@link #plan}, then UndefinedVar in every stage the
+   * target needs, walked with its base image's variables (only manifests and configs are fetched).
+   * Nothing is built; a violation with {@code error=true} fails as in a build.
+   */
+  private BuildResult check(BuildPlan plan, DockerfileText dockerfile, Platform target)
+      throws IOException {
+    ContentStore store = ContentStore.open(storeRoot(request));
+    List<ParseWarning> found = new ArrayList<>();
+    try (RegistryAccess registry =
+        new RegistryAccess(
+            request.insecureRegistries(),
+            request.plainHttpCredentialHosts(),
+            request.credentials(),
+            request.registryLogins(),
+            request.environment(),
+            new RegistryEventRelay(listener, clock))) {
+      BaseImages bases = new BaseImages(store, registry);
+      Map<Integer, StageDispatch> walked = new HashMap<>();
+      for (int index : plan.executionOrder().stream().map(Stage::index).toList()) {
+        Stage stage = plan.stage(index);
+        StageDispatch d;
+        if (stage.base() instanceof StageBase.Stage parent) {
+          StageDispatch p = walked.get(parent.index());
+          d = plan.dispatch(index, p.imageEnv(), p.stateEnv());
+        } else if (stage.base() instanceof StageBase.Image image) {
+          Platform platform =
+              stage.platformOptional().map(p -> Platform.parse(p.format())).orElse(target);
+          List<String> env =
+              bases.resolve(image.reference(), platform).image().config().configOrEmpty().env();
+          d = plan.dispatch(index, withPath(env == null ? List.of() : env));
+        } else if (stage.base() instanceof StageBase.Scratch) {
+          d = plan.dispatch(index, withPath(List.of()));
+        } else {
+          // A --build-context stage: its variables are not known without reading it.
+          continue;
+        }
+        walked.put(index, d);
+        found.addAll(d.warnings());
+      }
+    }
+    warn(found, dockerfile.name());
+    Optional<DockerfileException> violation = plan.checkViolation(found);
+    if (violation.isPresent()) {
+      throw violation.get();
+    }
+    return new BuildResult(
+        Optional.empty(), Optional.empty(), Optional.empty(), 0, List.of(), List.of(), 0, 0);
+  }
+
+  private static List<String> withPath(List<String> env) {
+    if (env.stream().anyMatch(e -> e.startsWith("PATH="))) {
+      return env;
+    }
+    List<String> out = new ArrayList<>(env);
+    out.add(StageRunner.DEFAULT_PATH);
+    return out;
   }
 
   private PatternMatcher ignoreFile(DockerfileText dockerfile) throws IOException {
     return PatternMatcher.of(
         IgnoreFile.load(
             request.context(),
-            dockerfile.path() == null
-                ? request.context().resolve("Dockerfile")
-                : dockerfile.path()));
+            dockerfile.path() == null ? defaultDockerfile(request.context()) : dockerfile.path()));
   }
 
   private OutputSpec firstImageOutput() {

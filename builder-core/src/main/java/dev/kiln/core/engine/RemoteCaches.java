@@ -261,11 +261,27 @@ final class RemoteCaches {
       CacheBundle bundle = new CacheBundle(entries, selections);
       BuiltImage image =
           new BuiltImage(bundle.manifest(), bundle.config(), new StoreBlobSource(store));
-      if (spec.type() == CacheSpec.Type.REGISTRY) {
-        new RegistryOutput(registry.client(), Map.of())
-            .write(image, List.of(spec.ref().orElseThrow()));
-      } else {
-        new OciLayoutWriter(spec.dir().orElseThrow()).write(image, List.of("latest"));
+      try {
+        if (spec.type() == CacheSpec.Type.REGISTRY) {
+          new RegistryOutput(registry.client(), Map.of())
+              .write(image, List.of(spec.ref().orElseThrow()));
+        } else {
+          new OciLayoutWriter(spec.dir().orElseThrow()).write(image, List.of("latest"));
+        }
+      } catch (IOException | RuntimeException e) {
+        if (!spec.ignoreError()) {
+          throw e;
+        }
+        // buildx's ignore-error=true: the image is built; only this export is lost.
+        listener.on(
+            new BuildEvent.Warning(
+                clock.instant(),
+                "cache export to "
+                    + describe(spec)
+                    + " failed, ignored (ignore-error=true): "
+                    + e.getMessage(),
+                Optional.empty()));
+        continue;
       }
       listener.on(
           new BuildEvent.Note(

@@ -14,6 +14,8 @@ import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.parser.DockerfileException;
+import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.DispatchedInstruction;
 import dev.kiln.dockerfile.plan.Stage;
@@ -84,8 +86,13 @@ final class StageRunner {
       stage = plan.stage(index);
     }
     StageState first = withDefaultPath(base.state());
+    List<String> env = new ArrayList<>(first.config().configOrEmpty().env());
+    // A stage built FROM another stage also inherits its ARG values (BuildKit carries the state).
     StageDispatch dispatch =
-        plan.dispatch(index, new ArrayList<>(first.config().configOrEmpty().env()));
+        stage.base() instanceof StageBase.Stage parent
+            ? plan.dispatch(index, env, done.get(parent.index()).stateEnv())
+            : plan.dispatch(index, env);
+    checks(plan, dispatch);
     boolean useCache = usesCache(stage);
     int totalSteps = stage.instructions().size() + 1;
     StageResults stages = new StageResults(plan, done);
@@ -107,6 +114,7 @@ final class StageRunner {
             progress.key(),
             progress.state(),
             dispatch.imageEnv(),
+            dispatch.stateEnv(),
             base.mountSources(),
             progress.executed(),
             progress.cached());
@@ -178,6 +186,26 @@ final class StageRunner {
                 .config(state.config().configOrEmpty().toBuilder().env(env).build())
                 .build())
         .withIdentity(StateIdentity.derived(state.identity(), "default PATH"));
+  }
+
+  /**
+   * The build-check warnings found while walking the stage (UndefinedVar), told to the listener;
+   * with {@code # check=error=true} they stop the build before the stage's first step.
+   */
+  private void checks(BuildPlan plan, StageDispatch dispatch) {
+    for (ParseWarning w : dispatch.warnings()) {
+      scope
+          .listener()
+          .on(
+              new BuildEvent.Warning(
+                  scope.clock().instant(),
+                  w.rule() + ": " + w.message(),
+                  Optional.of(scope.dockerfileName() + ":" + w.range().startLine())));
+    }
+    Optional<DockerfileException> violation = plan.checkViolation(dispatch.warnings());
+    if (violation.isPresent()) {
+      throw violation.get();
+    }
   }
 
   /** Whether the stage's steps may be reused from a cache ({@code --no-cache}, its filter). */
