@@ -2,9 +2,14 @@ package dev.kiln.cli;
 
 import dev.kiln.cli.cache.CacheCommand;
 import dev.kiln.cli.debug.DebugCommand;
+import dev.kiln.cli.image.CopyCommand;
+import dev.kiln.cli.image.ImagesCommand;
 import dev.kiln.cli.image.InspectCommand;
+import dev.kiln.cli.image.LoadCommand;
 import dev.kiln.cli.image.PullCommand;
 import dev.kiln.cli.image.PushCommand;
+import dev.kiln.cli.image.RmiCommand;
+import dev.kiln.cli.image.SaveCommand;
 import dev.kiln.cli.image.TagCommand;
 import dev.kiln.cli.login.LoginCommand;
 import dev.kiln.cli.login.LogoutCommand;
@@ -37,6 +42,11 @@ import picocli.CommandLine.Spec;
       PullCommand.class,
       InspectCommand.class,
       TagCommand.class,
+      CopyCommand.class,
+      ImagesCommand.class,
+      RmiCommand.class,
+      SaveCommand.class,
+      LoadCommand.class,
       SignCommand.class,
       VerifyCommand.class,
       VerifyAttestationCommand.class,

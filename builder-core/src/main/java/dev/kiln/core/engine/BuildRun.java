@@ -335,7 +335,10 @@ final class BuildRun {
                 workspace.dir().resolve("run"),
                 workspace.sandboxState(),
                 listener,
-                clock),
+                clock,
+                new AnnouncedNotes(
+                    new dev.kiln.cache.store.StorePaths(storeRoot(request)).kilnDirectory(),
+                    request.debug())),
             LayerDirectories.forCurrentUser(storeRoot(request)),
             new RunMounts(scope, request.environment(), workspace.secrets()),
             sources);
@@ -377,6 +380,24 @@ final class BuildRun {
     }
   }
 
+  /**
+   * The OCI image config has no HEALTHCHECK: kiln keeps Docker's field in it, which docker and
+   * BuildKit's images read, but podman and buildah ignore it in an image with OCI media types, so a
+   * health check silently never runs there. Said once per build, with the way out.
+   */
+  private void warnOfIgnoredHealthcheck(ImageConfig config) {
+    boolean oci = request.outputs().stream().anyMatch(o -> o.isImage() && o.ociMediaTypes());
+    if (oci && config.config() != null && config.config().healthcheck() != null) {
+      listener.on(
+          new BuildEvent.Warning(
+              clock.instant(),
+              "HEALTHCHECK is in an image with OCI media types, where podman and buildah ignore"
+                  + " it (the OCI config has no health check); build with --format docker"
+                  + " (oci-mediatypes=false) for them to run it",
+              Optional.empty()));
+    }
+  }
+
   /** Writes the target stage to every output, tells the listener, and sums the build up. */
   private BuildResult writeOutputs(
       BuildPlan plan,
@@ -398,11 +419,27 @@ final class BuildRun {
     Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
     Map<Boolean, BuiltImage> byFlavor = new LinkedHashMap<>();
+    warnOfIgnoredHealthcheck(config);
+    // With images of two digests (OCI and Docker media types), the summary's one digest would not
+    // say which output got which, so each image output says it.
+    boolean twoDigests =
+        request.outputs().stream()
+                .filter(OutputSpec::isImage)
+                .map(OutputSpec::ociMediaTypes)
+                .distinct()
+                .count()
+            > 1;
     Map<Digest, Attested> attested = new LinkedHashMap<>();
     boolean warned = false;
     for (OutputSpec spec : request.outputs()) {
       if (!spec.isImage()) {
         targets.exportFiles(spec);
+        listener.on(
+            new BuildEvent.OutputWritten(
+                clock.instant(),
+                typeName(spec),
+                spec.dest().map(Path::toString).orElse("-"),
+                Optional.empty()));
         continue;
       }
       BuiltImage image =
@@ -441,7 +478,19 @@ final class BuildRun {
       if (primary.isEmpty()) {
         primary = Optional.of(written);
       }
-      names.addAll(outputNames);
+      for (String name : outputNames) {
+        if (names.stream().noneMatch(n -> SameName.of(n, name))) {
+          names.add(name);
+        }
+      }
+      if (twoDigests) {
+        listener.on(
+            new BuildEvent.OutputWritten(
+                clock.instant(),
+                typeName(spec) + (spec.ociMediaTypes() ? "" : ", oci-mediatypes=false"),
+                imageDestination(spec, outputNames),
+                Optional.of(written.digest().toString())));
+      }
     }
     if (attestations.requested() && primary.isEmpty()) {
       listener.on(
@@ -456,7 +505,7 @@ final class BuildRun {
     // After the outputs, so that only the layers no step or output read are fetched for it.
     remote.keepImported(BuildCache.open(store));
     Written image = primary.orElse(null);
-    List<String> pushed = targets.pushed();
+    List<String> pushed = targets.pushed().stream().distinct().toList();
     if (image != null) {
       listener.on(
           new BuildEvent.BuildCompleted(
@@ -477,6 +526,21 @@ final class BuildRun {
         pushed,
         executed,
         cached);
+  }
+
+  /** How {@code -o type=} names {@code spec}'s type. */
+  private static String typeName(OutputSpec spec) {
+    return spec.type() == OutputSpec.Type.OCI_LAYOUT
+        ? "oci"
+        : spec.type().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String imageDestination(OutputSpec spec, List<String> names) {
+    if (spec.dest().isPresent()) {
+      return spec.dest().get().toString();
+    }
+    String where = spec.push() ? "the registry" : "kiln's store";
+    return names.isEmpty() ? where : where + " as " + String.join(", ", names);
   }
 
   /**
