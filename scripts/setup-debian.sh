@@ -17,8 +17,9 @@ packages=(
   openssh-client                   # ssh-agent/ssh-add serve --ssh ID=KEYFILE; tests make keys
   python3-cryptography libsodium23 # OpenSSL and libsodium check kiln's cosign keys and signatures
   gradle                           # Gradle 4.4.1: the Gradle plugin's tests run real builds with it
-  podman                           # runs the images the plugins' tests build
+  podman                           # runs the images the plugins' tests build; loads kiln's archives
   qemu-user-static                 # RUN for linux/arm64 under binfmt_misc emulation
+  fish                             # ShellCompletionIT loads kiln's fish completion into real fish
   git ca-certificates
 )
 

@@ -17,6 +17,7 @@ import dev.kiln.api.request.SignSpec;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.cli.progress.ProgressMode;
+import dev.kiln.cli.shell.OptionValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,6 +90,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--platform",
+      completionCandidates = OptionValues.Platforms.class,
       paramLabel = "OS/ARCH[/VARIANT]",
       description = "Target platform(s), comma-separated or repeated (default: this machine's).")
   List<String> platforms = new ArrayList<>();
@@ -119,6 +121,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = {"-o", "--output"},
+      completionCandidates = OptionValues.BuildOutputs.class,
       paramLabel = "SPEC",
       description = {
         "Where the result goes, repeatable (default: the local store).",
@@ -127,6 +130,17 @@ public final class BuildCommand implements Callable<Integer> {
         "  DIR alone = type=local,dest=DIR; - = a tar of the files on stdout."
       })
   List<String> outputs = new ArrayList<>();
+
+  @Option(
+      names = "--format",
+      completionCandidates = OptionValues.MediaTypes.class,
+      paramLabel = "oci|docker",
+      description = {
+        "Media types of the image outputs, as buildah's --format: docker is oci-mediatypes=false",
+        "  for every image output that does not say (podman runs a HEALTHCHECK only in those)",
+        "  (default: oci; type=docker archives are docker already)."
+      })
+  String format;
 
   @Option(
       names = "--cache-from",
@@ -168,13 +182,15 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--network",
-      paramLabel = "MODE",
+      completionCandidates = OptionValues.Networks.class,
+      paramLabel = "NETWORK",
       defaultValue = "default",
       description = "Network for RUN: default, host or none (default: ${DEFAULT-VALUE}).")
   String network;
 
   @Option(
       names = "--allow",
+      completionCandidates = OptionValues.Entitlements.class,
       paramLabel = "ENTITLEMENT",
       description = {
         "Let RUN steps use a privilege, comma-separated or repeated (default: none):",
@@ -185,7 +201,8 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--isolation",
-      paramLabel = "MODE",
+      completionCandidates = OptionValues.Isolations.class,
+      paramLabel = "ISOLATION",
       defaultValue = "auto",
       description = "Sandbox for RUN: auto, oci (runc/crun) or chroot (default: ${DEFAULT-VALUE}).")
   String isolation;
@@ -210,6 +227,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--progress",
+      completionCandidates = OptionValues.Progress.class,
       paramLabel = "MODE",
       defaultValue = "auto",
       description =
@@ -314,7 +332,11 @@ public final class BuildCommand implements Callable<Integer> {
               + " signed).")
   String sign;
 
-  @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
+  @Option(
+      names = "--debug",
+      description =
+          "Show stack traces for errors, and the notes on how RUN runs (sandbox, snapshotter) on"
+              + " every build, not only the first time this store sees them (default: off).")
   boolean debug;
 
   @Override
@@ -457,18 +479,19 @@ public final class BuildCommand implements Callable<Integer> {
       if (OutputSpecParser.isCacheOnly(output)) {
         cacheOnly = true; // buildx's type=cacheonly: build (and export the cache), write no image
       } else {
-        b.output(OutputSpecParser.parse(output));
+        b.output(withFormat(output, OutputSpecParser.parse(output)));
       }
     }
     if (push) {
-      b.output(OutputSpecParser.parse("type=registry"));
+      b.output(withFormat("", OutputSpecParser.parse("type=registry")));
     }
     if (load || (outputs.isEmpty() && !push && !cacheOnly)) {
-      b.output(OutputSpecParser.parse("type=image"));
+      b.output(withFormat("", OutputSpecParser.parse("type=image")));
     }
     cacheFrom.forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
     cacheTo.forEach(s -> b.cacheTo(CacheSpec.parse(s, true)));
     b.noCache(noCache);
+    b.debug(debug);
     noCacheFilter.forEach(b::noCacheFilter);
     secrets.forEach(s -> b.secret(SecretSpec.parse(s)));
     ssh.forEach(s -> b.ssh(SshSpec.parse(s)));
@@ -547,6 +570,24 @@ public final class BuildCommand implements Callable<Integer> {
     } else {
       b.buildArg(arg.substring(0, eq), arg.substring(eq + 1));
     }
+  }
+
+  /**
+   * {@code spec} with the media types {@code --format} asks for, unless its text says {@code
+   * oci-mediatypes=} itself (an explicit output option wins, as in buildx).
+   */
+  private OutputSpec withFormat(String text, OutputSpec spec) {
+    if (format == null || !spec.isImage() || text.contains("oci-mediatypes=")) {
+      return spec;
+    }
+    return switch (format) {
+      case "oci" -> spec;
+      case "docker" -> spec.withOciMediaTypes(false);
+      default ->
+          throw new RequestException(
+              "unknown --format " + format,
+              "use --format oci (OCI media types) or --format docker (Docker's, oci-mediatypes=false)");
+    };
   }
 
   private static String[] keyValue(String text, String flag) {

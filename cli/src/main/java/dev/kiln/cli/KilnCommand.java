@@ -2,10 +2,15 @@ package dev.kiln.cli;
 
 import dev.kiln.cli.cache.CacheCommand;
 import dev.kiln.cli.debug.DebugCommand;
+import dev.kiln.cli.image.CopyCommand;
+import dev.kiln.cli.image.ImagesCommand;
 import dev.kiln.cli.image.IndexCommand;
 import dev.kiln.cli.image.InspectCommand;
+import dev.kiln.cli.image.LoadCommand;
 import dev.kiln.cli.image.PullCommand;
 import dev.kiln.cli.image.PushCommand;
+import dev.kiln.cli.image.RmiCommand;
+import dev.kiln.cli.image.SaveCommand;
 import dev.kiln.cli.image.TagCommand;
 import dev.kiln.cli.login.LoginCommand;
 import dev.kiln.cli.login.LogoutCommand;
@@ -39,6 +44,11 @@ import picocli.CommandLine.Spec;
       IndexCommand.class,
       InspectCommand.class,
       TagCommand.class,
+      CopyCommand.class,
+      ImagesCommand.class,
+      RmiCommand.class,
+      SaveCommand.class,
+      LoadCommand.class,
       SignCommand.class,
       VerifyCommand.class,
       VerifyAttestationCommand.class,

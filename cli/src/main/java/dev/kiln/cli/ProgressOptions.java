@@ -2,12 +2,14 @@ package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.cli.progress.ProgressMode;
+import dev.kiln.cli.shell.OptionValues;
 import picocli.CommandLine.Option;
 
 /** {@code --progress} and {@code -q} for the commands that move images (push, pull). */
 public final class ProgressOptions {
   @Option(
       names = "--progress",
+      completionCandidates = OptionValues.Progress.class,
       paramLabel = "MODE",
       defaultValue = "auto",
       description =

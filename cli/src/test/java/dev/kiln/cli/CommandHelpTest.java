@@ -122,8 +122,13 @@ class CommandHelpTest {
             "push",
             "pull",
             "index",
+            "copy",
             "inspect",
             "tag",
+            "images",
+            "rmi",
+            "save",
+            "load",
             "sign",
             "verify",
             "verify-attestation",
@@ -142,8 +147,13 @@ class CommandHelpTest {
     }
     var top = engine.run(Map.of(), "", "--help");
     for (String command :
-        List.of("build", "push", "pull", "inspect", "tag", "sign", "verify", "key", "login")) {
-      assertTrue(top.stdout().contains("\n  " + command + " "), top.stdout());
+        List.of(
+            "build", "push", "pull", "copy", "inspect", "tag", "images", "rmi", "save", "load",
+            "sign", "verify", "key", "login", "logout")) {
+      assertTrue(
+          top.stdout().contains("\n  " + command + " ")
+              || top.stdout().contains("\n  " + command + ", "),
+          top.stdout());
     }
     assertTrue(top.stdout().contains("130 interrupted"), "exit codes are documented");
   }
@@ -164,8 +174,17 @@ class CommandHelpTest {
       }
     }
     var fish = engine.run(Map.of(), "", "completion", "fish");
-    assertEquals(ExitCode.USAGE, fish.exitCode());
-    assertTrue(fish.stderr().contains("bash, zsh"), fish.stderr());
+    assertEquals(0, fish.exitCode(), fish.stderr());
+    for (String command : List.of("build", "push", "pull", "inspect", "tag", "login", "images")) {
+      assertTrue(fish.stdout().contains(" -f -a '" + command + "'"), command);
+    }
+    for (OptionSpec option : userOptions(spec("build"))) {
+      assertTrue(
+          fish.stdout().contains(" -l " + option.longestName().substring(2)), option.longestName());
+    }
+    var other = engine.run(Map.of(), "", "completion", "tcsh");
+    assertEquals(ExitCode.USAGE, other.exitCode());
+    assertTrue(other.stderr().contains("bash, zsh, fish"), other.stderr());
   }
 
   @Test

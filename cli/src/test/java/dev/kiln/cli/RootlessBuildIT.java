@@ -159,6 +159,7 @@ class RootlessBuildIT {
             List.of(
                 "build",
                 "--progress=plain",
+                "--debug", // the notes on sandbox and snapshotter on every build
                 "--isolation=" + isolation,
                 "-t",
                 "image:rootless",

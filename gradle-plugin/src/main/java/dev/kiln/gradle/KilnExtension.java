@@ -382,6 +382,16 @@ public class KilnExtension {
     auth.put(registry, new RegistryCredentials(username, password));
   }
 
+  /**
+   * The Docker credential helper that holds {@code registry}'s credentials ({@code
+   * docker-credential-NAME} on the PATH), as Jib's {@code credHelper}, e.g. {@code credHelper
+   * '123456789.dkr.ecr.eu-west-1.amazonaws.com', 'ecr-login'}; it replaces an {@code auth} for the
+   * same registry.
+   */
+  public void credHelper(String registry, String helper) {
+    auth.put(registry, new RegistryCredentials(null, null, helper));
+  }
+
   Map<String, RegistryCredentials> getAuthByRegistry() {
     return auth;
   }
@@ -510,14 +520,20 @@ public class KilnExtension {
     this.written = path;
   }
 
-  /** A username and password for one registry. */
+  /** A username and password for one registry, or the credential helper that has them. */
   static final class RegistryCredentials {
     final String username;
     final String password;
+    final String credHelper;
 
     RegistryCredentials(String username, String password) {
+      this(username, password, null);
+    }
+
+    RegistryCredentials(String username, String password, String credHelper) {
       this.username = username;
       this.password = password;
+      this.credHelper = credHelper;
     }
   }
 }

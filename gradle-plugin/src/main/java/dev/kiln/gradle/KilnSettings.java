@@ -185,11 +185,17 @@ final class KilnSettings {
    */
   private void logins(Map<String, String> job) {
     Map<String, String[]> logins = new LinkedHashMap<String, String[]>();
+    Map<String, String[]> helpers = new LinkedHashMap<String, String[]>();
     for (Map.Entry<String, KilnExtension.RegistryCredentials> e :
         extension.getAuthByRegistry().entrySet()) {
-      logins.put(
-          e.getKey(),
-          new String[] {e.getValue().username, e.getValue().password, "the kiln { auth } block"});
+      if (e.getValue().credHelper != null) {
+        helpers.put(
+            e.getKey(), new String[] {e.getValue().credHelper, "the kiln { credHelper } block"});
+      } else {
+        logins.put(
+            e.getKey(),
+            new String[] {e.getValue().username, e.getValue().password, "the kiln { auth } block"});
+      }
     }
     Map<String, String> auth = prefixed("auth");
     for (Map.Entry<String, String> e : auth.entrySet()) {
@@ -219,6 +225,12 @@ final class KilnSettings {
     }
     if (user != null && password != null) {
       logins.put("@image", new String[] {user, password, from});
+    }
+    for (Map.Entry<String, String[]> e : helpers.entrySet()) {
+      if (!logins.containsKey(e.getKey())) {
+        job.put("login." + e.getKey() + ".credHelper", e.getValue()[0]);
+        job.put("login." + e.getKey() + ".from", e.getValue()[1]);
+      }
     }
     for (Map.Entry<String, String[]> e : logins.entrySet()) {
       String prefix = "login." + e.getKey();

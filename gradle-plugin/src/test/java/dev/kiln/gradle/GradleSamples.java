@@ -86,6 +86,12 @@ final class GradleSamples {
 
   /** Runs {@code gradle ARGS} in {@code project} with kiln cache {@code cache}. */
   GradleRun gradle(Path project, Path cache, String... args) throws IOException {
+    return gradle(project, cache, Map.of(), args);
+  }
+
+  /** As above, with {@code extraEnv} added to the environment (a PATH with a test's helpers). */
+  GradleRun gradle(Path project, Path cache, Map<String, String> extraEnv, String... args)
+      throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -100,7 +106,7 @@ final class GradleSamples {
                 "-PsampleRepository=" + mavenRepository.toUri(),
                 "-Pkiln.cacheDir=" + cache));
     command.addAll(List.of(args));
-    return run(project, command, Map.of());
+    return run(project, command, extraEnv);
   }
 
   GradleRun run(Path dir, List<String> command, Map<String, String> extraEnv) throws IOException {

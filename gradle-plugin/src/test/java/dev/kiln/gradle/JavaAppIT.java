@@ -14,13 +14,16 @@ import dev.kiln.testdata.image.Podman;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.Credentials;
 import dev.kiln.testdata.registry.LocalRegistry;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -220,6 +223,49 @@ class JavaAppIT {
         samples.gradle(project, cache, "kilnBuildTar", "-Pkiln.skip=true").requireSuccess();
     assertTrue(skipped.log().contains("kiln: skipped (kiln.skip=true)"), skipped.log());
     assertFalse(Files.exists(project.resolve("build/kiln-image.tar")));
+  }
+
+  @Test
+  void aCredentialHelperNamedInTheBlockLogsIn() throws Exception {
+    Path project = samples.copy("java-app", "credhelper");
+    Path bin = Files.createDirectories(temp.resolve("bin"));
+    Path asked = temp.resolve("asked");
+    Credentials credentials = registry.credentials().orElseThrow();
+    // A real helper process, as Docker runs them: the server on stdin, JSON on stdout.
+    Path helper = bin.resolve("docker-credential-kiln-it");
+    Files.writeString(
+        helper,
+        "#!/bin/sh\ncat >> "
+            + asked
+            + "\necho '{\"ServerURL\":\"\",\"Username\":\""
+            + credentials.username()
+            + "\",\"Secret\":\""
+            + credentials.password()
+            + "\"}'\n");
+    Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    String image = registry.reference("java-app-helper:1");
+
+    samples
+        .gradle(
+            project,
+            samples.cacheWithBase("credhelper-cache"),
+            Map.of("PATH", bin + File.pathSeparator + System.getenv("PATH")),
+            "kilnBuild",
+            "-Pkiln.image=" + image,
+            "-PcredentialHelper=kiln-it",
+            "-PregistryHost=" + registry.hostPort(),
+            "-Pkiln.plainHttpCredentialHosts="
+                + registry.hostPort()
+                + ","
+                + registry.tokenServer().realm().getRawAuthority())
+        .requireSuccess();
+
+    assertEquals(
+        digestFile(project),
+        ImageInspector.of(registry).inspect("java-app-helper:1").path("Digest").asText());
+    assertTrue(
+        Files.readString(asked).startsWith(registry.hostPort()),
+        "the helper was asked for the registry");
   }
 
   /** The task arguments plus the registry's credentials as Gradle properties. */

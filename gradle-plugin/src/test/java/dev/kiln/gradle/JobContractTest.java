@@ -225,6 +225,25 @@ class JobContractTest {
   }
 
   @Test
+  void aCredentialHelperInTheBlockReachesTheRequestUnlessPropertiesNameTheHost() throws Exception {
+    extension.setImage("localhost:5000/app:1");
+    extension.credHelper("ghcr.io", "gcr");
+    extension.credHelper("localhost:5000", "pass");
+    properties.put("kiln.auth.localhost:5000.username", "own");
+    properties.put("kiln.auth.localhost:5000.password", "own-password");
+    assertEquals(
+        Map.of(
+            "ghcr.io",
+            RegistryLogin.credentialHelper("gcr", "the kiln { credHelper } block"),
+            "localhost:5000",
+            new RegistryLogin(
+                "own",
+                "own-password",
+                "Gradle properties kiln.auth.localhost:5000.username/password")),
+        JobRequests.logins(job("image"), "localhost:5000/app:1"));
+  }
+
+  @Test
   void theDockerfileMustExist() throws Exception {
     extension.setDockerfile(new File("nowhere/Dockerfile"));
     RequestException e =

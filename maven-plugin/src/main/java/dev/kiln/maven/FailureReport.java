@@ -55,9 +55,9 @@ final class FailureReport {
           .append(
               hint.replace("rerun with --debug", "rerun Maven with -e")
                   .replaceAll("pass --allow (\\S+)", "add $1 to <allow> (-Dkiln.allow=$1)")
-                  .replace(
-                      "pass --insecure-registry HOST",
-                      "add the registry to <insecureRegistries> (-Dkiln.insecureRegistries=HOST)")
+                  .replaceAll(
+                      "pass --insecure-registry (\\S+)",
+                      "add the registry to <insecureRegistries> (-Dkiln.insecureRegistries=$1)")
                   .replaceAll(
                       "allow credentials over plain HTTP for (\\S+)",
                       "add $1 to <insecureRegistries> (for a token service:"

@@ -2,6 +2,7 @@ package dev.kiln.maven;
 
 import dev.kiln.api.build.BuildMetadataFile;
 import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.request.ImageNames;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.cache.store.CacheDirectory;
 import java.io.File;
@@ -76,6 +77,15 @@ abstract class KilnMojo extends AbstractMojo {
   @Parameter(property = "kiln.plainHttpCredentialHosts")
   List<String> plainHttpCredentialHosts;
 
+  /**
+   * Credentials per registry, for registries whose credentials are not in {@code settings.xml} or
+   * Docker's config: one {@code <registry>} each, with a {@code <host>} and either {@code
+   * <username>}/{@code <password>} or {@code <credHelper>} (a Docker credential helper, {@code
+   * docker-credential-NAME} on the PATH, as Jib's {@code credHelper}). They win over {@code
+   * settings.xml}; {@code -Dkiln.auth…} wins over them.
+   */
+  @Parameter List<RegistryAuth> auth;
+
   /** kiln's content store and build cache (default: {@code $KILN_CACHE_DIR} or ~/.cache/kiln). */
   @Parameter(property = "kiln.cacheDir")
   File cacheDir;
@@ -118,7 +128,7 @@ abstract class KilnMojo extends AbstractMojo {
   /** {@code image} and {@code tags} as full references. */
   final List<String> names(String imageName) throws MojoFailureException {
     try {
-      return ImageNames.of(imageName, tags);
+      return ImageNames.of(imageName, tags, "<image>", "<tags>");
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException(e.getMessage(), e);
     }
@@ -126,14 +136,17 @@ abstract class KilnMojo extends AbstractMojo {
 
   /**
    * Credentials by registry: {@code -Dkiln.auth…} and {@code KILN_AUTH_…} (see {@link
-   * CommandLineLogins}) over {@code settings.xml} servers; Docker's and podman's files come after.
+   * CommandLineLogins}) over the pom's {@code <auth>} over {@code settings.xml} servers; Docker's
+   * and podman's files come after.
    *
    * @param image the image's name, whose registry {@code -Dkiln.auth.username} is for; or null
+   * @throws dev.kiln.api.request.RequestException for an {@code <auth>} entry kiln cannot use
    */
   final Map<String, RegistryLogin> registryLogins(String image) {
     Map<String, RegistryLogin> logins =
         new LinkedHashMap<>(
             SettingsLogins.from(session.getSettings().getServers(), settingsDecrypter, getLog()));
+    RegistryAuth.logins(auth).forEach(logins::put);
     logins.putAll(CommandLineLogins.from(session.getUserProperties(), System.getenv(), image));
     return logins;
   }

@@ -1,15 +1,13 @@
 package dev.kiln.maven;
 
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import dev.kiln.api.request.SourceDateEpoch;
 import java.util.Optional;
 
 /**
  * Reads {@code project.build.outputTimestamp}, Maven's reproducible-builds property, the way
- * maven-archiver (and so maven-jar-plugin) does: seconds since 1970, or an ISO-8601 date-time with
- * an offset ({@code 2024-01-01T00:00:00Z}), truncated to whole seconds; a value of one character
- * (often used to switch an inherited value off) means "not set". Unlike maven-archiver it does not
- * reject dates outside what a zip file can store: an image has no such limit.
+ * maven-archiver (and so maven-jar-plugin) does: what {@link SourceDateEpoch} reads, except that a
+ * blank value or one of one character (often used to switch an inherited value off) means "not
+ * set".
  */
 final class OutputTimestamp {
   private OutputTimestamp() {}
@@ -24,28 +22,9 @@ final class OutputTimestamp {
       return Optional.empty();
     }
     String trimmed = value.trim();
-    if (trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      try {
-        return Optional.of(Long.parseLong(trimmed));
-      } catch (NumberFormatException e) {
-        throw invalid(value);
-      }
-    }
-    if (trimmed.length() < 2) {
+    if (trimmed.length() < 2 && !Character.isDigit(trimmed.charAt(0))) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(OffsetDateTime.parse(trimmed).toEpochSecond());
-    } catch (DateTimeParseException e) {
-      throw invalid(value);
-    }
-  }
-
-  private static IllegalArgumentException invalid(String value) {
-    return new IllegalArgumentException(
-        "'"
-            + value
-            + "' is neither seconds since 1970 nor an ISO-8601 date-time with an offset:"
-            + " use e.g. 2024-01-01T00:00:00Z or 1704067200");
+    return Optional.of(SourceDateEpoch.parse(trimmed));
   }
 }

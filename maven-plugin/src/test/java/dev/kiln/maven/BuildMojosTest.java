@@ -233,6 +233,61 @@ class BuildMojosTest {
   }
 
   @Test
+  void thePomsAuthBlockWinsOverSettingsAndLosesToTheCommandLine() throws Exception {
+    Server server = new Server();
+    server.setId("127.0.0.1:5000");
+    server.setUsername("from-settings");
+    server.setPassword("pw");
+    execution.addServer(server);
+    BuildTarMojo mojo = tarMojo();
+    mojo.auth =
+        List.of(
+            auth("127.0.0.1:5000", "from-pom", "pom-pw", null), auth("ghcr.io", null, null, "gcr"));
+
+    assertEquals(
+        Map.of(
+            "127.0.0.1:5000",
+            new RegistryLogin("from-pom", "pom-pw", "<auth> for 127.0.0.1:5000 in the pom"),
+            "ghcr.io",
+            RegistryLogin.credentialHelper("gcr", "<auth> for ghcr.io in the pom")),
+        mojo.request().registryLogins());
+
+    execution.getUserProperties().setProperty("kiln.auth.ghcr.io.username", "ci");
+    execution.getUserProperties().setProperty("kiln.auth.ghcr.io.password", "token");
+    assertEquals(
+        new RegistryLogin("ci", "token", "-Dkiln.auth.ghcr.io.username/password"),
+        mojo.request().registryLogins().get("ghcr.io"));
+  }
+
+  @Test
+  void anAuthEntryKilnCannotUseFailsNamingIt() {
+    BuildTarMojo mojo = tarMojo();
+    mojo.auth = List.of(auth("ghcr.io", "me", "${env.GHCR_TOKEN}", null));
+    MojoFailureException unresolved = assertThrows(MojoFailureException.class, mojo::request);
+    assertTrue(
+        unresolved.getMessage().contains("<auth> for ghcr.io in the pom uses an expression"),
+        unresolved.getMessage());
+
+    mojo.auth = List.of(auth("ghcr.io", "me", "pw", "gcr"));
+    MojoFailureException both = assertThrows(MojoFailureException.class, mojo::request);
+    assertTrue(both.getMessage().contains("both <credHelper> and"), both.getMessage());
+
+    mojo.auth = List.of(auth(null, "me", "pw", null));
+    MojoFailureException noHost = assertThrows(MojoFailureException.class, mojo::request);
+    assertTrue(noHost.getMessage().contains("has no <host>"), noHost.getMessage());
+  }
+
+  private static RegistryAuth auth(
+      String host, String username, String password, String credHelper) {
+    RegistryAuth auth = new RegistryAuth();
+    auth.host = host;
+    auth.username = username;
+    auth.password = password;
+    auth.credHelper = credHelper;
+    return auth;
+  }
+
+  @Test
   void aFinishedBuildPublishesItsDigestAndAttachesTheTar() throws Exception {
     BuildTarMojo mojo = tarMojo();
     mojo.attach = true;

@@ -22,13 +22,13 @@ class FailureReportTest {
                 + " credentials over plain HTTP for registry.internal:5000 if you trust the"
                 + " network"));
     assertEquals(
-        "unauthorized\nhint: kiln does not send credentials over plain HTTP; if this registry is"
-            + " yours, add the registry to <insecureRegistries> (-Dkiln.insecureRegistries=HOST)"
-            + " to allow it",
+        "unauthorized\nhint: kiln does not send credentials over plain HTTP; if you trust the"
+            + " network to r.example:5000, add the registry to <insecureRegistries>"
+            + " (-Dkiln.insecureRegistries=r.example:5000) to allow it",
         FailureReport.text(
             "unauthorized",
             null,
-            "kiln does not send credentials over plain HTTP; if this registry is yours, pass"
-                + " --insecure-registry HOST to allow it"));
+            "kiln does not send credentials over plain HTTP; if you trust the network to"
+                + " r.example:5000, pass --insecure-registry r.example:5000 to allow it"));
   }
 }

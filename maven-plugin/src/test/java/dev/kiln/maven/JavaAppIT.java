@@ -13,10 +13,12 @@ import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.Podman;
 import dev.kiln.testdata.image.UnpackedImage;
+import dev.kiln.testdata.registry.Credentials;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -120,6 +122,48 @@ class JavaAppIT {
     assertTrue(
         Files.readString(rootfs.resolve("etc/passwd")).contains("app:x:10001:10001:"),
         "the RUN step's change");
+  }
+
+  @Test
+  void aCredentialHelperNamedInThePomLogsInOverSettingsXml() throws Exception {
+    Path project = samples.copy("java-app", "credhelper");
+    Path bin = Files.createDirectories(temp.resolve("bin"));
+    Path asked = temp.resolve("asked");
+    Credentials credentials = registry.credentials().orElseThrow();
+    // A real helper process, as Docker runs them: the server on stdin, JSON on stdout.
+    Path helper = bin.resolve("docker-credential-kiln-it");
+    Files.writeString(
+        helper,
+        "#!/bin/sh\ncat >> "
+            + asked
+            + "\necho '{\"ServerURL\":\"\",\"Username\":\""
+            + credentials.username()
+            + "\",\"Secret\":\""
+            + credentials.password()
+            + "\"}'\n");
+    Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    String image = registry.reference("java-app-helper:1");
+
+    samples
+        .mvnWithPath(
+            bin,
+            project,
+            samples.cacheWithBusybox("credhelper-cache"),
+            "clean",
+            "package",
+            "kiln:build",
+            "-Pcredhelper",
+            "-Dregistry.host=" + registry.hostPort(),
+            "-Dcredential.helper=kiln-it",
+            "-Dimage=" + image)
+        .requireSuccess();
+
+    assertEquals(
+        digestFile(project),
+        ImageInspector.of(registry).inspect("java-app-helper:1").path("Digest").asText());
+    assertTrue(
+        Files.readString(asked).startsWith(registry.hostPort()),
+        "the helper was asked for the registry, over settings.xml's server");
   }
 
   @Test

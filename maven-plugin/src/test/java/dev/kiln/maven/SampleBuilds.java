@@ -53,6 +53,7 @@ final class SampleBuilds {
   private final String plainHttp;
   private Path jre;
   private int runs;
+  private Path pathPrefix;
 
   /**
    * Prepares {@code target/it}: an empty HOME (so no Docker credentials are found by accident), a
@@ -176,7 +177,34 @@ final class SampleBuilds {
         "-Dsettings.security=" + security);
   }
 
-  private MavenRun run(Path dir, List<String> command) throws IOException {
+  /**
+   * {@link #mvn} with {@code bin} first on the PATH, where a test puts executables the build should
+   * find (a Docker credential helper).
+   */
+  MavenRun mvnWithPath(Path bin, Path project, Path cache, String... args) throws IOException {
+    pathPrefix = bin;
+    try {
+      return mvn(project, cache, args);
+    } finally {
+      pathPrefix = null;
+    }
+  }
+
+  /** The {@code mvn} the builds run. */
+  Path mvnExecutable() {
+    return mvn;
+  }
+
+  /** The repository kiln's own build resolves from ({@code ~/.m2/repository}), read only. */
+  Path outerRepository() {
+    return outerRepository;
+  }
+
+  /**
+   * Runs {@code command} in {@code dir} as the sample builds run (an empty HOME, no Docker or kiln
+   * variables from this process), logging to {@code target/it/mvn-N.log}.
+   */
+  MavenRun run(Path dir, List<String> command) throws IOException {
     Path logFile = work.resolve("mvn-" + (++runs) + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -195,6 +223,9 @@ final class SampleBuilds {
       env.remove(leak);
     }
     env.put("HOME", home.toString());
+    if (pathPrefix != null) {
+      env.put("PATH", pathPrefix + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
+    }
     env.put("JAVA_HOME", System.getProperty("java.home"));
     Process process = builder.start();
     try {

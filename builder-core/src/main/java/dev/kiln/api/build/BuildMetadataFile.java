@@ -3,6 +3,7 @@ package dev.kiln.api.build;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.output.TempSibling;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,8 @@ public final class BuildMetadataFile {
   private static void atomically(Path file, byte[] bytes) throws IOException {
     Path absolute = file.toAbsolutePath();
     Files.createDirectories(absolute.getParent());
-    Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+    // Not Files.createTempFile: its 0600 would survive the rename (see TempSibling).
+    Path temp = TempSibling.create(absolute);
     try {
       Files.write(temp, bytes);
       Files.move(

@@ -65,12 +65,7 @@ public final class Failures {
     if (f instanceof RegistryException r) {
       // The registry client's message already names the reference, status, registry errors,
       // the credential source and a hint.
-      String hint =
-          r.credentialSource() != null && r.credentialSource().startsWith("withheld")
-              ? "kiln does not send credentials over plain HTTP; if this registry is yours, pass"
-                  + " --insecure-registry HOST to allow it"
-              : null;
-      return new BuildFailure(BuildFailure.Kind.REGISTRY, message, null, hint, f);
+      return new BuildFailure(BuildFailure.Kind.REGISTRY, message, null, hint(r), f);
     }
     if (f instanceof LayerFormatException) {
       // A layer of a base image that is corrupt or would write outside the root when unpacked.
@@ -102,6 +97,31 @@ public final class Failures {
         null,
         "rerun with --debug for the stack trace, and report it if it looks like a bug",
         f);
+  }
+
+  /**
+   * The hint for a registry failure the client's message does not already give: credentials that
+   * were withheld over plain HTTP name the flag that sends them, with the registry's host. Shared
+   * by every path (a {@code FROM}, {@code kiln pull/push/inspect}) so each names it.
+   */
+  public static String hint(RegistryException r) {
+    if (r.credentialSource() == null || !r.credentialSource().startsWith("withheld")) {
+      return null;
+    }
+    String host = hostOf(r.url());
+    return "kiln does not send credentials over plain HTTP; if you trust the network to "
+        + (host == null ? "this registry" : host)
+        + ", pass --insecure-registry "
+        + (host == null ? "HOST" : host)
+        + " to allow it";
+  }
+
+  private static String hostOf(String url) {
+    try {
+      return url == null ? null : java.net.URI.create(url).getRawAuthority();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** The failure of work that was stopped (Ctrl-C, SIGTERM). */

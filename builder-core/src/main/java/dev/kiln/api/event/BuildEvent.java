@@ -21,6 +21,7 @@ public sealed interface BuildEvent
         BuildEvent.Transfer,
         BuildEvent.Warning,
         BuildEvent.Note,
+        BuildEvent.OutputWritten,
         BuildEvent.BuildCompleted {
 
   Instant at();
@@ -74,6 +75,30 @@ public sealed interface BuildEvent
 
   /** Something worth knowing about how the build runs (which sandbox RUN uses, and why). */
   record Note(Instant at, String message) implements BuildEvent {}
+
+  /**
+   * One output was written: the target stage's files ({@code type=local}, {@code type=tar}), or an
+   * image, told apart when a build's outputs hold images of different digests (OCI and Docker media
+   * types).
+   *
+   * @param type the output's type, as {@code -o type=} says it ({@code local}, {@code oci}, ...)
+   * @param destination the file or directory written, {@code -} for stdout, or the names an image
+   *     went under (kiln's store, a registry)
+   * @param digest the image's manifest digest; empty for files
+   */
+  record OutputWritten(Instant at, String type, String destination, Optional<String> digest)
+      implements BuildEvent {
+    /** {@code wrote sha256:… (oci) to app.tar}, {@code wrote the final stage's files to out/}. */
+    public String describe() {
+      String where = destination.equals("-") ? "stdout" : destination;
+      return digest
+          .map(d -> "wrote " + d + " (" + type + ") to " + where)
+          .orElse(
+              "wrote the final stage's files to "
+                  + where
+                  + (type.equals("tar") && !destination.equals("-") ? " (tar)" : ""));
+    }
+  }
 
   /** The build finished successfully. */
   record BuildCompleted(

@@ -104,13 +104,32 @@ final class LayoutReader implements PlaceReader {
         chosen.path("size").asLong());
   }
 
+  /**
+   * The entry whose {@code ref.name} is {@code name}, else the one whose whole name ({@code
+   * io.containerd.image.name}, as kiln, BuildKit and Docker write it) is {@code name} read as an
+   * image reference ({@code app:1} matches {@code docker.io/library/app:1}).
+   */
   private static Optional<JsonNode> named(List<JsonNode> entries, String name) {
-    return entries.stream()
-        .filter(e -> name.equals(e.path("annotations").path(REF_NAME).asText(null)))
-        .findFirst();
+    Optional<JsonNode> byRefName =
+        entries.stream()
+            .filter(e -> name.equals(e.path("annotations").path(REF_NAME).asText(null)))
+            .findFirst();
+    if (byRefName.isPresent()) {
+      return byRefName;
+    }
+    Optional<String> wanted =
+        ArchiveNames.fullName(
+            JSON.createObjectNode()
+                .set("annotations", JSON.createObjectNode().put(REF_NAME, name)));
+    return wanted.flatMap(
+        w ->
+            entries.stream()
+                .filter(e -> ArchiveNames.fullName(e).equals(Optional.of(w)))
+                .findFirst());
   }
 
-  private List<JsonNode> entries() throws IOException {
+  /** The descriptors of {@code index.json}, in file order. */
+  List<JsonNode> entries() throws IOException {
     Path index = dir.resolve("index.json");
     if (!Files.isRegularFile(index)) {
       throw new ImageNotFoundException(

@@ -1,5 +1,6 @@
 package dev.kiln.api.place;
 
+import dev.kiln.api.request.RequestException;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
@@ -78,6 +79,43 @@ public final class PlaceSyntax {
       }
     }
     requireNotAMissingPath(text, base);
+    return new Place.Store(text, ImageReference.parse(text));
+  }
+
+  /**
+   * The place {@code text} names as somewhere to write: {@code docker://REF}; {@code
+   * oci:DIR[:NAME]} or {@code oci-layout://DIR[:NAME]}; {@code oci-archive:FILE[:NAME]} or {@code
+   * docker-archive:FILE[:NAME]} (none of which need exist yet); an existing OCI layout directory;
+   * else a name in kiln's local store. A path without a prefix cannot say which kind of file to
+   * write, so it is refused rather than taken for an image name.
+   */
+  public static Place parseDestination(String text, Path base) throws IOException {
+    if (text.startsWith(REGISTRY)
+        || text.startsWith(LAYOUT_URL)
+        || text.startsWith(LAYOUT)
+        || text.startsWith(OCI_ARCHIVE)
+        || text.startsWith(DOCKER_ARCHIVE)
+        || LayoutReader.isLayout(base.resolve(text))) {
+      return parse(text, base);
+    }
+    boolean pathLike =
+        text.startsWith("/")
+            || text.startsWith(".")
+            || text.startsWith("~")
+            || text.endsWith(".tar")
+            || text.endsWith(".tar.gz")
+            || Files.exists(base.resolve(text));
+    if (pathLike) {
+      throw new RequestException(
+          text + " is a path, and kiln cannot tell which kind of image to write there",
+          "write oci-archive:"
+              + text
+              + " (an OCI archive), docker-archive:"
+              + text
+              + " (for docker load) or oci:"
+              + text
+              + " (an OCI layout directory)");
+    }
     return new Place.Store(text, ImageReference.parse(text));
   }
 

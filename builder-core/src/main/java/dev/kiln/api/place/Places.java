@@ -1,5 +1,6 @@
 package dev.kiln.api.place;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.IndexEntry;
@@ -22,8 +23,12 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -71,6 +76,50 @@ public final class Places implements AutoCloseable {
     temporary.add(dir);
     ArchiveImport.unpack(a.file(), dir);
     return open(new LayoutReader(dir, "image archive " + a.file()), a.selector(), a.text());
+  }
+
+  /**
+   * Every image a layout or an archive holds, each digest once and in its {@code index.json}'s
+   * order, with the names it gives it ({@code kiln load}).
+   */
+  public List<NamedImage> images(Place place) throws IOException {
+    LayoutReader layout;
+    if (place instanceof Place.Layout l) {
+      layout = layout(l.dir());
+    } else if (place instanceof Place.Archive a) {
+      Path dir = Files.createTempDirectory(tempRoot(), "import-");
+      temporary.add(dir);
+      ArchiveImport.unpack(a.file(), dir);
+      layout = new LayoutReader(dir, "image archive " + a.file());
+    } else {
+      throw new RequestException(
+          place.text() + " is not an image archive or an OCI layout",
+          "name an archive (FILE, oci-archive:FILE, docker-archive:FILE) or a layout directory");
+    }
+    Map<String, List<JsonNode>> byDigest = new LinkedHashMap<>();
+    for (JsonNode entry : layout.entries()) {
+      byDigest.computeIfAbsent(entry.path("digest").asText(), d -> new ArrayList<>()).add(entry);
+    }
+    Map<String, List<String>> repoTags = ArchiveNames.repoTagsByConfig(layout.dir());
+    List<NamedImage> images = new ArrayList<>();
+    for (Map.Entry<String, List<JsonNode>> image : byDigest.entrySet()) {
+      Set<String> names = new LinkedHashSet<>();
+      Set<String> tags = new LinkedHashSet<>();
+      for (JsonNode entry : image.getValue()) {
+        ArchiveNames.fullName(entry).ifPresent(names::add);
+        ArchiveNames.bareTag(entry).ifPresent(tags::add);
+      }
+      LocatedImage located = open(layout, "@" + image.getKey(), place.text());
+      if (!located.isIndex()) {
+        names.addAll(
+            repoTags.getOrDefault(located.imageManifest().config().digest().toString(), List.of()));
+      }
+      if (!names.isEmpty()) {
+        tags.clear(); // a tag that goes with a whole name is no loose end
+      }
+      images.add(new NamedImage(located, List.copyOf(names), List.copyOf(tags)));
+    }
+    return images;
   }
 
   /** As {@link #open}, but never the network: a {@code docker://} place is refused. */
@@ -214,7 +263,40 @@ public final class Places implements AutoCloseable {
     };
   }
 
+  /** The sink that writes into kiln's local store, naming images by the names a write gives. */
+  public ImageSink storeSink() throws IOException {
+    return new FileSink(new LocalStoreOutput(store()));
+  }
+
   // ---------------------------------------------------------------- names
+
+  /**
+   * The images kiln's local store names, in its {@code index.json}'s order ({@code kiln images}).
+   */
+  public List<StoredImage> storedImages() throws IOException {
+    if (!LayoutReader.isLayout(storeRoot)) {
+      return List.of();
+    }
+    return new LocalStoreImages(store()).list();
+  }
+
+  /**
+   * Removes names from kiln's local store ({@code kiln rmi}): {@code text} is a name ({@code app:1}
+   * means {@code docker.io/library/app:1}), or a digest or the start of one (at least 4 hex
+   * digits), which removes every name of that image; an image with several names is removed by
+   * digest only with {@code force}. No blob is deleted: {@code kiln cache prune} deletes what
+   * nothing uses.
+   *
+   * @throws ImageNotFoundException when the store has no such name or digest
+   */
+  public List<UntaggedImage> untag(String text, boolean force) throws IOException {
+    if (!LayoutReader.isLayout(storeRoot)) {
+      throw new ImageNotFoundException(
+          "no image " + text + " in kiln's local store (" + storeRoot + "): it is empty",
+          "build or pull an image first");
+    }
+    return new LocalStoreImages(store()).untag(text, force);
+  }
 
   /**
    * Gives the image at {@code source} another name without copying a blob: in kiln's local store

@@ -8,18 +8,24 @@ import dev.kiln.registry.config.ConfigFileException;
 import dev.kiln.registry.config.MachineSettings;
 import dev.kiln.registry.credentials.Credential;
 import dev.kiln.registry.credentials.CredentialChain;
+import dev.kiln.registry.credentials.CredentialHelper;
 import dev.kiln.registry.credentials.CredentialSource;
 import dev.kiln.registry.credentials.FoundCredential;
+import dev.kiln.registry.credentials.RegistryKeys;
 import dev.kiln.registry.credentials.StaticCredentials;
 import dev.kiln.registry.event.RegistryEvent;
 import dev.kiln.registry.transport.RegistrySecurity;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -125,28 +131,69 @@ public final class RegistryAccess implements AutoCloseable {
   CredentialChain credentials() {
     // One source per login, so that logs and errors name where each came from (a settings.xml
     // server, a Gradle property), not just "the build request".
-    List<StaticCredentials> perLogin = new ArrayList<>();
-    logins.forEach(
-        (registry, login) ->
-            perLogin.add(
-                new StaticCredentials(
-                    Map.of(
-                        registry,
-                        new Credential.UsernamePassword(login.username(), login.password())),
-                    login.source())));
-    CredentialSource fromLogins =
-        (registry, repository) ->
-            perLogin.stream()
-                .map(source -> source.find(registry, repository))
-                .flatMap(Optional::stream)
-                .findFirst();
+    List<CredentialSource> perLogin = new ArrayList<>();
+    logins.forEach((registry, login) -> perLogin.add(source(registry, login)));
     CredentialSource first =
         (registry, repository) -> {
           Optional<FoundCredential> found = explicit.find(registry, repository);
-          return found.isPresent() ? found : fromLogins.find(registry, repository);
+          for (Iterator<CredentialSource> it = perLogin.iterator();
+              found.isEmpty() && it.hasNext(); ) {
+            found = it.next().find(registry, repository);
+          }
+          return found;
         };
-    String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
-    return CredentialChain.standard(environment, Path.of(home), first);
+    return CredentialChain.standard(environment, Path.of(home()), first);
+  }
+
+  private String home() {
+    return environment.getOrDefault("HOME", System.getProperty("user.home"));
+  }
+
+  /**
+   * The source that answers for {@code registry} only: its username and password, or what its
+   * credential helper says. A helper named for a registry must be there: unlike one a copied Docker
+   * config names, it was asked for by this build, so a missing helper fails the pull or push,
+   * naming it and the login's source.
+   */
+  private CredentialSource source(String registry, RegistryLogin login) {
+    if (login.credentialHelper().isEmpty()) {
+      return new StaticCredentials(
+          Map.of(registry, new Credential.UsernamePassword(login.username(), login.password())),
+          login.source());
+    }
+    CredentialHelper helper =
+        new CredentialHelper(login.credentialHelper().get(), searchPath(), Duration.ofMinutes(1));
+    String name = helper.executableName() + " (" + login.source() + ")";
+    // Helpers can be slow (ecr-login asks AWS); one answer per build is enough.
+    Map<String, Optional<FoundCredential>> answers = new ConcurrentHashMap<>();
+    return (wanted, repository) -> {
+      if (!RegistryKeys.sameRegistry(RegistryKeys.host(registry), wanted)) {
+        return Optional.empty();
+      }
+      String serverUrl = RegistryKeys.isDockerHub(wanted) ? RegistryKeys.DOCKER_HUB_SERVER : wanted;
+      Optional<FoundCredential> known = answers.get(serverUrl);
+      if (known != null) {
+        return known;
+      }
+      try {
+        Optional<FoundCredential> found =
+            helper.get(serverUrl).map(credential -> new FoundCredential(credential, name));
+        answers.put(serverUrl, found);
+        return found;
+      } catch (IOException e) {
+        throw new IOException(e.getMessage() + " (named by " + login.source() + ")", e);
+      }
+    };
+  }
+
+  private List<Path> searchPath() {
+    List<Path> path = new ArrayList<>();
+    for (String dir : environment.getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!dir.isEmpty()) {
+        path.add(Path.of(dir));
+      }
+    }
+    return path;
   }
 
   @Override

@@ -27,6 +27,8 @@ import java.util.Set;
  *     type
  * @param checkOnly buildx's {@code --check} ({@code --call=check}): run the build checks, report
  *     their warnings, and build nothing
+ * @param debug {@code --debug}: notes on how the build runs (which sandbox, which snapshotter) are
+ *     said on every build, not only the first time a store sees them
  */
 public record BuildRequest(
     Path context,
@@ -62,7 +64,8 @@ public record BuildRequest(
     Map<String, String> environment,
     Optional<SignSpec> sign,
     List<AttestationSpec> attestations,
-    boolean checkOnly) {
+    boolean checkOnly,
+    boolean debug) {
 
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
@@ -147,6 +150,7 @@ public record BuildRequest(
     private SignSpec sign;
     private final Map<AttestationSpec.Type, AttestationSpec> attestations =
         new java.util.EnumMap<>(AttestationSpec.Type.class);
+    private boolean debug;
 
     private Builder(Path context) {
       this.context = context;
@@ -375,6 +379,12 @@ public record BuildRequest(
       return this;
     }
 
+    /** Whether notes said before in this store are said again ({@code --debug}). */
+    public Builder debug(boolean value) {
+      this.debug = value;
+      return this;
+    }
+
     public BuildRequest build() {
       return new BuildRequest(
           context,
@@ -410,7 +420,8 @@ public record BuildRequest(
           environment,
           Optional.ofNullable(sign),
           List.copyOf(attestations.values()),
-          checkOnly);
+          checkOnly,
+          debug);
     }
   }
 }

@@ -51,6 +51,11 @@ public record OutputSpec(
     annotations = Map.copyOf(annotations);
   }
 
+  /** This output with OCI media types (true) or Docker schema 2 ones (false). */
+  public OutputSpec withOciMediaTypes(boolean oci) {
+    return new OutputSpec(type, dest, names, push, compression, compressionLevel, oci, annotations);
+  }
+
   /** Whether this output is an image (as opposed to a plain file tree). */
   public boolean isImage() {
     return type != Type.LOCAL && type != Type.TAR;

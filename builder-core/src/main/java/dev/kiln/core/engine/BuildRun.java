@@ -199,7 +199,8 @@ final class BuildRun {
               workspace.dir().resolve("run"),
               workspace.sandboxState(),
               listener,
-              clock);
+              clock,
+              new AnnouncedNotes(store.paths().kilnDirectory(), request.debug()));
       StatMemo memo = StatMemo.open(store.paths(), request.context());
       PlatformCommon common =
           new PlatformCommon(
@@ -490,6 +491,24 @@ final class BuildRun {
   }
 
   /**
+   * The OCI image config has no HEALTHCHECK: kiln keeps Docker's field in it, which docker and
+   * BuildKit's images read, but podman and buildah ignore it in an image with OCI media types, so a
+   * health check silently never runs there. Said once per build, with the way out.
+   */
+  private void warnOfIgnoredHealthcheck(ImageConfig config) {
+    boolean oci = request.outputs().stream().anyMatch(o -> o.isImage() && o.ociMediaTypes());
+    if (oci && config.config() != null && config.config().healthcheck() != null) {
+      listener.on(
+          new BuildEvent.Warning(
+              clock.instant(),
+              "HEALTHCHECK is in an image with OCI media types, where podman and buildah ignore"
+                  + " it (the OCI config has no health check); build with --format docker"
+                  + " (oci-mediatypes=false) for them to run it",
+              Optional.empty()));
+    }
+  }
+
+  /**
    * Writes the target stage to every output (one image, or an index of every platform's image),
    * tells the listener, and sums the build up.
    */
@@ -519,11 +538,28 @@ final class BuildRun {
     Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
     Map<Boolean, List<BuiltImage>> byFlavor = new LinkedHashMap<>();
+    // Every platform's config comes from the same Dockerfile: the first says it for all.
+    warnOfIgnoredHealthcheck(configs.get(0));
+    // With images of two digests (OCI and Docker media types), the summary's one digest would not
+    // say which output got which, so each image output says it.
+    boolean twoDigests =
+        request.outputs().stream()
+                .filter(OutputSpec::isImage)
+                .map(OutputSpec::ociMediaTypes)
+                .distinct()
+                .count()
+            > 1;
     Map<Digest, List<Attested>> indexes = new LinkedHashMap<>();
     boolean warned = false;
     for (OutputSpec spec : request.outputs()) {
       if (!spec.isImage()) {
         exportFiles(spec, results, store, registry, targets);
+        listener.on(
+            new BuildEvent.OutputWritten(
+                clock.instant(),
+                typeName(spec),
+                spec.dest().map(Path::toString).orElse("-"),
+                Optional.empty()));
         continue;
       }
       List<BuiltImage> images =
@@ -574,7 +610,19 @@ final class BuildRun {
       if (primary.isEmpty()) {
         primary = Optional.of(written);
       }
-      names.addAll(outputNames);
+      for (String name : outputNames) {
+        if (names.stream().noneMatch(n -> SameName.of(n, name))) {
+          names.add(name);
+        }
+      }
+      if (twoDigests) {
+        listener.on(
+            new BuildEvent.OutputWritten(
+                clock.instant(),
+                typeName(spec) + (spec.ociMediaTypes() ? "" : ", oci-mediatypes=false"),
+                imageDestination(spec, outputNames),
+                Optional.of(written.digest().toString())));
+      }
     }
     if (attest && primary.isEmpty()) {
       listener.on(
@@ -589,7 +637,7 @@ final class BuildRun {
     // After the outputs, so that only the layers no step or output read are fetched for it.
     remote.keepImported(BuildCache.open(store));
     Written image = primary.orElse(null);
-    List<String> pushed = targets.pushed();
+    List<String> pushed = targets.pushed().stream().distinct().toList();
     if (image != null) {
       listener.on(
           new BuildEvent.BuildCompleted(
@@ -610,6 +658,21 @@ final class BuildRun {
         pushed,
         executed,
         cached);
+  }
+
+  /** How {@code -o type=} names {@code spec}'s type. */
+  private static String typeName(OutputSpec spec) {
+    return spec.type() == OutputSpec.Type.OCI_LAYOUT
+        ? "oci"
+        : spec.type().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String imageDestination(OutputSpec spec, List<String> names) {
+    if (spec.dest().isPresent()) {
+      return spec.dest().get().toString();
+    }
+    String where = spec.push() ? "the registry" : "kiln's store";
+    return names.isEmpty() ? where : where + " as " + String.join(", ", names);
   }
 
   /**

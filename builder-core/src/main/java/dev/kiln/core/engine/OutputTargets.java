@@ -100,10 +100,10 @@ final class OutputTargets {
         for (String name : names) {
           normalised.add(StoreNames.of(name));
         }
-        return normalised;
+        return normalised.stream().distinct().toList();
       }
     }
-    return names;
+    return names.stream().distinct().toList();
   }
 
   /** Each push of this build: the manifest and the repository it went to. */

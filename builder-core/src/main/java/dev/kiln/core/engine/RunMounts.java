@@ -3,6 +3,7 @@ package dev.kiln.core.engine;
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.request.SecretSpec;
 import dev.kiln.api.request.SshSpec;
+import dev.kiln.cache.store.CacheMounts;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.sandbox.HostIdentity;
 import dev.kiln.core.sandbox.SandboxMount;
@@ -211,6 +212,7 @@ final class RunMounts {
         }
         case PRIVATE -> dir = privateCache(name, m, seed, workDir, held);
       }
+      CacheMounts.markUsed(dir); // a prune removes caches no step mounted for a while first
       dirs.put(name, dir);
     }
     return dirs;
@@ -262,7 +264,7 @@ final class RunMounts {
   }
 
   private Path cacheRoot() {
-    return scope.store().paths().root().resolve("mounts").resolve("cache");
+    return CacheMounts.directory(scope.store().paths().root());
   }
 
   private static boolean hasFrom(Mount m) {
@@ -285,7 +287,8 @@ final class RunMounts {
    */
   private static String cacheName(Mount m, MountSources.Source from) {
     String id = cacheId(m);
-    String name = id.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + Integer.toHexString(id.hashCode());
+    // One naming rule with kiln cache prune --mounts --id, which finds a cache by its id.
+    String name = CacheMounts.nameOf(id);
     if (hasFrom(m)) {
       String source = LayerPath.normalize(m.source() == null ? "" : m.source());
       name += "-from-" + MountSources.shortDigest(from.identity() + "\0" + source);

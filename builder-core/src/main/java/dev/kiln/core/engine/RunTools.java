@@ -24,8 +24,9 @@ import java.util.Set;
 
 /**
  * The sandbox and snapshotter of a build, chosen on the first RUN (a build without RUN never probes
- * for a runtime) and announced once, so the user sees which isolation ran their commands and why;
- * likewise the emulation a RUN for a foreign platform runs under.
+ * for a runtime) and announced the first time a store sees the choice (every time with {@code
+ * --debug}), so the user learns which isolation runs their commands and why, and hears it again
+ * when it changes; the emulation a RUN for a foreign platform runs under is told every build.
  */
 final class RunTools {
   private final String isolation;
@@ -34,6 +35,7 @@ final class RunTools {
   private final Path sandboxState;
   private final BuildListener listener;
   private final Clock clock;
+  private final AnnouncedNotes announced;
   private SandboxSettings settings;
   private SandboxChoice sandbox;
   private SnapshotterChoice snapshotter;
@@ -46,19 +48,28 @@ final class RunTools {
       Path workRoot,
       Path sandboxState,
       BuildListener listener,
-      Clock clock) {
+      Clock clock,
+      AnnouncedNotes announced) {
     this.isolation = isolation;
     this.snapshotterKind = snapshotterKind;
     this.workRoot = workRoot;
     this.sandboxState = sandboxState;
     this.clock = clock;
     this.listener = listener;
+    this.announced = announced;
+  }
+
+  /** Tells the listener {@code message}, unless this store's user has heard it already. */
+  private void note(String message) {
+    if (announced.firstTime(message)) {
+      listener.on(new BuildEvent.Note(clock.instant(), message));
+    }
   }
 
   synchronized SandboxChoice sandbox() {
     if (sandbox == null) {
       sandbox = SandboxSelector.select(Isolation.parse(isolation), settings());
-      listener.on(new BuildEvent.Note(clock.instant(), "RUN isolation " + sandbox));
+      note("RUN isolation " + sandbox);
     }
     return sandbox;
   }
@@ -85,7 +96,7 @@ final class RunTools {
           snapshotter
               .toString()
               .replace(workRoot.resolve("snapshots").toString(), "the build's workspace");
-      listener.on(new BuildEvent.Note(clock.instant(), "RUN snapshots " + note));
+      note("RUN snapshots " + note);
       if (!XattrPrograms.installed()) {
         listener.on(
             new BuildEvent.Warning(clock.instant(), XattrPrograms.MISSING, Optional.empty()));

@@ -1,6 +1,7 @@
 package dev.kiln.core.engine;
 
 import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.build.Failures;
 import dev.kiln.api.event.StepRef;
 import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.dockerfile.instructions.Instruction;
@@ -43,7 +44,9 @@ final class StepFailure extends Exception {
     BuildFailure.Kind kind =
         cause instanceof RegistryException ? BuildFailure.Kind.REGISTRY : BuildFailure.Kind.STEP;
     String hint = null;
-    if (cause instanceof dev.kiln.core.image.ImageNotFoundException nf) {
+    if (cause instanceof RegistryException r) {
+      hint = Failures.hint(r);
+    } else if (cause instanceof dev.kiln.core.image.ImageNotFoundException nf) {
       hint = nf.hint();
     } else if (cause instanceof dev.kiln.core.step.SourceFileException unusable) {
       hint = unusable.hint();

@@ -46,7 +46,7 @@ public final class ArchiveDestination {
     Path temp;
     try {
       Files.createDirectories(absolute.getParent());
-      temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+      temp = TempSibling.create(absolute);
     } catch (IOException e) {
       throw FileSystemFailures.at(dest, e);
     }

@@ -10,13 +10,13 @@ import dev.kiln.registry.model.MediaType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code --output type=oci,dest=FILE}: an OCI image layout as one tar (what {@code skopeo copy
- * oci-archive:} and {@code podman load} read). The tar is deterministic: the same image and names
- * give the same bytes.
+ * oci-archive:} and {@code podman load} read). Each name is recorded as BuildKit records it: the
+ * whole reference for podman, containerd and Docker, the tag for skopeo ({@link
+ * TagNames.LayoutName}). The tar is deterministic: the same image and names give the same bytes.
  */
 public final class OciArchiveWriter implements ImageOutput {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,25 +79,12 @@ public final class OciArchiveWriter implements ImageOutput {
     index.put("schemaVersion", 2);
     index.put("mediaType", MediaType.OCI_INDEX);
     ArrayNode manifests = index.putArray("manifests");
-    List<String> tags = new ArrayList<>();
-    for (String name : names) {
-      String tag = TagNames.tagOf(name);
-      if (!tag.isEmpty() && !tags.contains(tag)) {
-        tags.add(tag);
-      }
+    List<TagNames.LayoutName> layoutNames = TagNames.layoutNames(names);
+    if (layoutNames.isEmpty()) {
+      manifests.add(OciLayoutWriter.descriptorNode(top, null));
     }
-    if (tags.isEmpty()) {
-      tags.add(null);
-    }
-    for (String tag : tags) {
-      ObjectNode d = manifests.addObject();
-      d.put("mediaType", top.mediaType());
-      d.put("digest", top.digest().toString());
-      d.put("size", top.size());
-      if (tag != null) {
-        ObjectNode annotations = d.putObject("annotations");
-        annotations.put(OciLayoutWriter.REF_NAME, tag);
-      }
+    for (TagNames.LayoutName name : layoutNames) {
+      manifests.add(OciLayoutWriter.descriptorNode(top, name));
     }
     return JSON.writeValueAsBytes(index);
   }

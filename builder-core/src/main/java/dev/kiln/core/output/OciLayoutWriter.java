@@ -19,16 +19,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code --output type=oci,tar=false,dest=DIR}: an OCI image layout directory. Blobs already in the
  * layout are kept; new ones are hard-linked from the content store when possible (same file system,
- * so no bytes are copied) and otherwise copied through a temp file. {@code index.json} is replaced
- * last and atomically, so a reader never sees a tag pointing at missing blobs. Existing entries
- * with other tags survive, as with {@code skopeo copy} into a layout.
+ * and the mode the umask gives a new file, so no bytes are copied) and otherwise copied through a
+ * temp file. Every file gets the mode the umask gives it ({@link TempSibling}). {@code index.json}
+ * is replaced last and atomically, so a reader never sees a tag pointing at missing blobs. Existing
+ * entries with other tags survive, as with {@code skopeo copy} into a layout.
  */
 public final class OciLayoutWriter implements ImageOutput {
   static final String REF_NAME = "org.opencontainers.image.ref.name";
@@ -114,13 +114,8 @@ public final class OciLayoutWriter implements ImageOutput {
   }
 
   private byte[] index(Descriptor top, List<String> names) throws IOException {
-    List<String> tags = new ArrayList<>();
-    for (String name : names) {
-      String tag = TagNames.tagOf(name);
-      if (!tag.isEmpty() && !tags.contains(tag)) {
-        tags.add(tag);
-      }
-    }
+    List<TagNames.LayoutName> layoutNames = TagNames.layoutNames(names);
+    List<String> tags = layoutNames.stream().map(TagNames.LayoutName::tag).toList();
     ObjectNode index = JSON.createObjectNode();
     index.put("schemaVersion", 2);
     index.put("mediaType", MediaType.OCI_INDEX);
@@ -139,22 +134,27 @@ public final class OciLayoutWriter implements ImageOutput {
         }
       }
     }
-    if (tags.isEmpty()) {
+    if (layoutNames.isEmpty()) {
       manifests.add(descriptorNode(top, null));
     }
-    for (String tag : tags) {
-      manifests.add(descriptorNode(top, tag));
+    for (TagNames.LayoutName name : layoutNames) {
+      manifests.add(descriptorNode(top, name));
     }
     return JSON.writeValueAsBytes(index);
   }
 
-  private static ObjectNode descriptorNode(Descriptor top, String tag) {
+  /** The descriptor of {@code top} in an {@code index.json}, named {@code name} (null: no name). */
+  static ObjectNode descriptorNode(Descriptor top, TagNames.LayoutName name) {
     ObjectNode node = JSON.createObjectNode();
     node.put("mediaType", top.mediaType());
     node.put("digest", top.digest().toString());
     node.put("size", top.size());
-    if (tag != null) {
-      node.putObject("annotations").put(REF_NAME, tag);
+    if (name != null) {
+      ObjectNode annotations = node.putObject("annotations");
+      if (!name.fullName().isEmpty()) {
+        annotations.put(TagNames.CONTAINERD_NAME, name.fullName());
+      }
+      annotations.put(REF_NAME, name.tag());
     }
     return node;
   }
@@ -169,29 +169,42 @@ public final class OciLayoutWriter implements ImageOutput {
       return;
     }
     Files.createDirectories(target.getParent());
-    Optional<Path> local = image.blobs().localFile(blob);
-    if (local.isPresent()) {
-      try {
-        Path link =
-            target.resolveSibling(target.getFileName() + ".link-" + ProcessHandle.current().pid());
-        Files.deleteIfExists(link);
-        Files.createLink(link, local.get());
-        move(link, target);
-        return;
-      } catch (IOException | UnsupportedOperationException e) {
-        // Different file system or no hard links: fall through to copying.
-      }
-    }
-    try (InputStream in = image.blobs().open(blob)) {
-      Path temp = Files.createTempFile(target.getParent(), ".tmp-", "");
-      try {
-        try (OutputStream out = new NamedFileStream(Files.newOutputStream(temp), dir)) {
-          in.transferTo(out);
+    // Made first: its mode is what the umask gives a new file, which a link must have too.
+    Path temp = TempSibling.create(target);
+    try {
+      Optional<Path> local = image.blobs().localFile(blob);
+      if (local.isPresent() && sameMode(local.get(), temp)) {
+        try {
+          Path link =
+              target.resolveSibling(
+                  target.getFileName() + ".link-" + ProcessHandle.current().pid());
+          Files.deleteIfExists(link);
+          Files.createLink(link, local.get());
+          move(link, target);
+          return;
+        } catch (IOException | UnsupportedOperationException e) {
+          // Different file system or no hard links: fall through to copying.
         }
-        move(temp, target);
-      } finally {
-        Files.deleteIfExists(temp);
       }
+      try (InputStream in = image.blobs().open(blob);
+          OutputStream out = new NamedFileStream(Files.newOutputStream(temp), dir)) {
+        in.transferTo(out);
+      }
+      move(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Whether a hard link to {@code stored} would have the mode a new file gets: a blob of kiln's
+   * store written under another umask is copied instead, so the layout follows this one.
+   */
+  private static boolean sameMode(Path stored, Path fresh) {
+    try {
+      return Files.getPosixFilePermissions(stored).equals(Files.getPosixFilePermissions(fresh));
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
     }
   }
 
@@ -204,7 +217,7 @@ public final class OciLayoutWriter implements ImageOutput {
 
   static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Files.createDirectories(target.toAbsolutePath().getParent());
-    Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".tmp-", "");
+    Path temp = TempSibling.create(target);
     try {
       try (OutputStream out = new NamedFileStream(Files.newOutputStream(temp), target)) {
         out.write(bytes);

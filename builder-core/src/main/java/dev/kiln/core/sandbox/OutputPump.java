@@ -7,57 +7,79 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
- * Streams a step's stdout and stderr to an {@link OutputListener} line by line, each on its own
- * thread, and remembers the last lines of both for the error message of a failed step. Memory is
- * bounded: a line longer than {@link #MAX_LINE_BYTES} is delivered in pieces, and only {@link
- * #TAIL_LINES} lines are kept.
+ * Streams a step's stdout and stderr to an {@link OutputListener} line by line, and remembers the
+ * last lines of both for the error message of a failed step. Memory is bounded: a line longer than
+ * {@link #MAX_LINE_BYTES} is delivered in pieces, and only {@link #TAIL_LINES} lines are kept.
+ *
+ * <p>One thread reads both pipes, taking from each what it holds as soon as it holds it, stdout
+ * first. Two threads each blocking on one pipe delivered lines in whichever order the threads woke:
+ * a failing step's last {@code echo boom >&2} came out among its first stdout lines, and fell out
+ * of the tail a terminal shows. Two pipes carry no common order, so lines written within the same
+ * instant may still swap; a step's output in time order is kept otherwise.
  */
 final class OutputPump {
   static final int MAX_LINE_BYTES = 16 * 1024;
   static final int TAIL_LINES = 20;
 
+  /** The longest wait between two looks at idle pipes. */
+  private static final long MAX_IDLE_NANOS = 5_000_000;
+
   private final OutputListener listener;
   private final Deque<String> tail = new ArrayDeque<>();
   private final Object lock = new Object();
-  private final Thread out;
-  private final Thread err;
+  private final Thread thread;
 
-  private OutputPump(OutputListener listener, InputStream stdout, InputStream stderr, String name) {
+  private OutputPump(
+      OutputListener listener,
+      InputStream stdout,
+      InputStream stderr,
+      BooleanSupplier writersGone,
+      String name) {
     this.listener = listener;
-    this.out = new Thread(() -> pump(stdout, StdStream.STDOUT), name + "-stdout");
-    this.err = new Thread(() -> pump(stderr, StdStream.STDERR), name + "-stderr");
-    out.setDaemon(true);
-    err.setDaemon(true);
+    this.thread = new Thread(() -> pump(stdout, stderr, writersGone), name + "-output");
+    thread.setDaemon(true);
   }
 
   /** Starts pumping {@code process}'s stdout and stderr. */
   static OutputPump start(Process process, OutputListener listener, String name) {
-    return start(process.getInputStream(), process.getErrorStream(), listener, name);
+    return start(
+        process.getInputStream(),
+        process.getErrorStream(),
+        () -> !process.isAlive(),
+        listener,
+        name);
   }
 
-  /** Starts pumping two streams (a process's stdout and stderr). */
+  /**
+   * Starts pumping two streams (a process's stdout and stderr).
+   *
+   * @param writersGone whether whatever writes the streams has stopped: once it has, the pump reads
+   *     each to its end instead of waiting for more
+   */
   static OutputPump start(
-      InputStream stdout, InputStream stderr, OutputListener listener, String name) {
-    OutputPump pump = new OutputPump(listener, stdout, stderr, name);
-    pump.out.start();
-    pump.err.start();
+      InputStream stdout,
+      InputStream stderr,
+      BooleanSupplier writersGone,
+      OutputListener listener,
+      String name) {
+    OutputPump pump = new OutputPump(listener, stdout, stderr, writersGone, name);
+    pump.thread.start();
     return pump;
   }
 
   /** Waits until both streams reached end of file. */
   void join() throws InterruptedException {
-    out.join();
-    err.join();
+    thread.join();
   }
 
   /** Waits up to {@code millis} for both streams; returns whether both ended. */
   boolean join(long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    out.join(Math.max(1, millis));
-    err.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-    return !out.isAlive() && !err.isAlive();
+    thread.join(Math.max(1, millis));
+    return !thread.isAlive();
   }
 
   /** The last lines of both streams, oldest first. */
@@ -67,29 +89,78 @@ final class OutputPump {
     }
   }
 
-  private void pump(InputStream in, StdStream stream) {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
+  private void pump(InputStream stdout, InputStream stderr, BooleanSupplier writersGone) {
+    ByteArrayOutputStream outLine = new ByteArrayOutputStream();
+    ByteArrayOutputStream errLine = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];
-    try (in) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        for (int i = 0; i < n; i++) {
-          byte b = buffer[i];
-          if (b == '\n') {
-            emit(stream, line);
-          } else {
-            line.write(b);
-            if (line.size() >= MAX_LINE_BYTES) {
-              emit(stream, line);
-            }
-          }
+    try (stdout;
+        stderr) {
+      long idle = 0;
+      while (true) {
+        // Checked before looking, so that what the writer wrote before it went is still read here.
+        boolean gone = writersGone.getAsBoolean();
+        boolean read = readAvailable(stdout, StdStream.STDOUT, outLine, buffer);
+        read |= readAvailable(stderr, StdStream.STDERR, errLine, buffer);
+        if (read) {
+          idle = 0;
+        } else if (gone) {
+          break;
+        } else {
+          // Short naps while output flows, longer ones (at most 5 ms) while a step is quiet.
+          idle = Math.min(MAX_IDLE_NANOS, Math.max(50_000, idle * 2));
+          LockSupport.parkNanos(idle);
         }
       }
+      drain(stdout, StdStream.STDOUT, outLine, buffer);
+      drain(stderr, StdStream.STDERR, errLine, buffer);
     } catch (IOException e) {
       // The process went away with its pipe; what was read so far is delivered below.
     }
-    if (line.size() > 0) {
-      emit(stream, line);
+    if (outLine.size() > 0) {
+      emit(StdStream.STDOUT, outLine);
+    }
+    if (errLine.size() > 0) {
+      emit(StdStream.STDERR, errLine);
+    }
+  }
+
+  /** Reads what {@code in} holds now, without blocking; returns whether there was anything. */
+  private boolean readAvailable(
+      InputStream in, StdStream stream, ByteArrayOutputStream line, byte[] buffer)
+      throws IOException {
+    boolean any = false;
+    int available;
+    while ((available = in.available()) > 0) {
+      int n = in.read(buffer, 0, Math.min(available, buffer.length));
+      if (n <= 0) {
+        break;
+      }
+      split(buffer, n, stream, line);
+      any = true;
+    }
+    return any;
+  }
+
+  /** Reads {@code in} to its end (a writer's child may still hold it open for a while). */
+  private void drain(InputStream in, StdStream stream, ByteArrayOutputStream line, byte[] buffer)
+      throws IOException {
+    int n;
+    while ((n = in.read(buffer)) > 0) {
+      split(buffer, n, stream, line);
+    }
+  }
+
+  private void split(byte[] buffer, int n, StdStream stream, ByteArrayOutputStream line) {
+    for (int i = 0; i < n; i++) {
+      byte b = buffer[i];
+      if (b == '\n') {
+        emit(stream, line);
+      } else {
+        line.write(b);
+        if (line.size() >= MAX_LINE_BYTES) {
+          emit(stream, line);
+        }
+      }
     }
   }
 

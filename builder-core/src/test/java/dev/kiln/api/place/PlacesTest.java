@@ -190,4 +190,61 @@ class PlacesTest {
       assertEquals(0, tmp.count());
     }
   }
+
+  @Test
+  void theStoreListsItsImagesAndUntagsThemByNameOrDigest() throws IOException {
+    LocatedImage source = places.openLocal(parse("oci:lay:v1"));
+    places.storeSink().write(source, List.of("docker.io/library/app:1", "docker.io/library/app:2"));
+    places
+        .storeSink()
+        .write(places.openLocal(parse("oci:lay:multi")).forPlatform(ARM64), List.of());
+
+    List<StoredImage> images = places.storedImages();
+    assertEquals(3, images.size(), images.toString());
+    assertEquals(java.util.Optional.of("docker.io/library/app:1"), images.get(0).name());
+    assertEquals(amd64.digest(), images.get(0).digest());
+    assertEquals(List.of(Platform.linuxAmd64()), images.get(0).platforms());
+    assertTrue(images.get(0).size() > amd64.raw().size(), images.get(0).toString());
+    assertEquals(java.util.Optional.empty(), images.get(2).name(), "stored by digest: no name");
+
+    RequestException several =
+        assertThrows(
+            RequestException.class,
+            () -> places.untag(amd64.digest().hex().substring(0, 8), false));
+    assertTrue(
+        several.getMessage().contains("app:1, docker.io/library/app:2"), several.getMessage());
+    assertEquals(
+        List.of(new UntaggedImage("docker.io/library/app:1", amd64.digest())),
+        places.untag("app:1", false));
+    assertEquals(
+        List.of(new UntaggedImage(arm64.digest().toString(), arm64.digest())),
+        places.untag(arm64.digest().toString(), false));
+    assertEquals(1, places.untag(amd64.digest().hex().substring(0, 8), true).size());
+    assertEquals(List.of(), places.storedImages());
+    assertThrows(ImageNotFoundException.class, () -> places.untag("app:1", false));
+  }
+
+  @Test
+  void imagesOfAnArchiveCarryTheNamesItGivesThem() throws IOException {
+    LocatedImage source = places.openLocal(parse("oci:lay:v1"));
+    places
+        .sink(parse("docker-archive:named.tar"))
+        .write(source, List.of("registry.example/team/app:1"));
+
+    List<NamedImage> images = places.images(parse("named.tar"));
+
+    assertEquals(1, images.size());
+    assertEquals(List.of("registry.example/team/app:1"), images.get(0).names());
+    assertEquals(amd64.digest(), images.get(0).image().manifest().digest());
+  }
+
+  @Test
+  void aDestinationPathMustSayWhichKindOfFile() throws IOException {
+    assertTrue(PlaceSyntax.parseDestination("oci-archive:new.tar", temp) instanceof Place.Archive);
+    assertTrue(PlaceSyntax.parseDestination("oci:new-dir", temp) instanceof Place.Layout);
+    assertTrue(PlaceSyntax.parseDestination("app:1", temp) instanceof Place.Store);
+    RequestException e =
+        assertThrows(RequestException.class, () -> PlaceSyntax.parseDestination("out.tar", temp));
+    assertTrue(e.hint().contains("docker-archive:out.tar"), e.hint());
+  }
 }

@@ -272,41 +272,7 @@ class BuildahCompatIT {
                 || d.path().startsWith("run/")
                 || mounts.stream().anyMatch(m -> m.startsWith(d.path() + "/")));
       }
-    },
-    /**
-     * {@code ln BASEFILE NEW} copies the unchanged base file up into the overlay upper directory.
-     * buildah's diff (containers/storage) writes the whole upper directory, the copied-up file
-     * included, so NEW stays a hard link of it; BuildKit's overlay differ skips a copied-up file
-     * whose metadata equals the base's, and kiln follows BuildKit: NEW is a copy with the same
-     * bytes, and the base file stays in its own layer.
-     */
-    HARD_LINK_TO_AN_UNCHANGED_BASE_FILE(
-        "a new name for an unchanged base file is a copy in kiln (as BuildKit), a link in buildah") {
-      @Override
-      boolean matches(TreeComparison.Difference d, List<String> mounts, TreeComparison t) {
-        TreeFacts.PathFacts k = d.kiln();
-        TreeFacts.PathFacts b = d.buildah();
-        if (k == null
-            || b == null
-            || !k.hardLinkOf().isEmpty()
-            || !withoutLink(k).equals(withoutLink(b))) {
-          return false;
-        }
-        // buildah's link group holds a base file left as it was; kiln's file is a lone copy.
-        String group = b.hardLinkOf().isEmpty() ? d.path() : b.hardLinkOf();
-        return t.buildah().entrySet().stream()
-            .filter(e -> e.getKey().equals(group) || e.getValue().hardLinkOf().equals(group))
-            .anyMatch(
-                e ->
-                    t.base().containsKey(e.getKey())
-                        && withoutLink(t.base().get(e.getKey())).equals(withoutLink(e.getValue())));
-      }
     };
-
-    private static TreeFacts.PathFacts withoutLink(TreeFacts.PathFacts f) {
-      return new TreeFacts.PathFacts(
-          f.type(), f.mode(), f.uid(), f.gid(), f.size(), f.sha256(), f.link(), f.xattrs(), "");
-    }
 
     private final String reason;
 

@@ -153,7 +153,11 @@ final class RunFixture {
   /** Runs one build of {@code ctx} with this fixture's isolation, snapshotter and store. */
   BuildResult request(Path ctx, Consumer<BuildRequest.Builder> options) throws BuildFailure {
     BuildRequest.Builder b =
-        BuildRequest.builder(ctx).cacheDir(cacheDir).isolation(isolation).snapshotter(snapshotter);
+        BuildRequest.builder(ctx)
+            .cacheDir(cacheDir)
+            .isolation(isolation)
+            .snapshotter(snapshotter)
+            .debug(true); // every build says its notes, which tests read
     options.accept(b);
     events.clear();
     return new Engine().build(b.build(), events::add);

@@ -21,6 +21,7 @@ class OutputPumpTest {
         OutputPump.start(
             new ByteArrayInputStream(stdout.toString().getBytes(StandardCharsets.UTF_8)),
             new ByteArrayInputStream("err1\n".getBytes(StandardCharsets.UTF_8)),
+            () -> true,
             (stream, line) -> seen.add(stream + " " + line),
             "test");
     pump.join();
@@ -43,9 +44,38 @@ class OutputPumpTest {
         OutputPump.start(
             new ByteArrayInputStream(huge),
             new ByteArrayInputStream(new byte[0]),
+            () -> true,
             (stream, line) -> lengths.add(line.length()),
             "test");
     pump.join();
     assertEquals(List.of(OutputPump.MAX_LINE_BYTES, OutputPump.MAX_LINE_BYTES, 10), lengths);
+  }
+
+  @Test
+  void aProcesssLastStderrLineComesAfterItsStdoutLines() throws Exception {
+    // Two reader threads put "boom" among the first lines about half of the time.
+    for (int run = 0; run < 20; run++) {
+      List<String> seen = pumpProcess("for i in $(seq 1 12); do echo line $i; done; echo boom >&2");
+      assertEquals(13, seen.size(), seen.toString());
+      assertEquals("STDERR boom", seen.get(12), "run " + run + ": " + seen);
+    }
+  }
+
+  @Test
+  void linesWrittenAtDifferentTimesKeepTheirOrderAcrossStreams() throws Exception {
+    List<String> seen =
+        pumpProcess("echo a; sleep 0.05; echo b >&2; sleep 0.05; echo c; sleep 0.05; echo d >&2");
+    assertEquals(List.of("STDOUT a", "STDERR b", "STDOUT c", "STDERR d"), seen);
+  }
+
+  private static List<String> pumpProcess(String script) throws Exception {
+    Process process = new ProcessBuilder("sh", "-c", script).start();
+    process.getOutputStream().close();
+    List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    OutputPump pump =
+        OutputPump.start(process, (stream, line) -> seen.add(stream + " " + line), "t");
+    process.waitFor();
+    pump.join();
+    return List.copyOf(seen);
   }
 }

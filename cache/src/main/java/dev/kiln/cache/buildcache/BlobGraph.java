@@ -4,6 +4,7 @@ import dev.kiln.cache.store.BlobReader;
 import dev.kiln.cache.store.BlobVerificationException;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.ImageIndex;
 import dev.kiln.registry.model.ImageManifest;
 import dev.kiln.registry.model.MalformedDocumentException;
@@ -13,9 +14,12 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Follows references between blobs in the store: an index names manifests, a manifest names its
@@ -64,5 +68,37 @@ final class BlobGraph {
       }
     }
     return found;
+  }
+
+  /**
+   * The layers' diffIDs ({@code rootfs.diff_ids}) of every image config reachable from {@code
+   * root}: the layers whose indexes and unpacked directories stay useful while the image is kept.
+   */
+  Set<Digest> diffIds(Digest root, String mediaType) throws IOException {
+    Set<Digest> diffIds = new LinkedHashSet<>();
+    Deque<Descriptor> todo = new ArrayDeque<>();
+    Set<Digest> seen = new HashSet<>();
+    todo.add(Descriptor.of(mediaType, root, 0));
+    while (!todo.isEmpty()) {
+      Descriptor d = todo.removeFirst();
+      if (!seen.add(d.digest()) || !blobs.contains(d.digest())) {
+        continue;
+      }
+      try {
+        if (MediaType.isManifest(d.mediaType()) || MediaType.isIndex(d.mediaType())) {
+          Manifest manifest = Manifest.parse(blobs.readAllBytes(d.digest()), d.mediaType());
+          if (manifest instanceof ImageManifest m) {
+            todo.add(m.config());
+          } else if (manifest instanceof ImageIndex i) {
+            todo.addAll(i.manifests());
+          }
+        } else if (MediaType.isConfig(d.mediaType())) {
+          diffIds.addAll(ImageConfig.parse(blobs.readAllBytes(d.digest())).diffIds());
+        }
+      } catch (MalformedDocumentException | BlobVerificationException | NoSuchFileException e) {
+        // unreadable: it names nothing that could be kept
+      }
+    }
+    return diffIds;
   }
 }

@@ -53,6 +53,14 @@ public record IndexEntry(
     return Optional.ofNullable(annotations.get(REF_NAME));
   }
 
+  /**
+   * The name a person gave the image: its {@value #REF_NAME}, unless that is only the image's own
+   * digest, which is how kiln's store keeps an image built or pulled without a name.
+   */
+  public Optional<String> givenName() {
+    return refName().filter(name -> !name.equals(digest.toString()));
+  }
+
   /** This entry named {@code refName}. */
   public IndexEntry withRefName(String refName) {
     Map<String, String> changed = new TreeMap<>(annotations);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -61,14 +62,22 @@ public final class UnpackedLayers {
   public record Removed(int directories, long bytes) {}
 
   /**
-   * Deletes the unpacked layers of {@code storeRoot} last used before {@code unusedBefore} (all of
-   * them when {@code all}), and half-unpacked leftovers. The caller must make sure no build runs: a
-   * running build's steps see these directories as their root filesystem.
+   * One unpacked layer directory.
+   *
+   * @param dir the directory ({@code layers/<hex>})
+   * @param lastUsed when a build last used it (its marker), else when it was made
+   * @param leftover a half-unpacked directory a killed build left ({@code .unpack-*})
    */
-  public static Removed prune(Path storeRoot, boolean all, Instant unusedBefore)
-      throws IOException {
-    int directories = 0;
-    long bytes = 0;
+  public record UnpackedLayer(Path dir, Instant lastUsed, boolean leftover) {
+    /** The hex of the layer's diffID, the directory's name (empty for a leftover). */
+    public String diffIdHex() {
+      return leftover ? "" : dir.getFileName().toString();
+    }
+  }
+
+  /** Every unpacked layer directory of {@code storeRoot}, every kind, leftovers included. */
+  public static List<UnpackedLayer> list(Path storeRoot) throws IOException {
+    List<UnpackedLayer> layers = new ArrayList<>();
     for (Path root :
         List.of(
             directory(storeRoot),
@@ -84,16 +93,45 @@ public final class UnpackedLayers {
           if (!leftover && !LAYER_DIR.matcher(name).matches()) {
             continue; // markers are handled with their directory; leave what we do not know
           }
-          Path marker = root.resolve(name + USED);
-          if (!leftover && !all && lastUse(entry, marker).isAfter(unusedBefore)) {
-            continue;
+          try {
+            layers.add(
+                new UnpackedLayer(entry, lastUse(entry, root.resolve(name + USED)), leftover));
+          } catch (NoSuchFileException e) {
+            // removed meanwhile
           }
-          bytes += size(entry);
-          TreeDeletion.delete(entry);
-          Files.deleteIfExists(marker);
-          directories++;
         }
       }
+    }
+    layers.sort((a, b) -> a.dir().compareTo(b.dir()));
+    return layers;
+  }
+
+  /**
+   * Deletes one unpacked layer and its marker; returns the size of the files it held. The caller
+   * must make sure no build runs.
+   */
+  public static long delete(UnpackedLayer layer) throws IOException {
+    long bytes = size(layer.dir());
+    TreeDeletion.delete(layer.dir());
+    Files.deleteIfExists(layer.dir().resolveSibling(layer.dir().getFileName() + USED));
+    return bytes;
+  }
+
+  /**
+   * Deletes the unpacked layers of {@code storeRoot} last used before {@code unusedBefore} (all of
+   * them when {@code all}), and half-unpacked leftovers. The caller must make sure no build runs: a
+   * running build's steps see these directories as their root filesystem.
+   */
+  public static Removed prune(Path storeRoot, boolean all, Instant unusedBefore)
+      throws IOException {
+    int directories = 0;
+    long bytes = 0;
+    for (UnpackedLayer layer : list(storeRoot)) {
+      if (!layer.leftover() && !all && layer.lastUsed().isAfter(unusedBefore)) {
+        continue;
+      }
+      bytes += delete(layer);
+      directories++;
     }
     return new Removed(directories, bytes);
   }

@@ -2,7 +2,10 @@ package dev.kiln.cache.buildcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kiln.cache.store.CacheMounts;
+import dev.kiln.cache.store.UnpackedLayers;
 import dev.kiln.registry.model.Digest;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +23,7 @@ class PrunePolicyTest {
 
   private static PrunePolicy.Candidate entry(
       String name, Duration unused, Map<Digest, Long> blobs) {
-    return new PrunePolicy.Candidate(TestResults.key(name), NOW.minus(unused), blobs, false);
+    return PrunePolicy.Candidate.entry(TestResults.key(name), NOW.minus(unused), blobs, false);
   }
 
   private static final PrunePolicy.Candidate OLD =
@@ -30,17 +33,20 @@ class PrunePolicyTest {
   private static final PrunePolicy.Candidate NEW =
       entry("new", Duration.ofMinutes(5), Map.of(Z, 10L));
   private static final PrunePolicy.Candidate BROKEN =
-      new PrunePolicy.Candidate(TestResults.key("broken"), NOW, Map.of(), true);
+      PrunePolicy.Candidate.entry(TestResults.key("broken"), NOW, Map.of(), true);
   private static final List<PrunePolicy.Candidate> ALL = List.of(OLD, MID, NEW, BROKEN);
 
-  private static Set<CacheKey> select(boolean all, OptionalLong keep, Optional<Duration> until) {
-    return PrunePolicy.select(ALL, new PruneOptions(all, keep, until, Duration.ZERO), NOW);
+  /** The store of these tests holds exactly the entries' distinct blobs: X + Y + Z. */
+  private static final long STORE = 160;
+
+  private static Set<PruneItem> select(boolean all, OptionalLong keep, Optional<Duration> until) {
+    return PrunePolicy.select(ALL, new PruneOptions(all, keep, until, Duration.ZERO), NOW, STORE);
   }
 
-  private static Set<CacheKey> keys(PrunePolicy.Candidate... cs) {
-    java.util.LinkedHashSet<CacheKey> out = new java.util.LinkedHashSet<>();
+  private static Set<PruneItem> keys(PrunePolicy.Candidate... cs) {
+    java.util.LinkedHashSet<PruneItem> out = new java.util.LinkedHashSet<>();
     for (PrunePolicy.Candidate c : cs) {
-      out.add(c.key());
+      out.add(c.item());
     }
     return out;
   }
@@ -73,7 +79,8 @@ class PrunePolicyTest {
             List.of(edge),
             new PruneOptions(
                 false, OptionalLong.empty(), Optional.of(Duration.ofHours(1)), Duration.ZERO),
-            NOW));
+            NOW,
+            STORE));
   }
 
   @Test
@@ -91,5 +98,47 @@ class PrunePolicyTest {
     assertEquals(
         keys(BROKEN, OLD, MID),
         select(false, OptionalLong.of(0), Optional.of(Duration.ofHours(1))));
+  }
+
+  @Test
+  void keepStorageCountsDirectoriesAndWhatElseTheStoreHolds() {
+    UnpackedLayers.UnpackedLayer dir =
+        new UnpackedLayers.UnpackedLayer(Path.of("layers", "a".repeat(64)), NOW, false);
+    PrunePolicy.Candidate layer =
+        new PrunePolicy.Candidate(
+            new PruneItem.UnpackedLayer(dir),
+            NOW.minus(Duration.ofDays(20)),
+            Map.of(),
+            1000,
+            false);
+    List<PrunePolicy.Candidate> all = List.of(OLD, MID, NEW, layer);
+    PruneOptions keep1200 =
+        new PruneOptions(false, OptionalLong.of(1200), Optional.empty(), Duration.ZERO);
+    // 160 of blobs + 1000 of the layer + 500 of named images and bookkeeping: the layer, the
+    // least recently used, goes first, and that is enough.
+    assertEquals(Set.of(layer.item()), PrunePolicy.select(all, keep1200, NOW, 1660));
+    // Named images alone take more than the limit: everything that can go goes, and no more.
+    assertEquals(keys(layer, OLD, MID, NEW), PrunePolicy.select(all, keep1200, NOW, 5000));
+  }
+
+  @Test
+  void mountsOnlyChoosesCacheMountsAndLeavesEntries() {
+    PrunePolicy.Candidate mount =
+        new PrunePolicy.Candidate(
+            new PruneItem.CacheMount(
+                new CacheMounts.CacheMount(
+                    Path.of("mounts/cache/go-1"), NOW.minus(Duration.ofDays(3)))),
+            NOW.minus(Duration.ofDays(3)),
+            Map.of(),
+            10,
+            false);
+    List<PrunePolicy.Candidate> all = List.of(OLD, MID, NEW, BROKEN, mount);
+    assertEquals(
+        keys(BROKEN, mount),
+        PrunePolicy.select(all, PruneOptions.cacheMounts(Set.of(), Optional.empty()), NOW, STORE));
+    assertEquals(
+        keys(BROKEN),
+        PrunePolicy.select(
+            all, PruneOptions.cacheMounts(Set.of(), Optional.of(Duration.ofDays(4))), NOW, STORE));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.cache.store.CacheMounts;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.cache.store.LayerRecord;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -297,5 +299,158 @@ class StorePrunerTest {
     assertFalse(report.unpackedLayersKeptForRunningBuild());
     assertFalse(Files.exists(recent));
     assertEquals(1, report.removedUnpackedLayers());
+  }
+
+  /** An image stored by its digest only (a build without -t), all blobs written at {@code when}. */
+  private Digest untaggedImage(String layerContent, Instant when) throws IOException {
+    Digest config = oldBlob("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
+    Digest layer = oldBlob(layerContent);
+    ImageManifest manifest =
+        ImageManifest.of(
+            MediaType.OCI_MANIFEST,
+            Descriptor.of(
+                MediaType.OCI_CONFIG, config, store.blobReader().size(config).getAsLong()),
+            List.of(
+                Descriptor.of(
+                    MediaType.OCI_LAYER_GZIP, layer, store.blobReader().size(layer).getAsLong())));
+    StoredBlob m = store.blobWriter().write(manifest.raw().toByteArray());
+    TestResults.age(store, m.digest(), when);
+    store
+        .index()
+        .tag(m.digest().toString(), IndexEntry.of(MediaType.OCI_MANIFEST, m.digest(), m.size()));
+    return m.digest();
+  }
+
+  @Test
+  void untaggedImagesGoByAgeLikeCacheEntriesAndNamedOnesStay() throws IOException {
+    List<Digest> named = taggedImage();
+    Digest old = untaggedImage("old untagged layer", LONG_AGO);
+    Digest recent = untaggedImage("recent untagged layer", Instant.now());
+
+    PruneReport plain = pruner.prune(PruneOptions.unreferencedOnly());
+    assertEquals(List.of(), plain.removedUntaggedImages(), "a plain prune keeps every image");
+
+    PruneReport until =
+        pruner.prune(
+            new PruneOptions(
+                false,
+                OptionalLong.empty(),
+                Optional.of(Duration.ofDays(1)),
+                PruneOptions.DEFAULT_GRACE));
+    assertEquals(List.of(old), until.removedUntaggedImages());
+    assertFalse(has(old), "its manifest is collected with it");
+
+    PruneReport all =
+        pruner.prune(
+            new PruneOptions(
+                true, OptionalLong.empty(), Optional.empty(), PruneOptions.DEFAULT_GRACE));
+    assertEquals(List.of(recent), all.removedUntaggedImages());
+    assertEquals(1, store.index().entries().size());
+    named.forEach(d -> assertTrue(has(d)));
+  }
+
+  /** A cache mount directory with {@code bytes} of content, last used at {@code lastUse}. */
+  private CacheMounts.CacheMount cacheMount(String id, int bytes, Instant lastUse)
+      throws IOException {
+    Path mount =
+        Files.createDirectories(
+            CacheMounts.directory(store.paths().root()).resolve(CacheMounts.nameOf(id)));
+    Files.write(mount.resolve("content"), new byte[bytes]);
+    CacheMounts.markUsed(mount);
+    Files.setLastModifiedTime(
+        mount.resolveSibling(mount.getFileName() + ".used"), FileTime.from(lastUse));
+    return new CacheMounts.CacheMount(mount, lastUse);
+  }
+
+  @Test
+  void cacheMountsGoByIdOrAllButNeverWhileABuildIsAlive() throws Exception {
+    CacheMounts.CacheMount go = cacheMount("/root/.cache/go-build", 100, LONG_AGO);
+    CacheMounts.CacheMount maven = cacheMount("maven", 100, Instant.now());
+    CacheKey key = TestResults.key("kept");
+    cache.store(key, TestResults.result("RUN a", TestResults.layer(store, 4, 10)));
+
+    PruneReport plain = pruner.prune(PruneOptions.unreferencedOnly());
+    assertEquals(0, plain.removedCacheMounts());
+    assertTrue(Files.isDirectory(go.dir()));
+
+    Path workspace =
+        Files.createDirectories(store.paths().workspacesDirectory().resolve("build-1"));
+    try (FileChannel alive = WorkspaceLock.hold(workspace)) {
+      PruneReport report = pruner.prune(PruneOptions.cacheMounts(Set.of(), Optional.empty()));
+      assertTrue(report.unpackedLayersKeptForRunningBuild());
+      assertEquals(0, report.removedCacheMounts());
+      assertTrue(Files.isDirectory(go.dir()), "a running build may have it mounted");
+    }
+
+    PruneReport byId =
+        pruner.prune(PruneOptions.cacheMounts(Set.of("/root/.cache/go-build"), Optional.empty()));
+    assertEquals(1, byId.removedCacheMounts());
+    assertFalse(Files.exists(go.dir()));
+    assertFalse(Files.exists(go.dir().resolveSibling(go.name() + ".used")));
+    assertTrue(Files.isDirectory(maven.dir()));
+    assertTrue(cache.lookup(key).isPresent(), "--mounts removes no cache entry");
+
+    PruneReport all = pruner.prune(PruneOptions.cacheMounts(Set.of(), Optional.empty()));
+    assertEquals(1, all.removedCacheMounts());
+    assertFalse(Files.exists(maven.dir()));
+  }
+
+  @Test
+  void keepStorageCountsUnpackedLayersAndCacheMounts() throws IOException {
+    Path layer = unpackedLayer("c", LONG_AGO);
+    Files.write(layer.resolve("big"), new byte[200_000]);
+    CacheMounts.CacheMount mount = cacheMount("npm", 200_000, Instant.now().minusSeconds(60));
+    CachedLayer cached = TestResults.layer(store, 5, 100);
+    cache.store(TestResults.key("recent"), TestResults.result("RUN a", cached));
+
+    // The cache entries' blobs alone fit; the store on disk does not, until the least recently
+    // used directory (the unpacked layer) goes. The entry, used last, stays.
+    PruneReport report =
+        pruner.prune(
+            new PruneOptions(
+                false, OptionalLong.of(300_000), Optional.empty(), PruneOptions.DEFAULT_GRACE));
+
+    assertEquals(1, report.removedUnpackedLayers());
+    assertFalse(Files.exists(layer));
+    assertTrue(Files.isDirectory(mount.dir()));
+    assertEquals(List.of(), report.removedEntries());
+    assertTrue(report.storeBytesAfter() < report.storeBytesBefore() - 200_000, report.toString());
+  }
+
+  @Test
+  void layerIndexesAndBlobOriginsOfWhatIsGoneAreRemoved() throws IOException {
+    CachedLayer gone = TestResults.layer(store, 6, 100);
+    cache.store(TestResults.key("gone"), TestResults.result("RUN a", gone));
+    TestResults.age(store, gone.blob().digest(), LONG_AGO);
+    CachedLayer kept = TestResults.layer(store, 7, 100);
+    cache.store(TestResults.key("kept"), TestResults.result("RUN b", kept));
+    Files.setLastModifiedTime(
+        store.paths().buildCacheEntry(TestResults.key("gone").digest()), FileTime.from(LONG_AGO));
+    for (CachedLayer l : List.of(gone, kept)) {
+      Path index = store.paths().layerIndex(l.diffId());
+      Files.createDirectories(index.getParent());
+      Files.writeString(index, "index");
+      Files.setLastModifiedTime(index, FileTime.from(LONG_AGO));
+      store.blobOrigins().record(l.blob().digest(), "registry.example/base");
+      Files.setLastModifiedTime(
+          store.paths().blobOrigins(l.blob().digest()), FileTime.from(LONG_AGO));
+    }
+
+    PruneReport report =
+        pruner.prune(
+            new PruneOptions(
+                false,
+                OptionalLong.empty(),
+                Optional.of(Duration.ofDays(1)),
+                PruneOptions.DEFAULT_GRACE));
+
+    assertEquals(List.of(TestResults.key("gone")), report.removedEntries());
+    assertFalse(has(gone.blob().digest()));
+    assertFalse(Files.exists(store.paths().layerIndex(gone.diffId())));
+    assertFalse(Files.exists(store.paths().blobOrigins(gone.blob().digest())));
+    assertTrue(Files.exists(store.paths().layerIndex(kept.diffId())));
+    assertTrue(Files.exists(store.paths().blobOrigins(kept.blob().digest())));
+    assertEquals(1, report.removedLayerIndexes());
+    assertEquals(1, report.removedBlobOrigins());
   }
 }

@@ -7,12 +7,12 @@ import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.StoreLocation;
+import dev.kiln.cli.TextTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,34 +64,38 @@ public final class CacheDuCommand implements Callable<Integer> {
     out.println("Store: " + root);
     out.println();
     if (!r.entries().isEmpty()) {
-      out.println(
-          String.format(
-              Locale.ROOT, "%-14s %10s  %-20s %6s", "CACHE KEY", "SIZE", "LAST USED", "LAYERS"));
+      TextTable entries = new TextTable("CACHE KEY", ">SIZE", "LAST USED", ">LAYERS", "");
       for (StoreUsage.EntryUsage e : r.entries()) {
-        out.println(
-            String.format(
-                    Locale.ROOT,
-                    "%-14s %10s  %-20s %6d  %s",
-                    e.key().digest().shortHex(),
-                    HumanReadable.bytes(e.size()),
-                    e.lastUsed().truncatedTo(ChronoUnit.SECONDS),
-                    e.layers(),
-                    e.problem().map(p -> "unusable: " + p).orElse(""))
-                .stripTrailing());
+        entries.row(
+            e.key().digest().shortHex(),
+            HumanReadable.bytes(e.size()),
+            e.lastUsed().truncatedTo(ChronoUnit.SECONDS).toString(),
+            Integer.toString(e.layers()),
+            e.problem().map(p -> "unusable: " + p).orElse(""));
       }
+      entries.print(out);
       out.println();
     }
     if (!r.images().isEmpty()) {
-      out.println(String.format(Locale.ROOT, "%-40s %-19s %10s", "IMAGE", "DIGEST", "SIZE"));
+      TextTable images = new TextTable("IMAGE", "DIGEST", ">SIZE");
       for (StoreUsage.ImageUsage i : r.images()) {
-        out.println(
-            String.format(
-                Locale.ROOT,
-                "%-40s %-19s %10s",
-                i.name().orElse("<untagged>"),
-                i.digest().algorithm() + ":" + i.digest().shortHex(),
-                HumanReadable.bytes(i.size())));
+        images.row(
+            i.name().orElse("<untagged>"),
+            i.digest().algorithm() + ":" + i.digest().shortHex(),
+            HumanReadable.bytes(i.size()));
       }
+      images.print(out);
+      out.println();
+    }
+    if (!r.cacheMounts().isEmpty()) {
+      TextTable mounts = new TextTable("CACHE MOUNT", ">SIZE", "LAST USED");
+      for (StoreUsage.CacheMountUsage m : r.cacheMounts()) {
+        mounts.row(
+            m.name(),
+            HumanReadable.bytes(m.bytes()),
+            m.lastUsed().truncatedTo(ChronoUnit.SECONDS).toString());
+      }
+      mounts.print(out);
       out.println();
     }
     out.println(
@@ -105,12 +109,39 @@ public final class CacheDuCommand implements Callable<Integer> {
             + (r.images().size() == 1 ? " image, " : " images, ")
             + HumanReadable.bytes(r.imageBytes()));
     out.println(
-        "Total:       "
+        "Blobs:       "
             + r.storeBlobs()
             + (r.storeBlobs() == 1 ? " blob, " : " blobs, ")
             + HumanReadable.bytes(r.storeBytes())
             + " ("
             + HumanReadable.bytes(r.unreferencedBytes())
             + " unreferenced, freed by kiln cache prune)");
+    out.println();
+    StoreUsage.DiskUsage d = r.disk();
+    TextTable disk = new TextTable("ON DISK", ">SIZE", "");
+    disk.row("blobs", HumanReadable.bytes(d.blobs()), "");
+    disk.row(
+        "unpacked layers",
+        HumanReadable.bytes(d.unpackedLayers()),
+        d.unpackedLayerCount()
+            + (d.unpackedLayerCount() == 1 ? " layer" : " layers")
+            + " unpacked for RUN (kiln cache prune --all, --filter until=D)");
+    disk.row(
+        "cache mounts",
+        HumanReadable.bytes(d.cacheMounts()),
+        r.cacheMounts().size() + " RUN --mount=type=cache (kiln cache prune --mounts [--id ID])");
+    disk.row(
+        "layer indexes",
+        HumanReadable.bytes(d.layerIndexes()),
+        d.layerIndexCount() + " (go with their layers)");
+    disk.row("cache entries", HumanReadable.bytes(d.buildCache()), "");
+    disk.row(
+        "bookkeeping",
+        HumanReadable.bytes(d.bookkeeping()),
+        "layer records, blob origins, context memos");
+    disk.row("build workspaces", HumanReadable.bytes(d.workspaces()), "tmp/: running builds");
+    disk.row("other", HumanReadable.bytes(d.other()), "index.json, oci-layout");
+    disk.print(out);
+    out.println("Total:       " + HumanReadable.bytes(d.total()) + " on disk");
   }
 }

@@ -37,10 +37,11 @@ import picocli.CommandLine.Spec;
     name = "prune",
     description = {
       "Remove build cache entries and the blobs nothing needs any more.",
-      "Without options only unreferenced blobs (older than an hour) are deleted.",
-      "Images named in the store's index.json are never removed.",
-      "Layers unpacked for RUN steps go with --all or --filter until=D (unused for D),",
-      "and only while no build is running."
+      "Without options only unreferenced blobs (older than an hour) are deleted, with the layer",
+      "indexes and records of what is gone. Named images are never removed (kiln rmi does that);",
+      "images kept by digest only (built without -t) go like cache entries.",
+      "Layers unpacked for RUN steps and cache mounts go with --all, --filter until=D (unused for",
+      "D), --keep-storage or --mounts, and only while no build is running."
     },
     mixinStandardHelpOptions = true)
 public final class CachePruneCommand implements Callable<Integer> {
@@ -51,21 +52,41 @@ public final class CachePruneCommand implements Callable<Integer> {
 
   @Option(
       names = "--all",
-      description = "Remove every cache entry, the stat memos and the unpacked layers.")
+      description =
+          "Remove every cache entry, untagged image, unpacked layer, cache mount and stat memo"
+              + " (default: off).")
   boolean all;
+
+  @Option(
+      names = "--mounts",
+      description =
+          "Remove the contents of RUN --mount=type=cache caches (all, or those of --id), and"
+              + " nothing else beyond a plain prune (default: off).")
+  boolean mounts;
+
+  @Option(
+      names = "--id",
+      paramLabel = "ID",
+      description =
+          "With --mounts: only the cache mount with this id (the mount's id=, else its target);"
+              + " repeatable (default: every cache mount).")
+  List<String> mountIds = new ArrayList<>();
 
   @Option(
       names = "--keep-storage",
       paramLabel = "SIZE",
       description =
-          "Remove least recently used entries until the cache's blobs fit in SIZE (e.g. 10GB).")
+          "Remove what was least recently used (cache entries, untagged images, unpacked layers,"
+              + " cache mounts) until the whole store takes at most SIZE on disk, e.g. 10GB"
+              + " (default: no limit).")
   String keepStorage;
 
   @Option(
       names = "--filter",
       paramLabel = "FILTER",
       description =
-          "Only entries matching: until=DURATION (unused for at least DURATION, e.g. 24h).")
+          "Only what matches: until=DURATION (unused for at least DURATION, e.g. 24h)"
+              + " (default: no filter).")
   List<String> filters = new ArrayList<>();
 
   public CachePruneCommand(CliEnvironment cli) {
@@ -93,26 +114,48 @@ public final class CachePruneCommand implements Callable<Integer> {
     }
     out.println(
         "Removed "
-            + report.removedEntries().size()
-            + (report.removedEntries().size() == 1 ? " cache entry" : " cache entries")
+            + count(report.removedEntries().size(), "cache entry", "cache entries")
+            + ", "
+            + count(report.removedUntaggedImages().size(), "untagged image", "untagged images")
             + " and "
-            + report.removedBlobs()
-            + (report.removedBlobs() == 1 ? " blob" : " blobs")
+            + count(report.removedBlobs(), "blob", "blobs")
             + "; freed "
             + HumanReadable.bytes(report.freedBytes())
             + ".");
     if (report.removedUnpackedLayers() > 0) {
       out.println(
           "Removed "
-              + report.removedUnpackedLayers()
-              + " unpacked layer "
-              + (report.removedUnpackedLayers() == 1 ? "directory" : "directories")
+              + count(
+                  report.removedUnpackedLayers(),
+                  "unpacked layer directory",
+                  "unpacked layer" + " directories")
               + " ("
               + HumanReadable.bytes(report.unpackedLayerBytes())
               + ").");
     }
-    if (report.unpackedLayersKeptForRunningBuild() && (all || !filters.isEmpty())) {
-      out.println("Kept the unpacked layers: a build is running and uses them.");
+    if (report.removedCacheMounts() > 0) {
+      out.println(
+          "Removed "
+              + count(report.removedCacheMounts(), "cache mount", "cache mounts")
+              + " ("
+              + HumanReadable.bytes(report.cacheMountBytes())
+              + ").");
+    } else if (mounts && !report.unpackedLayersKeptForRunningBuild()) {
+      out.println(
+          mountIds.isEmpty()
+              ? "No cache mounts to remove."
+              : "No cache mount has the id " + String.join(" or ", mountIds) + ".");
+    }
+    if (report.removedLayerIndexes() > 0 || report.removedBlobOrigins() > 0) {
+      out.println(
+          "Removed "
+              + count(report.removedLayerIndexes(), "layer index", "layer indexes")
+              + " and "
+              + count(report.removedBlobOrigins(), "blob origin record", "blob origin records")
+              + " of layers and blobs that are gone.");
+    }
+    if (report.unpackedLayersKeptForRunningBuild()) {
+      out.println("Kept the unpacked layers and cache mounts: a build is running and uses them.");
     }
     if (report.keptYoungBlobs() > 0 || report.keptLiveTempFiles() > 0) {
       out.println(
@@ -124,6 +167,12 @@ public final class CachePruneCommand implements Callable<Integer> {
               + GoDuration.format(options.grace())
               + " (a build may still be using them).");
     }
+    out.println(
+        "The store takes "
+            + HumanReadable.bytes(report.storeBytesAfter())
+            + " on disk (was "
+            + HumanReadable.bytes(report.storeBytesBefore())
+            + ").");
     out.flush();
     return ExitCode.OK;
   }
@@ -159,6 +208,19 @@ public final class CachePruneCommand implements Callable<Integer> {
             spec.commandLine(), "--filter " + filter + ": " + e.getMessage() + " (e.g. until=24h)");
       }
     }
+    if (!mountIds.isEmpty() || mounts) {
+      mounts = true; // --id alone means --mounts
+      if (all || keep.isPresent()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--mounts removes cache mounts only; --all and --keep-storage already include them");
+      }
+      return PruneOptions.cacheMounts(java.util.Set.copyOf(mountIds), until);
+    }
     return new PruneOptions(all, keep, until, PruneOptions.DEFAULT_GRACE);
+  }
+
+  private static String count(int n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
   }
 }

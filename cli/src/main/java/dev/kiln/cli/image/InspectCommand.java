@@ -9,6 +9,7 @@ import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
+import dev.kiln.cli.shell.OptionValues;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.transport.RegistryException;
@@ -70,6 +71,7 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Option(
       names = "--platform",
+      completionCandidates = OptionValues.Platforms.class,
       paramLabel = "OS/ARCH[/VARIANT]",
       description =
           "Choose this platform's image of a multi-platform index (default: the index itself;"

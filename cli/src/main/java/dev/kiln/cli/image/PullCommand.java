@@ -19,6 +19,7 @@ import dev.kiln.cli.ProgressOptions;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.cli.shell.OptionValues;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.config.ShortNameException;
 import dev.kiln.registry.config.ShortNameResolution;
@@ -71,6 +72,7 @@ public final class PullCommand implements Callable<Integer> {
 
   @Option(
       names = "--platform",
+      completionCandidates = OptionValues.Platforms.class,
       paramLabel = "OS/ARCH[/VARIANT]",
       description = "Which image of a multi-platform index to pull (default: this machine's).")
   String platform;

@@ -16,6 +16,7 @@ import dev.kiln.cli.ProgressOptions;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.cli.shell.OptionValues;
 import dev.kiln.registry.client.PushResult;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.event.RegistryEvent.PushOutcome;
@@ -32,15 +33,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kiln push SRC REF}: copies a local image to a registry. */
+/** {@code kiln push SRC REF}: copies a local image, or another registry's, to a registry. */
 @Command(
     name = "push",
     mixinStandardHelpOptions = true,
     usageHelpWidth = 110,
     sortOptions = false,
     description = {
-      "Push a local image (store, OCI layout or archive) to a registry.",
-      "SRC is an image in kiln's local store, an OCI layout directory, or an OCI / docker archive.",
+      "Push an image (store, OCI layout, archive, or another registry) to a registry.",
+      "SRC is an image in kiln's local store, an OCI layout directory, an OCI / docker archive, or",
+      "docker://REF (copied registry to registry, a multi-platform index whole).",
       "Blobs the registry has are skipped; the pushed reference with its digest is printed on stdout."
     })
 public final class PushCommand implements Callable<Integer> {
@@ -56,8 +58,8 @@ public final class PushCommand implements Callable<Integer> {
       description = {
         "What to push: NAME[:TAG] in the local store; DIR[:NAME], oci:DIR[:NAME|@DIGEST] or",
         "oci-layout://DIR[:NAME|@DIGEST] (an OCI layout); FILE[:NAME], oci-archive:FILE[:NAME] or",
-        "docker-archive:FILE[:NAME] (an OCI or docker save archive). NAME may be left out when it",
-        "holds one image."
+        "docker-archive:FILE[:NAME] (an OCI or docker save archive); docker://REF (a registry image).",
+        "NAME may be left out when it holds one image."
       })
   String source;
 
@@ -69,6 +71,7 @@ public final class PushCommand implements Callable<Integer> {
 
   @Option(
       names = "--platform",
+      completionCandidates = OptionValues.Platforms.class,
       paramLabel = "OS/ARCH[/VARIANT]",
       description =
           "Push only this platform's image of a multi-platform SRC (default: all of them).")
@@ -95,7 +98,8 @@ public final class PushCommand implements Callable<Integer> {
       if (ref.tag() == null) {
         ref = ref.withTag(ImageReference.DEFAULT_TAG);
       }
-      LocatedImage image = places.openLocal(PlaceSyntax.parse(source, Path.of("")));
+      // A docker:// SRC is a registry-to-registry copy: a multi-platform index stays whole.
+      LocatedImage image = places.open(PlaceSyntax.parse(source, Path.of("")));
       if (!image.isIndex() || platform != null) {
         image = image.forPlatform(platform == null ? Platform.host() : Platform.parse(platform));
       }

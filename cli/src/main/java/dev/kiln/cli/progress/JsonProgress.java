@@ -68,6 +68,13 @@ public final class JsonProgress implements BuildListener {
       } else if (event instanceof BuildEvent.Note e) {
         json.writeStringField("type", "note");
         json.writeStringField("message", e.message());
+      } else if (event instanceof BuildEvent.OutputWritten e) {
+        json.writeStringField("type", "output.written");
+        json.writeStringField("output", e.type());
+        json.writeStringField("destination", e.destination());
+        if (e.digest().isPresent()) {
+          json.writeStringField("digest", e.digest().get());
+        }
       } else if (event instanceof BuildEvent.BuildCompleted e) {
         json.writeStringField("type", "build.completed");
         json.writeStringField("digest", e.imageDigest());

@@ -65,6 +65,8 @@ public final class PlainProgress implements BuildListener {
       out.println("WARNING: " + e.location().map(l -> l + ": ").orElse("") + e.message());
     } else if (event instanceof BuildEvent.Note e) {
       out.println("note: " + e.message());
+    } else if (event instanceof BuildEvent.OutputWritten e) {
+      out.println(e.describe());
     } else if (event instanceof BuildEvent.BuildCompleted e) {
       Summary.print(out, e);
     }

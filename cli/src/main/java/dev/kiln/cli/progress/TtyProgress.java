@@ -128,6 +128,8 @@ public final class TtyProgress implements BuildListener, AutoCloseable {
       permanent.add("WARNING: " + e.location().map(l -> l + ": ").orElse("") + e.message());
     } else if (event instanceof BuildEvent.Note e) {
       permanent.add("note: " + e.message());
+    } else if (event instanceof BuildEvent.OutputWritten e) {
+      permanent.add(e.describe());
     } else if (event instanceof BuildEvent.BuildCompleted e) {
       render();
       Summary.print(out, e);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.cli.ExitCode;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,20 @@ class ErrorMessagesIT {
   }
 
   @Test
+  void aMissingTagNamesTheTagsTheRepositoryHas() {
+    for (String tag : List.of("1.0", "1.1", "latest")) {
+      kiln.run("push", "-q", "busybox:test", registry.reference("tagged/app:" + tag)).ok();
+    }
+    String missing = registry.reference("tagged/app:1.2");
+    Path context = kiln.context("missing-tag", Map.of("Dockerfile", "FROM " + missing + "\n"));
+    KilnCli.Result build = kiln.run("build", "-q", context.toString()).exits(ExitCode.REGISTRY);
+    assertTrue(build.stderr().contains("MANIFEST_UNKNOWN"), build.describe());
+    assertTrue(build.stderr().contains("its tags: 1.0, 1.1, latest"), build.describe());
+    KilnCli.Result pull = kiln.run("pull", "-q", missing).exits(ExitCode.REGISTRY);
+    assertTrue(pull.stderr().contains("its tags: 1.0, 1.1, latest"), pull.describe());
+  }
+
+  @Test
   void aFailedRunShowsTheCommandItsExitCodeAndItsLastLines() {
     Path context =
         kiln.context(
@@ -90,6 +105,29 @@ class ErrorMessagesIT {
             + "  almost\n"
             + "  it broke\n",
         build.stderr());
+  }
+
+  @Test
+  void aFailedRunsLastStderrLineComesLastInTheLogAndInItsLastLines() {
+    Path context =
+        kiln.context(
+            "stderr-order",
+            Map.of(
+                "Dockerfile",
+                "FROM busybox:test\n"
+                    + "RUN for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo line $i; done;"
+                    + " echo boom >&2; exit 3\n"));
+    // Two reader threads printed "boom" among the first lines in most runs; a few runs make a
+    // race that is left show.
+    for (int run = 0; run < 3; run++) {
+      KilnCli.Result build =
+          kiln.run("build", "--progress=plain", "--no-cache", context.toString())
+              .exits(ExitCode.BUILD_FAILED);
+      List<String> logged = build.stderr().lines().filter(l -> l.matches("#2 [0-9.]+ .*")).toList();
+      assertEquals(13, logged.size(), build.describe());
+      assertTrue(logged.get(12).endsWith(" boom"), build.describe());
+      assertTrue(build.stderr().endsWith("  line 12\n  boom\n"), build.describe());
+    }
   }
 
   @Test

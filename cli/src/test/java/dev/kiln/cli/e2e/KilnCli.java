@@ -144,13 +144,25 @@ final class KilnCli {
 
   /** Runs kiln with {@code stdin} as its standard input; waits at most five minutes. */
   Result runWithInput(String stdin, String... args) {
+    return runCommand(stdin, command(List.of(args)), args);
+  }
+
+  /** Runs kiln under the file mode creation mask {@code umask} (octal, as the shell reads it). */
+  Result runUnderUmask(String umask, String... args) {
+    List<String> command =
+        new ArrayList<>(List.of("sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+    command.addAll(command(List.of(args)));
+    return runCommand("", command, args);
+  }
+
+  private Result runCommand(String stdin, List<String> command, String... args) {
     try {
       Path dir = Files.createTempDirectory(home, "run-");
       Path in = Files.writeString(dir.resolve("stdin"), stdin);
       Path out = dir.resolve("stdout");
       Path err = dir.resolve("stderr");
       ProcessBuilder builder =
-          new ProcessBuilder(wrapped(command(List.of(args))))
+          new ProcessBuilder(wrapped(command))
               .directory(home.toFile())
               .redirectInput(in.toFile())
               .redirectOutput(out.toFile())

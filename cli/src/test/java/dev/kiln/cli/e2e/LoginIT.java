@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,6 +133,39 @@ class LoginIT {
     assertTrue(login.stderr().contains("hint: "), login.describe());
     assertTrue(login.stderr().contains("--insecure-registry 127.0.0.1"), login.describe());
     assertFalse(Files.exists(home.resolve(".docker/config.json")));
+  }
+
+  @Test
+  void everyCommandThatWithholdsCredentialsNamesTheFlagThatSendsThem() throws Exception {
+    Path config = home.resolve(".docker/config.json");
+    Files.createDirectories(config.getParent());
+    String auth =
+        Base64.getEncoder()
+            .encodeToString(credentials.colonSeparated().getBytes(StandardCharsets.UTF_8));
+    Files.writeString(
+        config, "{\"auths\":{\"" + registry.hostPort() + "\":{\"auth\":\"" + auth + "\"}}}");
+    String image = registry.reference("private/withheld:1");
+    Path context = kiln.context("withheld", Map.of("Dockerfile", "FROM " + image + "\nENV A=1\n"));
+    String flag = "--insecure-registry " + registry.hostPort();
+    for (KilnCli.Result failed :
+        List.of(
+            kiln.run("build", "-q", context.toString()).exits(3),
+            kiln.run("pull", "-q", image).exits(3),
+            kiln.run("push", "-q", "app:1", image).exits(3),
+            kiln.run("inspect", image).exits(3))) {
+      assertTrue(failed.stderr().contains("over plain HTTP"), failed.describe());
+      assertTrue(failed.stderr().contains(flag), failed.describe());
+      assertFalse(failed.stderr().contains("docker login"), failed.describe());
+    }
+  }
+
+  @Test
+  void aRegistryThatWantsCredentialsKilnHasNoneForSaysKilnLogin() {
+    KilnCli.Result pull =
+        kiln.run("pull", "-q", INSECURE, registry.reference("private/x:1")).exits(3);
+    assertTrue(pull.stderr().contains("HTTP 401"), pull.describe());
+    assertTrue(pull.stderr().contains("kiln login " + registry.hostPort()), pull.describe());
+    assertFalse(pull.stderr().contains("docker login"), pull.describe());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.kiln.cli.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -63,6 +66,7 @@ class ProgressGoldenIT {
             "build",
             "--progress=" + progress,
             "--no-cache", // both runs execute every step, whatever the cache holds
+            "--debug", // both runs say the notes on how RUN runs, which a store says once
             "--source-date-epoch=1700000000",
             "-t",
             "golden:1",
@@ -89,6 +93,23 @@ class ProgressGoldenIT {
     assertTrue(first.stderr().contains("\"digest\":\"" + digest + "\""), first.describe());
     assertEquals(jsonTimes(first.stderr()), jsonTimes(second.stderr()));
     golden("build.rawjson.jsonl", jsonMachine(jsonTimes(first.stderr())));
+  }
+
+  @Test
+  void theNotesOnHowRunRunsAreSaidOncePerStoreAndWithDebug() {
+    KilnCli fresh = kiln.withEnv("KILN_CACHE_DIR", home.resolve("notes-store").toString());
+    fresh.buildBusyboxBase();
+    List<String> args = List.of("build", "--progress=plain", "--no-cache", context.toString());
+    String first = fresh.run(args.toArray(String[]::new)).ok().stderr();
+    assertTrue(first.contains("note: RUN isolation "), first);
+    assertTrue(first.contains("note: RUN snapshots "), first);
+    KilnCli.Result again = fresh.run(args.toArray(String[]::new)).ok();
+    assertFalse(again.stderr().contains("note: RUN"), again.describe());
+    List<String> debug = new ArrayList<>(args);
+    debug.add(1, "--debug");
+    KilnCli.Result withDebug = fresh.run(debug.toArray(String[]::new)).ok();
+    assertTrue(withDebug.stderr().contains("note: RUN isolation "), withDebug.describe());
+    assertTrue(withDebug.stderr().contains("note: RUN snapshots "), withDebug.describe());
   }
 
   /** Plain output with elapsed times and output-line offsets replaced. */

@@ -70,6 +70,7 @@ class WithoutAttrToolsIT {
             .run(
                 "build",
                 "--progress=plain",
+                "--debug", // the snapshotter note even if the store said it before
                 "-o",
                 "type=oci,tar=false,dest=" + out,
                 context.toString())

@@ -25,9 +25,8 @@ final class FailureText {
               hint.replace("rerun with --debug", "rerun Gradle with --stacktrace")
                   .replaceAll(
                       "pass --allow (\\S+)", "add '$1' to kiln { allow } (or pass -Pkiln.allow=$1)")
-                  .replace(
-                      "pass --insecure-registry HOST",
-                      "add the registry to kiln { insecureRegistries }")
+                  .replaceAll(
+                      "pass --insecure-registry (\\S+)", "add '$1' to kiln { insecureRegistries }")
                   .replaceAll(
                       "allow credentials over plain HTTP for (\\S+)",
                       "add '$1' to kiln { insecureRegistries } (for a token service:"

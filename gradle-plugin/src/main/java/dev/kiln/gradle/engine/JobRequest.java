@@ -3,12 +3,14 @@ package dev.kiln.gradle.engine;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
+import dev.kiln.api.request.ImageNames;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
 import dev.kiln.api.request.SignSpec;
+import dev.kiln.api.request.SourceDateEpoch;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.reference.ImageReference;
@@ -81,7 +83,7 @@ final class JobRequest {
               String from = job.value("sourceDateEpoch.from").orElse("kiln.sourceDateEpoch");
               long seconds;
               try {
-                seconds = EpochSeconds.parse(raw);
+                seconds = SourceDateEpoch.parse(raw);
               } catch (IllegalArgumentException e) {
                 throw new RequestException(from + ": " + e.getMessage(), "fix or remove it");
               }
@@ -107,7 +109,7 @@ final class JobRequest {
               + " -Pkiln.image=registry.example.com/app:1.0");
     }
     try {
-      return ImageNames.of(image.get(), job.list("tag"));
+      return ImageNames.of(image.get(), job.list("tag"), "kiln { image }", "kiln { tags }");
     } catch (IllegalArgumentException e) {
       throw new RequestException(e.getMessage(), "fix the name in kiln { } or -Pkiln.image");
     }
@@ -188,6 +190,21 @@ final class JobRequest {
     Map<String, String> fields = job.map("login");
     Map<String, RegistryLogin> logins = new LinkedHashMap<>();
     for (String key : fields.keySet()) {
+      if (key.endsWith(".credHelper")) {
+        String registry = key.substring(0, key.length() - ".credHelper".length());
+        String from = fields.getOrDefault(registry + ".from", "the build script");
+        logins.put(registry, RegistryLogin.credentialHelper(fields.get(key), from));
+        log.accept(
+            "info",
+            "kiln: credentials for "
+                + registry
+                + " from docker-credential-"
+                + fields.get(key)
+                + " ("
+                + from
+                + ")");
+        continue;
+      }
       if (!key.endsWith(".username")) {
         continue;
       }

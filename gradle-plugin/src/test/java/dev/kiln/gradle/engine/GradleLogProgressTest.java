@@ -79,11 +79,12 @@ class GradleLogProgressTest {
         "denied\nhint: add 'network.host' to kiln { allow } (or pass -Pkiln.allow=network.host)",
         FailureText.of("denied", null, "pass --allow network.host"));
     assertEquals(
-        "unauthorized\nhint: if this registry is yours, add the registry to kiln {"
-            + " insecureRegistries } to allow it",
+        "unauthorized\nhint: if you trust the network to r.example:5000, add 'r.example:5000' to"
+            + " kiln { insecureRegistries } to allow it",
         FailureText.of(
             "unauthorized",
             null,
-            "if this registry is yours, pass --insecure-registry HOST to allow it"));
+            "if you trust the network to r.example:5000, pass --insecure-registry r.example:5000"
+                + " to allow it"));
   }
 }

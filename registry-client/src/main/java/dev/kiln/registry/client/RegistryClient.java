@@ -152,11 +152,16 @@ public final class RegistryClient implements AutoCloseable {
    * Docker-Content-Digest}.
    */
   public RemoteManifest fetchManifest(ImageReference reference) throws IOException {
-    RemoteManifest fetched =
-        routing.pull(
-            reference,
-            "pulling manifest " + reference,
-            source -> caller.call(new ManifestGet(source)));
+    RemoteManifest fetched;
+    try {
+      fetched =
+          routing.pull(
+              reference,
+              "pulling manifest " + reference,
+              source -> caller.call(new ManifestGet(source)));
+    } catch (NotFoundException e) {
+      throw withTagsNearby(reference, e);
+    }
     // Named as asked, wherever it came from: a mirror's name must not leak into the image's.
     return new RemoteManifest(reference, fetched.manifest());
   }
@@ -271,6 +276,26 @@ public final class RegistryClient implements AutoCloseable {
   /** The blob's content read from this registry (for pushing it elsewhere). */
   public BlobContent blobContent(ImageReference repository, Descriptor blob) {
     return BlobContent.of(() -> openBlob(repository, blob));
+  }
+
+  /**
+   * A missing tag's failure, told which tags the repository has that come closest ({@link
+   * TagSuggestions}); unchanged when the tag is not what is missing or the tags cannot be listed.
+   * Only the first page of tags is asked for: one more request, however many tags there are.
+   */
+  private NotFoundException withTagsNearby(ImageReference reference, NotFoundException e) {
+    if (reference.tag() == null || reference.digest() != null || !e.hasCode("MANIFEST_UNKNOWN")) {
+      return e;
+    }
+    try {
+      TagsPage.Page page =
+          caller.call(new TagsPage(reference, ApiUrls.tags(reference, TagSuggestions.PAGE)));
+      return e.withMoreHint(
+          TagSuggestions.describe(reference.tag(), page.tags(), page.next() != null));
+    } catch (IOException | RuntimeException listing) {
+      e.addSuppressed(listing);
+      return e;
+    }
   }
 
   /** Whether the repository has the blob ({@code HEAD}); its size if so. */

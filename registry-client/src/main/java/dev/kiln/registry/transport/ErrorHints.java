@@ -40,10 +40,10 @@ final class ErrorHints {
         if (credentialSource == null) {
           return "no credentials were found for "
               + registry
-              + ": log in with `docker login "
+              + ": log in with `kiln login "
               + registry
-              + "` (kiln reads Docker's and podman's credential files), or check the repository"
-              + " name"
+              + "` (kiln also reads Docker's and podman's credential files), or check the"
+              + " repository name"
               + headNote;
         }
         if (credentialSource.startsWith("withheld")) {

@@ -15,4 +15,13 @@ public class NotFoundException extends RegistryException {
       String hint) {
     super(action, method, url, 404, errors, credentialSource, false, hint, null);
   }
+
+  /** The same failure, its hint followed by {@code more} (what the repository has instead). */
+  public NotFoundException withMoreHint(String more) {
+    String hint = hint() == null || hint().isEmpty() ? more : hint() + "; " + more;
+    NotFoundException e =
+        new NotFoundException(action(), method(), url(), errors(), credentialSource(), hint);
+    e.setStackTrace(getStackTrace());
+    return e;
+  }
 }

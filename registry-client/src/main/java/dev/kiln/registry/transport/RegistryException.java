@@ -23,6 +23,7 @@ public class RegistryException extends IOException {
   private final transient List<RegistryError> errors;
   private final String credentialSource;
   private final boolean retryable;
+  private final String hint;
 
   public RegistryException(
       String action,
@@ -42,6 +43,7 @@ public class RegistryException extends IOException {
     this.errors = errors == null ? List.of() : List.copyOf(errors);
     this.credentialSource = credentialSource;
     this.retryable = retryable;
+    this.hint = hint;
   }
 
   /** A failure that is not about an HTTP status (a protocol violation, a bad document). */
@@ -180,6 +182,11 @@ public class RegistryException extends IOException {
   /** Where the credentials came from, or null if none were sent. */
   public String credentialSource() {
     return credentialSource;
+  }
+
+  /** What to do about it, as the message ends; null if there is nothing to say. */
+  public String hint() {
+    return hint;
   }
 
   /** Whether sending the same request again may succeed. */

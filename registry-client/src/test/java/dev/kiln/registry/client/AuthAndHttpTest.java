@@ -124,7 +124,7 @@ class AuthAndHttpTest {
       assertTrue(
           e.getMessage().contains("no credentials were found for " + registry.hostPort()),
           e.getMessage());
-      assertTrue(e.getMessage().contains("docker login"), e.getMessage());
+      assertTrue(e.getMessage().contains("kiln login"), e.getMessage());
     }
   }
 

@@ -81,7 +81,7 @@ class HtpasswdRegistryIT {
         RegistryClient.create(
             ItImages.options(registry, recorder).credentials(CredentialSource.NONE).build())) {
       var e = assertThrows(AuthenticationException.class, () -> client.head(ref("basic/app:1")));
-      assertTrue(e.getMessage().contains("docker login " + registry.hostPort()), e.getMessage());
+      assertTrue(e.getMessage().contains("kiln login " + registry.hostPort()), e.getMessage());
     }
   }
 

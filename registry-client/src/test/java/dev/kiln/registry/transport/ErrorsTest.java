@@ -78,7 +78,7 @@ class ErrorsTest {
 
   @Test
   void hintsForTheCommonFailures() {
-    assertTrue(hint("GET", 401, "", null).contains("docker login r.example"));
+    assertTrue(hint("GET", 401, "", null).contains("kiln login r.example"));
     assertTrue(hint("GET", 401, "", "cfg").contains("did not accept the credentials from cfg"));
     assertTrue(hint("PUT", 403, "", "cfg").contains("not allowed to push to"));
     assertTrue(
