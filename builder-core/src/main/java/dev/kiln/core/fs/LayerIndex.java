@@ -69,7 +69,9 @@ public final class LayerIndex {
       String hidden = LayerPath.name(e.path()).substring(LayerPath.WHITEOUT_PREFIX.length());
       if (hidden.isEmpty()) {
         throw new LayerFormatException(
-            "refusing layer: entry '" + e.path() + "' is a whiteout with an empty name");
+            "refusing layer: entry '"
+                + LayerFormatException.excerpt(e.path())
+                + "' is a whiteout with an empty name");
       }
     }
   }

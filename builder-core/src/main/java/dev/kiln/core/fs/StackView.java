@@ -398,18 +398,25 @@ public final class StackView {
         r = PathResolver.resolve(this::lookup, dir, true, PathResolver.Escape.REFUSE);
       } catch (PathEscapeException e) {
         throw new UnsafeLayerEntryException(
-            name, "goes through symlink '" + e.link() + "', which points outside the image root");
+            name,
+            "goes through symlink '"
+                + LayerFormatException.excerpt(e.link())
+                + "', which points outside the image root");
       } catch (SymlinkLoopException e) {
         throw new LayerFormatException(
-            "layer entry '" + name + "': too many levels of symlinks in '" + dir + "'");
+            "layer entry '"
+                + LayerFormatException.excerpt(name)
+                + "': too many levels of symlinks in '"
+                + LayerFormatException.excerpt(dir)
+                + "'");
       }
       switch (r.status()) {
         case NOT_A_DIRECTORY ->
             throw new LayerFormatException(
                 "layer entry '"
-                    + name
+                    + LayerFormatException.excerpt(name)
                     + "' needs '"
-                    + r.path()
+                    + LayerFormatException.excerpt(r.path())
                     + "' to be a directory, but it is a file");
         case MISSING -> {
           for (String p = r.path(); ; p = LayerPath.parent(p)) {
@@ -442,9 +449,9 @@ public final class StackView {
       if (linked == null || linked.isDirectory()) {
         throw new LayerFormatException(
             "hardlink '"
-                + e.path()
+                + LayerFormatException.excerpt(e.path())
                 + "' points to '"
-                + targetName
+                + LayerFormatException.excerpt(targetName)
                 + "', which "
                 + (linked == null ? "does not exist" : "is a directory"));
       }

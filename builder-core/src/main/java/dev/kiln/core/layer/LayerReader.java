@@ -126,7 +126,8 @@ public final class LayerReader implements Closeable {
         type = EntryType.SYMLINK;
         link = h.linkName();
         if (link.isEmpty()) {
-          throw new LayerFormatException("symlink '" + h.name() + "' has an empty target");
+          throw new LayerFormatException(
+              "symlink '" + LayerFormatException.excerpt(h.name()) + "' has an empty target");
         }
         break;
       case '3':
@@ -142,7 +143,8 @@ public final class LayerReader implements Closeable {
         type = EntryType.FIFO;
         break;
       default:
-        throw new LayerFormatException("'" + h.name() + "' has unsupported type " + h.type());
+        throw new LayerFormatException(
+            "'" + LayerFormatException.excerpt(h.name()) + "' has unsupported type " + h.type());
     }
     ContentSource content = type == EntryType.REGULAR ? singleUse(h.name(), at) : null;
     try {
@@ -160,8 +162,17 @@ public final class LayerReader implements Closeable {
           h.xattrs(),
           content);
     } catch (IllegalArgumentException e) {
+      // The record's messages start with the path, which may be long: say it once, shortened.
+      String reason = e.getMessage();
+      if (reason.startsWith(path + ": ")) {
+        reason = reason.substring(path.length() + 2);
+      }
       throw new LayerFormatException(
-          "layer entry '" + h.name() + "' is invalid: " + e.getMessage(), e);
+          "layer entry '"
+              + LayerFormatException.excerpt(h.name())
+              + "' is invalid: "
+              + LayerFormatException.excerpt(reason),
+          e);
     }
   }
 
@@ -187,7 +198,10 @@ public final class LayerReader implements Closeable {
     if (name.startsWith("/")) {
       throw new UnsafeLayerEntryException(
           entryName,
-          (name.equals(entryName) ? "has" : "links to") + " an absolute name ('" + name + "')");
+          (name.equals(entryName) ? "has" : "links to")
+              + " an absolute name ('"
+              + LayerFormatException.excerpt(name)
+              + "')");
     }
     StringBuilder out = new StringBuilder(name.length());
     for (String part : name.split("/")) {
@@ -197,7 +211,9 @@ public final class LayerReader implements Closeable {
       if (part.equals("..")) {
         throw new UnsafeLayerEntryException(
             entryName,
-            (name.equals(entryName) ? "has" : "links to '" + name + "', which has")
+            (name.equals(entryName)
+                    ? "has"
+                    : "links to '" + LayerFormatException.excerpt(name) + "', which has")
                 + " a '..' component");
       }
       if (part.indexOf('\0') >= 0) {

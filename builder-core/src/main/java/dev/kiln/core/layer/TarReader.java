@@ -103,7 +103,7 @@ final class TarReader {
           break;
       }
       Header header = header(type, size, pax, gnuLongName, gnuLongLink);
-      lastName = header.name();
+      lastName = LayerFormatException.excerpt(header.name());
       dataOffset = consumed;
       boolean headerOnly = "123456".indexOf(header.type()) >= 0;
       remaining = headerOnly ? 0 : header.size();
@@ -225,11 +225,22 @@ final class TarReader {
       case '6':
         break;
       case 'S':
-        throw format("'" + name + "' is a GNU sparse file, which kiln does not read");
+        throw format(
+            "'"
+                + LayerFormatException.excerpt(name)
+                + "' is a GNU sparse file, which kiln does not read");
       case 'M':
-        throw format("'" + name + "' continues a multi-volume archive, which kiln does not read");
+        throw format(
+            "'"
+                + LayerFormatException.excerpt(name)
+                + "' continues a multi-volume archive, which kiln does not read");
       default:
-        throw format("'" + name + "' has unsupported tar entry type '" + type + "'");
+        throw format(
+            "'"
+                + LayerFormatException.excerpt(name)
+                + "' has unsupported tar entry type '"
+                + type
+                + "'");
     }
     return new Header(name, type, mode, uid, gid, size, mtime, link, devMajor, devMinor, xattrs);
   }
@@ -443,7 +454,7 @@ final class TarReader {
               + " after '"
               + lastName
               + "' is not valid UTF-8 ("
-              + new String(bytes, StandardCharsets.ISO_8859_1)
+              + LayerFormatException.excerpt(new String(bytes, StandardCharsets.ISO_8859_1))
               + "); kiln only handles UTF-8 file names");
     }
   }

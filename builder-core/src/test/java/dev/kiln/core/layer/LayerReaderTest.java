@@ -232,4 +232,14 @@ class LayerReaderTest {
     var e = assertThrows(LayerFormatException.class, () -> readAll(tar));
     assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
   }
+
+  @Test
+  void refusalsQuoteOnlyTheStartOfALongName() throws IOException {
+    String hostile = "a/".repeat(5_000) + "../../x";
+    byte[] tar = new RawTar().pax('x', "path", hostile).file("f", new byte[] {1}).end();
+    var e = assertThrows(UnsafeLayerEntryException.class, () -> readAll(tar));
+    assertEquals(hostile, e.entryName());
+    assertTrue(e.getMessage().contains("(10007 characters)"), e.getMessage());
+    assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " characters");
+  }
 }
