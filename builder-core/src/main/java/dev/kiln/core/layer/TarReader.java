@@ -303,15 +303,41 @@ final class TarReader {
     }
   }
 
-  // PAX times may have a fraction ("1700000000.123456789"); kiln keeps whole seconds, rounding
-  // toward negative infinity as GNU tar does.
+  // PAX times are decimal seconds with an optional fraction ("1700000000.123456789", "-1.5"), as
+  // Go's archive/tar reads them; kiln keeps whole seconds, rounding toward negative infinity as GNU
+  // tar does. Not BigDecimal: it also accepts an exponent, and "1e99999999" takes minutes and
+  // gigabytes to round.
   private long paxTime(byte[] value) throws IOException {
     String s = new String(value, StandardCharsets.US_ASCII);
-    try {
-      return new java.math.BigDecimal(s).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw format("PAX mtime '" + s + "' after '" + lastName + "' is not a time");
+    int dot = s.indexOf('.');
+    String whole = dot < 0 ? s : s.substring(0, dot);
+    String fraction = dot < 0 ? "" : s.substring(dot + 1);
+    boolean negative = whole.startsWith("-");
+    String digits = negative || whole.startsWith("+") ? whole.substring(1) : whole;
+    if (digits.isEmpty() || !allDigits(digits) || !allDigits(fraction)) {
+      throw format(
+          "PAX mtime '"
+              + LayerFormatException.excerpt(s)
+              + "' after '"
+              + lastName
+              + "' is not a time");
     }
+    try {
+      long seconds = Long.parseLong(whole);
+      boolean belowWhole = negative && fraction.chars().anyMatch(c -> c != '0');
+      return belowWhole ? Math.subtractExact(seconds, 1) : seconds;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw format(
+          "PAX mtime '"
+              + LayerFormatException.excerpt(s)
+              + "' after '"
+              + lastName
+              + "' is out of range");
+    }
+  }
+
+  private static boolean allDigits(String s) {
+    return s.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   private Map<String, byte[]> parsePax(byte[] data) throws IOException {

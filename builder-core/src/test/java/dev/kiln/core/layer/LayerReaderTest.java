@@ -233,6 +233,48 @@ class LayerReaderTest {
     assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
   }
 
+  private static LayerEntry only(byte[] tar) throws IOException {
+    List<LayerEntry> entries = new ArrayList<>(readAll(tar).keySet());
+    assertEquals(1, entries.size());
+    return entries.get(0);
+  }
+
+  @Test
+  void paxTimesAreDecimalSecondsRoundedTowardNegativeInfinity() throws IOException {
+    Map<String, Long> times =
+        Map.of(
+            "1700000000", 1_700_000_000L,
+            "1700000000.999999999", 1_700_000_000L,
+            "-1.5", -2L,
+            "-1.000", -1L,
+            "-0.25", -1L,
+            "+7", 7L,
+            "12.", 12L);
+    for (Map.Entry<String, Long> t : times.entrySet()) {
+      byte[] tar = new RawTar().pax('x', "mtime", t.getKey()).file("f", new byte[] {1}).end();
+      assertEquals(t.getValue(), only(tar).mtime(), t.getKey());
+    }
+  }
+
+  @Test
+  void paxTimesWithAnExponentOrOutOfRangeAreRefused() {
+    for (String time :
+        List.of(
+            "1e3",
+            "1e99999999",
+            "1.5e3",
+            "0x10",
+            "",
+            ".5",
+            "--1",
+            "1.5.5",
+            "99999999999999999999")) {
+      byte[] tar = new RawTar().pax('x', "mtime", time).file("f", new byte[] {1}).end();
+      var e = assertThrows(LayerFormatException.class, () -> readAll(tar), time);
+      assertTrue(e.getMessage().startsWith("PAX mtime '" + time + "' after "), e.getMessage());
+    }
+  }
+
   @Test
   void refusalsQuoteOnlyTheStartOfALongName() throws IOException {
     String hostile = "a/".repeat(5_000) + "../../x";
