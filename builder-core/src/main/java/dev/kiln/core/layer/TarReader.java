@@ -25,7 +25,13 @@ import java.util.TreeMap;
  */
 final class TarReader {
   private static final int BLOCK = 512;
-  private static final int MAX_META_SIZE = 8 * 1024 * 1024;
+
+  /**
+   * Most bytes of extended headers (PAX records, GNU long names) before one entry, and of global
+   * PAX headers in the whole archive. Each is held in memory, and a gzip stream compresses a chain
+   * of them a thousandfold, so they are bounded together, not only one by one.
+   */
+  static final int MAX_META_SIZE = 8 * 1024 * 1024;
 
   /** One entry's header, after applying PAX and GNU extension headers. Names are raw text. */
   record Header(
@@ -52,6 +58,13 @@ final class TarReader {
 
   private long dataOffset;
   private boolean ended;
+
+  /** What the extended headers of the entry being read may still take. */
+  private long localMetaLeft;
+
+  /** What global PAX headers may still take. */
+  private long globalMetaLeft = MAX_META_SIZE;
+
   private String lastName = "(start of archive)";
 
   TarReader(InputStream in) {
@@ -64,6 +77,7 @@ final class TarReader {
       return null;
     }
     skipRest();
+    localMetaLeft = MAX_META_SIZE;
     Map<String, byte[]> pax = new HashMap<>();
     String gnuLongName = null;
     String gnuLongLink = null;
@@ -85,16 +99,16 @@ final class TarReader {
       }
       switch (type) {
         case 'x':
-          pax.putAll(parsePax(readMeta(size, "PAX header")));
+          pax.putAll(parsePax(readMeta(size, "PAX header", false)));
           continue;
         case 'g':
-          globalPax.putAll(parsePax(readMeta(size, "PAX global header")));
+          globalPax.putAll(parsePax(readMeta(size, "PAX global header", true)));
           continue;
         case 'L':
-          gnuLongName = cString(readMeta(size, "GNU long name"));
+          gnuLongName = cString(readMeta(size, "GNU long name", false));
           continue;
         case 'K':
-          gnuLongLink = cString(readMeta(size, "GNU long link name"));
+          gnuLongLink = cString(readMeta(size, "GNU long link name", false));
           continue;
         case 'V':
           skipData(size);
@@ -379,9 +393,23 @@ final class TarReader {
     return records;
   }
 
-  private byte[] readMeta(long size, String what) throws IOException {
+  private byte[] readMeta(long size, String what, boolean global) throws IOException {
     if (size > MAX_META_SIZE) {
       throw format(what + " after '" + lastName + "' is " + size + " bytes, too large to be real");
+    }
+    if (size > (global ? globalMetaLeft : localMetaLeft)) {
+      throw format(
+          (global
+                  ? "the archive's global PAX headers add up to"
+                  : "the extended headers of the entry after '" + lastName + "' add up to")
+              + " more than "
+              + MAX_META_SIZE
+              + " bytes, too large to be real");
+    }
+    if (global) {
+      globalMetaLeft -= size;
+    } else {
+      localMetaLeft -= size;
     }
     byte[] data = in.readNBytes((int) size);
     consumed += data.length;

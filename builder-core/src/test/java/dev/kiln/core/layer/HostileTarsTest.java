@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.testdata.ResourceBound;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,5 +83,68 @@ class HostileTarsTest {
     byte[] tar = new RawTar().pax('x', "mtime", "1e99999999").file("f", new byte[] {1}).end();
     assertEquals(
         "PAX mtime '1e99999999' after '(start of archive)' is not a time", failure(tar, 16 * MIB));
+  }
+
+  /** A gzip stream, fast: the bombs are the same bytes over and over. */
+  private static OutputStream gzip(ByteArrayOutputStream to) throws IOException {
+    return new GZIPOutputStream(to, 1 << 16) {
+      {
+        def.setLevel(Deflater.BEST_SPEED);
+      }
+    };
+  }
+
+  /** {@code count} times {@code header}, then a file, gzip-compressed (about 1 KiB per MiB). */
+  private static byte[] gzipBomb(byte[] header, int count) throws IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (OutputStream out = gzip(gz)) {
+      for (int i = 0; i < count; i++) {
+        out.write(header);
+      }
+      out.write(new RawTar().file("f", new byte[] {1}).end());
+    }
+    return gz.toByteArray();
+  }
+
+  /** A PAX header of {@code type} with 1 MiB of records. */
+  private static byte[] megabytePax(char type) {
+    return new RawTar().pax(type, "SCHILY.xattr.user.k", "v".repeat((int) MIB - 40)).unterminated();
+  }
+
+  @Test
+  void aGzipBombOfChainedPaxHeadersStopsAtTheirTotalLimit() throws IOException {
+    // 100 MiB of attributes for one entry, in a blob of about 100 KiB.
+    byte[] blob = gzipBomb(megabytePax('x'), 100);
+    assertTrue(blob.length < 1024 * 1024, blob.length + " bytes");
+    assertEquals(
+        "the extended headers of the entry after '(start of archive)' add up to more than 8388608"
+            + " bytes, too large to be real",
+        failure(blob, 64 * MIB));
+  }
+
+  @Test
+  void aGzipBombOfGlobalPaxHeadersStopsAtTheirTotalLimit() throws IOException {
+    assertEquals(
+        "the archive's global PAX headers add up to more than 8388608 bytes, too large to be real",
+        failure(gzipBomb(megabytePax('g'), 100), 64 * MIB));
+  }
+
+  @Test
+  void aGzipBombOfLongNamesStopsAtTheirTotalLimit() throws IOException {
+    byte[] blob = gzipBomb(new RawTar().gnuLong('L', "n".repeat((int) MIB)).unterminated(), 100);
+    assertTrue(failure(blob, 64 * MIB).startsWith("the extended headers of the entry"));
+  }
+
+  @Test
+  void aHundredMegabytesOfZerosEndAtTheFirstBlock() throws IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (OutputStream out = gzip(gz)) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 100; i++) {
+        out.write(zeros);
+      }
+    }
+    int entries = ResourceBound.within(TIME, 16 * MIB, () -> readAll(gz.toByteArray()));
+    assertEquals(0, entries);
   }
 }
