@@ -33,6 +33,13 @@ final class TarReader {
    */
   static final int MAX_META_SIZE = 8 * 1024 * 1024;
 
+  /**
+   * Longest name (path, link target, attribute name) in UTF-8 bytes: eight times Linux's PATH_MAX,
+   * so longer than any file system can use, and short enough for the layer index, which stores
+   * names of up to 64 KiB.
+   */
+  static final int MAX_NAME_BYTES = 32 * 1024;
+
   /** One entry's header, after applying PAX and GNU extension headers. Names are raw text. */
   record Header(
       String name,
@@ -256,7 +263,31 @@ final class TarReader {
                 + type
                 + "'");
     }
+    checkLength(name, "name");
+    checkLength(link, "link target");
+    for (String attribute : xattrs.keySet()) {
+      checkLength(attribute, "attribute name");
+    }
     return new Header(name, type, mode, uid, gid, size, mtime, link, devMajor, devMinor, xattrs);
+  }
+
+  private void checkLength(String text, String what) throws IOException {
+    // A char is at most 3 UTF-8 bytes; count exactly only when that could be too many.
+    if (text.length() * 3L > MAX_NAME_BYTES
+        && text.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw format(
+          "a "
+              + what
+              + " of "
+              + text.getBytes(StandardCharsets.UTF_8).length
+              + " bytes after '"
+              + lastName
+              + "' is longer than any file system allows ("
+              + MAX_NAME_BYTES
+              + " bytes at most): '"
+              + LayerFormatException.excerpt(text)
+              + "'");
+    }
   }
 
   private void verifyChecksum() throws IOException {

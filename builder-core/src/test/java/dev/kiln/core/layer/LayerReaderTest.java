@@ -276,6 +276,28 @@ class LayerReaderTest {
   }
 
   @Test
+  void namesLongerThanAnyFileSystemAllowsAreRefusedWithAShortMessage() throws IOException {
+    String longPath = "d/".repeat(20_000) + "f";
+    for (byte[] tar :
+        List.of(
+            new RawTar().pax('x', "path", longPath).file("f", new byte[] {1}).end(),
+            new RawTar().gnuLong('L', longPath).file("f", new byte[] {1}).end(),
+            new RawTar().pax('x', "linkpath", longPath).header("l", '2', 0, "").end(),
+            new RawTar()
+                .pax('x', "SCHILY.xattr.user." + "a".repeat(40_000), "v")
+                .file("f", new byte[] {1})
+                .end())) {
+      var e = assertThrows(LayerFormatException.class, () -> readAll(tar));
+      assertTrue(e.getMessage().contains("longer than any file system allows"), e.getMessage());
+      assertTrue(e.getMessage().length() < 600, e.getMessage().length() + " characters");
+    }
+    // Just below the limit is a name like any other.
+    String fits = "d/".repeat(16_000) + "f";
+    byte[] tar = new RawTar().pax('x', "path", fits).file("f", new byte[] {1}).end();
+    assertEquals(fits, only(tar).path());
+  }
+
+  @Test
   void refusalsQuoteOnlyTheStartOfALongName() throws IOException {
     String hostile = "a/".repeat(5_000) + "../../x";
     byte[] tar = new RawTar().pax('x', "path", hostile).file("f", new byte[] {1}).end();
