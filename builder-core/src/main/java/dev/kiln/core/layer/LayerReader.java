@@ -6,8 +6,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 /**
  * Streams the entries of a layer blob, whatever its compression (gzip, zstd or none, recognised by
@@ -23,6 +21,13 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  * sees one. Leading {@code ./}, repeated slashes and {@code .} components are normalised away, and
  * an entry for the root directory itself is skipped. Other checks that need the file system (such
  * as symlinks that lead out) are the {@link LayerExtractor}'s.
+ *
+ * <p>Whatever the blob holds, reading it fails only with a {@link LayerFormatException} (a damaged
+ * tar or gzip/zstd stream, a name that leaves the root, an unsupported feature; its message quotes
+ * at most a short excerpt of any name) or with the {@link IOException} of reading the blob itself.
+ * Memory does not grow with what a header claims: extended headers (PAX records, GNU long names)
+ * before one entry add up to at most 8 MiB, global PAX headers too, and a name (path, link target,
+ * attribute name) longer than 32 KiB, which no file system could hold, is refused.
  */
 public final class LayerReader implements Closeable {
   private final InputStream decompressed;
@@ -40,7 +45,7 @@ public final class LayerReader implements Closeable {
   public static LayerReader open(InputStream blob) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(blob, 64 * 1024);
     Compression compression = detect(buffered);
-    return new LayerReader(decompress(buffered, compression), compression);
+    return new LayerReader(DecompressedStream.of(buffered, compression), compression);
   }
 
   /**
@@ -49,7 +54,7 @@ public final class LayerReader implements Closeable {
    */
   public static InputStream uncompressed(InputStream blob) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(blob, 64 * 1024);
-    return decompress(buffered, detect(buffered));
+    return DecompressedStream.of(buffered, detect(buffered));
   }
 
   private static Compression detect(BufferedInputStream buffered) throws IOException {
@@ -57,21 +62,6 @@ public final class LayerReader implements Closeable {
     byte[] magic = buffered.readNBytes(4);
     buffered.reset();
     return Compression.detect(magic, magic.length);
-  }
-
-  private static InputStream decompress(BufferedInputStream buffered, Compression compression)
-      throws IOException {
-    try {
-      return switch (compression) {
-        case GZIP -> new BufferedInputStream(new GZIPInputStream(buffered, 64 * 1024), 64 * 1024);
-        case ZSTD -> new BufferedInputStream(new ZstdCompressorInputStream(buffered), 64 * 1024);
-        default -> buffered;
-      };
-    } catch (IOException e) {
-      buffered.close();
-      throw new LayerFormatException(
-          "cannot read the layer's " + compression.label() + " stream: " + e.getMessage(), e);
-    }
   }
 
   /** The compression found from the blob's first bytes. */
@@ -87,15 +77,15 @@ public final class LayerReader implements Closeable {
     return tar.dataOffset();
   }
 
-  /** The next entry, or empty at the end of the layer. */
+  /**
+   * The next entry, or empty at the end of the layer.
+   *
+   * @throws LayerFormatException if the layer is damaged, unsafe or uses what kiln does not read
+   * @throws IOException if the blob cannot be read
+   */
   public Optional<LayerEntry> next() throws IOException {
     while (true) {
-      TarReader.Header h;
-      try {
-        h = tar.next();
-      } catch (java.util.zip.ZipException e) {
-        throw new LayerFormatException("the layer's gzip stream is corrupt: " + e.getMessage(), e);
-      }
+      TarReader.Header h = tar.next();
       if (h == null) {
         return Optional.empty();
       }

@@ -215,7 +215,7 @@ class LayerReaderTest {
     byte[] gz = layer(SampleEntries.everything(), Compression.GZIP);
     byte[] badGzip = gz.clone();
     badGzip[gz.length / 2] ^= 0x7f;
-    assertThrows(IOException.class, () -> readAll(badGzip));
+    assertThrows(LayerFormatException.class, () -> readAll(badGzip));
   }
 
   @Test
@@ -273,6 +273,47 @@ class LayerReaderTest {
       var e = assertThrows(LayerFormatException.class, () -> readAll(tar), time);
       assertTrue(e.getMessage().startsWith("PAX mtime '" + time + "' after "), e.getMessage());
     }
+  }
+
+  @Test
+  void aDamagedGzipOrZstdStreamFailsAsALayerFormatExceptionNamingTheCompression()
+      throws IOException {
+    for (Compression compression : List.of(Compression.GZIP, Compression.ZSTD)) {
+      byte[] blob = layer(SampleEntries.everything(), compression);
+      byte[] truncated = Arrays.copyOf(blob, blob.length / 2);
+      var e = assertThrows(LayerFormatException.class, () -> readAll(truncated));
+      assertTrue(
+          e.getMessage().startsWith("the layer's " + compression.label() + " stream is corrupt"),
+          e.getMessage());
+      byte[] notCompressedAfterAll = Arrays.copyOf(blob, 10);
+      assertThrows(LayerFormatException.class, () -> readAll(notCompressedAfterAll));
+    }
+  }
+
+  @Test
+  void aFailureToReadTheBlobItselfIsNotBlamedOnTheLayer() throws IOException {
+    byte[] blob = layer(SampleEntries.everything(), Compression.GZIP);
+    IOException diskGone = new IOException("disk gone");
+    InputStream failing =
+        new java.io.SequenceInputStream(
+            new ByteArrayInputStream(Arrays.copyOf(blob, blob.length / 2)),
+            new InputStream() {
+              @Override
+              public int read() throws IOException {
+                throw diskGone;
+              }
+            });
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> {
+              try (LayerReader reader = LayerReader.open(failing)) {
+                while (reader.next().isPresent()) {
+                  // read to the end
+                }
+              }
+            });
+    assertEquals(diskGone, e);
   }
 
   @Test
