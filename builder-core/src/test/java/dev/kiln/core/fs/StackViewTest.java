@@ -75,7 +75,21 @@ class StackViewTest {
         stack("missing parents are made", List.of(E.file("deep/er/file", "deep"))),
         stack(
             "a later entry of the same name wins",
-            List.of(E.file("twice", "first"), E.file("twice", "second"))));
+            List.of(E.file("twice", "first"), E.file("twice", "second"))),
+        // Found by StackViewFuzzTest: entries of the layer placed before its own whiteout of
+        // their directory stayed in the view, in a directory the view no longer had.
+        stack(
+            "a whiteout after the layer's own files in the directory it hides",
+            List.of(E.dir("d/"), E.file("d/lower", "lower")),
+            List.of(E.file("d/mine", "mine"), E.whiteout("d"), E.file("d/later", "later"))),
+        stack(
+            "an opaque directory after the layer's own files in a lower subdirectory",
+            List.of(E.dir("d/"), E.dir("d/sub/"), E.file("d/sub/old", "old")),
+            List.of(
+                E.file("d/sub/mine", "mine"),
+                E.file("d/kept", "kept"),
+                E.opaque("d"),
+                E.file("d/sub/later", "later"))));
   }
 
   @SafeVarargs
