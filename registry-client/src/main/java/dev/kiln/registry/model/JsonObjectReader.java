@@ -73,6 +73,10 @@ final class JsonObjectReader {
     } catch (JsonProcessingException e) {
       throw new MalformedDocumentException(
           what + " is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (NumberFormatException e) {
+      // Jackson throws this one unwrapped, for a number whose exponent does not fit an int
+      // (1e9999999999): it is as malformed as any other JSON error.
+      throw new MalformedDocumentException(what + " is not valid JSON: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new MalformedDocumentException(what + " could not be read: " + e.getMessage(), e);
     }

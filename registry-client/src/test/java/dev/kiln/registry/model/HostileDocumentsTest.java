@@ -150,4 +150,22 @@ class HostileDocumentsTest {
                     .build());
     assertEquals("{\"x\":1E+999999999,\"y\":-1E-999999999}", config.raw().asString());
   }
+
+  @Test
+  void aNumberWhoseExponentDoesNotFitIsMalformedJson() {
+    // Found by DocumentFuzzTest: Jackson throws a bare NumberFormatException for this, which
+    // escaped every parser as an internal error.
+    byte[] bytes =
+        "{\"schemaVersion\":2,\"manifests\":[],\"x\":1e9999999999}"
+            .getBytes(StandardCharsets.UTF_8);
+    assertTrue(
+        refusal(16 * MIB, () -> ImageConfig.parse(bytes))
+            .startsWith("image config is not valid JSON: "));
+    assertTrue(
+        refusal(16 * MIB, () -> Manifest.parse(bytes, null))
+            .startsWith("manifest is not valid JSON: "));
+    assertTrue(
+        refusal(16 * MIB, () -> ImageIndex.parse(bytes, null))
+            .startsWith("image index is not valid JSON: "));
+  }
 }
