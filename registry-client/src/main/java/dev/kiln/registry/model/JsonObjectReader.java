@@ -72,11 +72,15 @@ final class JsonObjectReader {
       node = MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new MalformedDocumentException(
-          what + " is not valid JSON: " + e.getOriginalMessage(), e);
+          what
+              + " is not valid JSON: "
+              + MalformedDocumentException.excerpt(e.getOriginalMessage()),
+          e);
     } catch (NumberFormatException e) {
       // Jackson throws this one unwrapped, for a number whose exponent does not fit an int
       // (1e9999999999): it is as malformed as any other JSON error.
-      throw new MalformedDocumentException(what + " is not valid JSON: " + e.getMessage(), e);
+      throw new MalformedDocumentException(
+          what + " is not valid JSON: " + MalformedDocumentException.excerpt(e.getMessage()), e);
     } catch (IOException e) {
       throw new MalformedDocumentException(what + " could not be read: " + e.getMessage(), e);
     }
@@ -186,7 +190,10 @@ final class JsonObjectReader {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {
         throw new MalformedDocumentException(
-            at(name) + "[\"" + e.getKey() + "\"] must be a string");
+            at(name)
+                + "[\""
+                + MalformedDocumentException.excerpt(e.getKey())
+                + "\"] must be a string");
       }
       out.put(e.getKey(), e.getValue().textValue());
     }

@@ -78,7 +78,7 @@ public sealed interface Manifest permits ImageManifest, ImageIndex {
     }
     throw new MalformedDocumentException(
         "unsupported manifest media type '"
-            + mediaType
+            + MalformedDocumentException.excerpt(mediaType)
             + "': expected one of "
             + MediaType.MANIFEST_ACCEPT);
   }

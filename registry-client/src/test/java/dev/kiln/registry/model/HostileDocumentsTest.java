@@ -168,4 +168,31 @@ class HostileDocumentsTest {
         refusal(16 * MIB, () -> ImageIndex.parse(bytes, null))
             .startsWith("image index is not valid JSON: "));
   }
+
+  @Test
+  void longValuesAreQuotedOnlyInPart() {
+    String mib = "x".repeat(1 << 20);
+    String key = "k".repeat(40_000);
+    String[] documents = {
+      "{\"schemaVersion\":2,\"mediaType\":\"" + mib + "\"}",
+      "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"a\",\"digest\":\"sha256:"
+          + mib
+          + "\",\"size\":1}}",
+      "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"a\",\"digest\":\""
+          + mib
+          + ":0\",\"size\":1}}",
+      "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"a\",\"digest\":\""
+          + mib
+          + "\",\"size\":1}}",
+      "{\"schemaVersion\":2,\"annotations\":{\"" + key + "\":1},\"manifests\":[]}",
+      "{\"schemaVersion\":2,\"" + key + "\":1,\"" + key + "\":2}",
+    };
+    for (String document : documents) {
+      byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
+      String message = refusal(64 * MIB, () -> Manifest.parse(bytes, null));
+      assertTrue(
+          message.length() < 600, message.length() + " characters: " + message.substring(0, 100));
+      assertTrue(message.contains("characters)"), message);
+    }
+  }
 }
