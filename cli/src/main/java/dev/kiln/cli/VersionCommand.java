@@ -1,13 +1,25 @@
 package dev.kiln.cli;
 
+import dev.kiln.registry.model.Platform;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code kiln version}: prints kiln's version and the Java runtime it runs on. */
-@Command(name = "version", description = "Print kiln's version and the Java runtime.")
+/**
+ * {@code kiln version} (and {@code kiln --version}): kiln's version, the commit and date it was
+ * built from, the Java runtime it runs on and the platform it builds for by default. A bug report
+ * that pastes it says exactly which kiln ran where.
+ */
+@Command(
+    name = "version",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print kiln's version, the git commit and date it was built from, the Java runtime",
+      "it runs on and this machine's os/arch (the default --platform)."
+    })
 public final class VersionCommand implements Callable<Integer>, IVersionProvider {
   @Spec CommandSpec spec;
 
@@ -21,10 +33,28 @@ public final class VersionCommand implements Callable<Integer>, IVersionProvider
 
   @Override
   public String[] getVersion() {
-    String version = VersionCommand.class.getPackage().getImplementationVersion();
-    return new String[] {
-      "kiln " + (version == null ? "dev" : version),
-      "java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
-    };
+    return lines(BuildInfo.current(), Runtime.version().toString(), Platform.host())
+        .toArray(String[]::new);
+  }
+
+  /** The report for {@code build} running on Java {@code javaVersion} on {@code platform}. */
+  static List<String> lines(BuildInfo build, String javaVersion, Platform platform) {
+    String commit =
+        build
+            .commit()
+            .map(c -> build.modified() ? c + " (with uncommitted changes)" : c)
+            .orElse("unknown");
+    return List.of(
+        "kiln " + build.version().orElse("dev"),
+        "commit:  " + commit,
+        "built:   " + build.date().orElse("unknown"),
+        "java:    "
+            + javaVersion
+            + " ("
+            + System.getProperty("java.vendor")
+            + ", "
+            + System.getProperty("java.home")
+            + ")",
+        "os/arch: " + platform);
   }
 }

@@ -114,7 +114,8 @@ class CommandHelpTest {
   @Test
   void everyCommandHasHelpWhoseFlagsStateTheirDefaults() {
     for (String command :
-        List.of("push", "pull", "inspect", "tag", "login", "logout", "completion", "man")) {
+        List.of(
+            "push", "pull", "inspect", "tag", "login", "logout", "version", "completion", "man")) {
       var run = engine.run(Map.of(), "", command, "--help");
       assertEquals(0, run.exitCode(), command + ": " + run.stderr());
       assertTrue(run.stdout().startsWith("Usage: kiln " + command), run.stdout());
@@ -151,8 +152,59 @@ class CommandHelpTest {
   }
 
   @Test
-  void manWritesAPageForEveryCommandListingItsOptions(@TempDir Path dir) throws Exception {
+  void manWritesATroffPageForEveryCommandListingItsOptions(@TempDir Path dir) throws Exception {
     var run = engine.run(Map.of(), "", "man", "--dir", dir.toString());
+    assertEquals(0, run.exitCode(), run.stderr());
+    for (String page :
+        List.of("kiln", "kiln-build", "kiln-push", "kiln-pull", "kiln-login", "kiln-cache-prune")) {
+      assertTrue(Files.isRegularFile(dir.resolve(page + ".1")), page + ".1");
+    }
+    String build = Files.readString(dir.resolve("kiln-build.1"));
+    assertTrue(build.contains("\n.TH \"KILN-BUILD\" 1 "), build);
+    for (String section : List.of("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "ARGUMENTS")) {
+      assertTrue(build.contains("\n.SH " + section + "\n"), section);
+    }
+    assertTrue(build.contains("\n.SH \"EXIT STATUS\"\n"), "exit codes");
+    assertTrue(build.contains("\\fBkiln build\\fR [\\fIOPTIONS\\fR] [\\fICONTEXT\\fR]"), build);
+    for (OptionSpec option : userOptions(spec("build"))) {
+      assertTrue(
+          build.contains("\\fB" + option.longestName().replace("-", "\\-") + "\\fR"),
+          option.longestName());
+    }
+    String top = Files.readString(dir.resolve("kiln.1"));
+    assertTrue(top.contains(".SH COMMANDS\n"), top);
+    assertTrue(top.contains("\\fBkiln\\-build\\fR(1)"), "SEE ALSO names the command pages");
+  }
+
+  @Test
+  void troffPagesRenderWithoutWarnings(@TempDir Path dir) throws Exception {
+    assertEquals(0, engine.run(Map.of(), "", "man", "--dir", dir.toString()).exitCode());
+    try (var pages = Files.list(dir)) {
+      for (Path page : pages.toList()) {
+        // groff's own man(7) check: -ww turns on every warning, -z drops the output.
+        Process groff =
+            new ProcessBuilder("groff", "-man", "-ww", "-z", "-Tutf8", page.toString())
+                .redirectErrorStream(true)
+                .start();
+        String said = new String(groff.getInputStream().readAllBytes());
+        assertEquals(0, groff.waitFor(), page + ": " + said);
+        assertEquals("", said, page + " renders without warnings");
+      }
+    }
+    Process man =
+        new ProcessBuilder("man", "-l", dir.resolve("kiln-push.1").toString())
+            .redirectErrorStream(true)
+            .start();
+    man.getOutputStream().close();
+    String text = new String(man.getInputStream().readAllBytes());
+    assertEquals(0, man.waitFor(), text);
+    assertTrue(text.contains("--insecure-registry=HOST[:PORT]"), text);
+    assertTrue(text.contains("EXIT STATUS"), text);
+  }
+
+  @Test
+  void manWritesAsciiDocOnRequest(@TempDir Path dir) throws Exception {
+    var run = engine.run(Map.of(), "", "man", "--format", "asciidoc", "--dir", dir.toString());
     assertEquals(0, run.exitCode(), run.stderr());
     for (String page : List.of("kiln", "kiln-build", "kiln-push", "kiln-pull", "kiln-login")) {
       assertTrue(Files.isRegularFile(dir.resolve(page + ".adoc")), page + ".adoc");

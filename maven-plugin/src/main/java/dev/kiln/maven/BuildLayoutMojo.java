@@ -36,5 +36,6 @@ public class BuildLayoutMojo extends DockerfileBuildMojo {
   @Override
   void afterBuild(BuildResult result) {
     getLog().info("kiln: wrote " + outputDirectory);
+    project.setContextValue(PushMojo.WRITTEN, outputDirectory.toPath());
   }
 }

@@ -1,7 +1,6 @@
 package dev.kiln.maven;
 
 import dev.kiln.api.request.OutputSpec;
-import dev.kiln.registry.model.Compression;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +32,8 @@ public class BuildMojo extends DockerfileBuildMojo {
         Optional.empty(),
         List.of(),
         true,
-        Compression.GZIP,
-        Optional.empty(),
+        compression(),
+        Optional.ofNullable(compressionLevel),
         true,
         Map.of());
   }

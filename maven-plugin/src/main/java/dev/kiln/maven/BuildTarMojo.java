@@ -64,6 +64,7 @@ public class BuildTarMojo extends DockerfileBuildMojo {
   @Override
   void afterBuild(BuildResult result) {
     getLog().info("kiln: wrote " + outputFile);
+    project.setContextValue(PushMojo.WRITTEN, outputFile.toPath());
     if (attach) {
       String kind = classifier == null || classifier.isBlank() ? null : classifier.trim();
       projectHelper.attachArtifact(project, type, kind, outputFile);

@@ -8,6 +8,8 @@ import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;
+import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SshSpec;
 import dev.kiln.registry.model.Compression;
 import java.io.File;
 import java.nio.file.Path;
@@ -89,6 +91,44 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   @Parameter(property = "kiln.allow")
   List<String> allow;
 
+  /**
+   * Secrets for {@code RUN --mount=type=secret}, in {@code --secret} syntax, one element each:
+   * {@code id=npmrc,src=${user.home}/.npmrc} or {@code id=token,env=TOKEN}. Their values are read
+   * when the step runs and never stored in a layer or the cache key. From the command line: {@code
+   * -Dkiln.secret.ID=env=VAR} or {@code -Dkiln.secret.ID=src=FILE}.
+   */
+  @Parameter List<String> secrets;
+
+  /**
+   * SSH agents or keys for {@code RUN --mount=type=ssh}, in {@code --ssh} syntax: {@code default}
+   * (the agent of {@code $SSH_AUTH_SOCK}) or {@code ID=PATH[,PATH…]}.
+   */
+  @Parameter(property = "kiln.ssh")
+  List<String> ssh;
+
+  /**
+   * The network of RUN steps: {@code default}, {@code none}, or {@code host} (which grants the
+   * {@code network.host} entitlement, as buildx does).
+   */
+  @Parameter(property = "kiln.network", defaultValue = "default")
+  String network;
+
+  /** Stages to build again even when the cache has them ({@code --no-cache-filter}). */
+  @Parameter(property = "kiln.noCacheFilter")
+  List<String> noCacheFilter;
+
+  /** How RUN steps are isolated: {@code auto}, {@code oci} (runc) or {@code chroot}. */
+  @Parameter(property = "kiln.isolation", defaultValue = "auto")
+  String isolation;
+
+  /** Layer compression: {@code gzip}, {@code zstd} or {@code uncompressed}. */
+  @Parameter(property = "kiln.compression", defaultValue = "gzip")
+  String compression;
+
+  /** The compression level (gzip 1-9, zstd 1-22; default: each one's own). */
+  @Parameter(property = "kiln.compressionLevel")
+  Integer compressionLevel;
+
   /** The engine; tests replace it. */
   ImageBuilder builder = new Kiln();
 
@@ -166,13 +206,26 @@ abstract class DockerfileBuildMojo extends KilnMojo {
       if (allow != null) {
         allow.forEach(b::allow);
       }
+      if (secrets != null) {
+        secrets.forEach(spec -> b.secret(SecretSpec.parse(spec)));
+      }
+      prefixed("kiln.secret.")
+          .forEach((id, rest) -> b.secret(SecretSpec.parse("id=" + id + "," + rest)));
+      if (ssh != null) {
+        ssh.forEach(spec -> b.ssh(SshSpec.parse(spec)));
+      }
+      if (noCacheFilter != null) {
+        noCacheFilter.forEach(b::noCacheFilter);
+      }
+      b.network(network == null || network.isBlank() ? "default" : network.trim());
+      b.isolation(isolation == null || isolation.isBlank() ? "auto" : isolation.trim());
       epoch(environment).ifPresent(b::sourceDateEpoch);
       insecureRegistries().forEach(b::insecureRegistry);
-      plainHttpCredentialHosts().forEach(b::plainHttpCredentials);
+      credentialsOverPlainHttp().forEach(b::plainHttpCredentials);
       if (cacheDir != null) {
         b.cacheDir(cacheDir.toPath());
       }
-      registryLogins().forEach(b::registryLogin);
+      registryLogins(names.isEmpty() ? null : names.get(0)).forEach(b::registryLogin);
       return b.build();
     } catch (RequestException e) {
       throw FailureReport.of(e);
@@ -224,15 +277,26 @@ abstract class DockerfileBuildMojo extends KilnMojo {
     return names(name);
   }
 
-  static OutputSpec fileOutput(OutputSpec.Type type, Path dest, boolean ociMediaTypes) {
+  final OutputSpec fileOutput(OutputSpec.Type type, Path dest, boolean ociMediaTypes) {
     return new OutputSpec(
         type,
         Optional.of(dest),
         List.of(),
         false,
-        Compression.GZIP,
-        Optional.empty(),
+        compression(),
+        Optional.ofNullable(compressionLevel),
         ociMediaTypes,
         Map.of());
+  }
+
+  /** {@code compression} as kiln's {@link Compression}. */
+  final Compression compression() {
+    String label = compression == null ? "gzip" : compression.trim().toLowerCase(Locale.ROOT);
+    return Compression.ofLabel(label)
+        .orElseThrow(
+            () ->
+                new RequestException(
+                    "<compression> '" + compression + "' is not a compression kiln writes",
+                    "use gzip, zstd or uncompressed"));
   }
 }

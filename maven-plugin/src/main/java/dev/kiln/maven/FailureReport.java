@@ -54,7 +54,14 @@ final class FailureReport {
       text.append("\nhint: ")
           .append(
               hint.replace("rerun with --debug", "rerun Maven with -e")
-                  .replaceAll("pass --allow (\\S+)", "add $1 to <allow> (-Dkiln.allow=$1)"));
+                  .replaceAll("pass --allow (\\S+)", "add $1 to <allow> (-Dkiln.allow=$1)")
+                  .replace(
+                      "pass --insecure-registry HOST",
+                      "add the registry to <insecureRegistries> (-Dkiln.insecureRegistries=HOST)")
+                  .replaceAll(
+                      "allow credentials over plain HTTP for (\\S+)",
+                      "add $1 to <insecureRegistries> (for a token service:"
+                          + " <plainHttpCredentialHosts>)"));
     }
     return text.toString();
   }

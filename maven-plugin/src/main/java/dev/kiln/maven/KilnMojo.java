@@ -60,16 +60,18 @@ abstract class KilnMojo extends AbstractMojo {
   List<String> tags;
 
   /**
-   * Registries ({@code host[:port]}) to reach over plain HTTP or without verifying TLS. Loopback
-   * registries always are.
+   * Registries ({@code host[:port]}) to reach over plain HTTP or without verifying TLS; they may
+   * also receive credentials over plain HTTP, as with the CLI's {@code --insecure-registry} and
+   * Docker's {@code insecure-registries}. Loopback registries are reached this way always, but get
+   * credentials over plain HTTP only when named here.
    */
   @Parameter(property = "kiln.insecureRegistries")
   List<String> insecureRegistries;
 
   /**
-   * Registries ({@code host[:port]}, and the host of their token service) that may receive
-   * credentials over plain HTTP. kiln never sends credentials unencrypted otherwise, even to an
-   * insecure registry.
+   * More hosts ({@code host[:port]}) that may receive credentials over plain HTTP, besides {@code
+   * insecureRegistries}: typically the token service of an insecure registry. kiln never sends
+   * credentials unencrypted otherwise.
    */
   @Parameter(property = "kiln.plainHttpCredentialHosts")
   List<String> plainHttpCredentialHosts;
@@ -122,8 +124,18 @@ abstract class KilnMojo extends AbstractMojo {
     }
   }
 
-  final Map<String, RegistryLogin> registryLogins() {
-    return SettingsLogins.from(session.getSettings().getServers(), settingsDecrypter, getLog());
+  /**
+   * Credentials by registry: {@code -Dkiln.auth…} and {@code KILN_AUTH_…} (see {@link
+   * CommandLineLogins}) over {@code settings.xml} servers; Docker's and podman's files come after.
+   *
+   * @param image the image's name, whose registry {@code -Dkiln.auth.username} is for; or null
+   */
+  final Map<String, RegistryLogin> registryLogins(String image) {
+    Map<String, RegistryLogin> logins =
+        new LinkedHashMap<>(
+            SettingsLogins.from(session.getSettings().getServers(), settingsDecrypter, getLog()));
+    logins.putAll(CommandLineLogins.from(session.getUserProperties(), System.getenv(), image));
+    return logins;
   }
 
   /** kiln's store: {@code cacheDir}, else {@code $KILN_CACHE_DIR}, else the user's default. */
@@ -135,8 +147,16 @@ abstract class KilnMojo extends AbstractMojo {
     return insecureRegistries == null ? List.of() : insecureRegistries;
   }
 
-  final List<String> plainHttpCredentialHosts() {
-    return plainHttpCredentialHosts == null ? List.of() : plainHttpCredentialHosts;
+  /**
+   * {@code insecureRegistries} and {@code plainHttpCredentialHosts}: who may get credentials over
+   * HTTP.
+   */
+  final List<String> credentialsOverPlainHttp() {
+    List<String> hosts = new ArrayList<>(insecureRegistries());
+    if (plainHttpCredentialHosts != null) {
+      hosts.addAll(plainHttpCredentialHosts);
+    }
+    return hosts;
   }
 
   /**

@@ -10,9 +10,10 @@ import org.apache.maven.plugin.logging.Log;
 /**
  * A build's progress in Maven's log, plain: one line per step when it ends ({@code #3 [2/4] COPY
  * target/app.jar /app/app.jar CACHED}, {@code … DONE 1.2s}, {@code … ERROR: …}), the output of RUN
- * steps as {@code #3 | line}, warnings as warnings, and a closing summary. Step starts and finished
- * transfers are debug lines ({@code mvn -X}). Terminal control sequences in command output are
- * removed, since Maven logs often end up in files and CI pages.
+ * steps as {@code #3 | line}, warnings as warnings, and a closing summary. Step starts and layers
+ * written are debug lines ({@code mvn -X}); finished pulls and pushes are info lines as in the CLI
+ * ({@code pushed sha256:… 1.5kB (no upload needed)}). Terminal control sequences in command output
+ * are removed, since Maven logs often end up in files and CI pages.
  */
 final class MavenLogProgress implements BuildListener {
   private static final Pattern ESCAPES =
@@ -44,20 +45,13 @@ final class MavenLogProgress implements BuildListener {
     } else if (event instanceof BuildEvent.StepOutput e) {
       log.info("#" + e.step().number() + " | " + plain(e.line()));
     } else if (event instanceof BuildEvent.Transfer e) {
-      if (e.finished() && log.isDebugEnabled()) {
-        String what =
-            switch (e.kind()) {
-              case PULL -> "pulled";
-              case PUSH -> "pushed";
-              case LAYER -> "wrote layer";
-            };
-        log.debug(
-            e.step().map(s -> "#" + s.number() + " ").orElse("")
-                + what
-                + " "
-                + e.id()
-                + " "
-                + HumanReadable.bytes(e.done()));
+      if (e.finished() && (e.kind() != BuildEvent.TransferKind.LAYER || log.isDebugEnabled())) {
+        String line = transfer(e);
+        if (e.kind() == BuildEvent.TransferKind.LAYER) {
+          log.debug(line);
+        } else {
+          log.info(line);
+        }
       }
     } else if (event instanceof BuildEvent.Warning e) {
       log.warn(e.location().map(l -> l + ": ").orElse("") + plain(e.message()));
@@ -80,6 +74,28 @@ final class MavenLogProgress implements BuildListener {
         log.info("  -> " + reference);
       }
     }
+  }
+
+  /**
+   * A finished transfer as the CLI prints it: {@code #3 pulled sha256:… 2.1MB}, {@code pushed
+   * sha256:… 1.5kB (no upload needed)} when the registry had the blob already.
+   */
+  static String transfer(BuildEvent.Transfer e) {
+    String what =
+        switch (e.kind()) {
+          case PULL -> "pulled";
+          case PUSH -> "pushed";
+          case LAYER -> "wrote layer";
+        };
+    boolean skipped = e.kind() == BuildEvent.TransferKind.PUSH && e.done() == 0 && e.total() > 0;
+    return e.step().map(s -> "#" + s.number() + " ").orElse("")
+        + what
+        + " "
+        + e.id()
+        + " "
+        + (skipped
+            ? HumanReadable.bytes(e.total()) + " (no upload needed)"
+            : HumanReadable.bytes(e.done()));
   }
 
   private static String step(StepRef step) {

@@ -32,16 +32,23 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Pushes an image that is already built, without building again: the tar of {@code kiln:buildTar}
  * or the directory of {@code kiln:buildLayout}, or any source {@code kiln push} reads (an OCI
  * layout, an OCI archive, a {@code docker save} archive of any Docker version, an image in kiln's
- * store), to {@code image} and {@code tags}. Bind {@code buildTar} to {@code package} and this to
- * {@code deploy} to push only what was tested.
+ * store), to {@code image} and {@code tags}. Without {@code source}, it pushes what a build goal of
+ * the same Maven run wrote, else the newer of the tar and the layout. Bind {@code buildTar} to
+ * {@code package} and this to {@code deploy} to push only what was tested.
  */
 @Mojo(name = "push", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
 public class PushMojo extends KilnMojo {
   /**
+   * The project context key under which kiln:buildTar and kiln:buildLayout leave the {@link Path}
+   * they wrote, for a kiln:push later in the same Maven run.
+   */
+  static final String WRITTEN = "kiln.written";
+
+  /**
    * What to push, as {@code kiln push} reads its SRC: a directory ({@code DIR}, {@code oci:DIR}) or
    * archive ({@code FILE}, {@code oci-archive:FILE}, {@code docker-archive:FILE}), relative to the
-   * project, or a name in kiln's store. Default: {@code outputFile} if it exists, else {@code
-   * outputDirectory}.
+   * project, or a name in kiln's store. Default: what kiln:buildTar or kiln:buildLayout wrote in
+   * this Maven run, else the newer of {@code outputFile} and {@code outputDirectory}.
    */
   @Parameter(property = "kiln.source")
   String source;
@@ -78,9 +85,9 @@ public class PushMojo extends KilnMojo {
     try (RegistryAccess registry =
             new RegistryAccess(
                 new HashSet<>(insecureRegistries()),
-                new HashSet<>(plainHttpCredentialHosts()),
+                new HashSet<>(credentialsOverPlainHttp()),
                 CredentialSource.NONE,
-                registryLogins(),
+                registryLogins(names.get(0)),
                 System.getenv(),
                 // The registry client's transfers and warnings, in the Maven log as builds show
                 // them.
@@ -114,14 +121,46 @@ public class PushMojo extends KilnMojo {
     }
   }
 
-  /** {@code source} read as kiln push reads SRC, else the tar or layout the build goals wrote. */
+  /**
+   * {@code source} read as kiln push reads SRC; else what kiln:buildTar or kiln:buildLayout wrote
+   * earlier in this Maven run; else the newer of {@code outputFile} and {@code outputDirectory},
+   * with a warning when both exist, so a leftover from an earlier build is never pushed silently.
+   */
   private Place sourcePlace() throws IOException, MojoFailureException {
     String selector = sourceTag == null || sourceTag.isBlank() ? "" : sourceTag.trim();
     if (source != null && !source.isBlank()) {
       String text = source.trim() + (selector.isEmpty() ? "" : ":" + selector);
       return PlaceSyntax.parse(text, project.getBasedir().toPath());
     }
-    Path path = outputFile.isFile() ? outputFile.toPath() : outputDirectory.toPath();
+    Path path;
+    Object written = project.getContextValue(WRITTEN);
+    if (written instanceof Path p) {
+      path = p;
+    } else {
+      Path tar = outputFile.toPath();
+      Path layout = outputDirectory.toPath();
+      boolean hasTar = Files.isRegularFile(tar);
+      boolean hasLayout = Files.isRegularFile(layout.resolve("index.json"));
+      if (hasTar && hasLayout) {
+        boolean tarNewer =
+            Files.getLastModifiedTime(tar)
+                    .compareTo(Files.getLastModifiedTime(layout.resolve("index.json")))
+                >= 0;
+        path = tarNewer ? tar : layout;
+        getLog()
+            .warn(
+                "kiln: both "
+                    + tar
+                    + " and "
+                    + layout
+                    + " exist; pushing the newer, "
+                    + path
+                    + " (run kiln:buildTar or kiln:buildLayout in the same Maven run, or set"
+                    + " -Dkiln.source)");
+      } else {
+        path = hasTar ? tar : layout;
+      }
+    }
     if (!Files.exists(path)) {
       throw FailureReport.usage(
           path + " does not exist",

@@ -50,7 +50,10 @@ final class SettingsLogins {
         continue;
       }
       Server decrypted = result.getServer();
-      logins.put(id, new RegistryLogin(decrypted.getUsername(), decrypted.getPassword()));
+      logins.put(
+          id,
+          new RegistryLogin(
+              decrypted.getUsername(), decrypted.getPassword(), "settings.xml server " + id));
     }
     return logins;
   }

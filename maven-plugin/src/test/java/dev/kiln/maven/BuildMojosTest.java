@@ -15,6 +15,8 @@ import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.Entitlement;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RegistryLogin;
+import dev.kiln.api.request.SecretSpec;
+import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.Digest;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +116,50 @@ class BuildMojosTest {
   }
 
   @Test
+  void secretsSshNetworkCacheFilterIsolationAndCompressionReachTheRequest() throws Exception {
+    BuildTarMojo mojo = tarMojo();
+    mojo.secrets = List.of("id=npmrc,src=/home/me/.npmrc");
+    execution.getUserProperties().setProperty("kiln.secret.token", "env=TOKEN");
+    mojo.ssh = List.of("default");
+    mojo.network = "host";
+    mojo.noCacheFilter = List.of("base");
+    mojo.isolation = "chroot";
+    mojo.compression = "zstd";
+    mojo.compressionLevel = 3;
+
+    BuildRequest request = mojo.request();
+
+    assertEquals(
+        List.of(
+            new SecretSpec("npmrc", Optional.of(Path.of("/home/me/.npmrc")), Optional.empty()),
+            new SecretSpec("token", Optional.empty(), Optional.of("TOKEN"))),
+        request.secrets());
+    assertEquals(1, request.ssh().size());
+    assertEquals("host", request.network());
+    assertTrue(request.allows(Entitlement.NETWORK_HOST), "--network=host grants network.host");
+    assertEquals(Set.of("base"), request.noCacheFilter());
+    assertEquals("chroot", request.isolation());
+    assertEquals(Compression.ZSTD, request.outputs().get(0).compression());
+    assertEquals(Optional.of(3), request.outputs().get(0).compressionLevel());
+
+    mojo.compression = "lz4";
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::request);
+    assertTrue(e.getMessage().startsWith("<compression> 'lz4'"), e.getMessage());
+    assertTrue(e.getMessage().contains("hint: use gzip, zstd or uncompressed"), e.getMessage());
+  }
+
+  @Test
+  void anInsecureRegistryMayReceiveCredentialsOverPlainHttpAsWithTheCli() throws Exception {
+    BuildTarMojo mojo = tarMojo();
+    mojo.insecureRegistries = List.of("registry.internal:5000");
+    mojo.plainHttpCredentialHosts = List.of("auth.internal:8080");
+
+    assertEquals(
+        Set.of("registry.internal:5000", "auth.internal:8080"),
+        mojo.request().plainHttpCredentialHosts());
+  }
+
+  @Test
   void dockerFormatWritesADockerArchiveWithDockerMediaTypes() throws Exception {
     BuildTarMojo mojo = tarMojo();
     mojo.format = "Docker";
@@ -178,7 +224,9 @@ class BuildMojosTest {
         };
 
     assertEquals(
-        Map.of("127.0.0.1:5000", new RegistryLogin("kiln", "decrypted")),
+        Map.of(
+            "127.0.0.1:5000",
+            new RegistryLogin("kiln", "decrypted", "settings.xml server 127.0.0.1:5000")),
         mojo.request().registryLogins());
   }
 

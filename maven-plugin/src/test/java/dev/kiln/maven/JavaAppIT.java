@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
+import dev.kiln.testdata.image.Podman;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.nio.file.Files;
@@ -33,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The sample Java application of {@code src/it/java-app} built by real {@code mvn} runs with the
  * plugin: pushed to a token-auth registry with credentials from an encrypted settings.xml, written
- * as tars and layouts, pushed again, rebuilt without changes, and built from two checkouts. Every
- * image is checked with skopeo and umoci. See {@link SampleBuilds} for how the runs are set up.
+ * as tars and layouts, pushed again, rebuilt without changes, built from two checkouts, and run
+ * with podman on a small JRE. Every image is checked with skopeo, umoci or podman. See {@link
+ * SampleBuilds} for how the runs are set up.
  */
 class JavaAppIT {
   @RegisterExtension static LocalRegistry registry = LocalRegistry.token();
@@ -118,6 +120,25 @@ class JavaAppIT {
     assertTrue(
         Files.readString(rootfs.resolve("etc/passwd")).contains("app:x:10001:10001:"),
         "the RUN step's change");
+  }
+
+  @Test
+  void theApplicationImageRunsInPodman() throws Exception {
+    Path project = samples.copy("java-app", "podman");
+    Path cache = samples.cacheWithJre("podman-cache");
+
+    samples
+        .mvn(project, cache, "clean", "package", "kiln:buildTar", "-Dbase.image=jre:test")
+        .requireSuccess();
+
+    // podman starts the base image's JVM on the jar Maven built and its dependencies, as user app.
+    ProcessRunner.Result ran =
+        Podman.runArchive(
+                project.resolve("target/kiln-image.tar"),
+                samples.work().resolve("podman"),
+                List.of("maven"))
+            .requireSuccess();
+    assertEquals("{\"greeting\":\"hello, maven\"}", ran.stdout().trim(), ran.stderr());
   }
 
   @Test

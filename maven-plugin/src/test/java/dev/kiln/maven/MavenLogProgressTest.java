@@ -43,7 +43,7 @@ class MavenLogProgressTest {
   }
 
   @Test
-  void startsAndTransfersAreDebugLines() {
+  void startsAndLayersWrittenAreDebugLines() {
     RecordingLog log = new RecordingLog(true);
     MavenLogProgress progress = new MavenLogProgress(log);
     progress.on(new BuildEvent.StepStarted(T, COPY));
@@ -58,6 +58,31 @@ class MavenLogProgressTest {
         List.of(
             "DEBUG #3 [1/1] COPY target/app.jar /app/app.jar started",
             "DEBUG #3 wrote layer sha256:abc 1.5kB"),
+        log.lines);
+  }
+
+  @Test
+  void finishedPullsAndPushesAreInfoLinesAsInTheCli() {
+    RecordingLog log = new RecordingLog(false);
+    MavenLogProgress progress = new MavenLogProgress(log);
+    progress.on(
+        new BuildEvent.Transfer(
+            T, Optional.of(FROM), BuildEvent.TransferKind.PULL, "sha256:aaa", 2000, 2000, true));
+    progress.on(
+        new BuildEvent.Transfer(
+            T, Optional.empty(), BuildEvent.TransferKind.PUSH, "sha256:bbb", 1500, 1500, true));
+    progress.on(
+        new BuildEvent.Transfer(
+            T, Optional.empty(), BuildEvent.TransferKind.PUSH, "sha256:ccc", 0, 900, true));
+    progress.on(
+        new BuildEvent.Transfer(
+            T, Optional.of(COPY), BuildEvent.TransferKind.LAYER, "sha256:ddd", 10, 10, true));
+
+    assertEquals(
+        List.of(
+            "INFO #1 pulled sha256:aaa 2.0kB",
+            "INFO pushed sha256:bbb 1.5kB",
+            "INFO pushed sha256:ccc 900B (no upload needed)"),
         log.lines);
   }
 

@@ -1,9 +1,14 @@
 package dev.kiln.maven;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.maven.execution.DefaultMavenExecutionRequest;
 import org.apache.maven.execution.DefaultMavenExecutionResult;
@@ -58,6 +63,33 @@ class PushMojoTest {
             .startsWith(
                 "no image docker.io/library/app:1 in kiln's local store (" + temp.resolve("cache")),
         stored.getMessage());
+  }
+
+  @Test
+  void itPushesWhatABuildGoalOfThisRunWroteElseTheNewerOfTarAndLayoutWithAWarning()
+      throws Exception {
+    // Both on disk, and not images at all: the failure names the one kiln:push chose.
+    Path tar = Files.createDirectories(temp.resolve("target")).resolve("kiln-image.tar");
+    Files.writeString(tar, "not a tar");
+    Path layout = Files.createDirectories(temp.resolve("target/kiln-image"));
+    Files.writeString(layout.resolve("index.json"), "{}");
+    Files.setLastModifiedTime(tar, FileTime.from(Instant.now().plus(Duration.ofDays(1))));
+
+    PushMojo newer = mojo();
+    newer.image = "127.0.0.1:1/app:1";
+    MojoFailureException fromTar = assertThrows(MojoFailureException.class, newer::execute);
+    assertTrue(fromTar.getMessage().contains(tar.toString()), fromTar.getMessage());
+    RecordingLog log = (RecordingLog) newer.getLog();
+    assertTrue(
+        log.at("WARN").stream().anyMatch(l -> l.contains("exist; pushing the newer, " + tar)),
+        log.lines.toString());
+
+    PushMojo afterBuild = mojo();
+    afterBuild.image = "127.0.0.1:1/app:1";
+    afterBuild.project.setContextValue(PushMojo.WRITTEN, layout);
+    Exception fromLayout = assertThrows(Exception.class, afterBuild::execute);
+    assertTrue(fromLayout.getMessage().contains(layout.toString()), fromLayout.getMessage());
+    assertFalse(fromLayout.getMessage().contains(tar.toString()), fromLayout.getMessage());
   }
 
   private PushMojo mojo() {

@@ -6,6 +6,7 @@ import dev.kiln.core.image.OciLayoutImages;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.testdata.image.JreBaseImage;
 import dev.kiln.testdata.image.UmociLayouts;
 import dev.kiln.testdata.registry.Credentials;
 import java.io.IOException;
@@ -50,6 +51,7 @@ final class SampleBuilds {
   private final Path security;
   private final Path busybox;
   private final String plainHttp;
+  private Path jre;
   private int runs;
 
   /**
@@ -127,6 +129,28 @@ final class SampleBuilds {
         .write(
             new BuiltImage(image.manifest(), image.config(), image.blobs()),
             List.of("docker.io/library/busybox:test"));
+    return dir;
+  }
+
+  /** The directory the runs work in ({@code target/it}). */
+  Path work() {
+    return work;
+  }
+
+  /**
+   * A kiln cache directory holding busybox:test and jre:test, a busybox with a small JRE made from
+   * this machine's JDK ({@link JreBaseImage}), on which the sample application runs.
+   */
+  Path cacheWithJre(String name) throws IOException {
+    Path dir = cacheWithBusybox(name);
+    if (jre == null) {
+      jre = JreBaseImage.layout(work.resolve("jre-layout"), "test", work);
+    }
+    ResolvedImage image = OciLayoutImages.resolve(jre, ":test", Platform.host());
+    new LocalStoreOutput(ContentStore.open(dir))
+        .write(
+            new BuiltImage(image.manifest(), image.config(), image.blobs()),
+            List.of("docker.io/library/jre:test"));
     return dir;
   }
 

@@ -56,9 +56,10 @@ class SettingsLoginsTest {
 
     assertEquals(
         Map.of(
-            "ghcr.io", new RegistryLogin("octo", "s3cret"),
-            "127.0.0.1:5000", new RegistryLogin("kiln", "plain-password"),
-            "localhost", new RegistryLogin("me", "pw")),
+            "ghcr.io", new RegistryLogin("octo", "s3cret", "settings.xml server ghcr.io"),
+            "127.0.0.1:5000",
+                new RegistryLogin("kiln", "plain-password", "settings.xml server 127.0.0.1:5000"),
+            "localhost", new RegistryLogin("me", "pw", "settings.xml server localhost")),
         logins);
   }
 
@@ -86,7 +87,8 @@ class SettingsLoginsTest {
             decrypter,
             log);
 
-    assertEquals(Map.of("ghcr.io", new RegistryLogin("octo", "pw")), logins);
+    assertEquals(
+        Map.of("ghcr.io", new RegistryLogin("octo", "pw", "settings.xml server ghcr.io")), logins);
     assertEquals(1, log.at("WARN").size(), log.lines.toString());
     String warning = log.at("WARN").get(0);
     assertTrue(warning.startsWith("settings.xml server registry.example.com: "), warning);

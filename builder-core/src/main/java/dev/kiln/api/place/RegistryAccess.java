@@ -15,7 +15,8 @@ import dev.kiln.registry.event.RegistryEvent;
 import dev.kiln.registry.transport.RegistrySecurity;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -120,13 +121,25 @@ public final class RegistryAccess implements AutoCloseable {
     }
   }
 
-  private CredentialChain credentials() {
-    Map<String, Credential> byRegistry = new HashMap<>();
+  /** The credentials asked in order; package-private for tests. */
+  CredentialChain credentials() {
+    // One source per login, so that logs and errors name where each came from (a settings.xml
+    // server, a Gradle property), not just "the build request".
+    List<StaticCredentials> perLogin = new ArrayList<>();
     logins.forEach(
         (registry, login) ->
-            byRegistry.put(
-                registry, new Credential.UsernamePassword(login.username(), login.password())));
-    CredentialSource fromLogins = new StaticCredentials(byRegistry, "build request");
+            perLogin.add(
+                new StaticCredentials(
+                    Map.of(
+                        registry,
+                        new Credential.UsernamePassword(login.username(), login.password())),
+                    login.source())));
+    CredentialSource fromLogins =
+        (registry, repository) ->
+            perLogin.stream()
+                .map(source -> source.find(registry, repository))
+                .flatMap(Optional::stream)
+                .findFirst();
     CredentialSource first =
         (registry, repository) -> {
           Optional<FoundCredential> found = explicit.find(registry, repository);

@@ -2,6 +2,7 @@ package dev.kiln.core.checksum;
 
 import dev.kiln.core.host.HostCommand;
 import dev.kiln.core.host.HostCommandException;
+import dev.kiln.core.host.XattrPrograms;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,8 @@ import java.util.Optional;
  * <p>One process per tree rather than per file: a fresh 10,000-file context would otherwise start
  * 10,000 processes. The scan asks only for this one attribute ({@code -m}), so getfattr prints
  * nothing for the many files without it. It runs only when a file's checksum is not memoised, so an
- * unchanged context never starts it.
+ * unchanged context never starts it. Without getfattr ({@link XattrPrograms}) no file has a
+ * capability, as the JDK cannot read one.
  */
 public final class GetfattrCapabilities implements CapabilityReader {
   private static final String NAME = "security.capability";
@@ -38,6 +40,9 @@ public final class GetfattrCapabilities implements CapabilityReader {
 
   @Override
   public synchronized Optional<byte[]> capability(Path file) throws IOException {
+    if (!XattrPrograms.installed()) {
+      return Optional.empty();
+    }
     Path absolute = file.toAbsolutePath().normalize();
     if (!absolute.startsWith(root) || (scanned == null && singles++ < SINGLE_LOOKUPS)) {
       return Optional.ofNullable(run(List.of("-h"), absolute).get(absolute.toString()));

@@ -2,6 +2,7 @@ package dev.kiln.core.engine;
 
 import dev.kiln.cache.store.UnpackedLayers;
 import dev.kiln.core.fs.StackView;
+import dev.kiln.core.host.XattrPrograms;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.ExtractOptions;
@@ -39,15 +40,20 @@ final class LayerDirectories {
 
   /**
    * The layer directories of {@code storeRoot} for the user running kiln. Without root a layer is
-   * unpacked differently (no owners, devices or attributes), so those directories live apart: a
-   * store shared with root never mixes the two forms.
+   * unpacked differently (no owners, devices or attributes), and so it is by root without {@code
+   * setfattr} (no attributes but {@code user.*}, opaque markers included): each form lives apart,
+   * so a store used in more than one way never mixes them.
    */
   static LayerDirectories forCurrentUser(Path storeRoot) {
-    return HostIdentity.current().isRoot()
+    if (!HostIdentity.current().isRoot()) {
+      return new LayerDirectories(
+          UnpackedLayers.unprivilegedDirectory(storeRoot),
+          ExtractOptions.unprivilegedOverlayLayer());
+    }
+    return XattrPrograms.installed()
         ? new LayerDirectories(UnpackedLayers.directory(storeRoot), ExtractOptions.overlayLayer())
         : new LayerDirectories(
-            UnpackedLayers.unprivilegedDirectory(storeRoot),
-            ExtractOptions.unprivilegedOverlayLayer());
+            UnpackedLayers.userXattrsDirectory(storeRoot), ExtractOptions.overlayLayer());
   }
 
   /**

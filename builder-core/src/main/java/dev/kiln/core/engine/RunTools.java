@@ -2,6 +2,7 @@ package dev.kiln.core.engine;
 
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
+import dev.kiln.core.host.XattrPrograms;
 import dev.kiln.core.sandbox.Isolation;
 import dev.kiln.core.sandbox.SandboxChoice;
 import dev.kiln.core.sandbox.SandboxSelector;
@@ -75,6 +76,10 @@ final class RunTools {
               .toString()
               .replace(workRoot.resolve("snapshots").toString(), "the build's workspace");
       listener.on(new BuildEvent.Note(clock.instant(), "RUN snapshots " + note));
+      if (!XattrPrograms.installed()) {
+        listener.on(
+            new BuildEvent.Warning(clock.instant(), XattrPrograms.MISSING, Optional.empty()));
+      }
     }
     return snapshotter;
   }

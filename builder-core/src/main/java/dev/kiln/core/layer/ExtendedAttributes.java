@@ -1,6 +1,7 @@
 package dev.kiln.core.layer;
 
 import dev.kiln.core.host.HostCommand;
+import dev.kiln.core.host.XattrPrograms;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,9 @@ import java.util.TreeMap;
 
 /**
  * Reads and writes extended attributes of every namespace with the {@code getfattr} and {@code
- * setfattr} commands (Debian package {@code attr}).
+ * setfattr} commands (Debian package {@code attr}), or only the {@code user.*} ones through the JDK
+ * ({@link UserXattrs}) when those are not installed ({@link XattrPrograms}): then other attributes
+ * read as absent and setting one does nothing, which the build announces once.
  *
  * <p>The JDK's {@code UserDefinedFileAttributeView} only reaches the {@code user.} namespace (it
  * adds the prefix itself), so {@code security.capability}, the attribute that matters most in
@@ -27,6 +30,12 @@ final class ExtendedAttributes {
 
   /** Sets one attribute on {@code path} itself (not a symlink's target). */
   static void set(Path path, String name, byte[] value) throws IOException {
+    if (!XattrPrograms.installed()) {
+      if (UserXattrs.reaches(name)) {
+        UserXattrs.set(path, name, value);
+      }
+      return;
+    }
     String hex = value.length == 0 ? "" : "0x" + HexFormat.of().formatHex(value);
     HostCommand.of("setfattr", "-h", "-n", name, "-v", hex, "--", path.toString())
         .providedBy(PACKAGE)
@@ -36,6 +45,9 @@ final class ExtendedAttributes {
 
   /** Every attribute of {@code path} itself, by full name. */
   static Map<String, byte[]> read(Path path) throws IOException {
+    if (!XattrPrograms.installed()) {
+      return UserXattrs.read(path);
+    }
     byte[] out =
         HostCommand.of(
                 "getfattr",
@@ -57,6 +69,9 @@ final class ExtendedAttributes {
 
   /** Every attribute of every file under {@code root} (which must be absolute), by path. */
   static Map<String, Map<String, byte[]>> readTree(Path root) throws IOException {
+    if (!XattrPrograms.installed()) {
+      return UserXattrs.readTree(root);
+    }
     byte[] out =
         HostCommand.of(
                 "getfattr",

@@ -1,12 +1,15 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.core.host.XattrPrograms;
+
 /**
  * What {@link LayerExtractor} restores besides names, content, modes and times.
  *
  * @param owners set each entry's uid/gid ({@code lchown}); needs root to give files away
  * @param devices create device nodes ({@code mknod}, needs root or CAP_MKNOD); when false, device
  *     entries are skipped (FIFOs are always created)
- * @param xattrs set extended attributes ({@code setfattr}); {@code security.capability} needs root
+ * @param xattrs set extended attributes ({@code setfattr}); {@code security.capability} needs root;
+ *     without setfattr only {@code user.*} ones ({@link ExtendedAttributes})
  * @param overlayWhiteouts keep whiteouts in overlayfs form instead of applying them: {@code
  *     .wh.name} becomes a character device 0/0 at {@code name} and {@code .wh..wh..opq} the {@code
  *     trusted.overlay.opaque=y} attribute of its directory (with {@code xattrs}; without, the
@@ -34,9 +37,12 @@ public record ExtractOptions(
     return new ExtractOptions(false, false, false, true);
   }
 
-  /** The attribute that marks an opaque directory in a layer unpacked with these options. */
+  /**
+   * The attribute that marks an opaque directory in a layer unpacked with these options: the
+   * unprivileged one unless kiln sets attributes and has setfattr to set a {@code trusted.*} one.
+   */
   public String opaqueAttribute() {
-    return xattrs ? "trusted.overlay.opaque" : "user.overlay.opaque";
+    return xattrs && XattrPrograms.installed() ? "trusted.overlay.opaque" : "user.overlay.opaque";
   }
 
   /** Everything, as root extracting an image's root file system needs. */

@@ -1,5 +1,6 @@
 package dev.kiln.core.snapshot;
 
+import dev.kiln.core.host.XattrPrograms;
 import dev.kiln.core.sandbox.HostIdentity;
 import dev.kiln.core.sandbox.MountTable;
 import java.io.IOException;
@@ -33,11 +34,18 @@ public final class SnapshotterSelector {
           new CopySnapshotter(root), SnapshotterKind.COPY, "requested with --snapshotter=copy");
     }
     HostIdentity identity = HostIdentity.current();
-    String failure =
-        identity.isRoot()
-            ? OVERLAY_PROBES.computeIfAbsent(root, SnapshotterSelector::probe)
-            : "overlayfs needs root in kiln's mount namespace, and kiln runs as uid "
-                + identity.uid();
+    String failure;
+    if (!identity.isRoot()) {
+      failure =
+          "overlayfs needs root in kiln's mount namespace, and kiln runs as uid " + identity.uid();
+    } else if (!XattrPrograms.installed()) {
+      // The kernel marks opaque directories with trusted.* attributes, which only getfattr reads.
+      failure =
+          "overlayfs needs getfattr and setfattr for its trusted.overlay.* attributes (Debian:"
+              + " apt-get install attr)";
+    } else {
+      failure = OVERLAY_PROBES.computeIfAbsent(root, SnapshotterSelector::probe);
+    }
     if (failure.equals(WORKS)) {
       return new SnapshotterChoice(
           new OverlaySnapshotter(root),

@@ -1,6 +1,8 @@
 package dev.kiln.core.snapshot;
 
 import dev.kiln.core.host.HostCommand;
+import dev.kiln.core.host.XattrPrograms;
+import dev.kiln.core.layer.UserXattrs;
 import dev.kiln.core.sandbox.HostTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -123,6 +125,10 @@ final class TreeCopier {
     if (internal.isEmpty()) {
       return;
     }
+    if (!XattrPrograms.installed()) {
+      removeUserOverlayAttributes(layer, target, internal);
+      return;
+    }
     Path setfattr = HostTools.require("setfattr", "attr", "to remove overlayfs attributes");
     for (Map.Entry<Path, List<String>> e : internal.entrySet()) {
       if (!e.getKey().startsWith(layer)) {
@@ -143,6 +149,28 @@ final class TreeCopier {
         if (!result.succeeded() && Files.exists(there, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           throw new SnapshotException(
               "cannot remove " + name + " from " + there + ": " + result.describeFailure());
+        }
+      }
+    }
+  }
+
+  /** Without setfattr the index holds only user.* attributes, which the JDK can remove. */
+  private static void removeUserOverlayAttributes(
+      Path layer, Path target, Map<Path, List<String>> internal) {
+    for (Map.Entry<Path, List<String>> e : internal.entrySet()) {
+      if (!e.getKey().startsWith(layer)) {
+        continue;
+      }
+      Path there = target.resolve(layer.relativize(e.getKey()));
+      for (String name : e.getValue()) {
+        try {
+          if (UserXattrs.reaches(name)
+              && Files.exists(there, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            UserXattrs.remove(there, name);
+          }
+        } catch (IOException failure) {
+          throw new SnapshotException(
+              "cannot remove " + name + " from " + there + ": " + failure.getMessage(), failure);
         }
       }
     }

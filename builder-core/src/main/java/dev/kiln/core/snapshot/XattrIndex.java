@@ -1,6 +1,8 @@
 package dev.kiln.core.snapshot;
 
 import dev.kiln.core.host.HostCommand;
+import dev.kiln.core.host.XattrPrograms;
+import dev.kiln.core.layer.UserXattrs;
 import dev.kiln.core.sandbox.HostTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,8 +19,10 @@ import java.util.TreeMap;
 /**
  * Extended attributes of a tree, read with one {@code getfattr -R} run (Debian's {@code attr}
  * package). The JDK can only read {@code user.*} attributes, and kiln needs {@code trusted.*}
- * (overlayfs's opaque marker) and {@code security.*} (file capabilities) too. Only files that have
- * attributes appear, so memory follows the number of such files, not the size of the tree.
+ * (overlayfs's opaque marker) and {@code security.*} (file capabilities) too. Without getfattr
+ * ({@link XattrPrograms}) the index holds the {@code user.*} attributes the JDK reads; the
+ * snapshotters then keep their markers there too. Only files that have attributes appear, so memory
+ * follows the number of such files, not the size of the tree.
  */
 final class XattrIndex {
   /** overlayfs marks a directory that hides everything below it with this attribute = "y". */
@@ -34,6 +39,9 @@ final class XattrIndex {
 
   /** Reads every attribute of every file at or below {@code root}, symlinks not followed. */
   static XattrIndex scan(Path root) {
+    if (!XattrPrograms.installed()) {
+      return userOnly(root);
+    }
     Path getfattr = HostTools.require("getfattr", "attr", "to read extended attributes");
     HostCommand command =
         HostCommand.of(
@@ -53,6 +61,22 @@ final class XattrIndex {
     } catch (IOException e) {
       throw new SnapshotException(e.getMessage(), e);
     }
+  }
+
+  private static XattrIndex userOnly(Path root) {
+    Map<String, Map<String, String>> byPath = new HashMap<>();
+    try {
+      for (Map.Entry<String, Map<String, byte[]>> file :
+          UserXattrs.readTree(root.toAbsolutePath()).entrySet()) {
+        Map<String, String> hex = new HashMap<>();
+        file.getValue().forEach((name, value) -> hex.put(name, HexFormat.of().formatHex(value)));
+        byPath.put(Path.of(file.getKey()).normalize().toString(), hex);
+      }
+    } catch (IOException e) {
+      throw new SnapshotException(
+          "cannot read the extended attributes under " + root + ": " + e, e);
+    }
+    return new XattrIndex(byPath);
   }
 
   /** An index with no attributes at all. */

@@ -15,9 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * The layers a RUN needed, each unpacked once into a directory of the store named by its diffID
- * ({@code layers/<hex>}; {@code layers-unprivileged/<hex>} when kiln is not root). They are derived
- * data: any of them can be unpacked again from its blob. Each use touches a marker beside the
- * directory ({@code <hex>.used}), so a prune knows which were not needed for a while without
+ * ({@code layers/<hex>}; {@code layers-unprivileged/<hex>} when kiln is not root; {@code
+ * layers-user-xattrs/<hex>} when it is root without the tools for other attributes). They are
+ * derived data: any of them can be unpacked again from its blob. Each use touches a marker beside
+ * the directory ({@code <hex>.used}), so a prune knows which were not needed for a while without
  * touching the directory itself, whose times are part of what a step sees.
  */
 public final class UnpackedLayers {
@@ -34,6 +35,15 @@ public final class UnpackedLayers {
   /** Where layers unpacked without privilege live (no owners, devices or attributes). */
   public static Path unprivilegedDirectory(Path storeRoot) {
     return storeRoot.resolve("layers-unprivileged");
+  }
+
+  /**
+   * Where layers unpacked by root without {@code setfattr} live: owners and devices as root's, but
+   * only {@code user.*} attributes, opaque markers included, so overlayfs mounted by root (which
+   * reads {@code trusted.*} markers) must never use them.
+   */
+  public static Path userXattrsDirectory(Path storeRoot) {
+    return storeRoot.resolve("layers-user-xattrs");
   }
 
   /** Records that a build just used the unpacked layer {@code dir}. */
@@ -59,7 +69,11 @@ public final class UnpackedLayers {
       throws IOException {
     int directories = 0;
     long bytes = 0;
-    for (Path root : List.of(directory(storeRoot), unprivilegedDirectory(storeRoot))) {
+    for (Path root :
+        List.of(
+            directory(storeRoot),
+            unprivilegedDirectory(storeRoot),
+            userXattrsDirectory(storeRoot))) {
       if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }

@@ -52,15 +52,32 @@ final class KilnCli {
 
   private final Path home;
   private final Map<String, String> env;
+  private final List<String> wrapper;
 
   /** A kiln with HOME, DOCKER_CONFIG ({@code HOME/.docker}) and its store under {@code home}. */
   KilnCli(Path home) {
-    this(home, defaults(home));
+    this(home, defaults(home), List.of());
   }
 
-  private KilnCli(Path home, Map<String, String> env) {
+  private KilnCli(Path home, Map<String, String> env, List<String> wrapper) {
     this.home = home;
     this.env = Map.copyOf(env);
+    this.wrapper = List.copyOf(wrapper);
+  }
+
+  /**
+   * The same kiln run in a private mount namespace in which {@code programs} (absolute paths) are
+   * hidden under {@code /dev/null}, so they cannot run, as if their package were not installed.
+   * Needs root.
+   */
+  KilnCli withoutPrograms(String... programs) {
+    StringBuilder script = new StringBuilder();
+    for (String program : programs) {
+      script.append("mount --bind /dev/null ").append(program).append(" && ");
+    }
+    script.append("exec \"$@\"");
+    return new KilnCli(
+        home, env, List.of("unshare", "--mount", "sh", "-c", script.toString(), "sh"));
   }
 
   private static Map<String, String> defaults(Path home) {
@@ -82,7 +99,7 @@ final class KilnCli {
     } else {
       changed.put(name, value);
     }
-    return new KilnCli(home, changed);
+    return new KilnCli(home, changed, wrapper);
   }
 
   Map<String, String> env() {
@@ -115,6 +132,12 @@ final class KilnCli {
     return command;
   }
 
+  private List<String> wrapped(List<String> command) {
+    List<String> all = new ArrayList<>(wrapper);
+    all.addAll(command);
+    return all;
+  }
+
   Result run(String... args) {
     return runWithInput("", args);
   }
@@ -127,7 +150,7 @@ final class KilnCli {
       Path out = dir.resolve("stdout");
       Path err = dir.resolve("stderr");
       ProcessBuilder builder =
-          new ProcessBuilder(command(List.of(args)))
+          new ProcessBuilder(wrapped(command(List.of(args))))
               .directory(home.toFile())
               .redirectInput(in.toFile())
               .redirectOutput(out.toFile())
