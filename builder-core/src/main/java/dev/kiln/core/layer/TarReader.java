@@ -210,8 +210,8 @@ final class TarReader {
     long uid = number(108, 8, "uid");
     long gid = number(116, 8, "gid");
     long mtime = number(136, 12, "mtime");
-    int devMajor = (int) number(329, 8, "devmajor");
-    int devMinor = (int) number(337, 8, "devminor");
+    long devMajor = number(329, 8, "devmajor");
+    long devMinor = number(337, 8, "devminor");
     Map<String, byte[]> xattrs = new TreeMap<>();
     for (Map.Entry<String, byte[]> p : pax.entrySet()) {
       String key = p.getKey();
@@ -223,8 +223,8 @@ final class TarReader {
         case "uid" -> uid = paxNumber(key, value);
         case "gid" -> gid = paxNumber(key, value);
         case "mtime" -> mtime = paxTime(value);
-        case "SCHILY.devmajor" -> devMajor = (int) paxNumber(key, value);
-        case "SCHILY.devminor" -> devMinor = (int) paxNumber(key, value);
+        case "SCHILY.devmajor" -> devMajor = paxNumber(key, value);
+        case "SCHILY.devminor" -> devMinor = paxNumber(key, value);
         default -> {
           if (key.startsWith("SCHILY.xattr.")) {
             xattrs.put(key.substring("SCHILY.xattr.".length()), value);
@@ -263,12 +263,44 @@ final class TarReader {
                 + type
                 + "'");
     }
+    // The header's own size field cannot be negative (next() checks it), but a PAX size can; the
+    // content stream would take it as a length.
+    if (size < 0) {
+      throw format(
+          "'" + LayerFormatException.excerpt(name) + "' has a negative size (" + size + ")");
+    }
     checkLength(name, "name");
     checkLength(link, "link target");
     for (String attribute : xattrs.keySet()) {
       checkLength(attribute, "attribute name");
     }
-    return new Header(name, type, mode, uid, gid, size, mtime, link, devMajor, devMinor, xattrs);
+    boolean device = type == '3' || type == '4';
+    return new Header(
+        name,
+        type,
+        mode,
+        uid,
+        gid,
+        size,
+        mtime,
+        link,
+        device ? deviceNumber(devMajor, name) : 0,
+        device ? deviceNumber(devMinor, name) : 0,
+        xattrs);
+  }
+
+  // Only a device's numbers mean anything; cut to an int, a number out of range would silently
+  // name another device, so it is refused instead.
+  private static int deviceNumber(long value, String name) throws IOException {
+    if (value < 0 || value > Integer.MAX_VALUE) {
+      throw format(
+          "device '"
+              + LayerFormatException.excerpt(name)
+              + "' has a device number out of range ("
+              + value
+              + ")");
+    }
+    return (int) value;
   }
 
   private void checkLength(String text, String what) throws IOException {
