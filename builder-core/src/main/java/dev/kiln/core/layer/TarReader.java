@@ -434,10 +434,13 @@ final class TarReader {
         space++;
       }
       int end = (int) (pos + length);
+      // The length counts the whole record, its own digits included: one that does not reach
+      // past them (such as "0") is malformed, not a record ending before it starts.
       if (space == pos
           || space >= data.length
           || data[space] != ' '
           || length > data.length - pos
+          || end <= space
           || data[end - 1] != '\n') {
         throw format("malformed PAX record in the header after '" + lastName + "'");
       }

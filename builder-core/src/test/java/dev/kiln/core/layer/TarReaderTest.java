@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,24 @@ class TarReaderTest {
       Optional<LayerEntry> entry = reader.next();
       assertEquals(
           "REGULAR f mode=0644 0:0 size=1 mtime=1700000000", entry.orElseThrow().toString());
+    }
+  }
+
+  @Test
+  void aPaxRecordWhoseLengthIsZeroIsMalformed() throws IOException {
+    // Found by TarReaderFuzzTest in a 300 s run (layer-tar/pax-record-length-zero.tar): the record
+    // "0 path=abc" made the reader look for its newline before the start of the header's data, an
+    // ArrayIndexOutOfBoundsException that any layer blob could raise through LayerReader.
+    byte[] records = "0 path=abc\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] tar =
+        new RawTar()
+            .header("PaxHeaders/x", 'x', records.length, "")
+            .data(records)
+            .file("f", new byte[0])
+            .end();
+    try (LayerReader reader = LayerReader.open(new ByteArrayInputStream(tar))) {
+      var e = assertThrows(LayerFormatException.class, reader::next);
+      assertEquals("malformed PAX record in the header after '(start of archive)'", e.getMessage());
     }
   }
 }
