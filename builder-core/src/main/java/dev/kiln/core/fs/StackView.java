@@ -430,13 +430,7 @@ public final class StackView {
                 + "'");
       }
       switch (r.status()) {
-        case NOT_A_DIRECTORY ->
-            throw new LayerFormatException(
-                "layer entry '"
-                    + LayerFormatException.excerpt(name)
-                    + "' needs '"
-                    + LayerFormatException.excerpt(r.path())
-                    + "' to be a directory, but it is a file");
+        case NOT_A_DIRECTORY -> throw needsDirectory(name, r.path());
         case MISSING -> {
           for (String p = r.path(); ; p = LayerPath.parent(p)) {
             level.put(p, new Node(LayerEntry.directory(p, IMPLICIT_DIRECTORY_MODE, 0, 0, 0), null));
@@ -445,10 +439,25 @@ public final class StackView {
             }
           }
         }
-        case FOUND -> {}
+        case FOUND -> {
+          // The resolver finds the last component whatever it is; a file there (from a lower
+          // layer, or earlier in this one) cannot hold the entry, and extraction fails on it too.
+          if (lookup(r.path()).kind() != PathResolver.Kind.DIRECTORY) {
+            throw needsDirectory(name, r.path());
+          }
+        }
       }
       directories.put(dir, r.path());
       return r.path();
+    }
+
+    private static LayerFormatException needsDirectory(String name, String dir) {
+      return new LayerFormatException(
+          "layer entry '"
+              + LayerFormatException.excerpt(name)
+              + "' needs '"
+              + LayerFormatException.excerpt(dir)
+              + "' to be a directory, but it is a file");
     }
 
     /** A hard link at {@code path}: its target's file, where the target is now. */

@@ -156,6 +156,31 @@ class StackViewTest {
     assertTrue(refused instanceof LayerFormatException, refused.toString());
   }
 
+  @Test
+  void refusesAnEntryUnderALowerFileAsExtractionDoes(@TempDir Path dir) throws IOException {
+    // Found by StackViewFuzzTest (stack-view/file-in-lower-file): the view placed d/mine under
+    // the lower layer's file d, because only directories in the middle of a path were checked.
+    for (TestLayer base :
+        List.of(TestLayer.of(E.file("d", "x")), TestLayer.of(E.dir("d/"), E.file("d", "x")))) {
+      List<TestLayer> layers = List.of(base, TestLayer.of(E.file("d/mine", "m")));
+      Path root = Files.createDirectory(dir.resolve("root" + root(dir)));
+      LayerExtractor extractor = new LayerExtractor(root, ExtractOptions.unprivileged());
+      extractor.extract(base.open());
+      assertThrows(IOException.class, () -> extractor.extract(layers.get(1).open()));
+      UncheckedIOException e =
+          assertThrows(UncheckedIOException.class, () -> TestLayer.stack(layers).get("d/mine"));
+      assertEquals(
+          "layer entry 'd/mine' needs 'd' to be a directory, but it is a file",
+          e.getCause().getMessage());
+    }
+  }
+
+  private static int root(Path dir) throws IOException {
+    try (var list = Files.list(dir)) {
+      return (int) list.count();
+    }
+  }
+
   /** path → "type mode [target|content]" of everything below the root, links not followed. */
   private static TreeMap<String, String> onDisk(Path root) throws IOException {
     TreeMap<String, String> out = new TreeMap<>();
