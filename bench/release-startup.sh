@@ -24,16 +24,12 @@ mkdir "$work/r25" && tar -xzf "$archive" -C "$work/r25" --strip-components=1
 kiln25=("$work/r25/bin/kiln")
 
 # Java 17: the same modules and jar, an AppCDS archive made in place by ./kiln's training builds.
-modules=java.base,java.logging,java.naming,java.net.http,java.sql,jdk.unsupported,jdk.crypto.ec
+modules=java.base,java.logging,java.naming,java.net.http,java.sql,jdk.httpserver,jdk.unsupported,jdk.crypto.ec
 "$jdk17/bin/jlink" --add-modules "$modules" --output "$work/r17" --strip-debug --no-header-files \
   --no-man-pages --compress=2 --generate-cds-archive >/dev/null
 jar=$work/r25/lib/kiln.jar
-mkdir -p "$work/train/ctx" && echo kiln >"$work/train/ctx/file.txt" && echo cds >"$work/train/ctx/other.txt"
-printf 'FROM scratch AS base\nARG V=1\nENV A=$V\nWORKDIR /w\nCOPY file.txt /w/\nFROM scratch AS final\nCOPY --from=base /w/ /w/\nCOPY other.txt /w/\nUSER 1000\nCMD ["/w/file.txt"]\n' >"$work/train/ctx/Dockerfile"
-train=(build -q --cache-dir "$work/train/cache" -t kiln-cds:1 -o "type=oci,dest=$work/train/out.tar" "$work/train/ctx")
-"$work/r17/bin/java" -XX:+UseSerialGC -jar "$jar" "${train[@]}" >/dev/null
 "$work/r17/bin/java" -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$work/kiln17.jsa" -Xlog:cds=off \
-  -jar "$jar" "${train[@]:0:1}" --no-cache-filter final "${train[@]:1}" >/dev/null
+  -jar "$jar" debug train "$work/train" >/dev/null
 kiln17=("$work/r17/bin/java" -XX:SharedArchiveFile="$work/kiln17.jsa" -Xlog:cds=off -XX:+UseSerialGC -jar "$jar")
 # What a Java 17 release would run: its AppCDS archive is refused once the jar has moved (the
 # archive records the jar's path), so an archive made at packaging time would never be used.

@@ -66,11 +66,12 @@ trap 'rm -rf "$work"' EXIT
 
 # The modules kiln needs: what jdeps finds in the jar (java.base, java.logging, java.naming for
 # HttpClient's host name checks, java.net.http for ADD downloads, java.sql for Jackson's date
-# types, jdk.unsupported for Unsafe), plus what is only looked up at run time: jdk.crypto.ec
+# types, jdk.httpserver for the registry `kiln debug train` serves to record the AOT cache,
+# jdk.unsupported for Unsafe), plus what is only looked up at run time: jdk.crypto.ec
 # (elliptic-curve TLS, a module of its own before Java 22). Left out though jdeps lists them:
 # java.desktop (java.beans, in code kiln never runs), java.compiler (picocli's annotation
 # processor), java.security.jgss (Kerberos). Every one added costs start-up and size.
-modules=java.base,java.logging,java.naming,java.net.http,java.sql,jdk.unsupported
+modules=java.base,java.logging,java.naming,java.net.http,java.sql,jdk.httpserver,jdk.unsupported
 if "$jdk/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then modules+=,jdk.crypto.ec; fi
 
 echo "make-release.sh: jlink $modules from $jdk (Java $feature)" >&2
@@ -107,22 +108,15 @@ cp "$root/LICENSE" "$root/NOTICE" "$root/README.md" "$stage/"
 [[ -n $version ]] || version=$("$stage/bin/kiln" version | sed -n '1s/^kiln //p')
 name=kiln-$version-linux-$arch
 
-# The training run, as ./kiln makes its archive: a first build fills a scratch cache, the
-# recorded one then hits it in one stage and rebuilds the other, so the classes of both paths
-# (and of the local store's tagging) are in the cache. Same options as bin/kiln.
+# The training run, as ./kiln makes its archive (kiln debug train): a build from a base in a
+# registry the command serves in-process, then a partial cache hit that pushes, so the classes of
+# the registry path, both cache paths and the local store are in the cache. Same options as
+# bin/kiln.
 echo "make-release.sh: training build for the AOT cache" >&2
-train=$work/train
-mkdir -p "$train/ctx"
-echo kiln >"$train/ctx/file.txt"
-echo aot >"$train/ctx/other.txt"
-printf 'FROM scratch AS base\nARG V=1\nENV A=$V\nWORKDIR /w\nCOPY file.txt /w/\nFROM scratch AS final\nCOPY --from=base /w/ /w/\nCOPY other.txt /w/\nUSER 1000\nCMD ["/w/file.txt"]\n' \
-  >"$train/ctx/Dockerfile"
-build=(build -q --cache-dir "$train/cache" -t kiln-aot:1 -o "type=oci,dest=$train/out.tar" "$train/ctx")
 java=("$stage/runtime/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
-LC_ALL=C.UTF-8 "${java[@]}" -jar "$stage/lib/kiln.jar" "${build[@]}" >/dev/null
 LC_ALL=C.UTF-8 JAVA_TOOL_OPTIONS= "${java[@]}" -XX:AOTCacheOutput="$stage/lib/kiln.aot" \
-  -Xlog:aot=warning -jar "$stage/lib/kiln.jar" "${build[@]:0:1}" --no-cache-filter final \
-  "${build[@]:1}" >/dev/null 2>"$work/aot.log" || { cat "$work/aot.log" >&2; exit 1; }
+  -Xlog:aot=warning -jar "$stage/lib/kiln.jar" debug train "$work/train" \
+  >/dev/null 2>"$work/aot.log" || { cat "$work/aot.log" >&2; exit 1; }
 # Refuse a release whose cache the runtime would not use.
 "${java[@]}" -XX:AOTCache="$stage/lib/kiln.aot" -XX:AOTMode=on -jar "$stage/lib/kiln.jar" \
   --version >/dev/null

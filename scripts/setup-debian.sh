@@ -14,6 +14,8 @@ packages=(
   iproute2                         # --network=none in the chroot sandbox (loopback up)
   uidmap                           # newuidmap/newgidmap for rootless RUN with subordinate ids
   buildah                          # differential tests compare kiln's images with buildah's
+  openssh-client                   # ssh-agent/ssh-add serve --ssh ID=KEYFILE; tests make keys
+  python3-cryptography libsodium23 # OpenSSL and libsodium check kiln's cosign keys and signatures
   gradle                           # Gradle 4.4.1: the Gradle plugin's tests run real builds with it
   podman                           # runs the images the plugins' tests build
   git ca-certificates

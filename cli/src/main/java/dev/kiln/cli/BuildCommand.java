@@ -3,6 +3,9 @@ package dev.kiln.cli;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildMetadataFile;
 import dev.kiln.api.build.BuildResult;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.NamedContext;
@@ -10,6 +13,7 @@ import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SignSpec;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.cli.progress.ProgressMode;
@@ -155,8 +159,11 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--ssh",
-      paramLabel = "default|ID[=SOCKET|KEY]",
-      description = "Expose an SSH agent to RUN --mount=type=ssh; repeatable (default: none).")
+      paramLabel = "default|ID[=SOCKET|KEY[,KEY...]]",
+      description =
+          "Expose an SSH agent to RUN --mount=type=ssh: its socket, or private key files served"
+              + " by ssh-agent for the step; an ID alone forwards $SSH_AUTH_SOCK; repeatable"
+              + " (default: none).")
   List<String> ssh = new ArrayList<>();
 
   @Option(
@@ -235,13 +242,97 @@ public final class BuildCommand implements Callable<Integer> {
       description = "Run at most N steps at once (default: one per CPU core).")
   Integer maxParallelism;
 
+  @Option(
+      names = "--ulimit",
+      paramLabel = "NAME=SOFT[:HARD]",
+      description =
+          "Accepted for buildx compatibility and checked, but not applied: RUN steps keep the"
+              + " limits kiln runs with (default: none).")
+  List<String> ulimits = new ArrayList<>();
+
+  @Option(
+      names = "--shm-size",
+      paramLabel = "BYTES",
+      description =
+          "Accepted for buildx compatibility and checked, but not applied: RUN's /dev/shm is the"
+              + " sandbox's default (default: none).")
+  String shmSize;
+
+  @Option(
+      names = "--cgroup-parent",
+      paramLabel = "CGROUP",
+      description =
+          "Accepted for buildx compatibility, but not applied: kiln has no daemon whose cgroup RUN"
+              + " steps would join; they run in kiln's own (default: none).")
+  String cgroupParent;
+
+  @Option(
+      names = "--check",
+      description =
+          "Run the build checks only, as --call=check: print their warnings, build nothing, exit 1"
+              + " if any (default: off).")
+  boolean check;
+
+  @Option(
+      names = "--call",
+      paramLabel = "build|check",
+      defaultValue = "build",
+      description =
+          "What to do with the Dockerfile: build it, or check it (default: ${DEFAULT-VALUE}).")
+  String call;
+
   @Mixin StoreLocation location = new StoreLocation();
+
+  @Option(
+      names = "--sbom",
+      paramLabel = "true|false",
+      description =
+          "Attach an SPDX 2.3 SBOM of the image's packages (dpkg, apk, jars, npm, Python) as an"
+              + " in-toto attestation, as BuildKit stores them (default: false).")
+  String sbom;
+
+  @Option(
+      names = "--provenance",
+      paramLabel = "true|false|mode=min|max",
+      description =
+          "Attach SLSA provenance v1 as an in-toto attestation; true means mode=min, max adds the"
+              + " build args and the Dockerfile (default: false).")
+  String provenance;
+
+  @Option(
+      names = "--attest",
+      paramLabel = "type=sbom|provenance[,mode=…]",
+      description = "An attestation, in buildx's long form; repeatable (default: none).")
+  List<String> attest = new ArrayList<>();
+
+  @Option(
+      names = "--sign",
+      paramLabel = "key=FILE[,password-env=VAR]",
+      description =
+          "Sign each pushed image with this private key in cosign's format; needs --push; an"
+              + " encrypted key's password comes from $VAR, else $COSIGN_PASSWORD (default: not"
+              + " signed).")
+  String sign;
 
   @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
   boolean debug;
 
   @Override
   public Integer call() {
+    try {
+      return build();
+    } finally {
+      if (stdinContext != null) {
+        try {
+          stdinContext.close();
+        } catch (IOException e) {
+          cli.stderr().println("warning: could not delete " + stdinContext.dir() + ": " + e);
+        }
+      }
+    }
+  }
+
+  private Integer build() {
     BuildRequest request;
     ProgressMode mode;
     try {
@@ -255,13 +346,38 @@ public final class BuildCommand implements Callable<Integer> {
           cli,
           debug);
     }
+    RunOptionsNotice.say(ulimits, shmSize, cgroupParent, cli.stderr());
     try (ProgressDisplay display =
         ProgressDisplay.open(mode, cli.stderr(), cli.stderrIsTerminal(), cli.env())) {
       BuildResult result;
+      int[] warnings = {0};
       try {
-        result = cli.engine().get().build(request, display.listener());
+        BuildListener shown = display.listener();
+        result =
+            cli.engine()
+                .get()
+                .build(
+                    request,
+                    event -> {
+                      if (event instanceof BuildEvent.Warning) {
+                        warnings[0]++;
+                      }
+                      shown.on(event);
+                    });
       } finally {
         display.close(); // the live view ends before anything else is printed
+      }
+      if (request.checkOnly()) {
+        // buildx's --check: the warnings were printed as they came; a count, and 1 if any.
+        cli.stderr()
+            .println(
+                warnings[0] == 0
+                    ? "Check complete, no warnings found."
+                    : "Check complete, "
+                        + warnings[0]
+                        + (warnings[0] == 1 ? " warning" : " warnings")
+                        + " found.");
+        return warnings[0] == 0 ? ExitCode.OK : ExitCode.BUILD_FAILED;
       }
       if (request.iidFile().isPresent()) {
         BuildMetadataFile.writeIid(request.iidFile().get(), result);
@@ -281,15 +397,35 @@ public final class BuildCommand implements Callable<Integer> {
     }
   }
 
+  /** The context read from stdin ({@code -}), deleted when the build ends. */
+  private StdinContext stdinContext;
+
   /** Turns the parsed flags into a request; visible for the flag tests. */
   BuildRequest request() throws IOException {
     Path contextDir = Path.of(context);
+    byte[] stdinDockerfile = null;
+    if (context.equals("-")) {
+      if ("-".equals(file)) {
+        throw new RequestException(
+            "the context and the Dockerfile cannot both be read from stdin (- and -f -)",
+            "give the context as a directory, or put the Dockerfile in the tar on stdin");
+      }
+      stdinContext = StdinContext.read(cli.stdin());
+      contextDir = stdinContext.dir();
+      stdinDockerfile = stdinContext.dockerfile();
+    }
     BuildRequest.Builder b = BuildRequest.builder(contextDir).environment(cli.env());
+    if (stdinDockerfile != null) {
+      b.dockerfileContent(stdinDockerfile);
+    }
+    RunOptionsNotice.check(ulimits, shmSize);
+    b.checkOnly(checkOnly());
     if (file != null) {
       if (file.equals("-")) {
         b.dockerfileContent(cli.stdin().readAllBytes());
       } else {
-        b.dockerfile(Path.of(file));
+        // With a context from stdin, -f names a file in it, as in buildx.
+        b.dockerfile(stdinContext != null ? contextDir.resolve(file) : Path.of(file));
       }
     }
     for (Path argFile : buildArgFiles) {
@@ -316,13 +452,18 @@ public final class BuildCommand implements Callable<Integer> {
       String[] kv = keyValue(annotation, "--annotation");
       b.annotation(kv[0], kv[1]);
     }
+    boolean cacheOnly = false;
     for (String output : outputs) {
-      b.output(OutputSpecParser.parse(output));
+      if (OutputSpecParser.isCacheOnly(output)) {
+        cacheOnly = true; // buildx's type=cacheonly: build (and export the cache), write no image
+      } else {
+        b.output(OutputSpecParser.parse(output));
+      }
     }
     if (push) {
       b.output(OutputSpecParser.parse("type=registry"));
     }
-    if (load || (outputs.isEmpty() && !push)) {
+    if (load || (outputs.isEmpty() && !push && !cacheOnly)) {
       b.output(OutputSpecParser.parse("type=image"));
     }
     cacheFrom.forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
@@ -354,6 +495,20 @@ public final class BuildCommand implements Callable<Integer> {
     if (metadataFile != null) {
       b.metadataFile(metadataFile);
     }
+    if (sign != null) {
+      b.sign(SignSpec.parse(sign));
+    }
+    for (String a : attest) {
+      AttestationSpec.attest(a).ifPresent(b::attest);
+    }
+    if (sbom != null) {
+      AttestationSpec.sbom(sbom)
+          .ifPresentOrElse(b::attest, () -> b.noAttestation(AttestationSpec.Type.SBOM));
+    }
+    if (provenance != null) {
+      AttestationSpec.provenance(provenance)
+          .ifPresentOrElse(b::attest, () -> b.noAttestation(AttestationSpec.Type.PROVENANCE));
+    }
     BuildRequest request = b.build();
     boolean pushes = request.outputs().stream().anyMatch(OutputSpec::push);
     boolean named =
@@ -363,6 +518,22 @@ public final class BuildCommand implements Callable<Integer> {
           "--push needs a name to push to", "add -t registry.example/app:tag");
     }
     return request;
+  }
+
+  /** {@code --check}, or {@code --call=check}; the other calls buildx knows are refused. */
+  private boolean checkOnly() {
+    String c = call.trim();
+    if (c.equals("build")) {
+      return check;
+    }
+    if (c.equals("check") || c.startsWith("check,")) {
+      return true;
+    }
+    throw new RequestException(
+        "--call=" + call + " is not supported",
+        "kiln can --call=build (the default) or --call=check; buildx's outline, targets and"
+            + " subrequests.describe print a Dockerfile's arguments and stages, which kiln does not"
+            + " offer yet (try kiln debug plan)");
   }
 
   private void buildArg(BuildRequest.Builder b, String arg) {

@@ -10,6 +10,10 @@ import dev.kiln.cli.login.LoginCommand;
 import dev.kiln.cli.login.LogoutCommand;
 import dev.kiln.cli.shell.CompletionCommand;
 import dev.kiln.cli.shell.ManCommand;
+import dev.kiln.cli.sign.KeyCommand;
+import dev.kiln.cli.sign.SignCommand;
+import dev.kiln.cli.sign.VerifyAttestationCommand;
+import dev.kiln.cli.sign.VerifyCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,8 +27,9 @@ import picocli.CommandLine.Spec;
     description = "Builds OCI images from Dockerfiles without a daemon.",
     footer = {
       "",
-      "Exit codes: 0 ok, 1 build failed, 2 usage or Dockerfile error, 3 registry error,",
-      "4 internal error, 5 file system error (disk full), 130 interrupted (Ctrl-C)."
+      "Exit codes: 0 ok, 1 build failed or no signature verified, 2 usage or Dockerfile error,",
+      "3 registry error, 4 internal error, 5 file system error (disk full),",
+      "130 interrupted (Ctrl-C)."
     },
     subcommands = {
       BuildCommand.class,
@@ -32,6 +37,10 @@ import picocli.CommandLine.Spec;
       PullCommand.class,
       InspectCommand.class,
       TagCommand.class,
+      SignCommand.class,
+      VerifyCommand.class,
+      VerifyAttestationCommand.class,
+      KeyCommand.class,
       LoginCommand.class,
       LogoutCommand.class,
       VersionCommand.class,

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.Entitlement;
 import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
+import dev.kiln.api.request.SignSpec;
 import dev.kiln.registry.model.Compression;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,6 +99,11 @@ class BuildCommandFlagsTest {
             "3",
             "--cache-dir",
             temp.resolve("cache").toString(),
+            "--sign",
+            "key=ci.key,password-env=KEY_PASSWORD",
+            "--attest",
+            "type=provenance,mode=max",
+            "--sbom=true",
             "ctx");
     assertEquals(0, run.exitCode(), run.stderr());
     BuildRequest r = engine.request;
@@ -130,6 +137,12 @@ class BuildCommandFlagsTest {
     assertEquals(Set.of("r.example"), r.plainHttpCredentialHosts(), "as for push and login");
     assertEquals(3, r.maxParallelism());
     assertEquals(Optional.of(temp.resolve("cache")), r.cacheDir());
+    assertEquals(
+        Optional.of(new SignSpec(Path.of("ci.key"), Optional.of("KEY_PASSWORD"))), r.sign());
+    assertTrue(r.attestation(AttestationSpec.Type.SBOM).isPresent());
+    assertEquals(
+        AttestationSpec.ProvenanceMode.MAX,
+        r.attestation(AttestationSpec.Type.PROVENANCE).orElseThrow().mode());
 
     assertEquals(RecordingEngine.DIGEST + "\n", run.stdout());
     assertEquals(RecordingEngine.DIGEST.toString(), Files.readString(temp.resolve("iid")));

@@ -91,6 +91,10 @@ class CommandHelpTest {
             "--source-date-epoch",
             "--insecure-registry",
             "--max-parallelism",
+            "--sign",
+            "--sbom",
+            "--provenance",
+            "--attest",
             "--debug");
     for (String flag : buildx) {
       assertTrue(
@@ -115,7 +119,18 @@ class CommandHelpTest {
   void everyCommandHasHelpWhoseFlagsStateTheirDefaults() {
     for (String command :
         List.of(
-            "push", "pull", "inspect", "tag", "login", "logout", "version", "completion", "man")) {
+            "push",
+            "pull",
+            "inspect",
+            "tag",
+            "sign",
+            "verify",
+            "verify-attestation",
+            "login",
+            "logout",
+            "version",
+            "completion",
+            "man")) {
       var run = engine.run(Map.of(), "", command, "--help");
       assertEquals(0, run.exitCode(), command + ": " + run.stderr());
       assertTrue(run.stdout().startsWith("Usage: kiln " + command), run.stdout());
@@ -125,7 +140,8 @@ class CommandHelpTest {
       }
     }
     var top = engine.run(Map.of(), "", "--help");
-    for (String command : List.of("build", "push", "pull", "inspect", "tag", "login", "logout")) {
+    for (String command :
+        List.of("build", "push", "pull", "inspect", "tag", "sign", "verify", "key", "login")) {
       assertTrue(top.stdout().contains("\n  " + command + " "), top.stdout());
     }
     assertTrue(top.stdout().contains("130 interrupted"), "exit codes are documented");

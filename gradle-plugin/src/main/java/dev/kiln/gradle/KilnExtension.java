@@ -37,6 +37,10 @@ public class KilnExtension {
   private String isolation = "auto";
   private String compression = "gzip";
   private Integer compressionLevel;
+  private boolean sbom;
+  private String provenance;
+  private Object signingKey;
+  private String signingKeyPasswordEnv;
   private List<String> insecureRegistries = new ArrayList<String>();
   private List<String> plainHttpCredentialHosts = new ArrayList<String>();
   private final Map<String, RegistryCredentials> auth =
@@ -258,6 +262,55 @@ public class KilnExtension {
 
   public void setNetwork(String network) {
     this.network = network;
+  }
+
+  /**
+   * Attach an SPDX 2.3 SBOM of the image's packages as an in-toto attestation, as BuildKit stores
+   * them ({@code --sbom=true}): the image becomes an index with an attestation manifest.
+   */
+  public boolean isSbom() {
+    return sbom;
+  }
+
+  public void setSbom(boolean sbom) {
+    this.sbom = sbom;
+  }
+
+  /**
+   * Attach SLSA provenance v1 ({@code --provenance}): {@code true} or {@code mode=min}, {@code
+   * mode=max} (adds build arguments and the Dockerfile; never secret values), optionally {@code
+   * ,builder-id=URI}.
+   */
+  public String getProvenance() {
+    return provenance;
+  }
+
+  public void setProvenance(String provenance) {
+    this.provenance = provenance;
+  }
+
+  /**
+   * Sign the pushed image, and its attestations, with this private key in cosign's format ({@code
+   * kiln key generate}); kilnBuild only, as signatures live in the registry.
+   */
+  public Object getSigningKey() {
+    return signingKey;
+  }
+
+  public void setSigningKey(Object signingKey) {
+    this.signingKey = signingKey;
+  }
+
+  /**
+   * The environment variable holding an encrypted signing key's password (default: {@code
+   * COSIGN_PASSWORD}); the password itself never goes in a build script.
+   */
+  public String getSigningKeyPasswordEnv() {
+    return signingKeyPasswordEnv;
+  }
+
+  public void setSigningKeyPasswordEnv(String signingKeyPasswordEnv) {
+    this.signingKeyPasswordEnv = signingKeyPasswordEnv;
   }
 
   /** Stages to build again even when the cache has them ({@code --no-cache-filter}). */

@@ -121,6 +121,16 @@ final class KilnSettings {
     if (level != null) {
       job.put("compressionLevel", level.toString().trim());
     }
+    job.put("sbom", Boolean.toString(bool("sbom", extension.isSbom())));
+    putIfSet(job, "provenance", text("provenance", extension.getProvenance()));
+    Object signingKey = pick("signingKey", extension.getSigningKey());
+    if (signingKey != null) {
+      job.put("signingKey", files.apply(signingKey).getPath());
+    }
+    putIfSet(
+        job,
+        "signingKeyPasswordEnv",
+        text("signingKeyPasswordEnv", extension.getSigningKeyPasswordEnv()));
     epoch(job);
     putIfSet(job, "format", text("format", extension.getFormat()));
     job.put("tarFile", tarFile().getPath());

@@ -72,6 +72,10 @@ class JobContractTest {
     extension.setIsolation("chroot");
     extension.setCompression("zstd");
     extension.setCompressionLevel(19);
+    extension.setSbom(true);
+    extension.setProvenance("mode=max");
+    extension.setSigningKey("keys/ci.key");
+    extension.setSigningKeyPasswordEnv("CI_KEY_PASSWORD");
 
     BuildRequest request = JobRequests.of(job("image"), environment, log);
 
@@ -112,6 +116,26 @@ class JobContractTest {
     assertEquals("chroot", request.isolation());
     assertEquals(Compression.ZSTD, request.outputs().get(0).compression());
     assertEquals(Optional.of(19), request.outputs().get(0).compressionLevel());
+    assertTrue(request.attestation(dev.kiln.api.request.AttestationSpec.Type.SBOM).isPresent());
+    assertEquals(
+        dev.kiln.api.request.AttestationSpec.ProvenanceMode.MAX,
+        request
+            .attestation(dev.kiln.api.request.AttestationSpec.Type.PROVENANCE)
+            .orElseThrow()
+            .mode());
+    assertEquals(
+        Optional.of(
+            new dev.kiln.api.request.SignSpec(
+                project.resolve("keys/ci.key"), Optional.of("CI_KEY_PASSWORD"))),
+        request.sign());
+  }
+
+  @Test
+  void withoutThemABuildHasNoAttestationsAndSignsNothing() throws Exception {
+    extension.setImage("registry.example.com/team/app:1.0");
+    BuildRequest request = JobRequests.of(job("image"), environment, log);
+    assertTrue(request.attestations().isEmpty());
+    assertTrue(request.sign().isEmpty());
   }
 
   @Test

@@ -4,11 +4,13 @@ import dev.kiln.api.Kiln;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.build.ImageBuilder;
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SignSpec;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.registry.model.Compression;
 import java.io.File;
@@ -90,6 +92,34 @@ abstract class DockerfileBuildMojo extends KilnMojo {
    */
   @Parameter(property = "kiln.allow")
   List<String> allow;
+
+  /**
+   * Attach an SPDX 2.3 SBOM of the image's packages as an in-toto attestation, as BuildKit stores
+   * them (the pushed or written image becomes an index with an attestation manifest).
+   */
+  @Parameter(property = "kiln.sbom", defaultValue = "false")
+  boolean sbom;
+
+  /**
+   * Attach SLSA provenance v1: {@code true} or {@code mode=min}, {@code mode=max} (adds build
+   * arguments and the Dockerfile; never secret values), optionally {@code ,builder-id=URI}.
+   */
+  @Parameter(property = "kiln.provenance")
+  String provenance;
+
+  /**
+   * Sign the pushed image with this private key, in cosign's format ({@code kiln key generate} or
+   * {@code cosign generate-key-pair}); {@code kiln:build} only, as signatures live in the registry.
+   */
+  @Parameter(property = "kiln.signingKey")
+  File signingKey;
+
+  /**
+   * The environment variable holding an encrypted signing key's password (default: {@code
+   * COSIGN_PASSWORD}); the password itself never goes in the POM.
+   */
+  @Parameter(property = "kiln.signingKeyPasswordEnv")
+  String signingKeyPasswordEnv;
 
   /**
    * Secrets for {@code RUN --mount=type=secret}, in {@code --secret} syntax, one element each:
@@ -205,6 +235,18 @@ abstract class DockerfileBuildMojo extends KilnMojo {
       b.noCache(noCache);
       if (allow != null) {
         allow.forEach(b::allow);
+      }
+      if (sbom) {
+        b.attest(AttestationSpec.sbom("true").orElseThrow());
+      }
+      if (provenance != null && !provenance.isBlank()) {
+        AttestationSpec.provenance(provenance).ifPresent(b::attest);
+      }
+      if (signingKey != null) {
+        b.sign(
+            new SignSpec(
+                signingKey.toPath(),
+                Optional.ofNullable(signingKeyPasswordEnv).filter(v -> !v.isBlank())));
       }
       if (secrets != null) {
         secrets.forEach(spec -> b.secret(SecretSpec.parse(spec)));

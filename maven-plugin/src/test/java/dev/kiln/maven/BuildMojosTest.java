@@ -11,11 +11,13 @@ import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.build.ImageBuilder;
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.StepRef;
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.Entitlement;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SignSpec;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.Digest;
 import java.io.File;
@@ -292,6 +294,37 @@ class BuildMojosTest {
             + "     | ^\n"
             + "hint: did you mean FROM?",
         e.getMessage());
+  }
+
+  @Test
+  void supplyChainParametersBecomeTheCliFlagsRequest() throws Exception {
+    BuildMojo mojo = configure(new BuildMojo());
+    mojo.image = "127.0.0.1:5000/app:1";
+    BuildRequest plain = mojo.request();
+    assertEquals(List.of(), plain.attestations(), "nothing is attested unless asked");
+    assertEquals(Optional.empty(), plain.sign());
+
+    mojo.sbom = true;
+    mojo.provenance = "mode=max";
+    mojo.signingKey = temp.resolve("cosign.key").toFile();
+    mojo.signingKeyPasswordEnv = "KEY_PASSWORD";
+    BuildRequest request = mojo.request();
+    assertTrue(request.attestation(AttestationSpec.Type.SBOM).isPresent());
+    assertEquals(
+        AttestationSpec.ProvenanceMode.MAX,
+        request.attestation(AttestationSpec.Type.PROVENANCE).orElseThrow().mode());
+    assertEquals(
+        Optional.of(new SignSpec(temp.resolve("cosign.key"), Optional.of("KEY_PASSWORD"))),
+        request.sign());
+
+    mojo.provenance = "false";
+    mojo.signingKeyPasswordEnv = " ";
+    assertTrue(mojo.request().attestation(AttestationSpec.Type.PROVENANCE).isEmpty());
+    assertEquals(Optional.empty(), mojo.request().sign().orElseThrow().passwordEnv());
+
+    mojo.provenance = "mode=medium";
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::request);
+    assertTrue(e.getMessage().contains("mode=medium"), e.getMessage());
   }
 
   @Test

@@ -29,6 +29,11 @@ public class BuildFailure extends Exception {
     FILE_SYSTEM(5),
     /** Interrupted by SIGINT (Ctrl-C) or SIGTERM: exit 130, as {@code docker buildx build}. */
     INTERRUPTED(130),
+    /**
+     * A signature did not verify: none was found, or none was made with the key given, or the one
+     * made with it signs another manifest: exit 1, as {@code cosign verify}.
+     */
+    VERIFICATION(1),
     /** A bug or an environment problem kiln cannot explain better: exit 4. */
     INTERNAL(4);
 

@@ -22,6 +22,11 @@ import java.util.Set;
  *     over plain HTTP; kiln never sends them unencrypted otherwise, even to an insecure registry
  * @param allowed the entitlements granted with {@code --allow}; see {@link #allows} for the one a
  *     flag implies
+ * @param sign {@code --sign}: the key every pushed image is signed with (cosign's format)
+ * @param attestations {@code --sbom}, {@code --provenance}, {@code --attest}: at most one of each
+ *     type
+ * @param checkOnly buildx's {@code --check} ({@code --call=check}): run the build checks, report
+ *     their warnings, and build nothing
  */
 public record BuildRequest(
     Path context,
@@ -54,7 +59,10 @@ public record BuildRequest(
     Optional<Path> iidFile,
     Optional<Path> metadataFile,
     Map<String, RegistryLogin> registryLogins,
-    Map<String, String> environment) {
+    Map<String, String> environment,
+    Optional<SignSpec> sign,
+    List<AttestationSpec> attestations,
+    boolean checkOnly) {
 
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
@@ -73,6 +81,7 @@ public record BuildRequest(
     insecureRegistries = Set.copyOf(insecureRegistries);
     registryLogins = Map.copyOf(registryLogins);
     environment = Map.copyOf(environment);
+    attestations = List.copyOf(attestations);
     java.util.Objects.requireNonNull(credentials, "credentials");
     plainHttpCredentialHosts = Set.copyOf(plainHttpCredentialHosts);
     if (maxParallelism < 1) {
@@ -90,6 +99,11 @@ public record BuildRequest(
   public boolean allows(Entitlement entitlement) {
     return allowed.contains(entitlement)
         || (entitlement == Entitlement.NETWORK_HOST && network.equals("host"));
+  }
+
+  /** The attestation of {@code type} asked for, if any. */
+  public Optional<AttestationSpec> attestation(AttestationSpec.Type type) {
+    return attestations.stream().filter(a -> a.type() == type).findFirst();
   }
 
   public static Builder builder(Path context) {
@@ -111,6 +125,7 @@ public record BuildRequest(
     private final List<CacheSpec> cacheFrom = new ArrayList<>();
     private final List<CacheSpec> cacheTo = new ArrayList<>();
     private boolean noCache;
+    private boolean checkOnly;
     private final Set<String> noCacheFilter = new LinkedHashSet<>();
     private final List<SecretSpec> secrets = new ArrayList<>();
     private final List<SshSpec> ssh = new ArrayList<>();
@@ -129,6 +144,9 @@ public record BuildRequest(
     private Path metadataFile;
     private final Map<String, RegistryLogin> registryLogins = new LinkedHashMap<>();
     private Map<String, String> environment = System.getenv();
+    private SignSpec sign;
+    private final Map<AttestationSpec.Type, AttestationSpec> attestations =
+        new java.util.EnumMap<>(AttestationSpec.Type.class);
 
     private Builder(Path context) {
       this.context = context;
@@ -155,10 +173,14 @@ public record BuildRequest(
       return this;
     }
 
+    /**
+     * Target platforms, comma-separated; buildx's shorthands ({@code local}, {@code amd64}, {@code
+     * linux}) are expanded against this machine.
+     */
     public Builder platform(String platform) {
       for (String p : platform.split(",")) {
         if (!p.isBlank()) {
-          platforms.add(p.trim());
+          platforms.add(PlatformShorthand.expand(p, dev.kiln.registry.model.Platform.host()));
         }
       }
       return this;
@@ -196,6 +218,12 @@ public record BuildRequest(
 
     public Builder noCache(boolean value) {
       this.noCache = value;
+      return this;
+    }
+
+    /** Run the build checks only (buildx's {@code --check}). */
+    public Builder checkOnly(boolean value) {
+      this.checkOnly = value;
       return this;
     }
 
@@ -329,6 +357,24 @@ public record BuildRequest(
       return this;
     }
 
+    /** Signs every pushed image with this key ({@code --sign key=FILE}). */
+    public Builder sign(SignSpec spec) {
+      this.sign = spec;
+      return this;
+    }
+
+    /** Attaches this attestation; a later one of the same type replaces it (as in buildx). */
+    public Builder attest(AttestationSpec spec) {
+      attestations.put(spec.type(), spec);
+      return this;
+    }
+
+    /** Drops the attestation of {@code type} ({@code --sbom=false} after an earlier flag). */
+    public Builder noAttestation(AttestationSpec.Type type) {
+      attestations.remove(type);
+      return this;
+    }
+
     public BuildRequest build() {
       return new BuildRequest(
           context,
@@ -361,7 +407,10 @@ public record BuildRequest(
           Optional.ofNullable(iidFile),
           Optional.ofNullable(metadataFile),
           registryLogins,
-          environment);
+          environment,
+          Optional.ofNullable(sign),
+          List.copyOf(attestations.values()),
+          checkOnly);
     }
   }
 }

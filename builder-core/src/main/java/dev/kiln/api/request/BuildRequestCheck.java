@@ -9,13 +9,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Checks a {@link BuildRequest} before the build starts, so that a value that cannot work fails in
  * a second, with the flag and the value named, instead of after every step has run: image names
  * ({@code -t}, {@code -o name=}), {@code --platform}, build argument names, {@code --secret src=}
- * files, {@code --build-context} sources, and that each output's destination, {@code --iidfile},
- * {@code --metadata-file}, a local {@code --cache-to} and kiln's store are writable.
+ * files, {@code --ssh} agents and keys, {@code --build-context} sources, and that each output's
+ * destination, {@code --iidfile}, {@code --metadata-file}, a local {@code --cache-to} and kiln's
+ * store are writable.
  */
 public final class BuildRequestCheck {
   private static final String NAME_HINT =
@@ -35,14 +38,34 @@ public final class BuildRequestCheck {
     request.platforms().forEach(BuildRequestCheck::platform);
     request.buildArgs().forEach(BuildRequestCheck::buildArg);
     request.secrets().forEach(BuildRequestCheck::secret);
+    ssh(request);
     request.buildContexts().values().forEach(BuildRequestCheck::buildContext);
+    if (!request.attestations().isEmpty()) {
+      for (OutputSpec output : request.outputs()) {
+        // A docker archive holds no index: it gets the image alone (the build warns).
+        if (output.isImage()
+            && output.type() != OutputSpec.Type.DOCKER
+            && !output.ociMediaTypes()) {
+          throw new RequestException(
+              "attestations (--sbom, --provenance, --attest) go into an OCI index, and an output"
+                  + " asks for oci-mediatypes=false",
+              "drop oci-mediatypes=false, or the attestation flags");
+        }
+      }
+    }
+    if (request.sign().isPresent() && request.outputs().stream().noneMatch(OutputSpec::push)) {
+      throw new RequestException(
+          "--sign signs what the build pushes, and this build pushes nothing",
+          "add --push (signatures live in the registry), or sign later with kiln sign");
+    }
 
     DestinationCheck.store(storeRoot);
     request.outputs().forEach(DestinationCheck::output);
     request.iidFile().ifPresent(f -> DestinationCheck.file("--iidfile", f));
     request.metadataFile().ifPresent(f -> DestinationCheck.file("--metadata-file", f));
     for (CacheSpec spec : request.cacheTo()) {
-      if (spec.type() == CacheSpec.Type.LOCAL) {
+      // With ignore-error=true an unwritable destination costs only the export, as in buildx.
+      if (spec.type() == CacheSpec.Type.LOCAL && !spec.ignoreError()) {
         spec.dir().ifPresent(d -> DestinationCheck.directory("--cache-to dest", d));
       }
     }
@@ -89,6 +112,54 @@ public final class BuildRequestCheck {
       // Opened, so readable; the value itself is read when a step mounts it.
     } catch (IOException e) {
       throw new RequestException(what + ": " + FileSystemFailures.reason(e), hint);
+    }
+  }
+
+  /**
+   * buildx's checks of {@code --ssh}, made before anything runs: one spec per id, an id alone needs
+   * {@code $SSH_AUTH_SOCK}, and each path is one socket or readable key files, never both.
+   */
+  private static void ssh(BuildRequest request) {
+    Set<String> ids = new HashSet<>();
+    for (SshSpec spec : request.ssh()) {
+      String flag = "--ssh " + spec.id();
+      String hint = "pass --ssh ID (forwards $SSH_AUTH_SOCK), ID=SOCKET or ID=KEYFILE[,KEYFILE]";
+      if (!ids.add(spec.id())) {
+        throw new RequestException(flag + ": duplicate agent ID \"" + spec.id() + "\"", hint);
+      }
+      if (spec.paths().isEmpty()) {
+        String socket = request.environment().get("SSH_AUTH_SOCK");
+        if (socket == null || socket.isEmpty()) {
+          throw new RequestException(
+              flag + ": invalid empty ssh agent socket: make sure SSH_AUTH_SOCK is set",
+              "start an agent (eval $(ssh-agent) and ssh-add), or pass "
+                  + flag
+                  + "=SOCKET|KEYFILE");
+        }
+        continue;
+      }
+      int sockets = 0;
+      for (Path path : spec.paths()) {
+        String what = flag + "=" + path;
+        if (SshSpec.isSocket(path)) {
+          sockets++;
+          continue;
+        }
+        if (Files.isDirectory(path)) {
+          throw new RequestException(what + ": is a directory, not a socket or a key file", hint);
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+          // Opened, so readable; the key itself is read when a step mounts it.
+        } catch (IOException e) {
+          throw new RequestException(what + ": " + FileSystemFailures.reason(e), hint);
+        }
+      }
+      if (sockets > 1) {
+        throw new RequestException(flag + ": only single socket allowed", hint);
+      }
+      if (sockets == 1 && spec.paths().size() > 1) {
+        throw new RequestException(flag + ": invalid combination of keys and sockets", hint);
+      }
     }
   }
 

@@ -1,9 +1,12 @@
 package dev.kiln.api.request;
 
+import dev.kiln.dockerfile.parser.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Parses buildx's comma-separated {@code key=value} option syntax ({@code
@@ -36,6 +39,24 @@ final class KeyValueList {
       lastKey = key;
     }
     return result;
+  }
+
+  /**
+   * Refuses a key that is not in {@code known}, with the closest known key when it looks like a
+   * typo ({@code mdoe=max}): a misspelt option must not be silently ignored.
+   */
+  static void requireKnown(
+      Map<String, List<String>> fields, Set<String> known, String flag, String text) {
+    for (String key : fields.keySet()) {
+      if (!known.contains(key)) {
+        String near = Suggestions.hint(key, known, false);
+        throw new RequestException(
+            flag + " '" + text + "': unknown option '" + key + "'",
+            (near == null ? "" : near + " ")
+                + "known options: "
+                + String.join(", ", new TreeSet<>(known)));
+      }
+    }
   }
 
   private static List<String> splitCsv(String text, String flag) {

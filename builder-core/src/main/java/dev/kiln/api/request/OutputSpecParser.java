@@ -33,6 +33,23 @@ public final class OutputSpecParser {
 
   private OutputSpecParser() {}
 
+  /**
+   * Whether {@code text} is buildx's {@code type=cacheonly}: build, export the cache if asked, and
+   * write no image or files. It has no other options.
+   */
+  public static boolean isCacheOnly(String text) {
+    String t = text.trim();
+    if (!t.contains("=")) {
+      return false;
+    }
+    Map<String, List<String>> fields = KeyValueList.parse(t, "--output");
+    if (!single(fields, "type").map(v -> v.trim().equalsIgnoreCase("cacheonly")).orElse(false)) {
+      return false;
+    }
+    KeyValueList.requireKnown(fields, Set.of("type"), "--output", text);
+    return true;
+  }
+
   public static OutputSpec parse(String text) {
     String trimmed = text.trim();
     if (trimmed.isEmpty()) {
@@ -56,9 +73,7 @@ public final class OutputSpecParser {
       if (key.startsWith("annotation.") || key.startsWith("annotation-manifest.")) {
         annotations.put(key.substring(key.indexOf('.') + 1), last(fields.get(key)));
       } else if (!KNOWN_KEYS.contains(key)) {
-        throw new RequestException(
-            "--output '" + text + "': unknown option '" + key + "'",
-            "known options: " + String.join(", ", new java.util.TreeSet<>(KNOWN_KEYS)));
+        KeyValueList.requireKnown(Map.of(key, List.of()), KNOWN_KEYS, "--output", text);
       }
     }
     OutputSpec.Type type;
@@ -79,7 +94,7 @@ public final class OutputSpecParser {
       default ->
           throw new RequestException(
               "--output '" + text + "': unknown type '" + typeText + "'",
-              "use type=registry, image, oci, docker, local or tar");
+              "use type=registry, image, oci, docker, local, tar or cacheonly");
     }
     boolean needsDest =
         type == OutputSpec.Type.OCI

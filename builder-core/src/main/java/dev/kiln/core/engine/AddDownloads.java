@@ -70,86 +70,116 @@ final class AddDownloads {
             "split it into two ADD instructions");
       }
       URI uri = URI.create(url);
-      Optional<ProxySettings.Endpoint> through;
-      try {
-        through = proxy.proxyFor(uri);
-      } catch (ProxyConfigurationException e) {
-        throw new CopyFailure("ADD " + url + ": " + e.getMessage(), e.hint());
-      }
-      String base = uri.getPath() == null ? "" : uri.getPath();
-      String name =
-          base.endsWith("/") || base.isEmpty()
-              ? "__unnamed__"
-              : base.substring(base.lastIndexOf('/') + 1);
+      String name = fileName(uri);
       Path file = dir.resolve(name);
-      HttpResponse<InputStream> response;
-      try {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
-        if (through.isPresent()
-            && through.get().hasCredentials()
-            && uri.getScheme().equals("http")) {
-          // Sent at once, as Go sends it; the authenticator answers a proxy's 407 otherwise.
-          request.header("Proxy-Authorization", basic(through.get()));
-        }
-        credentials.answerOnce();
-        response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while downloading " + url, e);
-      } catch (InterruptedIOException e) {
-        throw e;
-      } catch (IOException e) {
-        if (through.isPresent() && credentials.refused(e)) {
-          throw proxyRefused(url, uri, through.get());
-        }
-        String via = through.map(p -> " (through " + p + ")").orElse("");
-        throw new CopyFailure(
-            "ADD " + url + via + ": " + DownloadFailures.describe(uri, e),
-            through.isPresent()
-                ? "check the URL, the proxy, and that the server is reachable through it"
-                : "check the URL, and that its server is up and reachable from this machine");
-      }
-      if (response.statusCode() == 407 && through.isPresent()) {
-        response.body().close();
-        throw proxyRefused(url, uri, through.get());
-      }
-      if (response.statusCode() / 100 != 2) {
-        response.body().close();
-        throw new CopyFailure(
-            "ADD " + url + ": HTTP " + response.statusCode(),
-            "check the URL; ADD follows redirects but needs a 2xx answer");
-      }
-      MessageDigest sha =
-          checksum == null || checksum.isEmpty() ? null : Digest.parse(checksum).newMessageDigest();
-      try (InputStream in = response.body();
-          var out = Files.newOutputStream(file)) {
-        byte[] buffer = new byte[64 * 1024];
-        for (int n; (n = read(in, buffer, uri)) > 0; ) {
-          out.write(buffer, 0, n);
-          if (sha != null) {
-            sha.update(buffer, 0, n);
-          }
-        }
-      }
-      if (sha != null && !Digest.parse(checksum).matches(sha.digest())) {
-        throw new CopyFailure(
-            "ADD " + url + ": checksum mismatch: the download is not " + checksum,
-            "update --checksum, or check that the URL serves the expected file");
-      }
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      Optional<String> modified = response.headers().firstValue("Last-Modified");
-      if (modified.isPresent()) {
-        try {
-          ZonedDateTime t =
-              ZonedDateTime.parse(modified.get(), DateTimeFormatter.RFC_1123_DATE_TIME);
-          Files.setLastModifiedTime(file, FileTime.from(t.toInstant()));
-        } catch (RuntimeException e) {
-          // An unparseable header leaves the download time, as BuildKit does.
-        }
-      }
+      HttpResponse<InputStream> response =
+          send(client, credentials, url, uri, proxyFor(proxy, url, uri));
+      save(response, file, url, uri, checksum);
+      keepLastModified(response, file);
       names.add(name);
     }
     return new ContextTree(dir, PatternMatcher.of(List.of()));
+  }
+
+  /** The last segment of the URL's path, as BuildKit names a download. */
+  private static String fileName(URI uri) {
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    return path.endsWith("/") || path.isEmpty()
+        ? "__unnamed__"
+        : path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  private static Optional<ProxySettings.Endpoint> proxyFor(ProxySettings proxy, String url, URI uri)
+      throws CopyFailure {
+    try {
+      return proxy.proxyFor(uri);
+    } catch (ProxyConfigurationException e) {
+      throw new CopyFailure("ADD " + url + ": " + e.getMessage(), e.hint());
+    }
+  }
+
+  /** The server's 2xx answer to a GET of {@code uri}, through the proxy if any. */
+  private static HttpResponse<InputStream> send(
+      HttpClient client,
+      ProxyCredentials credentials,
+      String url,
+      URI uri,
+      Optional<ProxySettings.Endpoint> through)
+      throws IOException, CopyFailure {
+    HttpResponse<InputStream> response;
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+      if (through.isPresent() && through.get().hasCredentials() && uri.getScheme().equals("http")) {
+        // Sent at once, as Go sends it; the authenticator answers a proxy's 407 otherwise.
+        request.header("Proxy-Authorization", basic(through.get()));
+      }
+      credentials.answerOnce();
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while downloading " + url, e);
+    } catch (InterruptedIOException e) {
+      throw e;
+    } catch (IOException e) {
+      if (through.isPresent() && credentials.refused(e)) {
+        throw proxyRefused(url, uri, through.get());
+      }
+      String via = through.map(p -> " (through " + p + ")").orElse("");
+      throw new CopyFailure(
+          "ADD " + url + via + ": " + DownloadFailures.describe(uri, e),
+          through.isPresent()
+              ? "check the URL, the proxy, and that the server is reachable through it"
+              : "check the URL, and that its server is up and reachable from this machine");
+    }
+    if (response.statusCode() == 407 && through.isPresent()) {
+      response.body().close();
+      throw proxyRefused(url, uri, through.get());
+    }
+    if (response.statusCode() / 100 != 2) {
+      response.body().close();
+      throw new CopyFailure(
+          "ADD " + url + ": HTTP " + response.statusCode(),
+          "check the URL; ADD follows redirects but needs a 2xx answer");
+    }
+    return response;
+  }
+
+  /** Streams the body into {@code file} (mode 0600), checking {@code --checksum} on the way. */
+  private static void save(
+      HttpResponse<InputStream> response, Path file, String url, URI uri, String checksum)
+      throws IOException, CopyFailure {
+    MessageDigest sha =
+        checksum == null || checksum.isEmpty() ? null : Digest.parse(checksum).newMessageDigest();
+    try (InputStream in = response.body();
+        var out = Files.newOutputStream(file)) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = read(in, buffer, uri)) > 0; ) {
+        out.write(buffer, 0, n);
+        if (sha != null) {
+          sha.update(buffer, 0, n);
+        }
+      }
+    }
+    if (sha != null && !Digest.parse(checksum).matches(sha.digest())) {
+      throw new CopyFailure(
+          "ADD " + url + ": checksum mismatch: the download is not " + checksum,
+          "update --checksum, or check that the URL serves the expected file");
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  /** The server's Last-Modified time on the file; an unparseable header leaves the download's. */
+  private static void keepLastModified(HttpResponse<InputStream> response, Path file)
+      throws IOException {
+    Optional<String> modified = response.headers().firstValue("Last-Modified");
+    if (modified.isPresent()) {
+      try {
+        ZonedDateTime t = ZonedDateTime.parse(modified.get(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        Files.setLastModifiedTime(file, FileTime.from(t.toInstant()));
+      } catch (RuntimeException e) {
+        // An unparseable header leaves the download time, as BuildKit does.
+      }
+    }
   }
 
   private static CopyFailure proxyRefused(String url, URI uri, ProxySettings.Endpoint proxy) {

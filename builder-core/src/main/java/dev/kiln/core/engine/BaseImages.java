@@ -37,6 +37,16 @@ final class BaseImages {
     this.registry = registry;
   }
 
+  /** An image the build resolved: what it was called, for which platform, and what it was. */
+  record Resolved(String reference, Platform platform, ResolvedImage image) {}
+
+  private final Map<String, Resolved> byKey = new ConcurrentHashMap<>();
+
+  /** Every image resolved so far (bases, {@code COPY --from} and mount images), in key order. */
+  java.util.List<Resolved> resolvedImages() {
+    return new java.util.TreeMap<>(byKey).values().stream().toList();
+  }
+
   Base resolve(String reference, Platform platform) throws IOException {
     String key = reference + "|" + platform;
     Base cached = resolved.get(key);
@@ -45,6 +55,7 @@ final class BaseImages {
     }
     Base base = load(reference, platform);
     resolved.put(key, base);
+    byKey.put(key, new Resolved(reference, platform, base.image()));
     return base;
   }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.cache.buildcache.CacheResult;
+import dev.kiln.cache.buildcache.CachedLayer;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.History;
 import dev.kiln.registry.model.ImageConfig;
@@ -41,14 +43,27 @@ final class ConfigDelta {
 
   private ConfigDelta() {}
 
-  /** The delta from {@code before} to {@code after}, a step that added {@code history}/layers. */
+  /**
+   * The delta from {@code before} to {@code after}, a step that added {@code history}/layers.
+   *
+   * <p>The check that {@link #apply} gives {@code after} byte for byte is done without applying:
+   * the patch replayed on {@code before}'s tree must give {@code after}'s, the history and diffIDs
+   * must be {@code before}'s plus this step's, and {@code after} must be written as kiln's model
+   * writes a config (what {@link #apply} writes). Each of those costs one pass over the config
+   * where applying cost several parses and serialisations, for every step a build runs.
+   */
   static byte[] between(
       ImageConfig before, ImageConfig after, History history, List<Digest> addedDiffIds) {
-    ObjectNode delta = candidate(before, after);
+    ObjectNode b = stripped(before);
+    ObjectNode a = stripped(after);
+    ObjectNode delta = candidate(b.deepCopy(), a.deepCopy());
     byte[] bytes = write(delta);
     try {
-      ImageConfig replayed = apply(before, bytes, history, addedDiffIds);
-      if (Arrays.equals(replayed.raw().toByteArray(), after.raw().toByteArray())) {
+      patch(b, delta);
+      if (b.equals(a)
+          && sameTail(before, after, history, addedDiffIds)
+          && Arrays.equals(
+              after.toBuilder().build().raw().toByteArray(), after.raw().toByteArray())) {
         return bytes;
       }
     } catch (RuntimeException e) {
@@ -59,6 +74,45 @@ final class ConfigDelta {
     return write(full);
   }
 
+  /**
+   * The config after a run of cached steps whose recorded results are {@code steps}, in order, on
+   * top of {@code before}: byte for byte what applying each with {@link #apply} gives, with one
+   * parse and one serialisation of the config for the whole run instead of several per step.
+   */
+  static ImageConfig applyAll(ImageConfig before, List<CacheResult> steps) {
+    if (steps.isEmpty()) {
+      return before;
+    }
+    ImageConfig base = before;
+    ObjectNode tree = null;
+    List<History> histories = new ArrayList<>();
+    List<Digest> diffIds = new ArrayList<>();
+    for (CacheResult step : steps) {
+      List<Digest> added = step.layers().stream().map(CachedLayer::diffId).toList();
+      JsonNode d = read(step.configChange());
+      if (d.has("full")) {
+        // A whole config: it replaces everything before it.
+        base = ImageConfig.parse(Base64.getDecoder().decode(d.get("full").asText()));
+        tree = null;
+        histories.clear();
+        diffIds.clear();
+        continue;
+      }
+      if (tree == null) {
+        tree = stripped(base);
+        histories.addAll(base.history() == null ? List.of() : base.history());
+        diffIds.addAll(base.diffIds());
+      }
+      patch(tree, d);
+      histories.add(step.history());
+      diffIds.addAll(added);
+    }
+    if (tree == null) {
+      return base;
+    }
+    return withHistory(ImageConfig.parse(write(tree)), base, histories, diffIds);
+  }
+
   /** The config after a step whose recorded delta is {@code delta}, on top of {@code before}. */
   static ImageConfig apply(
       ImageConfig before, byte[] delta, History history, List<Digest> addedDiffIds) {
@@ -67,6 +121,17 @@ final class ConfigDelta {
       return ImageConfig.parse(Base64.getDecoder().decode(d.get("full").asText()));
     }
     ObjectNode tree = stripped(before);
+    patch(tree, d);
+    List<History> histories =
+        new ArrayList<>(before.history() == null ? List.of() : before.history());
+    histories.add(history);
+    List<Digest> diffIds = new ArrayList<>(before.diffIds());
+    diffIds.addAll(addedDiffIds);
+    return withHistory(ImageConfig.parse(write(tree)), before, histories, diffIds);
+  }
+
+  /** Applies a recorded patch and its Env operations to {@code tree}, in place. */
+  private static void patch(ObjectNode tree, JsonNode d) {
     JsonNode patch = d.path("patch");
     if (patch.isObject()) {
       merge(tree, (ObjectNode) patch);
@@ -75,7 +140,52 @@ final class ConfigDelta {
       ObjectNode config = tree.get("config") instanceof ObjectNode c ? c : tree.putObject("config");
       config.set("Env", applyEnv(config.get("Env"), (ArrayNode) d.get("env")));
     }
-    ImageConfig patched = ImageConfig.parse(write(tree));
+  }
+
+  /** {@code patched} with {@code histories} and {@code diffIds}, rootfs typed as {@code base}'s. */
+  private static ImageConfig withHistory(
+      ImageConfig patched, ImageConfig base, List<History> histories, List<Digest> diffIds) {
+    RootFs rootfs =
+        base.rootfs() == null
+            ? RootFs.of(diffIds)
+            : new RootFs(base.rootfs().type(), diffIds, base.rootfs().extra());
+    return patched.toBuilder().history(histories).rootfs(rootfs).build();
+  }
+
+  /** Whether {@code delta} records a whole config rather than a change to its parent's. */
+  static boolean isWhole(byte[] delta) {
+    return read(delta).has("full");
+  }
+
+  /**
+   * {@code delta} without times, for a stage's identity: a patch as it is (it holds no history, and
+   * steps leave the config's own {@code created} unset), a whole config without its {@code created}
+   * fields.
+   */
+  static byte[] withoutTimes(byte[] delta) {
+    JsonNode d = read(delta);
+    if (!d.has("full")) {
+      return delta;
+    }
+    ObjectNode config = (ObjectNode) read(Base64.getDecoder().decode(d.get("full").asText()));
+    config.remove("created");
+    if (config.get("history") instanceof ArrayNode history) {
+      history.forEach(
+          h -> {
+            if (h instanceof ObjectNode entry) {
+              entry.remove("created");
+            }
+          });
+    }
+    return write(config);
+  }
+
+  /**
+   * Whether {@code after}'s history, diffIDs and rootfs are what {@link #apply} makes of {@code
+   * before}'s and the step's.
+   */
+  private static boolean sameTail(
+      ImageConfig before, ImageConfig after, History history, List<Digest> addedDiffIds) {
     List<History> histories =
         new ArrayList<>(before.history() == null ? List.of() : before.history());
     histories.add(history);
@@ -85,12 +195,11 @@ final class ConfigDelta {
         before.rootfs() == null
             ? RootFs.of(diffIds)
             : new RootFs(before.rootfs().type(), diffIds, before.rootfs().extra());
-    return patched.toBuilder().history(histories).rootfs(rootfs).build();
+    return histories.equals(after.history()) && rootfs.equals(after.rootfs());
   }
 
-  private static ObjectNode candidate(ImageConfig before, ImageConfig after) {
-    ObjectNode b = stripped(before);
-    ObjectNode a = stripped(after);
+  /** A delta turning tree {@code b} into tree {@code a} (both are changed: Env is taken out). */
+  private static ObjectNode candidate(ObjectNode b, ObjectNode a) {
     ObjectNode delta = NODES.objectNode();
     JsonNode bEnv = b.path("config").get("Env");
     JsonNode aEnv = a.path("config").get("Env");

@@ -1,6 +1,7 @@
 package dev.kiln.core.engine;
 
 import dev.kiln.cache.buildcache.CacheKeyBuilder;
+import dev.kiln.cache.buildcache.FramedEncoder;
 import dev.kiln.core.fs.StackView;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.step.ArchiveUnpacker;
@@ -14,6 +15,7 @@ import dev.kiln.dockerfile.instructions.CopyInstruction;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.instructions.SourceContent;
 import dev.kiln.registry.model.ContainerConfig;
+import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.transport.ProxySettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,6 +56,17 @@ final class CopyStep implements Step {
     return true;
   }
 
+  /**
+   * {@code --link}: the layer is made on nothing (no symlink of the stage followed, no parent's
+   * metadata kept) and put on top, as BuildKit's copy onto scratch then merged, so it depends on
+   * the stage only through WORKDIR (a relative destination) and, for {@code --chown} by name, the
+   * stage's user database; {@link #key} covers those.
+   */
+  @Override
+  public boolean keysOnOwnInputs(StepInput in) {
+    return spec(in.instruction()).link();
+  }
+
   /** ADD of a URL without {@code --checksum} is fetched every time. */
   @Override
   public boolean cacheable(StepInput in) {
@@ -64,6 +77,14 @@ final class CopyStep implements Step {
   @Override
   public void key(StepInput in, CacheKeyBuilder key) throws IOException, CopyFailure {
     CopySpec spec = spec(in.instruction());
+    if (keysOnOwnInputs(in)) {
+      key.field("workdir", workdir(in.state().config().configOrEmpty()));
+      if (spec.chown() != null && !spec.chown().matches("[0-9]+(:[0-9]+)?")) {
+        // A name is looked up in the stage's /etc/passwd and /etc/group.
+        StackView rootfs = in.state().rootfs();
+        key.input("users", userDatabase(rootfs));
+      }
+    }
     if (spec.checksum() != null && !spec.checksum().isEmpty()) {
       key.field("checksum", spec.checksum());
     }
@@ -134,8 +155,7 @@ final class CopyStep implements Step {
       localSources.addAll(spec.files().sourcePaths());
       tree = sources.copyTree(source(in), localSources, spool);
     }
-    String workdir =
-        run.workingDir() == null || run.workingDir().isEmpty() ? "/" : run.workingDir();
+    String workdir = workdir(run);
     CopyRequest request =
         new CopyRequest(
             spec.name(),
@@ -175,6 +195,21 @@ final class CopyStep implements Step {
       text.append(" <<").append(doc.path());
     }
     return text.append(' ').append(spec.files().destPath()).append(" # buildkit").toString();
+  }
+
+  private static String workdir(ContainerConfig run) {
+    return run.workingDir() == null || run.workingDir().isEmpty() ? "/" : run.workingDir();
+  }
+
+  /** The digest of the stage's /etc/passwd and /etc/group, which a {@code --chown} name reads. */
+  private static Digest userDatabase(StackView rootfs) throws IOException {
+    FramedEncoder files = FramedEncoder.hashing("kiln.copy.users.v1");
+    for (String path : List.of("etc/passwd", "etc/group")) {
+      Optional<byte[]> bytes = userFile(rootfs, path);
+      files.frame(1, path).frame(2, bytes.isPresent() ? bytes.get() : new byte[0]);
+      files.frame(3, bytes.isPresent() ? "present" : "absent");
+    }
+    return files.digest();
   }
 
   /** {@code /etc/passwd} or {@code /etc/group} of the stage, for user and group names. */

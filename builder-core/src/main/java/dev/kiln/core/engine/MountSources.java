@@ -6,6 +6,7 @@ import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerExtractor;
 import dev.kiln.core.sandbox.HostIdentity;
+import dev.kiln.dockerfile.ignore.PatternMatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,11 @@ final class MountSources {
     /** What the user calls it in messages. */
     String description();
 
-    /** A directory of the user's (the context or a named one): a step must never write to it. */
-    record Directory(Path dir, String description) implements Source {
+    /**
+     * A directory of the user's (the context or a named one): a step must never write to it, and
+     * never see what {@code ignore} (the context's {@code .dockerignore}) excludes.
+     */
+    record Directory(Path dir, String description, PatternMatcher ignore) implements Source {
       @Override
       public String identity() {
         return "dir:" + dir.toAbsolutePath().normalize();

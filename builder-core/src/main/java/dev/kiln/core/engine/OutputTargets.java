@@ -89,6 +89,13 @@ final class OutputTargets {
     return names;
   }
 
+  /** Each push of this build: the manifest and the repository it went to. */
+  List<dev.kiln.registry.client.PushResult> pushResults() {
+    List<dev.kiln.registry.client.PushResult> all = new ArrayList<>();
+    registryOutputs.forEach(o -> all.addAll(o.results()));
+    return all;
+  }
+
   List<String> pushed() {
     List<String> all = new ArrayList<>();
     registryOutputs.forEach(o -> all.addAll(o.pushed()));

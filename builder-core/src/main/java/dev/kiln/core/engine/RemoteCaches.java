@@ -2,6 +2,7 @@ package dev.kiln.core.engine;
 
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
+import dev.kiln.api.event.HumanReadable;
 import dev.kiln.api.place.RegistryAccess;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.cache.buildcache.BuildCache;
@@ -37,9 +38,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@code --cache-from} and {@code --cache-to}: build-cache entries shared through a registry or a
  * directory as one plain OCI image ({@link CacheBundle}). Imported entries are consulted after the
- * local cache; a hit fetches only that step's layers into the store and records the entry locally.
- * After a successful build the steps it ran or reused are exported: {@code mode=min} only those of
- * the stages whose layers are in the image, {@code mode=max} every stage's.
+ * local cache; a hit fetches a layer only when a later step or an output reads it. Every imported
+ * entry the build used is kept in the local cache, as BuildKit keeps what it loads from an imported
+ * cache, so the next build on this store needs no {@code --cache-from} to reuse it: at once when
+ * its layers are in the store, else after the build's outputs are written, fetching the layers no
+ * step needed ({@link #keepImported}). After a successful build the steps it ran or reused are
+ * exported: {@code mode=min} only those of the stages whose layers are in the image, {@code
+ * mode=max} every stage's.
  */
 final class RemoteCaches {
   /** A bundle and where its blobs come from. */
@@ -47,6 +52,9 @@ final class RemoteCaches {
 
   /** A step seen by this build, for export. */
   private record Seen(int stage, CacheKey key, CacheResult result) {}
+
+  /** An imported entry the build used before its layers were all in the store. */
+  private record Used(String source, CacheKey key, CacheResult result, BlobSource blobs) {}
 
   private final List<CacheSpec> from;
   private final List<CacheSpec> to;
@@ -57,6 +65,7 @@ final class RemoteCaches {
   private final List<Imported> imported = new ArrayList<>();
   private final Map<CacheKey, Seen> seen = new ConcurrentHashMap<>();
   private final Map<String, Digest> selections = new ConcurrentHashMap<>();
+  private final Map<CacheKey, Used> used = new ConcurrentHashMap<>();
 
   RemoteCaches(
       List<CacheSpec> from,
@@ -123,6 +132,8 @@ final class RemoteCaches {
           result.layers().stream().allMatch(l -> store.blobReader().contains(l.blob().digest()));
       if (local0) {
         local.store(key, result);
+      } else {
+        used.put(key, new Used(source.source(), key, result, source.blobs()));
       }
       return Optional.of(result);
     }
@@ -155,6 +166,60 @@ final class RemoteCaches {
         return origin.localFile(descriptor);
       }
     };
+  }
+
+  /**
+   * Records in {@code local} every imported entry the build used that is not there yet, fetching
+   * the layers the build did not read (a stage's steps reused only for what follows them, a layer a
+   * registry push mounted). Without this a build on the same store without {@code --cache-from} ran
+   * those steps again. A layer that cannot be fetched leaves its entry out, with a warning: the
+   * build itself has succeeded.
+   */
+  void keepImported(BuildCache local) {
+    if (used.isEmpty()) {
+      return;
+    }
+    int kept = 0;
+    int fetched = 0;
+    long bytes = 0;
+    for (Used entry : used.values()) {
+      try {
+        for (CachedLayer layer : entry.result().layers()) {
+          if (!store.blobReader().contains(layer.blob().digest())) {
+            try (InputStream in = entry.blobs().open(layer.blob())) {
+              store.blobWriter().write(in, layer.blob().digest(), layer.blob().size());
+            }
+            fetched++;
+            bytes += layer.blob().size();
+          }
+        }
+        local.store(entry.key(), entry.result());
+        kept++;
+      } catch (IOException | RuntimeException e) {
+        listener.on(
+            new BuildEvent.Warning(
+                clock.instant(),
+                "cannot keep a step imported from cache "
+                    + entry.source()
+                    + " in the local cache: "
+                    + e.getMessage(),
+                Optional.empty()));
+      }
+    }
+    used.clear();
+    listener.on(
+        new BuildEvent.Note(
+            clock.instant(),
+            "kept "
+                + kept
+                + " imported cache entries in the local cache"
+                + (fetched == 0
+                    ? ""
+                    : " (fetched "
+                        + fetched
+                        + (fetched == 1 ? " layer, " : " layers, ")
+                        + HumanReadable.bytes(bytes)
+                        + ")")));
   }
 
   /** A {@code COPY --from} selection checksum an imported cache remembered. */
@@ -196,11 +261,27 @@ final class RemoteCaches {
       CacheBundle bundle = new CacheBundle(entries, selections);
       BuiltImage image =
           new BuiltImage(bundle.manifest(), bundle.config(), new StoreBlobSource(store));
-      if (spec.type() == CacheSpec.Type.REGISTRY) {
-        new RegistryOutput(registry.client(), Map.of())
-            .write(image, List.of(spec.ref().orElseThrow()));
-      } else {
-        new OciLayoutWriter(spec.dir().orElseThrow()).write(image, List.of("latest"));
+      try {
+        if (spec.type() == CacheSpec.Type.REGISTRY) {
+          new RegistryOutput(registry.client(), Map.of())
+              .write(image, List.of(spec.ref().orElseThrow()));
+        } else {
+          new OciLayoutWriter(spec.dir().orElseThrow()).write(image, List.of("latest"));
+        }
+      } catch (IOException | RuntimeException e) {
+        if (!spec.ignoreError()) {
+          throw e;
+        }
+        // buildx's ignore-error=true: the image is built; only this export is lost.
+        listener.on(
+            new BuildEvent.Warning(
+                clock.instant(),
+                "cache export to "
+                    + describe(spec)
+                    + " failed, ignored (ignore-error=true): "
+                    + e.getMessage(),
+                Optional.empty()));
+        continue;
       }
       listener.on(
           new BuildEvent.Note(

@@ -143,16 +143,23 @@ final class RunStep implements Step {
       lower.add(layers.forStack(stack.get(i + 1), state.layers().get(i), state.blobs()));
     }
     List<String> env = new ArrayList<>(step.processEnvironment());
+    String workdir =
+        config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
     try (Snapshot snapshot = tools.snapshotter().snapshotter().prepare(lower);
-        RunMounts.Prepared prepared = mounts.prepare(run.mounts(), mountFiles(in), scratch)) {
+        RunMounts.Prepared prepared =
+            mounts.prepare(run.mounts(), mountFiles(in), scratch, workdir)) {
       extra.addAll(prepared.mounts());
-      env.addAll(prepared.env());
+      for (String variable : prepared.env()) {
+        // As BuildKit: an SSH_AUTH_SOCK the step's own environment sets wins over the mount's.
+        boolean ssh = variable.startsWith("SSH_AUTH_SOCK=");
+        if (!ssh || env.stream().noneMatch(e -> e.startsWith("SSH_AUTH_SOCK="))) {
+          env.add(variable);
+        }
+      }
       ResolvedUser user =
           config.user() == null || config.user().isEmpty()
               ? ResolvedUser.ROOT
               : UserResolver.resolve(snapshot.rootfs(), config.user());
-      String workdir =
-          config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
       NetworkMode network =
           switch (run.network()) {
             case NONE -> NetworkMode.NONE;

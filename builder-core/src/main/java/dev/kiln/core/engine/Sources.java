@@ -43,23 +43,18 @@ import java.util.Optional;
 final class Sources {
   private final BuildScope scope;
   private final TreeChecksummer context;
-  private final TreeChecksummer mountedContext;
+  private final PatternMatcher ignore;
   private final RemoteCaches remote;
 
   /**
-   * @param context the build context as COPY sees it ({@code .dockerignore} applied)
-   * @param mountedContext the build context as {@code RUN --mount=type=bind} sees it: the directory
-   *     itself, ignored files included
+   * @param context the build context as COPY and {@code RUN --mount=type=bind} see it
+   * @param ignore the context's {@code .dockerignore}, which {@code context} applies
    * @param remote imported remote caches, for remembered selection checksums
    */
-  Sources(
-      BuildScope scope,
-      TreeChecksummer context,
-      TreeChecksummer mountedContext,
-      RemoteCaches remote) {
+  Sources(BuildScope scope, TreeChecksummer context, PatternMatcher ignore, RemoteCaches remote) {
     this.scope = scope;
     this.context = context;
-    this.mountedContext = mountedContext;
+    this.ignore = ignore;
     this.remote = remote;
   }
 
@@ -189,13 +184,13 @@ final class Sources {
 
   /**
    * What a bind mount of {@code path} in {@code source} shows the command, which the mount's
-   * definition alone does not fix: files of the context (as mounted, ignored ones included), of a
-   * named context directory or a stage, or the digest of an image. A missing path gives a fixed
-   * value: the mount itself reports it.
+   * definition alone does not fix: files of the context (as mounted: what {@code .dockerignore}
+   * excludes is neither mounted nor counted), of a named context directory or a stage, or the
+   * digest of an image. A missing path gives a fixed value: the mount itself reports it.
    */
   Digest mountChecksum(Source source, String path) throws IOException {
     if (source instanceof Source.BuildContext) {
-      return selectOrMissing(mountedContext, path);
+      return selectOrMissing(context, path);
     }
     if (source instanceof Source.Directory d) {
       return selectOrMissing(
@@ -210,10 +205,12 @@ final class Sources {
   /** What a mount of {@code source} binds: a directory of the user's, or layers to unpack. */
   MountSources.Source mountFiles(Source source) {
     if (source instanceof Source.BuildContext) {
-      return new MountSources.Source.Directory(scope.request().context(), source.description());
+      return new MountSources.Source.Directory(
+          scope.request().context(), source.description(), ignore);
     }
     if (source instanceof Source.Directory d) {
-      return new MountSources.Source.Directory(d.dir(), source.description());
+      return new MountSources.Source.Directory(
+          d.dir(), source.description(), PatternMatcher.of(List.of()));
     }
     if (source instanceof Source.Stage s) {
       return new MountSources.Source.Layers(
@@ -232,9 +229,9 @@ final class Sources {
   }
 
   /**
-   * The content checksum of {@code sources} in a finished stage, remembered by the digest of the
-   * stage's final config (which names every layer by diffID, so fixes the content; the stage's key
-   * does not when its last step ran again) so a rebuild that hit the stage's cache reads no layer.
+   * The content checksum of {@code sources} in a finished stage, remembered by the stage's identity
+   * (its layers and config, times aside: {@link StateIdentity}; the stage's key does not fix the
+   * content when its last step ran again) so a rebuild that hit the stage's cache reads no layer.
    */
   Digest stageChecksum(StageResult result, List<String> sources) throws IOException {
     Path memo =
@@ -245,7 +242,7 @@ final class Sources {
             .resolve("selections")
             .resolve(
                 Digest.sha256(
-                        (result.state().config().raw().digest() + "\n" + String.join("\n", sources))
+                        (result.state().identity() + "\n" + String.join("\n", sources))
                             .getBytes(StandardCharsets.UTF_8))
                     .hex());
     String name = memo.getFileName().toString();

@@ -9,13 +9,15 @@ import java.util.Map;
 /**
  * A stage after its last instruction: the cache key of its last step (which fixes its content), its
  * state (what a later {@code FROM stage} starts from and {@code COPY --from} reads), the config Env
- * the frontend computed, and where registry layers in it can be mounted from.
+ * and state environment (ARGs included) the frontend computed, and where registry layers in it can
+ * be mounted from.
  */
 record StageResult(
     Stage stage,
     dev.kiln.cache.buildcache.CacheKey key,
     StageState state,
     List<String> imageEnv,
+    Map<String, String> stateEnv,
     Map<Digest, ImageReference> mountSources,
     int stepsExecuted,
     int stepsCached) {}

@@ -14,6 +14,8 @@ import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.parser.DockerfileException;
+import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildPlan;
 import dev.kiln.dockerfile.plan.DispatchedInstruction;
 import dev.kiln.dockerfile.plan.Stage;
@@ -78,10 +80,72 @@ final class StageRunner {
    */
   Outcome run(BuildPlan plan, int index) throws IOException, StepFailure {
     Stage stage = plan.stage(index);
+    Start base = startFrom(stage);
+    if (!base.onBuild().isEmpty()) {
+      plan = withTriggers(plan, index, base.onBuild());
+      stage = plan.stage(index);
+    }
+    StageState first = withDefaultPath(base.state());
+    List<String> env = new ArrayList<>(first.config().configOrEmpty().env());
+    // A stage built FROM another stage also inherits its ARG values (BuildKit carries the state).
+    StageDispatch dispatch =
+        stage.base() instanceof StageBase.Stage parent
+            ? plan.dispatch(index, env, done.get(parent.index()).stateEnv())
+            : plan.dispatch(index, env);
+    checks(plan, dispatch);
+    boolean useCache = usesCache(stage);
     int totalSteps = stage.instructions().size() + 1;
-    StepRef fromStep = stepRef(stage, 1, totalSteps, "FROM " + baseText(stage), stage.from());
-    Instant start = scope.clock().instant();
-    scope.listener().on(new BuildEvent.StepStarted(start, fromStep));
+    StageResults stages = new StageResults(plan, done);
+    Progress progress = new Progress(first, base.key(), false, 0, 0);
+    int position = 1;
+    for (DispatchedInstruction step : dispatch.steps()) {
+      position++;
+      StepRef ref =
+          stepRef(stage, position, totalSteps, oneLine(step.parsed().original()), step.expanded());
+      progress =
+          runStep(
+              new StepInput(step, progress.state(), stages, index, progress.cmdSet(), ref),
+              progress,
+              useCache);
+    }
+    StageResult result =
+        new StageResult(
+            stage,
+            progress.key(),
+            progress.state(),
+            dispatch.imageEnv(),
+            dispatch.stateEnv(),
+            base.mountSources(),
+            progress.executed(),
+            progress.cached());
+    return new Outcome(plan, result);
+  }
+
+  /**
+   * Where a stage's walk through its steps stands: the state and key after the last step, whether a
+   * CMD came already, and how many steps ran and were reused.
+   */
+  private record Progress(
+      StageState state, CacheKey key, boolean cmdSet, int executed, int cached) {
+    Progress ran(StageState after, CacheKey stepKey) {
+      return new Progress(after, stepKey, cmdSet, executed + 1, cached);
+    }
+
+    Progress reused(StageState after, CacheKey stepKey) {
+      return new Progress(after, stepKey, cmdSet, executed, cached + 1);
+    }
+
+    Progress withCmdSet() {
+      return new Progress(state, key, true, executed, cached);
+    }
+  }
+
+  /** The FROM step: the stage's base, reported to the listener as the stage's first step. */
+  private Start startFrom(Stage stage) throws StepFailure {
+    StepRef fromStep =
+        stepRef(stage, 1, stage.instructions().size() + 1, "FROM " + baseText(stage), stage.from());
+    Instant began = scope.clock().instant();
+    scope.listener().on(new BuildEvent.StepStarted(began, fromStep));
     Start base;
     try {
       base = start(stage);
@@ -91,115 +155,183 @@ final class StageRunner {
           .on(new BuildEvent.StepFailed(scope.clock().instant(), fromStep, e.getMessage(), false));
       throw StepFailure.of(fromStep, stage.from(), e);
     }
-    scope
-        .listener()
-        .on(
-            new BuildEvent.StepCompleted(
-                scope.clock().instant(),
-                fromStep,
-                Duration.between(start, scope.clock().instant())));
+    completed(fromStep, began);
+    return base;
+  }
 
-    if (!base.onBuild().isEmpty()) {
-      int own = stage.instructions().size();
-      plan = plan.withOnbuildTriggers(index, base.onBuild());
-      stage = plan.stage(index);
-      totalSteps = stage.instructions().size() + 1;
-      List<Instruction> triggers = stage.instructions().subList(0, totalSteps - 1 - own);
-      EntitlementCheck.triggers(stage, triggers, scope.request());
-    }
-    StageState state = base.state();
+  /** {@code plan} with the base's ONBUILD {@code triggers} run first in stage {@code index}. */
+  private BuildPlan withTriggers(BuildPlan plan, int index, List<String> triggers) {
+    int own = plan.stage(index).instructions().size();
+    BuildPlan spliced = plan.withOnbuildTriggers(index, triggers);
+    Stage stage = spliced.stage(index);
+    List<Instruction> added = stage.instructions().subList(0, stage.instructions().size() - own);
+    EntitlementCheck.triggers(stage, added, scope.request());
+    return spliced;
+  }
+
+  /** {@code state} with BuildKit's default PATH when its base sets none. */
+  private static StageState withDefaultPath(StageState state) {
     List<String> env =
         new ArrayList<>(
             state.config().configOrEmpty().env() == null
                 ? List.of()
                 : state.config().configOrEmpty().env());
-    if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
-      env.add(DEFAULT_PATH);
-      state =
-          state.withConfig(
-              state.config().toBuilder()
-                  .config(state.config().configOrEmpty().toBuilder().env(env).build())
-                  .build());
+    if (env.stream().anyMatch(e -> e.startsWith("PATH="))) {
+      return state;
     }
-    StageDispatch dispatch = plan.dispatch(index, env);
-    boolean useCache =
-        !scope.request().noCache()
-            && !scope.request().noCacheFilter().contains(stage.name())
-            && !scope.request().noCacheFilter().contains(stage.displayName());
-    CacheKey key = base.key();
-    boolean cmdSet = false;
-    int executed = 0;
-    int cachedSteps = 0;
-    int position = 1;
-    for (DispatchedInstruction step : dispatch.steps()) {
-      position++;
-      Instruction instruction = step.expanded();
-      StepRef ref =
-          stepRef(stage, position, totalSteps, oneLine(step.parsed().original()), instruction);
-      Instant began = scope.clock().instant();
-      scope.listener().on(new BuildEvent.StepStarted(began, ref));
-      StageResults stages = new StageResults(plan, done);
-      try {
-        StepInput in = new StepInput(step, state, stages, index, cmdSet, ref);
-        Step kind = steps.of(instruction.kind());
-        CacheKey stepKey = steps.key(key, in);
-        if (!kind.cacheable(in)) {
-          state = kind.execute(in);
-          executed++;
-          completed(ref, began);
-        } else {
-          // Two parallel stages with the same step run it once: the second finds the first's entry.
-          synchronized (inFlight.computeIfAbsent(stepKey, k -> new Object())) {
-            Optional<CacheResult> hit = useCache ? cache.lookup(stepKey) : Optional.empty();
-            if (hit.isEmpty() && useCache) {
-              hit = remote.lookup(stepKey, cache);
-            }
-            if (hit.isPresent()) {
-              remote.record(index, stepKey, hit.get());
-              state = ConfigStep.withDeclaredArgs(instruction, applyHit(state, hit.get()));
-              cachedSteps++;
-              scope.listener().on(new BuildEvent.StepCached(scope.clock().instant(), ref));
-            } else {
-              StageState before = state;
-              state = kind.execute(in);
-              CacheResult result = resultOf(before, state);
-              cache.store(stepKey, result);
-              remote.record(index, stepKey, result);
-              executed++;
-              completed(ref, began);
-            }
+    env.add(DEFAULT_PATH);
+    return state
+        .withConfig(
+            state.config().toBuilder()
+                .config(state.config().configOrEmpty().toBuilder().env(env).build())
+                .build())
+        .withIdentity(StateIdentity.derived(state.identity(), "default PATH"));
+  }
+
+  /**
+   * The build-check warnings found while walking the stage (UndefinedVar), told to the listener;
+   * with {@code # check=error=true} they stop the build before the stage's first step.
+   */
+  private void checks(BuildPlan plan, StageDispatch dispatch) {
+    for (ParseWarning w : dispatch.warnings()) {
+      scope
+          .listener()
+          .on(
+              new BuildEvent.Warning(
+                  scope.clock().instant(),
+                  w.rule() + ": " + w.message(),
+                  Optional.of(scope.dockerfileName() + ":" + w.range().startLine())));
+    }
+    Optional<DockerfileException> violation = plan.checkViolation(dispatch.warnings());
+    if (violation.isPresent()) {
+      throw violation.get();
+    }
+  }
+
+  /** Whether the stage's steps may be reused from a cache ({@code --no-cache}, its filter). */
+  private boolean usesCache(Stage stage) {
+    return !scope.request().noCache()
+        && !scope.request().noCacheFilter().contains(stage.name())
+        && !scope.request().noCacheFilter().contains(stage.displayName());
+  }
+
+  /**
+   * One step, reported to the listener: reused from a cache when it can be, else run and recorded.
+   * A failure is reported and becomes a {@link StepFailure} naming the step.
+   */
+  private Progress runStep(StepInput in, Progress progress, boolean useCache) throws StepFailure {
+    Instruction instruction = in.instruction();
+    StepRef ref = in.ref();
+    Instant began = scope.clock().instant();
+    scope.listener().on(new BuildEvent.StepStarted(began, ref));
+    Progress next;
+    try {
+      Step kind = steps.of(instruction.kind());
+      CacheKey stepKey = steps.key(progress.key(), in);
+      if (!kind.cacheable(in)) {
+        next = progress.ran(execute(kind, in).state(), stepKey);
+        completed(ref, began);
+      } else {
+        // Two parallel stages with the same step run it once: the second finds the first's entry.
+        synchronized (inFlight.computeIfAbsent(stepKey, k -> new Object())) {
+          Optional<CacheResult> hit = reusable(kind, in, stepKey, useCache);
+          if (hit.isPresent()) {
+            next = progress.reused(reuse(in, stepKey, hit.get()), stepKey);
+          } else {
+            Ran ran = execute(kind, in);
+            record(stepKey, ran.result(), useCache, in.stage());
+            next = progress.ran(ran.state(), stepKey);
+            completed(ref, began);
           }
         }
-        key = stepKey;
-      } catch (CopyFailure e) {
-        scope
-            .listener()
-            .on(new BuildEvent.StepFailed(scope.clock().instant(), ref, e.getMessage(), false));
-        throw StepFailure.of(ref, instruction, e.getMessage(), e.hint());
-      } catch (RunFailedException e) {
-        scope
-            .listener()
-            .on(new BuildEvent.StepFailed(scope.clock().instant(), ref, e.getMessage(), false));
-        throw StepFailure.of(ref, instruction, e.getMessage(), null)
-            .withDetail(e.lastLines().isEmpty() ? null : String.join("\n", e.lastLines()));
-      } catch (IOException | RuntimeException e) {
-        // Interrupted: another stage failed (or the build was stopped) and this one was cancelled.
-        boolean cancelled = Thread.currentThread().isInterrupted();
-        scope
-            .listener()
-            .on(
-                new BuildEvent.StepFailed(
-                    scope.clock().instant(), ref, String.valueOf(e.getMessage()), cancelled));
-        throw StepFailure.of(ref, instruction, e);
       }
-      if (instruction instanceof dev.kiln.dockerfile.instructions.CmdInstruction) {
-        cmdSet = true;
-      }
+    } catch (CopyFailure e) {
+      scope
+          .listener()
+          .on(new BuildEvent.StepFailed(scope.clock().instant(), ref, e.getMessage(), false));
+      throw StepFailure.of(ref, instruction, e.getMessage(), e.hint());
+    } catch (RunFailedException e) {
+      scope
+          .listener()
+          .on(new BuildEvent.StepFailed(scope.clock().instant(), ref, e.getMessage(), false));
+      throw StepFailure.of(ref, instruction, e.getMessage(), null)
+          .withDetail(e.lastLines().isEmpty() ? null : String.join("\n", e.lastLines()));
+    } catch (IOException | RuntimeException e) {
+      // Interrupted: another stage failed (or the build was stopped) and this one was cancelled.
+      boolean cancelled = Thread.currentThread().isInterrupted();
+      scope
+          .listener()
+          .on(
+              new BuildEvent.StepFailed(
+                  scope.clock().instant(), ref, String.valueOf(e.getMessage()), cancelled));
+      throw StepFailure.of(ref, instruction, e);
     }
-    StageResult result =
-        new StageResult(
-            stage, key, state, dispatch.imageEnv(), base.mountSources(), executed, cachedSteps);
-    return new Outcome(plan, result);
+    return instruction instanceof dev.kiln.dockerfile.instructions.CmdInstruction
+        ? next.withCmdSet()
+        : next;
+  }
+
+  /**
+   * The recorded result to reuse for {@code key}: the local cache's, else an imported cache's; none
+   * under {@code --no-cache} (or its filter).
+   */
+  private Optional<CacheResult> reusable(Step kind, StepInput in, CacheKey key, boolean useCache)
+      throws IOException {
+    if (!useCache) {
+      return Optional.empty();
+    }
+    Optional<CacheResult> hit = cache.lookup(key);
+    if (hit.isEmpty()) {
+      hit = remote.lookup(key, cache);
+    }
+    if (hit.isPresent()
+        && kind.keysOnOwnInputs(in)
+        && ConfigDelta.isWhole(hit.get().configChange())) {
+      // A step keyed on its own inputs is reused on any stage; a whole recorded config would carry
+      // the stage it was made on along.
+      return Optional.empty();
+    }
+    return hit;
+  }
+
+  /** The state after a step reused from {@code hit}, the step reported as cached. */
+  private StageState reuse(StepInput in, CacheKey key, CacheResult hit) {
+    remote.record(in.stage(), key, hit);
+    StageState before = in.state();
+    StageState after =
+        ConfigStep.withDeclaredArgs(in.instruction(), before.withRecorded(hit))
+            .withIdentity(StateIdentity.after(before.identity(), hit));
+    scope.listener().on(new BuildEvent.StepCached(scope.clock().instant(), in.ref()));
+    return after;
+  }
+
+  /** A step that ran: the state it made and what a cache entry records of it. */
+  private record Ran(StageState state, CacheResult result) {}
+
+  /** Runs a step. */
+  private Ran execute(Step kind, StepInput in) throws IOException, CopyFailure, RunFailedException {
+    StageState before = in.state();
+    StageState made = kind.execute(in);
+    CacheResult result = resultOf(before, made);
+    return new Ran(made.withIdentity(StateIdentity.after(before.identity(), result)), result);
+  }
+
+  /**
+   * Records a step's new result. A step that ran again although it has an entry ({@code
+   * --no-cache-filter}, {@code --no-cache}) and made the same layers and config keeps the entry it
+   * had: only its times would change, and other stages that share the step (the same base and first
+   * instructions) reuse the entry; replacing it would change their images though nothing of theirs
+   * changed. A result with other content replaces the entry, and the keys after it change with it.
+   */
+  private void record(CacheKey key, CacheResult result, boolean looked, int stage)
+      throws IOException {
+    Optional<CacheResult> existing = looked ? Optional.empty() : cache.lookup(key);
+    if (existing.isPresent() && StateIdentity.sameContent(existing.get(), result)) {
+      remote.record(stage, key, existing.get());
+      return;
+    }
+    cache.store(key, result);
+    remote.record(stage, key, result);
   }
 
   /** A stage's result and the plan as it stands after the stage. */
@@ -232,7 +364,10 @@ final class StageRunner {
       ContainerConfig cc = config.configOrEmpty().toBuilder().onBuild(null).build();
       List<String> own = config.configOrEmpty().onBuild();
       return new Start(
-          from.state().withConfig(config.toBuilder().config(cc).build()),
+          from.state()
+              .withConfig(config.toBuilder().config(cc).build())
+              .withIdentity(
+                  StateIdentity.derived(from.state().identity(), "FROM a stage: ONBUILD cleared")),
           from.mountSources(),
           own == null ? List.of() : own,
           from.key());
@@ -288,23 +423,6 @@ final class StageRunner {
         .on(
             new BuildEvent.StepCompleted(
                 scope.clock().instant(), ref, Duration.between(began, scope.clock().instant())));
-  }
-
-  /** The state after a cached step: its recorded config change, and its layers if it made any. */
-  private static StageState applyHit(StageState state, CacheResult hit) {
-    List<Digest> diffIds = hit.layers().stream().map(CachedLayer::diffId).toList();
-    ImageConfig config =
-        ConfigDelta.apply(state.config(), hit.configChange(), hit.history(), diffIds);
-    if (hit.layers().isEmpty()) {
-      return state.withConfig(config);
-    }
-    StageState next = state;
-    for (CachedLayer layer : hit.layers()) {
-      next =
-          next.withLayer(
-              config, new LayerRef(layer.blob(), layer.diffId(), layer.uncompressedSize()));
-    }
-    return next;
   }
 
   /**

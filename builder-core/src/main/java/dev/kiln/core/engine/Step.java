@@ -17,6 +17,15 @@ interface Step {
   /** Runs the step and returns the stage's state after it. */
   StageState execute(StepInput in) throws IOException, CopyFailure, RunFailedException;
 
+  /**
+   * Whether the step's result does not depend on the stage below it ({@code COPY --link}): its key
+   * then covers its own inputs only, not the previous step nor the state, and a hit is put on top
+   * of whatever the stage holds.
+   */
+  default boolean keysOnOwnInputs(StepInput in) {
+    return false;
+  }
+
   /** Whether the step may write a layer (its key then covers the layer compression). */
   boolean writesLayers();
 

@@ -6,6 +6,7 @@ import dev.kiln.core.step.CopyFailure;
 import dev.kiln.dockerfile.instructions.InstructionKind;
 import dev.kiln.dockerfile.parser.Heredoc;
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * The step for each kind of instruction, chosen by an exhaustive {@code switch} (a new instruction
@@ -53,26 +54,31 @@ final class Steps {
 
   /**
    * The key of {@code in}'s step after {@code previous}: the instruction as written, the values of
-   * the variables it read, the config it starts from (which names every layer below it by diffID:
-   * the previous key alone does not fix the input, since a step can run again under the same key,
-   * for {@code --no-cache-filter}, a pruned entry or a URL fetched anew, and produce something
-   * else), {@code SOURCE_DATE_EPOCH}, the layer compression for steps that write layers, heredoc
-   * bodies, and what the step itself reads. Never file times, owners of context files, secret
-   * values or cache-mount contents.
+   * the variables it read, the identity of the state it starts from ({@link StateIdentity}: its
+   * layers by diffID and its config, times aside; the previous key alone does not fix the input,
+   * since a step can run again under the same key, for {@code --no-cache-filter}, a pruned entry or
+   * a URL fetched anew, and produce something else), {@code SOURCE_DATE_EPOCH}, the layer
+   * compression for steps that write layers, heredoc bodies, and what the step itself reads. Never
+   * file times, history times, owners of context files, secret values or cache-mount contents. A
+   * step that {@linkplain Step#keysOnOwnInputs keys on its own inputs} leaves out the previous key
+   * and the state; the steps after it still read both, the state through what it recorded.
    */
   CacheKey key(CacheKey previous, StepInput in) throws IOException, CopyFailure {
+    Step step = of(in.instruction().kind());
+    boolean standalone = step.keysOnOwnInputs(in);
     CacheKeyBuilder b =
-        CacheKeyBuilder.after(previous)
+        (standalone ? CacheKeyBuilder.standalone() : CacheKeyBuilder.after(previous))
             .instruction(in.step().parsed().original())
-            .variables(in.step().usedVariables())
-            .input("state", in.state().config().raw().digest());
+            .variables(in.step().usedVariables());
+    if (!standalone) {
+      b.input("state", Objects.requireNonNull(in.state().identity(), "identity of the state"));
+    }
     // SOURCE_DATE_EPOCH sets every history time and clamps layer mtimes; a result made without it
     // (or with another) is not the one a reproducible build asks for.
     scope
         .request()
         .sourceDateEpoch()
         .ifPresent(epoch -> b.field("source-date-epoch", Long.toString(epoch)));
-    Step step = of(in.instruction().kind());
     if (step.writesLayers()) {
       // Layers are written compressed as the image output asks; a cached gzip layer is no
       // answer to a zstd build. (The level only changes the bytes, not the format: not keyed.)

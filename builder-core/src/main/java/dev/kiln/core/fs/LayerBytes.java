@@ -58,6 +58,13 @@ public final class LayerBytes {
         return Files.newInputStream(file.get(), LinkOption.NOFOLLOW_LINKS);
       }
     }
+    return fromTar(name, offset, size);
+  }
+
+  /**
+   * The bytes of entry {@code name} read from the layer's tar, which is decompressed up to them.
+   */
+  private InputStream fromTar(String name, long offset, long size) throws IOException {
     InputStream tar = LayerReader.uncompressed(blobs.open(layer.blob()));
     try {
       tar.skipNBytes(offset);
@@ -98,6 +105,62 @@ public final class LayerBytes {
         position = x.offset() + x.size();
       }
     }
+  }
+
+  /** Receives one file's bytes during {@link #readAll}. */
+  public interface FileVisitor {
+    /**
+     * Reads (any part of) file {@code index}'s bytes; the stream is valid only during the call and
+     * need not be read to its end or closed.
+     */
+    void visit(int index, InputStream content) throws IOException;
+  }
+
+  /**
+   * Hands several files' bytes to {@code visitor}, reading the layer's tar once in offset order, so
+   * that reading N files of a packed layer costs one decompression of it, not N (each {@link #open}
+   * of a packed layer decompresses it from the start). A file whose bytes another file of the list
+   * already covered (a hard link) is opened on its own.
+   *
+   * @param offsets where each file's bytes start in the uncompressed tar
+   * @param sizes each file's size
+   */
+  public void readAll(long[] offsets, long[] sizes, FileVisitor visitor) throws IOException {
+    Integer[] order = new Integer[offsets.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, Comparator.comparingLong(i -> offsets[i]));
+    List<Integer> again = new ArrayList<>();
+    try (InputStream tar = LayerReader.uncompressed(blobs.open(layer.blob()))) {
+      long position = 0;
+      for (int i : order) {
+        if (offsets[i] < position) {
+          again.add(i);
+          continue;
+        }
+        tar.skipNBytes(offsets[i] - position);
+        Limited content = new Limited(new NotClosing(tar), sizes[i]);
+        visitor.visit(i, content);
+        tar.skipNBytes(content.left);
+        position = offsets[i] + sizes[i];
+      }
+    }
+    for (int i : again) {
+      try (InputStream in = fromTar("file " + i, offsets[i], sizes[i])) {
+        visitor.visit(i, in);
+      }
+    }
+  }
+
+  /** A stream whose close leaves the one below open (the tar stays readable for the next file). */
+  private static final class NotClosing extends FilterInputStream {
+    NotClosing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
   }
 
   private static void copy(InputStream in, OutputStream out, long size) throws IOException {

@@ -43,7 +43,7 @@ public final class DockerArchiveWriter implements ImageOutput {
         out -> {
           try (ImageTarStream tar = new ImageTarStream(out)) {
             tar.layoutBlobs(image);
-            tar.file("index.json", OciArchiveWriter.index(image, names));
+            tar.file("index.json", OciArchiveWriter.index(image.descriptor(), names));
             tar.file("manifest.json", manifestJson(image, names));
           }
         });

@@ -1,6 +1,7 @@
 package dev.kiln.core.output;
 
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.BuiltIndex;
 import java.io.IOException;
 import java.util.List;
 
@@ -15,6 +16,19 @@ public interface ImageOutput {
    * registry/app:1}; outputs that store tags derive theirs from these).
    */
   void write(BuiltImage image, List<String> names) throws IOException;
+
+  /** Whether this output can hold an index (an image with its attestations). */
+  default boolean holdsIndexes() {
+    return false;
+  }
+
+  /**
+   * Writes {@code index} and every image it lists, naming the index as {@link #write(BuiltImage,
+   * List)} names an image. Only outputs that {@link #holdsIndexes()} implement it.
+   */
+  default void write(BuiltIndex index, List<String> names) throws IOException {
+    throw new UnsupportedOperationException(describe() + " holds one image, not an index");
+  }
 
   /** A short description for progress output, e.g. {@code oci archive out.tar}. */
   String describe();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.BuiltIndex;
+import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.MediaType;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,6 +35,11 @@ public final class OciArchiveWriter implements ImageOutput {
   }
 
   @Override
+  public boolean holdsIndexes() {
+    return true;
+  }
+
+  @Override
   public void write(BuiltImage image, List<String> names) throws IOException {
     ArchiveDestination.write(
         dest,
@@ -40,12 +47,30 @@ public final class OciArchiveWriter implements ImageOutput {
         out -> {
           try (ImageTarStream tar = new ImageTarStream(out)) {
             tar.layoutBlobs(image);
-            tar.file("index.json", index(image, names));
+            tar.file("index.json", index(image.descriptor(), names));
           }
         });
   }
 
-  static byte[] index(BuiltImage image, List<String> names) throws IOException {
+  /** The index is a blob too, and {@code index.json} points at it (a nested index). */
+  @Override
+  public void write(BuiltIndex index, List<String> names) throws IOException {
+    ArchiveDestination.write(
+        dest,
+        stdout,
+        out -> {
+          try (ImageTarStream tar = new ImageTarStream(out)) {
+            for (BuiltImage image : index.images()) {
+              tar.layoutBlobs(image);
+            }
+            tar.file(
+                ImageTarStream.blobName(index.descriptor()), index.index().raw().toByteArray());
+            tar.file("index.json", index(index.descriptor(), names));
+          }
+        });
+  }
+
+  static byte[] index(Descriptor top, List<String> names) throws IOException {
     ObjectNode index = JSON.createObjectNode();
     index.put("schemaVersion", 2);
     index.put("mediaType", MediaType.OCI_INDEX);
@@ -62,9 +87,9 @@ public final class OciArchiveWriter implements ImageOutput {
     }
     for (String tag : tags) {
       ObjectNode d = manifests.addObject();
-      d.put("mediaType", image.manifest().mediaType());
-      d.put("digest", image.digest().toString());
-      d.put("size", image.manifest().raw().size());
+      d.put("mediaType", top.mediaType());
+      d.put("digest", top.digest().toString());
+      d.put("size", top.size());
       if (tag != null) {
         ObjectNode annotations = d.putObject("annotations");
         annotations.put(OciLayoutWriter.REF_NAME, tag);

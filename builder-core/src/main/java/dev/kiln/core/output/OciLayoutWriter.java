@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.cache.store.TreeDeletion;
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.MediaType;
 import java.io.IOException;
@@ -51,10 +52,26 @@ public final class OciLayoutWriter implements ImageOutput {
    * created is removed again, so a failed output leaves nothing under its name.
    */
   @Override
+  public boolean holdsIndexes() {
+    return true;
+  }
+
+  @Override
   public void write(BuiltImage image, List<String> names) throws IOException {
+    write(List.of(image), image.descriptor(), null, names);
+  }
+
+  /** The index is a blob too, and {@code index.json} points at it (a nested index). */
+  @Override
+  public void write(BuiltIndex index, List<String> names) throws IOException {
+    write(index.images(), index.descriptor(), index.index().raw().toByteArray(), names);
+  }
+
+  private void write(List<BuiltImage> images, Descriptor top, byte[] indexBytes, List<String> names)
+      throws IOException {
     boolean created = !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
     try {
-      writeLayout(image, names);
+      writeLayout(images, top, indexBytes, names);
     } catch (FileSystemException e) {
       removeIfCreated(created);
       // A temp file or blob inside the layout means nothing to the user; the layout does.
@@ -71,20 +88,27 @@ public final class OciLayoutWriter implements ImageOutput {
     }
   }
 
-  private void writeLayout(BuiltImage image, List<String> names) throws IOException {
+  private void writeLayout(
+      List<BuiltImage> images, Descriptor top, byte[] indexBytes, List<String> names)
+      throws IOException {
     Files.createDirectories(dir.resolve("blobs").resolve("sha256"));
-    for (Descriptor layer : image.manifest().layers()) {
-      putBlob(image, layer);
+    for (BuiltImage image : images) {
+      for (Descriptor layer : image.manifest().layers()) {
+        putBlob(image, layer);
+      }
+      putBytes(image.manifest().raw().toByteArray(), image.descriptor());
+      putBytes(image.config().raw().toByteArray(), image.manifest().config());
     }
-    putBytes(image.manifest().raw().toByteArray(), image.descriptor());
-    putBytes(image.config().raw().toByteArray(), image.manifest().config());
+    if (indexBytes != null) {
+      putBytes(indexBytes, top);
+    }
     writeAtomically(
         dir.resolve("oci-layout"),
         "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.US_ASCII));
-    writeAtomically(dir.resolve("index.json"), index(image, names));
+    writeAtomically(dir.resolve("index.json"), index(top, names));
   }
 
-  private byte[] index(BuiltImage image, List<String> names) throws IOException {
+  private byte[] index(Descriptor top, List<String> names) throws IOException {
     List<String> tags = new ArrayList<>();
     for (String name : names) {
       String tag = TagNames.tagOf(name);
@@ -104,26 +128,26 @@ public final class OciLayoutWriter implements ImageOutput {
         boolean sameUntagged =
             ref == null
                 && tags.isEmpty()
-                && entry.path("digest").asText().equals(image.digest().toString());
+                && entry.path("digest").asText().equals(top.digest().toString());
         if (!replaced && !sameUntagged) {
           manifests.add(entry);
         }
       }
     }
     if (tags.isEmpty()) {
-      manifests.add(descriptorNode(image, null));
+      manifests.add(descriptorNode(top, null));
     }
     for (String tag : tags) {
-      manifests.add(descriptorNode(image, tag));
+      manifests.add(descriptorNode(top, tag));
     }
     return JSON.writeValueAsBytes(index);
   }
 
-  private static ObjectNode descriptorNode(BuiltImage image, String tag) {
+  private static ObjectNode descriptorNode(Descriptor top, String tag) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("mediaType", image.manifest().mediaType());
-    node.put("digest", image.digest().toString());
-    node.put("size", image.manifest().raw().size());
+    node.put("mediaType", top.mediaType());
+    node.put("digest", top.digest().toString());
+    node.put("size", top.size());
     if (tag != null) {
       node.putObject("annotations").put(REF_NAME, tag);
     }

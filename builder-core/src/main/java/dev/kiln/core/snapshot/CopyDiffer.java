@@ -25,6 +25,7 @@ final class CopyDiffer {
   private final LayerStack lower;
   private final Instant copiedAt;
   private XattrIndex index;
+  private List<SnapshotDiff.LinkedName> linked;
 
   CopyDiffer(Path rootfs, LayerStack lower, Instant copiedAt) {
     this.rootfs = rootfs;
@@ -35,12 +36,13 @@ final class CopyDiffer {
   SnapshotDiff diff() {
     index = XattrIndex.scan(rootfs);
     List<Change> changes = new ArrayList<>();
+    linked = new ArrayList<>();
     try {
       walk("", lower.root(), changes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot compare " + rootfs + " with its layers", e);
     }
-    return new SnapshotDiff(changes);
+    return new SnapshotDiff(changes, linked);
   }
 
   private void walk(String rel, List<Path> lowerLayers, List<Change> out) throws IOException {
@@ -87,6 +89,8 @@ final class CopyDiffer {
               && !stat.ctime().isBefore(copiedAt)
               && !EntryComparison.sameContent(current, lowerEntry))) {
         out.add(Change.of(childRel, ChangeKind.MODIFIED, current, xattrs));
+      } else if (stat.isLinkedFile()) {
+        linked.add(new SnapshotDiff.LinkedName(childRel, current));
       }
     }
   }

@@ -26,6 +26,7 @@ record FileStat(
     long rdev,
     long dev,
     long ino,
+    int nlink,
     String linkTarget) {
 
   /** File types as {@code st_mode & S_IFMT} encodes them. */
@@ -56,6 +57,7 @@ record FileStat(
         (Long) a.get("rdev"),
         (Long) a.get("dev"),
         (Long) a.get("ino"),
+        (Integer) a.get("nlink"),
         target);
   }
 
@@ -70,6 +72,11 @@ record FileStat(
 
   boolean isDirectory() {
     return type == FileType.DIRECTORY;
+  }
+
+  /** A regular file with more than one name (hard links). */
+  boolean isLinkedFile() {
+    return type == FileType.REGULAR && nlink > 1;
   }
 
   /** An overlayfs whiteout: a character device with device number 0/0. */

@@ -24,6 +24,7 @@ final class OverlayDiffer {
   private final Path upper;
   private final LayerStack lower;
   private XattrIndex upperIndex;
+  private List<SnapshotDiff.LinkedName> linked;
 
   OverlayDiffer(Path upper, LayerStack lower) {
     this.upper = upper;
@@ -33,12 +34,13 @@ final class OverlayDiffer {
   SnapshotDiff diff() {
     upperIndex = XattrIndex.scan(upper);
     List<Change> changes = new ArrayList<>();
+    linked = new ArrayList<>();
     try {
       walk("", lower.root(), changes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the changes in " + upper, e);
     }
-    return new SnapshotDiff(changes);
+    return new SnapshotDiff(changes, linked);
   }
 
   private void walk(String rel, List<Path> lowerLayers, List<Change> out) throws IOException {
@@ -90,6 +92,10 @@ final class OverlayDiffer {
         // A regular file in the upper directory was touched by the step; equal metadata is no
         // proof it is unchanged, so the bytes decide.
         out.add(Change.of(childRel, ChangeKind.MODIFIED, entry, xattrs));
+      } else if (stat.isLinkedFile()) {
+        // Copied up unchanged because the step linked it (overlayfs copies a lower file up to
+        // give it a new name): the other name is among the changes.
+        linked.add(new SnapshotDiff.LinkedName(childRel, entry));
       }
     }
   }

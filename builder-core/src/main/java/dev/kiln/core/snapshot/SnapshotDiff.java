@@ -19,12 +19,27 @@ import java.util.Optional;
  * /proc}, {@code /dev}, {@code /sys}, {@code /etc/hosts}, {@code /etc/resolv.conf}, {@code RUN
  * --mount} targets) never appear either: the sandbox removes what it created for them.
  */
-public record SnapshotDiff(List<Change> changes) {
+public record SnapshotDiff(List<Change> changes, List<LinkedName> unchangedLinks) {
   public SnapshotDiff {
     List<Change> sorted = new ArrayList<>(changes);
     sorted.sort(Comparator.comparing(Change::path));
     changes = List.copyOf(sorted);
+    unchangedLinks = List.copyOf(unchangedLinks);
   }
+
+  /** Changes with no unchanged linked names. */
+  public SnapshotDiff(List<Change> changes) {
+    this(changes, List.of());
+  }
+
+  /**
+   * A regular file the step left as it was but that has other names (more than one link), with the
+   * file to read it from. It is not a change; but when the step gave the same file a new name (
+   * {@code ln /bin/busybox /bin/bb}), the new name is a change and this one is how the layer keeps
+   * the two linked: it is written as a hard link beside it, as containerd's change writer (behind
+   * BuildKit's walking differ) writes the unmodified names of a changed file's inode.
+   */
+  public record LinkedName(String path, Path source) {}
 
   /** How a path changed. */
   public enum ChangeKind {

@@ -1,6 +1,7 @@
 package dev.kiln.core.step;
 
 import dev.kiln.core.fs.StackView;
+import dev.kiln.core.fs.path.PathResolver;
 import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerPath;
@@ -35,7 +36,15 @@ import java.util.Set;
  *   <li>files from the build context belong to root unless {@code --chown}; files from another
  *       stage keep their owners; {@code --chmod} applies to copied files and directories;
  *   <li>names of one file within one source (hard links in the context, another stage or an
- *       archive) stay hard links to each other.
+ *       archive) stay hard links to each other;
+ *   <li>a copy never changes what kind of thing a path of the image is (fsutil's copier): a
+ *       directory copied where the image (or an earlier source of the same copy) has a file, a
+ *       symlink or another non-directory fails ("cannot copy to non-directory"), as does a file,
+ *       symlink or device copied where it has a directory ("cannot replace to directory … with
+ *       file"), or a destination below a file. Only the destination itself is resolved through the
+ *       image's symlinks; a directory inside a copied tree meets a symlink of the image as a
+ *       non-directory. Members of an unpacked archive replace what is there, as extraction does,
+ *       and {@code --link} copies onto nothing, so neither can clash.
  * </ul>
  */
 public final class CopyPlanner {
@@ -59,7 +68,14 @@ public final class CopyPlanner {
     String dest = LayerPath.normalize(absolute);
     StackView rootfs = request.rootfs().orElse(null);
     if (rootfs != null) {
-      dest = rootfs.resolve(dest, true);
+      PathResolver.Resolution resolved =
+          PathResolver.resolve(rootfs.tree(), dest, true, PathResolver.Escape.CLAMP);
+      if (resolved.status() == PathResolver.Status.NOT_A_DIRECTORY) {
+        // fsutil's MkdirAll of the destination's directory stops at a file: ENOTDIR.
+        throw belowANonDirectory(
+            dest, resolved.path(), rootfs.get(resolved.path()).map(StackView.Node::type));
+      }
+      dest = resolved.path();
     }
     boolean destExistsAsDir =
         dest.isEmpty()
@@ -262,9 +278,13 @@ public final class CopyPlanner {
 
   private void addDirectoryContents(
       LayerTree tree, Set<String> written, SourceFile dir, String dest, PatternMatcher excludes)
-      throws IOException {
+      throws IOException, CopyFailure {
     if (!dest.isEmpty() && !written.contains(dest)) {
       StackView rootfs = request.rootfs().orElse(null);
+      Optional<EntryType> there = existingType(tree, dest);
+      if (there.isPresent() && there.get() != EntryType.DIRECTORY) {
+        throw notADirectory(dest, dir.path(), there.get(), tree.get(dest).isPresent());
+      }
       boolean exists = rootfs != null && rootfs.get(dest).isPresent();
       if (!exists) {
         // fsutil's prepareTargetDir makes the destination with MkdirAll(0755, chown) before
@@ -275,7 +295,7 @@ public final class CopyPlanner {
       }
     }
     String prefix = dir.path().isEmpty() ? "" : dir.path() + "/";
-    List<IOException> failures = new ArrayList<>();
+    List<Exception> failures = new ArrayList<>();
     request
         .tree()
         .walk(
@@ -285,22 +305,31 @@ public final class CopyPlanner {
               if (excludes != null && excludes.matchesOrParentMatches(rel)) {
                 return;
               }
+              if (!failures.isEmpty()) {
+                return;
+              }
               try {
                 add(tree, written, file, join(dest, rel), false);
-              } catch (IOException e) {
+              } catch (IOException | CopyFailure e) {
                 failures.add(e);
               }
             });
     if (!failures.isEmpty()) {
-      throw failures.get(0);
+      if (failures.get(0) instanceof CopyFailure f) {
+        throw f;
+      }
+      throw (IOException) failures.get(0);
     }
   }
 
   private void add(
       LayerTree tree, Set<String> written, SourceFile file, String target, boolean fromArchive)
-      throws IOException {
+      throws IOException, CopyFailure {
     if (target.isEmpty()) {
       return; // the root directory itself is never an entry
+    }
+    if (!fromArchive) {
+      checkKindKept(tree, file, target);
     }
     long uid = 0;
     long gid = 0;
@@ -351,7 +380,8 @@ public final class CopyPlanner {
     written.add(entry.path());
   }
 
-  private void addParents(LayerTree tree, Set<String> written, StackView rootfs) {
+  private void addParents(LayerTree tree, Set<String> written, StackView rootfs)
+      throws CopyFailure {
     Set<String> parents = new LinkedHashSet<>();
     for (String path : written) {
       for (String p = LayerPath.parent(path); !p.isEmpty(); p = LayerPath.parent(p)) {
@@ -368,10 +398,107 @@ public final class CopyPlanner {
       if (existing.isPresent() && existing.get().type() == EntryType.DIRECTORY) {
         StackView.Node n = existing.get();
         tree.add(LayerEntry.directory(parent, n.mode(), n.uid(), n.gid(), n.mtime()));
+      } else if (existing.isPresent()) {
+        // fsutil's MkdirAll of the destination's parents stops at a file: ENOTDIR.
+        String below = written.stream().filter(p -> p.startsWith(parent + "/")).findFirst().get();
+        throw belowANonDirectory(below, parent, existing.map(StackView.Node::type));
       } else {
         tree.add(createdDirectory(parent));
       }
     }
+  }
+
+  /**
+   * Fails when {@code file} would change the kind of what is at {@code target}: a directory over a
+   * non-directory, or a non-directory over a directory (fsutil's copyDirectoryOnly and
+   * ensureEmptyFileTarget). Anything else over a non-directory replaces it; a directory over a
+   * directory merges.
+   */
+  private void checkKindKept(LayerTree tree, SourceFile file, String target) throws CopyFailure {
+    Optional<EntryType> there = existingType(tree, target);
+    if (there.isEmpty()) {
+      return;
+    }
+    boolean dirThere = there.get() == EntryType.DIRECTORY;
+    boolean inThisCopy = tree.get(target).isPresent();
+    if (file.isDirectory() && !dirThere) {
+      throw notADirectory(target, file.path(), there.get(), inThisCopy);
+    }
+    if (!file.isDirectory() && dirThere) {
+      throw new CopyFailure(
+          request.instruction()
+              + " failed: cannot replace to directory /"
+              + target
+              + " with file: "
+              + source(file.path())
+              + " is "
+              + kindName(file.type())
+              + ", and "
+              + (inThisCopy
+                  ? "an earlier source of this copy made /" + target + " a directory"
+                  : "/" + target + " is a directory in the image"),
+          "copy to another path (a destination ending in / copies into a directory), or remove /"
+              + target
+              + " in an earlier step");
+    }
+  }
+
+  private CopyFailure belowANonDirectory(String target, String file, Optional<EntryType> type) {
+    return new CopyFailure(
+        request.instruction()
+            + " failed: cannot copy to /"
+            + target
+            + ": /"
+            + file
+            + " is "
+            + kindName(type.orElse(EntryType.REGULAR))
+            + " in the image, not a directory",
+        "choose a destination whose parent directories are directories, or remove /"
+            + file
+            + " in an earlier step");
+  }
+
+  private CopyFailure notADirectory(
+      String target, String sourcePath, EntryType there, boolean inThisCopy) {
+    return new CopyFailure(
+        request.instruction()
+            + " failed: cannot copy to non-directory: /"
+            + target
+            + " is "
+            + kindName(there)
+            + (inThisCopy ? " (an earlier source of this copy put it there)" : " in the image")
+            + ", and "
+            + source(sourcePath)
+            + " is a directory",
+        "copy the directory somewhere else (e.g. /"
+            + target
+            + ".d/), or remove /"
+            + target
+            + " in an earlier step; only the destination itself is followed through a symlink");
+  }
+
+  /** What is at {@code path} before this entry: earlier in this copy, else in the image. */
+  private Optional<EntryType> existingType(LayerTree tree, String path) {
+    Optional<LayerEntry> own = tree.get(path);
+    if (own.isPresent()) {
+      EntryType type = own.get().type();
+      return Optional.of(type == EntryType.HARDLINK ? EntryType.REGULAR : type);
+    }
+    return request.rootfs().flatMap(r -> r.get(path)).map(StackView.Node::type);
+  }
+
+  private String source(String path) {
+    return "the source " + (path.isEmpty() ? "/" : path) + " of the " + request.tree().describe();
+  }
+
+  private static String kindName(EntryType type) {
+    return switch (type) {
+      case DIRECTORY -> "a directory";
+      case REGULAR, HARDLINK -> "a file";
+      case SYMLINK -> "a symbolic link";
+      case CHAR_DEVICE, BLOCK_DEVICE -> "a device";
+      case FIFO -> "a FIFO";
+    };
   }
 
   private LayerEntry createdDirectory(String path) {

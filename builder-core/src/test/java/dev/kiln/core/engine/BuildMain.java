@@ -7,13 +7,14 @@ import dev.kiln.api.event.StepRef;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SshSpec;
 import java.nio.file.Path;
 
 /**
  * A kiln build in a JVM of its own, for tests that stop it with a signal: {@code BuildMain
- * CACHE_DIR CONTEXT_DIR [isolation=I] [secret=SPEC]...}. Prints one line per step event ({@code
- * started LABEL}, {@code output LINE}, {@code cached|completed|failed LABEL}) so the test can wait
- * for a moment to strike.
+ * CACHE_DIR CONTEXT_DIR [isolation=I] [snapshotter=S] [secret=SPEC]... [ssh=SPEC]...}. Prints one
+ * line per step event ({@code started LABEL}, {@code output LINE}, {@code cached|completed|failed
+ * LABEL}) so the test can wait for a moment to strike.
  */
 public final class BuildMain {
   private BuildMain() {}
@@ -27,6 +28,10 @@ public final class BuildMain {
       String option = args[i];
       if (option.startsWith("isolation=")) {
         builder.isolation(option.substring("isolation=".length()));
+      } else if (option.startsWith("snapshotter=")) {
+        builder.snapshotter(option.substring("snapshotter=".length()));
+      } else if (option.startsWith("ssh=")) {
+        builder.ssh(SshSpec.parse(option.substring("ssh=".length())));
       } else if (option.startsWith("secret=")) {
         builder.secret(SecretSpec.parse(option.substring("secret=".length())));
       } else {

@@ -596,6 +596,108 @@ class CacheMutationsIT {
   }
 
   @Test
+  void aLinkedCopyIsReusedWhenAnEarlierStepChangesAndWhatFollowsSeesTheNewState() throws Exception {
+    // COPY --link makes its layer on nothing and puts it on top (BuildKit's copy onto scratch,
+    // then merge): its key is its own inputs, not the steps before it.
+    dockerfile(
+        """
+        FROM busybox:test
+        COPY a.txt /a.txt
+        WORKDIR /app
+        COPY --link b.txt sub/
+        RUN cat /a.txt sub/b.txt > /both
+        """);
+    write("a.txt", "alpha\n");
+    write("b.txt", "bravo\n");
+    BusyboxBuilds.Built first = builds.build(request());
+
+    write("a.txt", "ALPHA\n");
+    BusyboxBuilds.Built second = builds.buildAndExport(request());
+    assertEquals(
+        """
+        ran [1/5] FROM busybox:test
+        ran [2/5] COPY a.txt /a.txt
+        ran [3/5] WORKDIR /app
+        hit [4/5] COPY --link b.txt sub/
+        ran [5/5] RUN cat /a.txt sub/b.txt > /both
+        """,
+        second.table());
+    assertEquals("ALPHA\nbravo\n", second.file("both"));
+    List<Descriptor> before = builds.manifest(first).layers();
+    List<Descriptor> after = builds.manifest(second).layers();
+    assertEquals(before.get(before.size() - 2), after.get(after.size() - 2), "the same layer");
+
+    // Another WORKDIR is another destination: the linked copy runs again.
+    dockerfile(
+        """
+        FROM busybox:test
+        COPY a.txt /a.txt
+        WORKDIR /srv
+        COPY --link b.txt sub/
+        RUN cat /a.txt sub/b.txt > /both
+        """);
+    BusyboxBuilds.Built moved = builds.buildAndExport(request());
+    assertTrue(moved.table().contains("ran [4/5] COPY --link b.txt sub/"), moved.table());
+    assertEquals("ALPHA\nbravo\n", moved.file("both"));
+  }
+
+  @Test
+  void aNoCacheFilterBuildLeavesNothingToRunForTheNextPlainBuild() throws Exception {
+    // Stages a and b share their first step (same base, same WORKDIR: one key, one entry).
+    // Re-running it for a under --no-cache-filter gives an identical layer at a new time; that
+    // must neither change b's keys nor the image of a build that runs nothing.
+    dockerfile(
+        """
+        FROM busybox:test AS a
+        WORKDIR /work
+        RUN echo a > a.txt
+
+        FROM busybox:test AS b
+        WORKDIR /work
+        RUN echo b > b.txt
+
+        FROM b
+        COPY --from=a /work/a.txt /a.txt
+        """);
+    BusyboxBuilds.Built first = builds.build(request());
+    BusyboxBuilds.Built filtered = builds.build(request().noCacheFilter("a"));
+    assertEquals(
+        byStage(
+            """
+        ran [a 1/3] FROM busybox:test AS a
+        ran [a 2/3] WORKDIR /work
+        ran [a 3/3] RUN echo a > a.txt
+        ran [b 1/3] FROM busybox:test AS b
+        hit [b 2/3] WORKDIR /work
+        hit [b 3/3] RUN echo b > b.txt
+        ran [stage-2 1/2] FROM b
+        hit [stage-2 2/2] COPY --from=a /work/a.txt /a.txt
+        """),
+        byStage(filtered.table()));
+
+    BusyboxBuilds.Built plain = builds.build(request());
+    assertEquals(
+        byStage(
+            """
+        ran [a 1/3] FROM busybox:test AS a
+        hit [a 2/3] WORKDIR /work
+        hit [a 3/3] RUN echo a > a.txt
+        ran [b 1/3] FROM busybox:test AS b
+        hit [b 2/3] WORKDIR /work
+        hit [b 3/3] RUN echo b > b.txt
+        ran [stage-2 1/2] FROM b
+        hit [stage-2 2/2] COPY --from=a /work/a.txt /a.txt
+        """),
+        byStage(plain.table()));
+    assertEquals(first.result().imageDigest(), plain.result().imageDigest());
+  }
+
+  /** A table's lines in stage order: stages that run in parallel report in either order. */
+  private static List<String> byStage(String table) {
+    return table.lines().sorted().toList();
+  }
+
+  @Test
   void aStageRebuiltWithNewContentIsNeverPairedWithStaleDownstreamResults() throws Exception {
     // gen prints a fresh random id each time it runs. After --no-cache-filter gen, everything
     // built from it (FROM gen, COPY --from=gen) must see the new id, in that build and after.

@@ -83,6 +83,59 @@ class ConfigDeltaTest {
         ConfigDelta.apply(BASE, delta, odd.history().get(0), List.of()).raw().toByteArray());
   }
 
+  @Test
+  void aRunOfRecordedStepsAppliedAtOnceGivesWhatApplyingEachGives() {
+    // A cached stage applies its steps' changes in one go when the config is needed; the image
+    // must be byte for byte the one applying them one by one makes, whatever the changes are.
+    Digest layer = Digest.sha256("layer".getBytes(StandardCharsets.UTF_8));
+    ImageConfig odd =
+        ImageConfig.parse(
+            ("{ \"os\":\"linux\", \"architecture\":\"amd64\", \"rootfs\":{\"type\":\"layers\","
+                    + "\"diff_ids\":[]}, \"history\":[{\"created_by\":\"X\"}] }")
+                .getBytes(StandardCharsets.UTF_8));
+    List<ImageConfig> configs = new java.util.ArrayList<>(List.of(BASE));
+    configs.add(step(BASE, c -> c.labels(Map.of("a", "1")), "LABEL a=1", null));
+    configs.add(odd);
+    configs.add(step(odd, c -> c.labels(Map.of("b", "2")), "LABEL b=2", null));
+    configs.add(step(last(configs), c -> c.env(List.of("HOME=/root", "A=1")), "ENV A=1", null));
+    configs.add(
+        last(configs).toBuilder().addLayer(layer, History.of("t", "COPY a /a", false)).build());
+    configs.add(step(last(configs), c -> c.cmd(List.of("sh")), "CMD", null));
+    configs.add(step(last(configs), c -> c.cmd(null), "CMD", null));
+    configs.add(step(last(configs), c -> c.user("1000"), "USER 1000", null));
+    configs.add(step(last(configs), c -> c.env(List.of("A=1", "A=2")), "ENV", null));
+    List<dev.kiln.cache.buildcache.CacheResult> results = new java.util.ArrayList<>();
+    for (int i = 1; i < configs.size(); i++) {
+      ImageConfig before = configs.get(i - 1);
+      ImageConfig after = configs.get(i);
+      List<Digest> added = after.diffIds().subList(before.diffIds().size(), after.diffIds().size());
+      History history = after.history().get(after.history().size() - 1);
+      List<dev.kiln.cache.buildcache.CachedLayer> layers =
+          added.stream()
+              .map(
+                  d ->
+                      new dev.kiln.cache.buildcache.CachedLayer(
+                          dev.kiln.registry.model.Descriptor.of(
+                              dev.kiln.registry.model.MediaType.OCI_LAYER_GZIP, d, 1),
+                          d,
+                          1))
+              .toList();
+      results.add(
+          new dev.kiln.cache.buildcache.CacheResult(
+              layers, history, ConfigDelta.between(before, after, history, added)));
+      for (int from = 0; from < i; from++) {
+        assertArrayEquals(
+            after.raw().toByteArray(),
+            ConfigDelta.applyAll(configs.get(from), results.subList(from, i)).raw().toByteArray(),
+            "steps " + from + ".." + i);
+      }
+    }
+  }
+
+  private static ImageConfig last(List<ImageConfig> configs) {
+    return configs.get(configs.size() - 1);
+  }
+
   private static byte[] roundTrips(ImageConfig before, ImageConfig after, List<Digest> added) {
     History last = after.history().get(after.history().size() - 1);
     byte[] delta = ConfigDelta.between(before, after, last, added);

@@ -217,6 +217,31 @@ class ConfigHistoryIT {
   }
 
   @Test
+  void argsOfAStageReachTheStagesBuiltOnIt() throws Exception {
+    // BuildKit's child stage starts from its parent's state: the ARG values are in its
+    // environment, and RUN's history names them with those values.
+    ContextDir ctx =
+        kiln.context()
+            .dockerfile(
+                """
+                FROM busybox:kiln AS base
+                ARG VERSION=1.2
+                FROM base AS child
+                RUN echo "v=$VERSION" > /version
+                LABEL version=$VERSION
+                """);
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "config/stage-args:1");
+    assertFile(FileFacts.tree(image.rootfs()), "version", 0644, 0, 0, "v=1.2\n");
+    JsonNode config = image.configJson();
+    assertEquals("1.2", config.path("config").path("Labels").path("version").asText());
+    List<String> history = createdBy(config);
+    assertTrue(
+        history.stream()
+            .anyMatch(h -> h.startsWith("RUN |1 VERSION=1.2 /bin/sh -c echo \"v=$VERSION\"")),
+        history.toString());
+  }
+
+  @Test
   void labelsFromTheRequestOverrideTheDockerfile() throws Exception {
     ContextDir ctx =
         kiln.context().dockerfile("FROM busybox:kiln\nLABEL a=dockerfile b=dockerfile\n");

@@ -284,6 +284,57 @@ class CopyAddIT {
   }
 
   @Test
+  void aDirectoryIsNeverCopiedOverAFileNorAFileOverADirectory() {
+    // fsutil's copier: copyDirectoryOnly refuses a non-directory target ("cannot copy to
+    // non-directory"), ensureEmptyFileTarget a directory one ("cannot replace to directory … with
+    // file"); below the destination, an image's symlink is a non-directory like a file.
+    record Clash(String dockerfile, String line, String message, String path) {}
+    List<Clash> clashes =
+        List.of(
+            new Clash(
+                "FROM busybox:kiln\nCOPY tree /etc/passwd\n",
+                "Dockerfile:2:1",
+                "cannot copy to non-directory: /etc/passwd is a file in the image",
+                "the source tree"),
+            new Clash(
+                "FROM busybox:kiln\nCOPY tree /x/a.txt/\nRUN true\nCOPY a.txt /x/\n",
+                "Dockerfile:4:1",
+                "cannot replace to directory /x/a.txt with file",
+                "/x/a.txt is a directory in the image"),
+            new Clash(
+                "FROM busybox:kiln\nCOPY a.txt /etc/passwd/x\n",
+                "Dockerfile:2:1",
+                "cannot copy to /etc/passwd/x: /etc/passwd is a file in the image",
+                "not a directory"),
+            new Clash(
+                "FROM busybox:kiln\nCOPY links/ /\nCOPY nested/ /\n",
+                "Dockerfile:3:1",
+                "cannot copy to non-directory: /data is a symbolic link in the image",
+                "the source nested/data"),
+            new Clash(
+                "FROM busybox:kiln\nCOPY flat/ nested/ /two/\n",
+                "Dockerfile:2:1",
+                "cannot copy to non-directory: /two/data is a file (an earlier source",
+                "the source nested/data"));
+    for (Clash clash : clashes) {
+      ContextDir ctx =
+          standardContext()
+              .symlink("links/data", "/srv/data")
+              .file("nested/data/file.txt", "nested\n")
+              .file("flat/data", "flat\n")
+              .dockerfile(clash.dockerfile());
+      BuildFailure failure =
+          assertThrows(
+              BuildFailure.class, () -> kiln.build(ctx.root(), b -> {}), clash.dockerfile());
+      assertEquals(BuildFailure.Kind.STEP, failure.kind(), failure.getMessage());
+      assertTrue(failure.getMessage().startsWith(clash.line() + ":"), failure.getMessage());
+      assertTrue(failure.getMessage().contains(clash.message()), failure.getMessage());
+      assertTrue(failure.getMessage().contains(clash.path()), failure.getMessage());
+      assertTrue(failure.hint().orElse("").contains("earlier step"), failure.hint().toString());
+    }
+  }
+
+  @Test
   void chownByNameAndNumberAndChmodOctalAndSymbolic() throws Exception {
     ContextDir ctx =
         standardContext()

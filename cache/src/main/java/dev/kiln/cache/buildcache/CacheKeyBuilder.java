@@ -15,10 +15,12 @@ import java.util.TreeMap;
  *
  * <p>Every step starts from exactly one root: the key of the step before it ({@link #after}), or,
  * for a stage's first step, the base image's manifest digest and platform ({@link #onBaseImage},
- * {@link #onScratch}). Then come the instruction in canonical form (exactly once) and whatever else
- * it reads: the ARG/ENV values it references or that reach RUN's environment ({@link #variables},
- * proxy variables left out by the caller), heredoc bodies, mount definitions, content checksums of
- * its inputs, and any other named setting ({@link #field}).
+ * {@link #onScratch}), or, for a step whose result does not depend on what is below it ({@code COPY
+ * --link}), nothing ({@link #standalone}): its key is its own inputs. Then come the instruction in
+ * canonical form (exactly once) and whatever else it reads: the ARG/ENV values it references or
+ * that reach RUN's environment ({@link #variables}, proxy variables left out by the caller),
+ * heredoc bodies, mount definitions, content checksums of its inputs, and any other named setting
+ * ({@link #field}).
  *
  * <p>The key is the sha256 of the parts framed by {@link FramedEncoder}: each part is its kind's
  * tag, a length and its bytes, composite parts are framed lists themselves, so no two different
@@ -57,6 +59,15 @@ public final class CacheKeyBuilder {
         FramedEncoder.collecting().frame(1, manifest).frame(2, encode(platform)).toByteArray();
     return new CacheKeyBuilder(
         new KeyPart(KeyPart.Kind.BASE_IMAGE, body, manifest + " " + platform.normalize()));
+  }
+
+  /**
+   * A step whose result is the same whatever it follows ({@code COPY --link}, whose layer is made
+   * on nothing and put on top): keyed on its own inputs only, so any stage, after any steps, that
+   * has the same instruction and inputs shares its entry.
+   */
+  public static CacheKeyBuilder standalone() {
+    return new CacheKeyBuilder(new KeyPart(KeyPart.Kind.STANDALONE, new byte[0], "standalone"));
   }
 
   /** The first step of a stage built {@code FROM scratch} for {@code platform}. */

@@ -25,7 +25,8 @@ public record KeyPart(Kind kind, byte[] body, String text) {
     HEREDOC(6),
     MOUNT(7),
     INPUT(8),
-    FIELD(9);
+    FIELD(9),
+    STANDALONE(10);
 
     private final int tag;
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     name = "debug",
     description = "Show how kiln reads a Dockerfile (parse tree, build plan).",
     mixinStandardHelpOptions = true,
-    subcommands = {DebugParseCommand.class, DebugPlanCommand.class})
+    subcommands = {DebugParseCommand.class, DebugPlanCommand.class, DebugTrainCommand.class})
 public final class DebugCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -40,7 +40,8 @@ class FailFastIT {
         "-t|app:1 2|ERROR: -t app:1 2: invalid tag '1 2'",
         "-o|type=image,name=App|ERROR: --output name=App: invalid image reference 'App'",
         "-o|type=nope|ERROR: --output 'type=nope': unknown type 'nope'",
-        "--platform|linux|ERROR: --platform linux: invalid platform 'linux'",
+        "--platform|linux/amd64/v3/x|ERROR: --platform linux/amd64/v3/x: invalid platform"
+            + " 'linux/amd64/v3/x'",
         "--platform|linux/z80|ERROR: --platform linux/z80: \"linux/z80\": unknown operating"
             + " system or architecture",
         "--build-arg|=value|ERROR: --build-arg '=value': '' is not a build argument name",

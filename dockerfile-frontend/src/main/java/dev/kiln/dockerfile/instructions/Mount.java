@@ -7,7 +7,8 @@ import java.util.Locale;
  *
  * @param type bind, cache, tmpfs, secret or ssh
  * @param from the stage, image or named context the source is read from ("" = build context)
- * @param source path inside {@code from} (bind/cache) or secret id source
+ * @param source path inside {@code from} (bind/cache), or the secret's id (secret: another name for
+ *     {@code id=}, which cannot be given with it)
  * @param target where it is mounted in the container
  * @param readOnly whether it is mounted read-only
  * @param cacheId cache id (cache) or secret/ssh id

@@ -222,7 +222,8 @@ public final class MountParser {
       if (sharing != null) {
         throw new DockerfileException("secret mount should not define sharing");
       }
-      if (source.isEmpty() && target.isEmpty() && id.isEmpty() && env.isEmpty()) {
+      // As in BuildKit, env= does not name the secret: its id is id=, source= or the target's name.
+      if (source.isEmpty() && target.isEmpty() && id.isEmpty()) {
         throw new DockerfileException(
             "invalid secret mount. one of source, target required",
             "name the secret with id=..., or give a target path");
@@ -230,6 +231,10 @@ public final class MountParser {
       if (!source.isEmpty() && !id.isEmpty()) {
         throw new DockerfileException("both source and id can't be set");
       }
+    }
+    if (type == Mount.Type.SSH && !source.isEmpty()) {
+      throw new DockerfileException(
+          "ssh does not support source", "name the agent with id=..., as given to --ssh");
     }
     if (sharing != null && type != Mount.Type.CACHE) {
       throw new DockerfileException("invalid cache sharing set for " + type.value() + " mount");

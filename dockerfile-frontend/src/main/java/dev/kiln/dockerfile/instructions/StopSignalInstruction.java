@@ -11,6 +11,8 @@ public record StopSignalInstruction(Node node, String signal) implements Instruc
 
   @Override
   public StopSignalInstruction expand(Expansion ex) {
-    return new StopSignalInstruction(node, ex.word(signal));
+    String expanded = ex.word(signal);
+    StopSignals.check(expanded);
+    return new StopSignalInstruction(node, expanded);
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.dockerfile.plan;
 
 import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.lint.CheckConfig;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.parser.ParsedDockerfile;
@@ -163,6 +164,24 @@ public final class BuildPlan {
     return stage >= 0 && stage < required.length && required[stage];
   }
 
+  /**
+   * The build-check settings ({@code # check=} or {@code --build-arg BUILDKIT_DOCKERFILE_CHECK}).
+   * {@link #warnings} already leaves out the skipped rules.
+   */
+  public CheckConfig checks() {
+    return BuildPlanCompiler.checks(parsed, options);
+  }
+
+  /**
+   * With {@code # check=error=true}, the failure for the check violations among {@link #warnings}
+   * (and {@code more}, e.g. a stage's UndefinedVar warnings), as BuildKit words it; else empty.
+   */
+  public Optional<DockerfileException> checkViolation(List<ParseWarning> more) {
+    List<ParseWarning> all = new ArrayList<>(warnings);
+    all.addAll(more);
+    return Optional.ofNullable(checks().violation(all));
+  }
+
   /** Parse warnings and build warnings (unused build args, undefined variables in FROM). */
   public List<ParseWarning> warnings() {
     return warnings;
@@ -183,7 +202,19 @@ public final class BuildPlan {
    * @throws DockerfileException when a word cannot be expanded
    */
   public StageDispatch dispatch(int stageIndex, List<String> baseImageEnv) {
-    return StageDispatcher.dispatch(this, stages.get(stageIndex), baseImageEnv);
+    return StageDispatcher.dispatch(this, stages.get(stageIndex), baseImageEnv, null);
+  }
+
+  /**
+   * Walks stage {@code stageIndex} built FROM another stage: it starts with that stage's config Env
+   * ({@link StageDispatch#imageEnv}) and its state environment ({@link StageDispatch#stateEnv}), so
+   * the ARGs declared there keep their values here, as in BuildKit. Pure.
+   *
+   * @throws DockerfileException when a word cannot be expanded
+   */
+  public StageDispatch dispatch(
+      int stageIndex, List<String> baseImageEnv, Map<String, String> baseStateEnv) {
+    return StageDispatcher.dispatch(this, stages.get(stageIndex), baseImageEnv, baseStateEnv);
   }
 
   /**

@@ -10,10 +10,15 @@ import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.instructions.Mount;
 import dev.kiln.dockerfile.instructions.RunInstruction;
 import dev.kiln.dockerfile.instructions.StageInstructions;
+import dev.kiln.dockerfile.instructions.StopSignalInstruction;
+import dev.kiln.dockerfile.instructions.StopSignals;
+import dev.kiln.dockerfile.lint.CheckConfig;
+import dev.kiln.dockerfile.lint.DockerfileLinter;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.DockerfileParser;
 import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.parser.ParsedDockerfile;
+import dev.kiln.dockerfile.parser.SourceRange;
 import dev.kiln.dockerfile.parser.Suggestions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -45,6 +51,7 @@ final class BuildPlanCompiler {
           "add a FROM instruction",
           null);
     }
+    CheckConfig checks = checks(parsed, options);
     List<StageInstructions> raw = all.stages();
     Map<String, Integer> byName = new HashMap<>();
     for (int i = 0; i < raw.size(); i++) {
@@ -114,6 +121,9 @@ final class BuildPlanCompiler {
       }
     }
     List<ParseWarning> warnings = new ArrayList<>();
+    if (!checks.skipAll()) {
+      warnings.addAll(DockerfileLinter.check(dockerfile, parsed, all));
+    }
     List<Stage> stages = new ArrayList<>(raw.size());
     Map<String, Integer> earlier = new HashMap<>();
     for (int i = 0; i < raw.size(); i++) {
@@ -207,6 +217,14 @@ final class BuildPlanCompiler {
           }
         }
       }
+      if (i instanceof StopSignalInstruction stop && stop.signal().indexOf('$') < 0) {
+        // Checked here too, so a bad literal fails before any stage runs.
+        try {
+          StopSignals.check(stop.signal());
+        } catch (DockerfileException e) {
+          throw e.withRangeIfAbsent(i.node().find(stop.signal()).orElse(i.range()));
+        }
+      }
       if (i instanceof AddInstruction) {
         AddInstruction add = (AddInstruction) i;
         if (!add.checksum().isEmpty() && add.checksum().indexOf('$') < 0) {
@@ -215,6 +233,28 @@ final class BuildPlanCompiler {
       }
     }
     return new Stage(index, from.stageName(), from, base, platform, instructions, ex.used);
+  }
+
+  /**
+   * The build-check settings: the {@code BUILDKIT_DOCKERFILE_CHECK} build argument when given, else
+   * the {@code # check=} directive.
+   */
+  static CheckConfig checks(ParsedDockerfile parsed, BuildOptions options) {
+    String arg = options.buildArgs().get("BUILDKIT_DOCKERFILE_CHECK");
+    if (arg != null) {
+      return CheckConfig.parse(arg, "--build-arg BUILDKIT_DOCKERFILE_CHECK");
+    }
+    return parsed
+        .directive("check")
+        .map(
+            d -> {
+              try {
+                return CheckConfig.parse(d.value(), "the # check= directive");
+              } catch (DockerfileException e) {
+                throw e.withRangeIfAbsent(SourceRange.lines(d.line(), d.line()));
+              }
+            })
+        .orElse(CheckConfig.defaults());
   }
 
   static boolean isUrl(String src) {
@@ -303,7 +343,7 @@ final class BuildPlanCompiler {
               new Dependency(
                   s.index(),
                   Dependency.Kind.COPY_FROM,
-                  copySource(from, byName, stages, options, i),
+                  copySource(from, byName, stages, options, i, "--from"),
                   i));
         } else if (i instanceof RunInstruction) {
           List<Mount> mounts = ((RunInstruction) i).mounts();
@@ -313,7 +353,7 @@ final class BuildPlanCompiler {
                   new Dependency(
                       s.index(),
                       Dependency.Kind.MOUNT_FROM,
-                      copySource(mounts.get(m).from(), byName, stages, options, i),
+                      copySource(mounts.get(m).from(), byName, stages, options, i, "from="),
                       i,
                       m));
             }
@@ -323,20 +363,30 @@ final class BuildPlanCompiler {
     }
     List<List<Dependency>> edges = stageEdges(stages.size(), deps);
     checkCycles(stages, edges);
+    checkOrder(stages, deps);
     List<Integer> order = executionOrder(target, edges);
     List<ParseWarning> warnings = new ArrayList<>(parsed.warnings());
     warnings.addAll(buildWarnings);
     warnings.addAll(unusedBuildArgs(options, metaArgs, stages, order));
+    warnings = checks(parsed, options).filter(warnings);
     return new BuildPlan(
         parsed, options, metaArgs, globalArgs, stages, target, deps, order, warnings);
   }
 
+  /**
+   * What {@code COPY --from} or a mount's {@code from=} names: a stage (by index or name), a named
+   * context, scratch or an image. A plain name one typo away from a stage is refused before it
+   * becomes a registry pull.
+   */
   private static StageBase copySource(
       String from,
       Map<String, Integer> byName,
       List<Stage> stages,
       BuildOptions options,
-      Instruction via) {
+      Instruction via,
+      String flag) {
+    SourceRange at = via.node().find(flag).orElse(via.range());
+    StageBase source;
     if (!from.isEmpty() && from.chars().allMatch(c -> c >= '0' && c <= '9')) {
       int index;
       try {
@@ -347,13 +397,38 @@ final class BuildPlanCompiler {
       if (index < 0 || index >= stages.size()) {
         throw new DockerfileException(
             "invalid stage index " + from,
-            List.of(via.node().find("--from").orElse(via.range())),
+            List.of(at),
             "this Dockerfile has stages 0 to " + (stages.size() - 1),
             null);
       }
-      return new StageBase.Stage(index);
+      source = new StageBase.Stage(index);
+    } else {
+      source = mountSource(from, byName, options);
     }
-    return mountSource(from, byName, options);
+    if (source instanceof StageBase.Image && looksLikeStageName(from)) {
+      Optional<String> near = Suggestions.closest(from, byName.keySet(), false);
+      if (near.isPresent()) {
+        throw new DockerfileException(
+            "no stage named " + quote(from) + "; did you mean stage " + quote(near.get()) + "?",
+            List.of(at),
+            "fix the name; to read an image called "
+                + quote(from)
+                + " instead, write its full reference, e.g. docker.io/library/"
+                + from
+                + ":latest",
+            null);
+      }
+    }
+    return source;
+  }
+
+  /** A bare name, as stages are written: no registry, tag or digest that marks an image. */
+  private static boolean looksLikeStageName(String from) {
+    return !from.isEmpty()
+        && from.indexOf('/') < 0
+        && from.indexOf(':') < 0
+        && from.indexOf('@') < 0
+        && !from.equals("scratch");
   }
 
   private static StageBase mountSource(
@@ -366,6 +441,35 @@ final class BuildPlanCompiler {
       return new StageBase.Context(from);
     }
     return from.equals("scratch") ? new StageBase.Scratch() : new StageBase.Image(from);
+  }
+
+  /**
+   * A stage can only read stages defined before it (BuildKit checks this since 0.13; before, a
+   * forward reference silently copied nothing or failed on a missing file). Checked after cycles so
+   * a loop is still reported as one.
+   */
+  private static void checkOrder(List<Stage> stages, List<Dependency> deps) {
+    for (Dependency d : deps) {
+      if (d.kind() == Dependency.Kind.FROM
+          || !(d.source() instanceof StageBase.Stage st)
+          || st.index() <= d.stage()) {
+        continue;
+      }
+      String source = quote(stages.get(st.index()).displayName());
+      boolean copy = d.kind() == Dependency.Kind.COPY_FROM;
+      throw new DockerfileException(
+          "cannot "
+              + (copy ? "copy" : "mount")
+              + " from stage "
+              + source
+              + ": it is defined after the current stage "
+              + quote(stages.get(d.stage()).displayName()),
+          List.of(d.via().node().find(copy ? "--from" : "from=").orElse(d.via().range())),
+          "move stage "
+              + source
+              + " above this one; a stage can only read stages defined before it",
+          null);
+    }
   }
 
   /** For each stage, its edges to other stages of this Dockerfile, in the order of {@code deps}. */

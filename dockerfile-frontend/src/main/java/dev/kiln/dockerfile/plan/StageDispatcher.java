@@ -6,10 +6,15 @@ import dev.kiln.dockerfile.instructions.CopyInstruction;
 import dev.kiln.dockerfile.instructions.EnvInstruction;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.instructions.KeyValue;
+import dev.kiln.dockerfile.lint.LintRule;
 import dev.kiln.dockerfile.parser.DockerfileException;
+import dev.kiln.dockerfile.parser.ParseWarning;
+import dev.kiln.dockerfile.parser.Suggestions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Walks one stage in order with BuildKit's ENV/ARG scoping: the state environment starts as the
@@ -20,13 +25,17 @@ import java.util.Map;
 final class StageDispatcher {
   private StageDispatcher() {}
 
-  static StageDispatch dispatch(BuildPlan plan, Stage stage, List<String> baseImageEnv) {
+  static StageDispatch dispatch(
+      BuildPlan plan, Stage stage, List<String> baseImageEnv, Map<String, String> baseState) {
     char escape = plan.escapeToken();
     Map<String, String> buildArgs = plan.options().buildArgs();
-    StageEnvironment env = new StageEnvironment(baseImageEnv);
+    StageEnvironment env = new StageEnvironment(baseImageEnv, baseState);
     Map<String, String> proxies = plan.proxyEnv();
     ExpansionBudget budget = new ExpansionBudget();
     List<DispatchedInstruction> steps = new ArrayList<>(stage.instructions().size());
+    boolean lintVars = plan.checks().reports(LintRule.UNDEFINED_VAR.ruleName());
+    List<ParseWarning> warnings = new ArrayList<>();
+    Set<String> declared = new HashSet<>();
     for (Instruction instruction : stage.instructions()) {
       RecordingExpansion ex = new RecordingExpansion(escape, env.current(), budget);
       Instruction expanded;
@@ -52,6 +61,12 @@ final class StageDispatcher {
       } catch (DockerfileException e) {
         throw e.withRangeIfAbsent(instruction.node().keywordRange());
       }
+      if (lintVars) {
+        undefinedVars(ex.undefined, declared, env.current().keySet(), instruction, warnings);
+      }
+      if (instruction instanceof ArgInstruction arg) {
+        arg.args().forEach(a -> declared.add(a.key()));
+      }
       steps.add(
           new DispatchedInstruction(
               instruction,
@@ -61,7 +76,32 @@ final class StageDispatcher {
               env.environmentView(proxies),
               env.imageEnvView()));
     }
-    return new StageDispatch(stage, steps, env.imageEnv());
+    return new StageDispatch(stage, steps, env.imageEnv(), env.finalState(), warnings);
+  }
+
+  /**
+   * BuildKit's UndefinedVar: a name a word looked up that no ENV, ARG or base image variable set,
+   * unless an ARG of this stage declared it (without a value). Shell-form commands are not expanded
+   * here, so the shell's own variables are never reported.
+   */
+  private static void undefinedVars(
+      Set<String> undefined,
+      Set<String> declared,
+      Set<String> defined,
+      Instruction instruction,
+      List<ParseWarning> out) {
+    for (String name : undefined) {
+      if (declared.contains(name)) {
+        continue;
+      }
+      String near =
+          Suggestions.closest(name, defined, true)
+              .map(n -> " (did you mean $" + n + "?)")
+              .orElse("");
+      out.add(
+          LintRule.UNDEFINED_VAR.warning(
+              "Usage of undefined variable $" + name + near, instruction.node().range()));
+    }
   }
 
   private static ArgInstruction declareArgs(

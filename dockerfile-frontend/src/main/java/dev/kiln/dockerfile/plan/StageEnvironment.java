@@ -21,17 +21,34 @@ final class StageEnvironment {
   private final List<String[]> imageLog = new ArrayList<>();
 
   StageEnvironment(List<String> baseImageEnv) {
+    this(baseImageEnv, null);
+  }
+
+  /**
+   * @param baseState the state environment the stage starts with, or null for the base image's Env.
+   *     A stage built FROM another stage starts with that stage's final state, ARGs included.
+   */
+  StageEnvironment(List<String> baseImageEnv, Map<String, String> baseState) {
     this.baseImageEnv = List.copyOf(baseImageEnv);
-    for (String e : baseImageEnv) {
-      int eq = e.indexOf('=');
-      baseState.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+    if (baseState != null) {
+      this.baseState.putAll(baseState);
+    } else {
+      for (String e : baseImageEnv) {
+        int eq = e.indexOf('=');
+        this.baseState.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+      }
     }
-    current.putAll(baseState);
+    current.putAll(this.baseState);
   }
 
   /** The state environment now, for expanding the next instruction's words. Do not modify. */
   Map<String, String> current() {
     return current;
+  }
+
+  /** The state environment after every change so far, in order, as an unmodifiable copy. */
+  Map<String, String> finalState() {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(current));
   }
 
   /** An ARG: changes the state environment only; the variable moves to the end. */

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 /** Stages, edges, target pruning, named contexts, ONBUILD splicing and warnings. */
 class BuildPlanTest {
   private static final String DF =
-      "FROM golang:1.22 AS build\n"
+      "FROM alpine AS assets\n"
+          + "FROM golang:1.22 AS build\n"
           + "RUN --mount=type=bind,from=assets,target=/a go build\n"
-          + "FROM alpine AS assets\n"
           + "FROM build AS test\n"
           + "FROM scratch AS release\n"
           + "COPY --from=build /out /app\n"
-          + "COPY --from=1 /assets /assets\n"
+          + "COPY --from=0 /assets /assets\n"
           + "COPY --from=nginx:1.27 /etc/nginx /etc/nginx\n";
 
   private static BuildPlan compile(String df, BuildOptions options) {
@@ -39,10 +39,10 @@ class BuildPlanTest {
         p.executionOrder().stream().map(Stage::name).toList());
     assertEquals(List.of("test"), p.pruned().stream().map(Stage::name).toList());
     List<Dependency> release = p.dependenciesOf(3);
-    assertEquals(new StageBase.Stage(0), release.get(0).source());
-    assertEquals(new StageBase.Stage(1), release.get(1).source());
+    assertEquals(new StageBase.Stage(1), release.get(0).source());
+    assertEquals(new StageBase.Stage(0), release.get(1).source());
     assertEquals(new StageBase.Image("nginx:1.27"), release.get(2).source());
-    assertEquals(Dependency.Kind.MOUNT_FROM, p.dependenciesOf(0).get(0).kind());
+    assertEquals(Dependency.Kind.MOUNT_FROM, p.dependenciesOf(1).get(0).kind());
 
     BuildPlan test = compile(DF, BuildOptions.defaults().withTarget("TEST"));
     assertEquals(
@@ -142,5 +142,97 @@ class BuildPlanTest {
     assertEquals(Optional.of(new StageBase.Stage(0)), p.mountSource(1, run, 1));
     assertEquals(Optional.of(new StageBase.Context("assets")), p.mountSource(1, run, 2));
     assertEquals(Optional.of(new StageBase.Stage(0)), p.mountSource(1, run, 3));
+  }
+
+  @Test
+  void aStageCanOnlyReadStagesDefinedBeforeIt() {
+    // BuildKit (since 0.13): "cannot copy from stage ..., it needs to be defined before ...".
+    DockerfileException copy =
+        assertThrows(
+            DockerfileException.class,
+            () ->
+                compile(
+                    "FROM busybox AS target\nCOPY --from=build / /out\nFROM alpine AS build\n",
+                    BuildOptions.defaults()));
+    assertEquals(
+        "cannot copy from stage \"build\": it is defined after the current stage \"target\"",
+        copy.getMessage());
+    assertEquals(2, copy.ranges().get(0).startLine());
+    assertEquals(6, copy.ranges().get(0).start().column());
+    DockerfileException mount =
+        assertThrows(
+            DockerfileException.class,
+            () ->
+                compile(
+                    "FROM busybox\nRUN --mount=from=1,target=/x true\nFROM alpine\n",
+                    BuildOptions.defaults()));
+    assertTrue(
+        mount.getMessage().startsWith("cannot mount from stage \"stage-1\""), mount.getMessage());
+    // A loop is still reported as a loop.
+    DockerfileException loop =
+        assertThrows(
+            DockerfileException.class,
+            () ->
+                compile(
+                    "FROM busybox AS a\nCOPY --from=b / /\nFROM busybox AS b\nCOPY --from=a / /\n",
+                    BuildOptions.defaults()));
+    assertTrue(loop.getMessage().startsWith("circular dependency"), loop.getMessage());
+  }
+
+  @Test
+  void aNameOneTypoFromAStageIsNotPulledFromARegistry() {
+    DockerfileException e =
+        assertThrows(
+            DockerfileException.class,
+            () ->
+                compile(
+                    "FROM golang AS build\nFROM scratch\nCOPY --from=biuld /out /out\n",
+                    BuildOptions.defaults()));
+    assertEquals("no stage named \"biuld\"; did you mean stage \"build\"?", e.getMessage());
+    assertEquals(3, e.ranges().get(0).startLine());
+    assertTrue(e.hint().orElseThrow().contains("docker.io/library/biuld:latest"));
+    DockerfileException mount =
+        assertThrows(
+            DockerfileException.class,
+            () ->
+                compile(
+                    "FROM golang AS build\nFROM scratch\nRUN --mount=from=buidl,target=/x true\n",
+                    BuildOptions.defaults()));
+    assertTrue(mount.getMessage().contains("did you mean stage \"build\"?"));
+    // Image references and names far from every stage stay images.
+    BuildPlan images =
+        compile(
+            "FROM golang AS build\nFROM scratch\nCOPY --from=biuld:1 /a /a\n"
+                + "COPY --from=nginx /b /b\n",
+            BuildOptions.defaults());
+    assertEquals(new StageBase.Image("biuld:1"), images.dependenciesOf(1).get(0).source());
+    assertEquals(new StageBase.Image("nginx"), images.dependenciesOf(1).get(1).source());
+  }
+
+  @Test
+  void stopSignalMustNameASignal() {
+    DockerfileException e =
+        assertThrows(
+            DockerfileException.class,
+            () -> compile("FROM busybox\nSTOPSIGNAL SIGNOTREAL\n", BuildOptions.defaults()));
+    assertEquals("failed to parse stop signal: invalid signal: SIGNOTREAL", e.getMessage());
+    assertEquals(2, e.ranges().get(0).startLine());
+    DockerfileException typo =
+        assertThrows(
+            DockerfileException.class,
+            () -> compile("FROM busybox\nSTOPSIGNAL SIGTRM\n", BuildOptions.defaults()));
+    assertTrue(typo.hint().orElseThrow().startsWith("did you mean SIGTERM?"), typo.hint().get());
+    assertThrows(
+        DockerfileException.class,
+        () -> compile("FROM busybox\nSTOPSIGNAL 0\n", BuildOptions.defaults()));
+    for (String ok : List.of("SIGTERM", "term", "9", "SIGRTMIN+3", "rtmax-2", "SIGWINCH")) {
+      compile("FROM busybox\nSTOPSIGNAL " + ok + "\n", BuildOptions.defaults());
+    }
+    // An expanded signal is checked when the stage is walked.
+    BuildPlan p = compile("FROM busybox\nARG S=SIGNOPE\nSTOPSIGNAL $S\n", BuildOptions.defaults());
+    DockerfileException late =
+        assertThrows(DockerfileException.class, () -> p.dispatch(0, List.of()));
+    assertEquals("failed to parse stop signal: invalid signal: SIGNOPE", late.getMessage());
+    assertEquals(3, late.ranges().get(0).startLine());
   }
 }

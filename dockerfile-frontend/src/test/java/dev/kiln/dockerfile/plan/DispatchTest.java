@@ -136,4 +136,21 @@ class DispatchTest {
     assertEquals("1", runEnv(second.steps().get(0)).get("X"));
     assertEquals(new StageBase.Stage(0), p.stage(1).base());
   }
+
+  @Test
+  void stageBuiltFromAStageKeepsItsArgValues() {
+    // BuildKit's child stage starts from the parent's state, whose environment holds its ARGs.
+    BuildPlan p =
+        plan(
+            "FROM alpine AS base\nARG VERSION=1.2\nFROM base AS child\nARG VERSION\n"
+                + "RUN echo $VERSION\nWORKDIR /opt/$VERSION\n",
+            Map.of());
+    StageDispatch first = p.dispatch(0, List.of("PATH=/bin"));
+    assertEquals("1.2", first.stateEnv().get("VERSION"));
+    StageDispatch second = p.dispatch(1, first.imageEnv(), first.stateEnv());
+    assertEquals("1.2", runEnv(second.steps().get(1)).get("VERSION"));
+    assertEquals(List.of("PATH=/bin"), second.imageEnv());
+    WorkdirInstruction workdir = (WorkdirInstruction) second.steps().get(2).expanded();
+    assertEquals("/opt/1.2", workdir.path());
+  }
 }

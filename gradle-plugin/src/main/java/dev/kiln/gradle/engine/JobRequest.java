@@ -1,5 +1,6 @@
 package dev.kiln.gradle.engine;
 
+import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.OutputSpec;
@@ -7,6 +8,7 @@ import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
+import dev.kiln.api.request.SignSpec;
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.reference.ImageReference;
@@ -63,6 +65,16 @@ final class JobRequest {
     job.list("noCacheFilter").forEach(b::noCacheFilter);
     job.value("network").map(String::trim).ifPresent(b::network);
     job.value("isolation").map(String::trim).ifPresent(b::isolation);
+    if (job.flag("sbom")) {
+      b.attest(AttestationSpec.sbom("true").orElseThrow());
+    }
+    job.value("provenance").flatMap(AttestationSpec::provenance).ifPresent(b::attest);
+    job.value("signingKey")
+        .ifPresent(
+            key ->
+                b.sign(
+                    new SignSpec(
+                        Path.of(key), job.value("signingKeyPasswordEnv").map(String::trim))));
     job.value("sourceDateEpoch")
         .ifPresent(
             raw -> {

@@ -330,6 +330,17 @@ public final class RegistryClient implements AutoCloseable {
     return all.stream().filter(d -> artifactType.equals(d.artifactType())).toList();
   }
 
+  /**
+   * Whether the registry serves the OCI 1.1 referrers API for {@code repository}. Registries
+   * without it (Docker's registry 2.8, for one) answer the endpoint with 404; clients then keep
+   * what refers to an image under tags instead (cosign's {@code sha256-<hex>.sig}).
+   *
+   * @param subject any digest; a registry with the API answers with an index, empty or not
+   */
+  public boolean supportsReferrers(ImageReference repository, Digest subject) throws IOException {
+    return caller.call(new ReferrersGet(repository, subject, null)).isPresent();
+  }
+
   // ---------------------------------------------------------------- writing
 
   /**

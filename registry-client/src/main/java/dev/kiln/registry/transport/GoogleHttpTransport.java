@@ -214,10 +214,10 @@ public final class GoogleHttpTransport implements Transport {
     try {
       HostCertificates certificates = security.certificatesFor(hostPort);
       if (security.isInsecure(hostPort)) {
-        ssl = TlsContexts.trustingAnything(certificates.clients());
+        ssl = TlsContexts.trustingAnything(hostPort, certificates.clients());
         verifier = NoopHostnameVerifier.INSTANCE;
       } else {
-        ssl = TlsContexts.forHost(certificates);
+        ssl = TlsContexts.forHost(hostPort, certificates);
         verifier = new DefaultHostnameVerifier();
       }
     } catch (GeneralSecurityException e) {

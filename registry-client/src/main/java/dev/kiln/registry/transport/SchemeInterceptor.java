@@ -1,6 +1,7 @@
 package dev.kiln.registry.transport;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -81,6 +82,16 @@ public final class SchemeInterceptor implements Interceptor {
     throw new IllegalStateException("unreachable");
   }
 
+  /** A connection the server dropped (a reset or a broken pipe), however wrapped. */
+  private static boolean brokenConnection(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SocketException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A TLS alert saying the server wanted a (valid) client certificate. */
   private static boolean asksForClientCertificate(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -95,7 +106,8 @@ public final class SchemeInterceptor implements Interceptor {
   }
 
   private IOException explain(String host, String scheme, IOException e, IOException httpsFailure) {
-    if (asksForClientCertificate(e)) {
+    if (asksForClientCertificate(e)
+        || (brokenConnection(e) && ClientCertificateRequests.askedBy(host))) {
       return new RegistryException(
           "connecting to " + host,
           host

@@ -10,6 +10,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -20,15 +21,16 @@ import javax.net.ssl.X509TrustManager;
 final class TlsContexts {
   private TlsContexts() {}
 
-  /** The JDK's CAs plus the host's, offering the host's client certificates when asked. */
-  static SSLContext forHost(HostCertificates certificates) throws GeneralSecurityException {
+  /**
+   * The JDK's CAs plus the host's, offering the host's client certificates when asked (and
+   * recording a request for one it lacks, see {@link ClientCertificateRequests}).
+   */
+  static SSLContext forHost(String hostPort, HostCertificates certificates)
+      throws GeneralSecurityException {
     List<X509Certificate> extraCas = certificates.authorities();
-    if (extraCas.isEmpty() && certificates.clients().isEmpty()) {
-      return SSLContext.getDefault();
-    }
     if (extraCas.isEmpty()) {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers(certificates.clients()), null, new SecureRandom());
+      context.init(keyManagers(hostPort, certificates.clients()), null, new SecureRandom());
       return context;
     }
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -48,15 +50,17 @@ final class TlsContexts {
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keyManagers(certificates.clients()), tmf.getTrustManagers(), new SecureRandom());
+    context.init(
+        keyManagers(hostPort, certificates.clients()), tmf.getTrustManagers(), new SecureRandom());
     return context;
   }
 
-  /** Key managers offering {@code clients}; null (none) when there are none. */
-  private static KeyManager[] keyManagers(List<HostCertificates.ClientIdentity> clients)
+  /** A key manager offering {@code clients} (maybe none) that records requests it cannot meet. */
+  private static KeyManager[] keyManagers(
+      String hostPort, List<HostCertificates.ClientIdentity> clients)
       throws GeneralSecurityException {
     if (clients.isEmpty()) {
-      return null;
+      return new KeyManager[] {ClientCertificateRequests.recording(hostPort, null)};
     }
     KeyStore keys = KeyStore.getInstance(KeyStore.getDefaultType());
     try {
@@ -74,6 +78,11 @@ final class TlsContexts {
     }
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, new char[0]);
+    for (KeyManager km : kmf.getKeyManagers()) {
+      if (km instanceof X509ExtendedKeyManager x) {
+        return new KeyManager[] {ClientCertificateRequests.recording(hostPort, x)};
+      }
+    }
     return kmf.getKeyManagers();
   }
 
@@ -81,7 +90,7 @@ final class TlsContexts {
    * For registries the user marked insecure: any certificate is accepted, and {@code clients}'
    * certificates are still offered (Docker reads certs.d for insecure registries too).
    */
-  static SSLContext trustingAnything(List<HostCertificates.ClientIdentity> clients)
+  static SSLContext trustingAnything(String hostPort, List<HostCertificates.ClientIdentity> clients)
       throws GeneralSecurityException {
     X509TrustManager all =
         new X509TrustManager() {
@@ -97,7 +106,7 @@ final class TlsContexts {
           }
         };
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keyManagers(clients), new TrustManager[] {all}, new SecureRandom());
+    context.init(keyManagers(hostPort, clients), new TrustManager[] {all}, new SecureRandom());
     return context;
   }
 

@@ -1,0 +1,9 @@
+package dev.kiln.core.engine;
+
+/** {@link RunIsolationBehaviour} with --isolation=chroot. */
+class RunChrootIT extends RunIsolationBehaviour {
+  @Override
+  String isolation() {
+    return "chroot";
+  }
+}

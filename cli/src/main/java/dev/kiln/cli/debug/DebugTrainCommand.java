@@ -1,0 +1,144 @@
+package dev.kiln.cli.debug;
+
+import dev.kiln.cli.CliEnvironment;
+import dev.kiln.cli.Main;
+import dev.kiln.registry.config.ConfigLocations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kiln debug train DIR}: the workload a class-data archive of kiln is recorded from (the
+ * {@code ./kiln} launcher's AppCDS archive, the release's AOT cache). Start-up is a large part of a
+ * no-change rebuild, and classes that are not in the archive are parsed and verified on every run;
+ * a training build {@code FROM scratch} left out the whole registry path (HTTP stack, TLS client,
+ * registry client), which every build from a registry base loads. So this runs, in one JVM, what CI
+ * builds do: a build from a base in a registry ({@link TrainingRegistry}, in-process, since none is
+ * at hand where the archive is made), then the same build again hitting the cache in one stage,
+ * rebuilding the other and pushing the result.
+ *
+ * <p>Hidden: it exists for the launcher and the release script, and writes only under {@code DIR}.
+ */
+@Command(
+    name = "train",
+    hidden = true,
+    description = "Run the builds kiln's class-data archive is recorded from (in DIR).")
+public final class DebugTrainCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "DIR", description = "An empty scratch directory.")
+  Path work;
+
+  private final CliEnvironment cli;
+
+  public DebugTrainCommand(CliEnvironment cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() throws IOException, GeneralSecurityException {
+    Path context = Files.createDirectories(work.resolve("context"));
+    Files.writeString(context.resolve("file.txt"), "kiln\n");
+    Files.writeString(context.resolve("other.txt"), "training\n");
+    try (TrainingRegistry registry = TrainingRegistry.start(work.resolve("tls"))) {
+      Files.writeString(context.resolve("Dockerfile"), dockerfile(registry.host()));
+      CliEnvironment isolated = isolatedFrom(registry);
+      String cache = work.resolve("cache").toString();
+      int first =
+          Main.run(
+              isolated,
+              "build",
+              "-q",
+              "--cache-dir",
+              cache,
+              "-t",
+              "kiln-train:1",
+              "-o",
+              "type=oci,dest=" + work.resolve("out.tar"),
+              context.toString());
+      if (first != 0) {
+        return first;
+      }
+      int second =
+          Main.run(
+              isolated,
+              "build",
+              "-q",
+              "--cache-dir",
+              cache,
+              "--no-cache-filter",
+              "final",
+              "--push",
+              "-t",
+              registry.host() + "/kiln/train-out:1",
+              context.toString());
+      if (second != 0) {
+        return second;
+      }
+      if (!registry.hasManifest("kiln/train-out", "1")) {
+        cli.stderr().println("kiln debug train: the training build pushed no image");
+        return 4;
+      }
+      return 0;
+    }
+  }
+
+  /**
+   * kiln's environment with a home, Docker and podman directories of the training's own, so that
+   * the machine's registry settings (mirrors, proxies, credentials) stay out of it, and where
+   * kiln's {@code certs.d} trusts the training registry's certificate, as a user's would trust a
+   * private registry's.
+   */
+  private CliEnvironment isolatedFrom(TrainingRegistry registry)
+      throws IOException, GeneralSecurityException {
+    Path home = work.resolve("home");
+    Path certs =
+        Files.createDirectories(home.resolve(".config/kiln/certs.d").resolve(registry.host()));
+    Files.writeString(certs.resolve("ca.crt"), registry.certificatePem());
+    Map<String, String> env = new HashMap<>();
+    for (Map.Entry<String, String> e : cli.env().entrySet()) {
+      String name = e.getKey().toUpperCase(Locale.ROOT);
+      if (!name.endsWith("_PROXY") && !name.startsWith("DOCKER_") && !name.startsWith("KILN_")) {
+        env.put(e.getKey(), e.getValue());
+      }
+    }
+    env.put("HOME", home.toString());
+    env.put("DOCKER_CONFIG", home.resolve(".docker").toString());
+    env.put(ConfigLocations.ETC_DOCKER_VARIABLE, work.resolve("etc-docker").toString());
+    env.put(ConfigLocations.ETC_CONTAINERS_VARIABLE, work.resolve("etc-containers").toString());
+    env.remove(ConfigLocations.REGISTRIES_CONF_VARIABLE);
+    return new CliEnvironment(
+        cli.stdin(),
+        cli.stdout(),
+        cli.stderr(),
+        Map.copyOf(env),
+        cli.stderrIsTerminal(),
+        cli.engine(),
+        cli.interrupted());
+  }
+
+  /** A base stage from the registry with the config steps and COPY, then a second stage. */
+  static String dockerfile(String registryHost) {
+    return "FROM "
+        + registryHost
+        + "/"
+        + TrainingRegistry.BASE
+        + " AS base\n"
+        + "ARG V=1\n"
+        + "ENV A=$V\n"
+        + "WORKDIR /w\n"
+        + "COPY file.txt /w/\n"
+        + "USER root\n"
+        + "FROM scratch AS final\n"
+        + "COPY --from=base /w/ /w/\n"
+        + "COPY --from=base /etc/users /etc/\n"
+        + "COPY other.txt /w/\n"
+        + "USER 1000\n"
+        + "CMD [\"/w/file.txt\"]\n";
+  }
+}

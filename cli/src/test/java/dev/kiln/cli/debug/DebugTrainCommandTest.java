@@ -1,0 +1,56 @@
+package dev.kiln.cli.debug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The training workload the launcher's class-data archive is recorded from must really go through
+ * the registry path: if its in-process registry stopped serving the base or taking the push, the
+ * archive would silently lose those classes again.
+ */
+class DebugTrainCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void buildsFromTheTrainingRegistryAndPushesTheResultBack() throws Exception {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = Main.run("debug", "train", dir.toString());
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, stderr);
+    assertEquals("", stderr);
+    List<String> digests = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(2, digests.size(), digests.toString());
+    assertTrue(
+        digests.stream().allMatch(d -> d.matches("sha256:[0-9a-f]{64}")), digests.toString());
+    assertTrue(Files.size(dir.resolve("out.tar")) > 0);
+  }
+
+  @Test
+  void theTrainingDockerfileStartsFromTheRegistryItServes() {
+    String dockerfile = DebugTrainCommand.dockerfile("127.0.0.1:5000");
+    assertTrue(
+        dockerfile.startsWith("FROM 127.0.0.1:5000/" + TrainingRegistry.BASE + " AS base\n"),
+        dockerfile);
+  }
+}
