@@ -76,7 +76,7 @@ class SettingsLoginsTest {
 
   @Test
   void aPasswordThatCannotBeDecryptedIsAWarningNotALogin() throws Exception {
-    String otherMaster = cipher.encryptAndDecorate("s3cret", "another-master");
+    String otherMaster = encryptedUnderAnotherMaster("s3cret");
     RecordingLog log = new RecordingLog(false);
 
     Map<String, RegistryLogin> logins =
@@ -102,6 +102,22 @@ class SettingsLoginsTest {
     assertTrue(SettingsLogins.looksLikeRegistry("[::1]:5000"));
     assertTrue(SettingsLogins.looksLikeRegistry("LOCALHOST"));
     assertFalse(SettingsLogins.looksLikeRegistry("github"));
+  }
+
+  /**
+   * {@code secret} encrypted with another master password, such that this test's master cannot
+   * decrypt it. With a random salt, about one such ciphertext in 256 still decrypts (to garbage,
+   * with a valid padding by chance), which made the test fail now and then.
+   */
+  private String encryptedUnderAnotherMaster(String secret) throws Exception {
+    while (true) {
+      String encrypted = cipher.encryptAndDecorate(secret, "another-master");
+      try {
+        cipher.decryptDecorated(encrypted, MASTER);
+      } catch (org.sonatype.plexus.components.cipher.PlexusCipherException e) {
+        return encrypted;
+      }
+    }
   }
 
   private static Server server(String id, String user, String password) {

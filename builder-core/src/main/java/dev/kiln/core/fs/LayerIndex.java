@@ -9,10 +9,12 @@ import dev.kiln.core.layer.LayerReader;
 import dev.kiln.core.layer.WrittenLayer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,9 @@ import java.util.TreeMap;
  */
 public final class LayerIndex {
   private static final String MAGIC = "kiln-layer-index-1";
+
+  /** Largest attribute value a layer can give an entry (its PAX headers are bounded so). */
+  private static final int MAX_XATTR_VALUE = 8 * 1024 * 1024;
 
   private final List<LayerEntry> entries;
   private final long[] offsets;
@@ -69,7 +74,9 @@ public final class LayerIndex {
       String hidden = LayerPath.name(e.path()).substring(LayerPath.WHITEOUT_PREFIX.length());
       if (hidden.isEmpty()) {
         throw new LayerFormatException(
-            "refusing layer: entry '" + e.path() + "' is a whiteout with an empty name");
+            "refusing layer: entry '"
+                + LayerFormatException.excerpt(e.path())
+                + "' is a whiteout with an empty name");
       }
     }
   }
@@ -133,6 +140,11 @@ public final class LayerIndex {
   /**
    * Reads an index {@link #write} wrote.
    *
+   * <p>The file is trusted no more than a layer: counts and lengths in it are checked against what
+   * a layer can hold and never used to allocate ahead of the data, and every entry is checked as
+   * {@link #of(LayerReader)} checks it, so a damaged file costs memory in proportion to its size
+   * and ends in an {@link IOException}.
+   *
    * @throws IOException if it is damaged or of another version (the caller makes it again)
    */
   public static LayerIndex read(InputStream in) throws IOException {
@@ -142,10 +154,10 @@ public final class LayerIndex {
     }
     int count = data.readInt();
     if (count < 0) {
-      throw new IOException("damaged layer index");
+      throw new IOException("damaged layer index: " + count + " entries");
     }
-    List<LayerEntry> entries = new ArrayList<>(count);
-    long[] offsets = new long[count];
+    List<LayerEntry> entries = new ArrayList<>();
+    long[] offsets = new long[Math.min(count, 1024)];
     try {
       for (int i = 0; i < count; i++) {
         String path = data.readUTF();
@@ -159,15 +171,32 @@ public final class LayerIndex {
         int major = data.readInt();
         int minor = data.readInt();
         int xattrCount = data.readInt();
+        if (xattrCount < 0) {
+          throw new IOException("damaged layer index: " + xattrCount + " attributes");
+        }
         Map<String, byte[]> xattrs = xattrCount == 0 ? Map.of() : new TreeMap<>();
         for (int x = 0; x < xattrCount; x++) {
           String name = data.readUTF();
-          byte[] value = new byte[data.readInt()];
-          data.readFully(value);
+          int length = data.readInt();
+          if (length < 0 || length > MAX_XATTR_VALUE) {
+            throw new IOException("damaged layer index: an attribute of " + length + " bytes");
+          }
+          // readNBytes grows with what is there, not with what the length claims.
+          byte[] value = data.readNBytes(length);
+          if (value.length != length) {
+            throw new EOFException("damaged layer index: truncated");
+          }
           xattrs.put(name, value);
         }
-        offsets[i] = data.readLong();
-        entries.add(
+        long offset = data.readLong();
+        if (offset < 0) {
+          throw new IOException("damaged layer index: data offset " + offset);
+        }
+        if (i == offsets.length) {
+          offsets = Arrays.copyOf(offsets, (int) Math.min(count, 2L * offsets.length));
+        }
+        offsets[i] = offset;
+        LayerEntry e =
             new LayerEntry(
                 path,
                 type,
@@ -180,10 +209,14 @@ public final class LayerIndex {
                 major,
                 minor,
                 xattrs,
-                size == 0 ? null : UNBOUND));
+                size == 0 ? null : UNBOUND);
+        check(e);
+        entries.add(e);
       }
     } catch (IllegalArgumentException e) {
-      throw new IOException("damaged layer index: " + e.getMessage(), e);
+      throw new IOException(
+          "damaged layer index: " + LayerFormatException.excerpt(String.valueOf(e.getMessage())),
+          e);
     }
     if (data.readInt() != count) {
       throw new IOException("damaged layer index: truncated");

@@ -18,11 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The files of a stack of layers, as a container sees them: each layer applied on the ones below
@@ -312,14 +315,31 @@ public final class StackView {
     for (int i = 0; i < index.size(); i++) {
       LayerEntry e = index.header(i);
       String name = e.path();
+      // Extraction applies a whiteout by deleting what is there (LayerExtractor): the path and,
+      // unless this layer made that very path, its entries below too, this layer's included; an
+      // opaque directory likewise loses every child this layer did not make. The view does the
+      // same, and places later entries afresh, so nothing stays in a directory that is gone.
       if (e.isOpaqueWhiteout()) {
-        l.opaque.add(placement.directory(name, LayerPath.parent(name)));
+        String dir = placement.directory(name, LayerPath.parent(name));
+        l.opaque.add(dir);
+        int start = dir.isEmpty() ? 0 : dir.length() + 1;
+        l.removeBelow(
+            dir,
+            p ->
+                p.indexOf('/', start) >= 0
+                    && !l.entries.containsKey(p.substring(0, p.indexOf('/', start))));
+        placement.forget();
         continue;
       }
       if (e.isWhiteout()) {
         String dir = placement.directory(name, LayerPath.parent(name));
         String hidden = LayerPath.name(name).substring(LayerPath.WHITEOUT_PREFIX.length());
-        l.hidden.add(LayerPath.child(dir, hidden));
+        String path = LayerPath.child(dir, hidden);
+        l.hidden.add(path);
+        if (!l.entries.containsKey(path)) {
+          l.removeBelow(path, p -> true);
+        }
+        placement.forget();
         continue;
       }
       String dir = placement.directory(name, LayerPath.parent(name));
@@ -342,8 +362,7 @@ public final class StackView {
       Node old = l.entries.get(path);
       if (old != null && old.isDirectory() && !node.isDirectory()) {
         // Rare: this layer made a directory and then replaced it; drop what it put inside.
-        String prefix = path + "/";
-        l.entries.keySet().removeIf(p -> p.startsWith(prefix));
+        l.removeBelow(path, p -> true);
       }
       // Directories resolved so far stay right unless a symlink appears or a directory or a
       // symlink is replaced by something else.
@@ -356,7 +375,7 @@ public final class StackView {
                 : parent.depth == 0 ? PathResolver.Kind.MISSING : placement.lookup(path).kind();
         changesDirectories = was == PathResolver.Kind.DIRECTORY || was == PathResolver.Kind.SYMLINK;
       }
-      l.entries.put(path, node);
+      l.put(path, node);
       if (changesDirectories) {
         placement.forget();
       }
@@ -398,32 +417,47 @@ public final class StackView {
         r = PathResolver.resolve(this::lookup, dir, true, PathResolver.Escape.REFUSE);
       } catch (PathEscapeException e) {
         throw new UnsafeLayerEntryException(
-            name, "goes through symlink '" + e.link() + "', which points outside the image root");
+            name,
+            "goes through symlink '"
+                + LayerFormatException.excerpt(e.link())
+                + "', which points outside the image root");
       } catch (SymlinkLoopException e) {
         throw new LayerFormatException(
-            "layer entry '" + name + "': too many levels of symlinks in '" + dir + "'");
+            "layer entry '"
+                + LayerFormatException.excerpt(name)
+                + "': too many levels of symlinks in '"
+                + LayerFormatException.excerpt(dir)
+                + "'");
       }
       switch (r.status()) {
-        case NOT_A_DIRECTORY ->
-            throw new LayerFormatException(
-                "layer entry '"
-                    + name
-                    + "' needs '"
-                    + r.path()
-                    + "' to be a directory, but it is a file");
+        case NOT_A_DIRECTORY -> throw needsDirectory(name, r.path());
         case MISSING -> {
           for (String p = r.path(); ; p = LayerPath.parent(p)) {
-            level.entries.put(
-                p, new Node(LayerEntry.directory(p, IMPLICIT_DIRECTORY_MODE, 0, 0, 0), null));
+            level.put(p, new Node(LayerEntry.directory(p, IMPLICIT_DIRECTORY_MODE, 0, 0, 0), null));
             if (p.equals(r.firstMissing()) || p.isEmpty()) {
               break;
             }
           }
         }
-        case FOUND -> {}
+        case FOUND -> {
+          // The resolver finds the last component whatever it is; a file there (from a lower
+          // layer, or earlier in this one) cannot hold the entry, and extraction fails on it too.
+          if (lookup(r.path()).kind() != PathResolver.Kind.DIRECTORY) {
+            throw needsDirectory(name, r.path());
+          }
+        }
       }
       directories.put(dir, r.path());
       return r.path();
+    }
+
+    private static LayerFormatException needsDirectory(String name, String dir) {
+      return new LayerFormatException(
+          "layer entry '"
+              + LayerFormatException.excerpt(name)
+              + "' needs '"
+              + LayerFormatException.excerpt(dir)
+              + "' to be a directory, but it is a file");
     }
 
     /** A hard link at {@code path}: its target's file, where the target is now. */
@@ -442,15 +476,15 @@ public final class StackView {
       if (linked == null || linked.isDirectory()) {
         throw new LayerFormatException(
             "hardlink '"
-                + e.path()
+                + LayerFormatException.excerpt(e.path())
                 + "' points to '"
-                + targetName
+                + LayerFormatException.excerpt(targetName)
                 + "', which "
                 + (linked == null ? "does not exist" : "is a directory"));
       }
       String group = linked.linkGroup() != null ? linked.linkGroup() : depth + ":" + target;
       if (own != null && own.linkGroup() == null) {
-        level.entries.put(target, own.withLinkGroup(group));
+        level.put(target, own.withLinkGroup(group));
       }
       // One inode, two names: the link is its target's file (metadata, attributes, bytes).
       return new Node(rename(linked.header(), path), group, linked.origin());
@@ -512,6 +546,35 @@ public final class StackView {
         children = c;
       }
       return c.getOrDefault(dir, List.of());
+    }
+
+    /**
+     * This level's paths in order, so that what lies below a path is found without a scan of the
+     * level per whiteout (a layer may have thousands of each): made the first time entries below a
+     * path may have to go (a whiteout, an opaque directory, a directory replaced), then kept up to
+     * date. Levels without any never pay for it.
+     */
+    private TreeSet<String> sorted;
+
+    void put(String path, Node node) {
+      if (entries.put(path, node) == null && sorted != null) {
+        sorted.add(path);
+      }
+    }
+
+    /** Removes this level's entries below {@code dir} whose path {@code drop} accepts. */
+    void removeBelow(String dir, Predicate<String> drop) {
+      if (sorted == null) {
+        sorted = new TreeSet<>(entries.keySet());
+      }
+      SortedSet<String> below = dir.isEmpty() ? sorted : sorted.subSet(dir + "/", dir + "0");
+      for (Iterator<String> it = below.iterator(); it.hasNext(); ) {
+        String path = it.next();
+        if (drop.test(path)) {
+          it.remove();
+          entries.remove(path);
+        }
+      }
     }
 
     List<String> whitedOutNames(String dir) {

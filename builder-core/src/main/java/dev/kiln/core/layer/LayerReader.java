@@ -6,8 +6,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 
 /**
  * Streams the entries of a layer blob, whatever its compression (gzip, zstd or none, recognised by
@@ -23,6 +21,13 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  * sees one. Leading {@code ./}, repeated slashes and {@code .} components are normalised away, and
  * an entry for the root directory itself is skipped. Other checks that need the file system (such
  * as symlinks that lead out) are the {@link LayerExtractor}'s.
+ *
+ * <p>Whatever the blob holds, reading it fails only with a {@link LayerFormatException} (a damaged
+ * tar or gzip/zstd stream, a name that leaves the root, an unsupported feature; its message quotes
+ * at most a short excerpt of any name) or with the {@link IOException} of reading the blob itself.
+ * Memory does not grow with what a header claims: extended headers (PAX records, GNU long names)
+ * before one entry add up to at most 8 MiB, global PAX headers too, and a name (path, link target,
+ * attribute name) longer than 32 KiB, which no file system could hold, is refused.
  */
 public final class LayerReader implements Closeable {
   private final InputStream decompressed;
@@ -40,7 +45,7 @@ public final class LayerReader implements Closeable {
   public static LayerReader open(InputStream blob) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(blob, 64 * 1024);
     Compression compression = detect(buffered);
-    return new LayerReader(decompress(buffered, compression), compression);
+    return new LayerReader(DecompressedStream.of(buffered, compression), compression);
   }
 
   /**
@@ -49,7 +54,7 @@ public final class LayerReader implements Closeable {
    */
   public static InputStream uncompressed(InputStream blob) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(blob, 64 * 1024);
-    return decompress(buffered, detect(buffered));
+    return DecompressedStream.of(buffered, detect(buffered));
   }
 
   private static Compression detect(BufferedInputStream buffered) throws IOException {
@@ -57,21 +62,6 @@ public final class LayerReader implements Closeable {
     byte[] magic = buffered.readNBytes(4);
     buffered.reset();
     return Compression.detect(magic, magic.length);
-  }
-
-  private static InputStream decompress(BufferedInputStream buffered, Compression compression)
-      throws IOException {
-    try {
-      return switch (compression) {
-        case GZIP -> new BufferedInputStream(new GZIPInputStream(buffered, 64 * 1024), 64 * 1024);
-        case ZSTD -> new BufferedInputStream(new ZstdCompressorInputStream(buffered), 64 * 1024);
-        default -> buffered;
-      };
-    } catch (IOException e) {
-      buffered.close();
-      throw new LayerFormatException(
-          "cannot read the layer's " + compression.label() + " stream: " + e.getMessage(), e);
-    }
   }
 
   /** The compression found from the blob's first bytes. */
@@ -87,15 +77,15 @@ public final class LayerReader implements Closeable {
     return tar.dataOffset();
   }
 
-  /** The next entry, or empty at the end of the layer. */
+  /**
+   * The next entry, or empty at the end of the layer.
+   *
+   * @throws LayerFormatException if the layer is damaged, unsafe or uses what kiln does not read
+   * @throws IOException if the blob cannot be read
+   */
   public Optional<LayerEntry> next() throws IOException {
     while (true) {
-      TarReader.Header h;
-      try {
-        h = tar.next();
-      } catch (java.util.zip.ZipException e) {
-        throw new LayerFormatException("the layer's gzip stream is corrupt: " + e.getMessage(), e);
-      }
+      TarReader.Header h = tar.next();
       if (h == null) {
         return Optional.empty();
       }
@@ -126,7 +116,8 @@ public final class LayerReader implements Closeable {
         type = EntryType.SYMLINK;
         link = h.linkName();
         if (link.isEmpty()) {
-          throw new LayerFormatException("symlink '" + h.name() + "' has an empty target");
+          throw new LayerFormatException(
+              "symlink '" + LayerFormatException.excerpt(h.name()) + "' has an empty target");
         }
         break;
       case '3':
@@ -142,7 +133,8 @@ public final class LayerReader implements Closeable {
         type = EntryType.FIFO;
         break;
       default:
-        throw new LayerFormatException("'" + h.name() + "' has unsupported type " + h.type());
+        throw new LayerFormatException(
+            "'" + LayerFormatException.excerpt(h.name()) + "' has unsupported type " + h.type());
     }
     ContentSource content = type == EntryType.REGULAR ? singleUse(h.name(), at) : null;
     try {
@@ -160,8 +152,17 @@ public final class LayerReader implements Closeable {
           h.xattrs(),
           content);
     } catch (IllegalArgumentException e) {
+      // The record's messages start with the path, which may be long: say it once, shortened.
+      String reason = e.getMessage();
+      if (reason.startsWith(path + ": ")) {
+        reason = reason.substring(path.length() + 2);
+      }
       throw new LayerFormatException(
-          "layer entry '" + h.name() + "' is invalid: " + e.getMessage(), e);
+          "layer entry '"
+              + LayerFormatException.excerpt(h.name())
+              + "' is invalid: "
+              + LayerFormatException.excerpt(reason),
+          e);
     }
   }
 
@@ -187,7 +188,10 @@ public final class LayerReader implements Closeable {
     if (name.startsWith("/")) {
       throw new UnsafeLayerEntryException(
           entryName,
-          (name.equals(entryName) ? "has" : "links to") + " an absolute name ('" + name + "')");
+          (name.equals(entryName) ? "has" : "links to")
+              + " an absolute name ('"
+              + LayerFormatException.excerpt(name)
+              + "')");
     }
     StringBuilder out = new StringBuilder(name.length());
     for (String part : name.split("/")) {
@@ -197,7 +201,9 @@ public final class LayerReader implements Closeable {
       if (part.equals("..")) {
         throw new UnsafeLayerEntryException(
             entryName,
-            (name.equals(entryName) ? "has" : "links to '" + name + "', which has")
+            (name.equals(entryName)
+                    ? "has"
+                    : "links to '" + LayerFormatException.excerpt(name) + "', which has")
                 + " a '..' component");
       }
       if (part.indexOf('\0') >= 0) {

@@ -25,7 +25,20 @@ import java.util.TreeMap;
  */
 final class TarReader {
   private static final int BLOCK = 512;
-  private static final int MAX_META_SIZE = 8 * 1024 * 1024;
+
+  /**
+   * Most bytes of extended headers (PAX records, GNU long names) before one entry, and of global
+   * PAX headers in the whole archive. Each is held in memory, and a gzip stream compresses a chain
+   * of them a thousandfold, so they are bounded together, not only one by one.
+   */
+  static final int MAX_META_SIZE = 8 * 1024 * 1024;
+
+  /**
+   * Longest name (path, link target, attribute name) in UTF-8 bytes: eight times Linux's PATH_MAX,
+   * so longer than any file system can use, and short enough for the layer index, which stores
+   * names of up to 64 KiB.
+   */
+  static final int MAX_NAME_BYTES = 32 * 1024;
 
   /** One entry's header, after applying PAX and GNU extension headers. Names are raw text. */
   record Header(
@@ -52,6 +65,13 @@ final class TarReader {
 
   private long dataOffset;
   private boolean ended;
+
+  /** What the extended headers of the entry being read may still take. */
+  private long localMetaLeft;
+
+  /** What global PAX headers may still take. */
+  private long globalMetaLeft = MAX_META_SIZE;
+
   private String lastName = "(start of archive)";
 
   TarReader(InputStream in) {
@@ -64,6 +84,7 @@ final class TarReader {
       return null;
     }
     skipRest();
+    localMetaLeft = MAX_META_SIZE;
     Map<String, byte[]> pax = new HashMap<>();
     String gnuLongName = null;
     String gnuLongLink = null;
@@ -85,16 +106,16 @@ final class TarReader {
       }
       switch (type) {
         case 'x':
-          pax.putAll(parsePax(readMeta(size, "PAX header")));
+          pax.putAll(parsePax(readMeta(size, "PAX header", false)));
           continue;
         case 'g':
-          globalPax.putAll(parsePax(readMeta(size, "PAX global header")));
+          globalPax.putAll(parsePax(readMeta(size, "PAX global header", true)));
           continue;
         case 'L':
-          gnuLongName = cString(readMeta(size, "GNU long name"));
+          gnuLongName = cString(readMeta(size, "GNU long name", false));
           continue;
         case 'K':
-          gnuLongLink = cString(readMeta(size, "GNU long link name"));
+          gnuLongLink = cString(readMeta(size, "GNU long link name", false));
           continue;
         case 'V':
           skipData(size);
@@ -103,7 +124,7 @@ final class TarReader {
           break;
       }
       Header header = header(type, size, pax, gnuLongName, gnuLongLink);
-      lastName = header.name();
+      lastName = LayerFormatException.excerpt(header.name());
       dataOffset = consumed;
       boolean headerOnly = "123456".indexOf(header.type()) >= 0;
       remaining = headerOnly ? 0 : header.size();
@@ -189,8 +210,8 @@ final class TarReader {
     long uid = number(108, 8, "uid");
     long gid = number(116, 8, "gid");
     long mtime = number(136, 12, "mtime");
-    int devMajor = (int) number(329, 8, "devmajor");
-    int devMinor = (int) number(337, 8, "devminor");
+    long devMajor = number(329, 8, "devmajor");
+    long devMinor = number(337, 8, "devminor");
     Map<String, byte[]> xattrs = new TreeMap<>();
     for (Map.Entry<String, byte[]> p : pax.entrySet()) {
       String key = p.getKey();
@@ -202,8 +223,8 @@ final class TarReader {
         case "uid" -> uid = paxNumber(key, value);
         case "gid" -> gid = paxNumber(key, value);
         case "mtime" -> mtime = paxTime(value);
-        case "SCHILY.devmajor" -> devMajor = (int) paxNumber(key, value);
-        case "SCHILY.devminor" -> devMinor = (int) paxNumber(key, value);
+        case "SCHILY.devmajor" -> devMajor = paxNumber(key, value);
+        case "SCHILY.devminor" -> devMinor = paxNumber(key, value);
         default -> {
           if (key.startsWith("SCHILY.xattr.")) {
             xattrs.put(key.substring("SCHILY.xattr.".length()), value);
@@ -225,13 +246,80 @@ final class TarReader {
       case '6':
         break;
       case 'S':
-        throw format("'" + name + "' is a GNU sparse file, which kiln does not read");
+        throw format(
+            "'"
+                + LayerFormatException.excerpt(name)
+                + "' is a GNU sparse file, which kiln does not read");
       case 'M':
-        throw format("'" + name + "' continues a multi-volume archive, which kiln does not read");
+        throw format(
+            "'"
+                + LayerFormatException.excerpt(name)
+                + "' continues a multi-volume archive, which kiln does not read");
       default:
-        throw format("'" + name + "' has unsupported tar entry type '" + type + "'");
+        throw format(
+            "'"
+                + LayerFormatException.excerpt(name)
+                + "' has unsupported tar entry type '"
+                + type
+                + "'");
     }
-    return new Header(name, type, mode, uid, gid, size, mtime, link, devMajor, devMinor, xattrs);
+    // The header's own size field cannot be negative (next() checks it), but a PAX size can; the
+    // content stream would take it as a length.
+    if (size < 0) {
+      throw format(
+          "'" + LayerFormatException.excerpt(name) + "' has a negative size (" + size + ")");
+    }
+    checkLength(name, "name");
+    checkLength(link, "link target");
+    for (String attribute : xattrs.keySet()) {
+      checkLength(attribute, "attribute name");
+    }
+    boolean device = type == '3' || type == '4';
+    return new Header(
+        name,
+        type,
+        mode,
+        uid,
+        gid,
+        size,
+        mtime,
+        link,
+        device ? deviceNumber(devMajor, name) : 0,
+        device ? deviceNumber(devMinor, name) : 0,
+        xattrs);
+  }
+
+  // Only a device's numbers mean anything; cut to an int, a number out of range would silently
+  // name another device, so it is refused instead.
+  private static int deviceNumber(long value, String name) throws IOException {
+    if (value < 0 || value > Integer.MAX_VALUE) {
+      throw format(
+          "device '"
+              + LayerFormatException.excerpt(name)
+              + "' has a device number out of range ("
+              + value
+              + ")");
+    }
+    return (int) value;
+  }
+
+  private void checkLength(String text, String what) throws IOException {
+    // A char is at most 3 UTF-8 bytes; count exactly only when that could be too many.
+    if (text.length() * 3L > MAX_NAME_BYTES
+        && text.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw format(
+          "a "
+              + what
+              + " of "
+              + text.getBytes(StandardCharsets.UTF_8).length
+              + " bytes after '"
+              + lastName
+              + "' is longer than any file system allows ("
+              + MAX_NAME_BYTES
+              + " bytes at most): '"
+              + LayerFormatException.excerpt(text)
+              + "'");
+    }
   }
 
   private void verifyChecksum() throws IOException {
@@ -292,15 +380,41 @@ final class TarReader {
     }
   }
 
-  // PAX times may have a fraction ("1700000000.123456789"); kiln keeps whole seconds, rounding
-  // toward negative infinity as GNU tar does.
+  // PAX times are decimal seconds with an optional fraction ("1700000000.123456789", "-1.5"), as
+  // Go's archive/tar reads them; kiln keeps whole seconds, rounding toward negative infinity as GNU
+  // tar does. Not BigDecimal: it also accepts an exponent, and "1e99999999" takes minutes and
+  // gigabytes to round.
   private long paxTime(byte[] value) throws IOException {
     String s = new String(value, StandardCharsets.US_ASCII);
-    try {
-      return new java.math.BigDecimal(s).setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw format("PAX mtime '" + s + "' after '" + lastName + "' is not a time");
+    int dot = s.indexOf('.');
+    String whole = dot < 0 ? s : s.substring(0, dot);
+    String fraction = dot < 0 ? "" : s.substring(dot + 1);
+    boolean negative = whole.startsWith("-");
+    String digits = negative || whole.startsWith("+") ? whole.substring(1) : whole;
+    if (digits.isEmpty() || !allDigits(digits) || !allDigits(fraction)) {
+      throw format(
+          "PAX mtime '"
+              + LayerFormatException.excerpt(s)
+              + "' after '"
+              + lastName
+              + "' is not a time");
     }
+    try {
+      long seconds = Long.parseLong(whole);
+      boolean belowWhole = negative && fraction.chars().anyMatch(c -> c != '0');
+      return belowWhole ? Math.subtractExact(seconds, 1) : seconds;
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw format(
+          "PAX mtime '"
+              + LayerFormatException.excerpt(s)
+              + "' after '"
+              + lastName
+              + "' is out of range");
+    }
+  }
+
+  private static boolean allDigits(String s) {
+    return s.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   private Map<String, byte[]> parsePax(byte[] data) throws IOException {
@@ -320,10 +434,13 @@ final class TarReader {
         space++;
       }
       int end = (int) (pos + length);
+      // The length counts the whole record, its own digits included: one that does not reach
+      // past them (such as "0") is malformed, not a record ending before it starts.
       if (space == pos
           || space >= data.length
           || data[space] != ' '
           || length > data.length - pos
+          || end <= space
           || data[end - 1] != '\n') {
         throw format("malformed PAX record in the header after '" + lastName + "'");
       }
@@ -342,9 +459,23 @@ final class TarReader {
     return records;
   }
 
-  private byte[] readMeta(long size, String what) throws IOException {
+  private byte[] readMeta(long size, String what, boolean global) throws IOException {
     if (size > MAX_META_SIZE) {
       throw format(what + " after '" + lastName + "' is " + size + " bytes, too large to be real");
+    }
+    if (size > (global ? globalMetaLeft : localMetaLeft)) {
+      throw format(
+          (global
+                  ? "the archive's global PAX headers add up to"
+                  : "the extended headers of the entry after '" + lastName + "' add up to")
+              + " more than "
+              + MAX_META_SIZE
+              + " bytes, too large to be real");
+    }
+    if (global) {
+      globalMetaLeft -= size;
+    } else {
+      localMetaLeft -= size;
     }
     byte[] data = in.readNBytes((int) size);
     consumed += data.length;
@@ -443,7 +574,7 @@ final class TarReader {
               + " after '"
               + lastName
               + "' is not valid UTF-8 ("
-              + new String(bytes, StandardCharsets.ISO_8859_1)
+              + LayerFormatException.excerpt(new String(bytes, StandardCharsets.ISO_8859_1))
               + "); kiln only handles UTF-8 file names");
     }
   }

@@ -9,7 +9,7 @@ public final class UnsafeLayerEntryException extends LayerFormatException {
   private final String entryName;
 
   public UnsafeLayerEntryException(String entryName, String reason) {
-    super("refusing layer: entry '" + entryName + "' " + reason);
+    super("refusing layer: entry '" + excerpt(entryName) + "' " + reason);
     this.entryName = entryName;
   }
 

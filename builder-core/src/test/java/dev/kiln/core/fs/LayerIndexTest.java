@@ -2,6 +2,8 @@ package dev.kiln.core.fs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.ContentSource;
@@ -12,11 +14,14 @@ import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
 import dev.kiln.registry.model.Descriptor;
+import dev.kiln.testdata.ResourceBound;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -89,5 +94,74 @@ class LayerIndexTest {
     try (InputStream in = e.content().open()) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /** An index file: the header, then {@code body} writes the entries, then the count again. */
+  private static byte[] indexFile(int count, IndexBody body) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeUTF("kiln-layer-index-1");
+    out.writeInt(count);
+    body.write(out);
+    out.writeInt(count);
+    return bytes.toByteArray();
+  }
+
+  @FunctionalInterface
+  private interface IndexBody {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  /** One regular file entry of the file form, with {@code xattrs} attributes of these lengths. */
+  private static void fileEntry(DataOutputStream out, String path, long offset, int... xattrs)
+      throws IOException {
+    out.writeUTF(path);
+    out.writeUTF("REGULAR");
+    out.writeInt(0644);
+    out.writeLong(0);
+    out.writeLong(0);
+    out.writeLong(0);
+    out.writeLong(0);
+    out.writeUTF("");
+    out.writeInt(0);
+    out.writeInt(0);
+    out.writeInt(xattrs.length);
+    for (int i = 0; i < xattrs.length; i++) {
+      out.writeUTF("user.x" + i);
+      out.writeInt(xattrs[i]);
+    }
+    out.writeLong(offset);
+  }
+
+  /** The exception reading {@code file} ends in, within a small time and memory bound. */
+  private static IOException damaged(byte[] file) {
+    return ResourceBound.within(
+        Duration.ofSeconds(10),
+        16L << 20,
+        () ->
+            assertThrows(IOException.class, () -> LayerIndex.read(new ByteArrayInputStream(file))));
+  }
+
+  @Test
+  void aDamagedIndexIsAnIOExceptionWhateverItsCountsClaim() throws IOException {
+    // Before, each of these allocated what the count said (OutOfMemoryError) or threw a
+    // NegativeArraySizeException, which the store did not take for a damaged index.
+    damaged(indexFile(Integer.MAX_VALUE, out -> fileEntry(out, "a", 0)));
+    damaged(indexFile(1, out -> fileEntry(out, "a", 0, Integer.MAX_VALUE)));
+    assertEquals(
+        "damaged layer index: an attribute of -1 bytes",
+        damaged(indexFile(1, out -> fileEntry(out, "a", 0, -1))).getMessage());
+    assertEquals(
+        "damaged layer index: data offset -5",
+        damaged(indexFile(1, out -> fileEntry(out, "a", -5))).getMessage());
+    assertEquals("damaged layer index: -3 entries", damaged(indexFile(-3, out -> {})).getMessage());
+  }
+
+  @Test
+  void anIndexIsCheckedAsTheLayerItComesFromIs() throws IOException {
+    // A whiteout with an empty name is refused when a layer is indexed; a stored index holding one
+    // is damaged, not trusted.
+    IOException e = damaged(indexFile(1, out -> fileEntry(out, "dir/.wh.", 0)));
+    assertTrue(e.getMessage().contains("whiteout with an empty name"), e.getMessage());
   }
 }

@@ -75,7 +75,21 @@ class StackViewTest {
         stack("missing parents are made", List.of(E.file("deep/er/file", "deep"))),
         stack(
             "a later entry of the same name wins",
-            List.of(E.file("twice", "first"), E.file("twice", "second"))));
+            List.of(E.file("twice", "first"), E.file("twice", "second"))),
+        // Found by StackViewFuzzTest: entries of the layer placed before its own whiteout of
+        // their directory stayed in the view, in a directory the view no longer had.
+        stack(
+            "a whiteout after the layer's own files in the directory it hides",
+            List.of(E.dir("d/"), E.file("d/lower", "lower")),
+            List.of(E.file("d/mine", "mine"), E.whiteout("d"), E.file("d/later", "later"))),
+        stack(
+            "an opaque directory after the layer's own files in a lower subdirectory",
+            List.of(E.dir("d/"), E.dir("d/sub/"), E.file("d/sub/old", "old")),
+            List.of(
+                E.file("d/sub/mine", "mine"),
+                E.file("d/kept", "kept"),
+                E.opaque("d"),
+                E.file("d/sub/later", "later"))));
   }
 
   @SafeVarargs
@@ -140,6 +154,31 @@ class StackViewTest {
     TestLayer emptyWhiteout = TestLayer.of(E.file("d/.wh.", ""));
     IOException refused = assertThrows(IOException.class, emptyWhiteout::index);
     assertTrue(refused instanceof LayerFormatException, refused.toString());
+  }
+
+  @Test
+  void refusesAnEntryUnderALowerFileAsExtractionDoes(@TempDir Path dir) throws IOException {
+    // Found by StackViewFuzzTest (stack-view/file-in-lower-file): the view placed d/mine under
+    // the lower layer's file d, because only directories in the middle of a path were checked.
+    for (TestLayer base :
+        List.of(TestLayer.of(E.file("d", "x")), TestLayer.of(E.dir("d/"), E.file("d", "x")))) {
+      List<TestLayer> layers = List.of(base, TestLayer.of(E.file("d/mine", "m")));
+      Path root = Files.createDirectory(dir.resolve("root" + root(dir)));
+      LayerExtractor extractor = new LayerExtractor(root, ExtractOptions.unprivileged());
+      extractor.extract(base.open());
+      assertThrows(IOException.class, () -> extractor.extract(layers.get(1).open()));
+      UncheckedIOException e =
+          assertThrows(UncheckedIOException.class, () -> TestLayer.stack(layers).get("d/mine"));
+      assertEquals(
+          "layer entry 'd/mine' needs 'd' to be a directory, but it is a file",
+          e.getCause().getMessage());
+    }
+  }
+
+  private static int root(Path dir) throws IOException {
+    try (var list = Files.list(dir)) {
+      return (int) list.count();
+    }
   }
 
   /** path → "type mode [target|content]" of everything below the root, links not followed. */

@@ -215,7 +215,7 @@ class LayerReaderTest {
     byte[] gz = layer(SampleEntries.everything(), Compression.GZIP);
     byte[] badGzip = gz.clone();
     badGzip[gz.length / 2] ^= 0x7f;
-    assertThrows(IOException.class, () -> readAll(badGzip));
+    assertThrows(LayerFormatException.class, () -> readAll(badGzip));
   }
 
   @Test
@@ -231,5 +231,120 @@ class LayerReaderTest {
     System.arraycopy(checksum, 0, tar, 148, 8);
     var e = assertThrows(LayerFormatException.class, () -> readAll(tar));
     assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+  }
+
+  private static LayerEntry only(byte[] tar) throws IOException {
+    List<LayerEntry> entries = new ArrayList<>(readAll(tar).keySet());
+    assertEquals(1, entries.size());
+    return entries.get(0);
+  }
+
+  @Test
+  void paxTimesAreDecimalSecondsRoundedTowardNegativeInfinity() throws IOException {
+    Map<String, Long> times =
+        Map.of(
+            "1700000000", 1_700_000_000L,
+            "1700000000.999999999", 1_700_000_000L,
+            "-1.5", -2L,
+            "-1.000", -1L,
+            "-0.25", -1L,
+            "+7", 7L,
+            "12.", 12L);
+    for (Map.Entry<String, Long> t : times.entrySet()) {
+      byte[] tar = new RawTar().pax('x', "mtime", t.getKey()).file("f", new byte[] {1}).end();
+      assertEquals(t.getValue(), only(tar).mtime(), t.getKey());
+    }
+  }
+
+  @Test
+  void paxTimesWithAnExponentOrOutOfRangeAreRefused() {
+    for (String time :
+        List.of(
+            "1e3",
+            "1e99999999",
+            "1.5e3",
+            "0x10",
+            "",
+            ".5",
+            "--1",
+            "1.5.5",
+            "99999999999999999999")) {
+      byte[] tar = new RawTar().pax('x', "mtime", time).file("f", new byte[] {1}).end();
+      var e = assertThrows(LayerFormatException.class, () -> readAll(tar), time);
+      assertTrue(e.getMessage().startsWith("PAX mtime '" + time + "' after "), e.getMessage());
+    }
+  }
+
+  @Test
+  void aDamagedGzipOrZstdStreamFailsAsALayerFormatExceptionNamingTheCompression()
+      throws IOException {
+    for (Compression compression : List.of(Compression.GZIP, Compression.ZSTD)) {
+      byte[] blob = layer(SampleEntries.everything(), compression);
+      byte[] truncated = Arrays.copyOf(blob, blob.length / 2);
+      var e = assertThrows(LayerFormatException.class, () -> readAll(truncated));
+      assertTrue(
+          e.getMessage().startsWith("the layer's " + compression.label() + " stream is corrupt"),
+          e.getMessage());
+      byte[] notCompressedAfterAll = Arrays.copyOf(blob, 10);
+      assertThrows(LayerFormatException.class, () -> readAll(notCompressedAfterAll));
+    }
+  }
+
+  @Test
+  void aFailureToReadTheBlobItselfIsNotBlamedOnTheLayer() throws IOException {
+    byte[] blob = layer(SampleEntries.everything(), Compression.GZIP);
+    IOException diskGone = new IOException("disk gone");
+    InputStream failing =
+        new java.io.SequenceInputStream(
+            new ByteArrayInputStream(Arrays.copyOf(blob, blob.length / 2)),
+            new InputStream() {
+              @Override
+              public int read() throws IOException {
+                throw diskGone;
+              }
+            });
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> {
+              try (LayerReader reader = LayerReader.open(failing)) {
+                while (reader.next().isPresent()) {
+                  // read to the end
+                }
+              }
+            });
+    assertEquals(diskGone, e);
+  }
+
+  @Test
+  void namesLongerThanAnyFileSystemAllowsAreRefusedWithAShortMessage() throws IOException {
+    String longPath = "d/".repeat(20_000) + "f";
+    for (byte[] tar :
+        List.of(
+            new RawTar().pax('x', "path", longPath).file("f", new byte[] {1}).end(),
+            new RawTar().gnuLong('L', longPath).file("f", new byte[] {1}).end(),
+            new RawTar().pax('x', "linkpath", longPath).header("l", '2', 0, "").end(),
+            new RawTar()
+                .pax('x', "SCHILY.xattr.user." + "a".repeat(40_000), "v")
+                .file("f", new byte[] {1})
+                .end())) {
+      var e = assertThrows(LayerFormatException.class, () -> readAll(tar));
+      assertTrue(e.getMessage().contains("longer than any file system allows"), e.getMessage());
+      assertTrue(e.getMessage().length() < 600, e.getMessage().length() + " characters");
+    }
+    // Just below the limit is a name like any other.
+    String fits = "d/".repeat(16_000) + "f";
+    byte[] tar = new RawTar().pax('x', "path", fits).file("f", new byte[] {1}).end();
+    assertEquals(fits, only(tar).path());
+  }
+
+  @Test
+  void refusalsQuoteOnlyTheStartOfALongName() throws IOException {
+    String hostile = "a/".repeat(5_000) + "../../x";
+    byte[] tar = new RawTar().pax('x', "path", hostile).file("f", new byte[] {1}).end();
+    var e = assertThrows(UnsafeLayerEntryException.class, () -> readAll(tar));
+    assertEquals(hostile, e.entryName());
+    assertTrue(e.getMessage().contains("(10007 characters)"), e.getMessage());
+    assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " characters");
   }
 }

@@ -17,8 +17,10 @@ import java.util.List;
  * {@code Docker-Content-Digest}.
  */
 final class ManifestGet implements Endpoint<RemoteManifest> {
-  /** The OCI distribution spec's recommended limit for manifests registries accept. */
-  static final long MAX_MANIFEST_BYTES = 4L << 20;
+  /**
+   * What registries accept, and all that the model parses (larger ones are not read to the end).
+   */
+  static final long MAX_MANIFEST_BYTES = Manifest.MAX_BYTES;
 
   private final ImageReference reference;
 

@@ -25,14 +25,16 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
           case "sha512" -> 128;
           default ->
               throw new IllegalArgumentException(
-                  "unsupported digest algorithm '" + algorithm + "' (expected sha256 or sha512)");
+                  "unsupported digest algorithm '"
+                      + MalformedDocumentException.excerpt(algorithm)
+                      + "' (expected sha256 or sha512)");
         };
     if (hex.length() != expected || !HEX.matcher(hex).matches()) {
       throw new IllegalArgumentException(
           "invalid "
               + algorithm
               + " digest '"
-              + hex
+              + MalformedDocumentException.excerpt(hex)
               + "': expected "
               + expected
               + " lowercase hex characters");
@@ -48,7 +50,9 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     int colon = text.indexOf(':');
     if (colon <= 0) {
       throw new IllegalArgumentException(
-          "invalid digest '" + text + "': expected algorithm:hex, e.g. sha256:<64 hex characters>");
+          "invalid digest '"
+              + MalformedDocumentException.excerpt(text)
+              + "': expected algorithm:hex, e.g. sha256:<64 hex characters>");
     }
     return new Digest(text.substring(0, colon), text.substring(colon + 1));
   }

@@ -54,11 +54,13 @@ public record ImageIndex(
   /**
    * Parses index bytes, keeping them as {@link #raw()}.
    *
+   * @throws MalformedDocumentException if the bytes are not one kiln can read, or are more than
+   *     {@link #MAX_BYTES}
    * @param contentType the media type it was served with, used when the document has no {@code
    *     mediaType} field; may be null
    */
   public static ImageIndex parse(byte[] bytes, String contentType) {
-    JsonObjectReader r = JsonObjectReader.parse(bytes, "image index");
+    JsonObjectReader r = JsonObjectReader.parse(bytes, "image index", MAX_BYTES);
     Integer schemaVersion = r.intValue("schemaVersion");
     if (schemaVersion == null || schemaVersion != 2) {
       throw new MalformedDocumentException(

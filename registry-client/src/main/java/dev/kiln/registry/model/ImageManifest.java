@@ -60,11 +60,13 @@ public record ImageManifest(
   /**
    * Parses manifest bytes, keeping them as {@link #raw()}.
    *
+   * @throws MalformedDocumentException if the bytes are not one kiln can read, or are more than
+   *     {@link #MAX_BYTES}
    * @param contentType the media type it was served with, used when the document has no {@code
    *     mediaType} field (optional in OCI); may be null
    */
   public static ImageManifest parse(byte[] bytes, String contentType) {
-    JsonObjectReader r = JsonObjectReader.parse(bytes, "image manifest");
+    JsonObjectReader r = JsonObjectReader.parse(bytes, "image manifest", MAX_BYTES);
     Integer schemaVersion = r.intValue("schemaVersion");
     if (schemaVersion == null || schemaVersion != 2) {
       throw new MalformedDocumentException(

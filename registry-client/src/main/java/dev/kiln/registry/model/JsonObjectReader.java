@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,19 +36,51 @@ final class JsonObjectReader {
   private final ObjectNode remaining;
   private final String path;
 
-  JsonObjectReader(ObjectNode node, String path) {
-    this.remaining = node.deepCopy();
+  /**
+   * Takes {@code node} over: reading removes fields from it. Every node handed here is the reader's
+   * own (a document just parsed, or a value already taken out of its parent), so no copy is made; a
+   * copy would double the memory a large document costs.
+   */
+  private JsonObjectReader(ObjectNode node, String path) {
+    this.remaining = node;
     this.path = path;
   }
 
   /** Parses a whole document that must be a JSON object. */
   static JsonObjectReader parse(byte[] bytes, String what) {
+    return parse(bytes, what, Long.MAX_VALUE);
+  }
+
+  /**
+   * Parses a whole document that must be a JSON object of at most {@code maxBytes}, refusing a
+   * larger one before parsing it (a parsed tree takes many times the bytes of its text).
+   */
+  static JsonObjectReader parse(byte[] bytes, String what, long maxBytes) {
+    if (bytes.length > maxBytes) {
+      throw new MalformedDocumentException(
+          what
+              + " is "
+              + bytes.length
+              + " bytes; kiln reads at most "
+              + maxBytes
+              + " bytes ("
+              + (maxBytes >> 20)
+              + " MiB, the limit registries apply to manifests)");
+    }
     JsonNode node;
     try {
       node = MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new MalformedDocumentException(
-          what + " is not valid JSON: " + e.getOriginalMessage(), e);
+          what
+              + " is not valid JSON: "
+              + MalformedDocumentException.excerpt(e.getOriginalMessage()),
+          e);
+    } catch (NumberFormatException e) {
+      // Jackson throws this one unwrapped, for a number whose exponent does not fit an int
+      // (1e9999999999): it is as malformed as any other JSON error.
+      throw new MalformedDocumentException(
+          what + " is not valid JSON: " + MalformedDocumentException.excerpt(e.getMessage()), e);
     } catch (IOException e) {
       throw new MalformedDocumentException(what + " could not be read: " + e.getMessage(), e);
     }
@@ -57,7 +90,7 @@ final class JsonObjectReader {
     return new JsonObjectReader((ObjectNode) node, what);
   }
 
-  static JsonObjectReader of(JsonNode node, String path) {
+  private static JsonObjectReader of(JsonNode node, String path) {
     if (!node.isObject()) {
       throw new MalformedDocumentException(path + " must be a JSON object");
     }
@@ -157,7 +190,10 @@ final class JsonObjectReader {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {
         throw new MalformedDocumentException(
-            at(name) + "[\"" + e.getKey() + "\"] must be a string");
+            at(name)
+                + "[\""
+                + MalformedDocumentException.excerpt(e.getKey())
+                + "\"] must be a string");
       }
       out.put(e.getKey(), e.getValue().textValue());
     }
@@ -193,11 +229,20 @@ final class JsonObjectReader {
     if (!v.isArray()) {
       throw new MalformedDocumentException(at(name) + " must be an array");
     }
-    List<JsonObjectReader> out = new ArrayList<>(v.size());
-    for (int i = 0; i < v.size(); i++) {
-      out.add(of(v.get(i), at(name) + "[" + i + "]"));
-    }
-    return out;
+    // Each element becomes a reader when it is reached, so a list of a million elements whose
+    // first is wrong fails there, without a million readers made first.
+    String at = at(name);
+    return new AbstractList<>() {
+      @Override
+      public JsonObjectReader get(int i) {
+        return of(v.get(i), at + "[" + i + "]");
+      }
+
+      @Override
+      public int size() {
+        return v.size();
+      }
+    };
   }
 
   String path() {

@@ -13,6 +13,13 @@ import java.util.Map;
  * the bytes whose digest the caller already knows.
  */
 public sealed interface Manifest permits ImageManifest, ImageIndex {
+  /**
+   * The largest manifest or index kiln reads, 4 MiB: what registries accept (Docker's registry
+   * refuses larger ones, and the distribution spec asks registries to take at least this much). A
+   * larger document is refused before it is parsed, so a hostile one (ten million layers) never
+   * becomes a tree of gigabytes.
+   */
+  int MAX_BYTES = 4 << 20;
 
   /** The media type: the document's own field, or the Content-Type it was served with. */
   String mediaType();
@@ -40,11 +47,11 @@ public sealed interface Manifest permits ImageManifest, ImageIndex {
    * from {@code contentType} (the HTTP header or descriptor it came with), else from its shape
    * ({@code manifests} means an index, {@code config} an image manifest).
    *
-   * @throws MalformedDocumentException if the bytes are not a manifest kiln can read; schema 1
-   *     manifests are refused with a message that says so
+   * @throws MalformedDocumentException if the bytes are not a manifest kiln can read, or are more
+   *     than {@link #MAX_BYTES}; schema 1 manifests are refused with a message that says so
    */
   static Manifest parse(byte[] bytes, String contentType) {
-    JsonObjectReader peek = JsonObjectReader.parse(bytes, "manifest");
+    JsonObjectReader peek = JsonObjectReader.parse(bytes, "manifest", MAX_BYTES);
     Map<String, JsonNode> fields = peek.remaining();
     JsonNode declared = fields.get("mediaType");
     String mediaType =
@@ -71,7 +78,7 @@ public sealed interface Manifest permits ImageManifest, ImageIndex {
     }
     throw new MalformedDocumentException(
         "unsupported manifest media type '"
-            + mediaType
+            + MalformedDocumentException.excerpt(mediaType)
             + "': expected one of "
             + MediaType.MANIFEST_ACCEPT);
   }
