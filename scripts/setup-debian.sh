@@ -35,6 +35,13 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   arch_added=1
 fi
 
+# qemu-user-static registers its interpreters with binfmt_misc when it is installed, so that must
+# be mounted first (containers and minimal systems may not have it); best effort, since an
+# unprivileged container cannot.
+if [[ ! -e /proc/sys/fs/binfmt_misc/status ]]; then
+  "${sudo[@]}" mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -54,11 +61,6 @@ if ! compgen -G '/var/cache/apt/archives/busybox-static_*_arm64.deb' >/dev/null;
   (cd /var/cache/apt/archives && "${sudo[@]}" apt-get download -q busybox-static:arm64)
 fi
 
-# qemu-user-static registers its interpreters with binfmt_misc, which must be mounted (containers
-# and minimal systems may not have it); best effort, since an unprivileged container cannot.
-if [[ ! -e /proc/sys/fs/binfmt_misc/status ]]; then
-  "${sudo[@]}" mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
-fi
 if [[ -e /proc/sys/fs/binfmt_misc/status && ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]]; then
   "${sudo[@]}" update-binfmts --enable qemu-aarch64 2>/dev/null \
     || "${sudo[@]}" systemctl restart systemd-binfmt 2>/dev/null || true
