@@ -114,18 +114,24 @@ class PlacesTest {
   }
 
   @Test
-  void anIndexOpensWholeOrForOnePlatformAndOnlyARegistryTakesItWhole() throws IOException {
+  void anIndexOpensWholeOrForOnePlatformAndADockerArchiveRefusesIt() throws IOException {
     LocatedImage multi = places.openLocal(parse("oci:lay:multi"));
     assertTrue(multi.isIndex());
     assertEquals(index.digest(), multi.manifest().digest());
     assertEquals(arm64.digest(), multi.forPlatform(ARM64).manifest().digest());
 
-    ImageSink archive = places.sink(parse("oci-archive:multi.tar"));
+    places.sink(parse("oci-archive:multi.tar")).write(multi, List.of("app:1"));
+    LocatedImage whole = places.openLocal(parse("multi.tar"));
+    assertTrue(whole.isIndex());
+    assertEquals(index.digest(), whole.manifest().digest());
+    assertEquals(arm64.digest(), whole.forPlatform(ARM64).manifest().digest());
+
+    ImageSink docker = places.sink(parse("docker-archive:multi-docker.tar"));
     RequestException e =
-        assertThrows(RequestException.class, () -> archive.write(multi, List.of("app:1")));
+        assertThrows(RequestException.class, () -> docker.write(multi, List.of("app:1")));
     assertTrue(e.getMessage().contains("is a multi-platform index"), e.getMessage());
     assertTrue(e.hint().contains("--platform"), e.hint());
-    assertFalse(Files.exists(temp.resolve("multi.tar")));
+    assertFalse(Files.exists(temp.resolve("multi-docker.tar")));
 
     ImageNotFoundException none =
         assertThrows(
