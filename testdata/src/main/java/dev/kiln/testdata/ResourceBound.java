@@ -10,10 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a piece of work on hostile input within a time and memory bound, on a thread with a small
- * stack, for the resource tests of every module (the frontend keeps its own copy of the idea).
- * Memory is measured as the bytes the thread allocates, which bounds the heap it can have used; the
- * small stack makes a recursion that a default thread would survive show up as a
- * StackOverflowError.
+ * stack, for the resource tests of every module. Memory is measured as the bytes the thread
+ * allocates, which bounds the heap it can have used; the small stack makes a recursion that a
+ * default thread would survive show up as a StackOverflowError.
  */
 public final class ResourceBound {
   /** Stack size of the worker thread. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.dockerfile.testing.ResourceBound;
+import dev.kiln.testdata.ResourceBound;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

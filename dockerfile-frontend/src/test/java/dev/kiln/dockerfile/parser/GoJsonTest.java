@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.kiln.dockerfile.testing.ResourceBound;
+import dev.kiln.testdata.ResourceBound;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

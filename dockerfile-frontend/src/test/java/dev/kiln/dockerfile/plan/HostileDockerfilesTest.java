@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.dockerfile.instructions.RunInstruction;
 import dev.kiln.dockerfile.parser.DockerfileErrorRenderer;
 import dev.kiln.dockerfile.parser.DockerfileException;
-import dev.kiln.dockerfile.testing.ResourceBound;
+import dev.kiln.testdata.ResourceBound;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
