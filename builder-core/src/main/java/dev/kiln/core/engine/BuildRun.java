@@ -521,11 +521,6 @@ final class BuildRun {
       String created,
       Instant started)
       throws IOException {
-    // A shared stage is in every platform's results: count it once.
-    Set<StageResult> stages = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    results.forEach(r -> stages.addAll(r.done().values()));
-    int executed = stages.stream().mapToInt(StageResult::stepsExecuted).sum();
-    int cached = stages.stream().mapToInt(StageResult::stepsCached).sum();
     List<ImageConfig> configs = new ArrayList<>();
     Map<Digest, ImageReference> mountSources = new HashMap<>();
     for (PlatformResult r : results) {
@@ -540,26 +535,12 @@ final class BuildRun {
     Map<Boolean, List<BuiltImage>> byFlavor = new LinkedHashMap<>();
     // Every platform's config comes from the same Dockerfile: the first says it for all.
     warnOfIgnoredHealthcheck(configs.get(0));
-    // With images of two digests (OCI and Docker media types), the summary's one digest would not
-    // say which output got which, so each image output says it.
-    boolean twoDigests =
-        request.outputs().stream()
-                .filter(OutputSpec::isImage)
-                .map(OutputSpec::ociMediaTypes)
-                .distinct()
-                .count()
-            > 1;
+    boolean twoDigests = imageOutputsHaveTwoDigests();
     Map<Digest, List<Attested>> indexes = new LinkedHashMap<>();
     boolean warned = false;
     for (OutputSpec spec : request.outputs()) {
       if (!spec.isImage()) {
-        exportFiles(spec, results, store, registry, targets);
-        listener.on(
-            new BuildEvent.OutputWritten(
-                clock.instant(),
-                typeName(spec),
-                spec.dest().map(Path::toString).orElse("-"),
-                Optional.empty()));
+        writeFiles(spec, results, store, registry, targets);
         continue;
       }
       List<BuiltImage> images =
@@ -569,59 +550,20 @@ final class BuildRun {
       ImageOutput output = targets.forSpec(spec);
       Written written;
       if (attest && output.keepsAttestations()) {
-        List<List<InTotoStatement>> statements = new ArrayList<>();
-        List<Attested> listed = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-          statements.add(results.get(i).attestations().about(images.get(i), outputNames));
-          listed.add(new Attested(images.get(i).descriptor(), statements.get(i)));
-        }
-        BuiltIndex index =
-            images.size() == 1
-                ? AttestationManifest.attach(images.get(0), statements.get(0), Map.of())
-                : AttestationManifest.attach(images, platforms(results), statements, Map.of());
-        indexes.put(index.digest(), listed);
-        output.writeIndex(index, outputNames);
-        written = Written.of(index, images);
+        written = writeAttested(output, images, results, outputNames, indexes);
       } else {
         if (attest && !warned) {
           warned = true;
-          listener.on(
-              new BuildEvent.Warning(
-                  clock.instant(),
-                  output.describe()
-                      + (images.size() == 1
-                          ? " holds one image, so it gets the image without its attestations"
-                          : " gets the platforms' images without their attestations")
-                      + "; they go to registries and OCI outputs (--push, -o type=oci)",
-                  Optional.empty()));
+          warnOfDroppedAttestations(output, images.size());
         }
-        if (images.size() == 1) {
-          output.write(images.get(0), outputNames);
-          written = Written.of(images.get(0));
-        } else {
-          BuiltIndex index = BuiltIndex.of(images, platforms(results), Map.of());
-          List<Attested> listed = new ArrayList<>();
-          images.forEach(i -> listed.add(new Attested(i.descriptor(), List.of())));
-          indexes.put(index.digest(), listed);
-          output.writeIndex(index, outputNames);
-          written = Written.of(index, images);
-        }
+        written = writeUnattested(output, images, results, outputNames, indexes);
       }
       if (primary.isEmpty()) {
         primary = Optional.of(written);
       }
-      for (String name : outputNames) {
-        if (names.stream().noneMatch(n -> SameName.of(n, name))) {
-          names.add(name);
-        }
-      }
+      addNewNames(names, outputNames);
       if (twoDigests) {
-        listener.on(
-            new BuildEvent.OutputWritten(
-                clock.instant(),
-                typeName(spec) + (spec.ociMediaTypes() ? "" : ", oci-mediatypes=false"),
-                imageDestination(spec, outputNames),
-                Optional.of(written.digest().toString())));
+        announceImageOutput(spec, outputNames, written);
       }
     }
     if (attest && primary.isEmpty()) {
@@ -636,8 +578,133 @@ final class BuildRun {
     }
     // After the outputs, so that only the layers no step or output read are fetched for it.
     remote.keepImported(BuildCache.open(store));
+    return summary(results, primary, names, targets.pushed().stream().distinct().toList(), started);
+  }
+
+  /**
+   * Whether image outputs differ in media types (OCI and Docker), so that the images have two
+   * digests: the summary's one digest would not say which output got which, so each image output
+   * says it.
+   */
+  private boolean imageOutputsHaveTwoDigests() {
+    return request.outputs().stream()
+            .filter(OutputSpec::isImage)
+            .map(OutputSpec::ociMediaTypes)
+            .distinct()
+            .count()
+        > 1;
+  }
+
+  /** Adds to {@code names} each of {@code more} that does not name the same as one already in. */
+  private static void addNewNames(List<String> names, List<String> more) {
+    for (String name : more) {
+      if (names.stream().noneMatch(n -> SameName.of(n, name))) {
+        names.add(name);
+      }
+    }
+  }
+
+  /** Tells the listener which digest an image output got. */
+  private void announceImageOutput(OutputSpec spec, List<String> outputNames, Written written) {
+    listener.on(
+        new BuildEvent.OutputWritten(
+            clock.instant(),
+            typeName(spec) + (spec.ociMediaTypes() ? "" : ", oci-mediatypes=false"),
+            imageDestination(spec, outputNames),
+            Optional.of(written.digest().toString())));
+  }
+
+  /** Writes the target stage's files to a non-image output ({@code local}, {@code tar}). */
+  private void writeFiles(
+      OutputSpec spec,
+      List<PlatformResult> results,
+      ContentStore store,
+      RegistryAccess registry,
+      OutputTargets targets)
+      throws IOException {
+    exportFiles(spec, results, store, registry, targets);
+    listener.on(
+        new BuildEvent.OutputWritten(
+            clock.instant(),
+            typeName(spec),
+            spec.dest().map(Path::toString).orElse("-"),
+            Optional.empty()));
+  }
+
+  /**
+   * Writes an index of the images and each one's attestation manifest, even for one platform, and
+   * remembers the images it lists in {@code indexes} for signing.
+   */
+  private Written writeAttested(
+      ImageOutput output,
+      List<BuiltImage> images,
+      List<PlatformResult> results,
+      List<String> outputNames,
+      Map<Digest, List<Attested>> indexes)
+      throws IOException {
+    List<List<InTotoStatement>> statements = new ArrayList<>();
+    List<Attested> listed = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      statements.add(results.get(i).attestations().about(images.get(i), outputNames));
+      listed.add(new Attested(images.get(i).descriptor(), statements.get(i)));
+    }
+    BuiltIndex index =
+        images.size() == 1
+            ? AttestationManifest.attach(images.get(0), statements.get(0), Map.of())
+            : AttestationManifest.attach(images, platforms(results), statements, Map.of());
+    indexes.put(index.digest(), listed);
+    output.writeIndex(index, outputNames);
+    return Written.of(index, images);
+  }
+
+  /**
+   * Writes the one image, or an index of the platforms' images (remembered in {@code indexes} for
+   * signing).
+   */
+  private Written writeUnattested(
+      ImageOutput output,
+      List<BuiltImage> images,
+      List<PlatformResult> results,
+      List<String> outputNames,
+      Map<Digest, List<Attested>> indexes)
+      throws IOException {
+    if (images.size() == 1) {
+      output.write(images.get(0), outputNames);
+      return Written.of(images.get(0));
+    }
+    BuiltIndex index = BuiltIndex.of(images, platforms(results), Map.of());
+    List<Attested> listed = new ArrayList<>();
+    images.forEach(i -> listed.add(new Attested(i.descriptor(), List.of())));
+    indexes.put(index.digest(), listed);
+    output.writeIndex(index, outputNames);
+    return Written.of(index, images);
+  }
+
+  private void warnOfDroppedAttestations(ImageOutput output, int images) {
+    listener.on(
+        new BuildEvent.Warning(
+            clock.instant(),
+            output.describe()
+                + (images == 1
+                    ? " holds one image, so it gets the image without its attestations"
+                    : " gets the platforms' images without their attestations")
+                + "; they go to registries and OCI outputs (--push, -o type=oci)",
+            Optional.empty()));
+  }
+
+  /** Tells the listener the build completed (when it made an image) and sums it up. */
+  private BuildResult summary(
+      List<PlatformResult> results,
+      Optional<Written> primary,
+      List<String> names,
+      List<String> pushed,
+      Instant started) {
+    // A shared stage is in every platform's results: count it once.
+    Set<StageResult> stages = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    results.forEach(r -> stages.addAll(r.done().values()));
+    int executed = stages.stream().mapToInt(StageResult::stepsExecuted).sum();
+    int cached = stages.stream().mapToInt(StageResult::stepsCached).sum();
     Written image = primary.orElse(null);
-    List<String> pushed = targets.pushed().stream().distinct().toList();
     if (image != null) {
       listener.on(
           new BuildEvent.BuildCompleted(

@@ -166,14 +166,21 @@ final class OutputTargets {
           "",
           (SourceFile f) -> {
             try {
+              LayerEntry entry = f.toLayerEntry();
               String first =
                   f.linkGroup() == null ? null : linked.putIfAbsent(f.linkGroup(), f.path());
               if (first != null) {
                 tree.add(
-                    LayerEntry.hardlink(f.path(), first, f.mode(), f.uid(), f.gid(), f.mtime()));
+                    LayerEntry.hardlink(
+                        entry.path(),
+                        first,
+                        entry.mode(),
+                        entry.uid(),
+                        entry.gid(),
+                        entry.mtime()));
                 return;
               }
-              tree.add(f.toLayerEntry());
+              tree.add(entry);
             } catch (IllegalArgumentException e) {
               failures.add(
                   new IOException(

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -63,18 +62,7 @@ final class PlatformRuns {
                 },
                 pool));
       }
-      CompletableFuture<Object> firstFailure = new CompletableFuture<>();
-      for (CompletableFuture<Map<Integer, StageResult>> f : runs) {
-        f.whenComplete(
-            (r, e) -> {
-              if (e != null) {
-                firstFailure.completeExceptionally(e);
-              }
-            });
-      }
-      CompletableFuture.anyOf(
-              CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)), firstFailure)
-          .get();
+      StageScheduler.awaitAllOrFirstFailure(runs);
       List<Map<Integer, StageResult>> results = new ArrayList<>();
       for (CompletableFuture<Map<Integer, StageResult>> f : runs) {
         results.add(f.join());
@@ -85,51 +73,13 @@ final class PlatformRuns {
       stopped.initCause(e);
       throw stopped;
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      while (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof StepFailure f) {
-        throw f;
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IOException(cause);
+      StageScheduler.throwCause(e);
+      throw new AssertionError(e); // throwCause always throws
     } finally {
       pool.shutdownNow();
-      awaitCleanup(pool);
-    }
-  }
-
-  /**
-   * Each interrupted platform waits up to {@link StageScheduler#CLEANUP_WAIT} for its own stages;
-   * this waits a little longer for those waits, keeping the caller's interrupt.
-   */
-  private static void awaitCleanup(ExecutorService pool) {
-    long deadline = System.nanoTime() + StageScheduler.CLEANUP_WAIT.plusSeconds(5).toNanos();
-    boolean interrupted = false;
-    try {
-      while (true) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        try {
-          if (pool.awaitTermination(left, TimeUnit.NANOSECONDS)) {
-            return;
-          }
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      // Each interrupted platform waits up to CLEANUP_WAIT for its own stages; this waits a little
+      // longer for those waits.
+      StageScheduler.awaitCleanup(pool, StageScheduler.CLEANUP_WAIT.plusSeconds(5));
     }
   }
 }

@@ -234,34 +234,49 @@ final class Sources {
    * content when its last step ran again) so a rebuild that hit the stage's cache reads no layer.
    */
   Digest stageChecksum(StageResult result, List<String> sources) throws IOException {
-    Path memo =
-        scope
-            .store()
-            .paths()
-            .buildCacheDirectory()
-            .resolve("selections")
-            .resolve(
-                Digest.sha256(
-                        (result.state().identity() + "\n" + String.join("\n", sources))
-                            .getBytes(StandardCharsets.UTF_8))
-                    .hex());
+    Path memo = selectionMemo(result, sources);
     String name = memo.getFileName().toString();
-    if (Files.isRegularFile(memo)) {
-      try {
-        Digest known = Digest.parse(Files.readString(memo).trim());
-        remote.recordSelection(name, known);
-        return known;
-      } catch (IllegalArgumentException e) {
-        // A damaged memo is recomputed.
-      }
+    Optional<Digest> remembered = rememberedSelection(memo);
+    if (remembered.isPresent()) {
+      remote.recordSelection(name, remembered.get());
+      return remembered.get();
     }
     Optional<Digest> imported = remote.selection(name);
-    if (imported.isPresent()) {
-      Files.createDirectories(memo.getParent());
-      AtomicFile.write(memo, imported.get().toString().getBytes(StandardCharsets.US_ASCII));
-      remote.recordSelection(name, imported.get());
-      return imported.get();
+    Digest digest = imported.isPresent() ? imported.get() : checksumSelection(result, sources);
+    Files.createDirectories(memo.getParent());
+    AtomicFile.write(memo, digest.toString().getBytes(StandardCharsets.US_ASCII));
+    remote.recordSelection(name, digest);
+    return digest;
+  }
+
+  /** Where the checksum of {@code sources} in {@code result}'s stage is remembered. */
+  private Path selectionMemo(StageResult result, List<String> sources) {
+    return scope
+        .store()
+        .paths()
+        .buildCacheDirectory()
+        .resolve("selections")
+        .resolve(
+            Digest.sha256(
+                    (result.state().identity() + "\n" + String.join("\n", sources))
+                        .getBytes(StandardCharsets.UTF_8))
+                .hex());
+  }
+
+  /** The checksum {@code memo} holds; empty when there is none or it is damaged. */
+  private static Optional<Digest> rememberedSelection(Path memo) throws IOException {
+    if (!Files.isRegularFile(memo)) {
+      return Optional.empty();
     }
+    try {
+      return Optional.of(Digest.parse(Files.readString(memo).trim()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // A damaged memo is recomputed.
+    }
+  }
+
+  /** Reads the stage's files under {@code sources} and checksums them as a COPY key does. */
+  private Digest checksumSelection(StageResult result, List<String> sources) throws IOException {
     StackView view = result.state().rootfs();
     List<String> roots = new ArrayList<>();
     List<String> resolved = new ArrayList<>();
@@ -274,36 +289,36 @@ final class Sources {
     }
     Path spool = Files.createTempDirectory(scope.spool(), "keysel-");
     try {
-      StackSourceTree files = new StackSourceTree(view, "stage", spool);
-      Map<String, LayerEntry> entries = new LinkedHashMap<>();
-      for (String root : roots) {
-        Optional<SourceFile> top = files.stat(root, false);
-        if (top.isEmpty()) {
-          continue;
-        }
-        if (!root.isEmpty()) {
-          entries.put(root, top.get().toLayerEntry());
-        }
-        if (top.get().type() == EntryType.DIRECTORY) {
-          files.walk(root, (SourceFile f) -> entries.put(f.path(), f.toLayerEntry()));
-        }
-      }
-      TreeChecksummer checksummer =
-          new TreeChecksummer(new LayerEntryTree(new ArrayList<>(entries.values()), "stage"));
-      Digest digest;
+      List<LayerEntry> entries = entriesUnder(new StackSourceTree(view, "stage", spool), roots);
+      TreeChecksummer checksummer = new TreeChecksummer(new LayerEntryTree(entries, "stage"));
       try {
-        digest = checksummer.select(resolved).digest();
+        return checksummer.select(resolved).digest();
       } catch (SourceNotFoundException e) {
         // The copy itself reports the missing path with the right message.
-        digest = Digest.sha256(("missing:" + resolved).getBytes(StandardCharsets.UTF_8));
+        return Digest.sha256(("missing:" + resolved).getBytes(StandardCharsets.UTF_8));
       }
-      Files.createDirectories(memo.getParent());
-      AtomicFile.write(memo, digest.toString().getBytes(StandardCharsets.US_ASCII));
-      remote.recordSelection(name, digest);
-      return digest;
     } finally {
       BuildRun.deleteTree(spool);
     }
+  }
+
+  /** Each of {@code roots} (but the stage's root itself) and everything below it, once. */
+  private static List<LayerEntry> entriesUnder(StackSourceTree files, List<String> roots)
+      throws IOException {
+    Map<String, LayerEntry> entries = new LinkedHashMap<>();
+    for (String root : roots) {
+      Optional<SourceFile> top = files.stat(root, false);
+      if (top.isEmpty()) {
+        continue;
+      }
+      if (!root.isEmpty()) {
+        entries.put(root, top.get().toLayerEntry());
+      }
+      if (top.get().type() == EntryType.DIRECTORY) {
+        files.walk(root, (SourceFile f) -> entries.put(f.path(), f.toLayerEntry()));
+      }
+    }
+    return new ArrayList<>(entries.values());
   }
 
   private static List<LayerRef> layers(BaseImages.Base base) {

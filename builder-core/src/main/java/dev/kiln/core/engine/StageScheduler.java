@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,57 +64,13 @@ final class StageScheduler {
       StageTask task,
       Map<Integer, CompletableFuture<Optional<StageResult>>> given)
       throws IOException, StepFailure {
-    AtomicInteger threads = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            parallelism,
-            r -> {
-              Thread t = new Thread(r, "kiln-stage-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    Map<Integer, CompletableFuture<StageResult>> futures = new LinkedHashMap<>();
+    ExecutorService pool = stagePool();
     try {
+      Map<Integer, CompletableFuture<StageResult>> futures = new LinkedHashMap<>();
       for (Stage stage : plan.executionOrder()) {
-        List<CompletableFuture<StageResult>> needed = new ArrayList<>();
-        for (Dependency d : plan.dependenciesOf(stage.index())) {
-          if (d.source() instanceof StageBase.Stage s && futures.containsKey(s.index())) {
-            needed.add(futures.get(s.index()));
-          }
-        }
-        int index = stage.index();
-        CompletableFuture<Optional<StageResult>> elsewhere =
-            given.getOrDefault(index, CompletableFuture.completedFuture(Optional.empty()));
-        CompletableFuture<StageResult> future =
-            CompletableFuture.allOf(needed.toArray(CompletableFuture[]::new))
-                .thenCombine(elsewhere, (ignored, built) -> built)
-                .thenApplyAsync(
-                    built -> {
-                      try {
-                        StageResult result =
-                            built.isPresent() ? built.get() : task.run(plan, index);
-                        done.put(index, result);
-                        return result;
-                      } catch (IOException | StepFailure e) {
-                        throw new CompletionException(e);
-                      }
-                    },
-                    pool);
-        futures.put(index, future);
+        futures.put(stage.index(), schedule(plan, stage.index(), done, task, given, futures, pool));
       }
-      CompletableFuture<Void> all =
-          CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new));
-      // Fail fast: the first stage to fail completes "first" and stops the others.
-      CompletableFuture<Object> firstFailure = new CompletableFuture<>();
-      for (CompletableFuture<StageResult> f : futures.values()) {
-        f.whenComplete(
-            (r, e) -> {
-              if (e != null) {
-                firstFailure.completeExceptionally(e);
-              }
-            });
-      }
-      CompletableFuture.anyOf(all, firstFailure).get();
+      awaitAllOrFirstFailure(futures.values());
     } catch (InterruptedException e) {
       // The build is stopped (Ctrl-C): the stages are interrupted below, and the caller learns
       // of it from the exception, with the interrupt consumed so that it can still save and
@@ -122,24 +79,92 @@ final class StageScheduler {
       stopped.initCause(e);
       throw stopped;
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      while (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof StepFailure f) {
-        throw f;
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IOException(cause);
+      throwCause(e);
     } finally {
       pool.shutdownNow();
-      awaitCleanup(pool);
+      awaitCleanup(pool, CLEANUP_WAIT);
     }
+  }
+
+  private ExecutorService stagePool() {
+    AtomicInteger threads = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        parallelism,
+        r -> {
+          Thread t = new Thread(r, "kiln-stage-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /**
+   * Stage {@code index} as a future that runs on {@code pool} once the stages it depends on (those
+   * already in {@code scheduled}) and its {@code given} future have completed.
+   */
+  private static CompletableFuture<StageResult> schedule(
+      BuildPlan plan,
+      int index,
+      Map<Integer, StageResult> done,
+      StageTask task,
+      Map<Integer, CompletableFuture<Optional<StageResult>>> given,
+      Map<Integer, CompletableFuture<StageResult>> scheduled,
+      ExecutorService pool) {
+    List<CompletableFuture<StageResult>> needed = new ArrayList<>();
+    for (Dependency d : plan.dependenciesOf(index)) {
+      if (d.source() instanceof StageBase.Stage s && scheduled.containsKey(s.index())) {
+        needed.add(scheduled.get(s.index()));
+      }
+    }
+    CompletableFuture<Optional<StageResult>> elsewhere =
+        given.getOrDefault(index, CompletableFuture.completedFuture(Optional.empty()));
+    return CompletableFuture.allOf(needed.toArray(CompletableFuture[]::new))
+        .thenCombine(elsewhere, (ignored, built) -> built)
+        .thenApplyAsync(
+            built -> {
+              try {
+                StageResult result = built.isPresent() ? built.get() : task.run(plan, index);
+                done.put(index, result);
+                return result;
+              } catch (IOException | StepFailure e) {
+                throw new CompletionException(e);
+              }
+            },
+            pool);
+  }
+
+  /** Returns when every task has finished, or throws as soon as one fails. */
+  static void awaitAllOrFirstFailure(Collection<? extends CompletableFuture<?>> tasks)
+      throws InterruptedException, ExecutionException {
+    CompletableFuture<Void> all = CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new));
+    // Fail fast: the first task to fail completes "first" and stops the others.
+    CompletableFuture<Object> firstFailure = new CompletableFuture<>();
+    for (CompletableFuture<?> f : tasks) {
+      f.whenComplete(
+          (r, e) -> {
+            if (e != null) {
+              firstFailure.completeExceptionally(e);
+            }
+          });
+    }
+    CompletableFuture.anyOf(all, firstFailure).get();
+  }
+
+  /** Throws the task's own failure that {@code e} wraps, as it was thrown. */
+  static void throwCause(ExecutionException e) throws IOException, StepFailure {
+    Throwable cause = e.getCause();
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof StepFailure f) {
+      throw f;
+    }
+    if (cause instanceof IOException io) {
+      throw io;
+    }
+    if (cause instanceof RuntimeException r) {
+      throw r;
+    }
+    throw new IOException(cause);
   }
 
   /**
@@ -148,8 +173,8 @@ final class StageScheduler {
    * spool, or let the JVM exit) while that cleanup is under way. Bounded, since a step blocked in a
    * read that ignores interrupts must not hang the build; the interrupt is kept for the caller.
    */
-  private static void awaitCleanup(ExecutorService pool) {
-    long deadline = System.nanoTime() + CLEANUP_WAIT.toNanos();
+  static void awaitCleanup(ExecutorService pool, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     boolean interrupted = false;
     try {
       while (true) {

@@ -2,6 +2,7 @@ package dev.kiln.core.step;
 
 import dev.kiln.core.layer.ContentSource;
 import dev.kiln.core.layer.EntryType;
+import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerPath;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -83,7 +84,7 @@ public final class ArchiveUnpacker {
                     + ", which is not earlier in the archive");
           }
           type = target.type();
-          size = target.size();
+          size = target.entry().size();
           content = target.content();
           // Moby's Untar recreates the hard link, so the copy keeps the names one file.
           linkGroup = target.linkGroup() != null ? target.linkGroup() : "archive:" + target.path();
@@ -110,18 +111,19 @@ public final class ArchiveUnpacker {
         boolean device = type == EntryType.CHAR_DEVICE || type == EntryType.BLOCK_DEVICE;
         SourceFile f =
             new SourceFile(
-                path,
-                type,
-                e.getMode() & 07777,
-                e.getLongUserId(),
-                e.getLongGroupId(),
-                size,
-                Math.max(0, e.getLastModifiedDate().getTime() / 1000),
-                link,
-                device ? e.getDevMajor() : 0,
-                device ? e.getDevMinor() : 0,
-                Map.of(),
-                content,
+                new LayerEntry(
+                    path,
+                    type,
+                    e.getMode() & 07777,
+                    e.getLongUserId(),
+                    e.getLongGroupId(),
+                    size,
+                    Math.max(0, e.getLastModifiedDate().getTime() / 1000),
+                    link,
+                    device ? e.getDevMajor() : 0,
+                    device ? e.getDevMinor() : 0,
+                    Map.of(),
+                    content),
                 linkGroup);
         byName.put(path, f);
         position.put(path, out.size());

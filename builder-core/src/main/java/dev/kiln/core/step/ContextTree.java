@@ -4,6 +4,7 @@ import dev.kiln.core.fs.path.HostDirectoryTree;
 import dev.kiln.core.fs.path.PathResolver;
 import dev.kiln.core.layer.ContentSource;
 import dev.kiln.core.layer.EntryType;
+import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.dockerfile.ignore.ContextEntry;
 import dev.kiln.dockerfile.ignore.ContextWalker;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
@@ -197,19 +198,23 @@ public final class ContextTree implements SourceTree {
         content && (Integer) a.get("nlink") > 1
             ? "inode:" + a.get("dev") + ":" + a.get("ino")
             : null;
+    if (rel.isEmpty()) {
+      return SourceFile.ROOT;
+    }
     return new SourceFile(
-        rel,
-        type,
-        mode & 07777,
-        0,
-        0,
-        size,
-        Math.max(0, mtime),
-        link,
-        device ? DeviceNumbers.major(rdev) : 0,
-        device ? DeviceNumbers.minor(rdev) : 0,
-        DiskFileTypes.mayHaveXattrs(mode) ? userXattrs(file) : Map.of(),
-        content ? contentOf(rel, file) : ContentSource.EMPTY,
+        new LayerEntry(
+            rel,
+            type,
+            mode & 07777,
+            0,
+            0,
+            size,
+            Math.max(0, mtime),
+            link,
+            device ? DeviceNumbers.major(rdev) : 0,
+            device ? DeviceNumbers.minor(rdev) : 0,
+            DiskFileTypes.mayHaveXattrs(mode) ? userXattrs(file) : Map.of(),
+            content ? contentOf(rel, file) : ContentSource.EMPTY),
         linkGroup);
   }
 

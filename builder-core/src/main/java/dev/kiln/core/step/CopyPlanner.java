@@ -130,19 +130,7 @@ public final class CopyPlanner {
       String name = LayerPath.normalize(doc.path());
       String target = intoDir ? join(dest, name) : dest;
       SourceFile file =
-          new SourceFile(
-              name,
-              EntryType.REGULAR,
-              0644,
-              0,
-              0,
-              data.length,
-              request.createdTime(),
-              "",
-              0,
-              0,
-              java.util.Map.of(),
-              dev.kiln.core.layer.ContentSource.ofBytes(data));
+          new SourceFile(LayerEntry.regularFile(name, 0644, 0, 0, request.createdTime(), data));
       add(tree, written, file, target, false);
     }
     if (total > 0
@@ -249,19 +237,7 @@ public final class CopyPlanner {
       add(
           tree,
           written,
-          new SourceFile(
-              name,
-              EntryType.REGULAR,
-              0644,
-              0,
-              0,
-              data.length,
-              request.createdTime(),
-              "",
-              0,
-              0,
-              Map.of(),
-              dev.kiln.core.layer.ContentSource.ofBytes(data)),
+          new SourceFile(LayerEntry.regularFile(name, 0644, 0, 0, request.createdTime(), data)),
           join(dest, name),
           false);
     }
@@ -331,16 +307,17 @@ public final class CopyPlanner {
     if (!fromArchive) {
       checkKindKept(tree, file, target);
     }
+    LayerEntry source = file.toLayerEntry();
     long uid = 0;
     long gid = 0;
     if (request.owner().isPresent()) {
       uid = request.owner().get().uid();
       gid = request.owner().get().gid();
     } else if (request.tree().keepsOwners() || fromArchive) {
-      uid = file.uid();
-      gid = file.gid();
+      uid = source.uid();
+      gid = source.gid();
     }
-    int mode = file.mode();
+    int mode = source.mode();
     if (request.chmod().isPresent() && file.type() != EntryType.SYMLINK) {
       mode = request.chmod().get().apply(mode, file.isDirectory()) & 07777;
     }
@@ -349,24 +326,24 @@ public final class CopyPlanner {
       if (first != null && !first.equals(target)) {
         // Another name of a file already copied: a hard link (LayerTree picks which name
         // carries the content).
-        addEntry(tree, written, LayerEntry.hardlink(target, first, mode, uid, gid, file.mtime()));
+        addEntry(tree, written, LayerEntry.hardlink(target, first, mode, uid, gid, source.mtime()));
         return;
       }
     }
     LayerEntry entry =
         new LayerEntry(
             target,
-            file.type(),
+            source.type(),
             mode,
             uid,
             gid,
-            file.type() == EntryType.REGULAR ? file.size() : 0,
-            file.mtime(),
-            file.type() == EntryType.SYMLINK ? file.linkTarget() : "",
-            file.devMajor(),
-            file.devMinor(),
-            file.xattrs(),
-            file.type() == EntryType.REGULAR ? file.content() : null);
+            source.size(),
+            source.mtime(),
+            source.linkTarget(),
+            source.devMajor(),
+            source.devMinor(),
+            source.xattrs(),
+            source.content());
     addEntry(tree, written, entry);
   }
 

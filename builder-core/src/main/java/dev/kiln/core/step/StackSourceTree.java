@@ -3,8 +3,6 @@ package dev.kiln.core.step;
 import dev.kiln.core.fs.LayerBytes;
 import dev.kiln.core.fs.StackView;
 import dev.kiln.core.fs.path.PathResolver;
-import dev.kiln.core.layer.ContentSource;
-import dev.kiln.core.layer.EntryType;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerPath;
 import java.io.IOException;
@@ -144,28 +142,13 @@ public final class StackSourceTree implements SourceTree {
   private SourceFile file(String path, StackView.Node node) {
     LayerEntry e = node.entry();
     if (e == null) {
-      return new SourceFile(
-          path, EntryType.DIRECTORY, 0755, 0, 0, 0, 0, "", 0, 0, Map.of(), ContentSource.EMPTY);
+      return SourceFile.ROOT; // the only node no layer describes
     }
-    ContentSource content = e.content();
     StackView.Origin origin = node.origin();
     if (origin != null && spooled.containsKey(origin.bytes())) {
-      content = () -> Files.newInputStream(spooledFile(origin));
+      e = e.withContent(e.size(), () -> Files.newInputStream(spooledFile(origin)));
     }
-    return new SourceFile(
-        path,
-        e.type(),
-        e.mode(),
-        e.uid(),
-        e.gid(),
-        e.size(),
-        e.mtime(),
-        e.type() == EntryType.SYMLINK ? e.linkTarget() : "",
-        e.devMajor(),
-        e.devMinor(),
-        e.xattrs(),
-        e.type() == EntryType.REGULAR ? content : ContentSource.EMPTY,
-        node.linkGroup());
+    return new SourceFile(e.path().equals(path) ? e : e.withPath(path), node.linkGroup());
   }
 
   private static int compareBytes(String a, String b) {

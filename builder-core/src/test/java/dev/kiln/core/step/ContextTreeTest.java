@@ -67,9 +67,9 @@ class ContextTreeTest {
   void aFifoIsCopiedAsAFifoWithoutBeingOpened() throws Exception {
     SourceFile fifo = walk().get("fifo");
     assertEquals(EntryType.FIFO, fifo.type());
-    assertEquals(0640, fifo.mode());
-    assertEquals(0, fifo.size());
-    assertEquals(Map.of(), fifo.xattrs());
+    assertEquals(0640, fifo.entry().mode());
+    assertEquals(0, fifo.entry().size());
+    assertEquals(Map.of(), fifo.entry().xattrs());
     assertEmpty(fifo);
 
     SourceFile named =
@@ -82,8 +82,8 @@ class ContextTreeTest {
     // fsutil clears the socket bit (no tar type holds one) and sends no bytes for it.
     SourceFile sock = walk().get("sock");
     assertEquals(EntryType.REGULAR, sock.type());
-    assertEquals(0750, sock.mode());
-    assertEquals(0, sock.size());
+    assertEquals(0750, sock.entry().mode());
+    assertEquals(0, sock.entry().size());
     assertEquals(null, sock.linkGroup());
     assertEmpty(sock);
     assertEquals(
@@ -97,9 +97,9 @@ class ContextTreeTest {
     SpecialFiles.charDevice(ctx.resolve("null"), 1, 3, 0666);
     SourceFile device = walk().get("null");
     assertEquals(EntryType.CHAR_DEVICE, device.type());
-    assertEquals(1, device.devMajor());
-    assertEquals(3, device.devMinor());
-    assertEquals(0666, device.mode());
+    assertEquals(1, device.entry().devMajor());
+    assertEquals(3, device.entry().devMinor());
+    assertEquals(0666, device.entry().mode());
     assertEmpty(device);
   }
 
@@ -107,7 +107,7 @@ class ContextTreeTest {
   void theWalkStillListsEverythingInOrder() {
     List<String> names = new ArrayList<>(walk().keySet());
     assertEquals(List.of("a.txt", "fifo", "sock"), names);
-    assertTrue(walk().get("a.txt").size() == 6);
+    assertTrue(walk().get("a.txt").entry().size() == 6);
   }
 
   @Test
