@@ -16,10 +16,11 @@ import java.util.function.BooleanSupplier;
  * {@link #MAX_LINE_BYTES} is delivered in pieces, and only {@link #TAIL_LINES} lines are kept.
  *
  * <p>One thread reads both pipes, taking from each what it holds as soon as it holds it, stdout
- * first. Two threads each blocking on one pipe delivered lines in whichever order the threads woke:
- * a failing step's last {@code echo boom >&2} came out among its first stdout lines, and fell out
- * of the tail a terminal shows. Two pipes carry no common order, so lines written within the same
- * instant may still swap; a step's output in time order is kept otherwise.
+ * first, and stdout again before stderr bytes it found are delivered. Two threads each blocking on
+ * one pipe delivered lines in whichever order the threads woke: a failing step's last {@code echo
+ * boom >&2} came out among its first stdout lines, and fell out of the tail a terminal shows. Two
+ * pipes carry no common order, so lines written within the same instant may still swap; a step's
+ * output in time order is kept otherwise.
  */
 final class OutputPump {
   static final int MAX_LINE_BYTES = 16 * 1024;
@@ -100,7 +101,15 @@ final class OutputPump {
         // Checked before looking, so that what the writer wrote before it went is still read here.
         boolean gone = writersGone.getAsBoolean();
         boolean read = readAvailable(stdout, StdStream.STDOUT, outLine, buffer);
-        read |= readAvailable(stderr, StdStream.STDERR, errLine, buffer);
+        byte[] err = availableBytes(stderr, buffer);
+        if (err.length > 0) {
+          // Whatever the step wrote to stdout before these stderr bytes is in its pipe by now,
+          // even if the look above came too early: deliver it first, so that a failing step's
+          // last stderr line does not overtake the stdout lines it came after.
+          readAvailable(stdout, StdStream.STDOUT, outLine, buffer);
+          split(err, err.length, StdStream.STDERR, errLine);
+          read = true;
+        }
         if (read) {
           idle = 0;
         } else if (gone) {
@@ -139,6 +148,20 @@ final class OutputPump {
       any = true;
     }
     return any;
+  }
+
+  /** What {@code in} holds now, read without blocking (at most a pipe's worth). */
+  private static byte[] availableBytes(InputStream in, byte[] buffer) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int available;
+    while ((available = in.available()) > 0) {
+      int n = in.read(buffer, 0, Math.min(available, buffer.length));
+      if (n <= 0) {
+        break;
+      }
+      bytes.write(buffer, 0, n);
+    }
+    return bytes.toByteArray();
   }
 
   /** Reads {@code in} to its end (a writer's child may still hold it open for a while). */
