@@ -132,15 +132,7 @@ final class BuildRun {
     Path storeRoot = storeRoot(request);
     ContentStore store = ContentStore.open(storeRoot);
     BuildWorkspace workspace = BuildWorkspace.create(store);
-    // Directories and heredoc files the build makes itself have no source to take a time from.
-    // BuildKit stamps them with the wall clock, which makes every such layer differ from one build
-    // to the next; kiln uses SOURCE_DATE_EPOCH, else 0, so that only the config's created fields
-    // depend on when a build ran.
-    long epoch = request.sourceDateEpoch().orElse(0L);
-    String created =
-        request.sourceDateEpoch().isPresent()
-            ? Instant.ofEpochSecond(epoch).toString()
-            : started.toString();
+    String created = created(started);
     try (RegistryAccess registry =
         new RegistryAccess(
             request.insecureRegistries(),
@@ -166,83 +158,20 @@ final class BuildRun {
           targets.size() > 1
               ? new SharedStageResults(plans, SharedStages.of(plans, directoryContexts()))
               : SharedStageResults.none();
-      List<BuildScope> scopes = new ArrayList<>();
-      int firstStep = 0;
-      for (int i = 0; i < targets.size(); i++) {
-        BuildPlan plan = plans.get(i);
-        Map<Integer, Integer> offsets = stepOffsets(plan, firstStep);
-        firstStep += stepCount(plan);
-        scopes.add(
-            new BuildScope(
-                request,
-                store,
-                baseImages,
-                context,
-                listener,
-                created,
-                epoch,
-                layerOptions(firstImageOutput()),
-                workspace.dir(),
-                dockerfile.name(),
-                dockerfile.bytes(),
-                targets.get(i),
-                offsets,
-                plan.stages().size() == 1,
-                targets.size() > 1,
-                views,
-                clock));
-      }
-      RunTools tools =
-          new RunTools(
-              request.isolation(),
-              request.snapshotter(),
-              workspace.dir().resolve("run"),
-              workspace.sandboxState(),
-              listener,
-              clock,
-              new AnnouncedNotes(store.paths().kilnDirectory(), request.debug()));
+      List<BuildScope> scopes =
+          scopes(plans, targets, store, baseImages, context, views, workspace, dockerfile, created);
       StatMemo memo = StatMemo.open(store.paths(), request.context());
       PlatformCommon common =
           new PlatformCommon(
-              workspace, tools, LayerDirectories.forCurrentUser(storeRoot), memo, ignore, remote);
-      List<Map<Integer, StageResult>> dones;
-      Optional<Digest> contextChecksum = Optional.empty();
-      try {
-        dones =
-            new PlatformRuns(request.maxParallelism())
-                .run(
-                    targets.size(),
-                    i -> runStages(plans.get(i), scopes.get(i), common, shared, i == 0));
-        if (request.attestation(AttestationSpec.Type.PROVENANCE).isPresent()) {
-          // Once for all platforms: they read the same context.
-          contextChecksum =
-              contextChecksum(
-                  new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)));
-        }
-      } finally {
-        memo.save();
-      }
-      List<PlatformResult> results = new ArrayList<>();
-      for (int i = 0; i < targets.size(); i++) {
-        StageResult target = dones.get(i).get(plans.get(i).target().index());
-        results.add(
-            new PlatformResult(
-                targets.get(i),
-                plans.get(i),
-                dones.get(i),
-                new BuildAttestations(
-                    request,
-                    target,
-                    new BuildAttestations.Inputs(
-                        dockerfile,
-                        baseImages,
-                        contextChecksum,
-                        targets.get(i),
-                        others(targets, i)),
-                    listener,
-                    clock,
-                    started)));
-      }
+              workspace,
+              runTools(store, workspace),
+              LayerDirectories.forCurrentUser(storeRoot),
+              memo,
+              ignore,
+              remote);
+      PlatformsRun run = runPlatforms(plans, scopes, common, shared, memo, ignore);
+      List<PlatformResult> results =
+          platformResults(plans, targets, run, dockerfile, baseImages, started);
       if (remote.exporting()) {
         Set<Integer> imageStages = new HashSet<>();
         plans.forEach(p -> imageStages.addAll(imageStages(p)));
@@ -252,6 +181,125 @@ final class BuildRun {
     } finally {
       workspace.close();
     }
+  }
+
+  /**
+   * The image's {@code created} time. Directories and heredoc files the build makes itself have no
+   * source to take a time from; BuildKit stamps them with the wall clock, which makes every such
+   * layer differ from one build to the next. kiln uses SOURCE_DATE_EPOCH, else 0 (see {@link
+   * #scopes}), so that only the config's created fields depend on when a build ran.
+   */
+  private String created(Instant started) {
+    return request.sourceDateEpoch().isPresent()
+        ? Instant.ofEpochSecond(request.sourceDateEpoch().get()).toString()
+        : started.toString();
+  }
+
+  private RunTools runTools(ContentStore store, BuildWorkspace workspace) {
+    return new RunTools(
+        request.isolation(),
+        request.snapshotter(),
+        workspace.dir().resolve("run"),
+        workspace.sandboxState(),
+        listener,
+        clock,
+        new AnnouncedNotes(store.paths().kilnDirectory(), request.debug()));
+  }
+
+  /** One scope per platform; step numbers run on from one platform's plan to the next. */
+  private List<BuildScope> scopes(
+      List<BuildPlan> plans,
+      List<Platform> targets,
+      ContentStore store,
+      BaseImages baseImages,
+      ContextTree context,
+      StackViews views,
+      BuildWorkspace workspace,
+      DockerfileText dockerfile,
+      String created) {
+    long epoch = request.sourceDateEpoch().orElse(0L);
+    List<BuildScope> scopes = new ArrayList<>();
+    int firstStep = 0;
+    for (int i = 0; i < targets.size(); i++) {
+      BuildPlan plan = plans.get(i);
+      Map<Integer, Integer> offsets = stepOffsets(plan, firstStep);
+      firstStep += stepCount(plan);
+      scopes.add(
+          new BuildScope(
+              request,
+              store,
+              baseImages,
+              context,
+              listener,
+              created,
+              epoch,
+              layerOptions(firstImageOutput()),
+              workspace.dir(),
+              targets.get(i),
+              new StepLabels(
+                  dockerfile.name(), offsets, plan.stages().size() == 1, targets.size() > 1),
+              views,
+              clock));
+    }
+    return scopes;
+  }
+
+  /** Each platform's stage results, and the context's checksum when provenance records it. */
+  private record PlatformsRun(List<Map<Integer, StageResult>> dones, Optional<Digest> context) {}
+
+  private PlatformsRun runPlatforms(
+      List<BuildPlan> plans,
+      List<BuildScope> scopes,
+      PlatformCommon common,
+      SharedStageResults shared,
+      StatMemo memo,
+      PatternMatcher ignore)
+      throws IOException, StepFailure {
+    try {
+      List<Map<Integer, StageResult>> dones =
+          new PlatformRuns(request.maxParallelism())
+              .run(
+                  plans.size(),
+                  i -> runStages(plans.get(i), scopes.get(i), common, shared, i == 0));
+      Optional<Digest> contextChecksum = Optional.empty();
+      if (request.attestation(AttestationSpec.Type.PROVENANCE).isPresent()) {
+        // Once for all platforms: they read the same context.
+        contextChecksum =
+            contextChecksum(
+                new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)));
+      }
+      return new PlatformsRun(dones, contextChecksum);
+    } finally {
+      memo.save();
+    }
+  }
+
+  /** What each platform built, with the attestations that describe it. */
+  private List<PlatformResult> platformResults(
+      List<BuildPlan> plans,
+      List<Platform> targets,
+      PlatformsRun run,
+      DockerfileText dockerfile,
+      BaseImages baseImages,
+      Instant started) {
+    List<PlatformResult> results = new ArrayList<>();
+    for (int i = 0; i < targets.size(); i++) {
+      StageResult target = run.dones().get(i).get(plans.get(i).target().index());
+      results.add(
+          new PlatformResult(
+              targets.get(i),
+              plans.get(i),
+              run.dones().get(i),
+              new BuildAttestations(
+                  request,
+                  target,
+                  new BuildAttestations.Inputs(
+                      dockerfile, baseImages, run.context(), targets.get(i), others(targets, i)),
+                  listener,
+                  clock,
+                  started)));
+    }
+    return results;
   }
 
   /** What every platform's run of a build uses alike. */

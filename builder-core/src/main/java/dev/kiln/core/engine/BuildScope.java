@@ -9,22 +9,18 @@ import dev.kiln.core.step.SourceTree;
 import dev.kiln.registry.model.Platform;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 
 /**
- * What every step of one build shares: the request, the store, base image resolution, the build
- * context, where progress goes (with each stage's first step number, so numbers do not depend on
- * which parallel stage starts first), the build's timestamp, layer options, a spool directory for
- * temporary files (removed with the build), the Dockerfile's name and bytes for error excerpts, the
- * views of the stacks of layers the build's stages stand on, and the clock every event and time of
- * the build is read from (injected, so tests need not wait for the wall clock).
+ * What every step of one platform's build shares: the request, the store, base image resolution,
+ * the build context, where progress goes and how steps are named there ({@link StepLabels}), the
+ * build's timestamp, layer options, a spool directory for temporary files (removed with the build),
+ * the platform, the views of the stacks of layers the build's stages stand on, and the clock every
+ * event and time of the build is read from (injected, so tests need not wait for the wall clock).
  *
  * @param created RFC 3339 time written into the config and history ({@code SOURCE_DATE_EPOCH} or
  *     the build's start)
  * @param createdSeconds the time of entries the build creates itself (directories, heredoc files):
  *     {@code SOURCE_DATE_EPOCH}, or 0 without it, so that layers never depend on the clock
- * @param multiPlatform whether the build makes an index of several platforms: each step's label
- *     then names the platform it is built for
  */
 record BuildScope(
     BuildRequest request,
@@ -36,12 +32,8 @@ record BuildScope(
     long createdSeconds,
     LayerOptions layerOptions,
     Path spool,
-    String dockerfileName,
-    byte[] dockerfile,
     Platform targetPlatform,
-    Map<Integer, Integer> stepOffsets,
-    boolean singleStage,
-    boolean multiPlatform,
+    StepLabels labels,
     StackViews views,
     Clock clock) {
 

@@ -139,14 +139,7 @@ final class RunStep implements Step {
     Path scratch = Files.createTempDirectory(scope.spool(), "run-");
     List<SandboxMount> extra = new ArrayList<>();
     List<String> argv = argv(run.command(), config, scratch, extra);
-    List<Path> lower = new ArrayList<>();
-    List<dev.kiln.core.fs.StackView> stack = new ArrayList<>();
-    for (var v = java.util.Optional.of(state.rootfs()); v.isPresent(); v = v.get().below()) {
-      stack.add(0, v.get());
-    }
-    for (int i = 0; i < state.layers().size(); i++) {
-      lower.add(layers.forStack(stack.get(i + 1), state.layers().get(i), state.blobs()));
-    }
+    List<Path> lower = lowerDirectories(state);
     List<String> env = new ArrayList<>(step.processEnvironment());
     String workdir =
         config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
@@ -154,60 +147,21 @@ final class RunStep implements Step {
         RunMounts.Prepared prepared =
             mounts.prepare(run.mounts(), mountFiles(in), scratch, workdir)) {
       extra.addAll(prepared.mounts());
-      for (String variable : prepared.env()) {
-        // As BuildKit: an SSH_AUTH_SOCK the step's own environment sets wins over the mount's.
-        boolean ssh = variable.startsWith("SSH_AUTH_SOCK=");
-        if (!ssh || env.stream().noneMatch(e -> e.startsWith("SSH_AUTH_SOCK="))) {
-          env.add(variable);
-        }
-      }
-      ResolvedUser user =
-          config.user() == null || config.user().isEmpty()
-              ? ResolvedUser.ROOT
-              : UserResolver.resolve(snapshot.rootfs(), config.user());
-      NetworkMode network =
-          switch (run.network()) {
-            case NONE -> NetworkMode.NONE;
-            case HOST -> NetworkMode.HOST;
-            case DEFAULT -> NetworkMode.parse(scope.request().network());
-          };
-      SecurityMode security =
-          run.security() == RunInstruction.Security.INSECURE
-              ? SecurityMode.INSECURE
-              : SecurityMode.SANDBOX;
+      addMountEnvironment(env, prepared.env());
       RunRequest.Builder request =
           RunRequest.builder(snapshot.rootfs(), argv)
               .env(env)
               .workingDir(workdir)
-              .user(user)
-              .network(network)
-              .security(security);
+              .user(user(config, snapshot))
+              .network(network(run))
+              .security(
+                  run.security() == RunInstruction.Security.INSECURE
+                      ? SecurityMode.INSECURE
+                      : SecurityMode.SANDBOX);
       for (SandboxMount m : extra) {
         request.mount(m);
       }
-      RunResult result;
-      try {
-        result =
-            tools
-                .sandbox()
-                .sandbox()
-                .run(
-                    request.build(),
-                    (stream, line) ->
-                        scope
-                            .listener()
-                            .on(
-                                new BuildEvent.StepOutput(
-                                    scope.clock().instant(),
-                                    ref,
-                                    stream == StdStream.STDOUT
-                                        ? BuildEvent.Stream.STDOUT
-                                        : BuildEvent.Stream.STDERR,
-                                    prepared.redact(line))));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while running " + String.join(" ", argv), e);
-      }
+      RunResult result = runInSandbox(request.build(), ref, prepared, argv);
       if (!result.succeeded()) {
         throw new RunFailedException(argv, result, prepared::redact);
       }
@@ -224,6 +178,70 @@ final class RunStep implements Step {
       return new Outcome(java.util.Optional.of(layer), createdBy);
     } finally {
       BuildRun.deleteTree(scratch);
+    }
+  }
+
+  /** The layer directories below the step, lowest first, as the snapshotter stacks them. */
+  private List<Path> lowerDirectories(StageState state) throws IOException {
+    List<dev.kiln.core.fs.StackView> stack = new ArrayList<>();
+    for (var v = java.util.Optional.of(state.rootfs()); v.isPresent(); v = v.get().below()) {
+      stack.add(0, v.get());
+    }
+    List<Path> lower = new ArrayList<>();
+    for (int i = 0; i < state.layers().size(); i++) {
+      lower.add(layers.forStack(stack.get(i + 1), state.layers().get(i), state.blobs()));
+    }
+    return lower;
+  }
+
+  /** The mounts' variables; as BuildKit, an SSH_AUTH_SOCK the step sets wins over the mount's. */
+  private static void addMountEnvironment(List<String> env, List<String> fromMounts) {
+    for (String variable : fromMounts) {
+      boolean ssh = variable.startsWith("SSH_AUTH_SOCK=");
+      if (!ssh || env.stream().noneMatch(e -> e.startsWith("SSH_AUTH_SOCK="))) {
+        env.add(variable);
+      }
+    }
+  }
+
+  private static ResolvedUser user(ContainerConfig config, Snapshot snapshot) throws IOException {
+    return config.user() == null || config.user().isEmpty()
+        ? ResolvedUser.ROOT
+        : UserResolver.resolve(snapshot.rootfs(), config.user());
+  }
+
+  private NetworkMode network(RunInstruction run) {
+    return switch (run.network()) {
+      case NONE -> NetworkMode.NONE;
+      case HOST -> NetworkMode.HOST;
+      case DEFAULT -> NetworkMode.parse(scope.request().network());
+    };
+  }
+
+  /** Runs the command, each output line (secrets masked) going to the listener as it comes. */
+  private RunResult runInSandbox(
+      RunRequest request, StepRef ref, RunMounts.Prepared prepared, List<String> argv)
+      throws IOException {
+    try {
+      return tools
+          .sandbox()
+          .sandbox()
+          .run(
+              request,
+              (stream, line) ->
+                  scope
+                      .listener()
+                      .on(
+                          new BuildEvent.StepOutput(
+                              scope.clock().instant(),
+                              ref,
+                              stream == StdStream.STDOUT
+                                  ? BuildEvent.Stream.STDOUT
+                                  : BuildEvent.Stream.STDERR,
+                              prepared.redact(line))));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running " + String.join(" ", argv), e);
     }
   }
 

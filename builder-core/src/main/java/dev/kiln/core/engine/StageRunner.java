@@ -82,7 +82,7 @@ final class StageRunner {
     try {
       return runStage(plan, index);
     } catch (StepFailure f) {
-      throw scope.multiPlatform() ? f.forPlatform(platformLabel(plan.stage(index))) : f;
+      throw scope.labels().multiPlatform() ? f.forPlatform(platformLabel(plan.stage(index))) : f;
     }
   }
 
@@ -208,7 +208,7 @@ final class StageRunner {
               new BuildEvent.Warning(
                   scope.clock().instant(),
                   w.rule() + ": " + w.message(),
-                  Optional.of(scope.dockerfileName() + ":" + w.range().startLine())));
+                  Optional.of(scope.labels().dockerfileName() + ":" + w.range().startLine())));
     }
     Optional<DockerfileException> violation = plan.checkViolation(dispatch.warnings());
     if (violation.isPresent()) {
@@ -482,14 +482,14 @@ final class StageRunner {
   }
 
   private StepRef stepRef(Stage stage, int index, int total, String text, Instruction instruction) {
-    String location = scope.dockerfileName() + ":" + instruction.range().startLine();
-    String label = scope.singleStage() ? "" : stage.displayName();
-    if (scope.multiPlatform()) {
+    String location = scope.labels().dockerfileName() + ":" + instruction.range().startLine();
+    String label = scope.labels().singleStage() ? "" : stage.displayName();
+    if (scope.labels().multiPlatform()) {
       String platform = platformLabel(stage);
       label = label.isEmpty() ? platform : platform + " " + label;
     }
     return new StepRef(
-        scope.stepOffsets().getOrDefault(stage.index(), 0) + index,
+        scope.labels().stepOffsets().getOrDefault(stage.index(), 0) + index,
         label,
         index,
         total,
