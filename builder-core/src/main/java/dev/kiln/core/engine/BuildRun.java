@@ -150,7 +150,7 @@ final class BuildRun {
             request.environment(),
             new RegistryEventRelay(listener, clock))) {
       PatternMatcher ignore = ignoreFile(dockerfile);
-      BaseImages baseImages = new BaseImages(store, registry);
+      BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase);
       ContextTree context = new ContextTree(request.context(), ignore);
       StackViews views =
           new StackViews(
@@ -333,6 +333,10 @@ final class BuildRun {
   }
 
   /** Each warning as an event, build checks named by their rule as BuildKit prints them. */
+  private void warnBase(String message) {
+    listener.on(new BuildEvent.Warning(clock.instant(), message, Optional.empty()));
+  }
+
   private void warn(List<ParseWarning> warnings, String dockerfileName) {
     for (ParseWarning w : warnings) {
       listener.on(
@@ -362,7 +366,7 @@ final class BuildRun {
             request.registryLogins(),
             request.environment(),
             new RegistryEventRelay(listener, clock))) {
-      BaseImages bases = new BaseImages(store, registry);
+      BaseImages bases = new BaseImages(store, registry, request.pull(), this::warnBase);
       Map<Integer, StageDispatch> walked = new HashMap<>();
       for (int index : plan.executionOrder().stream().map(Stage::index).toList()) {
         Stage stage = plan.stage(index);
