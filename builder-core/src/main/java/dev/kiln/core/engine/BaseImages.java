@@ -11,6 +11,7 @@ import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.registry.client.RemoteImage;
 import dev.kiln.registry.config.ShortNameException;
 import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.registry.transport.ConnectionFailures;
@@ -69,7 +70,6 @@ final class BaseImages {
       return cached;
     }
     Base base = load(reference, platform);
-    checkPlatform(reference, platform, base.image());
     resolved.put(key, base);
     byKey.put(key, new Resolved(reference, platform, base.image()));
     return base;
@@ -191,20 +191,22 @@ final class BaseImages {
   }
 
   /**
-   * Warns, as BuildKit's InvalidBaseImagePlatform check does, when a single-platform base (an index
-   * was resolved for the platform already) was made for another platform than the build's.
+   * BuildKit's InvalidBaseImagePlatform: what to say when a single-platform base (an index was
+   * resolved for the platform already) was made for another platform than the build's.
    */
-  private void checkPlatform(String reference, Platform platform, ResolvedImage image) {
-    Platform declared = image.config().platform();
-    if (declared != null && !platform.matches(declared)) {
-      warn.accept(
-          "InvalidBaseImagePlatform: base image "
-              + reference
-              + " was pulled with platform "
-              + declared
-              + ", expected "
-              + platform
-              + " for current build");
+  static Optional<String> platformMismatch(
+      String reference, Platform platform, ImageConfig config) {
+    Platform declared = config.platform();
+    if (declared == null || platform.matches(declared)) {
+      return Optional.empty();
     }
+    return Optional.of(
+        "Base image "
+            + reference
+            + " was pulled with platform \""
+            + declared
+            + "\", expected \""
+            + platform
+            + "\" for current build");
   }
 }

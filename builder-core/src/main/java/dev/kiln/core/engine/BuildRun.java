@@ -377,9 +377,10 @@ final class BuildRun {
         } else if (stage.base() instanceof StageBase.Image image) {
           Platform platform =
               stage.platformOptional().map(p -> Platform.parse(p.format())).orElse(target);
-          List<String> env =
-              bases.resolve(image.reference(), platform).image().config().configOrEmpty().env();
+          ImageConfig config = bases.resolve(image.reference(), platform).image().config();
+          List<String> env = config.configOrEmpty().env();
           d = plan.dispatch(index, withPath(env == null ? List.of() : env));
+          found.addAll(StageRunner.platformCheck(plan, stage, config, target));
         } else if (stage.base() instanceof StageBase.Scratch) {
           d = plan.dispatch(index, withPath(List.of()));
         } else {

@@ -142,11 +142,37 @@ class BaseImageFreshnessIT {
         other
             .stderr()
             .contains(
-                "InvalidBaseImagePlatform: base image amd64-base:1 was pulled with platform"
-                    + " linux/amd64, expected linux/arm64 for current build"),
+                "WARNING: Dockerfile:1: InvalidBaseImagePlatform: Base image amd64-base:1 was"
+                    + " pulled with platform \"linux/amd64\", expected \"linux/arm64\" for"
+                    + " current build"),
         other.describe());
     KilnCli.Result same =
         buildFrom(kiln, "amd64-base:1", "amd64-app:1", "--platform", "linux/amd64").ok();
     assertFalse(same.stderr().contains("InvalidBaseImagePlatform"), same.describe());
+
+    Path checked = kiln.context("checked", Map.of("Dockerfile", "FROM amd64-base:1\nLABEL x=1\n"));
+    KilnCli.Result check =
+        kiln.run("build", "--check", "--platform", "linux/arm64", checked.toString()).exits(1);
+    assertTrue(check.stderr().contains("InvalidBaseImagePlatform"), check.describe());
+
+    Path skipped =
+        kiln.context(
+            "skipped",
+            Map.of(
+                "Dockerfile",
+                "# check=skip=InvalidBaseImagePlatform\nFROM amd64-base:1\nLABEL x=1\n"));
+    KilnCli.Result quiet =
+        kiln.run("build", "--progress=plain", "--platform", "linux/arm64", skipped.toString()).ok();
+    assertFalse(quiet.stderr().contains("InvalidBaseImagePlatform"), quiet.describe());
+
+    Path strict =
+        kiln.context(
+            "strict", Map.of("Dockerfile", "# check=error=true\nFROM amd64-base:1\nLABEL x=1\n"));
+    KilnCli.Result failed =
+        kiln.run("build", "--progress=plain", "--platform", "linux/arm64", strict.toString());
+    assertNotEquals(0, failed.exitCode(), failed.describe());
+    assertTrue(
+        failed.stderr().contains("lint violation found for rules: InvalidBaseImagePlatform"),
+        failed.describe());
   }
 }
