@@ -44,7 +44,8 @@ final class BaseImages {
   private final Map<String, Base> resolved = new ConcurrentHashMap<>();
 
   /**
-   * @param warn says a warning (a stale or mismatched base) to whoever watches the build
+   * @param warn says a warning (a stored base its registry could not confirm) to whoever watches
+   *     the build
    */
   BaseImages(ContentStore store, RegistryAccess registry, PullPolicy pull, Consumer<String> warn) {
     this.store = store;
@@ -94,7 +95,7 @@ final class BaseImages {
           "invalid base image reference \"" + reference + "\": " + e.getMessage(),
           "write FROM name[:tag][@digest], e.g. FROM docker.io/library/alpine:3.20");
     }
-    Optional<ResolvedImage> local = fromStore(ref, platform, reference);
+    Optional<ResolvedImage> local = fromStore(ref, platform);
     if (local.isPresent()) {
       return new Base(local.get(), Optional.empty());
     }
@@ -126,7 +127,7 @@ final class BaseImages {
                   + " could not be resolved in its registry: "
                   + ConnectionFailures.describe(e),
               "make the registry reachable, or build without --pull to use the copy in kiln's"
-                  + " local store");
+                  + " local store, if it has one");
       failure.initCause(e);
       throw failure;
     }
@@ -142,7 +143,7 @@ final class BaseImages {
    * policy lets the build use it: a pulled image whose tag still points where it did, or cannot be
    * checked; a local image (built or loaded under that name) always, unless {@code --pull}.
    */
-  private Optional<ResolvedImage> fromStore(ImageReference ref, Platform platform, String reference)
+  private Optional<ResolvedImage> fromStore(ImageReference ref, Platform platform)
       throws IOException {
     if (ref.digest() != null || pull == PullPolicy.ALWAYS) {
       return Optional.empty();
