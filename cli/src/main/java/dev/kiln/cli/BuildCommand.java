@@ -160,6 +160,17 @@ public final class BuildCommand implements Callable<Integer> {
   boolean noCache;
 
   @Option(
+      names = "--pull",
+      paramLabel = "POLICY",
+      preprocessor = PullValue.class,
+      description = {
+        "Resolve every base image in its registry, failing if it does not answer (default: off:",
+        "  images kiln pull stored are checked with one HEAD and used as stored when offline).",
+        "  --pull=missing uses stored images unchecked; --pull=never never asks a registry."
+      })
+  String pull;
+
+  @Option(
       names = "--no-cache-filter",
       paramLabel = "STAGE",
       description = "Do not use the build cache for these stages; repeatable (default: none).")
@@ -491,6 +502,9 @@ public final class BuildCommand implements Callable<Integer> {
     cacheFrom.forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
     cacheTo.forEach(s -> b.cacheTo(CacheSpec.parse(s, true)));
     b.noCache(noCache);
+    if (pull != null) {
+      b.pull(dev.kiln.api.request.PullPolicy.parse(pull));
+    }
     b.debug(debug);
     noCacheFilter.forEach(b::noCacheFilter);
     secrets.forEach(s -> b.secret(SecretSpec.parse(s)));
@@ -611,6 +625,24 @@ public final class BuildCommand implements Callable<Integer> {
       throw new RequestException(
           "SOURCE_DATE_EPOCH='" + value + "' is not a number of seconds",
           "e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)");
+    }
+  }
+
+  /**
+   * {@code --pull} alone means {@code always} (buildx's boolean flag) and never takes the context
+   * that follows it; a policy is attached: {@code --pull=missing}.
+   */
+  static final class PullValue implements picocli.CommandLine.IParameterPreprocessor {
+    @Override
+    public boolean preprocess(
+        java.util.Stack<String> args,
+        picocli.CommandLine.Model.CommandSpec commandSpec,
+        picocli.CommandLine.Model.ArgSpec argSpec,
+        java.util.Map<String, Object> info) {
+      if (!"=".equals(info.get("separator"))) {
+        args.push("always");
+      }
+      return false;
     }
   }
 }

@@ -180,6 +180,29 @@ class BuildCommandFlagsTest {
   }
 
   @Test
+  void pullAloneMeansAlwaysAndLeavesTheContextAPolicyIsAttached(@TempDir Path temp) {
+    var none = engine.run(Map.of(), "", "build", temp.toString());
+    assertEquals(0, none.exitCode(), none.stderr());
+    assertEquals(dev.kiln.api.request.PullPolicy.NEWER, engine.request.pull());
+
+    var bare = engine.run(Map.of(), "", "build", "--pull", temp.toString());
+    assertEquals(0, bare.exitCode(), bare.stderr());
+    assertEquals(dev.kiln.api.request.PullPolicy.ALWAYS, engine.request.pull());
+    assertEquals(temp, engine.request.context(), "--pull did not take the context as its value");
+
+    engine.run(Map.of(), "", "build", "--pull=missing", temp.toString());
+    assertEquals(dev.kiln.api.request.PullPolicy.MISSING, engine.request.pull());
+    engine.run(Map.of(), "", "build", "--pull=never", temp.toString());
+    assertEquals(dev.kiln.api.request.PullPolicy.NEVER, engine.request.pull());
+    engine.run(Map.of(), "", "build", "--pull=false", temp.toString());
+    assertEquals(dev.kiln.api.request.PullPolicy.NEWER, engine.request.pull());
+
+    var bad = engine.run(Map.of(), "", "build", "--pull=sometimes", temp.toString());
+    assertEquals(ExitCode.USAGE, bad.exitCode(), bad.stderr());
+    assertTrue(bad.stderr().contains("unknown --pull value \"sometimes\""), bad.stderr());
+  }
+
+  @Test
   void theStoreComesFromKilnsEnvironmentSoEveryCommandUsesTheSameOne(@TempDir Path temp) {
     engine.run(Map.of("KILN_CACHE_DIR", temp.resolve("k").toString()), "", "build", ".");
     assertEquals(Optional.of(temp.resolve("k")), engine.request.cacheDir());

@@ -85,6 +85,14 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   boolean noCache;
 
   /**
+   * When base images are resolved in their registry, as {@code kiln build --pull=POLICY}: {@code
+   * always} (or {@code true}), {@code missing}, {@code never}; unset, images {@code kiln pull}
+   * stored are checked against their tag and used as stored when the registry does not answer.
+   */
+  @Parameter(property = "kiln.pull")
+  String pull;
+
+  /**
    * Privileges RUN steps may use, with buildx's names ({@code --allow}): {@code network.host} for
    * {@code RUN --network=host}, {@code security.insecure} for {@code RUN --security=insecure}
    * (every capability and the host's devices). Without it such a step fails the build before
@@ -233,6 +241,9 @@ abstract class DockerfileBuildMojo extends KilnMojo {
         cacheTo.forEach(s -> b.cacheTo(CacheSpec.parse(s, true)));
       }
       b.noCache(noCache);
+      if (pull != null && !pull.isBlank()) {
+        b.pull(dev.kiln.api.request.PullPolicy.parse(pull));
+      }
       if (allow != null) {
         allow.forEach(b::allow);
       }

@@ -299,6 +299,25 @@ public final class Places implements AutoCloseable {
   }
 
   /**
+   * Marks the images named {@code names} in kiln's local store as pulled from {@code source}
+   * ({@code REFERENCE@DIGEST}): a build then checks the tag against its registry again, where an
+   * image built or loaded under a name is used as it is.
+   */
+  public void recordPulled(List<String> names, String source) throws IOException {
+    store()
+        .index()
+        .update(
+            entries ->
+                entries.stream()
+                    .map(
+                        e ->
+                            e.refName().filter(names::contains).isPresent()
+                                ? e.withAnnotation(IndexEntry.PULLED_FROM, source)
+                                : e)
+                    .toList());
+  }
+
+  /**
    * Gives the image at {@code source} another name without copying a blob: in kiln's local store
    * when a {@link Place.Store} name is there, else in its registry, where the manifest is put under
    * the new tag.

@@ -27,6 +27,8 @@ import java.util.Set;
  *     type
  * @param checkOnly buildx's {@code --check} ({@code --call=check}): run the build checks, report
  *     their warnings, and build nothing
+ * @param pull {@code --pull}: when base images are looked up in their registry though kiln's local
+ *     store holds them; {@link PullPolicy#NEWER} by default
  * @param debug {@code --debug}: notes on how the build runs (which sandbox, which snapshotter) are
  *     said on every build, not only the first time a store sees them
  */
@@ -65,6 +67,7 @@ public record BuildRequest(
     Optional<SignSpec> sign,
     List<AttestationSpec> attestations,
     boolean checkOnly,
+    PullPolicy pull,
     boolean debug) {
 
   public BuildRequest {
@@ -87,6 +90,7 @@ public record BuildRequest(
     attestations = List.copyOf(attestations);
     java.util.Objects.requireNonNull(credentials, "credentials");
     plainHttpCredentialHosts = Set.copyOf(plainHttpCredentialHosts);
+    java.util.Objects.requireNonNull(pull, "pull");
     if (maxParallelism < 1) {
       throw new RequestException(
           "--max-parallelism must be at least 1, not " + maxParallelism,
@@ -128,6 +132,7 @@ public record BuildRequest(
     private final List<CacheSpec> cacheFrom = new ArrayList<>();
     private final List<CacheSpec> cacheTo = new ArrayList<>();
     private boolean noCache;
+    private PullPolicy pull = PullPolicy.NEWER;
     private boolean checkOnly;
     private final Set<String> noCacheFilter = new LinkedHashSet<>();
     private final List<SecretSpec> secrets = new ArrayList<>();
@@ -222,6 +227,12 @@ public record BuildRequest(
 
     public Builder noCache(boolean value) {
       this.noCache = value;
+      return this;
+    }
+
+    /** When base images are looked up in their registry ({@code --pull}). */
+    public Builder pull(PullPolicy value) {
+      this.pull = java.util.Objects.requireNonNull(value, "pull");
       return this;
     }
 
@@ -421,6 +432,7 @@ public record BuildRequest(
           Optional.ofNullable(sign),
           List.copyOf(attestations.values()),
           checkOnly,
+          pull,
           debug);
     }
   }

@@ -1,28 +1,37 @@
 package dev.kiln.core.engine;
 
 import dev.kiln.api.place.RegistryAccess;
+import dev.kiln.api.request.PullPolicy;
 import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.ImageNotFoundException;
 import dev.kiln.core.image.OciLayoutImages;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.registry.client.RemoteImage;
 import dev.kiln.registry.config.ShortNameException;
+import dev.kiln.registry.model.Descriptor;
+import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
+import dev.kiln.registry.transport.ConnectionFailures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Resolves the images a build starts from ({@code FROM}, {@code COPY --from=image}): {@code
- * oci-layout://DIR[:tag|@digest]}, an image in kiln's local store (as buildah and podman prefer a
- * local image), else the registry (a short name resolved by registries.conf's aliases and
- * unqualified-search registries, Docker Hub by default). Only the manifest and config are fetched;
- * layers are read through the content store when something needs their bytes. Each reference is
- * resolved once per build.
+ * oci-layout://DIR[:tag|@digest]}, an image in kiln's local store, else the registry (a short name
+ * resolved by registries.conf's aliases and unqualified-search registries, Docker Hub by default).
+ * As in BuildKit the store is a cache, not a pin: an image {@code kiln pull} stored is checked
+ * against its registry tag (one HEAD) and the registry's image used when the tag moved; when the
+ * registry does not answer the stored image is used with a warning. Images built or loaded under a
+ * name are local and used as they are. {@link PullPolicy} changes this ({@code --pull}). Only the
+ * manifest and config are fetched; layers are read through the content store when something needs
+ * their bytes. Each reference is resolved once per build.
  */
 final class BaseImages {
   /** A resolved image and, for a registry image, where its layers can be mounted from. */
@@ -30,11 +39,19 @@ final class BaseImages {
 
   private final ContentStore store;
   private final RegistryAccess registry;
+  private final PullPolicy pull;
+  private final Consumer<String> warn;
   private final Map<String, Base> resolved = new ConcurrentHashMap<>();
 
-  BaseImages(ContentStore store, RegistryAccess registry) {
+  /**
+   * @param warn says a warning (a stored base its registry could not confirm) to whoever watches
+   *     the build
+   */
+  BaseImages(ContentStore store, RegistryAccess registry, PullPolicy pull, Consumer<String> warn) {
     this.store = store;
     this.registry = registry;
+    this.pull = pull;
+    this.warn = warn;
   }
 
   /** An image the build resolved: what it was called, for which platform, and what it was. */
@@ -82,12 +99,37 @@ final class BaseImages {
     if (local.isPresent()) {
       return new Base(local.get(), Optional.empty());
     }
+    if (pull == PullPolicy.NEVER) {
+      throw new ImageNotFoundException(
+          "base image " + reference + " is not in kiln's local store, and --pull=never",
+          "kiln pull " + reference + " first, or drop --pull=never");
+    }
+    return fromRegistry(reference, platform);
+  }
+
+  private Base fromRegistry(String reference, Platform platform) throws IOException {
     RemoteImage remote;
     try {
       // A short name may mean another registry than Docker Hub: registries.conf decides.
       remote = registry.client().resolveImage(reference, platform);
     } catch (ShortNameException e) {
       throw new ImageNotFoundException(e.getMessage(), e.hint());
+    } catch (ImageNotFoundException e) {
+      throw e;
+    } catch (IOException e) {
+      if (pull != PullPolicy.ALWAYS) {
+        throw e;
+      }
+      ImageNotFoundException failure =
+          new ImageNotFoundException(
+              "--pull: base image "
+                  + reference
+                  + " could not be resolved in its registry: "
+                  + ConnectionFailures.describe(e),
+              "make the registry reachable, or build without --pull to use the copy in kiln's"
+                  + " local store, if it has one");
+      failure.initCause(e);
+      throw failure;
     }
     ImageReference pulled = remote.reference();
     BlobSource origin = descriptor -> remote.openBlob(descriptor);
@@ -96,16 +138,76 @@ final class BaseImages {
     return new Base(image, Optional.of(pulled.repositoryOnly()));
   }
 
-  /** The image tagged {@code ref} in the local store (by its full normalised name), if any. */
+  /**
+   * The image tagged {@code ref} in the local store (by its full normalised name), if the pull
+   * policy lets the build use it: a pulled image whose tag still points where it did, or cannot be
+   * checked; a local image (built or loaded under that name) always, unless {@code --pull}.
+   */
   private Optional<ResolvedImage> fromStore(ImageReference ref, Platform platform)
       throws IOException {
-    if (ref.digest() != null) {
+    if (ref.digest() != null || pull == PullPolicy.ALWAYS) {
       return Optional.empty();
     }
     String name = StoreNames.of(ref);
-    if (store.index().find(name).isEmpty()) {
+    Optional<IndexEntry> entry = store.index().find(name);
+    if (entry.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> pulled = entry.get().pulledFrom().filter(p -> p.startsWith(name + "@"));
+    if (pulled.isPresent() && pull == PullPolicy.NEWER && tagMoved(name, pulled.get())) {
       return Optional.empty();
     }
     return Optional.of(OciLayoutImages.resolve(store.paths().root(), ":" + name, platform));
+  }
+
+  /**
+   * Whether the registry tag {@code name} now points elsewhere than when it was pulled ({@code
+   * pulledFrom} is {@code NAME@DIGEST}). A registry that does not answer, or no longer has the tag,
+   * leaves the stored image in use, with a warning.
+   */
+  private boolean tagMoved(String name, String pulledFrom) {
+    String digest = pulledFrom.substring(name.length() + 1);
+    Optional<Descriptor> now;
+    try {
+      now = registry.client().head(ImageReference.parse(name));
+    } catch (IOException e) {
+      warn.accept(
+          "could not check base image "
+              + name
+              + " in its registry ("
+              + ConnectionFailures.describe(e)
+              + "): using the copy in kiln's local store, pulled as "
+              + digest);
+      return false;
+    }
+    if (now.isEmpty()) {
+      warn.accept(
+          "base image "
+              + name
+              + " is no longer in its registry: using the copy in kiln's local store, pulled as "
+              + digest);
+      return false;
+    }
+    return !now.get().digest().toString().equals(digest);
+  }
+
+  /**
+   * BuildKit's InvalidBaseImagePlatform: what to say when a single-platform base (an index was
+   * resolved for the platform already) was made for another platform than the build's.
+   */
+  static Optional<String> platformMismatch(
+      String reference, Platform platform, ImageConfig config) {
+    Platform declared = config.platform();
+    if (declared == null || platform.matches(declared)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "Base image "
+            + reference
+            + " was pulled with platform \""
+            + declared
+            + "\", expected \""
+            + platform
+            + "\" for current build");
   }
 }

@@ -142,7 +142,7 @@ final class BuildRun {
             request.environment(),
             new RegistryEventRelay(listener, clock))) {
       PatternMatcher ignore = ignoreFile(dockerfile);
-      BaseImages baseImages = new BaseImages(store, registry);
+      BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase);
       ContextTree context = new ContextTree(request.context(), ignore);
       StackViews views =
           new StackViews(
@@ -381,6 +381,10 @@ final class BuildRun {
   }
 
   /** Each warning as an event, build checks named by their rule as BuildKit prints them. */
+  private void warnBase(String message) {
+    listener.on(new BuildEvent.Warning(clock.instant(), message, Optional.empty()));
+  }
+
   private void warn(List<ParseWarning> warnings, String dockerfileName) {
     for (ParseWarning w : warnings) {
       listener.on(
@@ -410,7 +414,7 @@ final class BuildRun {
             request.registryLogins(),
             request.environment(),
             new RegistryEventRelay(listener, clock))) {
-      BaseImages bases = new BaseImages(store, registry);
+      BaseImages bases = new BaseImages(store, registry, request.pull(), this::warnBase);
       Map<Integer, StageDispatch> walked = new HashMap<>();
       for (int index : plan.executionOrder().stream().map(Stage::index).toList()) {
         Stage stage = plan.stage(index);
@@ -421,9 +425,10 @@ final class BuildRun {
         } else if (stage.base() instanceof StageBase.Image image) {
           Platform platform =
               stage.platformOptional().map(p -> Platform.parse(p.format())).orElse(target);
-          List<String> env =
-              bases.resolve(image.reference(), platform).image().config().configOrEmpty().env();
+          ImageConfig config = bases.resolve(image.reference(), platform).image().config();
+          List<String> env = config.configOrEmpty().env();
           d = plan.dispatch(index, withPath(env == null ? List.of() : env));
+          found.addAll(StageRunner.platformCheck(plan, stage, config, target));
         } else if (stage.base() instanceof StageBase.Scratch) {
           d = plan.dispatch(index, withPath(List.of()));
         } else {

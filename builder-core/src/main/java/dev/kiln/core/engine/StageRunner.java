@@ -14,6 +14,7 @@ import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.lint.LintRule;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildPlan;
@@ -100,7 +101,9 @@ final class StageRunner {
         stage.base() instanceof StageBase.Stage parent
             ? plan.dispatch(index, env, done.get(parent.index()).stateEnv())
             : plan.dispatch(index, env);
-    checks(plan, dispatch);
+    List<ParseWarning> found = new ArrayList<>(dispatch.warnings());
+    found.addAll(platformCheck(plan, stage, base.state().config(), scope.targetPlatform()));
+    checks(plan, found);
     boolean useCache = usesCache(stage);
     int totalSteps = stage.instructions().size() + 1;
     StageResults stages = new StageResults(plan, done);
@@ -200,8 +203,8 @@ final class StageRunner {
    * The build-check warnings found while walking the stage (UndefinedVar), told to the listener;
    * with {@code # check=error=true} they stop the build before the stage's first step.
    */
-  private void checks(BuildPlan plan, StageDispatch dispatch) {
-    for (ParseWarning w : dispatch.warnings()) {
+  private void checks(BuildPlan plan, List<ParseWarning> warnings) {
+    for (ParseWarning w : warnings) {
       scope
           .listener()
           .on(
@@ -210,10 +213,28 @@ final class StageRunner {
                   w.rule() + ": " + w.message(),
                   Optional.of(scope.labels().dockerfileName() + ":" + w.range().startLine())));
     }
-    Optional<DockerfileException> violation = plan.checkViolation(dispatch.warnings());
+    Optional<DockerfileException> violation = plan.checkViolation(warnings);
     if (violation.isPresent()) {
       throw violation.get();
     }
+  }
+
+  /**
+   * BuildKit's InvalidBaseImagePlatform for a stage {@code FROM} an image: a single-platform base
+   * made for another platform than the stage's is used, with a warning at the FROM line.
+   */
+  static List<ParseWarning> platformCheck(
+      BuildPlan plan, Stage stage, ImageConfig config, Platform target) {
+    LintRule rule = LintRule.INVALID_BASE_IMAGE_PLATFORM;
+    if (!(stage.base() instanceof StageBase.Image image)
+        || !plan.checks().reports(rule.ruleName())) {
+      return List.of();
+    }
+    Platform platform =
+        stage.platformOptional().map(p -> Platform.parse(p.format())).orElse(target);
+    return BaseImages.platformMismatch(image.reference(), platform, config)
+        .map(message -> List.of(rule.warning(message, stage.from().range())))
+        .orElse(List.of());
   }
 
   /** Whether the stage's steps may be reused from a cache ({@code --no-cache}, its filter). */

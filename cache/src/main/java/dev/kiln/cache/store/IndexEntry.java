@@ -29,6 +29,13 @@ public record IndexEntry(
   /** The annotation an OCI layout uses to name an image (its tag). */
   public static final String REF_NAME = "org.opencontainers.image.ref.name";
 
+  /**
+   * kiln's annotation on an image {@code kiln pull} stored: {@code REFERENCE@DIGEST}, the registry
+   * tag it came from and what the tag pointed at then. A build checks such a name against its
+   * registry again; an image built or loaded under a name has none and is used as it is.
+   */
+  public static final String PULLED_FROM = "dev.kiln.image.pulled-from";
+
   public IndexEntry {
     if (mediaType == null || mediaType.isBlank()) {
       throw new IllegalArgumentException("an index entry needs a media type");
@@ -59,6 +66,18 @@ public record IndexEntry(
    */
   public Optional<String> givenName() {
     return refName().filter(name -> !name.equals(digest.toString()));
+  }
+
+  /** The {@value #PULLED_FROM} annotation, if any. */
+  public Optional<String> pulledFrom() {
+    return Optional.ofNullable(annotations.get(PULLED_FROM));
+  }
+
+  /** This entry with annotation {@code key} set to {@code value}. */
+  public IndexEntry withAnnotation(String key, String value) {
+    Map<String, String> changed = new TreeMap<>(annotations);
+    changed.put(key, value);
+    return new IndexEntry(mediaType, digest, size, changed, otherFields);
   }
 
   /** This entry named {@code refName}. */

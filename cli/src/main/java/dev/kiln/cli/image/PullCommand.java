@@ -110,6 +110,7 @@ public final class PullCommand implements Callable<Integer> {
       }
       Platform wanted = platform == null ? Platform.host() : Platform.parse(platform);
       LocatedImage image = null;
+      dev.kiln.registry.model.Digest pulledDigest = null;
       String written;
       long size;
       try (RegistryClient client =
@@ -120,6 +121,7 @@ public final class PullCommand implements Callable<Integer> {
           try {
             LocatedImage found = places.open(Place.Registry.of(candidate));
             image = allPlatforms ? found : found.forPlatform(wanted);
+            pulledDigest = found.descriptor().digest();
             ref = candidate;
             break;
           } catch (IOException e) {
@@ -132,9 +134,17 @@ public final class PullCommand implements Callable<Integer> {
         if (image == null) {
           throw noCandidate(candidates, failures);
         }
-        ImageSink sink = places.sink(destination(spec, ref));
+        Place target = destination(spec, ref);
+        ImageSink sink = places.sink(target);
         written = sink.describe();
-        sink.write(image, names(spec, ref));
+        List<String> names = names(spec, ref);
+        sink.write(image, names);
+        if (target instanceof Place.Store && ref.tag() != null) {
+          // The tag may move: a build checks it again while the registry answers.
+          places.recordPulled(
+              names,
+              Place.Store.nameOf(ref.repositoryOnly().withTag(ref.tag())) + "@" + pulledDigest);
+        }
         // An index's manifests are read from the registry: while it is open.
         size = image.totalSize();
       }

@@ -32,6 +32,8 @@ public enum LintRule {
   MULTIPLE_INSTRUCTIONS_DISALLOWED(
       "MultipleInstructionsDisallowed",
       "Multiple instructions of the same type should not be used in the same stage"),
+  INVALID_BASE_IMAGE_PLATFORM(
+      "InvalidBaseImagePlatform", "Base image platform does not match expected target platform"),
   LEGACY_KEY_VALUE_FORMAT(
       "LegacyKeyValueFormat",
       "Legacy key/value format with whitespace separator should not be used");
