@@ -7,6 +7,7 @@
 #   runtime/                      a Java runtime trimmed by jlink to the modules kiln uses
 #   share/man/man1/*.1            man pages (kiln man)
 #   share/bash-completion/completions/kiln   (kiln completion bash; zsh sources it too)
+#   share/fish/vendor_completions.d/kiln.fish (kiln completion fish)
 #   LICENSE, NOTICE, README.md
 #
 # Unpacked anywhere it runs with no JDK or Maven on the machine. The runtime comes from a JDK 25
@@ -77,7 +78,8 @@ if "$jdk/bin/java" --list-modules | grep -q '^jdk.crypto.ec@'; then modules+=,jd
 echo "make-release.sh: jlink $modules from $jdk (Java $feature)" >&2
 stage_name=kiln-pending
 stage=$work/$stage_name
-mkdir -p "$stage/bin" "$stage/lib" "$stage/share/man/man1" "$stage/share/bash-completion/completions"
+mkdir -p "$stage/bin" "$stage/lib" "$stage/share/man/man1" "$stage/share/bash-completion/completions" \
+  "$stage/share/fish/vendor_completions.d"
 # No default class-data archive (--generate-cds-archive): the AOT cache replaces it.
 "$jdk/bin/jlink" --add-modules "$modules" --output "$stage/runtime" \
   --strip-debug --no-header-files --no-man-pages --compress=zip-6
@@ -122,6 +124,7 @@ LC_ALL=C.UTF-8 JAVA_TOOL_OPTIONS= "${java[@]}" -XX:AOTCacheOutput="$stage/lib/ki
   --version >/dev/null
 
 "$stage/bin/kiln" completion bash >"$stage/share/bash-completion/completions/kiln"
+"$stage/bin/kiln" completion fish >"$stage/share/fish/vendor_completions.d/kiln.fish"
 "$stage/bin/kiln" man --dir "$stage/share/man/man1" 2>/dev/null
 
 mv "$stage" "$work/$name"

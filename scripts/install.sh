@@ -5,6 +5,7 @@
 #   PREFIX/bin/kiln                                -> ../lib/kiln/bin/kiln
 #   PREFIX/share/man/man1/kiln*.1                  -> the release's man pages
 #   PREFIX/share/bash-completion/completions/kiln  -> its completion script
+#   PREFIX/share/fish/vendor_completions.d/kiln.fish -> its fish completion
 #
 # Usage: scripts/install.sh [--prefix DIR] [ARCHIVE]
 #        scripts/install.sh [--prefix DIR] --uninstall
@@ -37,10 +38,11 @@ home=$prefix/lib/kiln
 bin=$prefix/bin/kiln
 man1=$prefix/share/man/man1
 completion=$prefix/share/bash-completion/completions/kiln
+fish_completion=$prefix/share/fish/vendor_completions.d/kiln.fish
 
 # Removes the links this script made: those that point into PREFIX/lib/kiln.
 remove_links() {
-  for link in "$bin" "$completion" "$man1"/kiln*.1; do
+  for link in "$bin" "$completion" "$fish_completion" "$man1"/kiln*.1; do
     if [ -L "$link" ]; then
       case $(readlink "$link") in *lib/kiln/*) rm -f "$link" ;; esac
     fi
@@ -75,7 +77,8 @@ if [ -f "$archive.sha256" ]; then
   fi
 fi
 
-mkdir -p "$prefix/lib" "$prefix/bin" "$man1" "$(dirname "$completion")" 2>/dev/null || true
+mkdir -p "$prefix/lib" "$prefix/bin" "$man1" "$(dirname "$completion")" \
+  "$(dirname "$fish_completion")" 2>/dev/null || true
 if [ ! -w "$prefix/lib" ] || [ ! -w "$prefix/bin" ]; then
   echo "install.sh: cannot write to $prefix; run it as root, or choose another place:" \
     "--prefix \$HOME/.local" >&2
@@ -107,5 +110,9 @@ for page in "$home"/share/man/man1/*.1; do
   [ -f "$page" ] && ln -s "../../../lib/kiln/share/man/man1/$(basename "$page")" "$man1/$(basename "$page")"
 done
 ln -s ../../../lib/kiln/share/bash-completion/completions/kiln "$completion"
+# Archives made before fish completion was added have none to link.
+if [ -f "$home/share/fish/vendor_completions.d/kiln.fish" ]; then
+  ln -s ../../../lib/kiln/share/fish/vendor_completions.d/kiln.fish "$fish_completion"
+fi
 
 echo "install.sh: installed $("$bin" --version | head -n 1) in $prefix ($bin)"

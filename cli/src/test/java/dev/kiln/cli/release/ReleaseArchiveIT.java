@@ -73,6 +73,8 @@ class ReleaseArchiveIT {
             "kiln version",
             "KILN_JAVA_OPTS=-XX:AOTMode=on kiln --version",
             "man -w kiln-build 2>/dev/null || test -f /usr/local/share/man/man1/kiln-build.1",
+            "grep -q 'complete -c kiln' /usr/local/share/fish/vendor_completions.d/kiln.fish",
+            "grep -q 'complete -F' /usr/local/share/bash-completion/completions/kiln",
             "kiln build --progress=plain -t busybox:local /tmp/base",
             "kiln build --progress=plain --isolation chroot -t " + image + " --push /tmp/app",
             ""));
