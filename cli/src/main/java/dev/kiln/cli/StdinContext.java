@@ -82,12 +82,9 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
         if (target.equals(root)) {
           continue;
         }
-        // Never write through a symlink an earlier entry made.
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        if (!parent.toRealPath().startsWith(root)) {
-          throw outside(e.getName());
-        }
+        // Never write through a symlink an earlier entry made: the parents are made one by one
+        // and none may be a link (a tar of a directory never lists entries below a symlink).
+        directoriesTo(root, target.getParent(), e.getName());
         if (e.isDirectory()) {
           if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectory(target);
@@ -120,9 +117,29 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
       }
     }
     for (Map.Entry<Path, Integer> d : directoryModes.descendingMap().entrySet()) {
+      if (!Files.isDirectory(d.getKey(), LinkOption.NOFOLLOW_LINKS)) {
+        continue; // a later entry replaced it (with a link, whose target is not ours to chmod)
+      }
       Set<PosixFilePermission> mode = permissions(d.getValue());
       mode.add(PosixFilePermission.OWNER_EXECUTE); // kiln must walk what it unpacked
       Files.setPosixFilePermissions(d.getKey(), mode);
+    }
+  }
+
+  /**
+   * Creates the directories from {@code root} down to {@code dir}, each without following a link:
+   * an existing component that is a symlink, or not a directory, makes {@code entry} an error.
+   */
+  private static void directoriesTo(Path root, Path dir, String entry) throws IOException {
+    Path at = root;
+    for (Path part : root.relativize(dir)) {
+      at = at.resolve(part);
+      if (Files.isSymbolicLink(at)) {
+        throw outside(entry);
+      }
+      if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(at);
+      }
     }
   }
 

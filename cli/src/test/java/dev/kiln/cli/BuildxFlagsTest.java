@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -142,6 +143,57 @@ class BuildxFlagsTest {
                       && Files.exists(p.resolve("app/hello.txt"))),
           "the unpacked context is deleted");
     }
+  }
+
+  @Test
+  void aTarOnStdinCannotReachOutsideItsDirectoryThroughItsOwnLinks() throws Exception {
+    Path canary = Files.createDirectories(temp.resolve("canary"));
+    Path file = Files.writeString(canary.resolve("file"), "host file\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+
+    // A directory, whose mode is applied at the end, replaced by a link to a host file.
+    ByteArrayOutputStream replaced = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(replaced)) {
+      add(tar, "Dockerfile", "FROM scratch\n", 0644);
+      TarArchiveEntry dir = new TarArchiveEntry("d/");
+      dir.setMode(040777);
+      tar.putArchiveEntry(dir);
+      tar.closeArchiveEntry();
+      link(tar, "d", file.toString());
+    }
+    var first =
+        RealEngineRun.kiln(
+            temp,
+            replaced.toByteArray(),
+            RealEngineRun.build(temp, "-", "-o", "type=local,dest=" + temp.resolve("out1")));
+    assertEquals(0, first.exitCode(), first.stderr());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+    // A link to a host directory, then an entry below it.
+    ByteArrayOutputStream below = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(below)) {
+      add(tar, "Dockerfile", "FROM scratch\n", 0644);
+      link(tar, "esc", canary.toString());
+      add(tar, "esc/made/inside.txt", "x\n", 0644);
+    }
+    var second =
+        RealEngineRun.kiln(
+            temp,
+            below.toByteArray(),
+            RealEngineRun.build(temp, "-", "-o", "type=local,dest=" + temp.resolve("out2")));
+    assertEquals(2, second.exitCode(), second.stderr());
+    assertTrue(second.stderr().contains("esc/made/inside.txt"), second.stderr());
+    try (var entries = Files.list(canary)) {
+      assertEquals(List.of(file), entries.toList(), "nothing is made in the host directory");
+    }
+  }
+
+  private static void link(TarArchiveOutputStream tar, String name, String target)
+      throws Exception {
+    TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+    e.setLinkName(target);
+    tar.putArchiveEntry(e);
+    tar.closeArchiveEntry();
   }
 
   @Test
