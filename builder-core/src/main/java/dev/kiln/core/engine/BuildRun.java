@@ -30,6 +30,7 @@ import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.output.ImageOutput;
+import dev.kiln.core.sbom.LayerPackagesStore;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
@@ -171,7 +172,14 @@ final class BuildRun {
               remote);
       PlatformsRun run = runPlatforms(plans, scopes, common, shared, memo, ignore);
       List<PlatformResult> results =
-          platformResults(plans, targets, run, dockerfile, baseImages, started);
+          platformResults(
+              plans,
+              targets,
+              run,
+              dockerfile,
+              baseImages,
+              started,
+              new LayerPackagesStore(store.paths()));
       if (remote.exporting()) {
         Set<Integer> imageStages = new HashSet<>();
         plans.forEach(p -> imageStages.addAll(imageStages(p)));
@@ -281,7 +289,8 @@ final class BuildRun {
       PlatformsRun run,
       DockerfileText dockerfile,
       BaseImages baseImages,
-      Instant started) {
+      Instant started,
+      LayerPackagesStore packages) {
     List<PlatformResult> results = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
       StageResult target = run.dones().get(i).get(plans.get(i).target().index());
@@ -297,7 +306,8 @@ final class BuildRun {
                       dockerfile, baseImages, run.context(), targets.get(i), others(targets, i)),
                   listener,
                   clock,
-                  started)));
+                  started,
+                  packages)));
     }
     return results;
   }

@@ -228,7 +228,8 @@ public final class StorePruner {
           liveDiffIds.add(new Digest("sha256", layer.diffIdHex()));
         }
       }
-      int indexes = sweepLayerIndexes(paths, liveDiffIds, cutoff);
+      int indexes = sweepByDiffId(paths.layerIndexDirectory(), liveDiffIds, cutoff);
+      sweepByDiffId(paths.layerPackagesDirectory(), liveDiffIds, cutoff);
       int origins = sweepBlobOrigins(paths, cutoff);
       boolean wanted =
           options.all()
@@ -357,14 +358,12 @@ public final class StorePruner {
   }
 
   /**
-   * Deletes the layer indexes of layers the store no longer keeps in any form (no entry, record,
-   * image or unpacked directory names their diffID), once older than the grace period: a build may
-   * have just indexed a layer it has not recorded yet. An index deleted too eagerly is only made
-   * again from its layer.
+   * Deletes the files kept per layer in {@code dir} (layer indexes, package facts) of layers the
+   * store no longer keeps in any form (no entry, record, image or unpacked directory names their
+   * diffID), once older than the grace period: a build may have just indexed a layer it has not
+   * recorded yet. A file deleted too eagerly is only made again from its layer.
    */
-  private static int sweepLayerIndexes(StorePaths paths, Set<Digest> live, Instant cutoff)
-      throws IOException {
-    Path dir = paths.layerIndexDirectory();
+  private static int sweepByDiffId(Path dir, Set<Digest> live, Instant cutoff) throws IOException {
     int removed = 0;
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return 0;
