@@ -484,7 +484,31 @@ class AttestationsIT {
                       dev.kiln.api.sign.SigningKeys.verifier(keys.resolve("other.pub")),
                       java.util.Optional.empty()));
       assertEquals(dev.kiln.api.build.BuildFailure.Kind.VERIFICATION, refused.kind());
+
+      // Registry 2.8 has no referrers API (404): the envelopes went under the .att tag alone,
+      // and no referrer manifest was pushed (2.8 would have stored one, indexing nothing).
+      assertFalse(
+          client.supportsReferrers(
+              ref.repositoryOnly(), dev.kiln.registry.model.Digest.parse(image)));
+      assertEquals(List.of(), manifestsWithASubject("dsse/app"));
     }
+  }
+
+  /** The manifests of {@code repository} in the registry's storage that name a subject. */
+  private static List<String> manifestsWithASubject(String repository) throws Exception {
+    Path v2 = registry.storage().resolve("docker/registry/v2");
+    Path revisions = v2.resolve("repositories/" + repository + "/_manifests/revisions/sha256");
+    List<String> withSubject = new java.util.ArrayList<>();
+    try (var hexes = Files.list(revisions)) {
+      for (Path hex : hexes.toList()) {
+        String h = hex.getFileName().toString();
+        Path data = v2.resolve("blobs/sha256/" + h.substring(0, 2) + "/" + h + "/data");
+        if (JSON.readTree(Files.readAllBytes(data)).has("subject")) {
+          withSubject.add(h);
+        }
+      }
+    }
+    return withSubject;
   }
 
   /** Runs {@code sign/cosign_keys.py} (python3-cryptography), kiln's independent checker. */
