@@ -11,6 +11,7 @@ import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.core.sbom.JarBytes;
+import dev.kiln.core.sbom.SpdxSchema;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.registry.LocalRegistry;
@@ -467,6 +468,7 @@ class AttestationsIT {
       assertEquals(1, sboms.size());
       assertEquals(image, sboms.get(0).image().toString());
       assertEquals(EXPECTED, purls(sboms.get(0).statement().path("predicate")));
+      SpdxSchema.assertValid(sboms.get(0).statement().path("predicate"));
       assertEquals(
           2,
           attestations
@@ -539,7 +541,11 @@ class AttestationsIT {
       byte[] bytes = blob(repository, layer.path("digest").asText());
       String text = new String(bytes, StandardCharsets.UTF_8);
       assertFalse(text.contains(SECRET), "no secret value in an attestation: " + text);
-      statements.add(JSON.readTree(bytes));
+      JsonNode statement = JSON.readTree(bytes);
+      if (statement.path("predicateType").asText().equals("https://spdx.dev/Document")) {
+        SpdxSchema.assertValid(statement.path("predicate"));
+      }
+      statements.add(statement);
     }
     return statements;
   }
