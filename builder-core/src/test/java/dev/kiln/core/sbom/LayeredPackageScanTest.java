@@ -122,6 +122,21 @@ class LayeredPackageScanTest {
     assertEquals(found, PackageScan.scan(ImageFiles.of(image)));
   }
 
+  @Test
+  void anUnpackedLayerIsReadFromItsDirectoryNotItsBlob() throws Exception {
+    byte[] jar = JarBytes.maven("org.example", "d", "4.0").bytes();
+    Path unpacked = Files.createDirectories(store.resolve("unpacked/app"));
+    Files.write(unpacked.resolve("d.jar"), jar);
+    StackView image =
+        StackView.empty().withLayer(layer(List.of(file("app/d.jar", jar)), unpacked.getParent()));
+    LayerPackagesStore kept = new LayerPackagesStore(new StorePaths(store));
+    opens.set(0);
+    assertEquals(
+        List.of("/app/d.jar pkg:maven/org.example/d@4.0"),
+        lines(LayeredPackageScan.scan(image, kept)));
+    assertEquals(0, opens.get(), "the layer's blob is not read: its directory has the files");
+  }
+
   /**
    * A Debian-like base (os-release, dpkg status), a layer of two jars, a layer that deletes one.
    */
@@ -164,8 +179,12 @@ class LayeredPackageScanTest {
     return file(hidden.substring(0, slash + 1) + ".wh." + hidden.substring(slash + 1), new byte[0]);
   }
 
-  /** An uncompressed layer whose blob opens are counted. */
   private StackView.LayerSource layer(List<Entry> entries) throws IOException {
+    return layer(entries, null);
+  }
+
+  /** An uncompressed layer whose blob opens are counted, unpacked in {@code unpacked} if given. */
+  private StackView.LayerSource layer(List<Entry> entries, Path unpacked) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -195,7 +214,7 @@ class LayeredPackageScanTest {
     try (LayerReader reader = LayerReader.open(new ByteArrayInputStream(tar))) {
       index = LayerIndex.of(reader);
     }
-    LayerBytes layerBytes = new LayerBytes(ref, blobs, Optional::empty);
+    LayerBytes layerBytes = new LayerBytes(ref, blobs, () -> Optional.ofNullable(unpacked));
     return new StackView.LayerSource() {
       @Override
       public LayerIndex index() {
