@@ -241,7 +241,10 @@ final class BuildRun {
       BuildWorkspace workspace,
       DockerfileText dockerfile,
       String created) {
-    long epoch = request.sourceDateEpoch().orElse(0L);
+    BuildStorage storage = new BuildStorage(store, baseImages, views, workspace.dir());
+    WriteSettings write =
+        new WriteSettings(
+            created, request.sourceDateEpoch().orElse(0L), layerOptions(firstImageOutput()));
     List<BuildScope> scopes = new ArrayList<>();
     int firstStep = 0;
     for (int i = 0; i < targets.size(); i++) {
@@ -251,19 +254,15 @@ final class BuildRun {
       scopes.add(
           new BuildScope(
               request,
-              store,
-              baseImages,
               context,
-              listener,
-              created,
-              epoch,
-              layerOptions(firstImageOutput()),
-              workspace.dir(),
               targets.get(i),
-              new StepLabels(
-                  dockerfile.name(), offsets, plan.stages().size() == 1, targets.size() > 1),
-              views,
-              clock));
+              storage,
+              write,
+              new BuildReporting(
+                  listener,
+                  new StepLabels(
+                      dockerfile.name(), offsets, plan.stages().size() == 1, targets.size() > 1),
+                  clock)));
     }
     return scopes;
   }
@@ -526,7 +525,7 @@ final class BuildRun {
             scope,
             done,
             new Steps(scope, sources, runStep),
-            BuildCache.open(scope.store()),
+            BuildCache.open(scope.storage().store()),
             remote);
     StageScheduler.StageTask task =
         (p, index) -> {
