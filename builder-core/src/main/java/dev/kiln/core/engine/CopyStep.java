@@ -141,7 +141,7 @@ final class CopyStep implements Step {
             "use numeric ids (--chown=1000:1000) or add the user to the image first");
       }
     }
-    Path spool = scope.spool().resolve("copy-" + SPOOL_COUNTER.incrementAndGet());
+    Path spool = scope.storage().spool().resolve("copy-" + SPOOL_COUNTER.incrementAndGet());
     List<String> localSources = new ArrayList<>();
     List<SourceContent> heredocs = new ArrayList<>(spec.files().sourceContents());
     SourceTree tree;
@@ -171,11 +171,12 @@ final class CopyStep implements Step {
             Optional.ofNullable(spec.chmod()),
             spec.add() && spec.unpack() && !spec.downloads(),
             spec.excludes(),
-            scope.createdSeconds(),
+            scope.write().createdSeconds(),
             spec.parents());
     LayerTree entries =
         new CopyPlanner(request, new ArchiveUnpacker(spool.resolve("archives"))).plan();
-    return StepHistory.addLayer(scope, state, state.config(), entries, createdBy(spec));
+    return StepHistory.addLayer(
+        scope.storage(), scope.write(), state, state.config(), entries, createdBy(spec));
   }
 
   /** The history text BuildKit writes: the flags that change the files, the sources, the dest. */

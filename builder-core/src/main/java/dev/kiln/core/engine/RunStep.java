@@ -111,10 +111,11 @@ final class RunStep implements Step {
     if (outcome.layer().isEmpty()) {
       return state.withConfig(
           config.toBuilder()
-              .addHistory(StepHistory.entry(scope, outcome.createdBy(), false))
+              .addHistory(StepHistory.entry(scope.write(), outcome.createdBy(), false))
               .build());
     }
-    return StepHistory.addWritten(scope, state, config, outcome.layer().get(), outcome.createdBy());
+    return StepHistory.addWritten(
+        scope.storage(), scope.write(), state, config, outcome.layer().get(), outcome.createdBy());
   }
 
   /** What RUN produced: its layer (none when it changed nothing) and history text. */
@@ -136,7 +137,7 @@ final class RunStep implements Step {
             ? state.config().platform().normalize()
             : scope.targetPlatform());
     ContainerConfig config = state.config().configOrEmpty();
-    Path scratch = Files.createTempDirectory(scope.spool(), "run-");
+    Path scratch = Files.createTempDirectory(scope.storage().spool(), "run-");
     List<SandboxMount> extra = new ArrayList<>();
     List<String> argv = argv(run.command(), config, scratch, extra);
     List<Path> lower = lowerDirectories(state);
@@ -172,8 +173,10 @@ final class RunStep implements Step {
       }
       // Written while the snapshot is still there: the diff's entries read from it.
       LayerTree changes =
-          DiffEntries.of(diff, snapshot.rootfs(), scope.createdSeconds(), tools.userNamespace());
-      WrittenLayer layer = new LayerWriter(scope.store(), scope.layerOptions()).write(changes);
+          DiffEntries.of(
+              diff, snapshot.rootfs(), scope.write().createdSeconds(), tools.userNamespace());
+      WrittenLayer layer =
+          new LayerWriter(scope.storage().store(), scope.write().layerOptions()).write(changes);
       layers.adopt(layer.diffId(), snapshot);
       return new Outcome(java.util.Optional.of(layer), createdBy);
     } finally {
@@ -230,10 +233,11 @@ final class RunStep implements Step {
               request,
               (stream, line) ->
                   scope
+                      .reporting()
                       .listener()
                       .on(
                           new BuildEvent.StepOutput(
-                              scope.clock().instant(),
+                              scope.reporting().clock().instant(),
                               ref,
                               stream == StdStream.STDOUT
                                   ? BuildEvent.Stream.STDOUT
