@@ -200,6 +200,14 @@ public final class BuildCommand implements Callable<Integer> {
   String network;
 
   @Option(
+      names = "--add-host",
+      paramLabel = "HOST:IP",
+      description =
+          "Add a line to RUN's /etc/hosts; IP may be host-gateway (the host, 127.0.0.1 for kiln's"
+              + " host-network steps); repeatable (default: none).")
+  List<String> addHosts = new ArrayList<>();
+
+  @Option(
       names = "--allow",
       completionCandidates = OptionValues.Entitlements.class,
       paramLabel = "ENTITLEMENT",
@@ -510,6 +518,7 @@ public final class BuildCommand implements Callable<Integer> {
     secrets.forEach(s -> b.secret(SecretSpec.parse(s)));
     ssh.forEach(s -> b.ssh(SshSpec.parse(s)));
     b.network(network);
+    addHosts.forEach(b::addHost);
     allow.forEach(b::allow);
     b.isolation(isolation);
     buildContexts.forEach(s -> b.buildContext(NamedContext.parse(s)));

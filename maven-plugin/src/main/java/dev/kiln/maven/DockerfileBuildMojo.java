@@ -151,6 +151,13 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   @Parameter(property = "kiln.network", defaultValue = "default")
   String network;
 
+  /**
+   * Lines for RUN's {@code /etc/hosts}, in {@code --add-host} syntax: {@code HOST:IP}, where IP may
+   * be {@code host-gateway}.
+   */
+  @Parameter(property = "kiln.addHosts")
+  List<String> addHosts;
+
   /** Stages to build again even when the cache has them ({@code --no-cache-filter}). */
   @Parameter(property = "kiln.noCacheFilter")
   List<String> noCacheFilter;
@@ -271,6 +278,9 @@ abstract class DockerfileBuildMojo extends KilnMojo {
         noCacheFilter.forEach(b::noCacheFilter);
       }
       b.network(network == null || network.isBlank() ? "default" : network.trim());
+      if (addHosts != null) {
+        addHosts.forEach(h -> b.addHost(h.trim()));
+      }
       b.isolation(isolation == null || isolation.isBlank() ? "auto" : isolation.trim());
       epoch(environment).ifPresent(b::sourceDateEpoch);
       insecureRegistries().forEach(b::insecureRegistry);

@@ -124,6 +124,7 @@ class BuildMojosTest {
     execution.getUserProperties().setProperty("kiln.secret.token", "env=TOKEN");
     mojo.ssh = List.of("default");
     mojo.network = "host";
+    mojo.addHosts = List.of("db.local:10.0.0.5", "gw:host-gateway");
     mojo.noCacheFilter = List.of("base");
     mojo.isolation = "chroot";
     mojo.compression = "zstd";
@@ -138,6 +139,11 @@ class BuildMojosTest {
         request.secrets());
     assertEquals(1, request.ssh().size());
     assertEquals("host", request.network());
+    assertEquals(
+        List.of(
+            new dev.kiln.api.request.HostMapping("db.local", "10.0.0.5"),
+            new dev.kiln.api.request.HostMapping("gw", "127.0.0.1")),
+        request.extraHosts());
     assertTrue(request.allows(Entitlement.NETWORK_HOST), "--network=host grants network.host");
     assertEquals(Set.of("base"), request.noCacheFilter());
     assertEquals("chroot", request.isolation());

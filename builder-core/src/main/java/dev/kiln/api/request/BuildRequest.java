@@ -29,6 +29,7 @@ import java.util.Set;
  *     their warnings, and build nothing
  * @param pull {@code --pull}: when base images are looked up in their registry though kiln's local
  *     store holds them; {@link PullPolicy#NEWER} by default
+ * @param extraHosts {@code --add-host}: lines added to every RUN step's {@code /etc/hosts}
  * @param debug {@code --debug}: notes on how the build runs (which sandbox, which snapshotter) are
  *     said on every build, not only the first time a store sees them
  */
@@ -68,6 +69,7 @@ public record BuildRequest(
     List<AttestationSpec> attestations,
     boolean checkOnly,
     PullPolicy pull,
+    List<HostMapping> extraHosts,
     boolean debug) {
 
   public BuildRequest {
@@ -91,6 +93,7 @@ public record BuildRequest(
     java.util.Objects.requireNonNull(credentials, "credentials");
     plainHttpCredentialHosts = Set.copyOf(plainHttpCredentialHosts);
     java.util.Objects.requireNonNull(pull, "pull");
+    extraHosts = List.copyOf(extraHosts);
     if (maxParallelism < 1) {
       throw new RequestException(
           "--max-parallelism must be at least 1, not " + maxParallelism,
@@ -138,6 +141,7 @@ public record BuildRequest(
     private final List<SecretSpec> secrets = new ArrayList<>();
     private final List<SshSpec> ssh = new ArrayList<>();
     private String network = "default";
+    private final List<HostMapping> extraHosts = new ArrayList<>();
     private final Set<Entitlement> allowed = EnumSet.noneOf(Entitlement.class);
     private String isolation = "auto";
     private String snapshotter = "auto";
@@ -263,6 +267,12 @@ public record BuildRequest(
             "unknown --network '" + mode + "'", "use --network=default, host or none");
       }
       this.network = mode;
+      return this;
+    }
+
+    /** One {@code --add-host} ({@code HOST:IP}); repeatable. */
+    public Builder addHost(String mapping) {
+      extraHosts.add(HostMapping.parse(mapping));
       return this;
     }
 
@@ -433,6 +443,7 @@ public record BuildRequest(
           List.copyOf(attestations.values()),
           checkOnly,
           pull,
+          extraHosts,
           debug);
     }
   }

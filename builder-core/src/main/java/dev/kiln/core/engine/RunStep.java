@@ -2,11 +2,13 @@ package dev.kiln.core.engine;
 
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.StepRef;
+import dev.kiln.api.request.HostMapping;
 import dev.kiln.cache.buildcache.CacheKeyBuilder;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
+import dev.kiln.core.sandbox.HostEntry;
 import dev.kiln.core.sandbox.NetworkMode;
 import dev.kiln.core.sandbox.ResolvedUser;
 import dev.kiln.core.sandbox.RunRequest;
@@ -92,6 +94,15 @@ final class RunStep implements Step {
     }
     ContainerConfig config = in.state().config().configOrEmpty();
     key.field("network", scope.request().network());
+    // As BuildKit, whose exec op carries the extra hosts: another --add-host is another step.
+    // Left out when there are none, so keys from before the flag existed still match.
+    if (!scope.request().extraHosts().isEmpty()) {
+      key.field(
+          "extra-hosts",
+          scope.request().extraHosts().stream()
+              .map(h -> h.host() + "=" + h.address())
+              .collect(java.util.stream.Collectors.joining(",")));
+    }
     key.field("user", String.valueOf(config.user()));
     key.field("workdir", String.valueOf(config.workingDir()));
     key.field("shell", String.valueOf(config.shell()));
@@ -160,6 +171,9 @@ final class RunStep implements Step {
                       : SecurityMode.SANDBOX);
       for (SandboxMount m : extra) {
         request.mount(m);
+      }
+      for (HostMapping h : scope.request().extraHosts()) {
+        request.addHost(new HostEntry(h.host(), h.address()));
       }
       RunResult result = runInSandbox(request.build(), ref, prepared, argv);
       if (!result.succeeded()) {

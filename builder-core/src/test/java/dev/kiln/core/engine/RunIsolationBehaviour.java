@@ -772,4 +772,21 @@ abstract class RunIsolationBehaviour extends SandboxedRunTest {
         failure.getMessage());
     assertTrue(failure.getMessage().contains("SSH_AUTH_SOCK"), failure.getMessage());
   }
+
+  @Test
+  void addHostLinesReachEtcHostsAndTheCacheKey() throws Exception {
+    String df = FROM + "RUN cat /etc/hosts > /hosts && grep -w db.local /etc/hosts > /db\n";
+    RunImage image =
+        kiln.build(
+            kiln.context(df, Map.of()),
+            b -> b.addHost("db.local:10.1.2.3").addHost("gw:host-gateway").addHost("v6=fd00::1"));
+    List<String> hosts = image.text("/hosts").lines().toList();
+    assertTrue(hosts.contains("10.1.2.3\tdb.local"), hosts.toString());
+    assertTrue(hosts.contains("127.0.0.1\tgw"), hosts.toString());
+    assertTrue(hosts.contains("fd00::1\tv6"), hosts.toString());
+    assertTrue(hosts.get(0).startsWith("127.0.0.1\tlocalhost"), hosts.toString());
+    // Another address is another step: the RUN is not taken from the cache.
+    RunImage other = kiln.build(kiln.context(df, Map.of()), b -> b.addHost("db.local:10.9.9.9"));
+    assertEquals("10.9.9.9\tdb.local", other.text("/db"));
+  }
 }
