@@ -39,7 +39,8 @@ public record HostMapping(String host, String address) {
 
   /**
    * Parses buildx's {@code HOST:IP} or {@code HOST=IP} (the latter, or brackets, for IPv6: {@code
-   * HOST=::1}, {@code HOST:[::1]}); {@code host-gateway} as IP means the host.
+   * HOST=::1}, {@code HOST:[::1]}); {@code host-gateway} as IP means the host. The name is
+   * lower-cased, as BuildKit does.
    */
   public static HostMapping parse(String text) {
     int eq = text.indexOf('=');
@@ -50,7 +51,8 @@ public record HostMapping(String host, String address) {
           "e.g. --add-host db.local:10.0.0.5, --add-host db.local=::1 or"
               + " --add-host host.docker.internal:host-gateway");
     }
-    String host = text.substring(0, sep);
+    // Lower-cased as BuildKit's frontend does with the mapping it is handed.
+    String host = text.substring(0, sep).toLowerCase(java.util.Locale.ROOT);
     String address = text.substring(sep + 1);
     if (address.startsWith("[") && address.endsWith("]")) {
       address = address.substring(1, address.length() - 1);

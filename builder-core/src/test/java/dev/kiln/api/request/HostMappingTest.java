@@ -11,6 +11,8 @@ class HostMappingTest {
   void parsesBuildxForms() {
     assertEquals(new HostMapping("db.local", "10.0.0.5"), HostMapping.parse("db.local:10.0.0.5"));
     assertEquals(new HostMapping("db", "::1"), HostMapping.parse("db=::1"));
+    assertEquals(
+        new HostMapping("db.example", "10.0.0.6"), HostMapping.parse("DB.Example:10.0.0.6"));
     assertEquals(new HostMapping("db", "fd00::2"), HostMapping.parse("db:[fd00::2]"));
     assertEquals(new HostMapping("db", "fd00::3"), HostMapping.parse("db:fd00::3"));
     assertEquals(
