@@ -200,6 +200,14 @@ public final class BuildCommand implements Callable<Integer> {
   String network;
 
   @Option(
+      names = "--add-host",
+      paramLabel = "HOST:IP",
+      description =
+          "Add a line to RUN's /etc/hosts; IP may be host-gateway (the host, 127.0.0.1 for kiln's"
+              + " host-network steps); repeatable (default: none).")
+  List<String> addHosts = new ArrayList<>();
+
+  @Option(
       names = "--allow",
       completionCandidates = OptionValues.Entitlements.class,
       paramLabel = "ENTITLEMENT",
@@ -275,24 +283,22 @@ public final class BuildCommand implements Callable<Integer> {
       names = "--ulimit",
       paramLabel = "NAME=SOFT[:HARD]",
       description =
-          "Accepted for buildx compatibility and checked, but not applied: RUN steps keep the"
-              + " limits kiln runs with (default: none).")
+          "Resource limit of RUN's processes, e.g. nofile=1024:2048 (-1: unlimited); repeatable"
+              + " (default: kiln's own limits).")
   List<String> ulimits = new ArrayList<>();
 
   @Option(
       names = "--shm-size",
       paramLabel = "BYTES",
-      description =
-          "Accepted for buildx compatibility and checked, but not applied: RUN's /dev/shm is the"
-              + " sandbox's default (default: none).")
+      description = "Size of RUN's /dev/shm, e.g. 64m or 2g (default: 64m).")
   String shmSize;
 
   @Option(
       names = "--cgroup-parent",
       paramLabel = "CGROUP",
       description =
-          "Accepted for buildx compatibility, but not applied: kiln has no daemon whose cgroup RUN"
-              + " steps would join; they run in kiln's own (default: none).")
+          "Accepted for buildx compatibility, but not applied: kiln creates no cgroup of its own;"
+              + " RUN steps stay in the one kiln runs in (default: none).")
   String cgroupParent;
 
   @Option(
@@ -379,7 +385,7 @@ public final class BuildCommand implements Callable<Integer> {
           cli,
           debug);
     }
-    RunOptionsNotice.say(ulimits, shmSize, cgroupParent, cli.stderr());
+    RunOptionsNotice.say(cgroupParent, cli.stderr());
     try (ProgressDisplay display =
         ProgressDisplay.open(mode, cli.stderr(), cli.stderrIsTerminal(), cli.env())) {
       BuildResult result;
@@ -451,7 +457,10 @@ public final class BuildCommand implements Callable<Integer> {
     if (stdinDockerfile != null) {
       b.dockerfileContent(stdinDockerfile);
     }
-    RunOptionsNotice.check(ulimits, shmSize);
+    ulimits.forEach(b::ulimit);
+    if (shmSize != null) {
+      b.shmSize(shmSize);
+    }
     b.checkOnly(checkOnly());
     if (file != null) {
       if (file.equals("-")) {
@@ -510,6 +519,7 @@ public final class BuildCommand implements Callable<Integer> {
     secrets.forEach(s -> b.secret(SecretSpec.parse(s)));
     ssh.forEach(s -> b.ssh(SshSpec.parse(s)));
     b.network(network);
+    addHosts.forEach(b::addHost);
     allow.forEach(b::allow);
     b.isolation(isolation);
     buildContexts.forEach(s -> b.buildContext(NamedContext.parse(s)));

@@ -169,10 +169,13 @@ final class BuildRun {
   }
 
   /** One plan per target platform, compiled in the order of {@code targets}. */
-  private List<BuildPlan> plans(DockerfileText dockerfile, List<Platform> targets) {
+  private List<BuildPlan> plans(DockerfileText dockerfile, List<Platform> targets)
+      throws IOException {
     List<BuildPlan> plans = new ArrayList<>();
+    // For the CopyIgnoredFile check; the context itself is filtered by ignoreFile below.
+    List<String> ignoreLines = IgnoreFile.load(request.context(), dockerfilePath(dockerfile));
     for (Platform target : targets) {
-      plans.add(plan(dockerfile, target, plans.isEmpty()));
+      plans.add(plan(dockerfile, target, plans.isEmpty(), ignoreLines));
     }
     return plans;
   }
@@ -379,14 +382,16 @@ final class BuildRun {
    * The Dockerfile compiled for {@code target}, its entitlements checked, its warnings told (once
    * per build: when {@code first}).
    */
-  private BuildPlan plan(DockerfileText dockerfile, Platform target, boolean first) {
+  private BuildPlan plan(
+      DockerfileText dockerfile, Platform target, boolean first, List<String> ignoreLines) {
     BuildOptions options =
         BuildOptions.defaults()
             .withBuildArgs(request.buildArgs())
             .withPlatforms(
                 dev.kiln.dockerfile.plan.Platform.host(),
                 dev.kiln.dockerfile.plan.Platform.parse(target.toString()))
-            .withNamedContexts(request.buildContexts().keySet());
+            .withNamedContexts(request.buildContexts().keySet())
+            .withIgnorePatterns(ignoreLines);
     if (request.target().isPresent()) {
       options = options.withTarget(request.target().get());
     }
@@ -481,10 +486,11 @@ final class BuildRun {
   }
 
   private PatternMatcher ignoreFile(DockerfileText dockerfile) throws IOException {
-    return PatternMatcher.of(
-        IgnoreFile.load(
-            request.context(),
-            dockerfile.path() == null ? defaultDockerfile(request.context()) : dockerfile.path()));
+    return PatternMatcher.of(IgnoreFile.load(request.context(), dockerfilePath(dockerfile)));
+  }
+
+  private Path dockerfilePath(DockerfileText dockerfile) {
+    return dockerfile.path() == null ? defaultDockerfile(request.context()) : dockerfile.path();
   }
 
   private OutputSpec firstImageOutput() {

@@ -2,13 +2,17 @@ package dev.kiln.core.engine;
 
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.StepRef;
+import dev.kiln.api.request.HostMapping;
+import dev.kiln.api.request.Ulimit;
 import dev.kiln.cache.buildcache.CacheKeyBuilder;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
+import dev.kiln.core.sandbox.HostEntry;
 import dev.kiln.core.sandbox.NetworkMode;
 import dev.kiln.core.sandbox.ResolvedUser;
+import dev.kiln.core.sandbox.Rlimit;
 import dev.kiln.core.sandbox.RunRequest;
 import dev.kiln.core.sandbox.RunResult;
 import dev.kiln.core.sandbox.SandboxMount;
@@ -92,6 +96,26 @@ final class RunStep implements Step {
     }
     ContainerConfig config = in.state().config().configOrEmpty();
     key.field("network", scope.request().network());
+    // As BuildKit, whose exec op carries the extra hosts: another --add-host is another step.
+    // Left out when there are none, so keys from before the flag existed still match.
+    if (!scope.request().extraHosts().isEmpty()) {
+      key.field(
+          "extra-hosts",
+          scope.request().extraHosts().stream()
+              .map(h -> h.host() + "=" + h.address())
+              .collect(java.util.stream.Collectors.joining(",")));
+    }
+    // Likewise the exec op's ulimits and its /dev/shm mount size.
+    if (!scope.request().ulimits().isEmpty()) {
+      key.field(
+          "ulimits",
+          scope.request().ulimits().stream()
+              .map(Ulimit::toString)
+              .collect(java.util.stream.Collectors.joining(",")));
+    }
+    if (scope.request().shmSize() > 0) {
+      key.field("shm-size", Long.toString(scope.request().shmSize()));
+    }
     key.field("user", String.valueOf(config.user()));
     key.field("workdir", String.valueOf(config.workingDir()));
     key.field("shell", String.valueOf(config.shell()));
@@ -162,6 +186,13 @@ final class RunStep implements Step {
       for (SandboxMount m : extra) {
         request.mount(m);
       }
+      for (HostMapping h : scope.request().extraHosts()) {
+        request.addHost(new HostEntry(h.host(), h.address()));
+      }
+      for (Ulimit u : scope.request().ulimits()) {
+        request.rlimit(new Rlimit(u.name(), u.soft(), u.hard()));
+      }
+      request.shmSize(scope.request().shmSize());
       RunResult result = runInSandbox(request.build(), ref, prepared, argv);
       if (!result.succeeded()) {
         throw new RunFailedException(argv, result, prepared::redact);
