@@ -14,7 +14,8 @@ import java.util.List;
  * @param files the sources (paths, globs, heredocs) and the destination
  * @param chown {@code --chown} as written, or empty
  * @param chmod {@code --chmod}, or null
- * @param unpack ADD: whether local archives are unpacked ({@code --unpack}, default true)
+ * @param unpack ADD: whether archives are unpacked ({@code --unpack}; by default local ones are,
+ *     downloaded ones are not, as in BuildKit)
  * @param checksum ADD: {@code --checksum}, or null
  * @param keepGitDir ADD of a git repository: {@code --keep-git-dir}
  */
@@ -53,7 +54,8 @@ record CopySpec(
         add.link(),
         add.parents(),
         add.excludes(),
-        add.unpackOption().orElse(true),
+        add.unpackOption()
+            .orElse(add.files().sourcePaths().stream().noneMatch(AddDownloads::isUrl)),
         add.checksum(),
         add.keepGitDir());
   }

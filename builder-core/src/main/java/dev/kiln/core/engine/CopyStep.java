@@ -178,7 +178,7 @@ final class CopyStep implements Step {
             spec.link() ? Optional.empty() : Optional.of(rootfs),
             owner,
             Optional.ofNullable(spec.chmod()),
-            spec.add() && spec.unpack() && !spec.downloads() && !spec.git(),
+            spec.add() && spec.unpack() && !spec.git(),
             spec.excludes(),
             scope.createdSeconds(),
             spec.parents());
