@@ -30,17 +30,26 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
 
   static StdinContext read(InputStream stdin) throws IOException {
+    return read(stdin, "the context on stdin");
+  }
+
+  /**
+   * The context {@code stream} holds, as for stdin; {@code source} names it in errors ({@code the
+   * context on stdin}, {@code the context http://…}).
+   */
+  static StdinContext read(InputStream stream, String source) throws IOException {
+    InputStream stdin = stream;
     BufferedInputStream in = new BufferedInputStream(stdin, 1 << 16);
     in.mark(512);
     byte[] head = in.readNBytes(512);
     in.reset();
     Path dir = Files.createTempDirectory("kiln-context-");
     try {
-      InputStream tar = archive(in, head);
+      InputStream tar = archive(in, head, source);
       if (tar == null) {
         return new StdinContext(dir, in.readAllBytes());
       }
-      unpack(tar, dir);
+      unpack(tar, dir, source);
       return new StdinContext(dir, null);
     } catch (IOException | RuntimeException e) {
       delete(dir);
@@ -49,7 +58,8 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
   }
 
   /** The archive stream, decompressed, or null when stdin is not an archive. */
-  private static InputStream archive(InputStream in, byte[] head) throws IOException {
+  private static InputStream archive(InputStream in, byte[] head, String source)
+      throws IOException {
     if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
       return new GzipCompressorInputStream(in, true);
     }
@@ -60,7 +70,7 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
         && (((head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z' && head[3] == 'X')
             || ((head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5))) {
       throw new RequestException(
-          "the context on stdin is xz or zstd compressed, which kiln does not read",
+          source + " is xz or zstd compressed, which kiln does not read",
           "send a plain, gzip or bzip2 tar (e.g. tar -cz . | kiln build -)");
     }
     boolean ustar =
@@ -73,18 +83,18 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
     return ustar ? in : null;
   }
 
-  private static void unpack(InputStream raw, Path dir) throws IOException {
+  private static void unpack(InputStream raw, Path dir, String source) throws IOException {
     Path root = dir.toRealPath();
     TreeMap<Path, Integer> directoryModes = new TreeMap<>();
     try (TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
       for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-        Path target = inside(root, e.getName());
+        Path target = inside(root, e.getName(), source);
         if (target.equals(root)) {
           continue;
         }
         // Never write through a symlink an earlier entry made: the parents are made one by one
         // and none may be a link (a tar of a directory never lists entries below a symlink).
-        directoriesTo(root, target.getParent(), e.getName());
+        directoriesTo(root, target.getParent(), e.getName(), source);
         if (e.isDirectory()) {
           if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectory(target);
@@ -97,11 +107,11 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
           Files.createSymbolicLink(target, Path.of(e.getLinkName()));
           continue;
         } else if (e.isLink()) {
-          Path from = inside(root, e.getLinkName());
+          Path from = inside(root, e.getLinkName(), source);
           if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)
               || !from.toRealPath().startsWith(root)) {
             throw new RequestException(
-                "the context on stdin has a hard link to a missing file: " + e.getName(),
+                source + " has a hard link to a missing file: " + e.getName(),
                 "recreate the archive");
           }
           Files.deleteIfExists(target);
@@ -130,12 +140,13 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
    * Creates the directories from {@code root} down to {@code dir}, each without following a link:
    * an existing component that is a symlink, or not a directory, makes {@code entry} an error.
    */
-  private static void directoriesTo(Path root, Path dir, String entry) throws IOException {
+  private static void directoriesTo(Path root, Path dir, String entry, String source)
+      throws IOException {
     Path at = root;
     for (Path part : root.relativize(dir)) {
       at = at.resolve(part);
       if (Files.isSymbolicLink(at)) {
-        throw outside(entry);
+        throw outside(entry, source);
       }
       if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectory(at);
@@ -144,18 +155,18 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
   }
 
   /** {@code name} under {@code root}; a name that leaves it is an error, not a skip. */
-  private static Path inside(Path root, String name) {
+  private static Path inside(Path root, String name, String source) {
     String n = name.startsWith("/") ? name.substring(1) : name;
     Path p = root.resolve(n).normalize();
     if (!p.startsWith(root)) {
-      throw outside(name);
+      throw outside(name, source);
     }
     return p;
   }
 
-  private static RequestException outside(String name) {
+  private static RequestException outside(String name, String source) {
     return new RequestException(
-        "the context on stdin has an entry outside the context: " + name,
+        source + " has an entry outside the context: " + name,
         "the archive cannot be used as a build context; recreate it from the context directory");
   }
 
@@ -176,7 +187,7 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
     delete(dir);
   }
 
-  private static void delete(Path dir) throws IOException {
+  static void delete(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
