@@ -125,6 +125,37 @@ class AddGitIT {
   }
 
   @Test
+  void submodulesAreFetchedAndLeaveNoGitFiles() throws Exception {
+    LocalGitServer.Repository lib = git.repository("lib");
+    lib.commit(Map.of("lib.txt", "from the submodule\n"), "lib");
+    lib.push("main");
+    LocalGitServer.Repository outer = git.repository("outer");
+    outer.commit(Map.of("outer.txt", "outer\n"), "outer");
+    outer.git(
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        git.gitUrl("lib"),
+        "vendor/lib");
+    outer.commit(Map.of(), "with the submodule");
+    outer.push("main");
+    UnpackedImage image =
+        kiln.pushAndUnpack(
+            registry,
+            kiln.context()
+                .dockerfile("FROM busybox:kiln\nADD " + git.httpUrl("outer") + "#main /o\n")
+                .root(),
+            "git/submodules:1");
+    Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
+    assertFile(tree, "o/vendor/lib/lib.txt", 0644, 0, 0, "from the submodule\n");
+    assertFalse(tree.containsKey("o/vendor/lib/.git"), "the submodule's gitlink file is gone");
+    assertFalse(tree.containsKey("o/.git"));
+    assertTrue(tree.containsKey("o/.gitmodules"), "tracked files stay, .gitmodules included");
+  }
+
+  @Test
   void checksumIsTheCommitAndAMismatchNamesBoth() throws Exception {
     String ok =
         "FROM busybox:kiln\nADD --checksum="
