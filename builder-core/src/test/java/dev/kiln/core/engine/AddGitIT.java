@@ -236,7 +236,7 @@ class AddGitIT {
   }
 
   @Test
-  void anSshUrlNeedsAnAgent() {
+  void anSshUrlNeedsAnAgent() throws Exception {
     BuildFailure failure =
         assertThrows(
             BuildFailure.class,
@@ -259,6 +259,31 @@ class AddGitIT {
                         b.ssh(SshSpec.parse("default"))
                             .environment(Map.of("PATH", "/usr/bin:/bin"))));
     assertTrue(unset.getMessage().contains("SSH_AUTH_SOCK"), unset.getMessage());
+
+    // With an agent, git runs ssh without prompting; nothing listens there, and ssh says so.
+    int closed;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Path keys = kiln.newDir("ssh");
+    try (TestSshAgent agent =
+        TestSshAgent.start(keys.resolve("agent.sock"), TestSshAgent.key(keys, "id", ""))) {
+      BuildFailure refused =
+          assertThrows(
+              BuildFailure.class,
+              () ->
+                  kiln.build(
+                      kiln.context()
+                          .dockerfile(
+                              "FROM busybox:kiln\nADD ssh://git@127.0.0.1:"
+                                  + closed
+                                  + "/app.git#main /x\n")
+                          .root(),
+                      b -> b.ssh(SshSpec.parse("default=" + agent.socket()))));
+      assertTrue(refused.getMessage().contains("git ls-remote"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("Connection refused"), refused.getMessage());
+    }
   }
 
   private long addsCached() {
