@@ -72,7 +72,10 @@ final class CopyStep implements Step {
     return spec(in.instruction()).link();
   }
 
-  /** ADD of a URL without {@code --checksum} is fetched every time. */
+  /**
+   * ADD of a URL without {@code --checksum} is fetched every time; a git repository is keyed on the
+   * commit its ref resolves to ({@link AddGit}), so it is cacheable.
+   */
   @Override
   public boolean cacheable(StepInput in) {
     CopySpec spec = spec(in.instruction());
