@@ -34,6 +34,11 @@ public record GitContext(Path checkout, Path context, String commit) {
   public static GitContext checkout(
       GitReference url, Map<String, String> environment, Path dir, boolean keepGitDir)
       throws IOException {
+    if (url.hasQuery()) {
+      throw new RequestException(
+          "the context " + url.redacted() + ": kiln does not read options in a git URL's query",
+          "write the ref and subdirectory as a fragment: URL#REF:SUBDIR");
+    }
     Path home = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-git-home"));
     Optional<Path> agent = Optional.empty();
     if (url.overSsh()) {

@@ -90,6 +90,11 @@ final class AddGit {
 
   /** The commit {@code ref} names, resolved once per build, checked against {@code --checksum}. */
   private ResolvedRef resolve(GitReference ref, String checksum) throws IOException, CopyFailure {
+    if (ref.hasQuery()) {
+      throw new CopyFailure(
+          "ADD " + ref.redacted() + ": kiln does not read options in a git URL's query (?ref=…)",
+          "write the ref and subdirectory as a fragment: URL#REF:SUBDIR");
+    }
     String id = ref.remote() + "#" + ref.ref();
     ResolvedRef commit = resolved.get(id);
     if (commit == null) {

@@ -222,6 +222,17 @@ class AddGitIT {
                     b -> {}));
     assertTrue(subdir.getMessage().contains("no directory nodir"), subdir.getMessage());
 
+    BuildFailure query =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    kiln.context()
+                        .dockerfile("FROM busybox:kiln\nADD " + git.httpUrl("app") + "?ref=v1 /x\n")
+                        .root(),
+                    b -> {}));
+    assertTrue(query.getMessage().contains("query (?ref="), query.getMessage());
+
     BuildFailure missing =
         assertThrows(
             BuildFailure.class,

@@ -46,8 +46,33 @@ public record GitReference(String remote, String ref, String subdir) {
     }
     int colon = fragment.indexOf(':');
     String ref = colon < 0 ? fragment : fragment.substring(0, colon);
-    String subdir = colon < 0 ? "" : fragment.substring(colon + 1);
+    String subdir = colon < 0 ? "" : clean(fragment.substring(colon + 1));
     return Optional.of(new GitReference(remote, ref, subdir));
+  }
+
+  /**
+   * The subdirectory made relative to the repository's root, as BuildKit cleans it: {@code .} and
+   * {@code ..} are resolved from the root, so none leaves it ({@code ../x} is {@code x}).
+   */
+  private static String clean(String subdir) {
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (String part : subdir.split("/")) {
+      if (part.equals("..")) {
+        parts.pollLast();
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        parts.addLast(part);
+      }
+    }
+    return String.join("/", parts);
+  }
+
+  /**
+   * Whether the URL carries a query ({@code ?ref=…&subdir=…}, BuildKit's newer spelling of the
+   * fragment), which kiln does not read: passed to git it would be ignored, and the default branch
+   * built instead of the one asked for.
+   */
+  public boolean hasQuery() {
+    return remote.indexOf('?') >= 0;
   }
 
   /** Whether {@code source} names a git repository. */

@@ -36,6 +36,19 @@ class GitReferenceTest {
   }
 
   @Test
+  void theSubdirectoryIsCleanedFromTheRootAsBuildKitDoes() {
+    assertEquals("x/y", GitReference.parse("git://h/r#main:../x/./y/").orElseThrow().subdir());
+    assertEquals("", GitReference.parse("git://h/r#main:/").orElseThrow().subdir());
+  }
+
+  @Test
+  void aQueryIsRecognisedSoItCanBeRefused() {
+    GitReference query = GitReference.parse("https://host/repo.git?ref=v1").orElseThrow();
+    assertTrue(query.hasQuery());
+    assertFalse(GitReference.parse("https://host/repo.git#v1").orElseThrow().hasQuery());
+  }
+
+  @Test
   void otherUrlsAndPathsAreNotGit() {
     assertFalse(GitReference.isGit("https://host/file.tar.gz"));
     assertFalse(GitReference.isGit("https://host/repo.git/file.txt"));
