@@ -54,7 +54,8 @@ public final class BuildCommand implements Callable<Integer> {
       paramLabel = "CONTEXT",
       defaultValue = ".",
       description =
-          "Build context: a directory, or - for a tar on stdin (default: ${DEFAULT-VALUE}).")
+          "Build context: a directory, - for a tar on stdin, a git URL (https://host/repo.git#ref:dir)"
+              + " or an http(s) URL of a tar (default: ${DEFAULT-VALUE}).")
   String context;
 
   @Option(
@@ -368,6 +369,13 @@ public final class BuildCommand implements Callable<Integer> {
           cli.stderr().println("warning: could not delete " + stdinContext.dir() + ": " + e);
         }
       }
+      if (urlContext != null) {
+        try {
+          urlContext.close();
+        } catch (IOException e) {
+          cli.stderr().println("warning: could not delete " + urlContext.root() + ": " + e);
+        }
+      }
     }
   }
 
@@ -439,6 +447,32 @@ public final class BuildCommand implements Callable<Integer> {
   /** The context read from stdin ({@code -}), deleted when the build ends. */
   private StdinContext stdinContext;
 
+  /** The context fetched from a git or http(s) URL, deleted when the build ends. */
+  private UrlContext urlContext;
+
+  /** {@code -f FILE} inside a fetched context; a path that leaves it is an error. */
+  private static Path insideContext(Path contextDir, String file) {
+    Path dockerfile = contextDir.resolve(file).normalize();
+    if (!dockerfile.startsWith(contextDir)) {
+      throw new RequestException(
+          "-f " + file + " leaves the context fetched from the URL",
+          "with a URL context, -f names a file inside it (e.g. -f docker/Dockerfile)");
+    }
+    return dockerfile;
+  }
+
+  /** buildx's {@code BUILDKIT_CONTEXT_KEEP_GIT_DIR} build argument: keep a git context's .git. */
+  private boolean keepGitDir() {
+    boolean keep = false;
+    for (String arg : buildArgs) {
+      if (arg.startsWith("BUILDKIT_CONTEXT_KEEP_GIT_DIR=")) {
+        String value = arg.substring(arg.indexOf('=') + 1).strip();
+        keep = value.equals("1") || value.equalsIgnoreCase("true");
+      }
+    }
+    return keep;
+  }
+
   /** Turns the parsed flags into a request; visible for the flag tests. */
   BuildRequest request() throws IOException {
     Path contextDir = Path.of(context);
@@ -452,6 +486,10 @@ public final class BuildCommand implements Callable<Integer> {
       stdinContext = StdinContext.read(cli.stdin());
       contextDir = stdinContext.dir();
       stdinDockerfile = stdinContext.dockerfile();
+    } else if (UrlContext.isUrl(context) && !Files.isDirectory(contextDir)) {
+      urlContext = UrlContext.open(context, cli.env(), keepGitDir());
+      contextDir = urlContext.dir();
+      stdinDockerfile = urlContext.dockerfile();
     }
     BuildRequest.Builder b = BuildRequest.builder(contextDir).environment(cli.env());
     if (stdinDockerfile != null) {
@@ -466,8 +504,11 @@ public final class BuildCommand implements Callable<Integer> {
       if (file.equals("-")) {
         b.dockerfileContent(cli.stdin().readAllBytes());
       } else {
-        // With a context from stdin, -f names a file in it, as in buildx.
-        b.dockerfile(stdinContext != null ? contextDir.resolve(file) : Path.of(file));
+        // With a context from stdin or a URL, -f names a file in it, as in buildx.
+        b.dockerfile(
+            stdinContext != null || urlContext != null
+                ? insideContext(contextDir, file)
+                : Path.of(file));
       }
     }
     for (Path argFile : buildArgFiles) {

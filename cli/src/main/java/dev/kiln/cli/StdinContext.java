@@ -25,17 +25,26 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
 
   static StdinContext read(InputStream stdin) throws IOException {
+    return read(stdin, "the context on stdin");
+  }
+
+  /**
+   * The context {@code stream} holds, as for stdin; {@code source} names it in errors ({@code the
+   * context on stdin}, {@code the context http://…}).
+   */
+  static StdinContext read(InputStream stream, String source) throws IOException {
+    InputStream stdin = stream;
     BufferedInputStream in = new BufferedInputStream(stdin, 1 << 16);
     in.mark(512);
     byte[] head = in.readNBytes(512);
     in.reset();
     Path dir = Files.createTempDirectory("kiln-context-");
     try {
-      InputStream tar = archive(in, head);
+      InputStream tar = archive(in, head, source);
       if (tar == null) {
         return new StdinContext(dir, in.readAllBytes());
       }
-      ContextArchive.unpack(tar, dir);
+      ContextArchive.unpack(tar, dir, source);
       return new StdinContext(dir, null);
     } catch (IOException | RuntimeException e) {
       delete(dir);
@@ -44,7 +53,8 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
   }
 
   /** The archive stream, decompressed, or null when stdin is not an archive. */
-  private static InputStream archive(InputStream in, byte[] head) throws IOException {
+  private static InputStream archive(InputStream in, byte[] head, String source)
+      throws IOException {
     if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
       return new GzipCompressorInputStream(in, true);
     }
@@ -55,7 +65,7 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
         && (((head[0] & 0xff) == 0xfd && head[1] == '7' && head[2] == 'z' && head[3] == 'X')
             || ((head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5))) {
       throw new RequestException(
-          "the context on stdin is xz or zstd compressed, which kiln does not read",
+          source + " is xz or zstd compressed, which kiln does not read",
           "send a plain, gzip or bzip2 tar (e.g. tar -cz . | kiln build -)");
     }
     boolean ustar =
@@ -73,7 +83,7 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
     delete(dir);
   }
 
-  private static void delete(Path dir) throws IOException {
+  static void delete(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -30,19 +30,27 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class ContextArchive {
   private ContextArchive() {}
 
-  /** Unpacks the tar {@code raw} (decompressed) into the empty directory {@code dir}. */
+  /** Unpacks the tar {@code raw} (decompressed) from stdin into the empty directory {@code dir}. */
   public static void unpack(InputStream raw, Path dir) throws IOException {
+    unpack(raw, dir, "the context on stdin");
+  }
+
+  /**
+   * Unpacks the tar {@code raw} (decompressed) into the empty directory {@code dir}; {@code source}
+   * names the archive in errors ({@code the context on stdin}, {@code the context http://…}).
+   */
+  public static void unpack(InputStream raw, Path dir, String source) throws IOException {
     Path root = dir.toRealPath();
     TreeMap<Path, Integer> directoryModes = new TreeMap<>();
     try (TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
       for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-        Path target = inside(root, e.getName());
+        Path target = inside(root, e.getName(), source);
         if (target.equals(root)) {
           continue;
         }
         // Never write through a symlink an earlier entry made: the parents are made one by one
         // and none may be a link (a tar of a directory never lists entries below a symlink).
-        directoriesTo(root, target.getParent(), e.getName());
+        directoriesTo(root, target.getParent(), e.getName(), source);
         if (e.isDirectory()) {
           if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectory(target);
@@ -55,11 +63,11 @@ public final class ContextArchive {
           Files.createSymbolicLink(target, Path.of(e.getLinkName()));
           continue;
         } else if (e.isLink()) {
-          Path from = inside(root, e.getLinkName());
+          Path from = inside(root, e.getLinkName(), source);
           if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)
               || !from.toRealPath().startsWith(root)) {
             throw new RequestException(
-                "the context on stdin has a hard link to a missing file: " + e.getName(),
+                source + " has a hard link to a missing file: " + e.getName(),
                 "recreate the archive");
           }
           Files.deleteIfExists(target);
@@ -89,13 +97,14 @@ public final class ContextArchive {
    * an existing component that is a symlink makes {@code entry} an error, one that is not a
    * directory cannot be made into one.
    */
-  private static void directoriesTo(Path root, Path dir, String entry) throws IOException {
+  private static void directoriesTo(Path root, Path dir, String entry, String source)
+      throws IOException {
     HostDirectoryTree host = new HostDirectoryTree(root);
     PathResolver.Tree noLinks =
         path -> {
           PathResolver.Node node = host.lookup(path);
           if (node.kind() == PathResolver.Kind.SYMLINK) {
-            throw outside(entry);
+            throw outside(entry, source);
           }
           return node;
         };
@@ -112,18 +121,18 @@ public final class ContextArchive {
   }
 
   /** {@code name} under {@code root}; a name that leaves it is an error, not a skip. */
-  private static Path inside(Path root, String name) {
+  private static Path inside(Path root, String name, String source) {
     String n = name.startsWith("/") ? name.substring(1) : name;
     Path p = root.resolve(n).normalize();
     if (!p.startsWith(root)) {
-      throw outside(name);
+      throw outside(name, source);
     }
     return p;
   }
 
-  private static RequestException outside(String name) {
+  private static RequestException outside(String name, String source) {
     return new RequestException(
-        "the context on stdin has an entry outside the context: " + name,
+        source + " has an entry outside the context: " + name,
         "the archive cannot be used as a build context; recreate it from the context directory");
   }
 

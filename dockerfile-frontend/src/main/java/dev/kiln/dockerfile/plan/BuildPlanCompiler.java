@@ -6,6 +6,7 @@ import dev.kiln.dockerfile.instructions.ArgInstruction;
 import dev.kiln.dockerfile.instructions.CopyInstruction;
 import dev.kiln.dockerfile.instructions.DockerfileInstructions;
 import dev.kiln.dockerfile.instructions.FromInstruction;
+import dev.kiln.dockerfile.instructions.GitReference;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.instructions.Mount;
 import dev.kiln.dockerfile.instructions.RunInstruction;
@@ -336,8 +337,20 @@ final class BuildPlanCompiler {
   }
 
   private static void checkChecksum(AddInstruction add) {
+    String c = add.checksum();
     for (String src : add.files().sourcePaths()) {
-      if (!isUrl(src) && !src.startsWith("git@") && !src.endsWith(".git")) {
+      if (GitReference.isGit(src)) {
+        // A git source is pinned by its commit: the checksum is a (prefix of a) commit hash.
+        if (!c.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
+          throw new DockerfileException(
+              "invalid checksum " + c + " for Git URL, expected hex commit hash",
+              List.of(add.range()),
+              "write --checksum=<commit hash> (hex, as git log prints it)",
+              null);
+        }
+        return;
+      }
+      if (!isUrl(src)) {
         throw new DockerfileException(
             "checksum can't be specified for non-HTTP(S) sources",
             List.of(add.range()),
@@ -345,7 +358,6 @@ final class BuildPlanCompiler {
             null);
       }
     }
-    String c = add.checksum();
     int colon = c.indexOf(':');
     boolean ok = colon > 0 && colon < c.length() - 1;
     for (int k = colon + 1; ok && k < c.length(); k++) {
