@@ -160,7 +160,8 @@ final class AddGit {
 
   /** An empty directory to be git's HOME, so no configuration of the user is read. */
   private Path home() throws IOException {
-    return Files.createDirectories(scope.spool().resolve("git-home-" + COUNTER.incrementAndGet()));
+    return Files.createDirectories(
+        scope.storage().spool().resolve("git-home-" + COUNTER.incrementAndGet()));
   }
 
   /**
