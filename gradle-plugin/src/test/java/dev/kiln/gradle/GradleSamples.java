@@ -6,6 +6,7 @@ import dev.kiln.core.image.OciLayoutImages;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.testdata.files.TreeCopy;
 import dev.kiln.testdata.image.JreBaseImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,16 +60,7 @@ final class GradleSamples {
   Path copy(String name, String as) throws IOException {
     Path from = projects.resolve(name);
     Path to = work.resolve(as);
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path source : walk.toList()) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target);
-        }
-      }
-    }
+    TreeCopy.copy(from, to);
     return to;
   }
 

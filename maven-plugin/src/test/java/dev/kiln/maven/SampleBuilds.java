@@ -6,12 +6,12 @@ import dev.kiln.core.image.OciLayoutImages;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.testdata.files.TreeCopy;
 import dev.kiln.testdata.image.JreBaseImage;
 import dev.kiln.testdata.image.UmociLayouts;
 import dev.kiln.testdata.registry.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,21 +103,7 @@ final class SampleBuilds {
   Path copy(String name, String as) throws IOException {
     Path from = projects.resolve(name);
     Path to = work.resolve(as);
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path source : walk.toList()) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else if (source.getFileName().toString().endsWith(".xml")) {
-          Files.writeString(
-              target,
-              Files.readString(source).replace("@project.version@", kilnVersion),
-              StandardCharsets.UTF_8);
-        } else {
-          Files.copy(source, target);
-        }
-      }
-    }
+    TreeCopy.copy(from, to, ".xml", pom -> pom.replace("@project.version@", kilnVersion));
     return to;
   }
 
