@@ -1,5 +1,7 @@
 package dev.kiln.api.event;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -74,23 +76,32 @@ public final class LogLines implements BuildListener {
     } else if (event instanceof BuildEvent.Note e) {
       sink.line(Level.PROGRESS, plain(e.message()));
     } else if (event instanceof BuildEvent.BuildCompleted e) {
-      sink.line(
-          Level.PROGRESS,
-          "built "
-              + e.imageDigest()
-              + " ("
-              + HumanReadable.bytes(e.imageSize())
-              + ") in "
-              + HumanReadable.duration(e.elapsed())
-              + ": "
-              + e.stepsExecuted()
-              + " steps run, "
-              + e.stepsCached()
-              + " cached");
-      for (String reference : e.references()) {
-        sink.line(Level.PROGRESS, "  -> " + reference);
-      }
+      summary(e).forEach(line -> sink.line(Level.PROGRESS, line));
     }
+  }
+
+  /**
+   * The closing lines of a build, as the CLI prints them too: {@code built sha256:… (2.5MB) in
+   * 4.5s: 2 steps run, 3 cached}, then {@code -> REFERENCE} for each place the image went.
+   */
+  public static List<String> summary(BuildEvent.BuildCompleted e) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "built "
+            + e.imageDigest()
+            + " ("
+            + HumanReadable.bytes(e.imageSize())
+            + ") in "
+            + HumanReadable.duration(e.elapsed())
+            + ": "
+            + e.stepsExecuted()
+            + " steps run, "
+            + e.stepsCached()
+            + " cached");
+    for (String reference : e.references()) {
+      lines.add("  -> " + reference);
+    }
+    return lines;
   }
 
   /**

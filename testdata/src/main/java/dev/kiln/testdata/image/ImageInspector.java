@@ -85,6 +85,38 @@ public final class ImageInspector {
     }
   }
 
+  /**
+   * The in-toto statement in layer {@code layer} of the attestation manifest {@code
+   * repository@digest}, as BuildKit stores them; the test fails unless that layer is an {@code
+   * application/vnd.in-toto+json} blob annotated with {@code predicateType}.
+   */
+  public JsonNode attestationStatement(
+      String repository, String digest, int layer, String predicateType) {
+    JsonNode manifest = json(rawManifest(repository + "@" + digest));
+    JsonNode descriptor = manifest.path("layers").path(layer);
+    String mediaType = descriptor.path("mediaType").asText();
+    String type = descriptor.path("annotations").path("in-toto.io/predicate-type").asText();
+    if (!mediaType.equals("application/vnd.in-toto+json") || !type.equals(predicateType)) {
+      throw new AssertionError(
+          "layer "
+              + layer
+              + " of "
+              + repository
+              + "@"
+              + digest
+              + " is "
+              + mediaType
+              + " of predicate type "
+              + type
+              + ", not an in-toto statement of "
+              + predicateType
+              + ": "
+              + manifest);
+    }
+    return json(
+        new String(blob(repository, descriptor.path("digest").asText()), StandardCharsets.UTF_8));
+  }
+
   /** The digest a registry names {@code raw} manifest bytes by: {@code sha256:} and their hash. */
   public static String digestOf(String raw) {
     try {
