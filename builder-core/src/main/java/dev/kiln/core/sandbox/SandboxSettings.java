@@ -44,7 +44,9 @@ public record SandboxSettings(
               : Optional.of(UserNamespacePlan.identityOfCurrentProcess()));
     }
     Optional<String> refused =
-        HostTools.find("newuidmap").flatMap(p -> UserNamespacePlan.helpersRefused(p, caps));
+        HostTools.find("newuidmap")
+            .flatMap(p -> UserNamespacePlan.helpersRefused(p, caps))
+            .filter(why -> UserNamespacePlan.currentUserHasRanges());
     return new SandboxSettings(
         stateDir, identity, Optional.of(UserNamespacePlan.forCurrentUser()), refused);
   }

@@ -227,6 +227,17 @@ public record UserNamespacePlan(List<IdMapping> uidMap, List<IdMapping> gidMap) 
         helpers);
   }
 
+  /** Whether /etc/subuid and /etc/subgid give the user running kiln ranges. */
+  static boolean currentUserHasRanges() {
+    return plan(
+            System.getProperty("user.name", ""),
+            HostIdentity.current(),
+            readIfPresent(Path.of("/etc/subuid")),
+            readIfPresent(Path.of("/etc/subgid")),
+            true)
+        .hasSubordinateRanges();
+  }
+
   /** The first {@code name:start:count} (or {@code uid:start:count}) line for the user. */
   private static Optional<long[]> firstRange(List<String> lines, String name, long uid) {
     for (String line : lines) {

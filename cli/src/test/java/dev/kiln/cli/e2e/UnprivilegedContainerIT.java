@@ -56,6 +56,9 @@ class UnprivilegedContainerIT {
   private static final int KILN_UID = 1000;
   private static final int CAP_SYS_ADMIN = 21;
 
+  /** An option of {@link #inContainer}: keep the host's setuid helpers, not the capability ones. */
+  private static final String SETUID_HELPERS = "setuid-helpers";
+
   @RegisterExtension static LocalRegistry registry = LocalRegistry.plain();
 
   private Path work;
@@ -241,6 +244,38 @@ class UnprivilegedContainerIT {
     assertFalse(r.stderr().contains("Exception"), said);
   }
 
+  /**
+   * With the host's setuid-root newuidmap, as most images have it, the kiln user's ranges cannot be
+   * mapped without CAP_SYS_ADMIN: kiln says so and why, steps as root still run, and a step as
+   * another user fails naming the fix.
+   */
+  @Test
+  void setuidHelpersGiveRootOnlyStepsAndAWarningNamingTheFix() throws Exception {
+    Path home = rootfs.resolve("home/kiln");
+    Path rootOnly = Files.createDirectories(home.resolve("root-only"));
+    Files.writeString(rootOnly.resolve("Dockerfile"), "FROM busybox:kiln\nRUN id -u > /uid\n");
+    Path asUser = Files.createDirectories(home.resolve("as-user"));
+    Files.writeString(
+        asUser.resolve("Dockerfile"), "FROM busybox:kiln\nUSER 1000\nRUN id -u > /tmp/uid\n");
+    run("chown", "-R", KILN_UID + ":" + KILN_UID, rootOnly.toString(), asUser.toString());
+
+    ProcessRunner.Result r =
+        inContainer(
+            "kiln",
+            List.of(SETUID_HELPERS),
+            "ls -l /usr/bin/newuidmap",
+            "kiln build -q -t busybox:kiln base",
+            "kiln build --progress=plain --no-cache root-only",
+            "! kiln build --progress=plain --no-cache as-user");
+    String said = "--- stdout ---\n" + r.stdout() + "\n--- stderr ---\n" + r.stderr();
+    assertEquals(0, r.exitCode(), said);
+    assertTrue(r.stdout().startsWith("-rwsr-xr-x"), "the helper is setuid: " + said);
+    assertTrue(r.stderr().contains("RUN steps get one id (root) only"), said);
+    assertTrue(r.stderr().contains("setcap cap_setuid=ep /usr/bin/newuidmap"), said);
+    assertTrue(r.stderr().contains("the step runs as 1000:"), said);
+    assertTrue(r.stderr().contains("Dockerfile:3:1"), said);
+  }
+
   private static void assertUnprivileged(String stdout, String said) {
     String capEff =
         stdout.lines().filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow().substring(7);
@@ -287,9 +322,11 @@ class UnprivilegedContainerIT {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    args.addAll(List.of("-v", helpers.resolve("newuidmap") + ":/usr/bin/newuidmap:ro"));
-    args.addAll(List.of("-v", helpers.resolve("newgidmap") + ":/usr/bin/newgidmap:ro"));
-    args.addAll(options);
+    if (!options.contains(SETUID_HELPERS)) {
+      args.addAll(List.of("-v", helpers.resolve("newuidmap") + ":/usr/bin/newuidmap:ro"));
+      args.addAll(List.of("-v", helpers.resolve("newgidmap") + ":/usr/bin/newgidmap:ro"));
+    }
+    args.addAll(options.stream().filter(o -> !o.equals(SETUID_HELPERS)).toList());
     args.addAll(List.of("--rootfs", rootfs.toString(), "sh", "-c"));
     args.add(
         "set -e; kiln() { "
