@@ -29,6 +29,10 @@ import java.util.Set;
  *     their warnings, and build nothing
  * @param pull {@code --pull}: when base images are looked up in their registry though kiln's local
  *     store holds them; {@link PullPolicy#NEWER} by default
+ * @param extraHosts {@code --add-host}: lines added to every RUN step's {@code /etc/hosts}
+ * @param ulimits {@code --ulimit}: resource limits of every RUN step's process
+ * @param shmSize {@code --shm-size}: the size of RUN's {@code /dev/shm} in bytes; 0 for the default
+ *     (64 MiB, as Docker)
  * @param debug {@code --debug}: notes on how the build runs (which sandbox, which snapshotter) are
  *     said on every build, not only the first time a store sees them
  */
@@ -68,6 +72,9 @@ public record BuildRequest(
     List<AttestationSpec> attestations,
     boolean checkOnly,
     PullPolicy pull,
+    List<HostMapping> extraHosts,
+    List<Ulimit> ulimits,
+    long shmSize,
     boolean debug) {
 
   public BuildRequest {
@@ -91,6 +98,11 @@ public record BuildRequest(
     java.util.Objects.requireNonNull(credentials, "credentials");
     plainHttpCredentialHosts = Set.copyOf(plainHttpCredentialHosts);
     java.util.Objects.requireNonNull(pull, "pull");
+    extraHosts = List.copyOf(extraHosts);
+    ulimits = List.copyOf(ulimits);
+    if (shmSize < 0) {
+      throw new RequestException("--shm-size must not be negative", "e.g. --shm-size 64m");
+    }
     if (maxParallelism < 1) {
       throw new RequestException(
           "--max-parallelism must be at least 1, not " + maxParallelism,
@@ -138,6 +150,9 @@ public record BuildRequest(
     private final List<SecretSpec> secrets = new ArrayList<>();
     private final List<SshSpec> ssh = new ArrayList<>();
     private String network = "default";
+    private final List<HostMapping> extraHosts = new ArrayList<>();
+    private final Map<String, Ulimit> ulimits = new LinkedHashMap<>();
+    private long shmSize;
     private final Set<Entitlement> allowed = EnumSet.noneOf(Entitlement.class);
     private String isolation = "auto";
     private String snapshotter = "auto";
@@ -263,6 +278,26 @@ public record BuildRequest(
             "unknown --network '" + mode + "'", "use --network=default, host or none");
       }
       this.network = mode;
+      return this;
+    }
+
+    /** One {@code --add-host} ({@code HOST:IP}); repeatable. */
+    public Builder addHost(String mapping) {
+      extraHosts.add(HostMapping.parse(mapping));
+      return this;
+    }
+
+    /** One {@code --ulimit NAME=SOFT[:HARD]}; repeatable, a later one of a name replaces it. */
+    public Builder ulimit(String spec) {
+      Ulimit u = Ulimit.parse(spec);
+      ulimits.remove(u.name());
+      ulimits.put(u.name(), u);
+      return this;
+    }
+
+    /** {@code --shm-size}, e.g. {@code 64m} or {@code 2g}; 0 keeps the default. */
+    public Builder shmSize(String size) {
+      this.shmSize = ByteSize.parse(size, "--shm-size");
       return this;
     }
 
@@ -433,6 +468,9 @@ public record BuildRequest(
           List.copyOf(attestations.values()),
           checkOnly,
           pull,
+          extraHosts,
+          List.copyOf(ulimits.values()),
+          shmSize,
           debug);
     }
   }

@@ -113,16 +113,9 @@ final class BuildRun {
 
   BuildResult run(DockerfileText dockerfile) throws IOException, StepFailure {
     Instant started = clock.instant();
-    if (!Files.isDirectory(request.context())) {
-      throw new RequestException(
-          "build context " + request.context() + " is not a directory",
-          "pass the directory to build as the last argument (default: .)");
-    }
+    requireContextDirectory();
     List<Platform> targets = targetPlatforms();
-    List<BuildPlan> plans = new ArrayList<>();
-    for (Platform target : targets) {
-      plans.add(plan(dockerfile, target, plans.isEmpty()));
-    }
+    List<BuildPlan> plans = plans(dockerfile, targets);
     if (request.checkOnly()) {
       // The checks walk the Dockerfile as the first platform compiles it.
       return check(plans.get(0), dockerfile, targets.get(0));
@@ -133,14 +126,7 @@ final class BuildRun {
     ContentStore store = ContentStore.open(storeRoot);
     BuildWorkspace workspace = BuildWorkspace.create(store);
     String created = created(started);
-    try (RegistryAccess registry =
-        new RegistryAccess(
-            request.insecureRegistries(),
-            request.plainHttpCredentialHosts(),
-            request.credentials(),
-            request.registryLogins(),
-            request.environment(),
-            new RegistryEventRelay(listener, clock))) {
+    try (RegistryAccess registry = registryAccess()) {
       PatternMatcher ignore = ignoreFile(dockerfile);
       BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase);
       ContextTree context = new ContextTree(request.context(), ignore);
@@ -152,12 +138,7 @@ final class BuildRun {
           new RemoteCaches(
               request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
       remote.importAll(targets.get(0));
-      // Stages that cannot differ between the platforms (FROM --platform=$BUILDPLATFORM, and
-      // what they read) are built by the first platform's run and handed to the others.
-      SharedStageResults shared =
-          targets.size() > 1
-              ? new SharedStageResults(plans, SharedStages.of(plans, directoryContexts()))
-              : SharedStageResults.none();
+      SharedStageResults shared = sharedStages(plans, targets);
       List<BuildScope> scopes =
           scopes(plans, targets, store, baseImages, context, views, workspace, dockerfile, created);
       StatMemo memo = StatMemo.open(store.paths(), request.context());
@@ -172,14 +153,60 @@ final class BuildRun {
       PlatformsRun run = runPlatforms(plans, scopes, common, shared, memo, ignore);
       List<PlatformResult> results =
           platformResults(plans, targets, run, dockerfile, baseImages, started);
-      if (remote.exporting()) {
-        Set<Integer> imageStages = new HashSet<>();
-        plans.forEach(p -> imageStages.addAll(imageStages(p)));
-        remote.exportAll(imageStages);
-      }
+      exportToRemoteCache(remote, plans);
       return writeOutputs(results, store, registry, remote, signer, created, started);
     } finally {
       workspace.close();
+    }
+  }
+
+  private void requireContextDirectory() {
+    if (!Files.isDirectory(request.context())) {
+      throw new RequestException(
+          "build context " + request.context() + " is not a directory",
+          "pass the directory to build as the last argument (default: .)");
+    }
+  }
+
+  /** One plan per target platform, compiled in the order of {@code targets}. */
+  private List<BuildPlan> plans(DockerfileText dockerfile, List<Platform> targets)
+      throws IOException {
+    List<BuildPlan> plans = new ArrayList<>();
+    // For the CopyIgnoredFile check; the context itself is filtered by ignoreFile below.
+    List<String> ignoreLines = IgnoreFile.load(request.context(), dockerfilePath(dockerfile));
+    for (Platform target : targets) {
+      plans.add(plan(dockerfile, target, plans.isEmpty(), ignoreLines));
+    }
+    return plans;
+  }
+
+  private RegistryAccess registryAccess() {
+    return new RegistryAccess(
+        request.insecureRegistries(),
+        request.plainHttpCredentialHosts(),
+        request.credentials(),
+        request.registryLogins(),
+        request.environment(),
+        new RegistryEventRelay(listener, clock));
+  }
+
+  /**
+   * Stages that cannot differ between the platforms (FROM --platform=$BUILDPLATFORM, and what they
+   * read) are built by the first platform's run and handed to the others.
+   */
+  private SharedStageResults sharedStages(List<BuildPlan> plans, List<Platform> targets) {
+    return targets.size() > 1
+        ? new SharedStageResults(plans, SharedStages.of(plans, directoryContexts()))
+        : SharedStageResults.none();
+  }
+
+  /** Exports every plan's image stages to the {@code --cache-to} caches, if any. */
+  private static void exportToRemoteCache(RemoteCaches remote, List<BuildPlan> plans)
+      throws IOException {
+    if (remote.exporting()) {
+      Set<Integer> imageStages = new HashSet<>();
+      plans.forEach(p -> imageStages.addAll(imageStages(p)));
+      remote.exportAll(imageStages);
     }
   }
 
@@ -217,7 +244,10 @@ final class BuildRun {
       BuildWorkspace workspace,
       DockerfileText dockerfile,
       String created) {
-    long epoch = request.sourceDateEpoch().orElse(0L);
+    BuildStorage storage = new BuildStorage(store, baseImages, views, workspace.dir());
+    WriteSettings write =
+        new WriteSettings(
+            created, request.sourceDateEpoch().orElse(0L), layerOptions(firstImageOutput()));
     List<BuildScope> scopes = new ArrayList<>();
     int firstStep = 0;
     for (int i = 0; i < targets.size(); i++) {
@@ -227,19 +257,15 @@ final class BuildRun {
       scopes.add(
           new BuildScope(
               request,
-              store,
-              baseImages,
               context,
-              listener,
-              created,
-              epoch,
-              layerOptions(firstImageOutput()),
-              workspace.dir(),
               targets.get(i),
-              new StepLabels(
-                  dockerfile.name(), offsets, plan.stages().size() == 1, targets.size() > 1),
-              views,
-              clock));
+              storage,
+              write,
+              new BuildReporting(
+                  listener,
+                  new StepLabels(
+                      dockerfile.name(), offsets, plan.stages().size() == 1, targets.size() > 1),
+                  clock)));
     }
     return scopes;
   }
@@ -356,14 +382,16 @@ final class BuildRun {
    * The Dockerfile compiled for {@code target}, its entitlements checked, its warnings told (once
    * per build: when {@code first}).
    */
-  private BuildPlan plan(DockerfileText dockerfile, Platform target, boolean first) {
+  private BuildPlan plan(
+      DockerfileText dockerfile, Platform target, boolean first, List<String> ignoreLines) {
     BuildOptions options =
         BuildOptions.defaults()
             .withBuildArgs(request.buildArgs())
             .withPlatforms(
                 dev.kiln.dockerfile.plan.Platform.host(),
                 dev.kiln.dockerfile.plan.Platform.parse(target.toString()))
-            .withNamedContexts(request.buildContexts().keySet());
+            .withNamedContexts(request.buildContexts().keySet())
+            .withIgnorePatterns(ignoreLines);
     if (request.target().isPresent()) {
       options = options.withTarget(request.target().get());
     }
@@ -458,10 +486,11 @@ final class BuildRun {
   }
 
   private PatternMatcher ignoreFile(DockerfileText dockerfile) throws IOException {
-    return PatternMatcher.of(
-        IgnoreFile.load(
-            request.context(),
-            dockerfile.path() == null ? defaultDockerfile(request.context()) : dockerfile.path()));
+    return PatternMatcher.of(IgnoreFile.load(request.context(), dockerfilePath(dockerfile)));
+  }
+
+  private Path dockerfilePath(DockerfileText dockerfile) {
+    return dockerfile.path() == null ? defaultDockerfile(request.context()) : dockerfile.path();
   }
 
   private OutputSpec firstImageOutput() {
@@ -502,7 +531,7 @@ final class BuildRun {
             scope,
             done,
             new Steps(scope, sources, runStep),
-            BuildCache.open(scope.store()),
+            BuildCache.open(scope.storage().store()),
             remote);
     StageScheduler.StageTask task =
         (p, index) -> {
@@ -574,14 +603,9 @@ final class BuildRun {
       String created,
       Instant started)
       throws IOException {
-    List<ImageConfig> configs = new ArrayList<>();
-    Map<Digest, ImageReference> mountSources = new HashMap<>();
-    for (PlatformResult r : results) {
-      configs.add(finish(r.target().state().config(), created, r.platform()));
-      mountSources.putAll(r.target().mountSources());
-    }
+    List<ImageConfig> configs = finishedConfigs(results, created);
     OutputTargets targets =
-        new OutputTargets(request, store, registry, results.get(0).target(), mountSources);
+        new OutputTargets(request, store, registry, results.get(0).target(), mountSources(results));
     boolean attest = results.get(0).attestations().requested();
     Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
@@ -601,16 +625,15 @@ final class BuildRun {
               spec.ociMediaTypes(), oci -> assemble(results, configs, oci, annotations(spec)));
       List<String> outputNames = targets.namesFor(spec);
       ImageOutput output = targets.forSpec(spec);
-      Written written;
-      if (attest && output.keepsAttestations()) {
-        written = writeAttested(output, images, results, outputNames, indexes);
-      } else {
-        if (attest && !warned) {
-          warned = true;
-          warnOfDroppedAttestations(output, images.size());
-        }
-        written = writeUnattested(output, images, results, outputNames, indexes);
+      boolean attested = attest && output.keepsAttestations();
+      if (attest && !attested && !warned) {
+        warned = true;
+        warnOfDroppedAttestations(output, images.size());
       }
+      Written written =
+          attested
+              ? writeAttested(output, images, results, outputNames, indexes)
+              : writeUnattested(output, images, results, outputNames, indexes);
       if (primary.isEmpty()) {
         primary = Optional.of(written);
       }
@@ -620,11 +643,7 @@ final class BuildRun {
       }
     }
     if (attest && primary.isEmpty()) {
-      listener.on(
-          new BuildEvent.Warning(
-              clock.instant(),
-              "no output holds an image, so the attestations were not made",
-              Optional.empty()));
+      warnOfUnmadeAttestations();
     }
     if (signer.isPresent()) {
       sign(targets.pushResults(), indexes, registry, signer.get());
@@ -632,6 +651,32 @@ final class BuildRun {
     // After the outputs, so that only the layers no step or output read are fetched for it.
     remote.keepImported(BuildCache.open(store));
     return summary(results, primary, names, targets.pushed().stream().distinct().toList(), started);
+  }
+
+  /** Each platform's target config, finished (labels, created, platform). */
+  private List<ImageConfig> finishedConfigs(List<PlatformResult> results, String created) {
+    List<ImageConfig> configs = new ArrayList<>();
+    for (PlatformResult r : results) {
+      configs.add(finish(r.target().state().config(), created, r.platform()));
+    }
+    return configs;
+  }
+
+  /** Where the platforms' base layers came from, so that a push can mount them from there. */
+  private static Map<Digest, ImageReference> mountSources(List<PlatformResult> results) {
+    Map<Digest, ImageReference> mountSources = new HashMap<>();
+    for (PlatformResult r : results) {
+      mountSources.putAll(r.target().mountSources());
+    }
+    return mountSources;
+  }
+
+  private void warnOfUnmadeAttestations() {
+    listener.on(
+        new BuildEvent.Warning(
+            clock.instant(),
+            "no output holds an image, so the attestations were not made",
+            Optional.empty()));
   }
 
   /**

@@ -21,8 +21,8 @@ final class Steps {
 
   Steps(BuildScope scope, Sources sources, RunStep run) {
     this.scope = scope;
-    this.config = new ConfigStep(scope);
-    this.workdir = new WorkdirStep(scope);
+    this.config = new ConfigStep(scope.write());
+    this.workdir = new WorkdirStep(scope.storage(), scope.write());
     this.copy = new CopyStep(scope, sources);
     this.run = run;
   }
@@ -82,7 +82,7 @@ final class Steps {
     if (step.writesLayers()) {
       // Layers are written compressed as the image output asks; a cached gzip layer is no
       // answer to a zstd build. (The level only changes the bytes, not the format: not keyed.)
-      b.field("compression", scope.layerOptions().compression().name());
+      b.field("compression", scope.write().layerOptions().compression().name());
     }
     for (Heredoc doc : in.step().parsed().node().heredocs()) {
       b.heredoc(doc.name(), doc.content());

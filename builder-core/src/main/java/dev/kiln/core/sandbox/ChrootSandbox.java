@@ -25,10 +25,11 @@ import java.util.concurrent.TimeUnit;
  *       --kill-child} running {@link ChrootSetupScript} as pid 1 of the new pid namespace. It
  *       mounts {@code /proc}, {@code /dev}, {@code /sys}, hosts, resolv.conf and the step's mounts
  *       onto the rootfs inside its private mount namespace, then waits on its stdin;
- *   <li>the <em>command</em>: {@code nsenter} into the holder's namespaces, {@code setpriv} to drop
- *       the capability bounding set to Docker's default (or, for a privileged step, to hand every
- *       capability on as ambient) and set the groups, then {@code unshare --root --wd --setuid} to
- *       chroot, change directory and become the step's user, and exec the command.
+ *   <li>the <em>command</em>: {@code nsenter} into the holder's namespaces, {@code prlimit} when
+ *       the step has resource limits ({@code --ulimit}), {@code setpriv} to drop the capability
+ *       bounding set to Docker's default (or, for a privileged step, to hand every capability on as
+ *       ambient) and set the groups, then {@code unshare --root --wd --setuid} to chroot, change
+ *       directory and become the step's user, and exec the command.
  * </ol>
  *
  * The command is started by kiln with exactly the step's environment, so that no shell between kiln
@@ -183,6 +184,13 @@ final class ChrootSandbox implements Sandbox {
       cmd.add("--net");
     }
     cmd.add("--");
+    if (!request.rlimits().isEmpty()) {
+      // Set while still privileged (a hard limit above kiln's own needs CAP_SYS_RESOURCE); every
+      // process after it inherits them.
+      cmd.add(prlimit().toString());
+      request.rlimits().forEach(l -> cmd.add(l.prlimitOption()));
+      cmd.add("--");
+    }
     cmd.add(tools.setpriv().toString());
     if (request.privileged()) {
       // The bounding set is left as it is (kiln's own, or a user namespace's full one); every
@@ -214,6 +222,16 @@ final class ChrootSandbox implements Sandbox {
     cmd.add("--");
     cmd.addAll(request.argv());
     return cmd;
+  }
+
+  private Path prlimit() {
+    return tools
+        .prlimit()
+        .orElseThrow(
+            () ->
+                new SandboxException(
+                    "--ulimit needs prlimit in the chroot isolation, and it is not on the PATH:"
+                        + " install util-linux (which has prlimit), or use --isolation=oci"));
   }
 
   private void checkUserMapped(ResolvedUser user) {

@@ -83,7 +83,7 @@ final class ChrootSetupScript {
         .append('\n');
     s.append(ln).append(" -s pts/ptmx ").append(quote(dev.resolve("ptmx").toString())).append('\n');
     s.append("\"$M\" -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=")
-        .append(ContainerDefaults.TMPFS_SIZE)
+        .append(request.shmTmpfsSize())
         .append(" shm ")
         .append(quote(dev.resolve("shm").toString()))
         .append('\n');

@@ -14,15 +14,9 @@ import dev.kiln.core.sbom.JarBytes;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.registry.LocalRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -114,7 +108,7 @@ class AttestationsIT {
             "sbom/app:1",
             b -> b.attest(AttestationSpec.sbom("true").orElseThrow()));
     String raw = ImageInspector.of(registry).rawManifest("sbom/app:1");
-    assertEquals(result.imageDigest().orElseThrow().toString(), "sha256:" + sha256(raw));
+    assertEquals(result.imageDigest().orElseThrow().toString(), ImageInspector.digestOf(raw));
     JsonNode index = JSON.readTree(raw);
     assertEquals("application/vnd.oci.image.index.v1+json", index.path("mediaType").asText());
     JsonNode entries = index.path("manifests");
@@ -140,7 +134,8 @@ class AttestationsIT {
         "https://spdx.dev/Document",
         layer.path("annotations").path("in-toto.io/predicate-type").asText());
 
-    JsonNode statement = JSON.readTree(blob("sbom/app", layer.path("digest").asText()));
+    JsonNode statement =
+        JSON.readTree(ImageInspector.of(registry).blob("sbom/app", layer.path("digest").asText()));
     assertEquals("https://in-toto.io/Statement/v0.1", statement.path("_type").asText());
     assertEquals(
         image.path("digest").asText(),
@@ -268,7 +263,8 @@ class AttestationsIT {
             .asText()
             .startsWith("https://kiln.dev/kiln@"));
     assertEquals(
-        result(max), "sha256:" + sha256(ImageInspector.of(registry).rawManifest("prov/app:max")));
+        result(max),
+        ImageInspector.digestOf(ImageInspector.of(registry).rawManifest("prov/app:max")));
 
     BuildResult min =
         kiln.push(
@@ -430,7 +426,8 @@ class AttestationsIT {
       assertEquals(
           "", layer.path("annotations").path("dev.cosignproject.cosign/signature").asText("x"));
       Path envelope = kiln.newDir("envelope").resolve("envelope.json");
-      Files.write(envelope, blob("dsse/app", layer.path("digest").asText()));
+      Files.write(
+          envelope, ImageInspector.of(registry).blob("dsse/app", layer.path("digest").asText()));
       ProcessRunner.Result checked =
           python("dsse", keys.resolve("k.pub").toString(), envelope.toString(), image);
       assertEquals(0, checked.exitCode(), checked.stderr());
@@ -512,7 +509,7 @@ class AttestationsIT {
     assertFalse(manifest.contains(SECRET), manifest);
     List<JsonNode> statements = new java.util.ArrayList<>();
     for (JsonNode layer : JSON.readTree(manifest).path("layers")) {
-      byte[] bytes = blob(repository, layer.path("digest").asText());
+      byte[] bytes = ImageInspector.of(registry).blob(repository, layer.path("digest").asText());
       String text = new String(bytes, StandardCharsets.UTF_8);
       assertFalse(text.contains(SECRET), "no secret value in an attestation: " + text);
       statements.add(JSON.readTree(bytes));
@@ -528,23 +525,5 @@ class AttestationsIT {
       }
     }
     return purls;
-  }
-
-  private static byte[] blob(String repository, String digest) throws Exception {
-    HttpResponse<byte[]> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(registry.baseUri() + "/v2/" + repository + "/blobs/" + digest))
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-    assertEquals(200, response.statusCode());
-    return response.body();
-  }
-
-  private static String sha256(String text) throws Exception {
-    return HexFormat.of()
-        .formatHex(
-            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 }
