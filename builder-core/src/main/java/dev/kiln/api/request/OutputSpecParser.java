@@ -13,8 +13,13 @@ import java.util.Set;
 /**
  * Parses {@code -o/--output} values as buildx does: {@code
  * type=registry|image|oci|docker|local|tar,
- * dest=…,name=…,push=…,compression=…,compression-level=…,oci-mediatypes=…,tar=…,annotation.K=V},
- * and the shorthands {@code -o DIR} (local) and {@code -o -} (tar to stdout).
+ * dest=…,name=…,push=…,compression=…,compression-level=…,force-compression=…,oci-mediatypes=…,
+ * tar=…,store=…,rewrite-timestamp=…,annotation[-TYPE][[PLATFORM]].K=V}, and the shorthands {@code
+ * -o DIR} (local) and {@code -o -} (tar to stdout).
+ *
+ * <p>{@code unpack=true} is refused: in BuildKit it unpacks the image into containerd's snapshotter
+ * so a runtime can start it at once; kiln has no runtime or image store to unpack into, and it
+ * unpacks a layer for RUN on first use anyway, so there is nothing for it to do.
  */
 public final class OutputSpecParser {
   private static final Set<String> KNOWN_KEYS =
@@ -127,7 +132,20 @@ public final class OutputSpecParser {
         single(fields, "compression").map(OutputSpecParser::compression).orElse(Compression.GZIP);
     Optional<Integer> level = single(fields, "compression-level").map(v -> level(v, compression));
     boolean oci = bool(fields, "oci-mediatypes", type != OutputSpec.Type.DOCKER);
-    return new OutputSpec(type, dest, names, push, compression, level, oci, annotations);
+    boolean force = bool(fields, "force-compression", false);
+    return new OutputSpec(
+        type,
+        dest,
+        names,
+        push,
+        compression,
+        level,
+        oci,
+        annotations,
+        force,
+        !push,
+        false,
+        List.of());
   }
 
   private static OutputSpec simple(OutputSpec.Type type, Optional<Path> dest) {

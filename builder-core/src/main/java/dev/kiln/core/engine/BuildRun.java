@@ -29,6 +29,7 @@ import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.output.ForcedCompression;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
@@ -585,7 +586,8 @@ final class BuildRun {
     boolean attest = results.get(0).attestations().requested();
     Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
-    Map<Boolean, List<BuiltImage>> byFlavor = new LinkedHashMap<>();
+    // One image per form an output asks for: media types, annotations, forced compression.
+    Map<List<Object>, List<BuiltImage>> byForm = new HashMap<>();
     // Every platform's config comes from the same Dockerfile: the first says it for all.
     warnOfIgnoredHealthcheck(configs.get(0));
     boolean twoDigests = imageOutputsHaveTwoDigests();
@@ -596,9 +598,16 @@ final class BuildRun {
         writeFiles(spec, results, store, registry, targets);
         continue;
       }
-      List<BuiltImage> images =
-          byFlavor.computeIfAbsent(
-              spec.ociMediaTypes(), oci -> assemble(results, configs, oci, annotations(spec)));
+      List<Object> form =
+          List.of(
+              spec.ociMediaTypes(),
+              annotations(spec),
+              spec.forceCompression() ? layerOptions(spec).recordName() : "");
+      List<BuiltImage> images = byForm.get(form);
+      if (images == null) {
+        images = assemble(results, configs, spec, store);
+        byForm.put(form, images);
+      }
       List<String> outputNames = targets.namesFor(spec);
       ImageOutput output = targets.forSpec(spec);
       Written written;
@@ -899,17 +908,38 @@ final class BuildRun {
                 + signed.referrer().map(d -> " and referrer " + d).orElse("")));
   }
 
-  /** Each platform's image, in the platforms' order. */
-  private static List<BuiltImage> assemble(
-      List<PlatformResult> results,
-      List<ImageConfig> configs,
-      boolean oci,
-      Map<String, String> annotations) {
+  /**
+   * Each platform's image for {@code spec}, in the platforms' order; with {@code force-compression}
+   * every layer in the output's compression ({@link ForcedCompression}).
+   */
+  private List<BuiltImage> assemble(
+      List<PlatformResult> results, List<ImageConfig> configs, OutputSpec spec, ContentStore store)
+      throws IOException {
     List<BuiltImage> images = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
       StageState state = results.get(i).target().state();
+      List<dev.kiln.core.image.LayerRef> layers = state.layers();
+      dev.kiln.core.image.BlobSource blobs = state.blobs();
+      if (spec.forceCompression()) {
+        ForcedCompression.Layers forced =
+            new ForcedCompression(store, layerOptions(spec)).apply(layers, blobs);
+        layers = forced.layers();
+        blobs = forced.blobs();
+        if (forced.recompressed() > 0) {
+          listener.on(
+              new BuildEvent.Note(
+                  clock.instant(),
+                  "force-compression: recompressed "
+                      + forced.recompressed()
+                      + (forced.recompressed() == 1 ? " layer" : " layers")
+                      + " to "
+                      + layerOptions(spec).recordName()
+                      + " (kept in the store for the next build)"));
+        }
+      }
       images.add(
-          ImageAssembler.assemble(configs.get(i), state.layers(), state.blobs(), oci, annotations));
+          ImageAssembler.assemble(
+              configs.get(i), layers, blobs, spec.ociMediaTypes(), annotations(spec)));
     }
     return images;
   }
@@ -932,16 +962,7 @@ final class BuildRun {
     for (PlatformResult r : results) {
       Platform p = r.platform();
       String dir = p.os() + "_" + p.architecture() + (p.variant() == null ? "" : "_" + p.variant());
-      OutputSpec own =
-          new OutputSpec(
-              spec.type(),
-              spec.dest().map(d -> d.resolve(dir)),
-              spec.names(),
-              spec.push(),
-              spec.compression(),
-              spec.compressionLevel(),
-              spec.ociMediaTypes(),
-              spec.annotations());
+      OutputSpec own = spec.withDest(spec.dest().orElseThrow().resolve(dir));
       new OutputTargets(request, store, registry, r.target()).exportFiles(own);
     }
   }

@@ -85,6 +85,17 @@ class OutputSpecParserTest {
   }
 
   @Test
+  void forceCompressionIsABooleanOfImageOutputs() {
+    assertTrue(
+        OutputSpecParser.parse("type=registry,compression=zstd,force-compression=true")
+            .forceCompression());
+    assertFalse(OutputSpecParser.parse("type=registry,compression=zstd").forceCompression());
+    assertThrows(
+        RequestException.class,
+        () -> OutputSpecParser.parse("type=registry,force-compression=sometimes"));
+  }
+
+  @Test
   void annotationsAreCollected() {
     assertEquals(
         Map.of("org.opencontainers.image.title", "x"),
