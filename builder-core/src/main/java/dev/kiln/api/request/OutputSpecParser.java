@@ -132,6 +132,28 @@ public final class OutputSpecParser {
         single(fields, "compression").map(OutputSpecParser::compression).orElse(Compression.GZIP);
     Optional<Integer> level = single(fields, "compression-level").map(v -> level(v, compression));
     boolean oci = bool(fields, "oci-mediatypes", type != OutputSpec.Type.DOCKER);
+    boolean image = type == OutputSpec.Type.IMAGE;
+    if (!image && (fields.containsKey("store") || fields.containsKey("unpack"))) {
+      throw new RequestException(
+          "--output '" + text + "': store= and unpack= belong to type=image (and type=registry)",
+          "remove them; type=" + typeText + " writes " + dest.map(Path::toString).orElse("a file"));
+    }
+    // BuildKit's default: the image exporter keeps its result (store=true). kiln's store keeps a
+    // pushed image's blobs it wrote anyway; naming a pushed image there as well would mean
+    // fetching every base layer the push only mounted, so a push keeps it only when asked.
+    boolean store = bool(fields, "store", !push);
+    if (image && !push && !store) {
+      throw new RequestException(
+          "--output '" + text + "': store=false without push=true writes the image nowhere",
+          "add push=true (type=registry) to push it only, or use type=cacheonly to build without"
+              + " keeping an image");
+    }
+    if (bool(fields, "unpack", false)) {
+      throw new RequestException(
+          "--output '" + text + "': unpack=true is not supported",
+          "remove it: BuildKit unpacks the image for containerd to run it; kiln has no runtime to"
+              + " unpack for (it unpacks layers for RUN when a later build needs them)");
+    }
     boolean force = bool(fields, "force-compression", false);
     return new OutputSpec(
         type,
@@ -143,7 +165,7 @@ public final class OutputSpecParser {
         oci,
         annotations,
         force,
-        !push,
+        store,
         false,
         List.of());
   }

@@ -77,7 +77,7 @@ final class OutputTargets {
         if (spec.push()) {
           RegistryOutput out = new RegistryOutput(registry.client(), mountSources);
           registryOutputs.add(out);
-          yield out;
+          yield spec.store() ? new PushedAndStored(out, new LocalStoreOutput(store)) : out;
         }
         yield new LocalStoreOutput(store);
       }
@@ -86,6 +86,40 @@ final class OutputTargets {
       case DOCKER -> new DockerArchiveWriter(dest, System.out);
       default -> throw new IllegalArgumentException(spec.type() + " is not an image output");
     };
+  }
+
+  /**
+   * {@code type=image,push=true,store=true}: pushed, then named in kiln's store too (by the names
+   * the store gives the pushed references), as BuildKit's image exporter keeps what it pushes.
+   */
+  private record PushedAndStored(ImageOutput pushed, LocalStoreOutput stored)
+      implements ImageOutput {
+    @Override
+    public void write(dev.kiln.core.image.BuiltImage image, List<String> names) throws IOException {
+      pushed.write(image, names);
+      stored.write(image, storeNames(names));
+    }
+
+    @Override
+    public void writeIndex(dev.kiln.core.image.BuiltIndex index, List<String> names)
+        throws IOException {
+      pushed.writeIndex(index, names);
+      stored.writeIndex(index, storeNames(names));
+    }
+
+    @Override
+    public boolean keepsAttestations() {
+      return pushed.keepsAttestations();
+    }
+
+    @Override
+    public String describe() {
+      return pushed.describe() + " and " + stored.describe();
+    }
+
+    private static List<String> storeNames(List<String> names) {
+      return names.stream().map(StoreNames::of).distinct().toList();
+    }
   }
 
   /** The names an output records: its own {@code name=}, else the {@code -t} tags. */

@@ -96,6 +96,26 @@ class OutputSpecParserTest {
   }
 
   @Test
+  void storeIsKeptUnlessPushedAndUnpackIsRefusedWithItsReason() {
+    assertTrue(OutputSpecParser.parse("type=image").store());
+    assertFalse(OutputSpecParser.parse("type=registry").store());
+    assertTrue(OutputSpecParser.parse("type=registry,store=true").store());
+    assertFalse(OutputSpecParser.parse("type=image,push=true,store=false").store());
+    RequestException nowhere =
+        assertThrows(
+            RequestException.class, () -> OutputSpecParser.parse("type=image,store=false"));
+    assertTrue(nowhere.getMessage().contains("writes the image nowhere"), nowhere.getMessage());
+    assertTrue(nowhere.hint().contains("push=true"), nowhere.hint());
+    RequestException unpack =
+        assertThrows(
+            RequestException.class, () -> OutputSpecParser.parse("type=image,unpack=true"));
+    assertTrue(unpack.hint().contains("no runtime"), unpack.hint());
+    assertTrue(OutputSpecParser.parse("type=image,unpack=false").store());
+    assertThrows(
+        RequestException.class, () -> OutputSpecParser.parse("type=oci,dest=a.tar,store=true"));
+  }
+
+  @Test
   void annotationsAreCollected() {
     assertEquals(
         Map.of("org.opencontainers.image.title", "x"),

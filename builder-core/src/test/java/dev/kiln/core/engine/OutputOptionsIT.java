@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.request.OutputSpecParser;
+import dev.kiln.api.request.PullPolicy;
+import dev.kiln.cache.store.ContentStore;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.registry.LocalRegistry;
@@ -147,6 +149,37 @@ class OutputOptionsIT {
     assertFalse(
         fast.layerDigests().get(1).equals(best.layerDigests().get(1)),
         "level 9 gave a new blob, not the level-1 one recorded for the same tar");
+  }
+
+  @Test
+  void storeTrueOnAPushAlsoNamesTheImageInTheLocalStore() throws Exception {
+    String kept = registry.reference("store/kept:1");
+    String pushedOnly = registry.reference("store/pushed:1");
+    kiln.build(
+        context,
+        b -> b.output(OutputSpecParser.parse("type=image,push=true,store=true,name=" + kept)));
+    kiln.build(
+        context,
+        b -> b.output(OutputSpecParser.parse("type=registry,store=false,name=" + pushedOnly)));
+    kiln.build(
+        context,
+        b ->
+            b.tag(registry.reference("store/default:1"))
+                .output(OutputSpecParser.parse("type=registry")));
+    ContentStore store = ContentStore.open(kiln.cacheDir());
+    String keptDigest = ImageInspector.of(registry).inspect("store/kept:1").path("Digest").asText();
+    assertEquals(
+        keptDigest, store.index().find(StoreNames.of(kept)).orElseThrow().digest().toString());
+    assertTrue(store.index().find(StoreNames.of(pushedOnly)).isEmpty());
+    assertTrue(
+        store.index().find(StoreNames.of(registry.reference("store/default:1"))).isEmpty(),
+        "a push keeps no name in the store unless store=true");
+    assertFalse(
+        ImageInspector.of(registry).inspect("store/pushed:1").path("Digest").isMissingNode());
+    // A later build FROM the stored name, told not to pull, finds it in the store.
+    kiln.build(
+        kiln.context().dockerfile("FROM " + kept + "\nRUN test -f /a.txt\n").root(),
+        b -> b.output(OutputSpecParser.parse("type=image")).pull(PullPolicy.NEVER));
   }
 
   private static final String Z = "application/vnd.oci.image.layer.v1.tar+zstd";
