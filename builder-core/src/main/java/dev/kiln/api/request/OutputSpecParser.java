@@ -34,7 +34,8 @@ public final class OutputSpecParser {
           "tar",
           "force-compression",
           "store",
-          "unpack");
+          "unpack",
+          "rewrite-timestamp");
 
   private OutputSpecParser() {}
 
@@ -155,6 +156,7 @@ public final class OutputSpecParser {
               + " unpack for (it unpacks layers for RUN when a later build needs them)");
     }
     boolean force = bool(fields, "force-compression", false);
+    boolean rewrite = bool(fields, "rewrite-timestamp", false);
     return new OutputSpec(
         type,
         dest,
@@ -166,7 +168,7 @@ public final class OutputSpecParser {
         annotations,
         force,
         store,
-        false,
+        rewrite,
         List.of());
   }
 

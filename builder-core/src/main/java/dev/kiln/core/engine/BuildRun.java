@@ -31,6 +31,7 @@ import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.output.ForcedCompression;
 import dev.kiln.core.output.ImageOutput;
+import dev.kiln.core.output.TimestampRewriting;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
@@ -590,6 +591,8 @@ final class BuildRun {
     Map<List<Object>, List<BuiltImage>> byForm = new HashMap<>();
     // Every platform's config comes from the same Dockerfile: the first says it for all.
     warnOfIgnoredHealthcheck(configs.get(0));
+    TimestampRewriting.warning(request.outputs(), request.sourceDateEpoch())
+        .ifPresent(w -> listener.on(new BuildEvent.Warning(clock.instant(), w, Optional.empty())));
     boolean twoDigests = imageOutputsHaveTwoDigests();
     Map<Digest, List<Attested>> indexes = new LinkedHashMap<>();
     boolean warned = false;

@@ -116,6 +116,13 @@ class OutputSpecParserTest {
   }
 
   @Test
+  void rewriteTimestampIsABoolean() {
+    assertTrue(
+        OutputSpecParser.parse("type=oci,dest=a.tar,rewrite-timestamp=true").rewriteTimestamp());
+    assertFalse(OutputSpecParser.parse("type=oci,dest=a.tar").rewriteTimestamp());
+  }
+
+  @Test
   void annotationsAreCollected() {
     assertEquals(
         Map.of("org.opencontainers.image.title", "x"),

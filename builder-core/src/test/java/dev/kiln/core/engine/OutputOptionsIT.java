@@ -17,11 +17,18 @@ import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,6 +187,69 @@ class OutputOptionsIT {
     kiln.build(
         kiln.context().dockerfile("FROM " + kept + "\nRUN test -f /a.txt\n").root(),
         b -> b.output(OutputSpecParser.parse("type=image")).pull(PullPolicy.NEVER));
+  }
+
+  @Test
+  void rewriteTimestampClampsNewerTimesInTheLayersTheBuildWrites() throws Exception {
+    long epoch = 1_700_000_000L;
+    Path ctx =
+        kiln.context()
+            .file("new.txt", "new\n")
+            .file("old.txt", "old\n")
+            .dockerfile("FROM busybox:kiln\nCOPY new.txt old.txt /files/\nRUN touch /run.txt\n")
+            .root();
+    Files.setLastModifiedTime(
+        ctx.resolve("old.txt"), FileTime.from(epoch - 1000, TimeUnit.SECONDS));
+    Files.setLastModifiedTime(
+        ctx.resolve("new.txt"), FileTime.from(Instant.now().plusSeconds(3600)));
+    Path dir = kiln.newDir("layout").resolve("oci");
+    kiln.build(
+        ctx,
+        b ->
+            b.tag("ts:1")
+                .sourceDateEpoch(epoch)
+                .output(
+                    OutputSpecParser.parse(
+                        "type=oci,tar=false,rewrite-timestamp=true,dest=" + dir)));
+    Layout layout = new Layout(dir, "1");
+    List<String> layers = layout.layerDigests();
+    Path base = kiln.newDir("layout").resolve("oci");
+    kiln.build(
+        kiln.context().dockerfile("FROM busybox:kiln\n").root(),
+        b -> b.tag("base:1").output(OutputSpecParser.parse("type=oci,tar=false,dest=" + base)));
+    assertEquals(
+        new Layout(base, "1").layerDigests().get(0), layers.get(0), "the base layer is as it was");
+    Map<String, Long> times = new HashMap<>();
+    for (String digest : layers.subList(1, layers.size())) {
+      try (InputStream in = new GZIPInputStream(Files.newInputStream(layout.blob(digest)));
+          TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+        for (TarArchiveEntry e; (e = tar.getNextTarEntry()) != null; ) {
+          long seconds = e.getLastModifiedDate().toInstant().getEpochSecond();
+          assertTrue(seconds <= epoch, e.getName() + " is newer than the epoch: " + seconds);
+          times.put(e.getName(), seconds);
+        }
+      }
+    }
+    assertEquals(epoch, times.get("files/new.txt"), times.toString());
+    assertEquals(epoch - 1000, times.get("files/old.txt"), "older times are kept");
+    assertEquals(epoch, times.get("run.txt"), times.toString());
+  }
+
+  @Test
+  void rewriteTimestampWithoutAnEpochIsAWarning() throws Exception {
+    kiln.build(
+        context,
+        b ->
+            b.output(
+                OutputSpecParser.parse(
+                    "type=oci,rewrite-timestamp=true,dest=" + kiln.newDir("ts").resolve("a.tar"))));
+    assertTrue(
+        kiln.events().stream()
+            .anyMatch(
+                e ->
+                    e instanceof BuildEvent.Warning w
+                        && w.message().startsWith("rewrite-timestamp=true has no effect")),
+        kiln.events().toString());
   }
 
   private static final String Z = "application/vnd.oci.image.layer.v1.tar+zstd";
