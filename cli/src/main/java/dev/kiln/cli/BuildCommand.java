@@ -8,6 +8,7 @@ import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
+import dev.kiln.api.request.ImageAnnotation;
 import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
@@ -104,7 +105,10 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(
       names = "--annotation",
       paramLabel = "KEY=VALUE",
-      description = "Add a manifest annotation; repeatable (default: none).")
+      description =
+          "Add an annotation, KEY=VALUE to each manifest, or TYPE[,TYPE][[PLATFORM]]:KEY=VALUE with"
+              + " TYPE manifest, index, manifest-descriptor or index-descriptor; repeatable"
+              + " (default: none).")
   List<String> annotations = new ArrayList<>();
 
   @Option(
@@ -482,8 +486,7 @@ public final class BuildCommand implements Callable<Integer> {
       b.label(kv[0], kv[1]);
     }
     for (String annotation : annotations) {
-      String[] kv = keyValue(annotation, "--annotation");
-      b.annotation(kv[0], kv[1]);
+      ImageAnnotation.parseFlag(annotation).forEach(b::annotation);
     }
     boolean cacheOnly = false;
     for (String output : outputs) {

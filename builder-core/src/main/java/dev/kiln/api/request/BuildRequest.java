@@ -31,6 +31,8 @@ import java.util.Set;
  *     store holds them; {@link PullPolicy#NEWER} by default
  * @param debug {@code --debug}: notes on how the build runs (which sandbox, which snapshotter) are
  *     said on every build, not only the first time a store sees them
+ * @param scopedAnnotations {@code --annotation}s for the index, for descriptors, or for one
+ *     platform's manifest ({@code annotations} holds those of every platform's manifest)
  */
 public record BuildRequest(
     Path context,
@@ -68,7 +70,8 @@ public record BuildRequest(
     List<AttestationSpec> attestations,
     boolean checkOnly,
     PullPolicy pull,
-    boolean debug) {
+    boolean debug,
+    List<ImageAnnotation> scopedAnnotations) {
 
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
@@ -76,6 +79,7 @@ public record BuildRequest(
     tags = List.copyOf(tags);
     labels = Map.copyOf(labels);
     annotations = Map.copyOf(annotations);
+    scopedAnnotations = List.copyOf(scopedAnnotations);
     outputs = List.copyOf(outputs);
     cacheFrom = List.copyOf(cacheFrom);
     cacheTo = List.copyOf(cacheTo);
@@ -128,6 +132,7 @@ public record BuildRequest(
     private final List<String> tags = new ArrayList<>();
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final Map<String, String> annotations = new LinkedHashMap<>();
+    private final List<ImageAnnotation> scopedAnnotations = new ArrayList<>();
     private final List<OutputSpec> outputs = new ArrayList<>();
     private final List<CacheSpec> cacheFrom = new ArrayList<>();
     private final List<CacheSpec> cacheTo = new ArrayList<>();
@@ -207,6 +212,19 @@ public record BuildRequest(
 
     public Builder annotation(String key, String value) {
       annotations.put(key, value);
+      return this;
+    }
+
+    /**
+     * An annotation of {@code --annotation TYPE[PLATFORM]:K=V}: one of every platform's manifest
+     * goes with {@link #annotation(String, String)}, the others are kept by where they go.
+     */
+    public Builder annotation(ImageAnnotation annotation) {
+      if (annotation.place() == ImageAnnotation.Place.MANIFEST && annotation.platform().isEmpty()) {
+        annotations.put(annotation.key(), annotation.value());
+      } else {
+        scopedAnnotations.add(annotation);
+      }
       return this;
     }
 
@@ -433,7 +451,8 @@ public record BuildRequest(
           List.copyOf(attestations.values()),
           checkOnly,
           pull,
-          debug);
+          debug,
+          scopedAnnotations);
     }
   }
 }

@@ -75,9 +75,17 @@ public final class OutputSpecParser {
           "--output '" + text + "' has no type", "add type=registry|image|oci|docker|local|tar");
     }
     Map<String, String> annotations = new LinkedHashMap<>();
+    List<ImageAnnotation> scoped = new ArrayList<>();
     for (String key : fields.keySet()) {
-      if (key.startsWith("annotation.") || key.startsWith("annotation-manifest.")) {
-        annotations.put(key.substring(key.indexOf('.') + 1), last(fields.get(key)));
+      Optional<ImageAnnotation> annotation =
+          ImageAnnotation.parseOutputKey(key, last(fields.get(key)), text);
+      if (annotation.isPresent()) {
+        ImageAnnotation a = annotation.get();
+        if (a.place() == ImageAnnotation.Place.MANIFEST && a.platform().isEmpty()) {
+          annotations.put(a.key(), a.value());
+        } else {
+          scoped.add(a);
+        }
       } else if (!KNOWN_KEYS.contains(key)) {
         KeyValueList.requireKnown(Map.of(key, List.of()), KNOWN_KEYS, "--output", text);
       }
@@ -169,7 +177,7 @@ public final class OutputSpecParser {
         force,
         store,
         rewrite,
-        List.of());
+        scoped);
   }
 
   private static OutputSpec simple(OutputSpec.Type type, Optional<Path> dest) {

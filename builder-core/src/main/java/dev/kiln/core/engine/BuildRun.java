@@ -30,6 +30,7 @@ import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.output.ForcedCompression;
+import dev.kiln.core.output.ImageAnnotations;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.output.TimestampRewriting;
 import dev.kiln.core.step.ContextTree;
@@ -604,7 +605,7 @@ final class BuildRun {
       List<Object> form =
           List.of(
               spec.ociMediaTypes(),
-              annotations(spec),
+              ImageAnnotations.of(request, spec),
               spec.forceCompression() ? layerOptions(spec).recordName() : "");
       List<BuiltImage> images = byForm.get(form);
       if (images == null) {
@@ -615,13 +616,17 @@ final class BuildRun {
       ImageOutput output = targets.forSpec(spec);
       Written written;
       if (attest && output.keepsAttestations()) {
-        written = writeAttested(output, images, results, outputNames, indexes);
+        written =
+            writeAttested(
+                output, images, results, outputNames, indexes, ImageAnnotations.of(request, spec));
       } else {
         if (attest && !warned) {
           warned = true;
           warnOfDroppedAttestations(output, images.size());
         }
-        written = writeUnattested(output, images, results, outputNames, indexes);
+        written =
+            writeUnattested(
+                output, images, results, outputNames, indexes, ImageAnnotations.of(request, spec));
       }
       if (primary.isEmpty()) {
         primary = Optional.of(written);
@@ -705,7 +710,8 @@ final class BuildRun {
       List<BuiltImage> images,
       List<PlatformResult> results,
       List<String> outputNames,
-      Map<Digest, List<Attested>> indexes)
+      Map<Digest, List<Attested>> indexes,
+      ImageAnnotations annotations)
       throws IOException {
     List<List<InTotoStatement>> statements = new ArrayList<>();
     List<Attested> listed = new ArrayList<>();
@@ -714,9 +720,12 @@ final class BuildRun {
       listed.add(new Attested(images.get(i).descriptor(), statements.get(i)));
     }
     BuiltIndex index =
-        images.size() == 1
-            ? AttestationManifest.attach(images.get(0), statements.get(0), Map.of())
-            : AttestationManifest.attach(images, platforms(results), statements, Map.of());
+        annotations.annotate(
+            images.size() == 1
+                ? AttestationManifest.attach(images.get(0), statements.get(0), Map.of())
+                : AttestationManifest.attach(images, platforms(results), statements, Map.of()),
+            images,
+            platforms(results));
     indexes.put(index.digest(), listed);
     output.writeIndex(index, outputNames);
     return Written.of(index, images);
@@ -731,13 +740,16 @@ final class BuildRun {
       List<BuiltImage> images,
       List<PlatformResult> results,
       List<String> outputNames,
-      Map<Digest, List<Attested>> indexes)
+      Map<Digest, List<Attested>> indexes,
+      ImageAnnotations annotations)
       throws IOException {
     if (images.size() == 1) {
       output.write(images.get(0), outputNames);
       return Written.of(images.get(0));
     }
-    BuiltIndex index = BuiltIndex.of(images, platforms(results), Map.of());
+    BuiltIndex index =
+        annotations.annotate(
+            BuiltIndex.of(images, platforms(results), Map.of()), images, platforms(results));
     List<Attested> listed = new ArrayList<>();
     images.forEach(i -> listed.add(new Attested(i.descriptor(), List.of())));
     indexes.put(index.digest(), listed);
@@ -942,7 +954,11 @@ final class BuildRun {
       }
       images.add(
           ImageAssembler.assemble(
-              configs.get(i), layers, blobs, spec.ociMediaTypes(), annotations(spec)));
+              configs.get(i),
+              layers,
+              blobs,
+              spec.ociMediaTypes(),
+              ImageAnnotations.of(request, spec).manifest(results.get(i).platform())));
     }
     return images;
   }
@@ -1003,12 +1019,6 @@ final class BuildRun {
       count += stage.instructions().size() + 1;
     }
     return count;
-  }
-
-  private Map<String, String> annotations(OutputSpec spec) {
-    Map<String, String> all = new LinkedHashMap<>(request.annotations());
-    all.putAll(spec.annotations());
-    return all;
   }
 
   private ImageConfig finish(ImageConfig config, String created, Platform target) {

@@ -14,8 +14,10 @@ import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.output.ArchiveDestination;
+import dev.kiln.core.output.DescriptorAnnotations;
 import dev.kiln.core.output.DockerArchiveWriter;
 import dev.kiln.core.output.FileSystemFailures;
+import dev.kiln.core.output.ImageAnnotations;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.core.output.OciArchiveWriter;
@@ -25,6 +27,7 @@ import dev.kiln.core.step.SourceFile;
 import dev.kiln.core.step.StackSourceTree;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,8 +84,8 @@ final class OutputTargets {
         }
         yield new LocalStoreOutput(store);
       }
-      case OCI -> new OciArchiveWriter(dest, System.out);
-      case OCI_LAYOUT -> new OciLayoutWriter(dest);
+      case OCI -> new OciArchiveWriter(dest, System.out, descriptorAnnotations(spec));
+      case OCI_LAYOUT -> new OciLayoutWriter(dest, descriptorAnnotations(spec));
       case DOCKER -> new DockerArchiveWriter(dest, System.out);
       default -> throw new IllegalArgumentException(spec.type() + " is not an image output");
     };
@@ -120,6 +123,15 @@ final class OutputTargets {
     private static List<String> storeNames(List<String> names) {
       return names.stream().map(StoreNames::of).distinct().toList();
     }
+  }
+
+  /** What an OCI layout's {@code index.json} puts on the descriptor of the image or index. */
+  private DescriptorAnnotations descriptorAnnotations(OutputSpec spec) {
+    Platform single =
+        request.platforms().isEmpty()
+            ? Platform.host()
+            : Platform.parse(request.platforms().get(0));
+    return ImageAnnotations.of(request, spec).descriptors(single);
   }
 
   /** The names an output records: its own {@code name=}, else the {@code -t} tags. */
