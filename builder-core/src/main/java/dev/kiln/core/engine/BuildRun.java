@@ -606,7 +606,9 @@ final class BuildRun {
           List.of(
               spec.ociMediaTypes(),
               ImageAnnotations.of(request, spec),
-              spec.forceCompression() ? layerOptions(spec).recordName() : "");
+              spec.forceCompression()
+                  ? "force " + layerOptions(spec).recordName()
+                  : layerOptions(spec).recordName());
       List<BuiltImage> images = byForm.get(form);
       if (images == null) {
         images = assemble(results, configs, spec, store);
@@ -935,16 +937,22 @@ final class BuildRun {
       StageState state = results.get(i).target().state();
       List<dev.kiln.core.image.LayerRef> layers = state.layers();
       dev.kiln.core.image.BlobSource blobs = state.blobs();
-      if (spec.forceCompression()) {
+      LayerOptions built = layerOptions(firstImageOutput());
+      boolean otherForm = !layerOptions(spec).recordName().equals(built.recordName());
+      if (spec.forceCompression() || otherForm) {
+        ForcedCompression compression = new ForcedCompression(store, layerOptions(spec));
         ForcedCompression.Layers forced =
-            new ForcedCompression(store, layerOptions(spec)).apply(layers, blobs);
+            spec.forceCompression()
+                ? compression.apply(layers, blobs)
+                : compression.applyToWritten(layers, blobs, built);
         layers = forced.layers();
         blobs = forced.blobs();
         if (forced.recompressed() > 0) {
           listener.on(
               new BuildEvent.Note(
                   clock.instant(),
-                  "force-compression: recompressed "
+                  (spec.forceCompression() ? "force-compression: " : "compression: ")
+                      + "recompressed "
                       + forced.recompressed()
                       + (forced.recompressed() == 1 ? " layer" : " layers")
                       + " to "

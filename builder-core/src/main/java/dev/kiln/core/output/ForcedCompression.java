@@ -65,6 +65,30 @@ public final class ForcedCompression {
   }
 
   /**
+   * {@code layers} with those kiln wrote in {@code written}'s form (the store records them so) in
+   * this form instead, and the others as they are: an output asking for another compression than
+   * the build wrote its layers in, without forcing it, as BuildKit compresses the build's layers
+   * per exporter and leaves base layers alone.
+   */
+  public Layers applyToWritten(List<LayerRef> layers, BlobSource blobs, LayerOptions written)
+      throws IOException {
+    LayerRecompressor builds = new LayerRecompressor(store, written);
+    List<LayerRef> converted = new ArrayList<>();
+    int recompressed = 0;
+    for (LayerRef layer : layers) {
+      Optional<LayerRecord> own = builds.recorded(layer.diffId());
+      if (own.isEmpty() || !own.get().digest().equals(layer.blob().digest())) {
+        converted.add(layer);
+        continue;
+      }
+      Layers one = apply(List.of(layer), blobs);
+      converted.add(one.layers().get(0));
+      recompressed += one.recompressed();
+    }
+    return new Layers(converted, new StoreThenOrigin(store, blobs), recompressed);
+  }
+
+  /**
    * Whether {@code layer} is in this form already: the same compression, and, when a level was
    * asked for, the very blob recorded for that level (a base layer's level is unknown).
    */

@@ -121,6 +121,36 @@ class OutputOptionsIT {
   }
 
   @Test
+  void aSecondOutputGetsTheBuildsLayersInItsOwnCompression() throws Exception {
+    Path ctx =
+        kiln.context()
+            .file("a.txt", "alpha\n")
+            .file("b.txt", "bravo\n")
+            .dockerfile("FROM scratch\nCOPY a.txt /\nCOPY b.txt /\n")
+            .root();
+    Path gzip = kiln.newDir("layout").resolve("oci");
+    Path zstd = kiln.newDir("layout").resolve("oci");
+    kiln.build(
+        ctx,
+        b ->
+            b.tag("two:1")
+                .output(OutputSpecParser.parse("type=oci,tar=false,dest=" + gzip))
+                .output(
+                    OutputSpecParser.parse("type=oci,tar=false,compression=zstd,dest=" + zstd)));
+    Layout first = new Layout(gzip, "1");
+    Layout second = new Layout(zstd, "1");
+    assertEquals(
+        List.of(
+            "application/vnd.oci.image.layer.v1.tar+gzip",
+            "application/vnd.oci.image.layer.v1.tar+gzip"),
+        first.mediaTypes());
+    assertEquals(List.of(Z, Z), second.mediaTypes());
+    first.assertBlobsMatchTheirDigestsAndDiffIds();
+    second.assertBlobsMatchTheirDigestsAndDiffIds();
+    assertEquals(first.diffIds(), second.diffIds());
+  }
+
+  @Test
   void compressionLevelIsHonouredWhenABlobOfTheSameTarExists() throws Exception {
     Path ctx =
         kiln.context()
