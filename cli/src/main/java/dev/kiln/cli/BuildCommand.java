@@ -130,7 +130,8 @@ public final class BuildCommand implements Callable<Integer> {
       description = {
         "Where the result goes, repeatable (default: the local store).",
         "  type=registry|image|oci|docker|local|tar,dest=…,name=…,compression=gzip|zstd|uncompressed,",
-        "  compression-level=N,oci-mediatypes=true|false,tar=true|false;",
+        "  compression-level=N,force-compression=true,oci-mediatypes=true|false,tar=true|false,",
+        "  store=true|false,rewrite-timestamp=true,annotation[-TYPE][[PLATFORM]].KEY=VALUE;",
         "  DIR alone = type=local,dest=DIR; - = a tar of the files on stdout."
       })
   List<String> outputs = new ArrayList<>();
