@@ -1063,7 +1063,7 @@ final class BuildRun {
       options = options.withCompression(compression);
       if (spec.compressionLevel().isPresent() && compression != Compression.NONE) {
         int level = spec.compressionLevel().get();
-        options = options.withLevel(Math.max(1, level));
+        options = options.withLevel(level);
       }
     }
     if (request.sourceDateEpoch().isPresent()) {
