@@ -29,7 +29,6 @@ import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
-import dev.kiln.core.output.ForcedCompression;
 import dev.kiln.core.output.ImageAnnotations;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.output.TimestampRewriting;
@@ -588,8 +587,8 @@ final class BuildRun {
     boolean attest = results.get(0).attestations().requested();
     Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
-    // One image per form an output asks for: media types, annotations, forced compression.
-    Map<List<Object>, List<BuiltImage>> byForm = new HashMap<>();
+    OutputImages forms =
+        new OutputImages(request, store, listener, clock, this::layerOptions, firstImageOutput());
     // Every platform's config comes from the same Dockerfile: the first says it for all.
     warnOfIgnoredHealthcheck(configs.get(0));
     TimestampRewriting.warning(request.outputs(), request.sourceDateEpoch())
@@ -602,18 +601,12 @@ final class BuildRun {
         writeFiles(spec, results, store, registry, targets);
         continue;
       }
-      List<Object> form =
-          List.of(
-              spec.ociMediaTypes(),
-              ImageAnnotations.of(request, spec),
-              spec.forceCompression()
-                  ? "force " + layerOptions(spec).recordName()
-                  : layerOptions(spec).recordName());
-      List<BuiltImage> images = byForm.get(form);
-      if (images == null) {
-        images = assemble(results, configs, spec, store);
-        byForm.put(form, images);
-      }
+      List<BuiltImage> images =
+          forms.of(
+              spec,
+              results.stream().map(r -> r.target().state()).toList(),
+              configs,
+              platforms(results));
       List<String> outputNames = targets.namesFor(spec);
       ImageOutput output = targets.forSpec(spec);
       Written written;
@@ -923,52 +916,6 @@ final class BuildRun {
                 + ": "
                 + signed.signatureTag()
                 + signed.referrer().map(d -> " and referrer " + d).orElse("")));
-  }
-
-  /**
-   * Each platform's image for {@code spec}, in the platforms' order; with {@code force-compression}
-   * every layer in the output's compression ({@link ForcedCompression}).
-   */
-  private List<BuiltImage> assemble(
-      List<PlatformResult> results, List<ImageConfig> configs, OutputSpec spec, ContentStore store)
-      throws IOException {
-    List<BuiltImage> images = new ArrayList<>();
-    for (int i = 0; i < results.size(); i++) {
-      StageState state = results.get(i).target().state();
-      List<dev.kiln.core.image.LayerRef> layers = state.layers();
-      dev.kiln.core.image.BlobSource blobs = state.blobs();
-      LayerOptions built = layerOptions(firstImageOutput());
-      boolean otherForm = !layerOptions(spec).recordName().equals(built.recordName());
-      if (spec.forceCompression() || otherForm) {
-        ForcedCompression compression = new ForcedCompression(store, layerOptions(spec));
-        ForcedCompression.Layers forced =
-            spec.forceCompression()
-                ? compression.apply(layers, blobs)
-                : compression.applyToWritten(layers, blobs, built);
-        layers = forced.layers();
-        blobs = forced.blobs();
-        if (forced.recompressed() > 0) {
-          listener.on(
-              new BuildEvent.Note(
-                  clock.instant(),
-                  (spec.forceCompression() ? "force-compression: " : "compression: ")
-                      + "recompressed "
-                      + forced.recompressed()
-                      + (forced.recompressed() == 1 ? " layer" : " layers")
-                      + " to "
-                      + layerOptions(spec).recordName()
-                      + " (kept in the store for the next build)"));
-        }
-      }
-      images.add(
-          ImageAssembler.assemble(
-              configs.get(i),
-              layers,
-              blobs,
-              spec.ociMediaTypes(),
-              ImageAnnotations.of(request, spec).manifest(results.get(i).platform())));
-    }
-    return images;
   }
 
   /**
