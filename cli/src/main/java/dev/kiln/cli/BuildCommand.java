@@ -8,6 +8,7 @@ import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
+import dev.kiln.api.request.ImageAnnotation;
 import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
@@ -105,7 +106,10 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(
       names = "--annotation",
       paramLabel = "KEY=VALUE",
-      description = "Add a manifest annotation; repeatable (default: none).")
+      description =
+          "Add an annotation, KEY=VALUE to each manifest, or TYPE[,TYPE][[PLATFORM]]:KEY=VALUE with"
+              + " TYPE manifest, index, manifest-descriptor or index-descriptor; repeatable"
+              + " (default: none).")
   List<String> annotations = new ArrayList<>();
 
   @Option(
@@ -127,7 +131,8 @@ public final class BuildCommand implements Callable<Integer> {
       description = {
         "Where the result goes, repeatable (default: the local store).",
         "  type=registry|image|oci|docker|local|tar,dest=…,name=…,compression=gzip|zstd|uncompressed,",
-        "  compression-level=N,oci-mediatypes=true|false,tar=true|false;",
+        "  compression-level=N,force-compression=true,oci-mediatypes=true|false,tar=true|false,",
+        "  store=true|false,rewrite-timestamp=true,annotation[-TYPE][[PLATFORM]].KEY=VALUE;",
         "  DIR alone = type=local,dest=DIR; - = a tar of the files on stdout."
       })
   List<String> outputs = new ArrayList<>();
@@ -532,8 +537,7 @@ public final class BuildCommand implements Callable<Integer> {
       b.label(kv[0], kv[1]);
     }
     for (String annotation : annotations) {
-      String[] kv = keyValue(annotation, "--annotation");
-      b.annotation(kv[0], kv[1]);
+      ImageAnnotation.parseFlag(annotation).forEach(b::annotation);
     }
     boolean cacheOnly = false;
     for (String output : outputs) {

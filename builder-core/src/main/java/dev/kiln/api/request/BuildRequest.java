@@ -35,6 +35,8 @@ import java.util.Set;
  *     (64 MiB, as Docker)
  * @param debug {@code --debug}: notes on how the build runs (which sandbox, which snapshotter) are
  *     said on every build, not only the first time a store sees them
+ * @param scopedAnnotations {@code --annotation}s for the index, for descriptors, or for one
+ *     platform's manifest ({@code annotations} holds those of every platform's manifest)
  */
 public record BuildRequest(
     Path context,
@@ -75,7 +77,8 @@ public record BuildRequest(
     List<HostMapping> extraHosts,
     List<Ulimit> ulimits,
     long shmSize,
-    boolean debug) {
+    boolean debug,
+    List<ImageAnnotation> scopedAnnotations) {
 
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
@@ -83,6 +86,7 @@ public record BuildRequest(
     tags = List.copyOf(tags);
     labels = Map.copyOf(labels);
     annotations = Map.copyOf(annotations);
+    scopedAnnotations = List.copyOf(scopedAnnotations);
     outputs = List.copyOf(outputs);
     cacheFrom = List.copyOf(cacheFrom);
     cacheTo = List.copyOf(cacheTo);
@@ -140,6 +144,7 @@ public record BuildRequest(
     private final List<String> tags = new ArrayList<>();
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final Map<String, String> annotations = new LinkedHashMap<>();
+    private final List<ImageAnnotation> scopedAnnotations = new ArrayList<>();
     private final List<OutputSpec> outputs = new ArrayList<>();
     private final List<CacheSpec> cacheFrom = new ArrayList<>();
     private final List<CacheSpec> cacheTo = new ArrayList<>();
@@ -222,6 +227,19 @@ public record BuildRequest(
 
     public Builder annotation(String key, String value) {
       annotations.put(key, value);
+      return this;
+    }
+
+    /**
+     * An annotation of {@code --annotation TYPE[PLATFORM]:K=V}: one of every platform's manifest
+     * goes with {@link #annotation(String, String)}, the others are kept by where they go.
+     */
+    public Builder annotation(ImageAnnotation annotation) {
+      if (annotation.place() == ImageAnnotation.Place.MANIFEST && annotation.platform().isEmpty()) {
+        annotations.put(annotation.key(), annotation.value());
+      } else {
+        scopedAnnotations.add(annotation);
+      }
       return this;
     }
 
@@ -471,7 +489,8 @@ public record BuildRequest(
           extraHosts,
           List.copyOf(ulimits.values()),
           shmSize,
-          debug);
+          debug,
+          scopedAnnotations);
     }
   }
 }

@@ -29,7 +29,9 @@ import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.output.ImageAnnotations;
 import dev.kiln.core.output.ImageOutput;
+import dev.kiln.core.output.TimestampRewriting;
 import dev.kiln.core.sbom.LayerPackagesStore;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
@@ -619,9 +621,12 @@ final class BuildRun {
     boolean attest = results.get(0).attestations().requested();
     Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
-    Map<Boolean, List<BuiltImage>> byFlavor = new LinkedHashMap<>();
+    OutputImages forms =
+        new OutputImages(request, store, listener, clock, this::layerOptions, firstImageOutput());
     // Every platform's config comes from the same Dockerfile: the first says it for all.
     warnOfIgnoredHealthcheck(configs.get(0));
+    TimestampRewriting.warning(request.outputs(), request.sourceDateEpoch())
+        .ifPresent(w -> listener.on(new BuildEvent.Warning(clock.instant(), w, Optional.empty())));
     boolean twoDigests = imageOutputsHaveTwoDigests();
     Map<Digest, List<Attested>> indexes = new LinkedHashMap<>();
     boolean warned = false;
@@ -631,8 +636,11 @@ final class BuildRun {
         continue;
       }
       List<BuiltImage> images =
-          byFlavor.computeIfAbsent(
-              spec.ociMediaTypes(), oci -> assemble(results, configs, oci, annotations(spec)));
+          forms.of(
+              spec,
+              results.stream().map(r -> r.target().state()).toList(),
+              configs,
+              platforms(results));
       List<String> outputNames = targets.namesFor(spec);
       ImageOutput output = targets.forSpec(spec);
       boolean attested = attest && output.keepsAttestations();
@@ -640,10 +648,11 @@ final class BuildRun {
         warned = true;
         warnOfDroppedAttestations(output, images.size());
       }
+      ImageAnnotations annotations = ImageAnnotations.of(request, spec);
       Written written =
           attested
-              ? writeAttested(output, images, results, outputNames, indexes)
-              : writeUnattested(output, images, results, outputNames, indexes);
+              ? writeAttested(output, images, results, outputNames, indexes, annotations)
+              : writeUnattested(output, images, results, outputNames, indexes, annotations);
       if (primary.isEmpty()) {
         primary = Optional.of(written);
       }
@@ -748,7 +757,8 @@ final class BuildRun {
       List<BuiltImage> images,
       List<PlatformResult> results,
       List<String> outputNames,
-      Map<Digest, List<Attested>> indexes)
+      Map<Digest, List<Attested>> indexes,
+      ImageAnnotations annotations)
       throws IOException {
     List<List<InTotoStatement>> statements = new ArrayList<>();
     List<Attested> listed = new ArrayList<>();
@@ -757,9 +767,12 @@ final class BuildRun {
       listed.add(new Attested(images.get(i).descriptor(), statements.get(i)));
     }
     BuiltIndex index =
-        images.size() == 1
-            ? AttestationManifest.attach(images.get(0), statements.get(0), Map.of())
-            : AttestationManifest.attach(images, platforms(results), statements, Map.of());
+        annotations.annotate(
+            images.size() == 1
+                ? AttestationManifest.attach(images.get(0), statements.get(0), Map.of())
+                : AttestationManifest.attach(images, platforms(results), statements, Map.of()),
+            images,
+            platforms(results));
     indexes.put(index.digest(), listed);
     output.writeIndex(index, outputNames);
     return Written.of(index, images);
@@ -774,13 +787,16 @@ final class BuildRun {
       List<BuiltImage> images,
       List<PlatformResult> results,
       List<String> outputNames,
-      Map<Digest, List<Attested>> indexes)
+      Map<Digest, List<Attested>> indexes,
+      ImageAnnotations annotations)
       throws IOException {
     if (images.size() == 1) {
       output.write(images.get(0), outputNames);
       return Written.of(images.get(0));
     }
-    BuiltIndex index = BuiltIndex.of(images, platforms(results), Map.of());
+    BuiltIndex index =
+        annotations.annotate(
+            BuiltIndex.of(images, platforms(results), Map.of()), images, platforms(results));
     List<Attested> listed = new ArrayList<>();
     images.forEach(i -> listed.add(new Attested(i.descriptor(), List.of())));
     indexes.put(index.digest(), listed);
@@ -954,21 +970,6 @@ final class BuildRun {
                 + signed.referrer().map(d -> " and referrer " + d).orElse("")));
   }
 
-  /** Each platform's image, in the platforms' order. */
-  private static List<BuiltImage> assemble(
-      List<PlatformResult> results,
-      List<ImageConfig> configs,
-      boolean oci,
-      Map<String, String> annotations) {
-    List<BuiltImage> images = new ArrayList<>();
-    for (int i = 0; i < results.size(); i++) {
-      StageState state = results.get(i).target().state();
-      images.add(
-          ImageAssembler.assemble(configs.get(i), state.layers(), state.blobs(), oci, annotations));
-    }
-    return images;
-  }
-
   /**
    * {@code type=local|tar}: the final stage's files; with several platforms each platform's go to a
    * directory of its own, named as buildx names it ({@code linux_arm64}).
@@ -987,16 +988,7 @@ final class BuildRun {
     for (PlatformResult r : results) {
       Platform p = r.platform();
       String dir = p.os() + "_" + p.architecture() + (p.variant() == null ? "" : "_" + p.variant());
-      OutputSpec own =
-          new OutputSpec(
-              spec.type(),
-              spec.dest().map(d -> d.resolve(dir)),
-              spec.names(),
-              spec.push(),
-              spec.compression(),
-              spec.compressionLevel(),
-              spec.ociMediaTypes(),
-              spec.annotations());
+      OutputSpec own = spec.withDest(spec.dest().orElseThrow().resolve(dir));
       new OutputTargets(request, store, registry, r.target()).exportFiles(own);
     }
   }
@@ -1036,12 +1028,6 @@ final class BuildRun {
     return count;
   }
 
-  private Map<String, String> annotations(OutputSpec spec) {
-    Map<String, String> all = new LinkedHashMap<>(request.annotations());
-    all.putAll(spec.annotations());
-    return all;
-  }
-
   private ImageConfig finish(ImageConfig config, String created, Platform target) {
     ContainerConfig run = config.configOrEmpty();
     if (!request.labels().isEmpty()) {
@@ -1076,7 +1062,7 @@ final class BuildRun {
       options = options.withCompression(compression);
       if (spec.compressionLevel().isPresent() && compression != Compression.NONE) {
         int level = spec.compressionLevel().get();
-        options = options.withLevel(Math.max(1, level));
+        options = options.withLevel(level);
       }
     }
     if (request.sourceDateEpoch().isPresent()) {
