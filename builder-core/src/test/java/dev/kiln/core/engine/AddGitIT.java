@@ -198,65 +198,25 @@ class AddGitIT {
 
   @Test
   void aMissingRefOrSubdirectoryIsAClearError() {
-    BuildFailure ref =
-        assertThrows(
-            BuildFailure.class,
-            () ->
-                kiln.build(
-                    kiln.context()
-                        .dockerfile("FROM busybox:kiln\nADD " + git.gitUrl("app") + "#nope /x\n")
-                        .root(),
-                    b -> {}));
+    BuildFailure ref = failureOf("FROM busybox:kiln\nADD " + git.gitUrl("app") + "#nope /x\n");
     assertTrue(ref.getMessage().contains("no branch, tag or ref named nope"), ref.getMessage());
     assertTrue(ref.getMessage().contains("Dockerfile:2"), ref.getMessage());
 
     BuildFailure subdir =
-        assertThrows(
-            BuildFailure.class,
-            () ->
-                kiln.build(
-                    kiln.context()
-                        .dockerfile(
-                            "FROM busybox:kiln\nADD " + git.gitUrl("app") + "#main:nodir /x\n")
-                        .root(),
-                    b -> {}));
+        failureOf("FROM busybox:kiln\nADD " + git.gitUrl("app") + "#main:nodir /x\n");
     assertTrue(subdir.getMessage().contains("no directory nodir"), subdir.getMessage());
 
-    BuildFailure query =
-        assertThrows(
-            BuildFailure.class,
-            () ->
-                kiln.build(
-                    kiln.context()
-                        .dockerfile("FROM busybox:kiln\nADD " + git.httpUrl("app") + "?ref=v1 /x\n")
-                        .root(),
-                    b -> {}));
+    BuildFailure query = failureOf("FROM busybox:kiln\nADD " + git.httpUrl("app") + "?ref=v1 /x\n");
     assertTrue(query.getMessage().contains("query (?ref="), query.getMessage());
 
-    BuildFailure missing =
-        assertThrows(
-            BuildFailure.class,
-            () ->
-                kiln.build(
-                    kiln.context()
-                        .dockerfile("FROM busybox:kiln\nADD " + git.gitUrl("absent") + " /x\n")
-                        .root(),
-                    b -> {}));
+    BuildFailure missing = failureOf("FROM busybox:kiln\nADD " + git.gitUrl("absent") + " /x\n");
     assertTrue(missing.getMessage().contains("git ls-remote"), missing.getMessage());
     assertTrue(missing.getMessage().contains("absent.git"), missing.getMessage());
   }
 
   @Test
   void anSshUrlNeedsAnAgent() throws Exception {
-    BuildFailure failure =
-        assertThrows(
-            BuildFailure.class,
-            () ->
-                kiln.build(
-                    kiln.context()
-                        .dockerfile("FROM busybox:kiln\nADD git@127.0.0.1:app.git#main /x\n")
-                        .root(),
-                    b -> {}));
+    BuildFailure failure = failureOf("FROM busybox:kiln\nADD git@127.0.0.1:app.git#main /x\n");
     assertTrue(failure.getMessage().contains("--ssh default"), failure.getMessage());
     BuildFailure unset =
         assertThrows(
@@ -308,5 +268,12 @@ class AddGitIT {
         new java.util.ArrayList<>(List.of("git", "-c", "safe.directory=*", "-C", repo.toString()));
     command.addAll(List.of(args));
     return ProcessRunner.run(command).requireSuccess().stdout().strip();
+  }
+
+  /** The failure of building {@code dockerfile} in an otherwise empty context. */
+  private BuildFailure failureOf(String dockerfile) {
+    return assertThrows(
+        BuildFailure.class,
+        () -> kiln.build(kiln.context().dockerfile(dockerfile).root(), b -> {}));
   }
 }
