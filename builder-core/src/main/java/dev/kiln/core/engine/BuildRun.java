@@ -623,10 +623,7 @@ final class BuildRun {
     List<String> names = new ArrayList<>();
     OutputImages forms =
         new OutputImages(request, store, listener, clock, this::layerOptions, firstImageOutput());
-    // Every platform's config comes from the same Dockerfile: the first says it for all.
-    warnOfIgnoredHealthcheck(configs.get(0));
-    TimestampRewriting.warning(request.outputs(), request.sourceDateEpoch())
-        .ifPresent(w -> listener.on(new BuildEvent.Warning(clock.instant(), w, Optional.empty())));
+    warnBeforeOutputs(configs);
     boolean twoDigests = imageOutputsHaveTwoDigests();
     Map<Digest, List<Attested>> indexes = new LinkedHashMap<>();
     boolean warned = false;
@@ -635,12 +632,7 @@ final class BuildRun {
         writeFiles(spec, results, store, registry, targets);
         continue;
       }
-      List<BuiltImage> images =
-          forms.of(
-              spec,
-              results.stream().map(r -> r.target().state()).toList(),
-              configs,
-              platforms(results));
+      List<BuiltImage> images = forms.of(spec, targetStates(results), configs, platforms(results));
       List<String> outputNames = targets.namesFor(spec);
       ImageOutput output = targets.forSpec(spec);
       boolean attested = attest && output.keepsAttestations();
@@ -670,6 +662,18 @@ final class BuildRun {
     // After the outputs, so that only the layers no step or output read are fetched for it.
     remote.keepImported(BuildCache.open(store));
     return summary(results, primary, names, targets.pushed().stream().distinct().toList(), started);
+  }
+
+  /** What the outputs will lose or not do, said once before they are written. */
+  private void warnBeforeOutputs(List<ImageConfig> configs) {
+    // Every platform's config comes from the same Dockerfile: the first says it for all.
+    warnOfIgnoredHealthcheck(configs.get(0));
+    TimestampRewriting.warning(request.outputs(), request.sourceDateEpoch())
+        .ifPresent(w -> listener.on(new BuildEvent.Warning(clock.instant(), w, Optional.empty())));
+  }
+
+  private static List<StageState> targetStates(List<PlatformResult> results) {
+    return results.stream().map(r -> r.target().state()).toList();
   }
 
   /** Each platform's target config, finished (labels, created, platform). */

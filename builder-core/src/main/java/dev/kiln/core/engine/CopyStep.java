@@ -138,19 +138,7 @@ final class CopyStep implements Step {
     StageState state = in.state();
     ContainerConfig run = state.config().configOrEmpty();
     StackView rootfs = state.rootfs();
-    Optional<Owner> owner = Optional.empty();
-    if (spec.chown() != null && !spec.chown().isEmpty()) {
-      try {
-        owner =
-            Optional.of(
-                Owner.resolve(
-                    spec.chown(), userFile(rootfs, "etc/passwd"), userFile(rootfs, "etc/group")));
-      } catch (IllegalArgumentException e) {
-        throw new CopyFailure(
-            e.getMessage(),
-            "use numeric ids (--chown=1000:1000) or add the user to the image first");
-      }
-    }
+    Optional<Owner> owner = owner(spec, rootfs);
     Path spool = scope.storage().spool().resolve("copy-" + SPOOL_COUNTER.incrementAndGet());
     List<String> localSources = new ArrayList<>();
     List<SourceContent> heredocs = new ArrayList<>(spec.files().sourceContents());
@@ -189,6 +177,21 @@ final class CopyStep implements Step {
         new CopyPlanner(request, new ArchiveUnpacker(spool.resolve("archives"))).plan();
     return StepHistory.addLayer(
         scope.storage(), scope.write(), state, state.config(), entries, createdBy(spec));
+  }
+
+  /** The owner {@code --chown} names, looked up in the stage's passwd and group files. */
+  private Optional<Owner> owner(CopySpec spec, StackView rootfs) throws IOException, CopyFailure {
+    if (spec.chown() == null || spec.chown().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          Owner.resolve(
+              spec.chown(), userFile(rootfs, "etc/passwd"), userFile(rootfs, "etc/group")));
+    } catch (IllegalArgumentException e) {
+      throw new CopyFailure(
+          e.getMessage(), "use numeric ids (--chown=1000:1000) or add the user to the image first");
+    }
   }
 
   /** The history text BuildKit writes: the flags that change the files, the sources, the dest. */

@@ -187,19 +187,7 @@ final class OutputTargets {
     Path dest = spec.dest().orElseThrow();
     List<LayerRef> layers = result.state().layers();
     if (spec.type() == OutputSpec.Type.LOCAL) {
-      boolean created = !Files.exists(dest, LinkOption.NOFOLLOW_LINKS);
-      try {
-        extractInto(dest, layers);
-      } catch (LayerFormatException e) {
-        removeIfCreated(created, dest);
-        throw e;
-      } catch (IOException e) {
-        removeIfCreated(created, dest);
-        throw FileSystemFailures.within(dest, e);
-      } catch (RuntimeException e) {
-        removeIfCreated(created, dest);
-        throw e;
-      }
+      exportDirectory(dest, layers);
       return;
     }
     Path spool = Files.createTempDirectory(store.paths().root().resolve("tmp"), "export-");
@@ -241,6 +229,23 @@ final class OutputTargets {
           dest, System.out, out -> LayerWriter.writeTo(out, tree.entries(), plain));
     } finally {
       BuildRun.deleteTree(spool);
+    }
+  }
+
+  /** {@code type=local}: the final stage's files in {@code dest}, removed again on failure. */
+  private void exportDirectory(Path dest, List<LayerRef> layers) throws IOException {
+    boolean created = !Files.exists(dest, LinkOption.NOFOLLOW_LINKS);
+    try {
+      extractInto(dest, layers);
+    } catch (LayerFormatException e) {
+      removeIfCreated(created, dest);
+      throw e;
+    } catch (IOException e) {
+      removeIfCreated(created, dest);
+      throw FileSystemFailures.within(dest, e);
+    } catch (RuntimeException e) {
+      removeIfCreated(created, dest);
+      throw e;
     }
   }
 

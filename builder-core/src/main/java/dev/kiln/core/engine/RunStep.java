@@ -173,27 +173,9 @@ final class RunStep implements Step {
             mounts.prepare(run.mounts(), mountFiles(in), scratch, workdir)) {
       extra.addAll(prepared.mounts());
       addMountEnvironment(env, prepared.env());
-      RunRequest.Builder request =
-          RunRequest.builder(snapshot.rootfs(), argv)
-              .env(env)
-              .workingDir(workdir)
-              .user(user(config, snapshot))
-              .network(network(run))
-              .security(
-                  run.security() == RunInstruction.Security.INSECURE
-                      ? SecurityMode.INSECURE
-                      : SecurityMode.SANDBOX);
-      for (SandboxMount m : extra) {
-        request.mount(m);
-      }
-      for (HostMapping h : scope.request().extraHosts()) {
-        request.addHost(new HostEntry(h.host(), h.address()));
-      }
-      for (Ulimit u : scope.request().ulimits()) {
-        request.rlimit(new Rlimit(u.name(), u.soft(), u.hard()));
-      }
-      request.shmSize(scope.request().shmSize());
-      RunResult result = runInSandbox(request.build(), ref, prepared, argv);
+      RunRequest request =
+          sandboxRequest(run, snapshot, argv, env, workdir, user(config, snapshot), extra);
+      RunResult result = runInSandbox(request, ref, prepared, argv);
       if (!result.succeeded()) {
         throw new RunFailedException(argv, result, prepared::redact);
       }
@@ -213,6 +195,37 @@ final class RunStep implements Step {
     } finally {
       BuildRun.deleteTree(scratch);
     }
+  }
+
+  /** What the sandbox runs: the step's process, its mounts, and the build's RUN options. */
+  private RunRequest sandboxRequest(
+      RunInstruction run,
+      Snapshot snapshot,
+      List<String> argv,
+      List<String> env,
+      String workdir,
+      ResolvedUser user,
+      List<SandboxMount> mounts) {
+    RunRequest.Builder request =
+        RunRequest.builder(snapshot.rootfs(), argv)
+            .env(env)
+            .workingDir(workdir)
+            .user(user)
+            .network(network(run))
+            .security(
+                run.security() == RunInstruction.Security.INSECURE
+                    ? SecurityMode.INSECURE
+                    : SecurityMode.SANDBOX);
+    for (SandboxMount m : mounts) {
+      request.mount(m);
+    }
+    for (HostMapping h : scope.request().extraHosts()) {
+      request.addHost(new HostEntry(h.host(), h.address()));
+    }
+    for (Ulimit u : scope.request().ulimits()) {
+      request.rlimit(new Rlimit(u.name(), u.soft(), u.hard()));
+    }
+    return request.shmSize(scope.request().shmSize()).build();
   }
 
   /** The layer directories below the step, lowest first, as the snapshotter stacks them. */
