@@ -144,10 +144,8 @@ final class BuildRun {
       PatternMatcher ignore = ignoreFile(dockerfile);
       BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase);
       ContextTree context = new ContextTree(request.context(), ignore);
-      StackViews views =
-          new StackViews(
-              new LayerIndexStore(store.paths()),
-              LayerDirectories.forCurrentUser(storeRoot)::existing);
+      LayerDirectories layerDirectories = LayerDirectories.forCurrentUser(storeRoot);
+      StackViews views = new StackViews(new LayerIndexStore(store.paths()), layerDirectories);
       RemoteCaches remote =
           new RemoteCaches(
               request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
@@ -163,12 +161,7 @@ final class BuildRun {
       StatMemo memo = StatMemo.open(store.paths(), request.context());
       PlatformCommon common =
           new PlatformCommon(
-              workspace,
-              runTools(store, workspace),
-              LayerDirectories.forCurrentUser(storeRoot),
-              memo,
-              ignore,
-              remote);
+              workspace, runTools(store, workspace), layerDirectories, memo, ignore, remote);
       PlatformsRun run = runPlatforms(plans, scopes, common, shared, memo, ignore);
       List<PlatformResult> results =
           platformResults(plans, targets, run, dockerfile, baseImages, started);

@@ -14,6 +14,7 @@ import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.instructions.RunInstruction;
 import dev.kiln.dockerfile.lint.LintRule;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.ParseWarning;
@@ -93,6 +94,11 @@ final class StageRunner {
     if (!base.onBuild().isEmpty()) {
       plan = withTriggers(plan, index, base.onBuild());
       stage = plan.stage(index);
+    }
+    if (stage.instructions().stream().anyMatch(i -> i instanceof RunInstruction)) {
+      // RUN will need the base's layers unpacked: a base layer first read for a path lookup
+      // (WORKDIR, USER, COPY) is then indexed by unpacking it, not decompressed twice.
+      scope.views().willRunOn(base.state().layers());
     }
     StageState first = withDefaultPath(base.state());
     List<String> env = new ArrayList<>(first.config().configOrEmpty().env());

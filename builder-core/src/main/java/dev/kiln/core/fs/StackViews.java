@@ -4,12 +4,11 @@ import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.registry.model.Digest;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * Makes the {@link StackView}s of one build: one per stack of layers (by chain ID), whatever stage,
@@ -18,17 +17,29 @@ import java.util.function.Function;
  */
 public final class StackViews {
   private final LayerIndexStore indexes;
-  private final Function<Digest, Optional<Path>> unpacked;
+  private final LayerUnpacking unpacking;
   private final Map<Digest, StackView> views = new ConcurrentHashMap<>();
+  private final Set<Digest> runOn = ConcurrentHashMap.newKeySet();
   private final StackView empty;
 
   /**
-   * @param unpacked the unpacked directory of a layer (by diffID) if the store has one now
+   * @param unpacking the store's unpacked layer directories
    */
-  public StackViews(LayerIndexStore indexes, Function<Digest, Optional<Path>> unpacked) {
+  public StackViews(LayerIndexStore indexes, LayerUnpacking unpacking) {
     this.indexes = indexes;
-    this.unpacked = unpacked;
+    this.unpacking = unpacking;
     this.empty = StackView.empty(this);
+  }
+
+  /**
+   * Says that a RUN step will stand on {@code layers}, so they will be unpacked anyway: a layer of
+   * them not indexed yet is then indexed by unpacking it, one decompression for both, instead of
+   * being read once for its index and again for its directory.
+   */
+  public void willRunOn(List<LayerRef> layers) {
+    for (LayerRef layer : layers) {
+      runOn.add(layer.diffId());
+    }
   }
 
   /** The store's layer indexes. */
@@ -57,10 +68,22 @@ public final class StackViews {
 
   /** One layer as a view reads it. */
   public StackView.LayerSource source(LayerRef layer, BlobSource blobs) {
-    LayerBytes bytes = new LayerBytes(layer, blobs, () -> unpacked.apply(layer.diffId()));
+    LayerBytes bytes = new LayerBytes(layer, blobs, () -> unpacking.existing(layer.diffId()));
     return new StackView.LayerSource() {
       @Override
       public LayerIndex index() throws IOException {
+        if (runOn.contains(layer.diffId()) && indexes.find(layer.diffId()).isEmpty()) {
+          try {
+            unpacking.unpack(layer, blobs, indexes);
+          } catch (IOException e) {
+            if (e instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
+              throw e;
+            }
+            // A layer that only makes sense on the ones below it (a hard link to a file of a
+            // lower layer) cannot be unpacked alone; RUN gives it a directory for its stack.
+            // Index it by reading it, which also reports a layer that is damaged.
+          }
+        }
         return indexes.get(layer, blobs);
       }
 

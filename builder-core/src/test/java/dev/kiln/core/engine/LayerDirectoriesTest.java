@@ -1,11 +1,19 @@
 package dev.kiln.core.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.cache.store.StorePaths;
+import dev.kiln.core.fs.LayerIndex;
+import dev.kiln.core.fs.LayerIndexStore;
+import dev.kiln.core.fs.StackView;
+import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.layer.LayerReader;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
 import dev.kiln.registry.model.Compression;
@@ -116,5 +124,56 @@ class LayerDirectoriesTest {
     assertEquals(
         "ours",
         Files.readString(tmp.resolve("layers").resolve(sample.ref().diffId().hex()).resolve("a")));
+  }
+
+  @Test
+  void aLayerARunWillStandOnIsIndexedByUnpackingItInOneRead() throws Exception {
+    Sample sample = Sample.create();
+    AtomicInteger opened = new AtomicInteger();
+    BlobSource counting =
+        descriptor -> {
+          opened.incrementAndGet();
+          return new ByteArrayInputStream(sample.tar());
+        };
+    LayerDirectories layers =
+        new LayerDirectories(
+            tmp.resolve("store/layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
+    StackViews views =
+        new StackViews(new LayerIndexStore(new StorePaths(tmp.resolve("store"))), layers);
+
+    views.willRunOn(List.of(sample.ref()));
+    StackView view = views.of(List.of(sample.ref()), counting);
+    assertTrue(view.get("a").isPresent(), "the index is made");
+    Path dir = layers.get(sample.ref(), counting);
+
+    assertEquals(1, opened.get(), "one read of the layer for its index and its directory");
+    assertEquals("ours", Files.readString(dir.resolve("a")));
+    ByteArrayOutputStream made = new ByteArrayOutputStream();
+    views.indexes().get(sample.ref(), counting).write(made);
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    try (LayerReader reader = LayerReader.open(new ByteArrayInputStream(sample.tar()))) {
+      LayerIndex.of(reader).write(expected);
+    }
+    assertArrayEquals(expected.toByteArray(), made.toByteArray(), "the same index as a read");
+    assertArrayEquals(
+        expected.toByteArray(),
+        Files.readAllBytes(new StorePaths(tmp.resolve("store")).layerIndex(sample.ref().diffId())),
+        "kept in the store");
+  }
+
+  @Test
+  void aLayerNoRunStandsOnIsIndexedWithoutUnpackingIt() throws Exception {
+    Sample sample = Sample.create();
+    LayerDirectories layers =
+        new LayerDirectories(
+            tmp.resolve("store/layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
+    StackViews views =
+        new StackViews(new LayerIndexStore(new StorePaths(tmp.resolve("store"))), layers);
+
+    StackView view =
+        views.of(List.of(sample.ref()), descriptor -> new ByteArrayInputStream(sample.tar()));
+    assertTrue(view.get("a").isPresent());
+
+    assertTrue(layers.existing(sample.ref().diffId()).isEmpty(), "nothing unpacked");
   }
 }
