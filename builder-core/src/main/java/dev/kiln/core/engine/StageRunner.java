@@ -96,9 +96,9 @@ final class StageRunner {
       stage = plan.stage(index);
     }
     if (stage.instructions().stream().anyMatch(i -> i instanceof RunInstruction)) {
-      // RUN will need the base's layers unpacked: a base layer first read for a path lookup
-      // (WORKDIR, USER, COPY) is then indexed by unpacking it, not decompressed twice.
-      scope.views().willRunOn(base.state().layers());
+      // RUN will need the base's layers unpacked: base layers first read for a path lookup
+      // (WORKDIR, USER, COPY) are then unpacked together and indexed as they are unpacked.
+      scope.views().willRunOn(base.state().layers(), base.state().blobs());
     }
     StageState first = withDefaultPath(base.state());
     List<String> env = new ArrayList<>(first.config().configOrEmpty().env());
