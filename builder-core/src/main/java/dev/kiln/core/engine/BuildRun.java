@@ -141,6 +141,7 @@ final class BuildRun {
             request.registryLogins(),
             request.environment(),
             new RegistryEventRelay(listener, clock))) {
+      registry.rememberingPlainHttpIn(store.paths().plainHttpRegistries());
       PatternMatcher ignore = ignoreFile(dockerfile);
       BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase);
       ContextTree context = new ContextTree(request.context(), ignore);
@@ -407,6 +408,7 @@ final class BuildRun {
             request.registryLogins(),
             request.environment(),
             new RegistryEventRelay(listener, clock))) {
+      registry.rememberingPlainHttpIn(store.paths().plainHttpRegistries());
       BaseImages bases = new BaseImages(store, registry, request.pull(), this::warnBase);
       Map<Integer, StageDispatch> walked = new HashMap<>();
       for (int index : plan.executionOrder().stream().map(Stage::index).toList()) {
