@@ -332,7 +332,7 @@ final class Sources {
   }
 
   private StoreFirstBlobSource blobs(BaseImages.Base base) {
-    return new StoreFirstBlobSource(scope.store(), base.image().blobs());
+    return StoreFirstBlobSource.streaming(scope.store(), base.image().blobs());
   }
 
   /** The leading components of {@code path} without a wildcard. */

@@ -431,7 +431,8 @@ final class StageRunner {
           .repository()
           .ifPresent(repo -> mounts.put(blobs.get(layers.size() - 1).digest(), repo));
     }
-    BlobSource source = new StoreFirstBlobSource(scope.store(), remote.over(image.blobs()));
+    // Streaming: the unpacking (or index) that first reads a base layer gets it as it downloads.
+    BlobSource source = StoreFirstBlobSource.streaming(scope.store(), remote.over(image.blobs()));
     ContainerConfig cc = image.config().configOrEmpty();
     List<String> onBuild = cc.onBuild() == null ? List.of() : cc.onBuild();
     ImageConfig config =
