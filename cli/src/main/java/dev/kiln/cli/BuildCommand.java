@@ -8,6 +8,7 @@ import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
+import dev.kiln.api.request.ImageAnnotation;
 import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
@@ -54,7 +55,8 @@ public final class BuildCommand implements Callable<Integer> {
       paramLabel = "CONTEXT",
       defaultValue = ".",
       description =
-          "Build context: a directory, or - for a tar on stdin (default: ${DEFAULT-VALUE}).")
+          "Build context: a directory, - for a tar on stdin, a git URL (https://host/repo.git#ref:dir)"
+              + " or an http(s) URL of a tar (default: ${DEFAULT-VALUE}).")
   String context;
 
   @Option(
@@ -104,7 +106,10 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(
       names = "--annotation",
       paramLabel = "KEY=VALUE",
-      description = "Add a manifest annotation; repeatable (default: none).")
+      description =
+          "Add an annotation, KEY=VALUE to each manifest, or TYPE[,TYPE][[PLATFORM]]:KEY=VALUE with"
+              + " TYPE manifest, index, manifest-descriptor or index-descriptor; repeatable"
+              + " (default: none).")
   List<String> annotations = new ArrayList<>();
 
   @Option(
@@ -126,7 +131,8 @@ public final class BuildCommand implements Callable<Integer> {
       description = {
         "Where the result goes, repeatable (default: the local store).",
         "  type=registry|image|oci|docker|local|tar,dest=…,name=…,compression=gzip|zstd|uncompressed,",
-        "  compression-level=N,oci-mediatypes=true|false,tar=true|false;",
+        "  compression-level=N,force-compression=true,oci-mediatypes=true|false,tar=true|false,",
+        "  store=true|false,rewrite-timestamp=true,annotation[-TYPE][[PLATFORM]].KEY=VALUE;",
         "  DIR alone = type=local,dest=DIR; - = a tar of the files on stdout."
       })
   List<String> outputs = new ArrayList<>();
@@ -198,6 +204,14 @@ public final class BuildCommand implements Callable<Integer> {
       defaultValue = "default",
       description = "Network for RUN: default, host or none (default: ${DEFAULT-VALUE}).")
   String network;
+
+  @Option(
+      names = "--add-host",
+      paramLabel = "HOST:IP",
+      description =
+          "Add a line to RUN's /etc/hosts; IP may be host-gateway (the host, 127.0.0.1 for kiln's"
+              + " host-network steps); repeatable (default: none).")
+  List<String> addHosts = new ArrayList<>();
 
   @Option(
       names = "--allow",
@@ -275,24 +289,22 @@ public final class BuildCommand implements Callable<Integer> {
       names = "--ulimit",
       paramLabel = "NAME=SOFT[:HARD]",
       description =
-          "Accepted for buildx compatibility and checked, but not applied: RUN steps keep the"
-              + " limits kiln runs with (default: none).")
+          "Resource limit of RUN's processes, e.g. nofile=1024:2048 (-1: unlimited); repeatable"
+              + " (default: kiln's own limits).")
   List<String> ulimits = new ArrayList<>();
 
   @Option(
       names = "--shm-size",
       paramLabel = "BYTES",
-      description =
-          "Accepted for buildx compatibility and checked, but not applied: RUN's /dev/shm is the"
-              + " sandbox's default (default: none).")
+      description = "Size of RUN's /dev/shm, e.g. 64m or 2g (default: 64m).")
   String shmSize;
 
   @Option(
       names = "--cgroup-parent",
       paramLabel = "CGROUP",
       description =
-          "Accepted for buildx compatibility, but not applied: kiln has no daemon whose cgroup RUN"
-              + " steps would join; they run in kiln's own (default: none).")
+          "Accepted for buildx compatibility, but not applied: kiln creates no cgroup of its own;"
+              + " RUN steps stay in the one kiln runs in (default: none).")
   String cgroupParent;
 
   @Option(
@@ -362,6 +374,13 @@ public final class BuildCommand implements Callable<Integer> {
           cli.stderr().println("warning: could not delete " + stdinContext.dir() + ": " + e);
         }
       }
+      if (urlContext != null) {
+        try {
+          urlContext.close();
+        } catch (IOException e) {
+          cli.stderr().println("warning: could not delete " + urlContext.root() + ": " + e);
+        }
+      }
     }
   }
 
@@ -379,7 +398,7 @@ public final class BuildCommand implements Callable<Integer> {
           cli,
           debug);
     }
-    RunOptionsNotice.say(ulimits, shmSize, cgroupParent, cli.stderr());
+    RunOptionsNotice.say(cgroupParent, cli.stderr());
     try (ProgressDisplay display =
         ProgressDisplay.open(mode, cli.stderr(), cli.stderrIsTerminal(), cli.env())) {
       BuildResult result;
@@ -433,6 +452,32 @@ public final class BuildCommand implements Callable<Integer> {
   /** The context read from stdin ({@code -}), deleted when the build ends. */
   private StdinContext stdinContext;
 
+  /** The context fetched from a git or http(s) URL, deleted when the build ends. */
+  private UrlContext urlContext;
+
+  /** {@code -f FILE} inside a fetched context; a path that leaves it is an error. */
+  private static Path insideContext(Path contextDir, String file) {
+    Path dockerfile = contextDir.resolve(file).normalize();
+    if (!dockerfile.startsWith(contextDir)) {
+      throw new RequestException(
+          "-f " + file + " leaves the context fetched from the URL",
+          "with a URL context, -f names a file inside it (e.g. -f docker/Dockerfile)");
+    }
+    return dockerfile;
+  }
+
+  /** buildx's {@code BUILDKIT_CONTEXT_KEEP_GIT_DIR} build argument: keep a git context's .git. */
+  private boolean keepGitDir() {
+    boolean keep = false;
+    for (String arg : buildArgs) {
+      if (arg.startsWith("BUILDKIT_CONTEXT_KEEP_GIT_DIR=")) {
+        String value = arg.substring(arg.indexOf('=') + 1).strip();
+        keep = value.equals("1") || value.equalsIgnoreCase("true");
+      }
+    }
+    return keep;
+  }
+
   /** Turns the parsed flags into a request; visible for the flag tests. */
   BuildRequest request() throws IOException {
     Path contextDir = Path.of(context);
@@ -446,19 +491,29 @@ public final class BuildCommand implements Callable<Integer> {
       stdinContext = StdinContext.read(cli.stdin());
       contextDir = stdinContext.dir();
       stdinDockerfile = stdinContext.dockerfile();
+    } else if (UrlContext.isUrl(context) && !Files.isDirectory(contextDir)) {
+      urlContext = UrlContext.open(context, cli.env(), keepGitDir());
+      contextDir = urlContext.dir();
+      stdinDockerfile = urlContext.dockerfile();
     }
     BuildRequest.Builder b = BuildRequest.builder(contextDir).environment(cli.env());
     if (stdinDockerfile != null) {
       b.dockerfileContent(stdinDockerfile);
     }
-    RunOptionsNotice.check(ulimits, shmSize);
+    ulimits.forEach(b::ulimit);
+    if (shmSize != null) {
+      b.shmSize(shmSize);
+    }
     b.checkOnly(checkOnly());
     if (file != null) {
       if (file.equals("-")) {
         b.dockerfileContent(cli.stdin().readAllBytes());
       } else {
-        // With a context from stdin, -f names a file in it, as in buildx.
-        b.dockerfile(stdinContext != null ? contextDir.resolve(file) : Path.of(file));
+        // With a context from stdin or a URL, -f names a file in it, as in buildx.
+        b.dockerfile(
+            stdinContext != null || urlContext != null
+                ? insideContext(contextDir, file)
+                : Path.of(file));
       }
     }
     for (Path argFile : buildArgFiles) {
@@ -482,8 +537,7 @@ public final class BuildCommand implements Callable<Integer> {
       b.label(kv[0], kv[1]);
     }
     for (String annotation : annotations) {
-      String[] kv = keyValue(annotation, "--annotation");
-      b.annotation(kv[0], kv[1]);
+      ImageAnnotation.parseFlag(annotation).forEach(b::annotation);
     }
     boolean cacheOnly = false;
     for (String output : outputs) {
@@ -510,6 +564,7 @@ public final class BuildCommand implements Callable<Integer> {
     secrets.forEach(s -> b.secret(SecretSpec.parse(s)));
     ssh.forEach(s -> b.ssh(SshSpec.parse(s)));
     b.network(network);
+    addHosts.forEach(b::addHost);
     allow.forEach(b::allow);
     b.isolation(isolation);
     buildContexts.forEach(s -> b.buildContext(NamedContext.parse(s)));

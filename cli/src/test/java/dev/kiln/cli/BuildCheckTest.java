@@ -97,4 +97,21 @@ class BuildCheckTest {
     assertEquals(2, r.exitCode(), r.stderr());
     assertTrue(r.stderr().contains("--call=outline is not supported"), r.stderr());
   }
+
+  @Test
+  void copyIgnoredFileSeesTheContextsDockerignore() throws Exception {
+    Path ctx = context("FROM scratch\nCOPY app.txt /\nCOPY .env /\n");
+    Files.writeString(ctx.resolve("app.txt"), "a");
+    Files.writeString(ctx.resolve(".env"), "PASSWORD=x");
+    Files.writeString(ctx.resolve(".dockerignore"), ".env\n");
+    RealEngineRun.Result r = kiln(build(ctx, "--check"));
+    assertEquals(1, r.exitCode(), r.stderr());
+    assertTrue(
+        r.stderr()
+            .contains(
+                "WARNING: Dockerfile:3: CopyIgnoredFile: Attempting to Copy file \".env\" that is"
+                    + " excluded by .dockerignore"),
+        r.stderr());
+    assertTrue(r.stderr().contains("Check complete, 1 warning found."), r.stderr());
+  }
 }

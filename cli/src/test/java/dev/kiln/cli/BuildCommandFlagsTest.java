@@ -11,6 +11,7 @@ import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
 import dev.kiln.api.request.Entitlement;
+import dev.kiln.api.request.ImageAnnotation;
 import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.SignSpec;
@@ -62,6 +63,10 @@ class BuildCommandFlagsTest {
             "org.opencontainers.image.title=app",
             "--annotation",
             "a.b=c=d",
+            "--annotation",
+            "index,manifest-descriptor:x=y",
+            "--annotation",
+            "manifest[linux/arm64]:z=w",
             "--push",
             "-o",
             "type=oci,dest=out.tar,compression=zstd",
@@ -118,6 +123,9 @@ class BuildCommandFlagsTest {
     assertEquals(List.of("linux/amd64", "linux/arm64"), r.platforms());
     assertEquals(Map.of("org.opencontainers.image.title", "app"), r.labels());
     assertEquals(Map.of("a.b", "c=d"), r.annotations());
+    assertEquals(
+        List.of("index:x", "manifest-descriptor:x", "manifest[linux/arm64]:z"),
+        r.scopedAnnotations().stream().map(ImageAnnotation::describe).toList());
     assertEquals(2, r.outputs().size(), "the explicit output plus --push");
     OutputSpec oci = r.outputs().get(0);
     assertEquals(OutputSpec.Type.OCI, oci.type());

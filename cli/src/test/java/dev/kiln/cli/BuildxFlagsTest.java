@@ -85,26 +85,44 @@ class BuildxFlagsTest {
   }
 
   @Test
-  void runOptionsAreCheckedAndSaidToBeNotApplied() {
+  void ulimitAndShmSizeReachTheRequestAndCgroupParentIsSaidNotToApply() {
     var run =
         recorded(
             "build",
             "--ulimit",
             "nofile=1024:2048",
+            "--ulimit",
+            "nproc=-1",
             "--shm-size",
             "2g",
             "--cgroup-parent",
             "/kiln",
             ".");
     assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals(
+        List.of(
+            new dev.kiln.api.request.Ulimit("nofile", 1024, 2048),
+            new dev.kiln.api.request.Ulimit("nproc", -1, -1)),
+        engine.request.ulimits());
+    assertEquals(2L << 30, engine.request.shmSize());
+    assertFalse(run.stderr().contains("--ulimit"), run.stderr());
     assertTrue(
-        run.stderr().contains("note: --ulimit nofile=1024:2048 is not applied"), run.stderr());
-    assertTrue(run.stderr().contains("note: --shm-size 2g is not applied"), run.stderr());
-    assertTrue(run.stderr().contains("note: --cgroup-parent /kiln is not applied"), run.stderr());
-    var bad = recorded("build", "--ulimit", "nofle=1", ".");
-    assertEquals(2, bad.exitCode(), bad.stderr());
-    var size = recorded("build", "--shm-size", "lots", ".");
-    assertEquals(2, size.exitCode(), size.stderr());
+        run.stderr()
+            .contains(
+                "note: --cgroup-parent /kiln is not applied: kiln creates no cgroup of its own"),
+        run.stderr());
+    for (String[] bad :
+        List.of(
+            new String[] {"--ulimit", "nofle=1", "invalid ulimit type 'nofle'"},
+            new String[] {"--ulimit", "nofile=lots", "expected NAME=SOFT[:HARD] with numbers"},
+            new String[] {
+              "--ulimit", "nofile=2048:1024", "soft limit 2048 is above the hard limit"
+            },
+            new String[] {"--shm-size", "lots", "--shm-size lots: not a size"})) {
+      var refused = recorded("build", bad[0], bad[1], ".");
+      assertEquals(2, refused.exitCode(), refused.stderr());
+      assertTrue(refused.stderr().contains(bad[2]), refused.stderr());
+    }
   }
 
   @Test

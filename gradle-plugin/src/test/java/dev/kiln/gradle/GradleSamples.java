@@ -6,17 +6,18 @@ import dev.kiln.core.image.OciLayoutImages;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.testdata.FailsafeProperty;
+import dev.kiln.testdata.files.TreeCopy;
+import dev.kiln.testdata.files.TreeDeletion;
 import dev.kiln.testdata.image.JreBaseImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs the sample projects of {@code src/it} with Debian's {@code gradle} (4.4.1, on the system's
@@ -31,10 +32,10 @@ final class GradleSamples {
   static final String GRADLE = "/usr/bin/gradle";
   private static final long TIMEOUT_MINUTES = 10;
 
-  private final Path projects = Path.of(property("kiln.it.projects"));
-  private final Path work = Path.of(property("kiln.it.work"));
-  private final Path pluginJar = Path.of(property("kiln.it.pluginJar"));
-  private final Path mavenRepository = Path.of(property("kiln.it.mavenRepository"));
+  private final Path projects = Path.of(FailsafeProperty.of("kiln.it.projects"));
+  private final Path work = Path.of(FailsafeProperty.of("kiln.it.work"));
+  private final Path pluginJar = Path.of(FailsafeProperty.of("kiln.it.pluginJar"));
+  private final Path mavenRepository = Path.of(FailsafeProperty.of("kiln.it.mavenRepository"));
   private final Path home;
   private final Path gradleHome;
   private final Path baseLayout;
@@ -42,7 +43,7 @@ final class GradleSamples {
 
   GradleSamples() {
     try {
-      deleteTree(work);
+      TreeDeletion.delete(work);
       home = Files.createDirectories(work.resolve("home"));
       gradleHome = Files.createDirectories(work.resolve("gradle-home"));
       baseLayout = JreBaseImage.layout(work.resolve("jre-layout"), "test", work);
@@ -59,16 +60,7 @@ final class GradleSamples {
   Path copy(String name, String as) throws IOException {
     Path from = projects.resolve(name);
     Path to = work.resolve(as);
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path source : walk.toList()) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target);
-        }
-      }
-    }
+    TreeCopy.copy(from, to);
     return to;
   }
 
@@ -149,25 +141,5 @@ final class GradleSamples {
       throw new IOException("interrupted", e);
     }
     return new GradleRun(command, process.exitValue(), Files.readString(logFile));
-  }
-
-  private static String property(String name) {
-    String value = System.getProperty(name);
-    if (value == null || value.isBlank()) {
-      throw new IllegalStateException(
-          "system property " + name + " is not set: run the ITs through Maven (failsafe sets it)");
-    }
-    return value;
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

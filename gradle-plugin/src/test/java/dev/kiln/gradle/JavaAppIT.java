@@ -12,13 +12,13 @@ import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.Podman;
 import dev.kiln.testdata.image.UnpackedImage;
+import dev.kiln.testdata.registry.CredentialHelperScript;
 import dev.kiln.testdata.registry.Credentials;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -228,28 +228,15 @@ class JavaAppIT {
   @Test
   void aCredentialHelperNamedInTheBlockLogsIn() throws Exception {
     Path project = samples.copy("java-app", "credhelper");
-    Path bin = Files.createDirectories(temp.resolve("bin"));
-    Path asked = temp.resolve("asked");
-    Credentials credentials = registry.credentials().orElseThrow();
-    // A real helper process, as Docker runs them: the server on stdin, JSON on stdout.
-    Path helper = bin.resolve("docker-credential-kiln-it");
-    Files.writeString(
-        helper,
-        "#!/bin/sh\ncat >> "
-            + asked
-            + "\necho '{\"ServerURL\":\"\",\"Username\":\""
-            + credentials.username()
-            + "\",\"Secret\":\""
-            + credentials.password()
-            + "\"}'\n");
-    Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    CredentialHelperScript helper =
+        CredentialHelperScript.install(temp, "kiln-it", registry.credentials().orElseThrow());
     String image = registry.reference("java-app-helper:1");
 
     samples
         .gradle(
             project,
             samples.cacheWithBase("credhelper-cache"),
-            Map.of("PATH", bin + File.pathSeparator + System.getenv("PATH")),
+            Map.of("PATH", helper.bin() + File.pathSeparator + System.getenv("PATH")),
             "kilnBuild",
             "-Pkiln.image=" + image,
             "-PcredentialHelper=kiln-it",
@@ -264,7 +251,7 @@ class JavaAppIT {
         digestFile(project),
         ImageInspector.of(registry).inspect("java-app-helper:1").path("Digest").asText());
     assertTrue(
-        Files.readString(asked).startsWith(registry.hostPort()),
+        Files.readString(helper.asked()).startsWith(registry.hostPort()),
         "the helper was asked for the registry");
   }
 

@@ -151,6 +151,21 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   @Parameter(property = "kiln.network", defaultValue = "default")
   String network;
 
+  /**
+   * Lines for RUN's {@code /etc/hosts}, in {@code --add-host} syntax: {@code HOST:IP}, where IP may
+   * be {@code host-gateway}.
+   */
+  @Parameter(property = "kiln.addHosts")
+  List<String> addHosts;
+
+  /** Resource limits of RUN's processes, in {@code --ulimit} syntax: {@code nofile=1024:2048}. */
+  @Parameter(property = "kiln.ulimits")
+  List<String> ulimits;
+
+  /** The size of RUN's {@code /dev/shm}, as {@code --shm-size}: {@code 64m}, {@code 2g}. */
+  @Parameter(property = "kiln.shmSize")
+  String shmSize;
+
   /** Stages to build again even when the cache has them ({@code --no-cache-filter}). */
   @Parameter(property = "kiln.noCacheFilter")
   List<String> noCacheFilter;
@@ -271,6 +286,15 @@ abstract class DockerfileBuildMojo extends KilnMojo {
         noCacheFilter.forEach(b::noCacheFilter);
       }
       b.network(network == null || network.isBlank() ? "default" : network.trim());
+      if (addHosts != null) {
+        addHosts.forEach(h -> b.addHost(h.trim()));
+      }
+      if (ulimits != null) {
+        ulimits.forEach(u -> b.ulimit(u.trim()));
+      }
+      if (shmSize != null && !shmSize.isBlank()) {
+        b.shmSize(shmSize);
+      }
       b.isolation(isolation == null || isolation.isBlank() ? "auto" : isolation.trim());
       epoch(environment).ifPresent(b::sourceDateEpoch);
       insecureRegistries().forEach(b::insecureRegistry);

@@ -124,6 +124,9 @@ class BuildMojosTest {
     execution.getUserProperties().setProperty("kiln.secret.token", "env=TOKEN");
     mojo.ssh = List.of("default");
     mojo.network = "host";
+    mojo.addHosts = List.of("db.local:10.0.0.5", "gw:host-gateway");
+    mojo.ulimits = List.of("nofile=1024:2048");
+    mojo.shmSize = "128m";
     mojo.noCacheFilter = List.of("base");
     mojo.isolation = "chroot";
     mojo.compression = "zstd";
@@ -138,6 +141,13 @@ class BuildMojosTest {
         request.secrets());
     assertEquals(1, request.ssh().size());
     assertEquals("host", request.network());
+    assertEquals(
+        List.of(
+            new dev.kiln.api.request.HostMapping("db.local", "10.0.0.5"),
+            new dev.kiln.api.request.HostMapping("gw", "127.0.0.1")),
+        request.extraHosts());
+    assertEquals(List.of(new dev.kiln.api.request.Ulimit("nofile", 1024, 2048)), request.ulimits());
+    assertEquals(128L << 20, request.shmSize());
     assertTrue(request.allows(Entitlement.NETWORK_HOST), "--network=host grants network.host");
     assertEquals(Set.of("base"), request.noCacheFilter());
     assertEquals("chroot", request.isolation());

@@ -13,12 +13,11 @@ import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.Podman;
 import dev.kiln.testdata.image.UnpackedImage;
-import dev.kiln.testdata.registry.Credentials;
+import dev.kiln.testdata.registry.CredentialHelperScript;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -127,26 +126,13 @@ class JavaAppIT {
   @Test
   void aCredentialHelperNamedInThePomLogsInOverSettingsXml() throws Exception {
     Path project = samples.copy("java-app", "credhelper");
-    Path bin = Files.createDirectories(temp.resolve("bin"));
-    Path asked = temp.resolve("asked");
-    Credentials credentials = registry.credentials().orElseThrow();
-    // A real helper process, as Docker runs them: the server on stdin, JSON on stdout.
-    Path helper = bin.resolve("docker-credential-kiln-it");
-    Files.writeString(
-        helper,
-        "#!/bin/sh\ncat >> "
-            + asked
-            + "\necho '{\"ServerURL\":\"\",\"Username\":\""
-            + credentials.username()
-            + "\",\"Secret\":\""
-            + credentials.password()
-            + "\"}'\n");
-    Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    CredentialHelperScript helper =
+        CredentialHelperScript.install(temp, "kiln-it", registry.credentials().orElseThrow());
     String image = registry.reference("java-app-helper:1");
 
     samples
         .mvnWithPath(
-            bin,
+            helper.bin(),
             project,
             samples.cacheWithBusybox("credhelper-cache"),
             "clean",
@@ -162,7 +148,7 @@ class JavaAppIT {
         digestFile(project),
         ImageInspector.of(registry).inspect("java-app-helper:1").path("Digest").asText());
     assertTrue(
-        Files.readString(asked).startsWith(registry.hostPort()),
+        Files.readString(helper.asked()).startsWith(registry.hostPort()),
         "the helper was asked for the registry, over settings.xml's server");
   }
 

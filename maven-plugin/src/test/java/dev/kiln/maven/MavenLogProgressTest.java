@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.LogLines;
 import dev.kiln.api.event.StepRef;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,6 +136,6 @@ class MavenLogProgressTest {
 
     assertEquals(List.of("INFO #2 | red and bellcr\ttab"), log.lines);
     assertFalse(log.lines.get(0).contains("\u001B"));
-    assertTrue(MavenLogProgress.plain(null).isEmpty());
+    assertTrue(LogLines.plain(null).isEmpty());
   }
 }

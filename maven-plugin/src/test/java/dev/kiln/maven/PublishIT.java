@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.testdata.ProcessRunner;
+import dev.kiln.testdata.files.TreeDeletion;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,7 +128,7 @@ class PublishIT {
                     "git", "-C", root.toString(), "ls-files", "-co", "--exclude-standard", "-z"))
             .requireSuccess()
             .stdout();
-    SampleBuilds.deleteTree(to);
+    TreeDeletion.delete(to);
     for (String file : listing.split("\0")) {
       Path source = root.resolve(file);
       if (file.isEmpty() || !Files.isRegularFile(source)) {

@@ -6,23 +6,23 @@ import dev.kiln.core.image.OciLayoutImages;
 import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.registry.model.Platform;
+import dev.kiln.testdata.FailsafeProperty;
+import dev.kiln.testdata.files.TreeCopy;
+import dev.kiln.testdata.files.TreeDeletion;
 import dev.kiln.testdata.image.JreBaseImage;
 import dev.kiln.testdata.image.UmociLayouts;
 import dev.kiln.testdata.registry.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Runs the sample projects of {@code src/it} with a real {@code mvn}, the way a user would, against
@@ -40,12 +40,12 @@ final class SampleBuilds {
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
   private static final Pattern ENCRYPTED = Pattern.compile("\\{[A-Za-z0-9+/=]+\\}");
 
-  private final Path projects = Path.of(property("kiln.it.projects"));
-  private final Path work = Path.of(property("kiln.it.work"));
-  private final Path repository = Path.of(property("kiln.it.repository"));
-  private final Path outerRepository = Path.of(property("kiln.it.outerRepository"));
-  private final Path mvn = Path.of(property("maven.home"), "bin", "mvn");
-  private final String kilnVersion = property("kiln.version");
+  private final Path projects = Path.of(FailsafeProperty.of("kiln.it.projects"));
+  private final Path work = Path.of(FailsafeProperty.of("kiln.it.work"));
+  private final Path repository = Path.of(FailsafeProperty.of("kiln.it.repository"));
+  private final Path outerRepository = Path.of(FailsafeProperty.of("kiln.it.outerRepository"));
+  private final Path mvn = Path.of(FailsafeProperty.of("maven.home"), "bin", "mvn");
+  private final String kilnVersion = FailsafeProperty.of("kiln.version");
   private final Path home;
   private final Path settings;
   private final Path security;
@@ -64,7 +64,7 @@ final class SampleBuilds {
   SampleBuilds(String registryHostPort, String tokenRealmHostPort, Credentials credentials) {
     this.plainHttp = registryHostPort + "," + tokenRealmHostPort;
     try {
-      deleteTree(work);
+      TreeDeletion.delete(work);
       Files.createDirectories(work);
       home = Files.createDirectories(work.resolve("home"));
       security = work.resolve("settings-security.xml");
@@ -103,21 +103,7 @@ final class SampleBuilds {
   Path copy(String name, String as) throws IOException {
     Path from = projects.resolve(name);
     Path to = work.resolve(as);
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path source : walk.toList()) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else if (source.getFileName().toString().endsWith(".xml")) {
-          Files.writeString(
-              target,
-              Files.readString(source).replace("@project.version@", kilnVersion),
-              StandardCharsets.UTF_8);
-        } else {
-          Files.copy(source, target);
-        }
-      }
-    }
+    TreeCopy.copy(from, to, ".xml", pom -> pom.replace("@project.version@", kilnVersion));
     return to;
   }
 
@@ -252,25 +238,5 @@ final class SampleBuilds {
           "no encrypted value in the output of " + command + ":\n" + run.log());
     }
     return m.group();
-  }
-
-  private static String property(String name) {
-    String value = System.getProperty(name);
-    if (value == null || value.isBlank()) {
-      throw new IllegalStateException(
-          "system property " + name + " is not set: run the ITs through Maven (failsafe sets it)");
-    }
-    return value;
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

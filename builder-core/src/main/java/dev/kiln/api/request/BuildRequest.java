@@ -29,8 +29,14 @@ import java.util.Set;
  *     their warnings, and build nothing
  * @param pull {@code --pull}: when base images are looked up in their registry though kiln's local
  *     store holds them; {@link PullPolicy#NEWER} by default
+ * @param extraHosts {@code --add-host}: lines added to every RUN step's {@code /etc/hosts}
+ * @param ulimits {@code --ulimit}: resource limits of every RUN step's process
+ * @param shmSize {@code --shm-size}: the size of RUN's {@code /dev/shm} in bytes; 0 for the default
+ *     (64 MiB, as Docker)
  * @param debug {@code --debug}: notes on how the build runs (which sandbox, which snapshotter) are
  *     said on every build, not only the first time a store sees them
+ * @param scopedAnnotations {@code --annotation}s for the index, for descriptors, or for one
+ *     platform's manifest ({@code annotations} holds those of every platform's manifest)
  */
 public record BuildRequest(
     Path context,
@@ -68,7 +74,11 @@ public record BuildRequest(
     List<AttestationSpec> attestations,
     boolean checkOnly,
     PullPolicy pull,
-    boolean debug) {
+    List<HostMapping> extraHosts,
+    List<Ulimit> ulimits,
+    long shmSize,
+    boolean debug,
+    List<ImageAnnotation> scopedAnnotations) {
 
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
@@ -76,6 +86,7 @@ public record BuildRequest(
     tags = List.copyOf(tags);
     labels = Map.copyOf(labels);
     annotations = Map.copyOf(annotations);
+    scopedAnnotations = List.copyOf(scopedAnnotations);
     outputs = List.copyOf(outputs);
     cacheFrom = List.copyOf(cacheFrom);
     cacheTo = List.copyOf(cacheTo);
@@ -91,6 +102,11 @@ public record BuildRequest(
     java.util.Objects.requireNonNull(credentials, "credentials");
     plainHttpCredentialHosts = Set.copyOf(plainHttpCredentialHosts);
     java.util.Objects.requireNonNull(pull, "pull");
+    extraHosts = List.copyOf(extraHosts);
+    ulimits = List.copyOf(ulimits);
+    if (shmSize < 0) {
+      throw new RequestException("--shm-size must not be negative", "e.g. --shm-size 64m");
+    }
     if (maxParallelism < 1) {
       throw new RequestException(
           "--max-parallelism must be at least 1, not " + maxParallelism,
@@ -128,6 +144,7 @@ public record BuildRequest(
     private final List<String> tags = new ArrayList<>();
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final Map<String, String> annotations = new LinkedHashMap<>();
+    private final List<ImageAnnotation> scopedAnnotations = new ArrayList<>();
     private final List<OutputSpec> outputs = new ArrayList<>();
     private final List<CacheSpec> cacheFrom = new ArrayList<>();
     private final List<CacheSpec> cacheTo = new ArrayList<>();
@@ -138,6 +155,9 @@ public record BuildRequest(
     private final List<SecretSpec> secrets = new ArrayList<>();
     private final List<SshSpec> ssh = new ArrayList<>();
     private String network = "default";
+    private final List<HostMapping> extraHosts = new ArrayList<>();
+    private final Map<String, Ulimit> ulimits = new LinkedHashMap<>();
+    private long shmSize;
     private final Set<Entitlement> allowed = EnumSet.noneOf(Entitlement.class);
     private String isolation = "auto";
     private String snapshotter = "auto";
@@ -210,6 +230,19 @@ public record BuildRequest(
       return this;
     }
 
+    /**
+     * An annotation of {@code --annotation TYPE[PLATFORM]:K=V}: one of every platform's manifest
+     * goes with {@link #annotation(String, String)}, the others are kept by where they go.
+     */
+    public Builder annotation(ImageAnnotation annotation) {
+      if (annotation.place() == ImageAnnotation.Place.MANIFEST && annotation.platform().isEmpty()) {
+        annotations.put(annotation.key(), annotation.value());
+      } else {
+        scopedAnnotations.add(annotation);
+      }
+      return this;
+    }
+
     public Builder output(OutputSpec output) {
       outputs.add(output);
       return this;
@@ -263,6 +296,26 @@ public record BuildRequest(
             "unknown --network '" + mode + "'", "use --network=default, host or none");
       }
       this.network = mode;
+      return this;
+    }
+
+    /** One {@code --add-host} ({@code HOST:IP}); repeatable. */
+    public Builder addHost(String mapping) {
+      extraHosts.add(HostMapping.parse(mapping));
+      return this;
+    }
+
+    /** One {@code --ulimit NAME=SOFT[:HARD]}; repeatable, a later one of a name replaces it. */
+    public Builder ulimit(String spec) {
+      Ulimit u = Ulimit.parse(spec);
+      ulimits.remove(u.name());
+      ulimits.put(u.name(), u);
+      return this;
+    }
+
+    /** {@code --shm-size}, e.g. {@code 64m} or {@code 2g}; 0 keeps the default. */
+    public Builder shmSize(String size) {
+      this.shmSize = ByteSize.parse(size, "--shm-size");
       return this;
     }
 
@@ -433,7 +486,11 @@ public record BuildRequest(
           List.copyOf(attestations.values()),
           checkOnly,
           pull,
-          debug);
+          extraHosts,
+          List.copyOf(ulimits.values()),
+          shmSize,
+          debug,
+          scopedAnnotations);
     }
   }
 }

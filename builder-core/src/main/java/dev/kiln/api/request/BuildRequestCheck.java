@@ -37,6 +37,7 @@ public final class BuildRequestCheck {
     }
     request.platforms().forEach(BuildRequestCheck::platform);
     platformsAndOutputs(request);
+    AnnotationPlaces.check(request);
     request.buildArgs().forEach(BuildRequestCheck::buildArg);
     request.secrets().forEach(BuildRequestCheck::secret);
     ssh(request);

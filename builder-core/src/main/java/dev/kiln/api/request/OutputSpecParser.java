@@ -13,8 +13,13 @@ import java.util.Set;
 /**
  * Parses {@code -o/--output} values as buildx does: {@code
  * type=registry|image|oci|docker|local|tar,
- * dest=…,name=…,push=…,compression=…,compression-level=…,oci-mediatypes=…,tar=…,annotation.K=V},
- * and the shorthands {@code -o DIR} (local) and {@code -o -} (tar to stdout).
+ * dest=…,name=…,push=…,compression=…,compression-level=…,force-compression=…,oci-mediatypes=…,
+ * tar=…,store=…,rewrite-timestamp=…,annotation[-TYPE][[PLATFORM]].K=V}, and the shorthands {@code
+ * -o DIR} (local) and {@code -o -} (tar to stdout).
+ *
+ * <p>{@code unpack=true} is refused: in BuildKit it unpacks the image into containerd's snapshotter
+ * so a runtime can start it at once; kiln has no runtime or image store to unpack into, and it
+ * unpacks a layer for RUN on first use anyway, so there is nothing for it to do.
  */
 public final class OutputSpecParser {
   private static final Set<String> KNOWN_KEYS =
@@ -29,7 +34,8 @@ public final class OutputSpecParser {
           "tar",
           "force-compression",
           "store",
-          "unpack");
+          "unpack",
+          "rewrite-timestamp");
 
   private OutputSpecParser() {}
 
@@ -69,9 +75,17 @@ public final class OutputSpecParser {
           "--output '" + text + "' has no type", "add type=registry|image|oci|docker|local|tar");
     }
     Map<String, String> annotations = new LinkedHashMap<>();
+    List<ImageAnnotation> scoped = new ArrayList<>();
     for (String key : fields.keySet()) {
-      if (key.startsWith("annotation.") || key.startsWith("annotation-manifest.")) {
-        annotations.put(key.substring(key.indexOf('.') + 1), last(fields.get(key)));
+      Optional<ImageAnnotation> annotation =
+          ImageAnnotation.parseOutputKey(key, last(fields.get(key)), text);
+      if (annotation.isPresent()) {
+        ImageAnnotation a = annotation.get();
+        if (a.place() == ImageAnnotation.Place.MANIFEST && a.platform().isEmpty()) {
+          annotations.put(a.key(), a.value());
+        } else {
+          scoped.add(a);
+        }
       } else if (!KNOWN_KEYS.contains(key)) {
         KeyValueList.requireKnown(Map.of(key, List.of()), KNOWN_KEYS, "--output", text);
       }
@@ -127,7 +141,43 @@ public final class OutputSpecParser {
         single(fields, "compression").map(OutputSpecParser::compression).orElse(Compression.GZIP);
     Optional<Integer> level = single(fields, "compression-level").map(v -> level(v, compression));
     boolean oci = bool(fields, "oci-mediatypes", type != OutputSpec.Type.DOCKER);
-    return new OutputSpec(type, dest, names, push, compression, level, oci, annotations);
+    boolean image = type == OutputSpec.Type.IMAGE;
+    if (!image && (fields.containsKey("store") || fields.containsKey("unpack"))) {
+      throw new RequestException(
+          "--output '" + text + "': store= and unpack= belong to type=image (and type=registry)",
+          "remove them; type=" + typeText + " writes " + dest.map(Path::toString).orElse("a file"));
+    }
+    // BuildKit's default: the image exporter keeps its result (store=true). kiln's store keeps a
+    // pushed image's blobs it wrote anyway; naming a pushed image there as well would mean
+    // fetching every base layer the push only mounted, so a push keeps it only when asked.
+    boolean store = bool(fields, "store", !push);
+    if (image && !push && !store) {
+      throw new RequestException(
+          "--output '" + text + "': store=false without push=true writes the image nowhere",
+          "add push=true (type=registry) to push it only, or use type=cacheonly to build without"
+              + " keeping an image");
+    }
+    if (bool(fields, "unpack", false)) {
+      throw new RequestException(
+          "--output '" + text + "': unpack=true is not supported",
+          "remove it: BuildKit unpacks the image for containerd to run it; kiln has no runtime to"
+              + " unpack for (it unpacks layers for RUN when a later build needs them)");
+    }
+    boolean force = bool(fields, "force-compression", false);
+    boolean rewrite = bool(fields, "rewrite-timestamp", false);
+    return new OutputSpec(
+        type,
+        dest,
+        names,
+        push,
+        compression,
+        level,
+        oci,
+        annotations,
+        force,
+        store,
+        rewrite,
+        scoped);
   }
 
   private static OutputSpec simple(OutputSpec.Type type, Optional<Path> dest) {

@@ -27,7 +27,9 @@ import java.util.Optional;
  * Signed attestations in cosign's format ({@code cosign attest}, {@code cosign
  * verify-attestation}): each in-toto statement in a DSSE envelope signed with the image signing
  * key, as a layer of the image tagged {@code sha256-<hex>.att} next to the image the statement is
- * about.
+ * about; where the registry serves the OCI 1.1 referrers API, also in a referrer manifest (artifact
+ * type {@code application/vnd.dev.cosign.artifact.att.v1+json}) whose {@code subject} is that
+ * image.
  *
  * <p>A build's attestation manifest (BuildKit's layout) already travels inside the signed index, so
  * its statements are covered by the index signature; the envelopes make each statement verifiable
@@ -109,6 +111,14 @@ public final class ImageAttestations {
       fresh.add(BlobToPush.of(layer, BlobContent.ofBytes(envelope)));
     }
     client.pushImage(tag, signatures.toPush(repo, att.manifest(), att.config(), fresh), List.of());
+    if (!fresh.isEmpty() && client.supportsReferrers(repo, image.digest())) {
+      // One referrer per signing, holding this signing's envelopes (as for signatures): a
+      // registry with the referrers API lists it under the image, without the tag.
+      SignatureImage these =
+          new SignatureImage(fresh.stream().map(BlobToPush::descriptor).toList());
+      ImageManifest referrer = these.referrer(image, SignatureImage.ATTESTATION_ARTIFACT_TYPE);
+      client.pushImage(repo, signatures.toPush(repo, referrer, these.config(), fresh), List.of());
+    }
     return tag;
   }
 
@@ -139,12 +149,22 @@ public final class ImageAttestations {
     List<String> refused = new ArrayList<>();
     for (Digest image : images) {
       ImageReference tag = repo.withTag(SignatureImage.attestationTagFor(image));
-      Optional<ImageManifest> att = signatures.signatureManifest(tag);
-      if (att.isEmpty()) {
-        refused.add(image.shortHex() + ": nothing at " + tag);
+      List<Descriptor> layers = new ArrayList<>();
+      signatures.signatureManifest(tag).ifPresent(m -> layers.addAll(m.layers()));
+      if (client.supportsReferrers(repo, image)) {
+        for (Descriptor d :
+            client.referrers(repo, image, SignatureImage.ATTESTATION_ARTIFACT_TYPE)) {
+          RemoteManifest m = client.fetchManifest(repo.withDigest(d.digest()));
+          if (!m.isIndex()) {
+            layers.addAll(m.imageManifest().layers());
+          }
+        }
+      }
+      if (layers.isEmpty()) {
+        refused.add(image.shortHex() + ": nothing at " + tag + " nor among its referrers");
         continue;
       }
-      for (Descriptor layer : att.get().layers()) {
+      for (Descriptor layer : layers) {
         Optional<String> why = check(repo, image, layer, verifier, predicateType, verified);
         why.ifPresent(w -> refused.add(layer.digest().shortHex() + ": " + w));
       }

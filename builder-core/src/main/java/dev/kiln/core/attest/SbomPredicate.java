@@ -20,7 +20,14 @@ public record SbomPredicate(List<FoundPackage> packages, JsonNode document) {
    */
   public static SbomPredicate scan(ImageFiles files, String imageName, String created)
       throws IOException {
-    List<FoundPackage> packages = PackageScan.scan(files);
+    return of(PackageScan.scan(files), imageName, created);
+  }
+
+  /**
+   * @param packages what a scan of the image found
+   * @param created SPDX's {@code created} ({@code 2024-01-02T03:04:05Z})
+   */
+  public static SbomPredicate of(List<FoundPackage> packages, String imageName, String created) {
     return new SbomPredicate(
         packages, SpdxDocument.of(imageName, packages, created, "kiln-" + KilnVersion.get()));
   }

@@ -10,7 +10,8 @@ import dev.kiln.core.attest.KilnVersion;
 import dev.kiln.core.attest.ProvenancePredicate;
 import dev.kiln.core.attest.SbomPredicate;
 import dev.kiln.core.image.BuiltImage;
-import dev.kiln.core.sbom.ImageFiles;
+import dev.kiln.core.sbom.LayerPackagesStore;
+import dev.kiln.core.sbom.LayeredPackageScan;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
@@ -49,6 +50,7 @@ final class BuildAttestations {
   private final BuildListener listener;
   private final Clock clock;
   private final Instant started;
+  private final LayerPackagesStore packages;
   private SbomPredicate sbom;
   private JsonNode provenance;
 
@@ -58,13 +60,15 @@ final class BuildAttestations {
       Inputs inputs,
       BuildListener listener,
       Clock clock,
-      Instant started) {
+      Instant started,
+      LayerPackagesStore packages) {
     this.request = request;
     this.result = result;
     this.inputs = inputs;
     this.listener = listener;
     this.clock = clock;
     this.started = started;
+    this.packages = packages;
   }
 
   boolean requested() {
@@ -171,8 +175,8 @@ final class BuildAttestations {
     if (sbom == null) {
       Instant at = clock.instant();
       sbom =
-          SbomPredicate.scan(
-              ImageFiles.of(result.state().rootfs()),
+          SbomPredicate.of(
+              LayeredPackageScan.scan(result.state().rootfs(), packages),
               names.isEmpty() ? "image" : names.get(0),
               created());
       listener.on(

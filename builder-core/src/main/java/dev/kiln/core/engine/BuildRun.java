@@ -29,7 +29,10 @@ import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.output.ImageAnnotations;
 import dev.kiln.core.output.ImageOutput;
+import dev.kiln.core.output.TimestampRewriting;
+import dev.kiln.core.sbom.LayerPackagesStore;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
@@ -113,16 +116,9 @@ final class BuildRun {
 
   BuildResult run(DockerfileText dockerfile) throws IOException, StepFailure {
     Instant started = clock.instant();
-    if (!Files.isDirectory(request.context())) {
-      throw new RequestException(
-          "build context " + request.context() + " is not a directory",
-          "pass the directory to build as the last argument (default: .)");
-    }
+    requireContextDirectory();
     List<Platform> targets = targetPlatforms();
-    List<BuildPlan> plans = new ArrayList<>();
-    for (Platform target : targets) {
-      plans.add(plan(dockerfile, target, plans.isEmpty()));
-    }
+    List<BuildPlan> plans = plans(dockerfile, targets);
     if (request.checkOnly()) {
       // The checks walk the Dockerfile as the first platform compiles it.
       return check(plans.get(0), dockerfile, targets.get(0));
@@ -133,14 +129,7 @@ final class BuildRun {
     ContentStore store = ContentStore.open(storeRoot);
     BuildWorkspace workspace = BuildWorkspace.create(store);
     String created = created(started);
-    try (RegistryAccess registry =
-        new RegistryAccess(
-            request.insecureRegistries(),
-            request.plainHttpCredentialHosts(),
-            request.credentials(),
-            request.registryLogins(),
-            request.environment(),
-            new RegistryEventRelay(listener, clock))) {
+    try (RegistryAccess registry = registryAccess()) {
       registry.rememberingPlainHttpIn(store.paths().plainHttpRegistries());
       PatternMatcher ignore = ignoreFile(dockerfile);
       BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase);
@@ -151,12 +140,7 @@ final class BuildRun {
           new RemoteCaches(
               request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
       remote.importAll(targets.get(0));
-      // Stages that cannot differ between the platforms (FROM --platform=$BUILDPLATFORM, and
-      // what they read) are built by the first platform's run and handed to the others.
-      SharedStageResults shared =
-          targets.size() > 1
-              ? new SharedStageResults(plans, SharedStages.of(plans, directoryContexts()))
-              : SharedStageResults.none();
+      SharedStageResults shared = sharedStages(plans, targets);
       List<BuildScope> scopes =
           scopes(plans, targets, store, baseImages, context, views, workspace, dockerfile, created);
       StatMemo memo = StatMemo.open(store.paths(), request.context());
@@ -165,15 +149,68 @@ final class BuildRun {
               workspace, runTools(store, workspace), layerDirectories, memo, ignore, remote);
       PlatformsRun run = runPlatforms(plans, scopes, common, shared, memo, ignore);
       List<PlatformResult> results =
-          platformResults(plans, targets, run, dockerfile, baseImages, started);
-      if (remote.exporting()) {
-        Set<Integer> imageStages = new HashSet<>();
-        plans.forEach(p -> imageStages.addAll(imageStages(p)));
-        remote.exportAll(imageStages);
-      }
+          platformResults(
+              plans,
+              targets,
+              run,
+              dockerfile,
+              baseImages,
+              started,
+              new LayerPackagesStore(store.paths()));
+      exportToRemoteCache(remote, plans);
       return writeOutputs(results, store, registry, remote, signer, created, started);
     } finally {
       workspace.close();
+    }
+  }
+
+  private void requireContextDirectory() {
+    if (!Files.isDirectory(request.context())) {
+      throw new RequestException(
+          "build context " + request.context() + " is not a directory",
+          "pass the directory to build as the last argument (default: .)");
+    }
+  }
+
+  /** One plan per target platform, compiled in the order of {@code targets}. */
+  private List<BuildPlan> plans(DockerfileText dockerfile, List<Platform> targets)
+      throws IOException {
+    List<BuildPlan> plans = new ArrayList<>();
+    // For the CopyIgnoredFile check; the context itself is filtered by ignoreFile below.
+    List<String> ignoreLines = IgnoreFile.load(request.context(), dockerfilePath(dockerfile));
+    for (Platform target : targets) {
+      plans.add(plan(dockerfile, target, plans.isEmpty(), ignoreLines));
+    }
+    return plans;
+  }
+
+  private RegistryAccess registryAccess() {
+    return new RegistryAccess(
+        request.insecureRegistries(),
+        request.plainHttpCredentialHosts(),
+        request.credentials(),
+        request.registryLogins(),
+        request.environment(),
+        new RegistryEventRelay(listener, clock));
+  }
+
+  /**
+   * Stages that cannot differ between the platforms (FROM --platform=$BUILDPLATFORM, and what they
+   * read) are built by the first platform's run and handed to the others.
+   */
+  private SharedStageResults sharedStages(List<BuildPlan> plans, List<Platform> targets) {
+    return targets.size() > 1
+        ? new SharedStageResults(plans, SharedStages.of(plans, directoryContexts()))
+        : SharedStageResults.none();
+  }
+
+  /** Exports every plan's image stages to the {@code --cache-to} caches, if any. */
+  private static void exportToRemoteCache(RemoteCaches remote, List<BuildPlan> plans)
+      throws IOException {
+    if (remote.exporting()) {
+      Set<Integer> imageStages = new HashSet<>();
+      plans.forEach(p -> imageStages.addAll(imageStages(p)));
+      remote.exportAll(imageStages);
     }
   }
 
@@ -211,7 +248,10 @@ final class BuildRun {
       BuildWorkspace workspace,
       DockerfileText dockerfile,
       String created) {
-    long epoch = request.sourceDateEpoch().orElse(0L);
+    BuildStorage storage = new BuildStorage(store, baseImages, views, workspace.dir());
+    WriteSettings write =
+        new WriteSettings(
+            created, request.sourceDateEpoch().orElse(0L), layerOptions(firstImageOutput()));
     List<BuildScope> scopes = new ArrayList<>();
     int firstStep = 0;
     for (int i = 0; i < targets.size(); i++) {
@@ -221,19 +261,15 @@ final class BuildRun {
       scopes.add(
           new BuildScope(
               request,
-              store,
-              baseImages,
               context,
-              listener,
-              created,
-              epoch,
-              layerOptions(firstImageOutput()),
-              workspace.dir(),
               targets.get(i),
-              new StepLabels(
-                  dockerfile.name(), offsets, plan.stages().size() == 1, targets.size() > 1),
-              views,
-              clock));
+              storage,
+              write,
+              new BuildReporting(
+                  listener,
+                  new StepLabels(
+                      dockerfile.name(), offsets, plan.stages().size() == 1, targets.size() > 1),
+                  clock)));
     }
     return scopes;
   }
@@ -275,7 +311,8 @@ final class BuildRun {
       PlatformsRun run,
       DockerfileText dockerfile,
       BaseImages baseImages,
-      Instant started) {
+      Instant started,
+      LayerPackagesStore packages) {
     List<PlatformResult> results = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
       StageResult target = run.dones().get(i).get(plans.get(i).target().index());
@@ -291,7 +328,8 @@ final class BuildRun {
                       dockerfile, baseImages, run.context(), targets.get(i), others(targets, i)),
                   listener,
                   clock,
-                  started)));
+                  started,
+                  packages)));
     }
     return results;
   }
@@ -350,14 +388,16 @@ final class BuildRun {
    * The Dockerfile compiled for {@code target}, its entitlements checked, its warnings told (once
    * per build: when {@code first}).
    */
-  private BuildPlan plan(DockerfileText dockerfile, Platform target, boolean first) {
+  private BuildPlan plan(
+      DockerfileText dockerfile, Platform target, boolean first, List<String> ignoreLines) {
     BuildOptions options =
         BuildOptions.defaults()
             .withBuildArgs(request.buildArgs())
             .withPlatforms(
                 dev.kiln.dockerfile.plan.Platform.host(),
                 dev.kiln.dockerfile.plan.Platform.parse(target.toString()))
-            .withNamedContexts(request.buildContexts().keySet());
+            .withNamedContexts(request.buildContexts().keySet())
+            .withIgnorePatterns(ignoreLines);
     if (request.target().isPresent()) {
       options = options.withTarget(request.target().get());
     }
@@ -453,10 +493,11 @@ final class BuildRun {
   }
 
   private PatternMatcher ignoreFile(DockerfileText dockerfile) throws IOException {
-    return PatternMatcher.of(
-        IgnoreFile.load(
-            request.context(),
-            dockerfile.path() == null ? defaultDockerfile(request.context()) : dockerfile.path()));
+    return PatternMatcher.of(IgnoreFile.load(request.context(), dockerfilePath(dockerfile)));
+  }
+
+  private Path dockerfilePath(DockerfileText dockerfile) {
+    return dockerfile.path() == null ? defaultDockerfile(request.context()) : dockerfile.path();
   }
 
   private OutputSpec firstImageOutput() {
@@ -497,7 +538,7 @@ final class BuildRun {
             scope,
             done,
             new Steps(scope, sources, runStep),
-            BuildCache.open(scope.store()),
+            BuildCache.open(scope.storage().store()),
             remote);
     StageScheduler.StageTask task =
         (p, index) -> {
@@ -569,20 +610,18 @@ final class BuildRun {
       String created,
       Instant started)
       throws IOException {
-    List<ImageConfig> configs = new ArrayList<>();
-    Map<Digest, ImageReference> mountSources = new HashMap<>();
-    for (PlatformResult r : results) {
-      configs.add(finish(r.target().state().config(), created, r.platform()));
-      mountSources.putAll(r.target().mountSources());
-    }
+    List<ImageConfig> configs = finishedConfigs(results, created);
     OutputTargets targets =
-        new OutputTargets(request, store, registry, results.get(0).target(), mountSources);
+        new OutputTargets(request, store, registry, results.get(0).target(), mountSources(results));
     boolean attest = results.get(0).attestations().requested();
     Optional<Written> primary = Optional.empty();
     List<String> names = new ArrayList<>();
-    Map<Boolean, List<BuiltImage>> byFlavor = new LinkedHashMap<>();
+    OutputImages forms =
+        new OutputImages(request, store, listener, clock, this::layerOptions, firstImageOutput());
     // Every platform's config comes from the same Dockerfile: the first says it for all.
     warnOfIgnoredHealthcheck(configs.get(0));
+    TimestampRewriting.warning(request.outputs(), request.sourceDateEpoch())
+        .ifPresent(w -> listener.on(new BuildEvent.Warning(clock.instant(), w, Optional.empty())));
     boolean twoDigests = imageOutputsHaveTwoDigests();
     Map<Digest, List<Attested>> indexes = new LinkedHashMap<>();
     boolean warned = false;
@@ -592,20 +631,23 @@ final class BuildRun {
         continue;
       }
       List<BuiltImage> images =
-          byFlavor.computeIfAbsent(
-              spec.ociMediaTypes(), oci -> assemble(results, configs, oci, annotations(spec)));
+          forms.of(
+              spec,
+              results.stream().map(r -> r.target().state()).toList(),
+              configs,
+              platforms(results));
       List<String> outputNames = targets.namesFor(spec);
       ImageOutput output = targets.forSpec(spec);
-      Written written;
-      if (attest && output.keepsAttestations()) {
-        written = writeAttested(output, images, results, outputNames, indexes);
-      } else {
-        if (attest && !warned) {
-          warned = true;
-          warnOfDroppedAttestations(output, images.size());
-        }
-        written = writeUnattested(output, images, results, outputNames, indexes);
+      boolean attested = attest && output.keepsAttestations();
+      if (attest && !attested && !warned) {
+        warned = true;
+        warnOfDroppedAttestations(output, images.size());
       }
+      ImageAnnotations annotations = ImageAnnotations.of(request, spec);
+      Written written =
+          attested
+              ? writeAttested(output, images, results, outputNames, indexes, annotations)
+              : writeUnattested(output, images, results, outputNames, indexes, annotations);
       if (primary.isEmpty()) {
         primary = Optional.of(written);
       }
@@ -615,11 +657,7 @@ final class BuildRun {
       }
     }
     if (attest && primary.isEmpty()) {
-      listener.on(
-          new BuildEvent.Warning(
-              clock.instant(),
-              "no output holds an image, so the attestations were not made",
-              Optional.empty()));
+      warnOfUnmadeAttestations();
     }
     if (signer.isPresent()) {
       sign(targets.pushResults(), indexes, registry, signer.get());
@@ -627,6 +665,32 @@ final class BuildRun {
     // After the outputs, so that only the layers no step or output read are fetched for it.
     remote.keepImported(BuildCache.open(store));
     return summary(results, primary, names, targets.pushed().stream().distinct().toList(), started);
+  }
+
+  /** Each platform's target config, finished (labels, created, platform). */
+  private List<ImageConfig> finishedConfigs(List<PlatformResult> results, String created) {
+    List<ImageConfig> configs = new ArrayList<>();
+    for (PlatformResult r : results) {
+      configs.add(finish(r.target().state().config(), created, r.platform()));
+    }
+    return configs;
+  }
+
+  /** Where the platforms' base layers came from, so that a push can mount them from there. */
+  private static Map<Digest, ImageReference> mountSources(List<PlatformResult> results) {
+    Map<Digest, ImageReference> mountSources = new HashMap<>();
+    for (PlatformResult r : results) {
+      mountSources.putAll(r.target().mountSources());
+    }
+    return mountSources;
+  }
+
+  private void warnOfUnmadeAttestations() {
+    listener.on(
+        new BuildEvent.Warning(
+            clock.instant(),
+            "no output holds an image, so the attestations were not made",
+            Optional.empty()));
   }
 
   /**
@@ -688,7 +752,8 @@ final class BuildRun {
       List<BuiltImage> images,
       List<PlatformResult> results,
       List<String> outputNames,
-      Map<Digest, List<Attested>> indexes)
+      Map<Digest, List<Attested>> indexes,
+      ImageAnnotations annotations)
       throws IOException {
     List<List<InTotoStatement>> statements = new ArrayList<>();
     List<Attested> listed = new ArrayList<>();
@@ -697,9 +762,12 @@ final class BuildRun {
       listed.add(new Attested(images.get(i).descriptor(), statements.get(i)));
     }
     BuiltIndex index =
-        images.size() == 1
-            ? AttestationManifest.attach(images.get(0), statements.get(0), Map.of())
-            : AttestationManifest.attach(images, platforms(results), statements, Map.of());
+        annotations.annotate(
+            images.size() == 1
+                ? AttestationManifest.attach(images.get(0), statements.get(0), Map.of())
+                : AttestationManifest.attach(images, platforms(results), statements, Map.of()),
+            images,
+            platforms(results));
     indexes.put(index.digest(), listed);
     output.writeIndex(index, outputNames);
     return Written.of(index, images);
@@ -714,13 +782,16 @@ final class BuildRun {
       List<BuiltImage> images,
       List<PlatformResult> results,
       List<String> outputNames,
-      Map<Digest, List<Attested>> indexes)
+      Map<Digest, List<Attested>> indexes,
+      ImageAnnotations annotations)
       throws IOException {
     if (images.size() == 1) {
       output.write(images.get(0), outputNames);
       return Written.of(images.get(0));
     }
-    BuiltIndex index = BuiltIndex.of(images, platforms(results), Map.of());
+    BuiltIndex index =
+        annotations.annotate(
+            BuiltIndex.of(images, platforms(results), Map.of()), images, platforms(results));
     List<Attested> listed = new ArrayList<>();
     images.forEach(i -> listed.add(new Attested(i.descriptor(), List.of())));
     indexes.put(index.digest(), listed);
@@ -894,21 +965,6 @@ final class BuildRun {
                 + signed.referrer().map(d -> " and referrer " + d).orElse("")));
   }
 
-  /** Each platform's image, in the platforms' order. */
-  private static List<BuiltImage> assemble(
-      List<PlatformResult> results,
-      List<ImageConfig> configs,
-      boolean oci,
-      Map<String, String> annotations) {
-    List<BuiltImage> images = new ArrayList<>();
-    for (int i = 0; i < results.size(); i++) {
-      StageState state = results.get(i).target().state();
-      images.add(
-          ImageAssembler.assemble(configs.get(i), state.layers(), state.blobs(), oci, annotations));
-    }
-    return images;
-  }
-
   /**
    * {@code type=local|tar}: the final stage's files; with several platforms each platform's go to a
    * directory of its own, named as buildx names it ({@code linux_arm64}).
@@ -927,16 +983,7 @@ final class BuildRun {
     for (PlatformResult r : results) {
       Platform p = r.platform();
       String dir = p.os() + "_" + p.architecture() + (p.variant() == null ? "" : "_" + p.variant());
-      OutputSpec own =
-          new OutputSpec(
-              spec.type(),
-              spec.dest().map(d -> d.resolve(dir)),
-              spec.names(),
-              spec.push(),
-              spec.compression(),
-              spec.compressionLevel(),
-              spec.ociMediaTypes(),
-              spec.annotations());
+      OutputSpec own = spec.withDest(spec.dest().orElseThrow().resolve(dir));
       new OutputTargets(request, store, registry, r.target()).exportFiles(own);
     }
   }
@@ -976,12 +1023,6 @@ final class BuildRun {
     return count;
   }
 
-  private Map<String, String> annotations(OutputSpec spec) {
-    Map<String, String> all = new LinkedHashMap<>(request.annotations());
-    all.putAll(spec.annotations());
-    return all;
-  }
-
   private ImageConfig finish(ImageConfig config, String created, Platform target) {
     ContainerConfig run = config.configOrEmpty();
     if (!request.labels().isEmpty()) {
@@ -1016,7 +1057,7 @@ final class BuildRun {
       options = options.withCompression(compression);
       if (spec.compressionLevel().isPresent() && compression != Compression.NONE) {
         int level = spec.compressionLevel().get();
-        options = options.withLevel(Math.max(1, level));
+        options = options.withLevel(level);
       }
     }
     if (request.sourceDateEpoch().isPresent()) {

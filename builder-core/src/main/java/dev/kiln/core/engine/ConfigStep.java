@@ -14,10 +14,10 @@ import dev.kiln.registry.model.ImageConfig;
  * key: the instruction text, the variables it read and the config it starts from fix the result.
  */
 final class ConfigStep implements Step {
-  private final BuildScope scope;
+  private final WriteSettings write;
 
-  ConfigStep(BuildScope scope) {
-    this.scope = scope;
+  ConfigStep(WriteSettings write) {
+    this.write = write;
   }
 
   @Override
@@ -37,7 +37,7 @@ final class ConfigStep implements Step {
             instruction, config.configOrEmpty(), in.step().imageEnv(), in.cmdSetInStage());
     ImageConfig.Builder b = config.toBuilder().config(change.config());
     change.author().ifPresent(b::author);
-    change.createdBy().ifPresent(text -> b.addHistory(StepHistory.entry(scope, text, false)));
+    change.createdBy().ifPresent(text -> b.addHistory(StepHistory.entry(write, text, false)));
     return withDeclaredArgs(instruction, in.state().withConfig(b.build()));
   }
 

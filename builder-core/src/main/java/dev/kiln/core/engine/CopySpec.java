@@ -3,6 +3,7 @@ package dev.kiln.core.engine;
 import dev.kiln.dockerfile.instructions.AddInstruction;
 import dev.kiln.dockerfile.instructions.CopyInstruction;
 import dev.kiln.dockerfile.instructions.FileModeSpec;
+import dev.kiln.dockerfile.instructions.GitReference;
 import dev.kiln.dockerfile.instructions.SourcesAndDest;
 import java.util.List;
 
@@ -13,8 +14,10 @@ import java.util.List;
  * @param files the sources (paths, globs, heredocs) and the destination
  * @param chown {@code --chown} as written, or empty
  * @param chmod {@code --chmod}, or null
- * @param unpack ADD: whether local archives are unpacked ({@code --unpack}, default true)
+ * @param unpack ADD: whether archives are unpacked ({@code --unpack}; by default local ones are,
+ *     downloaded ones are not, as in BuildKit)
  * @param checksum ADD: {@code --checksum}, or null
+ * @param keepGitDir ADD of a git repository: {@code --keep-git-dir}
  */
 record CopySpec(
     boolean add,
@@ -25,7 +28,8 @@ record CopySpec(
     boolean parents,
     List<String> excludes,
     boolean unpack,
-    String checksum) {
+    String checksum,
+    boolean keepGitDir) {
 
   static CopySpec of(CopyInstruction copy) {
     return new CopySpec(
@@ -37,7 +41,8 @@ record CopySpec(
         copy.parents(),
         copy.excludes(),
         false,
-        null);
+        null,
+        false);
   }
 
   static CopySpec of(AddInstruction add) {
@@ -49,8 +54,10 @@ record CopySpec(
         add.link(),
         add.parents(),
         add.excludes(),
-        add.unpackOption().orElse(true),
-        add.checksum());
+        add.unpackOption()
+            .orElse(add.files().sourcePaths().stream().noneMatch(AddDownloads::isUrl)),
+        add.checksum(),
+        add.keepGitDir());
   }
 
   /** {@code ADD} or {@code COPY}, for messages. */
@@ -58,8 +65,13 @@ record CopySpec(
     return add ? "ADD" : "COPY";
   }
 
-  /** Whether the sources are URLs to download (ADD only). */
+  /** Whether the sources are URLs to download (ADD only; git repositories are not). */
   boolean downloads() {
-    return add && files.sourcePaths().stream().anyMatch(AddDownloads::isUrl);
+    return add && !git() && files.sourcePaths().stream().anyMatch(AddDownloads::isUrl);
+  }
+
+  /** Whether the sources are git repositories (ADD only). */
+  boolean git() {
+    return add && files.sourcePaths().stream().anyMatch(GitReference::isGit);
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.core.engine;
 import dev.kiln.cache.buildcache.CacheKeyBuilder;
 import dev.kiln.cache.buildcache.FramedEncoder;
 import dev.kiln.core.fs.StackView;
+import dev.kiln.core.git.GitCommand;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.step.ArchiveUnpacker;
 import dev.kiln.core.step.CopyFailure;
@@ -33,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CopyStep implements Step {
   private final BuildScope scope;
   private final Sources sources;
+  private final AddGit git;
   // One counter for every CopyStep of the JVM: the platforms of a multi-platform build each have
   // their own CopyStep and run at once, over one spool directory.
   private static final AtomicInteger SPOOL_COUNTER = new AtomicInteger();
@@ -40,6 +42,7 @@ final class CopyStep implements Step {
   CopyStep(BuildScope scope, Sources sources) {
     this.scope = scope;
     this.sources = sources;
+    this.git = new AddGit(scope);
   }
 
   static CopySpec spec(Instruction instruction) {
@@ -69,7 +72,10 @@ final class CopyStep implements Step {
     return spec(in.instruction()).link();
   }
 
-  /** ADD of a URL without {@code --checksum} is fetched every time. */
+  /**
+   * ADD of a URL without {@code --checksum} is fetched every time; a git repository is keyed on the
+   * commit its ref resolves to ({@link AddGit}), so it is cacheable.
+   */
   @Override
   public boolean cacheable(StepInput in) {
     CopySpec spec = spec(in.instruction());
@@ -91,6 +97,10 @@ final class CopyStep implements Step {
       key.field("checksum", spec.checksum());
     }
     if (spec.downloads()) {
+      return;
+    }
+    if (spec.git() && AddGit.isGit(spec.files().sourcePaths())) {
+      git.key(spec, key);
       return;
     }
     for (SourceContent doc : spec.files().sourceContents()) {
@@ -141,7 +151,7 @@ final class CopyStep implements Step {
             "use numeric ids (--chown=1000:1000) or add the user to the image first");
       }
     }
-    Path spool = scope.spool().resolve("copy-" + SPOOL_COUNTER.incrementAndGet());
+    Path spool = scope.storage().spool().resolve("copy-" + SPOOL_COUNTER.incrementAndGet());
     List<String> localSources = new ArrayList<>();
     List<SourceContent> heredocs = new ArrayList<>(spec.files().sourceContents());
     SourceTree tree;
@@ -153,6 +163,8 @@ final class CopyStep implements Step {
               spool,
               localSources,
               ProxySettings.fromEnvironment(scope.request().environment()));
+    } else if (spec.git() && AddGit.isGit(spec.files().sourcePaths())) {
+      tree = git.checkout(spec, spool, localSources);
     } else {
       localSources.addAll(spec.files().sourcePaths());
       tree = sources.copyTree(source(in), localSources, spool);
@@ -169,13 +181,14 @@ final class CopyStep implements Step {
             spec.link() ? Optional.empty() : Optional.of(rootfs),
             owner,
             Optional.ofNullable(spec.chmod()),
-            spec.add() && spec.unpack() && !spec.downloads(),
+            spec.add() && spec.unpack() && !spec.git(),
             spec.excludes(),
-            scope.createdSeconds(),
+            scope.write().createdSeconds(),
             spec.parents());
     LayerTree entries =
         new CopyPlanner(request, new ArchiveUnpacker(spool.resolve("archives"))).plan();
-    return StepHistory.addLayer(scope, state, state.config(), entries, createdBy(spec));
+    return StepHistory.addLayer(
+        scope.storage(), scope.write(), state, state.config(), entries, createdBy(spec));
   }
 
   /** The history text BuildKit writes: the flags that change the files, the sources, the dest. */
@@ -191,7 +204,8 @@ final class CopyStep implements Step {
       text.append(" --chmod=").append(spec.chmod().text());
     }
     for (String src : spec.files().sourcePaths()) {
-      text.append(' ').append(src);
+      // A token in a URL is not history.
+      text.append(' ').append(GitCommand.redact(src));
     }
     for (SourceContent doc : spec.files().sourceContents()) {
       text.append(" <<").append(doc.path());

@@ -14,8 +14,10 @@ import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.output.ArchiveDestination;
+import dev.kiln.core.output.DescriptorAnnotations;
 import dev.kiln.core.output.DockerArchiveWriter;
 import dev.kiln.core.output.FileSystemFailures;
+import dev.kiln.core.output.ImageAnnotations;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.output.LocalStoreOutput;
 import dev.kiln.core.output.OciArchiveWriter;
@@ -25,6 +27,7 @@ import dev.kiln.core.step.SourceFile;
 import dev.kiln.core.step.StackSourceTree;
 import dev.kiln.registry.model.Compression;
 import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,15 +80,58 @@ final class OutputTargets {
         if (spec.push()) {
           RegistryOutput out = new RegistryOutput(registry.client(), mountSources);
           registryOutputs.add(out);
-          yield out;
+          yield spec.store() ? new PushedAndStored(out, new LocalStoreOutput(store)) : out;
         }
         yield new LocalStoreOutput(store);
       }
-      case OCI -> new OciArchiveWriter(dest, System.out);
-      case OCI_LAYOUT -> new OciLayoutWriter(dest);
+      case OCI -> new OciArchiveWriter(dest, System.out, descriptorAnnotations(spec));
+      case OCI_LAYOUT -> new OciLayoutWriter(dest, descriptorAnnotations(spec));
       case DOCKER -> new DockerArchiveWriter(dest, System.out);
       default -> throw new IllegalArgumentException(spec.type() + " is not an image output");
     };
+  }
+
+  /**
+   * {@code type=image,push=true,store=true}: pushed, then named in kiln's store too (by the names
+   * the store gives the pushed references), as BuildKit's image exporter keeps what it pushes.
+   */
+  private record PushedAndStored(ImageOutput pushed, LocalStoreOutput stored)
+      implements ImageOutput {
+    @Override
+    public void write(dev.kiln.core.image.BuiltImage image, List<String> names) throws IOException {
+      pushed.write(image, names);
+      stored.write(image, storeNames(names));
+    }
+
+    @Override
+    public void writeIndex(dev.kiln.core.image.BuiltIndex index, List<String> names)
+        throws IOException {
+      pushed.writeIndex(index, names);
+      stored.writeIndex(index, storeNames(names));
+    }
+
+    @Override
+    public boolean keepsAttestations() {
+      return pushed.keepsAttestations();
+    }
+
+    @Override
+    public String describe() {
+      return pushed.describe() + " and " + stored.describe();
+    }
+
+    private static List<String> storeNames(List<String> names) {
+      return names.stream().map(StoreNames::of).distinct().toList();
+    }
+  }
+
+  /** What an OCI layout's {@code index.json} puts on the descriptor of the image or index. */
+  private DescriptorAnnotations descriptorAnnotations(OutputSpec spec) {
+    Platform single =
+        request.platforms().isEmpty()
+            ? Platform.host()
+            : Platform.parse(request.platforms().get(0));
+    return ImageAnnotations.of(request, spec).descriptors(single);
   }
 
   /** The names an output records: its own {@code name=}, else the {@code -t} tags. */

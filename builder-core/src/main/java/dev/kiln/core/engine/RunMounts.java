@@ -199,10 +199,11 @@ final class RunMounts {
           Optional<CacheMountLock> free = CacheMountLock.tryExclusive(lockFile(dir));
           if (free.isEmpty()) {
             scope
+                .reporting()
                 .listener()
                 .on(
                     new BuildEvent.Note(
-                        scope.clock().instant(),
+                        scope.reporting().clock().instant(),
                         "cache mount "
                             + cacheId(m)
                             + " (sharing=locked) is in use by another step: waiting for it"));
@@ -264,7 +265,7 @@ final class RunMounts {
   }
 
   private Path cacheRoot() {
-    return CacheMounts.directory(scope.store().paths().root());
+    return CacheMounts.directory(scope.storage().store().paths().root());
   }
 
   private static boolean hasFrom(Mount m) {

@@ -2,13 +2,17 @@ package dev.kiln.core.engine;
 
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.StepRef;
+import dev.kiln.api.request.HostMapping;
+import dev.kiln.api.request.Ulimit;
 import dev.kiln.cache.buildcache.CacheKeyBuilder;
 import dev.kiln.core.layer.LayerPath;
 import dev.kiln.core.layer.LayerTree;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
+import dev.kiln.core.sandbox.HostEntry;
 import dev.kiln.core.sandbox.NetworkMode;
 import dev.kiln.core.sandbox.ResolvedUser;
+import dev.kiln.core.sandbox.Rlimit;
 import dev.kiln.core.sandbox.RunRequest;
 import dev.kiln.core.sandbox.RunResult;
 import dev.kiln.core.sandbox.SandboxMount;
@@ -92,6 +96,26 @@ final class RunStep implements Step {
     }
     ContainerConfig config = in.state().config().configOrEmpty();
     key.field("network", scope.request().network());
+    // As BuildKit, whose exec op carries the extra hosts: another --add-host is another step.
+    // Left out when there are none, so keys from before the flag existed still match.
+    if (!scope.request().extraHosts().isEmpty()) {
+      key.field(
+          "extra-hosts",
+          scope.request().extraHosts().stream()
+              .map(h -> h.host() + "=" + h.address())
+              .collect(java.util.stream.Collectors.joining(",")));
+    }
+    // Likewise the exec op's ulimits and its /dev/shm mount size.
+    if (!scope.request().ulimits().isEmpty()) {
+      key.field(
+          "ulimits",
+          scope.request().ulimits().stream()
+              .map(Ulimit::toString)
+              .collect(java.util.stream.Collectors.joining(",")));
+    }
+    if (scope.request().shmSize() > 0) {
+      key.field("shm-size", Long.toString(scope.request().shmSize()));
+    }
     key.field("user", String.valueOf(config.user()));
     key.field("workdir", String.valueOf(config.workingDir()));
     key.field("shell", String.valueOf(config.shell()));
@@ -111,10 +135,11 @@ final class RunStep implements Step {
     if (outcome.layer().isEmpty()) {
       return state.withConfig(
           config.toBuilder()
-              .addHistory(StepHistory.entry(scope, outcome.createdBy(), false))
+              .addHistory(StepHistory.entry(scope.write(), outcome.createdBy(), false))
               .build());
     }
-    return StepHistory.addWritten(scope, state, config, outcome.layer().get(), outcome.createdBy());
+    return StepHistory.addWritten(
+        scope.storage(), scope.write(), state, config, outcome.layer().get(), outcome.createdBy());
   }
 
   /** What RUN produced: its layer (none when it changed nothing) and history text. */
@@ -136,7 +161,7 @@ final class RunStep implements Step {
             ? state.config().platform().normalize()
             : scope.targetPlatform());
     ContainerConfig config = state.config().configOrEmpty();
-    Path scratch = Files.createTempDirectory(scope.spool(), "run-");
+    Path scratch = Files.createTempDirectory(scope.storage().spool(), "run-");
     List<SandboxMount> extra = new ArrayList<>();
     List<String> argv = argv(run.command(), config, scratch, extra);
     List<Path> lower = lowerDirectories(state);
@@ -161,6 +186,13 @@ final class RunStep implements Step {
       for (SandboxMount m : extra) {
         request.mount(m);
       }
+      for (HostMapping h : scope.request().extraHosts()) {
+        request.addHost(new HostEntry(h.host(), h.address()));
+      }
+      for (Ulimit u : scope.request().ulimits()) {
+        request.rlimit(new Rlimit(u.name(), u.soft(), u.hard()));
+      }
+      request.shmSize(scope.request().shmSize());
       RunResult result = runInSandbox(request.build(), ref, prepared, argv);
       if (!result.succeeded()) {
         throw new RunFailedException(argv, result, prepared::redact);
@@ -172,8 +204,10 @@ final class RunStep implements Step {
       }
       // Written while the snapshot is still there: the diff's entries read from it.
       LayerTree changes =
-          DiffEntries.of(diff, snapshot.rootfs(), scope.createdSeconds(), tools.userNamespace());
-      WrittenLayer layer = new LayerWriter(scope.store(), scope.layerOptions()).write(changes);
+          DiffEntries.of(
+              diff, snapshot.rootfs(), scope.write().createdSeconds(), tools.userNamespace());
+      WrittenLayer layer =
+          new LayerWriter(scope.storage().store(), scope.write().layerOptions()).write(changes);
       layers.adopt(layer.diffId(), snapshot);
       return new Outcome(java.util.Optional.of(layer), createdBy);
     } finally {
@@ -230,10 +264,11 @@ final class RunStep implements Step {
               request,
               (stream, line) ->
                   scope
+                      .reporting()
                       .listener()
                       .on(
                           new BuildEvent.StepOutput(
-                              scope.clock().instant(),
+                              scope.reporting().clock().instant(),
                               ref,
                               stream == StdStream.STDOUT
                                   ? BuildEvent.Stream.STDOUT

@@ -82,6 +82,15 @@ final class RunTools {
   private SandboxSettings settings() {
     if (settings == null) {
       settings = SandboxSettings.forCurrentUser(sandboxState);
+      settings
+          .helpersRefused()
+          .ifPresent(
+              why ->
+                  listener.on(
+                      new BuildEvent.Warning(
+                          clock.instant(),
+                          "RUN steps get one id (root) only: " + why,
+                          Optional.empty())));
     }
     return settings;
   }

@@ -117,7 +117,7 @@ final class Sources {
   }
 
   private BaseImages.Base image(String reference) throws IOException {
-    return scope.baseImages().resolve(reference, scope.targetPlatform());
+    return scope.storage().baseImages().resolve(reference, scope.targetPlatform());
   }
 
   /**
@@ -154,7 +154,7 @@ final class Sources {
       return s.result().state().rootfs();
     }
     Source.Image image = (Source.Image) source;
-    return scope.views().of(layers(image.base()), blobs(image.base()));
+    return scope.storage().views().of(layers(image.base()), blobs(image.base()));
   }
 
   /** The content checksum of one COPY source in the build context (a glob allowed). */
@@ -252,6 +252,7 @@ final class Sources {
   /** Where the checksum of {@code sources} in {@code result}'s stage is remembered. */
   private Path selectionMemo(StageResult result, List<String> sources) {
     return scope
+        .storage()
         .store()
         .paths()
         .buildCacheDirectory()
@@ -287,7 +288,7 @@ final class Sources {
       roots.add(real);
       resolved.add(real + normalized.substring(prefix.length()));
     }
-    Path spool = Files.createTempDirectory(scope.spool(), "keysel-");
+    Path spool = Files.createTempDirectory(scope.storage().spool(), "keysel-");
     try {
       List<LayerEntry> entries = entriesUnder(new StackSourceTree(view, "stage", spool), roots);
       TreeChecksummer checksummer = new TreeChecksummer(new LayerEntryTree(entries, "stage"));
@@ -332,7 +333,7 @@ final class Sources {
   }
 
   private StoreFirstBlobSource blobs(BaseImages.Base base) {
-    return StoreFirstBlobSource.streaming(scope.store(), base.image().blobs());
+    return StoreFirstBlobSource.streaming(scope.storage().store(), base.image().blobs());
   }
 
   /** The leading components of {@code path} without a wildcard. */

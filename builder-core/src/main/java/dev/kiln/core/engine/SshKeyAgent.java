@@ -71,6 +71,22 @@ final class SshKeyAgent implements AutoCloseable {
               + " your own agent (ssh-add KEYFILE) and pass --ssh "
               + id);
     }
+    List<byte[]> material = readKeys(keys, what);
+    SshKeyAgent agent = launch(agentProgram.get(), dir.resolve("agent"), what);
+    try {
+      agent.awaitSocket(what);
+      for (int i = 0; i < material.size(); i++) {
+        agent.add(addProgram.get(), material.get(i), keys.get(i), dir, what);
+      }
+    } catch (IOException | RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+    return agent;
+  }
+
+  /** The keys' bytes, read before the agent starts: a key with a passphrase fails the step. */
+  private static List<byte[]> readKeys(List<Path> keys, String what) throws IOException {
     List<byte[]> material = new ArrayList<>();
     for (Path key : keys) {
       byte[] bytes = Files.readAllBytes(key);
@@ -86,7 +102,12 @@ final class SshKeyAgent implements AutoCloseable {
       }
       material.add(bytes);
     }
-    Path socket = dir.resolve("agent");
+    return material;
+  }
+
+  /** Runs the agent on {@code socket} under its guard shell (see the class comment). */
+  private static SshKeyAgent launch(Path agentProgram, Path socket, String what)
+      throws IOException {
     // The shell prints the agent's pid, then waits for its input to end and stops the agent.
     Process guard =
         new ProcessBuilder(
@@ -94,7 +115,7 @@ final class SshKeyAgent implements AutoCloseable {
                 "-c",
                 "\"$1\" -D -a \"$2\" >/dev/null 2>&1 & echo $!; read _; kill $! 2>/dev/null; wait",
                 "sh",
-                agentProgram.get().toString(),
+                agentProgram.toString(),
                 socket.toString())
             .redirectErrorStream(true)
             .start();
@@ -108,17 +129,7 @@ final class SshKeyAgent implements AutoCloseable {
       guard.destroyForcibly();
       throw new IOException(what + ": ssh-agent did not start", e);
     }
-    SshKeyAgent agent = new SshKeyAgent(guard, pid, socket);
-    try {
-      agent.awaitSocket(what);
-      for (int i = 0; i < material.size(); i++) {
-        agent.add(addProgram.get(), material.get(i), keys.get(i), dir, what);
-      }
-    } catch (IOException | RuntimeException e) {
-      agent.close();
-      throw e;
-    }
-    return agent;
+    return new SshKeyAgent(guard, pid, socket);
   }
 
   private void awaitSocket(String what) throws IOException {

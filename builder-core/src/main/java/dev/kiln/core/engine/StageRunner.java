@@ -50,6 +50,7 @@ final class StageRunner {
       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final BuildScope scope;
+  private final BuildReporting reporting;
   private final Map<Integer, StageResult> done;
   private final Steps steps;
   private final BuildCache cache;
@@ -63,6 +64,7 @@ final class StageRunner {
       BuildCache cache,
       RemoteCaches remote) {
     this.scope = scope;
+    this.reporting = scope.reporting();
     this.done = done;
     this.steps = steps;
     this.cache = cache;
@@ -84,7 +86,9 @@ final class StageRunner {
     try {
       return runStage(plan, index);
     } catch (StepFailure f) {
-      throw scope.labels().multiPlatform() ? f.forPlatform(platformLabel(plan.stage(index))) : f;
+      throw reporting.labels().multiPlatform()
+          ? f.forPlatform(platformLabel(plan.stage(index)))
+          : f;
     }
   }
 
@@ -98,7 +102,7 @@ final class StageRunner {
     if (stage.instructions().stream().anyMatch(i -> i instanceof RunInstruction)) {
       // RUN will need the base's layers unpacked: base layers first read for a path lookup
       // (WORKDIR, USER, COPY) are then unpacked together and indexed as they are unpacked.
-      scope.views().willRunOn(base.state().layers(), base.state().blobs());
+      scope.storage().views().willRunOn(base.state().layers(), base.state().blobs());
     }
     StageState first = withDefaultPath(base.state());
     List<String> env = new ArrayList<>(first.config().configOrEmpty().env());
@@ -161,15 +165,17 @@ final class StageRunner {
   private Start startFrom(Stage stage) throws StepFailure {
     StepRef fromStep =
         stepRef(stage, 1, stage.instructions().size() + 1, "FROM " + baseText(stage), stage.from());
-    Instant began = scope.clock().instant();
-    scope.listener().on(new BuildEvent.StepStarted(began, fromStep));
+    Instant began = reporting.clock().instant();
+    reporting.listener().on(new BuildEvent.StepStarted(began, fromStep));
     Start base;
     try {
       base = start(stage);
     } catch (IOException e) {
-      scope
+      reporting
           .listener()
-          .on(new BuildEvent.StepFailed(scope.clock().instant(), fromStep, e.getMessage(), false));
+          .on(
+              new BuildEvent.StepFailed(
+                  reporting.clock().instant(), fromStep, e.getMessage(), false));
       throw StepFailure.of(fromStep, stage.from(), e);
     }
     completed(fromStep, began);
@@ -211,13 +217,13 @@ final class StageRunner {
    */
   private void checks(BuildPlan plan, List<ParseWarning> warnings) {
     for (ParseWarning w : warnings) {
-      scope
+      reporting
           .listener()
           .on(
               new BuildEvent.Warning(
-                  scope.clock().instant(),
+                  reporting.clock().instant(),
                   w.rule() + ": " + w.message(),
-                  Optional.of(scope.labels().dockerfileName() + ":" + w.range().startLine())));
+                  Optional.of(reporting.labels().dockerfileName() + ":" + w.range().startLine())));
     }
     Optional<DockerfileException> violation = plan.checkViolation(warnings);
     if (violation.isPresent()) {
@@ -257,8 +263,8 @@ final class StageRunner {
   private Progress runStep(StepInput in, Progress progress, boolean useCache) throws StepFailure {
     Instruction instruction = in.instruction();
     StepRef ref = in.ref();
-    Instant began = scope.clock().instant();
-    scope.listener().on(new BuildEvent.StepStarted(began, ref));
+    Instant began = reporting.clock().instant();
+    reporting.listener().on(new BuildEvent.StepStarted(began, ref));
     Progress next;
     try {
       Step kind = steps.of(instruction.kind());
@@ -281,24 +287,24 @@ final class StageRunner {
         }
       }
     } catch (CopyFailure e) {
-      scope
+      reporting
           .listener()
-          .on(new BuildEvent.StepFailed(scope.clock().instant(), ref, e.getMessage(), false));
+          .on(new BuildEvent.StepFailed(reporting.clock().instant(), ref, e.getMessage(), false));
       throw StepFailure.of(ref, instruction, e.getMessage(), e.hint());
     } catch (RunFailedException e) {
-      scope
+      reporting
           .listener()
-          .on(new BuildEvent.StepFailed(scope.clock().instant(), ref, e.getMessage(), false));
+          .on(new BuildEvent.StepFailed(reporting.clock().instant(), ref, e.getMessage(), false));
       throw StepFailure.of(ref, instruction, e.getMessage(), null)
           .withDetail(e.lastLines().isEmpty() ? null : String.join("\n", e.lastLines()));
     } catch (IOException | RuntimeException e) {
       // Interrupted: another stage failed (or the build was stopped) and this one was cancelled.
       boolean cancelled = Thread.currentThread().isInterrupted();
-      scope
+      reporting
           .listener()
           .on(
               new BuildEvent.StepFailed(
-                  scope.clock().instant(), ref, String.valueOf(e.getMessage()), cancelled));
+                  reporting.clock().instant(), ref, String.valueOf(e.getMessage()), cancelled));
       throw StepFailure.of(ref, instruction, e);
     }
     return instruction instanceof dev.kiln.dockerfile.instructions.CmdInstruction
@@ -336,7 +342,7 @@ final class StageRunner {
     StageState after =
         ConfigStep.withDeclaredArgs(in.instruction(), before.withRecorded(hit))
             .withIdentity(StateIdentity.after(before.identity(), hit));
-    scope.listener().on(new BuildEvent.StepCached(scope.clock().instant(), in.ref()));
+    reporting.listener().on(new BuildEvent.StepCached(reporting.clock().instant(), in.ref()));
     return after;
   }
 
@@ -385,8 +391,9 @@ final class StageRunner {
           new StageState(
               config,
               List.of(),
-              new StoreFirstBlobSource(scope.store(), remote.over(scope.storeBlobs())),
-              scope.views().empty()),
+              new StoreFirstBlobSource(
+                  scope.storage().store(), remote.over(scope.storage().storeBlobs())),
+              scope.storage().views().empty()),
           Map.of(),
           List.of(),
           CacheKeyBuilder.onScratch(platform).instruction("FROM scratch").build());
@@ -414,7 +421,7 @@ final class StageRunner {
     } else {
       reference = ((StageBase.Image) base).reference();
     }
-    BaseImages.Base resolved = scope.baseImages().resolve(reference, platform);
+    BaseImages.Base resolved = scope.storage().baseImages().resolve(reference, platform);
     return fromImage(resolved, platform);
   }
 
@@ -432,7 +439,8 @@ final class StageRunner {
           .ifPresent(repo -> mounts.put(blobs.get(layers.size() - 1).digest(), repo));
     }
     // Streaming: the unpacking (or index) that first reads a base layer gets it as it downloads.
-    BlobSource source = StoreFirstBlobSource.streaming(scope.store(), remote.over(image.blobs()));
+    BlobSource source =
+        StoreFirstBlobSource.streaming(scope.storage().store(), remote.over(image.blobs()));
     ContainerConfig cc = image.config().configOrEmpty();
     List<String> onBuild = cc.onBuild() == null ? List.of() : cc.onBuild();
     ImageConfig config =
@@ -441,24 +449,30 @@ final class StageRunner {
             .config(cc.toBuilder().onBuild(null).build())
             .build();
     // The base's layers are used without being written: keep a concurrent prune away from them.
-    scope.store().retain(layers.stream().map(l -> l.blob().digest()).toList());
+    scope.storage().store().retain(layers.stream().map(l -> l.blob().digest()).toList());
     // A later push of this image from the store mounts them from where they came.
     for (Map.Entry<Digest, ImageReference> mount : mounts.entrySet()) {
-      scope.store().blobOrigins().record(mount.getKey(), mount.getValue().repositoryOnly().name());
+      scope
+          .storage()
+          .store()
+          .blobOrigins()
+          .record(mount.getKey(), mount.getValue().repositoryOnly().name());
     }
     return new Start(
-        new StageState(config, layers, source, scope.views().of(layers, source)),
+        new StageState(config, layers, source, scope.storage().views().of(layers, source)),
         mounts,
         onBuild,
         CacheKeyBuilder.onBaseImage(image.digest(), platform).instruction("FROM").build());
   }
 
   private void completed(StepRef ref, Instant began) {
-    scope
+    reporting
         .listener()
         .on(
             new BuildEvent.StepCompleted(
-                scope.clock().instant(), ref, Duration.between(began, scope.clock().instant())));
+                reporting.clock().instant(),
+                ref,
+                Duration.between(began, reporting.clock().instant())));
   }
 
   /**
@@ -510,14 +524,14 @@ final class StageRunner {
   }
 
   private StepRef stepRef(Stage stage, int index, int total, String text, Instruction instruction) {
-    String location = scope.labels().dockerfileName() + ":" + instruction.range().startLine();
-    String label = scope.labels().singleStage() ? "" : stage.displayName();
-    if (scope.labels().multiPlatform()) {
+    String location = reporting.labels().dockerfileName() + ":" + instruction.range().startLine();
+    String label = reporting.labels().singleStage() ? "" : stage.displayName();
+    if (reporting.labels().multiPlatform()) {
       String platform = platformLabel(stage);
       label = label.isEmpty() ? platform : platform + " " + label;
     }
     return new StepRef(
-        scope.labels().stepOffsets().getOrDefault(stage.index(), 0) + index,
+        reporting.labels().stepOffsets().getOrDefault(stage.index(), 0) + index,
         label,
         index,
         total,

@@ -15,9 +15,9 @@ final class StepHistory {
   private StepHistory() {}
 
   /** A history entry as BuildKit writes it, dated with the build's time. */
-  static History entry(BuildScope scope, String createdBy, boolean withLayer) {
+  static History entry(WriteSettings write, String createdBy, boolean withLayer) {
     return new History(
-        scope.created(),
+        write.created(),
         createdBy,
         null,
         "buildkit.dockerfile.v0",
@@ -27,15 +27,21 @@ final class StepHistory {
 
   /** {@code state} with {@code tree} written as a new layer and {@code config} after it. */
   static StageState addLayer(
-      BuildScope scope, StageState state, ImageConfig config, LayerTree tree, String createdBy)
+      BuildStorage storage,
+      WriteSettings write,
+      StageState state,
+      ImageConfig config,
+      LayerTree tree,
+      String createdBy)
       throws IOException {
-    WrittenLayer written = new LayerWriter(scope.store(), scope.layerOptions()).write(tree);
-    return addWritten(scope, state, config, written, createdBy);
+    WrittenLayer written = new LayerWriter(storage.store(), write.layerOptions()).write(tree);
+    return addWritten(storage, write, state, config, written, createdBy);
   }
 
   /** {@code state} with a layer already written on top. */
   static StageState addWritten(
-      BuildScope scope,
+      BuildStorage storage,
+      WriteSettings write,
       StageState state,
       ImageConfig config,
       WrittenLayer written,
@@ -43,12 +49,12 @@ final class StepHistory {
       throws IOException {
     if (written.contents() != null) {
       // The next step that needs a path of this stage finds the layer indexed, without reading it.
-      scope.views().indexes().put(written.diffId(), LayerIndex.of(written.contents()));
+      storage.views().indexes().put(written.diffId(), LayerIndex.of(written.contents()));
     }
     Descriptor blob = Descriptor.of(written.mediaType(), written.digest(), written.size());
     LayerRef layer = new LayerRef(blob, written.diffId(), written.uncompressedSize());
     ImageConfig next =
-        config.toBuilder().addLayer(written.diffId(), entry(scope, createdBy, true)).build();
+        config.toBuilder().addLayer(written.diffId(), entry(write, createdBy, true)).build();
     return state.withLayer(next, layer);
   }
 }

@@ -21,8 +21,8 @@ final class Steps {
 
   Steps(BuildScope scope, Sources sources, RunStep run) {
     this.scope = scope;
-    this.config = new ConfigStep(scope);
-    this.workdir = new WorkdirStep(scope);
+    this.config = new ConfigStep(scope.write());
+    this.workdir = new WorkdirStep(scope.storage(), scope.write());
     this.copy = new CopyStep(scope, sources);
     this.run = run;
   }
@@ -81,8 +81,12 @@ final class Steps {
         .ifPresent(epoch -> b.field("source-date-epoch", Long.toString(epoch)));
     if (step.writesLayers()) {
       // Layers are written compressed as the image output asks; a cached gzip layer is no
-      // answer to a zstd build. (The level only changes the bytes, not the format: not keyed.)
-      b.field("compression", scope.layerOptions().compression().name());
+      // answer to a zstd build, nor a level-6 one to compression-level=9. (The default level
+      // is left unnamed, so keys made before levels were keyed still match.)
+      b.field("compression", scope.write().layerOptions().compression().name());
+      if (!scope.write().layerOptions().defaultLevelChosen()) {
+        b.field("compression-level", Integer.toString(scope.write().layerOptions().level()));
+      }
     }
     for (Heredoc doc : in.step().parsed().node().heredocs()) {
       b.heredoc(doc.name(), doc.content());

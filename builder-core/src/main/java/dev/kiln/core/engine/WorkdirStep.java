@@ -22,10 +22,12 @@ import java.util.Optional;
  * stage's symlinks by its {@link StackView}, so no layer is read.
  */
 final class WorkdirStep implements Step {
-  private final BuildScope scope;
+  private final BuildStorage storage;
+  private final WriteSettings write;
 
-  WorkdirStep(BuildScope scope) {
-    this.scope = scope;
+  WorkdirStep(BuildStorage storage, WriteSettings write) {
+    this.storage = storage;
+    this.write = write;
   }
 
   @Override
@@ -52,7 +54,7 @@ final class WorkdirStep implements Step {
       return state.withConfig(
           config.toBuilder()
               .config(changed)
-              .addHistory(StepHistory.entry(scope, text, false))
+              .addHistory(StepHistory.entry(write, text, false))
               .build());
     }
     StackView rootfs = state.rootfs();
@@ -63,7 +65,7 @@ final class WorkdirStep implements Step {
       return state.withConfig(
           config.toBuilder()
               .config(changed)
-              .addHistory(StepHistory.entry(scope, text, false))
+              .addHistory(StepHistory.entry(write, text, false))
               .build());
     }
     Owner owner =
@@ -84,10 +86,10 @@ final class WorkdirStep implements Step {
         StackView.Node n = node.get();
         tree.add(LayerEntry.directory(p, n.mode(), n.uid(), n.gid(), n.mtime()));
       } else {
-        tree.add(LayerEntry.directory(p, 0755, owner.uid(), owner.gid(), scope.createdSeconds()));
+        tree.add(LayerEntry.directory(p, 0755, owner.uid(), owner.gid(), write.createdSeconds()));
       }
     }
     ImageConfig next = config.toBuilder().config(changed).build();
-    return StepHistory.addLayer(scope, state, next, tree, text);
+    return StepHistory.addLayer(storage, write, state, next, tree, text);
   }
 }

@@ -62,6 +62,16 @@ public final class LayerBytes {
   }
 
   /**
+   * Entry {@code name} as a file of the layer's unpacked directory, when the store has one and the
+   * file there is the indexed regular file of {@code size} bytes (a reader that wants random
+   * access, such as a zip's central directory, then needs no copy).
+   */
+  public Optional<Path> unpackedFile(String name, long size) throws IOException {
+    Optional<Path> dir = unpacked.get();
+    return dir.isPresent() ? inDirectory(dir.get(), name, size) : Optional.empty();
+  }
+
+  /**
    * The bytes of entry {@code name} read from the layer's tar, which is decompressed up to them.
    */
   private InputStream fromTar(String name, long offset, long size) throws IOException {

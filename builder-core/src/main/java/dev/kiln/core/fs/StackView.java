@@ -119,6 +119,11 @@ public final class StackView {
     return depth;
   }
 
+  /** The diffID of the top layer; the empty view has none. */
+  public Optional<Digest> topDiffId() {
+    return source == null ? Optional.empty() : Optional.of(source.diffId());
+  }
+
   /** The view without its top layer; the empty view has none. */
   public Optional<StackView> below() {
     return Optional.ofNullable(parent);

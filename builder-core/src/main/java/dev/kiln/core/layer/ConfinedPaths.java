@@ -1,5 +1,6 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.core.fs.path.ConfinedDirectories;
 import dev.kiln.core.fs.path.HostDirectoryTree;
 import dev.kiln.core.fs.path.PathEscapeException;
 import dev.kiln.core.fs.path.PathResolver;
@@ -10,8 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Resolves layer paths inside an extraction target one component at a time, the way the container
@@ -82,18 +83,7 @@ final class ConfinedPaths {
           return null;
         }
         // Everything from the first missing component on is plain names: create them in order.
-        List<String> chain = new ArrayList<>();
-        for (String p = r.path(); ; p = LayerPath.parent(p)) {
-          chain.add(0, p);
-          if (p.equals(r.firstMissing()) || p.isEmpty()) {
-            break;
-          }
-        }
-        for (String p : chain) {
-          Path path = absolute(p);
-          Files.createDirectory(path);
-          Files.setAttribute(path, "unix:mode", 0755, LinkOption.NOFOLLOW_LINKS);
-        }
+        ConfinedDirectories.create(root, r, OptionalInt.of(0755));
         return r.path();
     }
   }

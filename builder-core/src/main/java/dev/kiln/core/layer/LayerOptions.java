@@ -7,7 +7,8 @@ import java.util.OptionalLong;
  * How {@link LayerWriter} writes a layer.
  *
  * @param compression the blob's compression
- * @param level compression level (gzip 1-9, zstd 1-19); ignored for {@link Compression#NONE}
+ * @param level compression level (gzip 0-9, zstd 0-22, as buildx takes them); ignored for {@link
+ *     Compression#NONE}
  * @param threads threads compressing gzip; the bytes written are the same for any number
  * @param sourceDateEpoch if present, every entry's mtime is clamped to at most this many seconds
  *     since the epoch ({@code SOURCE_DATE_EPOCH}), so that rebuilding later gives the same layer
@@ -29,11 +30,11 @@ public record LayerOptions(
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, not " + threads);
     }
-    if (compression == Compression.GZIP && (level < 1 || level > 9)) {
-      throw new IllegalArgumentException("gzip level must be 1-9, not " + level);
+    if (compression == Compression.GZIP && (level < 0 || level > 9)) {
+      throw new IllegalArgumentException("gzip level must be 0-9, not " + level);
     }
-    if (compression == Compression.ZSTD && (level < 1 || level > 19)) {
-      throw new IllegalArgumentException("zstd level must be 1-19, not " + level);
+    if (compression == Compression.ZSTD && (level < 0 || level > 22)) {
+      throw new IllegalArgumentException("zstd level must be 0-22, not " + level);
     }
     if (sourceDateEpoch == null) {
       sourceDateEpoch = OptionalLong.empty();
@@ -85,6 +86,23 @@ public record LayerOptions(
       case GZIP -> 6;
       case ZSTD -> 3;
     };
+  }
+
+  /**
+   * The name the content store records a blob of these options under ({@code diffID → blob}): the
+   * compression's label, with the level when it is not the codec's default ({@code gzip-9}). A blob
+   * compressed at another level is then no answer to a request for this one, so {@code
+   * compression-level} is honoured even when a blob of the same tar exists already.
+   */
+  public String recordName() {
+    return compression == Compression.NONE || level == defaultLevel(compression)
+        ? compression.label()
+        : compression.label() + "-" + level;
+  }
+
+  /** Whether the level is the codec's default, which cache keys and records leave unnamed. */
+  public boolean defaultLevelChosen() {
+    return compression == Compression.NONE || level == defaultLevel(compression);
   }
 
   /** The mtime an entry gets in the tar. */

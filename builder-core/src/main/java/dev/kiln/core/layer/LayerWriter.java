@@ -57,7 +57,7 @@ public final class LayerWriter {
    * @throws IOException if content cannot be read or changes while it is written
    */
   public WrittenLayer write(Iterable<LayerEntry> entries) throws IOException {
-    String recordName = options.compression().label();
+    String recordName = options.recordName();
     Digest precomputed = null;
     if (options.hashBeforeCompressing()) {
       TarSummary hashed = writeTar(entries, OutputStream.nullOutputStream(), Compression.NONE);
@@ -140,7 +140,7 @@ public final class LayerWriter {
 
   private TarSummary writeTar(
       Iterable<LayerEntry> entries, OutputStream sink, Compression compression) throws IOException {
-    OutputStream compressor = compressor(new Shield(sink), compression);
+    OutputStream compressor = compressor(new Shield(sink), compression, options);
     boolean done = false;
     try {
       HashingOutputStream tarBytes =
@@ -195,7 +195,9 @@ public final class LayerWriter {
     }
   }
 
-  private OutputStream compressor(OutputStream sink, Compression compression) throws IOException {
+  /** A compressor of {@code compression} at {@code options}' level writing into {@code sink}. */
+  static OutputStream compressor(OutputStream sink, Compression compression, LayerOptions options)
+      throws IOException {
     switch (compression) {
       case NONE:
         return sink;
@@ -210,7 +212,7 @@ public final class LayerWriter {
     }
   }
 
-  private static void closeQuietly(OutputStream out) {
+  static void closeQuietly(OutputStream out) {
     try {
       out.close();
     } catch (IOException | RuntimeException e) {
@@ -223,7 +225,7 @@ public final class LayerWriter {
    * writes into, and a flush in the middle of a zstd stream would end a block early and change the
    * bytes.
    */
-  private static final class Shield extends FilterOutputStream {
+  static final class Shield extends FilterOutputStream {
     Shield(OutputStream out) {
       super(out);
     }

@@ -65,12 +65,12 @@ final class ParallelGzipOutputStream extends OutputStream {
 
   /**
    * @param out where the gzip bytes go (not closed by {@link #close()})
-   * @param level deflate level 1-9
+   * @param level deflate level 0-9 (0: stored blocks, no compression, as gzip -0)
    * @param threads compressing threads; 1 compresses on the calling thread
    */
   ParallelGzipOutputStream(OutputStream out, int level, int threads) throws IOException {
-    if (level < 1 || level > 9) {
-      throw new IllegalArgumentException("gzip level must be 1-9, not " + level);
+    if (level < 0 || level > 9) {
+      throw new IllegalArgumentException("gzip level must be 0-9, not " + level);
     }
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, not " + threads);

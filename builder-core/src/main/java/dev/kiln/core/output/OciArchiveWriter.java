@@ -23,10 +23,19 @@ public final class OciArchiveWriter implements ImageOutput {
 
   private final Path dest;
   private final OutputStream stdout;
+  private final DescriptorAnnotations annotations;
 
   public OciArchiveWriter(Path dest, OutputStream stdout) {
+    this(dest, stdout, DescriptorAnnotations.NONE);
+  }
+
+  /**
+   * @param annotations what {@code index.json}'s descriptor of the image (or of the index) gets
+   */
+  public OciArchiveWriter(Path dest, OutputStream stdout, DescriptorAnnotations annotations) {
     this.dest = dest;
     this.stdout = stdout;
+    this.annotations = annotations;
   }
 
   @Override
@@ -47,7 +56,7 @@ public final class OciArchiveWriter implements ImageOutput {
         out -> {
           try (ImageTarStream tar = new ImageTarStream(out)) {
             tar.layoutBlobs(image);
-            tar.file("index.json", index(image.descriptor(), names));
+            tar.file("index.json", index(annotations.ofManifest(image.descriptor()), names));
           }
         });
   }
@@ -69,7 +78,7 @@ public final class OciArchiveWriter implements ImageOutput {
             }
             tar.file(
                 ImageTarStream.blobName(index.descriptor()), index.index().raw().toByteArray());
-            tar.file("index.json", index(index.descriptor(), names));
+            tar.file("index.json", index(annotations.ofIndex(index.descriptor()), names));
           }
         });
   }

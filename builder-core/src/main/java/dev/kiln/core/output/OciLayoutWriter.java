@@ -35,9 +35,18 @@ public final class OciLayoutWriter implements ImageOutput {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
+  private final DescriptorAnnotations annotations;
 
   public OciLayoutWriter(Path dir) {
+    this(dir, DescriptorAnnotations.NONE);
+  }
+
+  /**
+   * @param annotations what {@code index.json}'s descriptor of the image (or of the index) gets
+   */
+  public OciLayoutWriter(Path dir, DescriptorAnnotations annotations) {
     this.dir = dir;
+    this.annotations = annotations;
   }
 
   @Override
@@ -52,7 +61,7 @@ public final class OciLayoutWriter implements ImageOutput {
 
   @Override
   public void write(BuiltImage image, List<String> names) throws IOException {
-    write(List.of(image), null, image.descriptor(), names);
+    write(List.of(image), null, annotations.ofManifest(image.descriptor()), names);
   }
 
   /**
@@ -63,7 +72,11 @@ public final class OciLayoutWriter implements ImageOutput {
    */
   @Override
   public void writeIndex(BuiltIndex index, List<String> names) throws IOException {
-    write(index.images(), index.index().raw().toByteArray(), index.descriptor(), names);
+    write(
+        index.images(),
+        index.index().raw().toByteArray(),
+        annotations.ofIndex(index.descriptor()),
+        names);
   }
 
   /**
@@ -149,8 +162,12 @@ public final class OciLayoutWriter implements ImageOutput {
     node.put("mediaType", top.mediaType());
     node.put("digest", top.digest().toString());
     node.put("size", top.size());
-    if (name != null) {
+    if (!top.annotations().isEmpty() || name != null) {
       ObjectNode annotations = node.putObject("annotations");
+      new java.util.TreeMap<>(top.annotations()).forEach(annotations::put);
+    }
+    if (name != null) {
+      ObjectNode annotations = (ObjectNode) node.get("annotations");
       if (!name.fullName().isEmpty()) {
         annotations.put(TagNames.CONTAINERD_NAME, name.fullName());
       }

@@ -25,10 +25,11 @@ import java.util.concurrent.TimeUnit;
  *       --kill-child} running {@link ChrootSetupScript} as pid 1 of the new pid namespace. It
  *       mounts {@code /proc}, {@code /dev}, {@code /sys}, hosts, resolv.conf and the step's mounts
  *       onto the rootfs inside its private mount namespace, then waits on its stdin;
- *   <li>the <em>command</em>: {@code nsenter} into the holder's namespaces, {@code setpriv} to drop
- *       the capability bounding set to Docker's default (or, for a privileged step, to hand every
- *       capability on as ambient) and set the groups, then {@code unshare --root --wd --setuid} to
- *       chroot, change directory and become the step's user, and exec the command.
+ *   <li>the <em>command</em>: {@code nsenter} into the holder's namespaces, {@code prlimit} when
+ *       the step has resource limits ({@code --ulimit}), {@code setpriv} to drop the capability
+ *       bounding set to Docker's default (or, for a privileged step, to hand every capability on as
+ *       ambient) and set the groups, then {@code unshare --root --wd --setuid} to chroot, change
+ *       directory and become the step's user, and exec the command.
  * </ol>
  *
  * The command is started by kiln with exactly the step's environment, so that no shell between kiln
@@ -74,6 +75,9 @@ final class ChrootSandbox implements Sandbox {
             StandardCharsets.UTF_8);
         Holder holder = Holder.start(holderCommand(request, script));
         try {
+          if (settings.writesIdMapsItself()) {
+            holder.mapIds(settings.userNamespace().get());
+          }
           long initPid = holder.awaitReady();
           return runCommand(request, output, initPid, started);
         } finally {
@@ -131,9 +135,19 @@ final class ChrootSandbox implements Sandbox {
 
   private List<String> holderCommand(RunRequest request, Path script) {
     List<String> cmd = new ArrayList<>();
+    if (settings.writesIdMapsItself()) {
+      // Root without CAP_SYS_ADMIN: first a user namespace alone, whose maps kiln writes (it holds
+      // CAP_SETUID and CAP_SETGID; unshare can map only one id, newuidmap wants /etc/subuid lines
+      // for root). Only once mapped does the shell exec the second unshare: an exec before that
+      // would run as an unmapped user and drop every capability in the namespace.
+      cmd.addAll(List.of(tools.unshare().toString(), "--user", "--", tools.sh().toString(), "-c"));
+      cmd.add("echo " + Holder.MAP_IDS + " && read _ && exec \"$@\"");
+      cmd.add("kiln-holder");
+    }
     cmd.add(tools.unshare().toString());
     settings
         .userNamespace()
+        .filter(plan -> !settings.writesIdMapsItself())
         .ifPresent(
             plan -> {
               cmd.add("--map-root-user");
@@ -170,6 +184,13 @@ final class ChrootSandbox implements Sandbox {
       cmd.add("--net");
     }
     cmd.add("--");
+    if (!request.rlimits().isEmpty()) {
+      // Set while still privileged (a hard limit above kiln's own needs CAP_SYS_RESOURCE); every
+      // process after it inherits them.
+      cmd.add(prlimit().toString());
+      request.rlimits().forEach(l -> cmd.add(l.prlimitOption()));
+      cmd.add("--");
+    }
     cmd.add(tools.setpriv().toString());
     if (request.privileged()) {
       // The bounding set is left as it is (kiln's own, or a user namespace's full one); every
@@ -186,7 +207,7 @@ final class ChrootSandbox implements Sandbox {
       cmd.add("--inh-caps=-all");
     }
     boolean groupsSettable =
-        settings.userNamespace().map(UserNamespacePlan::hasSubordinateRanges).orElse(true);
+        settings.userNamespace().map(UserNamespacePlan::groupsSettable).orElse(true);
     if (groupsSettable) {
       cmd.add("--regid=" + user.gid());
       cmd.add("--groups=" + String.join(",", user.groups().stream().map(String::valueOf).toList()));
@@ -203,8 +224,21 @@ final class ChrootSandbox implements Sandbox {
     return cmd;
   }
 
+  private Path prlimit() {
+    return tools
+        .prlimit()
+        .orElseThrow(
+            () ->
+                new SandboxException(
+                    "--ulimit needs prlimit in the chroot isolation, and it is not on the PATH:"
+                        + " install util-linux (which has prlimit), or use --isolation=oci"));
+  }
+
   private void checkUserMapped(ResolvedUser user) {
-    settings.userNamespace().ifPresent(plan -> plan.requireCanRunAs(user, settings.identity()));
+    settings
+        .userNamespace()
+        .ifPresent(
+            plan -> plan.requireCanRunAs(user, settings.identity(), settings.helpersRefused()));
   }
 
   /** The namespace-holding process and its readiness handshake. */
@@ -250,6 +284,41 @@ final class ChrootSandbox implements Sandbox {
       return new Holder(builder.start());
     }
 
+    static final String MAP_IDS = "map-ids";
+
+    /**
+     * Writes the holder's uid and gid maps once it has made its user namespace, then lets it go on.
+     * The kernel takes each map in one write and only once.
+     */
+    void mapIds(UserNamespacePlan plan) throws InterruptedException, IOException {
+      String line = stdout.poll(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (!MAP_IDS.equals(line)) {
+        throw failure();
+      }
+      Path proc = Path.of("/proc", Long.toString(process.pid()));
+      try {
+        Files.writeString(
+            proc.resolve("uid_map"),
+            UserNamespacePlan.mapFile(plan.uidMap()),
+            StandardCharsets.US_ASCII,
+            java.nio.file.StandardOpenOption.WRITE);
+        Files.writeString(
+            proc.resolve("gid_map"),
+            UserNamespacePlan.mapFile(plan.gidMap()),
+            StandardCharsets.US_ASCII,
+            java.nio.file.StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw new SandboxException(
+            "cannot set up the chroot sandbox: kiln (root without CAP_SYS_ADMIN) cannot write the"
+                + " id maps of the step's user namespace ("
+                + e.getMessage()
+                + "); give kiln's container CAP_SETUID and CAP_SETGID (they are in podman's and"
+                + " Docker's defaults) or CAP_SYS_ADMIN");
+      }
+      process.getOutputStream().write('\n');
+      process.getOutputStream().flush();
+    }
+
     /** Waits for the setup to finish and returns the host pid of the namespace's init. */
     long awaitReady() throws InterruptedException {
       String line;
@@ -265,6 +334,11 @@ final class ChrootSandbox implements Sandbox {
           break;
         }
       }
+      throw failure();
+    }
+
+    /** The holder's failure, with what it said and, where kiln knows one, the fix. */
+    private SandboxException failure() {
       ProcessControl.waitUninterruptibly(process, 5_000);
       try {
         stderrReader.join(2_000);
@@ -275,12 +349,13 @@ final class ChrootSandbox implements Sandbox {
       synchronized (stderr) {
         err = stderr.toString().strip();
       }
-      throw new SandboxException(
+      return new SandboxException(
           "cannot set up the chroot sandbox: "
               + (process.isAlive()
                   ? "no answer within " + READY_TIMEOUT_SECONDS + " s"
                   : "exit code " + process.exitValue())
-              + (err.isEmpty() ? "" : ": " + err));
+              + (err.isEmpty() ? "" : ": " + err)
+              + NamespaceRefusal.hint(err).map(h -> "; " + h).orElse(""));
     }
 
     /** Ends the holder: closes its stdin, then kills its namespace if it lingers. */

@@ -47,9 +47,14 @@ final class ChrootSetupScript {
     Path dev = stubs.hostPath(StepTargets.DEV);
     Path sys = stubs.hostPath(StepTargets.SYS);
 
-    s.append("\"$M\" -t proc -o nosuid,nodev,noexec proc ")
-        .append(quote(proc.toString()))
-        .append('\n');
+    s.append("\"$M\" -t proc -o nosuid,nodev,noexec proc ").append(quote(proc.toString()));
+    if (rootless) {
+      // The kernel refuses a fresh proc in a user namespace when no proc mount of kiln's is fully
+      // visible, as in a container that masks /proc paths (podman, Docker, Kubernetes): the step
+      // then sees kiln's /proc, its masks included, rather than one of its own pid namespace.
+      s.append(" 2>/dev/null || \"$M\" --rbind /proc ").append(quote(proc.toString()));
+    }
+    s.append('\n');
 
     s.append("\"$M\" -t tmpfs -o nosuid,strictatime,mode=755,size=")
         .append(ContainerDefaults.TMPFS_SIZE)
@@ -78,7 +83,7 @@ final class ChrootSetupScript {
         .append('\n');
     s.append(ln).append(" -s pts/ptmx ").append(quote(dev.resolve("ptmx").toString())).append('\n');
     s.append("\"$M\" -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=")
-        .append(ContainerDefaults.TMPFS_SIZE)
+        .append(request.shmTmpfsSize())
         .append(" shm ")
         .append(quote(dev.resolve("shm").toString()))
         .append('\n');
@@ -122,19 +127,29 @@ final class ChrootSetupScript {
       }
     }
 
+    // A bound /sys is made read-only by a remount that must repeat the flags the kernel locked on
+    // kiln's own (an unprivileged container's /sys is read-only already, so that is best effort).
+    String bindSys =
+        "\"$M\" --rbind /sys "
+            + quote(sys.toString())
+            + (privileged
+                ? ""
+                : " && { \"$M\" -o remount,bind,ro,nosuid,nodev,noexec "
+                    + quote(sys.toString())
+                    + " || :; }");
     if (rootless && request.network().sharesHostNetwork()) {
       // Only the owner of the network namespace may mount sysfs; bind the host's instead.
-      s.append("\"$M\" --rbind")
-          .append(privileged ? " " : " -o ro ")
-          .append("/sys ")
-          .append(quote(sys.toString()))
-          .append('\n');
+      s.append(bindSys).append('\n');
     } else {
       s.append("\"$M\" -t sysfs -o ")
           .append(privileged ? "" : "ro,")
           .append("nosuid,nodev,noexec sysfs ")
-          .append(quote(sys.toString()))
-          .append('\n');
+          .append(quote(sys.toString()));
+      if (rootless) {
+        // Refused like proc where kiln's own /sys is masked (a container's /sys/firmware).
+        s.append(" 2>/dev/null || { ").append(bindSys).append("; }");
+      }
+      s.append('\n');
     }
 
     if (!privileged) {
@@ -155,16 +170,14 @@ final class ChrootSetupScript {
       }
     }
 
-    s.append("\"$M\" --bind -o ro ")
-        .append(quote(step.hostsFile().toString()))
-        .append(' ')
-        .append(quote(stubs.hostPath(StepTargets.HOSTS).toString()))
-        .append('\n');
-    s.append("\"$M\" --bind -o ro ")
-        .append(quote(step.resolvConfFile().toString()))
-        .append(' ')
-        .append(quote(stubs.hostPath(StepTargets.RESOLV_CONF).toString()))
-        .append('\n');
+    bindReadOnly(
+        s, "--bind", step.hostsFile(), stubs.hostPath(StepTargets.HOSTS).toString(), rootless);
+    bindReadOnly(
+        s,
+        "--bind",
+        step.resolvConfFile(),
+        stubs.hostPath(StepTargets.RESOLV_CONF).toString(),
+        rootless);
 
     List<SandboxMount> extra =
         request.mounts().stream()
@@ -198,12 +211,16 @@ final class ChrootSetupScript {
         }
       }
       if (m instanceof SandboxMount.Bind bind) {
-        s.append("\"$M\" --rbind")
-            .append(bind.readOnly() ? " -o ro " : " ")
-            .append(quote(bind.source().toString()))
-            .append(' ')
-            .append(target)
-            .append('\n');
+        if (bind.readOnly()) {
+          bindReadOnly(
+              s, "--rbind", bind.source(), stubs.hostPath(m.target()).toString(), rootless);
+        } else {
+          s.append("\"$M\" --rbind ")
+              .append(quote(bind.source().toString()))
+              .append(' ')
+              .append(target)
+              .append('\n');
+        }
       } else if (m instanceof SandboxMount.Tmpfs tmpfs) {
         s.append("\"$M\" -t tmpfs -o nosuid,nodev")
             .append(tmpfs.sizeBytes() > 0 ? ",size=" + tmpfs.sizeBytes() : "")
@@ -213,9 +230,12 @@ final class ChrootSetupScript {
       }
     }
 
+    // Some seccomp profiles (podman's default) allow sethostname only to a container given
+    // CAP_SYS_ADMIN, whatever namespace the caller is in: the step then keeps kiln's host name.
     s.append(quote(tools.hostname().toString()))
         .append(' ')
         .append(quote(request.hostname()))
+        .append(rootless ? " 2>/dev/null || :" : "")
         .append('\n');
     if (!request.network().sharesHostNetwork()) {
       s.append(quote(tools.ip().toString())).append(" link set lo up\n");
@@ -224,6 +244,41 @@ final class ChrootSetupScript {
     // Hold the namespaces until kiln closes our stdin (or dies, which closes it too).
     s.append("read _ || :\n");
     return s.toString();
+  }
+
+  /**
+   * Binds ({@code how}: {@code --bind} or {@code --rbind}) {@code source} read-only on {@code
+   * target}. In a user namespace the read-only remount repeats the flags the kernel locked on the
+   * source's mount (a secret in a container's {@code /dev/shm} is on a nosuid,nodev,noexec mount),
+   * else it is refused.
+   */
+  private static void bindReadOnly(
+      StringBuilder s, String how, Path source, String target, boolean rootless) {
+    if (!rootless) {
+      s.append("\"$M\" ")
+          .append(how)
+          .append(" -o ro ")
+          .append(quote(source.toString()))
+          .append(' ')
+          .append(quote(target))
+          .append('\n');
+      return;
+    }
+    StringBuilder flags = new StringBuilder("remount,bind,ro");
+    for (String flag : MountTable.lockedFlagsAt(source)) {
+      flags.append(',').append(flag);
+    }
+    s.append("\"$M\" ")
+        .append(how)
+        .append(' ')
+        .append(quote(source.toString()))
+        .append(' ')
+        .append(quote(target))
+        .append(" && \"$M\" -o ")
+        .append(flags)
+        .append(' ')
+        .append(quote(target))
+        .append('\n');
   }
 
   private static boolean nestedInAnother(SandboxMount m, List<SandboxMount> all) {

@@ -13,7 +13,8 @@ record ChrootTools(
     Path mknod,
     Path hostname,
     Path ip,
-    Path sh) {
+    Path sh,
+    java.util.Optional<Path> prlimit) {
 
   static ChrootTools find() {
     return new ChrootTools(
@@ -26,6 +27,8 @@ record ChrootTools(
         HostTools.require("mknod", "coreutils", "to give a privileged step its devices"),
         HostTools.require("hostname", "hostname", "to set a step's host name"),
         HostTools.find("ip").orElse(Path.of("/sbin/ip")),
-        Path.of("/bin/sh"));
+        Path.of("/bin/sh"),
+        // Only steps with --ulimit need it; they fail with a hint when it is missing.
+        HostTools.find("prlimit"));
   }
 }

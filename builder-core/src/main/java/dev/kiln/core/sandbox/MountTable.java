@@ -57,6 +57,45 @@ public final class MountTable {
     }
   }
 
+  /**
+   * The flags among {@code nosuid}, {@code nodev} and {@code noexec} of the mount {@code path} lies
+   * on. In a user namespace the kernel locks them on every mount inherited from outside, and on
+   * binds of those: a read-only remount of such a bind must repeat them or is refused.
+   */
+  static List<String> lockedFlagsAt(Path path) {
+    try {
+      return lockedFlagsAt(Files.readAllLines(Path.of("/proc/self/mountinfo")), path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read /proc/self/mountinfo", e);
+    }
+  }
+
+  /** {@link #lockedFlagsAt(Path)} from mountinfo {@code lines}. */
+  static List<String> lockedFlagsAt(List<String> lines, Path path) {
+    Path target = path.toAbsolutePath().normalize();
+    String options = "";
+    int depth = -1;
+    for (String line : lines) {
+      String[] fields = line.split(" ");
+      if (fields.length < 6) {
+        continue;
+      }
+      Path mountPoint = Path.of(unescape(fields[4]));
+      // A later mount on the same point is on top of the earlier one.
+      if (target.startsWith(mountPoint) && mountPoint.getNameCount() >= depth) {
+        depth = mountPoint.getNameCount();
+        options = fields[5];
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String option : options.split(",")) {
+      if (List.of("nosuid", "nodev", "noexec").contains(option)) {
+        out.add(option);
+      }
+    }
+    return out;
+  }
+
   /** Parses mountinfo lines into mount points (field 5, with octal escapes decoded). */
   static List<Path> parse(List<String> lines) {
     List<Path> points = new ArrayList<>();

@@ -22,9 +22,10 @@ import java.util.OptionalLong;
  * capability in every set, no masked or read-only paths, a writable {@code /sys} and, as root,
  * every device allowed and BuildKit's extra device nodes.
  *
- * <p>No cgroup limits are requested (only the device allow-list), and the open-files limit is
- * kiln's own hard limit: on machines without {@code CAP_SYS_RESOURCE} a runtime fails when a bundle
- * asks for more than the current hard limits, or for cgroup controllers it cannot set up.
+ * <p>No cgroup limits are requested (only the device allow-list), and the open-files limit is,
+ * unless the request sets it ({@code --ulimit}), kiln's own hard limit: on machines without {@code
+ * CAP_SYS_RESOURCE} a runtime fails when a bundle asks for more than the current hard limits, or
+ * for cgroup controllers it cannot set up.
  */
 final class OciSpec {
   private static final ObjectMapper JSON =
@@ -95,12 +96,18 @@ final class OciSpec {
       caps.putArray("inheritable");
       caps.putArray("ambient");
     }
-    if (nofile.isPresent()) {
+    List<Rlimit> limits = new java.util.ArrayList<>(request.rlimits());
+    if (nofile.isPresent() && limits.stream().noneMatch(l -> l.resource().equals("nofile"))) {
+      limits.add(0, new Rlimit("nofile", nofile.getAsLong(), nofile.getAsLong()));
+    }
+    if (!limits.isEmpty()) {
       ArrayNode rlimits = process.putArray("rlimits");
-      ObjectNode limit = rlimits.addObject();
-      limit.put("type", "RLIMIT_NOFILE");
-      limit.put("hard", nofile.getAsLong());
-      limit.put("soft", nofile.getAsLong());
+      for (Rlimit l : limits) {
+        ObjectNode limit = rlimits.addObject();
+        limit.put("type", l.ociType());
+        limit.put("hard", Rlimit.ociValue(l.hard()));
+        limit.put("soft", Rlimit.ociValue(l.soft()));
+      }
     }
     process.put("noNewPrivileges", false);
     return process;
@@ -153,7 +160,7 @@ final class OciSpec {
         "noexec",
         "nodev",
         "mode=1777",
-        "size=" + ContainerDefaults.TMPFS_SIZE);
+        "size=" + request.shmTmpfsSize());
     mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
     String sysAccess = request.privileged() ? "rw" : "ro";
     if (settings.rootless() && request.network().sharesHostNetwork()) {

@@ -19,7 +19,9 @@ import java.util.Objects;
  * the step. {@code /etc/hosts} and {@code /etc/resolv.conf} are generated for the step and
  * bind-mounted over the rootfs's files; the rootfs is left as it was. {@code timeout} of {@link
  * Duration#ZERO} means none. {@code security} is {@link SecurityMode#SANDBOX} unless the caller,
- * which alone decides whether a step may have more, asks for {@link SecurityMode#INSECURE}.
+ * which alone decides whether a step may have more, asks for {@link SecurityMode#INSECURE}. {@code
+ * rlimits} replace the backend's defaults for their resources; {@code shmSize} is the size of
+ * {@code /dev/shm} in bytes, 0 for {@link ContainerDefaults#TMPFS_SIZE}.
  */
 public record RunRequest(
     Path rootfs,
@@ -32,7 +34,9 @@ public record RunRequest(
     String hostname,
     List<HostEntry> extraHosts,
     List<SandboxMount> mounts,
-    Duration timeout) {
+    Duration timeout,
+    List<Rlimit> rlimits,
+    long shmSize) {
 
   /** Docker's default {@code PATH}, for callers whose image config has none. */
   public static final String DEFAULT_PATH =
@@ -70,6 +74,15 @@ public record RunRequest(
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative");
     }
+    rlimits = List.copyOf(rlimits);
+    if (shmSize < 0) {
+      throw new IllegalArgumentException("shm size must not be negative");
+    }
+  }
+
+  /** The {@code size=} of the step's {@code /dev/shm} tmpfs. */
+  public String shmTmpfsSize() {
+    return shmSize > 0 ? Long.toString(shmSize) : ContainerDefaults.TMPFS_SIZE;
   }
 
   /** Starts a request for {@code argv} in {@code rootfs}: root, {@code /}, default network. */
@@ -100,6 +113,8 @@ public record RunRequest(
     private final List<HostEntry> extraHosts = new ArrayList<>();
     private final List<SandboxMount> mounts = new ArrayList<>();
     private Duration timeout = Duration.ZERO;
+    private final List<Rlimit> rlimits = new ArrayList<>();
+    private long shmSize;
 
     private Builder(Path rootfs, List<String> argv) {
       this.rootfs = rootfs;
@@ -152,6 +167,17 @@ public record RunRequest(
       return this;
     }
 
+    public Builder rlimit(Rlimit limit) {
+      rlimits.add(limit);
+      return this;
+    }
+
+    /** The size of {@code /dev/shm} in bytes; 0 keeps the default. */
+    public Builder shmSize(long bytes) {
+      this.shmSize = bytes;
+      return this;
+    }
+
     public RunRequest build() {
       return new RunRequest(
           rootfs,
@@ -164,7 +190,9 @@ public record RunRequest(
           hostname,
           extraHosts,
           mounts,
-          timeout);
+          timeout,
+          rlimits,
+          shmSize);
     }
   }
 }

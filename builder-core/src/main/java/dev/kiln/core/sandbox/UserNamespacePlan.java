@@ -9,11 +9,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The user namespace a rootless kiln runs steps in: the invoking user becomes root inside, and,
- * when {@code /etc/subuid} and {@code /etc/subgid} give the user ranges and {@code
- * newuidmap}/{@code newgidmap} are installed, container ids 1… map onto those ranges so that
- * non-root users and {@code chown} work. Without ranges only id 0 exists inside: {@code USER} with
- * another id, {@code chown} to another id and supplementary groups cannot work.
+ * The user namespace steps run in when kiln cannot make their namespaces without one.
+ *
+ * <p>Rootless kiln: the invoking user becomes root inside, and, when {@code /etc/subuid} and {@code
+ * /etc/subgid} give the user ranges and {@code newuidmap}/{@code newgidmap} are installed and
+ * usable, container ids 1… map onto those ranges so that non-root users and {@code chown} work.
+ * Without ranges only id 0 exists inside: {@code USER} with another id, {@code chown} to another id
+ * and supplementary groups cannot work.
+ *
+ * <p>Root without {@code CAP_SYS_ADMIN} (an unprivileged container): every id kiln has maps onto
+ * itself ({@link #identity}), written by kiln, which holds {@code CAP_SETUID} and {@code
+ * CAP_SETGID}; files keep their real owners and every id and group works.
  */
 public record UserNamespacePlan(List<IdMapping> uidMap, List<IdMapping> gidMap) {
   public UserNamespacePlan {
@@ -24,6 +30,64 @@ public record UserNamespacePlan(List<IdMapping> uidMap, List<IdMapping> gidMap) 
   /** Whether container ids other than 0 are mapped (subordinate ranges are in use). */
   public boolean hasSubordinateRanges() {
     return uidMap.size() > 1 && gidMap.size() > 1;
+  }
+
+  /** Whether every id maps onto itself (kiln is root and writes the maps itself). */
+  public boolean isIdentity() {
+    return !uidMap.isEmpty()
+        && !gidMap.isEmpty()
+        && uidMap.stream().allMatch(m -> m.containerId() == m.hostId())
+        && gidMap.stream().allMatch(m -> m.containerId() == m.hostId());
+  }
+
+  /**
+   * Whether a step may set supplementary groups: the kernel allows {@code setgroups} in the
+   * namespace only when its gid map was written by a privileged helper or by kiln as root.
+   */
+  public boolean groupsSettable() {
+    return hasSubordinateRanges() || isIdentity();
+  }
+
+  /**
+   * The plan for root without {@code CAP_SYS_ADMIN}: each range of kiln's own namespace ({@code
+   * /proc/self/uid_map} and {@code gid_map} lines, {@code inside outside count}) maps onto itself.
+   */
+  static UserNamespacePlan identity(List<String> ownUidMap, List<String> ownGidMap) {
+    return new UserNamespacePlan(sameIds(ownUidMap), sameIds(ownGidMap));
+  }
+
+  /** {@link #identity} from this process's own maps. */
+  static UserNamespacePlan identityOfCurrentProcess() {
+    return identity(
+        readIfPresent(Path.of("/proc/self/uid_map")), readIfPresent(Path.of("/proc/self/gid_map")));
+  }
+
+  private static List<IdMapping> sameIds(List<String> lines) {
+    List<IdMapping> out = new ArrayList<>();
+    for (String line : lines) {
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length == 3) {
+        long inside = Long.parseLong(fields[0]);
+        out.add(new IdMapping(inside, inside, Long.parseLong(fields[2])));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new SandboxException("this process has no uid or gid map in /proc/self");
+    }
+    return out;
+  }
+
+  /**
+   * The lines of a {@code uid_map} or {@code gid_map} file of a namespace made with {@code map}
+   * ({@code inside outside count}), to be written in one piece.
+   */
+  static String mapFile(List<IdMapping> map) {
+    StringBuilder out = new StringBuilder();
+    for (IdMapping m : map) {
+      out.append(m.containerId()).append(' ').append(m.hostId()).append(' ').append(m.size());
+      out.append('\n');
+    }
+    return out.toString();
   }
 
   /**
@@ -65,22 +129,62 @@ public record UserNamespacePlan(List<IdMapping> uidMap, List<IdMapping> gidMap) 
    * supplementary groups need subordinate ranges ({@code setgroups} is denied without them).
    */
   void requireCanRunAs(ResolvedUser user, HostIdentity kiln) {
+    requireCanRunAs(user, kiln, Optional.empty());
+  }
+
+  /**
+   * {@link #requireCanRunAs(ResolvedUser, HostIdentity)}, naming {@code helpersRefused} (why the
+   * installed helpers cannot map ranges here) as the fix when it is known.
+   */
+  void requireCanRunAs(ResolvedUser user, HostIdentity kiln, Optional<String> helpersRefused) {
     boolean mapped =
         mapsUid(user.uid())
             && mapsGid(user.gid())
             && user.additionalGids().stream().allMatch(this::mapsGid)
-            && (hasSubordinateRanges() || user.additionalGids().isEmpty());
+            && (groupsSettable() || user.additionalGids().isEmpty());
     if (!mapped) {
       throw new SandboxException(
           "the step runs as "
               + user
               + ", but rootless kiln (uid "
               + kiln.uid()
-              + ") has no subordinate ids for it: add ranges for your user to /etc/subuid and"
-              + " /etc/subgid (e.g. `usermod --add-subuids 100000-165535 --add-subgids"
-              + " 100000-165535 $USER`) and install newuidmap/newgidmap (Debian: apt-get install"
-              + " uidmap)");
+              + ") has no subordinate ids for it: "
+              + helpersRefused.orElse(
+                  "add ranges for your user to /etc/subuid and"
+                      + " /etc/subgid (e.g. `usermod --add-subuids 100000-165535 --add-subgids"
+                      + " 100000-165535 $USER`) and install newuidmap/newgidmap (Debian: apt-get"
+                      + " install uidmap)"));
     }
+  }
+
+  /**
+   * Why {@code newuidmap} at {@code newuidmap} cannot write a namespace's map here, if it cannot: a
+   * setuid-root helper runs with root's effective uid, which does not own the namespace, so the
+   * kernel wants {@code CAP_SYS_ADMIN}, and in an unprivileged container the bounding set has none.
+   * Helpers with file capabilities ({@code cap_setuid}/{@code cap_setgid}) keep the caller's uid
+   * and work there.
+   */
+  static Optional<String> helpersRefused(Path newuidmap, ProcessCapabilities caps) {
+    if (caps.boundingHasSysAdmin()) {
+      return Optional.empty();
+    }
+    try {
+      Object mode = Files.getAttribute(newuidmap, "unix:mode");
+      Object owner = Files.getAttribute(newuidmap, "unix:uid");
+      boolean setuidRoot = (((Integer) mode) & 04000) != 0 && ((Integer) owner) == 0;
+      if (!setuidRoot) {
+        return Optional.empty();
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        newuidmap
+            + " is setuid root, which cannot map ids without CAP_SYS_ADMIN (an unprivileged"
+            + " container has none): give newuidmap and newgidmap file capabilities instead, in the"
+            + " image kiln runs from (`chmod u-s /usr/bin/newuidmap /usr/bin/newgidmap && setcap"
+            + " cap_setuid=ep /usr/bin/newuidmap && setcap cap_setgid=ep /usr/bin/newgidmap`, as"
+            + " kiln's own image does), or run kiln as root");
   }
 
   /**
@@ -110,14 +214,28 @@ public record UserNamespacePlan(List<IdMapping> uidMap, List<IdMapping> gidMap) 
   public static UserNamespacePlan forCurrentUser() {
     HostIdentity user = HostIdentity.current();
     String name = System.getProperty("user.name", "");
+    Optional<Path> newuidmap = HostTools.find("newuidmap");
     boolean helpers =
-        HostTools.find("newuidmap").isPresent() && HostTools.find("newgidmap").isPresent();
+        newuidmap.isPresent()
+            && HostTools.find("newgidmap").isPresent()
+            && helpersRefused(newuidmap.get(), ProcessCapabilities.current()).isEmpty();
     return plan(
         name,
         user,
         readIfPresent(Path.of("/etc/subuid")),
         readIfPresent(Path.of("/etc/subgid")),
         helpers);
+  }
+
+  /** Whether /etc/subuid and /etc/subgid give the user running kiln ranges. */
+  static boolean currentUserHasRanges() {
+    return plan(
+            System.getProperty("user.name", ""),
+            HostIdentity.current(),
+            readIfPresent(Path.of("/etc/subuid")),
+            readIfPresent(Path.of("/etc/subgid")),
+            true)
+        .hasSubordinateRanges();
   }
 
   /** The first {@code name:start:count} (or {@code uid:start:count}) line for the user. */

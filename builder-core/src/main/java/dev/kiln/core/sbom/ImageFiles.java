@@ -36,6 +36,14 @@ public interface ImageFiles {
   /** The bytes of the regular file at {@code path}. */
   InputStream open(String path) throws IOException;
 
+  /**
+   * The regular file on disk that holds {@code path}'s bytes, when there is one (an unpacked
+   * layer's), for readers that want random access; empty means: read {@link #open}.
+   */
+  default Optional<java.nio.file.Path> file(String path) throws IOException {
+    return Optional.empty();
+  }
+
   /** Receives one file's bytes during {@link #readEach}. */
   interface FileReader {
     /** Reads (any part of) {@code content}; it is valid only during the call. */
@@ -87,6 +95,15 @@ public interface ImageFiles {
         StackView.Node node =
             view.get(path).orElseThrow(() -> new IOException("no file /" + path + " in the image"));
         return node.entry().content().open();
+      }
+
+      @Override
+      public Optional<java.nio.file.Path> file(String path) throws IOException {
+        StackView.Node node = view.get(path).orElse(null);
+        if (node == null || node.origin() == null) {
+          return Optional.empty();
+        }
+        return node.origin().bytes().unpackedFile(node.origin().name(), node.header().size());
       }
 
       @Override

@@ -43,9 +43,19 @@ final class JavaArchives implements Cataloger {
   @Override
   public void read(String path, ImageFiles files, OsRelease os, Consumer<FoundPackage> found)
       throws IOException {
-    // Spooled to a file and read by its central directory: only the few wanted entries are
+    // A file on disk (an unpacked layer's) is read in place; else spooled to a file and read by its
+    // central directory: only the few wanted entries are
     // inflated. Streaming would inflate every entry to skip it, seconds of CPU for an image's
     // worth of jars; writing a jar to a temporary file costs far less.
+    Optional<Path> onDisk = files.file(path);
+    if (onDisk.isPresent()) {
+      try (ZipFile zip = new ZipFile(onDisk.get().toFile())) {
+        archive(zip, "/" + path, found);
+      } catch (ZipException e) {
+        // Not a zip after all (or a damaged one): it lists no package.
+      }
+      return;
+    }
     Path spool = Files.createTempFile("kiln-sbom-", ".jar");
     try {
       try (InputStream in = files.open(path)) {

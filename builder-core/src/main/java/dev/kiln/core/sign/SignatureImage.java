@@ -24,7 +24,8 @@ import java.util.List;
  * application/vnd.dev.cosign.artifact.sig.v1+json} (cosign's {@code
  * --registry-referrers-mode=oci-1-1}).
  *
- * <p>Signed attestations ({@code cosign attest}) use the same image under the {@code .att} tag.
+ * <p>Signed attestations ({@code cosign attest}) use the same image under the {@code .att} tag, and
+ * as a referrer the artifact type {@code application/vnd.dev.cosign.artifact.att.v1+json}.
  *
  * @param layers the signatures, in the order they were added
  */
@@ -33,6 +34,10 @@ public record SignatureImage(List<Descriptor> layers) {
       "application/vnd.dev.cosign.simplesigning.v1+json";
   public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
   public static final String ARTIFACT_TYPE = "application/vnd.dev.cosign.artifact.sig.v1+json";
+
+  /** The artifact type of an attestation referrer (cosign's name for the {@code .att} kind). */
+  public static final String ATTESTATION_ARTIFACT_TYPE =
+      "application/vnd.dev.cosign.artifact.att.v1+json";
 
   /**
    * The annotation cosign puts on an attestation layer, naming the statement's predicate type so
@@ -101,8 +106,16 @@ public record SignatureImage(List<Descriptor> layers) {
 
   /** The manifest that refers to {@code subject} through the OCI 1.1 referrers API. */
   public ImageManifest referrer(Descriptor subject) {
-    return ImageManifest.of(MediaType.OCI_MANIFEST, Descriptor.of(ARTIFACT_TYPE, config()), layers)
-        .withArtifactType(ARTIFACT_TYPE)
+    return referrer(subject, ARTIFACT_TYPE);
+  }
+
+  /**
+   * The same with {@code artifactType} ({@link #ARTIFACT_TYPE} for signatures, {@link
+   * #ATTESTATION_ARTIFACT_TYPE} for signed attestations) as artifact and config media type.
+   */
+  public ImageManifest referrer(Descriptor subject, String artifactType) {
+    return ImageManifest.of(MediaType.OCI_MANIFEST, Descriptor.of(artifactType, config()), layers)
+        .withArtifactType(artifactType)
         .withSubject(Descriptor.of(subject.mediaType(), subject.digest(), subject.size()));
   }
 }

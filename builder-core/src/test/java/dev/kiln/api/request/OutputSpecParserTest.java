@@ -85,6 +85,91 @@ class OutputSpecParserTest {
   }
 
   @Test
+  void forceCompressionIsABooleanOfImageOutputs() {
+    assertTrue(
+        OutputSpecParser.parse("type=registry,compression=zstd,force-compression=true")
+            .forceCompression());
+    assertFalse(OutputSpecParser.parse("type=registry,compression=zstd").forceCompression());
+    assertThrows(
+        RequestException.class,
+        () -> OutputSpecParser.parse("type=registry,force-compression=sometimes"));
+  }
+
+  @Test
+  void storeIsKeptUnlessPushedAndUnpackIsRefusedWithItsReason() {
+    assertTrue(OutputSpecParser.parse("type=image").store());
+    assertFalse(OutputSpecParser.parse("type=registry").store());
+    assertTrue(OutputSpecParser.parse("type=registry,store=true").store());
+    assertFalse(OutputSpecParser.parse("type=image,push=true,store=false").store());
+    RequestException nowhere =
+        assertThrows(
+            RequestException.class, () -> OutputSpecParser.parse("type=image,store=false"));
+    assertTrue(nowhere.getMessage().contains("writes the image nowhere"), nowhere.getMessage());
+    assertTrue(nowhere.hint().contains("push=true"), nowhere.hint());
+    RequestException unpack =
+        assertThrows(
+            RequestException.class, () -> OutputSpecParser.parse("type=image,unpack=true"));
+    assertTrue(unpack.hint().contains("no runtime"), unpack.hint());
+    assertTrue(OutputSpecParser.parse("type=image,unpack=false").store());
+    assertThrows(
+        RequestException.class, () -> OutputSpecParser.parse("type=oci,dest=a.tar,store=true"));
+  }
+
+  @Test
+  void rewriteTimestampIsABoolean() {
+    assertTrue(
+        OutputSpecParser.parse("type=oci,dest=a.tar,rewrite-timestamp=true").rewriteTimestamp());
+    assertFalse(OutputSpecParser.parse("type=oci,dest=a.tar").rewriteTimestamp());
+  }
+
+  @Test
+  void annotationTypesAndPlatformsFollowBuildx() {
+    OutputSpec spec =
+        OutputSpecParser.parse(
+            "type=registry,annotation.a=1,annotation-manifest.b=2,annotation-index.c=3,"
+                + "annotation-manifest[linux/arm64].d=4,annotation-manifest-descriptor.e=5,"
+                + "annotation-index-descriptor.f=6");
+    assertEquals(Map.of("a", "1", "b", "2"), spec.annotations());
+    assertEquals(
+        java.util.Set.of(
+            "index:c", "manifest[linux/arm64]:d", "manifest-descriptor:e", "index-descriptor:f"),
+        java.util.Set.copyOf(
+            spec.scopedAnnotations().stream().map(ImageAnnotation::describe).toList()));
+    RequestException indexForOnePlatform =
+        assertThrows(
+            RequestException.class,
+            () -> OutputSpecParser.parse("type=registry,annotation-index[linux/amd64].k=v"));
+    assertTrue(
+        indexForOnePlatform.getMessage().contains("cannot be for one platform"),
+        indexForOnePlatform.getMessage());
+    RequestException unknown =
+        assertThrows(
+            RequestException.class,
+            () -> OutputSpecParser.parse("type=registry,annotation-blob.k=v"));
+    assertTrue(
+        unknown.getMessage().contains("unknown annotation type 'blob'"), unknown.getMessage());
+  }
+
+  @Test
+  void theAnnotationFlagTakesSeveralTypesAndAPlatform() {
+    List<ImageAnnotation> both = ImageAnnotation.parseFlag("index,manifest:k=v=w");
+    assertEquals(
+        List.of(ImageAnnotation.Place.INDEX, ImageAnnotation.Place.MANIFEST),
+        both.stream().map(ImageAnnotation::place).toList());
+    assertEquals("v=w", both.get(0).value());
+    ImageAnnotation arm = ImageAnnotation.parseFlag("manifest-descriptor[linux/arm64]:k=v").get(0);
+    assertEquals(ImageAnnotation.Place.MANIFEST_DESCRIPTOR, arm.place());
+    assertEquals("linux/arm64", arm.platform().orElseThrow().toString());
+    ImageAnnotation plain =
+        ImageAnnotation.parseFlag("org.opencontainers.image.url=http://x").get(0);
+    assertEquals(ImageAnnotation.Place.MANIFEST, plain.place());
+    assertEquals("http://x", plain.value());
+    assertThrows(RequestException.class, () -> ImageAnnotation.parseFlag("novalue"));
+    assertThrows(RequestException.class, () -> ImageAnnotation.parseFlag("indx:k=v"));
+    assertThrows(RequestException.class, () -> ImageAnnotation.parseFlag("manifest[linux]x:k=v"));
+  }
+
+  @Test
   void annotationsAreCollected() {
     assertEquals(
         Map.of("org.opencontainers.image.title", "x"),

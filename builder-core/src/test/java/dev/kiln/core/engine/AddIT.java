@@ -190,6 +190,30 @@ class AddIT {
   }
 
   @Test
+  void unpackTrueUnpacksARemoteArchiveAndFalseKeepsALocalOnePacked() throws Exception {
+    ContextDir ctx =
+        kiln.context()
+            .bytes("local.tar.gz", gzip(tar()), 0644)
+            .dockerfile(
+                "FROM busybox:kiln\n"
+                    + "ADD --unpack=true "
+                    + url("archive.tar.gz")
+                    + " /remote/\n"
+                    + "ADD --unpack=false local.tar.gz /local/\n"
+                    + "ADD --unpack=true local.tar.gz /unpacked/\n");
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx.root(), "add/unpack:1");
+    Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
+    // BuildKit's --unpack=true: a downloaded archive is extracted like a local one, members kept.
+    assertFile(tree, "remote/top/file.txt", 0640, 1001, 1002, "inside the archive\n");
+    assertLink(tree, "remote/top/link", "file.txt");
+    assertFalse(tree.containsKey("remote/archive.tar.gz"));
+    // --unpack=false: the archive is copied as it is.
+    assertEquals('f', tree.get("local/local.tar.gz").type());
+    assertFalse(tree.containsKey("local/top"));
+    assertFile(tree, "unpacked/top/file.txt", 0640, 1001, 1002, "inside the archive\n");
+  }
+
+  @Test
   void aWrongChecksumFailsTheStep() {
     String wrong = "sha256:" + "0".repeat(64);
     ContextDir ctx =

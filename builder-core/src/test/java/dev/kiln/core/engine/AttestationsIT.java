@@ -11,18 +11,13 @@ import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.core.sbom.JarBytes;
+import dev.kiln.core.sbom.SpdxSchema;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.registry.LocalRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -114,7 +109,7 @@ class AttestationsIT {
             "sbom/app:1",
             b -> b.attest(AttestationSpec.sbom("true").orElseThrow()));
     String raw = ImageInspector.of(registry).rawManifest("sbom/app:1");
-    assertEquals(result.imageDigest().orElseThrow().toString(), "sha256:" + sha256(raw));
+    assertEquals(result.imageDigest().orElseThrow().toString(), ImageInspector.digestOf(raw));
     JsonNode index = JSON.readTree(raw);
     assertEquals("application/vnd.oci.image.index.v1+json", index.path("mediaType").asText());
     JsonNode entries = index.path("manifests");
@@ -130,17 +125,10 @@ class AttestationsIT {
         image.path("digest").asText(),
         attestation.path("annotations").path("vnd.docker.reference.digest").asText());
 
-    JsonNode manifest =
-        JSON.readTree(
-            ImageInspector.of(registry)
-                .rawManifest("sbom/app@" + attestation.path("digest").asText()));
-    JsonNode layer = manifest.path("layers").get(0);
-    assertEquals("application/vnd.in-toto+json", layer.path("mediaType").asText());
-    assertEquals(
-        "https://spdx.dev/Document",
-        layer.path("annotations").path("in-toto.io/predicate-type").asText());
-
-    JsonNode statement = JSON.readTree(blob("sbom/app", layer.path("digest").asText()));
+    JsonNode statement =
+        ImageInspector.of(registry)
+            .attestationStatement(
+                "sbom/app", attestation.path("digest").asText(), 0, "https://spdx.dev/Document");
     assertEquals("https://in-toto.io/Statement/v0.1", statement.path("_type").asText());
     assertEquals(
         image.path("digest").asText(),
@@ -268,7 +256,8 @@ class AttestationsIT {
             .asText()
             .startsWith("https://kiln.dev/kiln@"));
     assertEquals(
-        result(max), "sha256:" + sha256(ImageInspector.of(registry).rawManifest("prov/app:max")));
+        result(max),
+        ImageInspector.digestOf(ImageInspector.of(registry).rawManifest("prov/app:max")));
 
     BuildResult min =
         kiln.push(
@@ -430,7 +419,8 @@ class AttestationsIT {
       assertEquals(
           "", layer.path("annotations").path("dev.cosignproject.cosign/signature").asText("x"));
       Path envelope = kiln.newDir("envelope").resolve("envelope.json");
-      Files.write(envelope, blob("dsse/app", layer.path("digest").asText()));
+      Files.write(
+          envelope, ImageInspector.of(registry).blob("dsse/app", layer.path("digest").asText()));
       ProcessRunner.Result checked =
           python("dsse", keys.resolve("k.pub").toString(), envelope.toString(), image);
       assertEquals(0, checked.exitCode(), checked.stderr());
@@ -467,6 +457,7 @@ class AttestationsIT {
       assertEquals(1, sboms.size());
       assertEquals(image, sboms.get(0).image().toString());
       assertEquals(EXPECTED, purls(sboms.get(0).statement().path("predicate")));
+      SpdxSchema.assertValid(sboms.get(0).statement().path("predicate"));
       assertEquals(
           2,
           attestations
@@ -484,7 +475,31 @@ class AttestationsIT {
                       dev.kiln.api.sign.SigningKeys.verifier(keys.resolve("other.pub")),
                       java.util.Optional.empty()));
       assertEquals(dev.kiln.api.build.BuildFailure.Kind.VERIFICATION, refused.kind());
+
+      // Registry 2.8 has no referrers API (404): the envelopes went under the .att tag alone,
+      // and no referrer manifest was pushed (2.8 would have stored one, indexing nothing).
+      assertFalse(
+          client.supportsReferrers(
+              ref.repositoryOnly(), dev.kiln.registry.model.Digest.parse(image)));
+      assertEquals(List.of(), manifestsWithASubject("dsse/app"));
     }
+  }
+
+  /** The manifests of {@code repository} in the registry's storage that name a subject. */
+  private static List<String> manifestsWithASubject(String repository) throws Exception {
+    Path v2 = registry.storage().resolve("docker/registry/v2");
+    Path revisions = v2.resolve("repositories/" + repository + "/_manifests/revisions/sha256");
+    List<String> withSubject = new java.util.ArrayList<>();
+    try (var hexes = Files.list(revisions)) {
+      for (Path hex : hexes.toList()) {
+        String h = hex.getFileName().toString();
+        Path data = v2.resolve("blobs/sha256/" + h.substring(0, 2) + "/" + h + "/data");
+        if (JSON.readTree(Files.readAllBytes(data)).has("subject")) {
+          withSubject.add(h);
+        }
+      }
+    }
+    return withSubject;
   }
 
   /** Runs {@code sign/cosign_keys.py} (python3-cryptography), kiln's independent checker. */
@@ -512,10 +527,14 @@ class AttestationsIT {
     assertFalse(manifest.contains(SECRET), manifest);
     List<JsonNode> statements = new java.util.ArrayList<>();
     for (JsonNode layer : JSON.readTree(manifest).path("layers")) {
-      byte[] bytes = blob(repository, layer.path("digest").asText());
+      byte[] bytes = ImageInspector.of(registry).blob(repository, layer.path("digest").asText());
       String text = new String(bytes, StandardCharsets.UTF_8);
       assertFalse(text.contains(SECRET), "no secret value in an attestation: " + text);
-      statements.add(JSON.readTree(bytes));
+      JsonNode statement = JSON.readTree(bytes);
+      if (statement.path("predicateType").asText().equals("https://spdx.dev/Document")) {
+        SpdxSchema.assertValid(statement.path("predicate"));
+      }
+      statements.add(statement);
     }
     return statements;
   }
@@ -528,23 +547,5 @@ class AttestationsIT {
       }
     }
     return purls;
-  }
-
-  private static byte[] blob(String repository, String digest) throws Exception {
-    HttpResponse<byte[]> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(registry.baseUri() + "/v2/" + repository + "/blobs/" + digest))
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-    assertEquals(200, response.statusCode());
-    return response.body();
-  }
-
-  private static String sha256(String text) throws Exception {
-    return HexFormat.of()
-        .formatHex(
-            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -20,16 +20,9 @@ import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.Podman;
 import dev.kiln.testdata.image.UnpackedImage;
 import dev.kiln.testdata.registry.LocalRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -265,7 +258,7 @@ class MultiPlatformIT {
                     .attest(AttestationSpec.provenance("mode=min").orElseThrow()));
 
     String raw = ImageInspector.of(registry).rawManifest("multi-sbom:1");
-    assertEquals(result.imageDigest().orElseThrow().toString(), "sha256:" + sha256(raw));
+    assertEquals(result.imageDigest().orElseThrow().toString(), ImageInspector.digestOf(raw));
     JsonNode index = JSON.readTree(raw);
     assertEquals(MediaType.OCI_INDEX, index.path("mediaType").asText());
     assertEquals(
@@ -293,16 +286,13 @@ class MultiPlatformIT {
               ImageInspector.of(registry).rawConfig("multi-sbom@" + image.path("digest").asText()));
       assertEquals(arch, config.path("architecture").asText());
 
-      JsonNode manifest =
-          JSON.readTree(
-              ImageInspector.of(registry)
-                  .rawManifest("multi-sbom@" + attestation.path("digest").asText()));
-      JsonNode layer = manifest.path("layers").get(0);
-      assertEquals("application/vnd.in-toto+json", layer.path("mediaType").asText());
-      assertEquals(
-          "https://spdx.dev/Document",
-          layer.path("annotations").path("in-toto.io/predicate-type").asText());
-      JsonNode statement = JSON.readTree(blob("multi-sbom", layer.path("digest").asText()));
+      JsonNode statement =
+          ImageInspector.of(registry)
+              .attestationStatement(
+                  "multi-sbom",
+                  attestation.path("digest").asText(),
+                  0,
+                  "https://spdx.dev/Document");
       JsonNode subject = statement.path("subject").get(0);
       assertEquals(
           image.path("digest").asText(),
@@ -313,12 +303,13 @@ class MultiPlatformIT {
       assertEquals("SPDX-2.3", statement.path("predicate").path("spdxVersion").asText());
 
       // Provenance names this platform's base, and no base only another target used.
-      JsonNode provenanceLayer = manifest.path("layers").get(1);
-      assertEquals(
-          "https://slsa.dev/provenance/v1",
-          provenanceLayer.path("annotations").path("in-toto.io/predicate-type").asText());
       JsonNode provenance =
-          JSON.readTree(blob("multi-sbom", provenanceLayer.path("digest").asText()));
+          ImageInspector.of(registry)
+              .attestationStatement(
+                  "multi-sbom",
+                  attestation.path("digest").asText(),
+                  1,
+                  "https://slsa.dev/provenance/v1");
       List<String> bases = new ArrayList<>();
       for (JsonNode d :
           provenance.path("predicate").path("buildDefinition").path("resolvedDependencies")) {
@@ -366,24 +357,6 @@ class MultiPlatformIT {
     assertTrue(failure.getMessage().contains("type=docker"), failure.getMessage());
     assertTrue(kiln.events().isEmpty(), "nothing ran: " + kiln.events());
     assertTrue(!Files.exists(tar));
-  }
-
-  private static byte[] blob(String repository, String digest) throws Exception {
-    HttpResponse<byte[]> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(registry.baseUri() + "/v2/" + repository + "/blobs/" + digest))
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-    assertEquals(200, response.statusCode());
-    return response.body();
-  }
-
-  private static String sha256(String text) throws Exception {
-    return HexFormat.of()
-        .formatHex(
-            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static String skopeo(String... args) {

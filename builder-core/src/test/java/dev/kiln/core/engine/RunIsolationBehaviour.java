@@ -772,4 +772,48 @@ abstract class RunIsolationBehaviour extends SandboxedRunTest {
         failure.getMessage());
     assertTrue(failure.getMessage().contains("SSH_AUTH_SOCK"), failure.getMessage());
   }
+
+  @Test
+  void addHostLinesReachEtcHostsAndTheCacheKey() throws Exception {
+    String df = FROM + "RUN cat /etc/hosts > /hosts && grep -w db.local /etc/hosts > /db\n";
+    RunImage image =
+        kiln.build(
+            kiln.context(df, Map.of()),
+            b -> b.addHost("db.local:10.1.2.3").addHost("gw:host-gateway").addHost("v6=fd00::1"));
+    List<String> hosts = image.text("/hosts").lines().toList();
+    assertTrue(hosts.contains("10.1.2.3\tdb.local"), hosts.toString());
+    assertTrue(hosts.contains("127.0.0.1\tgw"), hosts.toString());
+    assertTrue(hosts.contains("fd00::1\tv6"), hosts.toString());
+    assertTrue(hosts.get(0).startsWith("127.0.0.1\tlocalhost"), hosts.toString());
+    // Another address is another step: the RUN is not taken from the cache.
+    RunImage other = kiln.build(kiln.context(df, Map.of()), b -> b.addHost("db.local:10.9.9.9"));
+    assertEquals("10.9.9.9\tdb.local", other.text("/db"));
+  }
+
+  @Test
+  void ulimitAndShmSizeApplyToRunAndItsCacheKey() throws Exception {
+    String df =
+        FROM
+            + "RUN ulimit -Sn > /nofile-soft && ulimit -Hn > /nofile-hard"
+            + " && grep 'Max processes' /proc/self/limits > /nproc"
+            + " && df -k /dev/shm | tail -n 1 > /shm\n";
+    RunImage image =
+        kiln.build(
+            kiln.context(df, Map.of()),
+            b -> b.ulimit("nofile=512:1024").ulimit("nproc=300:400").shmSize("96m"));
+    assertEquals("512", image.text("/nofile-soft"));
+    assertEquals("1024", image.text("/nofile-hard"));
+    assertTrue(
+        image.text("/nproc").matches("Max processes +300 +400 +processes"), image.text("/nproc"));
+    // df -k: the tmpfs's size in KiB is the second column.
+    assertEquals("98304", image.text("/shm").trim().split("\\s+")[1], image.text("/shm"));
+    // Other limits are other steps: the RUN is not taken from the cache.
+    RunImage other =
+        kiln.build(kiln.context(df, Map.of()), b -> b.ulimit("nofile=256:1024").shmSize("32m"));
+    assertEquals("256", other.text("/nofile-soft"));
+    assertEquals("32768", other.text("/shm").trim().split("\\s+")[1], other.text("/shm"));
+    // Without the flags /dev/shm is Docker's 64 MiB.
+    RunImage plain = kiln.build(df + "# default\n");
+    assertEquals("65536", plain.text("/shm").trim().split("\\s+")[1], plain.text("/shm"));
+  }
 }

@@ -24,12 +24,9 @@ import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.Digest;
 import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.testdata.ProcessRunner;
+import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.io.StringReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,7 +225,7 @@ class SigningIT {
     JsonNode layer = manifest.path("layers").get(0);
     assertEquals(
         "application/vnd.dev.cosign.simplesigning.v1+json", layer.path("mediaType").asText());
-    byte[] payload = blob("signed/raw", layer.path("digest").asText());
+    byte[] payload = ImageInspector.of(registry).blob("signed/raw", layer.path("digest").asText());
     JsonNode claims = JSON.readTree(payload);
     assertEquals(
         digest.toString(),
@@ -296,7 +293,8 @@ class SigningIT {
             .path("layers")
             .get(0);
     Path payloadFile = dir.resolve("payload.json");
-    Files.write(payloadFile, blob("pykey/app", layer.path("digest").asText()));
+    Files.write(
+        payloadFile, ImageInspector.of(registry).blob("pykey/app", layer.path("digest").asText()));
     python(
             "verify",
             pyPub.toString(),
@@ -413,18 +411,6 @@ class SigningIT {
         noPassword.getMessage().contains("$" + PASSWORD_ENV + " is not set"),
         noPassword.getMessage());
     assertTrue(kiln.events().stream().noneMatch(e -> e instanceof BuildEvent.StepStarted));
-  }
-
-  private static byte[] blob(String repository, String digest) throws Exception {
-    HttpResponse<byte[]> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(registry.baseUri() + "/v2/" + repository + "/blobs/" + digest))
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-    assertEquals(200, response.statusCode());
-    return response.body();
   }
 
   private static PublicKey publicKeyByBouncyCastle(Path file) throws Exception {

@@ -23,4 +23,22 @@ class MountTableTest {
   void leavesNonEscapesAlone() {
     assertEquals("/a\\b\\12", MountTable.unescape("/a\\b\\12"));
   }
+
+  @Test
+  void theLockedFlagsAreThoseOfTheDeepestTopmostMountUnderAPath() {
+    // An unprivileged podman container's mounts: its root and its /dev/shm.
+    List<String> lines =
+        List.of(
+            "82 54 254:0 /c / rw,relatime - ext4 /dev/vda rw",
+            "85 82 0:46 / /dev rw,nosuid,noexec - tmpfs tmpfs rw",
+            "93 85 0:42 / /dev/shm rw,nosuid,nodev,noexec,relatime - tmpfs shm rw",
+            "94 85 0:43 / /dev/shm rw,nodev,relatime - tmpfs shm rw");
+    assertEquals(
+        List.of("nodev"), MountTable.lockedFlagsAt(lines, Path.of("/dev/shm/kiln/step/hosts")));
+    assertEquals(
+        List.of("nosuid", "noexec"), MountTable.lockedFlagsAt(lines, Path.of("/dev/null")));
+    assertEquals(List.of(), MountTable.lockedFlagsAt(lines, Path.of("/root/.cache/kiln")));
+    assertEquals(
+        List.of("nosuid", "noexec"), MountTable.lockedFlagsAt(lines, Path.of("/dev/shmx")));
+  }
 }

@@ -41,6 +41,7 @@ class SpdxDocumentTest {
   void documentFieldsRelationshipsAndPackageReferences() {
     JsonNode doc =
         SpdxDocument.of("r.example/app:1", PACKAGES, "2024-01-02T03:04:05Z", "kiln-test");
+    SpdxSchema.assertValid(doc);
     assertEquals("SPDX-2.3", doc.path("spdxVersion").asText());
     assertEquals("CC0-1.0", doc.path("dataLicense").asText());
     assertEquals("SPDXRef-DOCUMENT", doc.path("SPDXID").asText());
@@ -86,7 +87,25 @@ class SpdxDocumentTest {
     JsonNode a = SpdxDocument.of("app", PACKAGES, "2024-01-02T03:04:05Z", "kiln");
     JsonNode b = SpdxDocument.of("app", PACKAGES, "2024-01-02T03:04:05Z", "kiln");
     JsonNode c = SpdxDocument.of("app", PACKAGES.subList(0, 1), "2024-01-02T03:04:05Z", "kiln");
+    SpdxSchema.assertValid(a);
+    SpdxSchema.assertValid(c);
     assertEquals(a, b);
     assertNotEquals(a.path("documentNamespace"), c.path("documentNamespace"));
+  }
+
+  @Test
+  void theSchemaCheckRefusesWhatSpdx23Forbids() {
+    com.fasterxml.jackson.databind.node.ObjectNode doc =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            SpdxDocument.of("app", PACKAGES, "2024-01-02T03:04:05Z", "kiln");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) doc.path("packages").get(1))
+        .put("filesAnalyzed", "no")
+        .remove("downloadLocation");
+    doc.remove("creationInfo");
+    List<String> problems = SpdxSchema.problems(doc.toString());
+    assertEquals(3, problems.size(), problems.toString());
+    assertTrue(problems.toString().contains("creationInfo"), problems.toString());
+    assertTrue(problems.toString().contains("downloadLocation"), problems.toString());
+    assertTrue(problems.toString().contains("filesAnalyzed"), problems.toString());
   }
 }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -360,40 +361,26 @@ public final class StorePruner {
    * Deletes the layer indexes of layers the store no longer keeps in any form (no entry, record,
    * image or unpacked directory names their diffID), once older than the grace period: a build may
    * have just indexed a layer it has not recorded yet. An index deleted too eagerly is only made
-   * again from its layer.
+   * again from its layer. The layers' package facts go by the same rule.
    */
   private static int sweepLayerIndexes(StorePaths paths, Set<Digest> live, Instant cutoff)
       throws IOException {
-    Path dir = paths.layerIndexDirectory();
-    int removed = 0;
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return 0;
-    }
-    for (Path algorithmDir : list(dir)) {
-      if (!Files.isDirectory(algorithmDir, LinkOption.NOFOLLOW_LINKS)) {
-        continue;
-      }
-      for (Path file : list(algorithmDir)) {
-        Digest diffId;
-        try {
-          diffId = new Digest(algorithmDir.getFileName().toString(), file.getFileName().toString());
-        } catch (IllegalArgumentException e) {
-          if (StorePaths.isTempFile(file) && isOld(file, cutoff)) {
-            Files.deleteIfExists(file);
-          }
-          continue;
-        }
-        if (!live.contains(diffId) && isOld(file, cutoff)) {
-          removed += Files.deleteIfExists(file) ? 1 : 0;
-        }
-      }
-    }
-    return removed;
+    sweepDigestFiles(paths.layerPackagesDirectory(), live::contains, cutoff);
+    return sweepDigestFiles(paths.layerIndexDirectory(), live::contains, cutoff);
   }
 
   /** Deletes the origin records of blobs the store no longer has (once past the grace period). */
   private int sweepBlobOrigins(StorePaths paths, Instant cutoff) throws IOException {
-    Path dir = paths.blobOriginsDirectory();
+    return sweepDigestFiles(paths.blobOriginsDirectory(), store.blobReader()::contains, cutoff);
+  }
+
+  /**
+   * Deletes the files of {@code dir} (named {@code ALGORITHM/HEX} by a digest) whose digest {@code
+   * keep} does not hold, and leftover temporary files there, once older than {@code cutoff};
+   * returns how many digest files it deleted.
+   */
+  private static int sweepDigestFiles(Path dir, Predicate<Digest> keep, Instant cutoff)
+      throws IOException {
     int removed = 0;
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return 0;
@@ -403,16 +390,16 @@ public final class StorePruner {
         continue;
       }
       for (Path file : list(algorithmDir)) {
-        Digest blob;
+        Digest digest;
         try {
-          blob = new Digest(algorithmDir.getFileName().toString(), file.getFileName().toString());
+          digest = new Digest(algorithmDir.getFileName().toString(), file.getFileName().toString());
         } catch (IllegalArgumentException e) {
           if (StorePaths.isTempFile(file) && isOld(file, cutoff)) {
             Files.deleteIfExists(file);
           }
           continue;
         }
-        if (!store.blobReader().contains(blob) && isOld(file, cutoff)) {
+        if (!keep.test(digest) && isOld(file, cutoff)) {
           removed += Files.deleteIfExists(file) ? 1 : 0;
         }
       }

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * ROOT/kiln/gc.lock                           held by prune, and briefly by builds retaining blobs
  * ROOT/kiln/buildcache/sha256/HEX.json        build cache entries, named by cache key
  * ROOT/kiln/statmemo/HEX.bin                  stat memo of one build context (HEX: its path's hash)
+ * ROOT/kiln/layer-index/sha256/HEX            a layer's index, named by its diffID
+ * ROOT/kiln/layer-packages/sha256/HEX         the packages the SBOM scan found in a layer's files
  * </pre>
  *
  * <p>Temp files sit in the same directory as their final name so that the rename which publishes
@@ -151,6 +153,19 @@ public record StorePaths(Path root) {
    */
   public Path layerIndex(Digest diffId) {
     return layerIndexDirectory().resolve(diffId.algorithm()).resolve(diffId.hex());
+  }
+
+  /** The directory of the layers' package facts: one file per layer, named by its diffID. */
+  public Path layerPackagesDirectory() {
+    return kilnDirectory().resolve("layer-packages");
+  }
+
+  /**
+   * The packages the SBOM scan found in the files of the layer whose uncompressed tar is {@code
+   * diffId}, so a layer is scanned once, whatever image or build it is in.
+   */
+  public Path layerPackages(Digest diffId) {
+    return layerPackagesDirectory().resolve(diffId.algorithm()).resolve(diffId.hex());
   }
 
   /** The directory of the stat memos (one file per build context directory). */

@@ -418,7 +418,7 @@ class StorePrunerTest {
   }
 
   @Test
-  void layerIndexesAndBlobOriginsOfWhatIsGoneAreRemoved() throws IOException {
+  void layerIndexesPackageFactsAndBlobOriginsOfWhatIsGoneAreRemoved() throws IOException {
     CachedLayer gone = TestResults.layer(store, 6, 100);
     cache.store(TestResults.key("gone"), TestResults.result("RUN a", gone));
     TestResults.age(store, gone.blob().digest(), LONG_AGO);
@@ -427,10 +427,12 @@ class StorePrunerTest {
     Files.setLastModifiedTime(
         store.paths().buildCacheEntry(TestResults.key("gone").digest()), FileTime.from(LONG_AGO));
     for (CachedLayer l : List.of(gone, kept)) {
-      Path index = store.paths().layerIndex(l.diffId());
-      Files.createDirectories(index.getParent());
-      Files.writeString(index, "index");
-      Files.setLastModifiedTime(index, FileTime.from(LONG_AGO));
+      for (Path perLayer :
+          List.of(store.paths().layerIndex(l.diffId()), store.paths().layerPackages(l.diffId()))) {
+        Files.createDirectories(perLayer.getParent());
+        Files.writeString(perLayer, "per layer");
+        Files.setLastModifiedTime(perLayer, FileTime.from(LONG_AGO));
+      }
       store.blobOrigins().record(l.blob().digest(), "registry.example/base");
       Files.setLastModifiedTime(
           store.paths().blobOrigins(l.blob().digest()), FileTime.from(LONG_AGO));
@@ -447,8 +449,10 @@ class StorePrunerTest {
     assertEquals(List.of(TestResults.key("gone")), report.removedEntries());
     assertFalse(has(gone.blob().digest()));
     assertFalse(Files.exists(store.paths().layerIndex(gone.diffId())));
+    assertFalse(Files.exists(store.paths().layerPackages(gone.diffId())));
     assertFalse(Files.exists(store.paths().blobOrigins(gone.blob().digest())));
     assertTrue(Files.exists(store.paths().layerIndex(kept.diffId())));
+    assertTrue(Files.exists(store.paths().layerPackages(kept.diffId())));
     assertTrue(Files.exists(store.paths().blobOrigins(kept.blob().digest())));
     assertEquals(1, report.removedLayerIndexes());
     assertEquals(1, report.removedBlobOrigins());

@@ -1,8 +1,6 @@
 package dev.kiln.cli.image;
 
-import dev.kiln.api.build.Failures;
 import dev.kiln.api.event.BuildEvent;
-import dev.kiln.api.event.RegistryEventRelay;
 import dev.kiln.api.place.LocatedImage;
 import dev.kiln.api.place.Place;
 import dev.kiln.api.place.PlaceSyntax;
@@ -10,21 +8,14 @@ import dev.kiln.api.place.Places;
 import dev.kiln.api.place.WrittenImage;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.cli.CliEnvironment;
-import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
-import dev.kiln.cli.ProgressOptions;
-import dev.kiln.cli.RegistryOptions;
-import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.cli.shell.OptionValues;
-import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,19 +75,13 @@ public final class CopyCommand implements Callable<Integer> {
               + " machine's image elsewhere).")
   String platform;
 
-  @Mixin StoreLocation location = new StoreLocation();
-
-  @Mixin RegistryOptions registry;
-  @Mixin ProgressOptions progress;
-
-  @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
-  boolean debug;
+  @Mixin TransferOptions transfer;
 
   @Override
   public Integer call() {
-    try (ProgressDisplay display = progress.open(cli);
-        RegistryClient client = registry.client(cli, new RegistryEventRelay(display.listener()));
-        Places places = new Places(location.resolve(cli), () -> client, cli.stdout())) {
+    try (TransferOptions.Transfer session = transfer.open(cli)) {
+      ProgressDisplay display = session.display();
+      Places places = session.places();
       Place dst = PlaceSyntax.parseDestination(destination, Path.of(""));
       Place src = PlaceSyntax.parse(source, Path.of(""));
       LocatedImage image = places.openOrAskRegistry(src);
@@ -127,11 +112,8 @@ public final class CopyCommand implements Callable<Integer> {
         cli.stdout().println(result);
       }
       return ExitCode.OK;
-    } catch (IOException e) {
-      // Layers go through the store: a full disk with no path named is the store's.
-      return ErrorReport.print(Failures.of(e, Optional.of(location.resolve(cli))), cli, debug);
     } catch (Exception e) {
-      return ErrorReport.print(e, cli, debug);
+      return transfer.fail(e, cli);
     }
   }
 

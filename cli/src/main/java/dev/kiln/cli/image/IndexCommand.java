@@ -1,30 +1,20 @@
 package dev.kiln.cli.image;
 
-import dev.kiln.api.build.Failures;
 import dev.kiln.api.event.BuildEvent;
-import dev.kiln.api.event.RegistryEventRelay;
 import dev.kiln.api.place.IndexAssembly;
 import dev.kiln.api.place.LocatedImage;
 import dev.kiln.api.place.Place;
 import dev.kiln.api.place.PlaceSyntax;
 import dev.kiln.api.place.Places;
 import dev.kiln.api.place.WrittenImage;
-import dev.kiln.api.request.RequestException;
 import dev.kiln.cli.CliEnvironment;
-import dev.kiln.cli.ErrorReport;
 import dev.kiln.cli.ExitCode;
-import dev.kiln.cli.ProgressOptions;
-import dev.kiln.cli.RegistryOptions;
-import dev.kiln.cli.StoreLocation;
 import dev.kiln.cli.progress.ProgressDisplay;
-import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.reference.ImageReference;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,28 +64,14 @@ public final class IndexCommand implements Callable<Integer> {
       description = "Name the index in kiln's local store instead of pushing it (default: off).")
   boolean local;
 
-  @Mixin StoreLocation location = new StoreLocation();
-
-  @Mixin RegistryOptions registry;
-  @Mixin ProgressOptions progress;
-
-  @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
-  boolean debug;
+  @Mixin TransferOptions transfer;
 
   @Override
   public Integer call() {
-    try (ProgressDisplay display = progress.open(cli);
-        RegistryClient client = registry.client(cli, new RegistryEventRelay(display.listener()));
-        Places places = new Places(location.resolve(cli), () -> client, cli.stdout())) {
-      ImageReference ref = ImageReference.parse(target);
-      if (ref.digest() != null) {
-        throw new RequestException(
-            "REF " + target + " has a digest; an index is named by a tag",
-            "write REGISTRY/REPO:TAG");
-      }
-      if (ref.tag() == null) {
-        ref = ref.withTag(ImageReference.DEFAULT_TAG);
-      }
+    try (TransferOptions.Transfer session = transfer.open(cli)) {
+      ProgressDisplay display = session.display();
+      Places places = session.places();
+      ImageReference ref = TagTarget.parse(target, "an index is named by a tag");
       List<LocatedImage> images = new ArrayList<>();
       for (String source : sources) {
         images.add(places.openOrAskRegistry(PlaceSyntax.parse(source, Path.of(""))));
@@ -126,10 +102,8 @@ public final class IndexCommand implements Callable<Integer> {
       display.close();
       cli.stdout().println(written.digest());
       return ExitCode.OK;
-    } catch (IOException e) {
-      return ErrorReport.print(Failures.of(e, Optional.of(location.resolve(cli))), cli, debug);
     } catch (Exception e) {
-      return ErrorReport.print(e, cli, debug);
+      return transfer.fail(e, cli);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.cli.progress;
 import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.event.HumanReadable;
+import dev.kiln.api.event.LogLines;
 import dev.kiln.api.event.StepRef;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -42,24 +43,7 @@ public final class PlainProgress implements BuildListener {
           prefix(e.step()) + String.format(java.util.Locale.ROOT, "%.3f ", seconds) + e.line());
     } else if (event instanceof BuildEvent.Transfer e) {
       if (e.finished()) {
-        String what =
-            switch (e.kind()) {
-              case PULL -> "pulled";
-              case PUSH -> "pushed";
-              case LAYER -> "wrote layer";
-            };
-        String step = e.step().map(PlainProgress::prefix).orElse("");
-        boolean skipped =
-            e.kind() == BuildEvent.TransferKind.PUSH && e.done() == 0 && e.total() > 0;
-        out.println(
-            step
-                + what
-                + " "
-                + e.id()
-                + " "
-                + (skipped
-                    ? HumanReadable.bytes(e.total()) + " (no upload needed)"
-                    : HumanReadable.bytes(e.done())));
+        out.println(LogLines.transfer(e));
       }
     } else if (event instanceof BuildEvent.Warning e) {
       out.println("WARNING: " + e.location().map(l -> l + ": ").orElse("") + e.message());

@@ -1,7 +1,7 @@
 package dev.kiln.cli.progress;
 
 import dev.kiln.api.event.BuildEvent;
-import dev.kiln.api.event.HumanReadable;
+import dev.kiln.api.event.LogLines;
 import java.io.PrintWriter;
 
 /** The closing lines of a build: what was produced, where it went, and what the cache did. */
@@ -9,20 +9,6 @@ final class Summary {
   private Summary() {}
 
   static void print(PrintWriter out, BuildEvent.BuildCompleted done) {
-    out.println(
-        "built "
-            + done.imageDigest()
-            + " ("
-            + HumanReadable.bytes(done.imageSize())
-            + ") in "
-            + HumanReadable.duration(done.elapsed())
-            + ": "
-            + done.stepsExecuted()
-            + " steps run, "
-            + done.stepsCached()
-            + " cached");
-    for (String reference : done.references()) {
-      out.println("  -> " + reference);
-    }
+    LogLines.summary(done).forEach(out::println);
   }
 }

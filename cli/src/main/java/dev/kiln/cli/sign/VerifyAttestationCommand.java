@@ -10,14 +10,12 @@ import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.reference.ImageReference;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code kiln verify-attestation --key KEY.pub [--type T] REF}: checks the DSSE-signed attestations
@@ -42,20 +40,7 @@ public final class VerifyAttestationCommand implements Callable<Integer> {
     this.cli = cli;
   }
 
-  @Parameters(
-      index = "0",
-      paramLabel = "REF",
-      description = "The image: REGISTRY/REPOSITORY:TAG or @DIGEST.")
-  String reference;
-
-  @Option(
-      names = "--key",
-      required = true,
-      paramLabel = "FILE",
-      description =
-          "The public key (PREFIX.pub of kiln key generate, or cosign.pub); required (default:"
-              + " none).")
-  Path key;
+  @Mixin VerifyOptions verify;
 
   @Option(
       names = "--type",
@@ -66,9 +51,6 @@ public final class VerifyAttestationCommand implements Callable<Integer> {
   String type;
 
   @Mixin RegistryOptions registry;
-
-  @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
-  boolean debug;
 
   @Override
   public Integer call() {
@@ -81,9 +63,10 @@ public final class VerifyAttestationCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     try (RegistryClient client = registry.client(cli, event -> {})) {
-      ImageReference ref = ImageReference.parse(reference);
+      ImageReference ref = ImageReference.parse(verify.reference);
       List<VerifiedAttestation> verified =
-          new ImageAttestations(client).verify(ref, SigningKeys.verifier(key), predicateType);
+          new ImageAttestations(client)
+              .verify(ref, SigningKeys.verifier(verify.key), predicateType);
       for (VerifiedAttestation v : verified) {
         cli.stdout().println(JSON.writeValueAsString(v.statement()));
       }
@@ -95,11 +78,11 @@ public final class VerifyAttestationCommand implements Callable<Integer> {
                     + " attestation of "
                     + ref.repositoryOnly().withDigest(v.image())
                     + " with "
-                    + key);
+                    + verify.key);
       }
       return ExitCode.OK;
     } catch (Exception e) {
-      return ErrorReport.print(e, cli, debug);
+      return ErrorReport.print(e, cli, verify.debug);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.cli.sign;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.api.sign.ImageSignatures;
 import dev.kiln.api.sign.SigningKeys;
 import dev.kiln.api.sign.VerifiedSignature;
@@ -9,13 +11,10 @@ import dev.kiln.cli.ExitCode;
 import dev.kiln.cli.RegistryOptions;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.reference.ImageReference;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code kiln verify --key KEY.pub REF}: checks an image's cosign signatures. */
 @Command(
@@ -29,46 +28,25 @@ import picocli.CommandLine.Parameters;
       "Prints each verified payload as a JSON line; exits 1 when none verifies."
     })
 public final class VerifyCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final CliEnvironment cli;
 
   public VerifyCommand(CliEnvironment cli) {
     this.cli = cli;
   }
 
-  @Parameters(
-      index = "0",
-      paramLabel = "REF",
-      description = "The image: REGISTRY/REPOSITORY:TAG or @DIGEST.")
-  String reference;
-
-  @Option(
-      names = "--key",
-      required = true,
-      paramLabel = "FILE",
-      description =
-          "The public key (PREFIX.pub of kiln key generate, or cosign.pub); required (default:"
-              + " none).")
-  Path key;
+  @Mixin VerifyOptions verify;
 
   @Mixin RegistryOptions registry;
-
-  @Option(names = "--debug", description = "Show stack traces for errors (default: off).")
-  boolean debug;
 
   @Override
   public Integer call() {
     try (RegistryClient client = registry.client(cli, event -> {})) {
-      ImageReference ref = ImageReference.parse(reference);
+      ImageReference ref = ImageReference.parse(verify.reference);
       List<VerifiedSignature> verified =
-          new ImageSignatures(client).verify(ref, SigningKeys.verifier(key));
+          new ImageSignatures(client).verify(ref, SigningKeys.verifier(verify.key));
       for (VerifiedSignature v : verified) {
-        cli.stdout()
-            .println(
-                "{\"critical\":{\"identity\":{\"docker-reference\":"
-                    + quote(v.dockerReference())
-                    + "},\"image\":{\"docker-manifest-digest\":\""
-                    + v.manifestDigest()
-                    + "\"}}}");
+        cli.stdout().println(JSON.writeValueAsString(payload(v)));
       }
       cli.stderr()
           .println(
@@ -78,14 +56,19 @@ public final class VerifyCommand implements Callable<Integer> {
                   + " of "
                   + ref.repositoryOnly().withDigest(verified.get(0).manifestDigest())
                   + " with "
-                  + key);
+                  + verify.key);
       return ExitCode.OK;
     } catch (Exception e) {
-      return ErrorReport.print(e, cli, debug);
+      return ErrorReport.print(e, cli, verify.debug);
     }
   }
 
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  /** The signature's critical part, as cosign prints a verified payload. */
+  private static ObjectNode payload(VerifiedSignature v) {
+    ObjectNode payload = JSON.createObjectNode();
+    ObjectNode critical = payload.putObject("critical");
+    critical.putObject("identity").put("docker-reference", v.dockerReference());
+    critical.putObject("image").put("docker-manifest-digest", v.manifestDigest().toString());
+    return payload;
   }
 }

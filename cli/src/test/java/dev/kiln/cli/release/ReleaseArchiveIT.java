@@ -122,32 +122,16 @@ class ReleaseArchiveIT {
         "[\"cat\",\"/hello.txt\"]", pushed.configJson().get("config").get("Cmd").toString());
   }
 
-  /** The archive the release profile made in cli/target (exactly one). */
   private static Path releaseArchive() throws IOException {
-    Path dir = Path.of(System.getProperty("kiln.release.dir", "target"));
-    try (Stream<Path> files = Files.list(dir)) {
-      List<Path> archives =
-          files
-              .filter(p -> p.getFileName().toString().matches("kiln-.+-linux-[a-z0-9]+\\.tar\\.gz"))
-              .toList();
-      assertEquals(1, archives.size(), "one release archive in " + dir + ": " + archives);
-      return archives.get(0);
-    }
+    return ReleaseInputs.releaseArchive();
   }
 
-  /** The fresh Debian root file system, made by debootstrap on first use and kept. */
   private static Path freshDebian() {
-    Path tar = Path.of(System.getProperty("kiln.release.rootfs", "target/fresh-debian/rootfs.tar"));
-    if (!Files.isRegularFile(tar)) {
-      run(
-          List.of(
-              repository().resolve("packaging/fresh-debian-rootfs.sh").toString(), tar.toString()));
-    }
-    return tar;
+    return ReleaseInputs.freshDebian();
   }
 
   private static Path repository() {
-    return Path.of(System.getProperty("kiln.root", "..")).toAbsolutePath();
+    return ReleaseInputs.repository();
   }
 
   private static void run(List<String> command) {

@@ -1,5 +1,7 @@
 package dev.kiln.dockerfile.lint;
 
+import dev.kiln.dockerfile.instructions.ArgDeclaration;
+import dev.kiln.dockerfile.instructions.ArgInstruction;
 import dev.kiln.dockerfile.instructions.CmdInstruction;
 import dev.kiln.dockerfile.instructions.DockerfileInstructions;
 import dev.kiln.dockerfile.instructions.EntrypointInstruction;
@@ -86,6 +88,13 @@ public final class DockerfileLinter {
           }
         } else if (i instanceof EnvInstruction e) {
           legacyKeyValue("ENV", e.pairs(), node, out);
+          for (KeyValue kv : e.pairs()) {
+            secretName("ENV", kv.key(), node, out);
+          }
+        } else if (i instanceof ArgInstruction a) {
+          for (ArgDeclaration d : a.args()) {
+            secretName("ARG", d.key(), node, out);
+          }
         } else if (i instanceof LabelInstruction l) {
           legacyKeyValue("LABEL", l.labels(), node, out);
         }
@@ -166,6 +175,20 @@ public final class DockerfileLinter {
                     + ")",
                 n.range()));
       }
+    }
+  }
+
+  /** SecretsUsedInArgOrEnv, for ARG and ENV inside stages (global ARGs are not checked). */
+  private static void secretName(String keyword, String key, Node node, List<ParseWarning> out) {
+    if (SecretNames.looksSecret(key)) {
+      out.add(
+          LintRule.SECRETS_USED_IN_ARG_OR_ENV.warning(
+              "Do not use ARG or ENV instructions for sensitive data ("
+                  + keyword
+                  + " \""
+                  + key
+                  + "\")",
+              node.range()));
     }
   }
 

@@ -36,7 +36,21 @@ public enum LintRule {
       "InvalidBaseImagePlatform", "Base image platform does not match expected target platform"),
   LEGACY_KEY_VALUE_FORMAT(
       "LegacyKeyValueFormat",
-      "Legacy key/value format with whitespace separator should not be used");
+      "Legacy key/value format with whitespace separator should not be used"),
+  SECRETS_USED_IN_ARG_OR_ENV(
+      "SecretsUsedInArgOrEnv",
+      "A secret passed by ARG or ENV stays readable in the image's config or history; pass it with"
+          + " a secret mount instead"),
+  INVALID_DEFAULT_ARG_IN_FROM(
+      "InvalidDefaultArgInFrom",
+      "With only the defaults of the global ARGs, a base image name must still be valid"),
+  FROM_PLATFORM_FLAG_CONST_DISALLOWED(
+      "FromPlatformFlagConstDisallowed",
+      "A fixed FROM --platform ties the stage to one platform; use a platform variable or name the"
+          + " stage after it"),
+  COPY_IGNORED_FILE(
+      "CopyIgnoredFile",
+      "A COPY or ADD source from the build context matches .dockerignore, so it is not there");
 
   private final String ruleName;
   private final String description;

@@ -6,6 +6,7 @@ import dev.kiln.dockerfile.instructions.ArgInstruction;
 import dev.kiln.dockerfile.instructions.CopyInstruction;
 import dev.kiln.dockerfile.instructions.DockerfileInstructions;
 import dev.kiln.dockerfile.instructions.FromInstruction;
+import dev.kiln.dockerfile.instructions.GitReference;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.instructions.Mount;
 import dev.kiln.dockerfile.instructions.RunInstruction;
@@ -14,6 +15,8 @@ import dev.kiln.dockerfile.instructions.StopSignalInstruction;
 import dev.kiln.dockerfile.instructions.StopSignals;
 import dev.kiln.dockerfile.lint.CheckConfig;
 import dev.kiln.dockerfile.lint.DockerfileLinter;
+import dev.kiln.dockerfile.lint.LintRule;
+import dev.kiln.dockerfile.lint.ReferenceSyntax;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.DockerfileParser;
 import dev.kiln.dockerfile.parser.ParseWarning;
@@ -123,6 +126,7 @@ final class BuildPlanCompiler {
     List<ParseWarning> warnings = new ArrayList<>();
     if (!checks.skipAll()) {
       warnings.addAll(DockerfileLinter.check(dockerfile, parsed, all));
+      invalidDefaultBases(all, options, targetName, escape, warnings);
     }
     List<Stage> stages = new ArrayList<>(raw.size());
     Map<String, Integer> earlier = new HashMap<>();
@@ -136,6 +140,55 @@ final class BuildPlanCompiler {
     Map<String, String> frozen =
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(globalArgs));
     return link(parsed, options, metaArgs, frozen, stages, target, warnings, budget);
+  }
+
+  /**
+   * InvalidDefaultArgInFrom: every FROM that uses a variable must still name a valid image when no
+   * --build-arg is given, i.e. with the global ARGs' defaults alone. A default that fails to expand
+   * fails the build later anyway, so the check then stops.
+   */
+  private static void invalidDefaultBases(
+      DockerfileInstructions all,
+      BuildOptions options,
+      String targetName,
+      char escape,
+      List<ParseWarning> warnings) {
+    Map<String, String> defaults =
+        ArgScope.defaults(options, targetName.isEmpty() ? "default" : targetName);
+    ExpansionBudget budget = new ExpansionBudget();
+    Set<String> stageNames = new HashSet<>();
+    try {
+      for (ArgInstruction arg : all.metaArgs()) {
+        for (ArgDeclaration d : arg.args()) {
+          if (d.defaultValue() != null) {
+            defaults.put(
+                d.key(), new RecordingExpansion(escape, defaults, budget).word(d.defaultValue()));
+          }
+        }
+      }
+      for (StageInstructions raw : all.stages()) {
+        FromInstruction from = raw.from();
+        if (from.image().indexOf('$') >= 0) {
+          String image = new RecordingExpansion(escape, defaults, budget).word(from.image());
+          boolean known =
+              stageNames.contains(image.toLowerCase(Locale.ROOT))
+                  || options.namedContexts().contains(image);
+          if (!known && !ReferenceSyntax.isValid(image)) {
+            warnings.add(
+                LintRule.INVALID_DEFAULT_ARG_IN_FROM.warning(
+                    "Default value for ARG "
+                        + from.image()
+                        + " results in empty or invalid base image name",
+                    from.range()));
+          }
+        }
+        if (!from.stageName().isEmpty()) {
+          stageNames.add(from.stageName());
+        }
+      }
+    } catch (DockerfileException e) {
+      // Reported where the build expands the same words.
+    }
   }
 
   private static Stage stage(
@@ -159,7 +212,10 @@ final class BuildPlanCompiler {
             "set the variable with ARG before the first FROM, or pass --build-arg");
       }
       if (!from.platform().isEmpty()) {
-        String p = ex.word(from.platform());
+        RecordingExpansion px = new RecordingExpansion(escape, globalArgs, budget);
+        String p = px.word(from.platform());
+        ex.used.putAll(px.used);
+        ex.undefined.addAll(px.undefined);
         if (p.isEmpty()) {
           throw new DockerfileException(
               "empty platform value from expression " + from.platform(),
@@ -171,6 +227,9 @@ final class BuildPlanCompiler {
           throw new DockerfileException(
               "failed to parse platform " + from.platform() + ": " + e.getMessage(),
               e.hint().orElse(null));
+        }
+        if (px.used.isEmpty() && px.undefined.isEmpty()) {
+          constantPlatform(from, platform, warnings);
         }
       }
     } catch (DockerfileException e) {
@@ -236,6 +295,22 @@ final class BuildPlanCompiler {
   }
 
   /**
+   * FromPlatformFlagConstDisallowed: a literal --platform, unless the stage's name mentions its OS
+   * or architecture (one stage per platform, picked by a variable later, is the intended use).
+   */
+  private static void constantPlatform(
+      FromInstruction from, Platform platform, List<ParseWarning> warnings) {
+    String name = from.stageName();
+    if (name.contains(platform.os()) || name.contains(platform.architecture())) {
+      return;
+    }
+    warnings.add(
+        LintRule.FROM_PLATFORM_FLAG_CONST_DISALLOWED.warning(
+            "FROM --platform flag should not use constant value \"" + from.platform() + "\"",
+            from.range()));
+  }
+
+  /**
    * The build-check settings: the {@code BUILDKIT_DOCKERFILE_CHECK} build argument when given, else
    * the {@code # check=} directive.
    */
@@ -262,8 +337,20 @@ final class BuildPlanCompiler {
   }
 
   private static void checkChecksum(AddInstruction add) {
+    String c = add.checksum();
     for (String src : add.files().sourcePaths()) {
-      if (!isUrl(src) && !src.startsWith("git@") && !src.endsWith(".git")) {
+      if (GitReference.isGit(src)) {
+        // A git source is pinned by its commit: the checksum is a (prefix of a) commit hash.
+        if (!c.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
+          throw new DockerfileException(
+              "invalid checksum " + c + " for Git URL, expected hex commit hash",
+              List.of(add.range()),
+              "write --checksum=<commit hash> (hex, as git log prints it)",
+              null);
+        }
+        return;
+      }
+      if (!isUrl(src)) {
         throw new DockerfileException(
             "checksum can't be specified for non-HTTP(S) sources",
             List.of(add.range()),
@@ -271,7 +358,6 @@ final class BuildPlanCompiler {
             null);
       }
     }
-    String c = add.checksum();
     int colon = c.indexOf(':');
     boolean ok = colon > 0 && colon < c.length() - 1;
     for (int k = colon + 1; ok && k < c.length(); k++) {

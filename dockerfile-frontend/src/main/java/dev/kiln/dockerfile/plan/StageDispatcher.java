@@ -1,11 +1,13 @@
 package dev.kiln.dockerfile.plan;
 
+import dev.kiln.dockerfile.instructions.AddInstruction;
 import dev.kiln.dockerfile.instructions.ArgDeclaration;
 import dev.kiln.dockerfile.instructions.ArgInstruction;
 import dev.kiln.dockerfile.instructions.CopyInstruction;
 import dev.kiln.dockerfile.instructions.EnvInstruction;
 import dev.kiln.dockerfile.instructions.Instruction;
 import dev.kiln.dockerfile.instructions.KeyValue;
+import dev.kiln.dockerfile.lint.IgnoredCopySources;
 import dev.kiln.dockerfile.lint.LintRule;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.ParseWarning;
@@ -36,6 +38,10 @@ final class StageDispatcher {
     boolean lintVars = plan.checks().reports(LintRule.UNDEFINED_VAR.ruleName());
     List<ParseWarning> warnings = new ArrayList<>();
     Set<String> declared = new HashSet<>();
+    IgnoredCopySources ignored =
+        plan.checks().reports(LintRule.COPY_IGNORED_FILE.ruleName())
+            ? IgnoredCopySources.of(plan.options().ignorePatterns())
+            : null;
     for (Instruction instruction : stage.instructions()) {
       RecordingExpansion ex = new RecordingExpansion(escape, env.current(), budget);
       Instruction expanded;
@@ -63,6 +69,9 @@ final class StageDispatcher {
       }
       if (lintVars) {
         undefinedVars(ex.undefined, declared, env.current().keySet(), instruction, warnings);
+      }
+      if (ignored != null) {
+        ignoredSources(ignored, expanded, warnings);
       }
       if (instruction instanceof ArgInstruction arg) {
         arg.args().forEach(a -> declared.add(a.key()));
@@ -101,6 +110,21 @@ final class StageDispatcher {
       out.add(
           LintRule.UNDEFINED_VAR.warning(
               "Usage of undefined variable $" + name + near, instruction.node().range()));
+    }
+  }
+
+  /** CopyIgnoredFile for a COPY from the build context, or an ADD of local files. */
+  private static void ignoredSources(
+      IgnoredCopySources ignored, Instruction expanded, List<ParseWarning> out) {
+    if (expanded instanceof CopyInstruction copy && copy.from().isEmpty()) {
+      ignored.check("COPY", copy.files().sourcePaths(), copy.node().range(), out);
+    } else if (expanded instanceof AddInstruction add) {
+      List<String> local =
+          add.files().sourcePaths().stream()
+              .filter(
+                  s -> !BuildPlanCompiler.isUrl(s) && !s.startsWith("git@") && !s.contains("://"))
+              .toList();
+      ignored.check("ADD", local, add.node().range(), out);
     }
   }
 

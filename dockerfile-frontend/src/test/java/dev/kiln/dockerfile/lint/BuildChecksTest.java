@@ -188,4 +188,141 @@ class BuildChecksTest {
       assertEquals(List.of(), plan("# syntax=" + ok + "\nFROM alpine\n").warnings(), ok);
     }
   }
+
+  /** The warnings of {@code rule} among {@code warnings}, as "Rule:line: message". */
+  private static List<String> of(String rule, List<ParseWarning> warnings) {
+    return lines(warnings.stream().filter(w -> w.rule().equals(rule)).toList());
+  }
+
+  @Test
+  void secretsUsedInArgOrEnvNamesTheKeyAndItsLine() {
+    BuildPlan p =
+        plan(
+            """
+            ARG GLOBAL_TOKEN=not-checked
+            FROM alpine
+            ARG AWS_ACCESS_KEY_ID
+            ARG AWS_SECRET_ACCESS_KEY
+            ENV passwd=banana HOME_DIR=/h
+            ENV GPG_KEY_FILE=/k PUBLIC_KEY=x APP_VERSION=1 KEYBOARD=us MONKEY=1
+            """);
+    assertEquals(
+        List.of(
+            "SecretsUsedInArgOrEnv:3: Do not use ARG or ENV instructions for sensitive data (ARG"
+                + " \"AWS_ACCESS_KEY_ID\")",
+            "SecretsUsedInArgOrEnv:4: Do not use ARG or ENV instructions for sensitive data (ARG"
+                + " \"AWS_SECRET_ACCESS_KEY\")",
+            "SecretsUsedInArgOrEnv:5: Do not use ARG or ENV instructions for sensitive data (ENV"
+                + " \"passwd\")"),
+        of("SecretsUsedInArgOrEnv", p.warnings()));
+    BuildPlan good =
+        plan(
+            """
+            FROM alpine
+            RUN --mount=type=secret,id=aws_key_id,env=AWS_ACCESS_KEY_ID aws s3 ls
+            """);
+    assertEquals(List.of(), of("SecretsUsedInArgOrEnv", good.warnings()));
+  }
+
+  @Test
+  void invalidDefaultArgInFromChecksTheBaseWithDefaultsOnly() {
+    String bad = "ARG TAG\nFROM busybox:${TAG}\n";
+    assertEquals(
+        List.of(
+            "InvalidDefaultArgInFrom:2: Default value for ARG busybox:${TAG} results in empty or"
+                + " invalid base image name"),
+        of("InvalidDefaultArgInFrom", plan(bad).warnings()));
+    // A --build-arg does not make the defaults valid.
+    assertEquals(
+        1, of("InvalidDefaultArgInFrom", plan(bad, Map.of("TAG", "1.36")).warnings()).size());
+    assertEquals(
+        List.of(
+            "InvalidDefaultArgInFrom:2: Default value for ARG ${BASE} results in empty or"
+                + " invalid base image name"),
+        of("InvalidDefaultArgInFrom", plan("ARG BASE=Alpine\nFROM ${BASE}\n").warnings()));
+    for (String good :
+        List.of(
+            "ARG TAG=latest\nFROM busybox:${TAG}\n",
+            "ARG VARIANT\nFROM busybox:stable${VARIANT}\n",
+            "ARG TAG\nFROM alpine:${TAG:-3.14}\n",
+            "FROM alpine AS base\nARG X\nFROM ${X:-base}\n",
+            "ARG REG=localhost:5000\nFROM ${REG}/team/app:1@sha256:" + "a".repeat(64) + "\n")) {
+      assertEquals(List.of(), of("InvalidDefaultArgInFrom", plan(good).warnings()), good);
+    }
+  }
+
+  @Test
+  void fromPlatformFlagConstDisallowedUnlessTheStageIsNamedForIt() {
+    BuildPlan p =
+        plan(
+            """
+            FROM --platform=linux/amd64 alpine AS base
+            FROM --platform=linux/arm64 alpine AS build_arm64
+            FROM --platform=$BUILDPLATFORM alpine AS tools
+            FROM --platform=linux/amd64 alpine AS linux_tools
+            FROM alpine
+            """);
+    assertEquals(
+        List.of(
+            "FromPlatformFlagConstDisallowed:1: FROM --platform flag should not use constant value"
+                + " \"linux/amd64\""),
+        of("FromPlatformFlagConstDisallowed", p.warnings()));
+  }
+
+  private static BuildPlan planIgnoring(String df, String... ignore) {
+    return BuildPlan.compile(
+        df.getBytes(StandardCharsets.UTF_8),
+        BuildOptions.defaults().withIgnorePatterns(List.of(ignore)));
+  }
+
+  private static List<String> ignoredCopies(BuildPlan p) {
+    return of("CopyIgnoredFile", p.dispatch(0, List.of()).warnings());
+  }
+
+  @Test
+  void copyIgnoredFileReportsContextSourcesTheIgnoreFileDrops() {
+    String df =
+        """
+        FROM scratch AS other
+        FROM scratch
+        COPY ./tmp/helloworld.txt /helloworld.txt
+        COPY ./forever/helloworld.txt /x
+        ADD secrets/.env https://example.com/tmp/file.txt /y/
+        COPY --from=other tmp/a /z
+        COPY . /all
+        """;
+    BuildPlan p = planIgnoring(df, "*/tmp/*", "tmp", "secrets");
+    assertEquals(
+        List.of(
+            "CopyIgnoredFile:3: Attempting to Copy file \"tmp/helloworld.txt\" that is excluded"
+                + " by .dockerignore",
+            "CopyIgnoredFile:5: Attempting to Add file \"secrets/.env\" that is excluded by"
+                + " .dockerignore"),
+        of("CopyIgnoredFile", p.dispatch(1, List.of()).warnings()));
+    // Without an ignore file, with a ! exception, or skipped: nothing.
+    assertEquals(
+        List.of(), of("CopyIgnoredFile", planIgnoring(df).dispatch(1, List.of()).warnings()));
+    assertEquals(
+        List.of(),
+        of(
+            "CopyIgnoredFile",
+            planIgnoring(df, "tmp", "!tmp/helloworld.txt").dispatch(1, List.of()).warnings()));
+    assertEquals(
+        List.of(),
+        ignoredCopies(
+            planIgnoring("# check=skip=CopyIgnoredFile\nFROM scratch\nCOPY tmp /\n", "tmp")));
+    // The context root is reported only when a pattern drops everything in it.
+    assertEquals(
+        List.of(
+            "CopyIgnoredFile:2: Attempting to Copy file \".\" that is excluded by .dockerignore"),
+        ignoredCopies(planIgnoring("FROM scratch\nCOPY . /\n", "*")));
+    // Sources are checked after expansion; experimental= does not change anything.
+    assertEquals(
+        1,
+        ignoredCopies(
+                planIgnoring(
+                    "# check=experimental=CopyIgnoredFile\nFROM scratch\nARG D=tmp\nCOPY $D/a /\n",
+                    "tmp"))
+            .size());
+  }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+// The lines are LogLines' (shared with the Maven plugin); the events repeat MavenLogProgressTest's
+// on purpose, to pin the level each line gets in Gradle's log, which differs from Maven's.
 class GradleLogProgressTest {
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
   private static final StepRef FROM =

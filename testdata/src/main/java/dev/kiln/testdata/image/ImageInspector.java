@@ -7,9 +7,17 @@ import dev.kiln.testdata.registry.LocalRegistry;
 import dev.kiln.testdata.registry.RegistryVariant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,6 +56,78 @@ public final class ImageInspector {
   /** {@code skopeo inspect --config --raw}: the image config bytes. */
   public String rawConfig(String repositoryAndTag) {
     return skopeo(List.of("inspect", "--config", "--raw"), "", docker(repositoryAndTag)).stdout();
+  }
+
+  /**
+   * A blob exactly as the registry serves it ({@code GET /v2/REPOSITORY/blobs/DIGEST}, for the
+   * variants without authentication); any answer but 200 fails the test.
+   */
+  public byte[] blob(String repository, String digest) {
+    HttpClient.Builder client = HttpClient.newBuilder();
+    if (registry.baseUri().getScheme().equals("https")) {
+      client.sslContext(registry.sslContext());
+    }
+    URI uri = URI.create(registry.baseUri() + "/v2/" + repository + "/blobs/" + digest);
+    try {
+      HttpResponse<byte[]> response =
+          client
+              .build()
+              .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("GET " + uri + " answered HTTP " + response.statusCode());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading " + uri, e);
+    }
+  }
+
+  /**
+   * The in-toto statement in layer {@code layer} of the attestation manifest {@code
+   * repository@digest}, as BuildKit stores them; the test fails unless that layer is an {@code
+   * application/vnd.in-toto+json} blob annotated with {@code predicateType}.
+   */
+  public JsonNode attestationStatement(
+      String repository, String digest, int layer, String predicateType) {
+    JsonNode manifest = json(rawManifest(repository + "@" + digest));
+    JsonNode descriptor = manifest.path("layers").path(layer);
+    String mediaType = descriptor.path("mediaType").asText();
+    String type = descriptor.path("annotations").path("in-toto.io/predicate-type").asText();
+    if (!mediaType.equals("application/vnd.in-toto+json") || !type.equals(predicateType)) {
+      throw new AssertionError(
+          "layer "
+              + layer
+              + " of "
+              + repository
+              + "@"
+              + digest
+              + " is "
+              + mediaType
+              + " of predicate type "
+              + type
+              + ", not an in-toto statement of "
+              + predicateType
+              + ": "
+              + manifest);
+    }
+    return json(
+        new String(blob(repository, descriptor.path("digest").asText()), StandardCharsets.UTF_8));
+  }
+
+  /** The digest a registry names {@code raw} manifest bytes by: {@code sha256:} and their hash. */
+  public static String digestOf(String raw) {
+    try {
+      return "sha256:"
+          + HexFormat.of()
+              .formatHex(
+                  MessageDigest.getInstance("SHA-256")
+                      .digest(raw.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** {@code skopeo inspect}: skopeo's summary (digest, layers, labels, …) as JSON. */

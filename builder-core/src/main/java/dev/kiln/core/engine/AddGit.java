@@ -1,0 +1,201 @@
+package dev.kiln.core.engine;
+
+import dev.kiln.api.request.SshSpec;
+import dev.kiln.cache.buildcache.CacheKeyBuilder;
+import dev.kiln.core.git.GitCheckout;
+import dev.kiln.core.git.GitCommand;
+import dev.kiln.core.git.GitFailure;
+import dev.kiln.core.git.GitRemote;
+import dev.kiln.core.git.ResolvedRef;
+import dev.kiln.core.step.ContextTree;
+import dev.kiln.core.step.CopyFailure;
+import dev.kiln.core.step.SourceTree;
+import dev.kiln.dockerfile.ignore.PatternMatcher;
+import dev.kiln.dockerfile.instructions.GitReference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * ADD of git repositories, as BuildKit does it with the git program: the ref is resolved with
+ * {@code git ls-remote} when the key is made (so the key holds the commit: a moved branch runs the
+ * step again, an unchanged one is reused), {@code --checksum} is checked against that commit, and
+ * the same commit is then checked out ({@link GitCheckout}) and copied like a directory of the
+ * context: its contents (or the {@code #ref:subdir}'s) land in the destination, owned by root
+ * unless {@code --chown}. One instance serves one build, so a ref is resolved once per build.
+ */
+final class AddGit {
+  private static final Duration TIMEOUT = Duration.ofMinutes(10);
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  private final BuildScope scope;
+  private final Map<String, ResolvedRef> resolved = new ConcurrentHashMap<>();
+
+  AddGit(BuildScope scope) {
+    this.scope = scope;
+  }
+
+  /** Whether ADD's sources are git repositories; mixing them with other sources is an error. */
+  static boolean isGit(List<String> sources) throws CopyFailure {
+    long git = sources.stream().filter(GitReference::isGit).count();
+    if (git > 0 && git < sources.size()) {
+      throw new CopyFailure(
+          "ADD cannot mix git repositories and other sources in one instruction",
+          "split it into one ADD per kind of source");
+    }
+    return git > 0;
+  }
+
+  /** The resolved commit of every source (and what the checkout keeps) into {@code key}. */
+  void key(CopySpec spec, CacheKeyBuilder key) throws IOException, CopyFailure {
+    int n = 0;
+    for (String source : spec.files().sourcePaths()) {
+      GitReference ref = GitReference.parse(source).orElseThrow();
+      key.field("git-commit:" + n, resolve(ref, spec.checksum()).commit());
+      key.field("git-subdir:" + n++, ref.subdir());
+    }
+    key.field("git-keep-git-dir", Boolean.toString(spec.keepGitDir()));
+  }
+
+  /**
+   * Checks out every source into {@code spool} and returns them as a tree; {@code names} receives
+   * the directory to copy for each (its contents go to the destination, as for a directory of the
+   * context).
+   */
+  SourceTree checkout(CopySpec spec, Path spool, List<String> names)
+      throws IOException, CopyFailure {
+    Path root = Files.createDirectories(spool.resolve("git"));
+    int n = 0;
+    for (String source : spec.files().sourcePaths()) {
+      GitReference ref = GitReference.parse(source).orElseThrow();
+      ResolvedRef commit = resolve(ref, spec.checksum());
+      String name = "repo-" + n++;
+      Path dir = root.resolve(name);
+      try {
+        new GitCheckout(command(ref)).checkout(ref, commit, dir, spec.keepGitDir());
+      } catch (GitFailure e) {
+        throw new CopyFailure("ADD " + ref.redacted() + ": " + e.getMessage(), e.hint());
+      }
+      names.add(name + subdir(ref, dir));
+    }
+    return new ContextTree(root, PatternMatcher.of(List.of()));
+  }
+
+  /** The commit {@code ref} names, resolved once per build, checked against {@code --checksum}. */
+  private ResolvedRef resolve(GitReference ref, String checksum) throws IOException, CopyFailure {
+    if (ref.hasQuery()) {
+      throw new CopyFailure(
+          "ADD " + ref.redacted() + ": kiln does not read options in a git URL's query (?ref=…)",
+          "write the ref and subdirectory as a fragment: URL#REF:SUBDIR");
+    }
+    String id = ref.remote() + "#" + ref.ref();
+    ResolvedRef commit = resolved.get(id);
+    if (commit == null) {
+      try {
+        commit = new GitRemote(command(ref), home()).resolve(ref);
+      } catch (GitFailure e) {
+        throw new CopyFailure("ADD " + ref.redacted() + ": " + e.getMessage(), e.hint());
+      }
+      ResolvedRef first = resolved.putIfAbsent(id, commit);
+      commit = first == null ? commit : first;
+    }
+    if (checksum != null && !checksum.isEmpty() && !commit.matches(checksum)) {
+      throw new CopyFailure(
+          "ADD "
+              + ref.redacted()
+              + ": expected checksum to match "
+              + checksum
+              + ", got "
+              + commit.commit()
+              + (commit.tagObject().isEmpty() ? "" : " (tag object " + commit.tagObject() + ")"),
+          "update --checksum to the commit the ref names now, or pin the ref to that commit");
+    }
+    return commit;
+  }
+
+  /**
+   * The {@code #ref:subdir} below the checkout, as a relative path starting with "/" ("" for the
+   * root): a directory of the repository, reached without symlinks or {@code ..}.
+   */
+  private static String subdir(GitReference ref, Path checkout) throws CopyFailure {
+    String path = "";
+    for (String part : ref.subdir().split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        throw new CopyFailure(
+            "ADD "
+                + ref.redacted()
+                + ": the subdirectory "
+                + ref.subdir()
+                + " leaves the repository",
+            "name a directory inside the repository after ':' in the fragment");
+      }
+      path += "/" + part;
+      Path at = checkout.resolve(path.substring(1));
+      if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+        throw new CopyFailure(
+            "ADD "
+                + ref.redacted()
+                + ": the repository has no directory "
+                + ref.subdir()
+                + (Files.isSymbolicLink(at) ? " (" + path.substring(1) + " is a symlink)" : ""),
+            "check the subdirectory after ':' in the fragment");
+      }
+    }
+    return path;
+  }
+
+  private GitCommand command(GitReference ref) throws IOException, CopyFailure {
+    return GitCommand.clean(scope.request().environment(), home(), sshAgent(ref), TIMEOUT);
+  }
+
+  /** An empty directory to be git's HOME, so no configuration of the user is read. */
+  private Path home() throws IOException {
+    return Files.createDirectories(
+        scope.storage().spool().resolve("git-home-" + COUNTER.incrementAndGet()));
+  }
+
+  /**
+   * The agent an ssh remote authenticates with: {@code --ssh default} (a socket, or {@code
+   * $SSH_AUTH_SOCK}), as buildx requires for ADD of an ssh git URL.
+   */
+  private Optional<java.nio.file.Path> sshAgent(GitReference ref) throws CopyFailure {
+    if (!ref.overSsh()) {
+      return Optional.empty();
+    }
+    Optional<SshSpec> spec =
+        scope.request().ssh().stream().filter(s -> s.id().equals("default")).findFirst();
+    if (spec.isEmpty()) {
+      throw new CopyFailure(
+          "ADD "
+              + ref.redacted()
+              + ": an ssh git URL needs an SSH agent, and no --ssh default was given",
+          "pass --ssh default (it forwards $SSH_AUTH_SOCK) or --ssh default=SOCKET, or use an"
+              + " https:// URL");
+    }
+    if (spec.get().paths().isEmpty()) {
+      String socket = scope.request().environment().get("SSH_AUTH_SOCK");
+      if (socket == null || socket.isEmpty()) {
+        throw new CopyFailure(
+            "ADD " + ref.redacted() + ": --ssh default forwards $SSH_AUTH_SOCK, which is not set",
+            "start ssh-agent and ssh-add your key, or pass --ssh default=SOCKET");
+      }
+      return Optional.of(Path.of(socket));
+    }
+    if (spec.get().paths().size() == 1 && SshSpec.isSocket(spec.get().paths().get(0))) {
+      return Optional.of(spec.get().paths().get(0));
+    }
+    throw new CopyFailure(
+        "ADD " + ref.redacted() + ": ADD of an ssh git URL needs an agent socket in --ssh default",
+        "load the key into ssh-agent and pass --ssh default (key files work for RUN mounts only)");
+  }
+}

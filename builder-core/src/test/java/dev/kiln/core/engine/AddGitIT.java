@@ -1,0 +1,312 @@
+package dev.kiln.core.engine;
+
+import static dev.kiln.core.engine.CopyAddIT.assertFile;
+import static dev.kiln.core.engine.CopyAddIT.createdBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.request.SshSpec;
+import dev.kiln.testdata.ProcessRunner;
+import dev.kiln.testdata.git.LocalGitServer;
+import dev.kiln.testdata.image.UnpackedImage;
+import dev.kiln.testdata.registry.LocalRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ADD of git repositories against real git servers on loopback ({@code git daemon} for git://,
+ * {@code git http-backend} as smart HTTP for http://): branches, tags, commits, subdirectories,
+ * {@code --keep-git-dir}, {@code --checksum}, the cache keyed on the resolved commit, and the
+ * errors for a missing ref, a missing subdirectory and an ssh URL without an agent.
+ */
+class AddGitIT {
+  @RegisterExtension static LocalRegistry registry = LocalRegistry.plain();
+  @TempDir static Path work;
+  static BuildHarness kiln;
+  static LocalGitServer git;
+  static LocalGitServer.Repository app;
+  static String first;
+  static String second;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kiln = new BuildHarness(work);
+    kiln.installBusybox();
+    git = LocalGitServer.start(work.resolve("git"));
+    app = git.repository("app");
+    Files.write(app.workTree().resolve("archive.tar"), AddIT.tar());
+    first =
+        app.commit(
+            Map.of(
+                "README", "first\n",
+                "bin/run.sh", "#!/bin/sh\necho run\n",
+                "sub/inner.txt", "inside sub\n"),
+            "first");
+    app.executable("bin/run.sh");
+    first = app.commit(Map.of(), "first, executable");
+    app.git("tag", "-a", "-m", "version one", "v1");
+    app.git("branch", "feature");
+    second = app.commit(Map.of("README", "second\n"), "second");
+    app.push("main", "feature", "v1");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (git != null) {
+      git.close();
+    }
+  }
+
+  @Test
+  void branchesTagsCommitsAndSubdirectoriesOverGitAndHttp() throws Exception {
+    String dockerfile =
+        "FROM busybox:kiln\n"
+            + ("ADD " + git.gitUrl("app") + " /default\n")
+            + ("ADD " + git.gitUrl("app") + "#main /main\n")
+            + ("ADD " + git.httpUrl("app") + "#v1 /tag\n")
+            + ("ADD " + git.gitUrl("app") + "#" + first + " /commit\n")
+            + ("ADD " + git.httpUrl("app") + "#feature:sub /sub\n")
+            + ("ADD --chown=1000:100 " + git.httpUrl("app") + "#refs/heads/main /owned/\n");
+    UnpackedImage image =
+        kiln.pushAndUnpack(registry, kiln.context().dockerfile(dockerfile).root(), "git/refs:1");
+    Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
+    assertFile(tree, "default/README", 0644, 0, 0, "second\n");
+    assertFile(tree, "main/README", 0644, 0, 0, "second\n");
+    assertFile(tree, "main/bin/run.sh", 0755, 0, 0, "#!/bin/sh\necho run\n");
+    assertFile(tree, "tag/README", 0644, 0, 0, "first\n");
+    assertFile(tree, "commit/README", 0644, 0, 0, "first\n");
+    assertFile(tree, "sub/inner.txt", 0644, 0, 0, "inside sub\n");
+    assertFalse(tree.containsKey("sub/README"), "only the subdirectory is copied");
+    assertFile(tree, "owned/README", 0644, 1000, 100, "second\n");
+    // Nothing of git is left without --keep-git-dir, and archives of the repository stay packed.
+    for (String dir : List.of("default", "main", "tag", "commit", "owned")) {
+      assertFalse(tree.containsKey(dir + "/.git"), dir);
+    }
+    assertEquals('f', tree.get("main/archive.tar").type());
+    assertFalse(tree.containsKey("main/top"));
+    List<String> history = createdBy(image.configJson());
+    assertTrue(
+        history.contains("ADD " + git.httpUrl("app") + "#v1 /tag # buildkit"), history.toString());
+  }
+
+  @Test
+  void keepGitDirKeepsTheCommitAndTheRefWithoutThePassword() throws Exception {
+    String withPassword = git.httpUrl("app").replace("http://", "http://user:s3cret@");
+    String dockerfile =
+        "FROM busybox:kiln\n"
+            + ("ADD --keep-git-dir " + withPassword + "#main /keep\n")
+            + ("ADD " + withPassword + "#v1 /plain\n");
+    UnpackedImage image =
+        kiln.pushAndUnpack(registry, kiln.context().dockerfile(dockerfile).root(), "git/keep:1");
+    Path keep = image.rootfs().resolve("keep");
+    assertTrue(Files.isDirectory(keep.resolve(".git")));
+    assertEquals(second, hostGit(keep, "rev-parse", "HEAD"));
+    assertEquals(second, hostGit(keep, "rev-parse", "refs/heads/main"));
+    assertEquals(
+        git.httpUrl("app").replace("http://", "http://user:xxxxx@"),
+        hostGit(keep, "config", "remote.origin.url"));
+    assertEquals("", hostGit(keep, "status", "--porcelain"), "the work tree is the commit");
+    assertFalse(Files.exists(image.rootfs().resolve("plain/.git")));
+    String config = image.configJson().toString();
+    assertFalse(config.contains("s3cret"), config);
+    assertTrue(config.contains("user:xxxxx@"), config);
+    assertFalse(Files.readString(keep.resolve(".git/config")).contains("s3cret"));
+  }
+
+  @Test
+  void submodulesAreFetchedAndLeaveNoGitFiles() throws Exception {
+    LocalGitServer.Repository lib = git.repository("lib");
+    lib.commit(Map.of("lib.txt", "from the submodule\n"), "lib");
+    lib.push("main");
+    LocalGitServer.Repository outer = git.repository("outer");
+    outer.commit(Map.of("outer.txt", "outer\n"), "outer");
+    outer.git(
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        git.gitUrl("lib"),
+        "vendor/lib");
+    outer.commit(Map.of(), "with the submodule");
+    outer.push("main");
+    UnpackedImage image =
+        kiln.pushAndUnpack(
+            registry,
+            kiln.context()
+                .dockerfile("FROM busybox:kiln\nADD " + git.httpUrl("outer") + "#main /o\n")
+                .root(),
+            "git/submodules:1");
+    Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
+    assertFile(tree, "o/vendor/lib/lib.txt", 0644, 0, 0, "from the submodule\n");
+    assertFalse(tree.containsKey("o/vendor/lib/.git"), "the submodule's gitlink file is gone");
+    assertFalse(tree.containsKey("o/.git"));
+    assertTrue(tree.containsKey("o/.gitmodules"), "tracked files stay, .gitmodules included");
+  }
+
+  @Test
+  void checksumIsTheCommitAndAMismatchNamesBoth() throws Exception {
+    String ok =
+        "FROM busybox:kiln\nADD --checksum="
+            + first.substring(0, 12)
+            + " "
+            + git.gitUrl("app")
+            + "#v1 /v1\n";
+    kiln.build(kiln.context().dockerfile(ok).root(), b -> {});
+
+    String wrong =
+        "FROM busybox:kiln\nADD --checksum=" + first + " " + git.gitUrl("app") + "#main /main\n";
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class, () -> kiln.build(kiln.context().dockerfile(wrong).root(), b -> {}));
+    assertTrue(
+        failure.getMessage().contains("expected checksum to match " + first), failure.getMessage());
+    assertTrue(failure.getMessage().contains("got " + second), failure.getMessage());
+  }
+
+  @Test
+  void aMovedBranchRunsTheStepAgainAndAnUnchangedOneIsReused() throws Exception {
+    LocalGitServer.Repository moving = git.repository("moving");
+    moving.commit(Map.of("VERSION", "1\n"), "one");
+    moving.push("main");
+    Path ctx =
+        kiln.context()
+            .dockerfile("FROM busybox:kiln\nADD " + git.httpUrl("moving") + "#main /src\n")
+            .root();
+    kiln.build(ctx, b -> {});
+    assertEquals(0, addsCached());
+    kiln.build(ctx, b -> {});
+    assertEquals(1, addsCached(), "the branch did not move: the step is reused");
+
+    moving.commit(Map.of("VERSION", "2\n"), "two");
+    moving.push("main");
+    UnpackedImage image = kiln.pushAndUnpack(registry, ctx, "git/moving:1");
+    assertEquals(0, addsCached(), "the branch moved: the step runs again");
+    assertEquals("2\n", Files.readString(image.rootfs().resolve("src/VERSION")));
+  }
+
+  @Test
+  void aMissingRefOrSubdirectoryIsAClearError() {
+    BuildFailure ref =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    kiln.context()
+                        .dockerfile("FROM busybox:kiln\nADD " + git.gitUrl("app") + "#nope /x\n")
+                        .root(),
+                    b -> {}));
+    assertTrue(ref.getMessage().contains("no branch, tag or ref named nope"), ref.getMessage());
+    assertTrue(ref.getMessage().contains("Dockerfile:2"), ref.getMessage());
+
+    BuildFailure subdir =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    kiln.context()
+                        .dockerfile(
+                            "FROM busybox:kiln\nADD " + git.gitUrl("app") + "#main:nodir /x\n")
+                        .root(),
+                    b -> {}));
+    assertTrue(subdir.getMessage().contains("no directory nodir"), subdir.getMessage());
+
+    BuildFailure query =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    kiln.context()
+                        .dockerfile("FROM busybox:kiln\nADD " + git.httpUrl("app") + "?ref=v1 /x\n")
+                        .root(),
+                    b -> {}));
+    assertTrue(query.getMessage().contains("query (?ref="), query.getMessage());
+
+    BuildFailure missing =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    kiln.context()
+                        .dockerfile("FROM busybox:kiln\nADD " + git.gitUrl("absent") + " /x\n")
+                        .root(),
+                    b -> {}));
+    assertTrue(missing.getMessage().contains("git ls-remote"), missing.getMessage());
+    assertTrue(missing.getMessage().contains("absent.git"), missing.getMessage());
+  }
+
+  @Test
+  void anSshUrlNeedsAnAgent() throws Exception {
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    kiln.context()
+                        .dockerfile("FROM busybox:kiln\nADD git@127.0.0.1:app.git#main /x\n")
+                        .root(),
+                    b -> {}));
+    assertTrue(failure.getMessage().contains("--ssh default"), failure.getMessage());
+    BuildFailure unset =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    kiln.context()
+                        .dockerfile("FROM busybox:kiln\nADD git@127.0.0.1:app.git#main /x\n")
+                        .root(),
+                    b ->
+                        b.ssh(SshSpec.parse("default"))
+                            .environment(Map.of("PATH", "/usr/bin:/bin"))));
+    assertTrue(unset.getMessage().contains("SSH_AUTH_SOCK"), unset.getMessage());
+
+    // With an agent, git runs ssh without prompting; nothing listens there, and ssh says so.
+    int closed;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Path keys = kiln.newDir("ssh");
+    try (TestSshAgent agent =
+        TestSshAgent.start(keys.resolve("agent.sock"), TestSshAgent.key(keys, "id", ""))) {
+      BuildFailure refused =
+          assertThrows(
+              BuildFailure.class,
+              () ->
+                  kiln.build(
+                      kiln.context()
+                          .dockerfile(
+                              "FROM busybox:kiln\nADD ssh://git@127.0.0.1:"
+                                  + closed
+                                  + "/app.git#main /x\n")
+                          .root(),
+                      b -> b.ssh(SshSpec.parse("default=" + agent.socket()))));
+      assertTrue(refused.getMessage().contains("git ls-remote"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("Connection refused"), refused.getMessage());
+    }
+  }
+
+  private long addsCached() {
+    return kiln.events().stream()
+        .filter(e -> e instanceof BuildEvent.StepCached c && c.step().text().startsWith("ADD"))
+        .count();
+  }
+
+  private static String hostGit(Path repo, String... args) {
+    List<String> command =
+        new java.util.ArrayList<>(List.of("git", "-c", "safe.directory=*", "-C", repo.toString()));
+    command.addAll(List.of(args));
+    return ProcessRunner.run(command).requireSuccess().stdout().strip();
+  }
+}

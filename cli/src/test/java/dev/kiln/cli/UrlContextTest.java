@@ -1,0 +1,195 @@
+package dev.kiln.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.kiln.testdata.git.LocalGitServer;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kiln build URL} as buildx takes it (issue 16, item 15): a git repository served by {@code
+ * git daemon} and smart HTTP on loopback ({@code #ref:dir} picks the commit and the context
+ * directory, where the Dockerfile is looked up and {@code -f} is relative to), and an http URL of a
+ * gzip tar or of a Dockerfile.
+ */
+class UrlContextTest {
+  @TempDir static Path work;
+  static LocalGitServer git;
+  static HttpServer http;
+  static String second;
+
+  @BeforeAll
+  static void start() throws Exception {
+    git = LocalGitServer.start(work.resolve("git"));
+    LocalGitServer.Repository repo = git.repository("ctx");
+    repo.commit(
+        Map.of(
+            "app/Dockerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n",
+            "app/hello.txt", "hello v1\n",
+            "app/docker/Other", "FROM scratch\nCOPY hello.txt /other.txt\n",
+            "Dockerfile", "FROM scratch\nCOPY app/hello.txt /root.txt\n"),
+        "one");
+    repo.git("tag", "v1");
+    second = repo.commit(Map.of("app/hello.txt", "hello v2\n"), "two");
+    repo.push("main", "v1");
+
+    http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext(
+        "/",
+        exchange -> {
+          byte[] body =
+              switch (exchange.getRequestURI().getPath()) {
+                case "/ctx.tar.gz" -> contextTar();
+                case "/Dockerfile" ->
+                    "FROM scratch\nCOPY <<EOF /made.txt\nmade\nEOF\n"
+                        .getBytes(StandardCharsets.UTF_8);
+                default -> null;
+              };
+          if (body == null) {
+            exchange.sendResponseHeaders(404, -1);
+          } else {
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          }
+          exchange.close();
+        });
+    http.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (git != null) {
+      git.close();
+    }
+    if (http != null) {
+      http.stop(0);
+    }
+  }
+
+  private static String httpUrl(String path) {
+    return "http://127.0.0.1:" + http.getAddress().getPort() + path;
+  }
+
+  @Test
+  void aGitUrlIsCheckedOutAndItsFragmentPicksRefAndDirectory() throws Exception {
+    Path main = work.resolve("main");
+    var run =
+        RealEngineRun.kiln(
+            work,
+            new byte[0],
+            RealEngineRun.build(
+                work, git.httpUrl("ctx") + "#main:app", "-o", "type=local,dest=" + main));
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals("hello v2\n", Files.readString(main.resolve("hello.txt")));
+
+    Path tag = work.resolve("tag");
+    var tagged =
+        RealEngineRun.kiln(
+            work,
+            new byte[0],
+            RealEngineRun.build(
+                work,
+                git.gitUrl("ctx") + "#v1:app",
+                "-f",
+                "docker/Other",
+                "-o",
+                "type=local,dest=" + tag));
+    assertEquals(0, tagged.exitCode(), tagged.stderr());
+    assertEquals("hello v1\n", Files.readString(tag.resolve("other.txt")));
+
+    Path root = work.resolve("root");
+    var whole =
+        RealEngineRun.kiln(
+            work,
+            new byte[0],
+            RealEngineRun.build(work, git.gitUrl("ctx"), "-o", "type=local,dest=" + root));
+    assertEquals(0, whole.exitCode(), whole.stderr());
+    assertEquals("hello v2\n", Files.readString(root.resolve("root.txt")));
+  }
+
+  @Test
+  void aMissingRefOrADockerfileOutsideTheContextIsRefused() {
+    var missing =
+        RealEngineRun.kiln(
+            work, new byte[0], RealEngineRun.build(work, git.gitUrl("ctx") + "#nope"));
+    assertEquals(2, missing.exitCode(), missing.stderr());
+    assertTrue(missing.stderr().contains("no branch, tag or ref named nope"), missing.stderr());
+    var outside =
+        RealEngineRun.kiln(
+            work,
+            new byte[0],
+            RealEngineRun.build(work, git.gitUrl("ctx") + "#main:app", "-f", "../../x"));
+    assertEquals(2, outside.exitCode(), outside.stderr());
+    assertTrue(outside.stderr().contains("leaves the context"), outside.stderr());
+  }
+
+  @Test
+  void anHttpTarballIsTheContextAndAnHttpDockerfileBuildsWithAnEmptyOne() throws Exception {
+    Path out = work.resolve("tarball");
+    var run =
+        RealEngineRun.kiln(
+            work,
+            new byte[0],
+            RealEngineRun.build(work, httpUrl("/ctx.tar.gz"), "-o", "type=local,dest=" + out));
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals("from the tarball\n", Files.readString(out.resolve("served.txt")));
+
+    Path made = work.resolve("dockerfile");
+    var dockerfile =
+        RealEngineRun.kiln(
+            work,
+            new byte[0],
+            RealEngineRun.build(work, httpUrl("/Dockerfile"), "-o", "type=local,dest=" + made));
+    assertEquals(0, dockerfile.exitCode(), dockerfile.stderr());
+    assertEquals("made\n", Files.readString(made.resolve("made.txt")));
+
+    var missing =
+        RealEngineRun.kiln(work, new byte[0], RealEngineRun.build(work, httpUrl("/nope.tar")));
+    assertEquals(2, missing.exitCode(), missing.stderr());
+    assertTrue(missing.stderr().contains("HTTP 404"), missing.stderr());
+    assertFalse(missing.stderr().contains("Exception"), missing.stderr());
+  }
+
+  private static byte[] contextTar() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (TarArchiveOutputStream tar =
+          new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+        add(tar, "Dockerfile", "FROM scratch\nCOPY files/served.txt /served.txt\n");
+        add(tar, "files/served.txt", "from the tarball\n");
+      }
+      return bytes.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void add(TarArchiveOutputStream tar, String name, String content)
+      throws java.io.IOException {
+    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+    TarArchiveEntry e = new TarArchiveEntry(name);
+    e.setMode(0100644);
+    e.setSize(data.length);
+    tar.putArchiveEntry(e);
+    tar.write(data);
+    tar.closeArchiveEntry();
+  }
+}
