@@ -23,9 +23,12 @@ if [ "${KILN_CDS:-1}" != 0 ] && [ -f "$home/lib/kiln.aot" ]; then
   aot=-XX:AOTCache=$home/lib/kiln.aot
 fi
 # The serial collector, unless KILN_JAVA_OPTS picks one: kiln streams its data, so a small heap
-# collected by one thread keeps the resident set small and starts faster (bench/RESULTS.md).
+# collected by one thread keeps the resident set small and starts faster (bench/RESULTS.md). Its
+# young generation starts at 16 MiB: a build keeps 10-15 MiB alive, and a default-sized eden is
+# all touched before the first collection (bench/NOTES-speed2.md).
 gc=-XX:+UseSerialGC
-case " ${KILN_JAVA_OPTS:-} " in *" -XX:+Use"*"GC "*) gc= ;; esac
+young=-XX:NewSize=16m
+case " ${KILN_JAVA_OPTS:-} " in *" -XX:+Use"*"GC "*) gc= young= ;; esac
 # File names are bytes on Linux; the JVM maps them through the locale, so make it UTF-8.
 case "${LC_ALL:-${LANG:-}}" in
   *UTF-8* | *utf8*) ;;
@@ -34,5 +37,5 @@ esac
 # -Xlog:aot=off: a cache made with other options (another collector) is skipped without a word.
 # --enable-native-access: zstd-jni loads its library, which Java 24+ otherwise warns about.
 # shellcheck disable=SC2086 # KILN_JAVA_OPTS is a list of options, split on spaces
-exec "$java" ${aot:+"$aot"} ${gc:+"$gc"} -Xlog:aot=off -Xlog:cds=off \
+exec "$java" ${aot:+"$aot"} ${gc:+"$gc"} ${young:+"$young"} -Xlog:aot=off -Xlog:cds=off \
   --enable-native-access=ALL-UNNAMED ${KILN_JAVA_OPTS:-} -jar "$jar" "$@"

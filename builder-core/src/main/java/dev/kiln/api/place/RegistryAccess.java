@@ -14,7 +14,9 @@ import dev.kiln.registry.credentials.FoundCredential;
 import dev.kiln.registry.credentials.RegistryKeys;
 import dev.kiln.registry.credentials.StaticCredentials;
 import dev.kiln.registry.event.RegistryEvent;
+import dev.kiln.registry.transport.FileSchemeMemory;
 import dev.kiln.registry.transport.RegistrySecurity;
+import dev.kiln.registry.transport.SchemeMemory;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,6 +45,7 @@ public final class RegistryAccess implements AutoCloseable {
   private final Map<String, RegistryLogin> logins;
   private final Map<String, String> environment;
   private final Consumer<RegistryEvent> events;
+  private SchemeMemory schemes = SchemeMemory.NONE;
   private RegistryClient client;
 
   /**
@@ -82,6 +85,16 @@ public final class RegistryAccess implements AutoCloseable {
   }
 
   /**
+   * Remembers in {@code file} which insecure registries (a loopback one, say) speak plain HTTP, so
+   * that later processes using the same file skip the HTTPS attempt; before the first {@link
+   * #client()} call.
+   */
+  public synchronized RegistryAccess rememberingPlainHttpIn(Path file) {
+    schemes = new FileSchemeMemory(file);
+    return this;
+  }
+
+  /**
    * The client, created on the first call.
    *
    * @throws RequestException if a registry settings file (registries.conf, daemon.json) cannot be
@@ -105,6 +118,7 @@ public final class RegistryAccess implements AutoCloseable {
                   .proxy(machine.proxy())
                   .credentials(credentials())
                   .listener(events)
+                  .schemeMemory(schemes)
                   .build());
     }
     return client;

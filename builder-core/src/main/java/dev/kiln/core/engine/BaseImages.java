@@ -134,8 +134,31 @@ final class BaseImages {
     ImageReference pulled = remote.reference();
     BlobSource origin = descriptor -> remote.openBlob(descriptor);
     ResolvedImage image =
-        new ResolvedImage(pulled.toString(), remote.manifest(), remote.config(), origin);
+        new ResolvedImage(pulled.toString(), remote.manifest(), config(remote), origin);
     return new Base(image, Optional.of(pulled.repositoryOnly()));
+  }
+
+  /**
+   * The config of {@code remote}: from the store when an earlier build kept it there (it is named
+   * by its digest, which the manifest just fetched gives), else from the registry, and then kept,
+   * so that a rebuild on an unchanged base asks its registry for the manifest only.
+   */
+  private ImageConfig config(RemoteImage remote) throws IOException {
+    Descriptor d = remote.manifest().config();
+    if (store.blobReader().contains(d.digest())) {
+      try {
+        return ImageConfig.parse(store.blobReader().readAllBytes(d.digest()));
+      } catch (IOException | RuntimeException e) {
+        // damaged or unreadable: the registry's copy below
+      }
+    }
+    ImageConfig config = remote.config();
+    try {
+      store.blobWriter().write(config.raw().toByteArray());
+    } catch (IOException e) {
+      // Only a saving for the next build; a store that cannot take it fails where it matters.
+    }
+    return config;
   }
 
   /**

@@ -130,13 +130,12 @@ final class BuildRun {
     BuildWorkspace workspace = BuildWorkspace.create(store);
     String created = created(started);
     try (RegistryAccess registry = registryAccess()) {
+      registry.rememberingPlainHttpIn(store.paths().plainHttpRegistries());
       PatternMatcher ignore = ignoreFile(dockerfile);
       BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase);
       ContextTree context = new ContextTree(request.context(), ignore);
-      StackViews views =
-          new StackViews(
-              new LayerIndexStore(store.paths()),
-              LayerDirectories.forCurrentUser(storeRoot)::existing);
+      LayerDirectories layerDirectories = LayerDirectories.forCurrentUser(storeRoot);
+      StackViews views = new StackViews(new LayerIndexStore(store.paths()), layerDirectories);
       RemoteCaches remote =
           new RemoteCaches(
               request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
@@ -147,12 +146,7 @@ final class BuildRun {
       StatMemo memo = StatMemo.open(store.paths(), request.context());
       PlatformCommon common =
           new PlatformCommon(
-              workspace,
-              runTools(store, workspace),
-              LayerDirectories.forCurrentUser(storeRoot),
-              memo,
-              ignore,
-              remote);
+              workspace, runTools(store, workspace), layerDirectories, memo, ignore, remote);
       PlatformsRun run = runPlatforms(plans, scopes, common, shared, memo, ignore);
       List<PlatformResult> results =
           platformResults(
@@ -454,6 +448,7 @@ final class BuildRun {
             request.registryLogins(),
             request.environment(),
             new RegistryEventRelay(listener, clock))) {
+      registry.rememberingPlainHttpIn(store.paths().plainHttpRegistries());
       BaseImages bases = new BaseImages(store, registry, request.pull(), this::warnBase);
       Map<Integer, StageDispatch> walked = new HashMap<>();
       for (int index : plan.executionOrder().stream().map(Stage::index).toList()) {

@@ -1,6 +1,9 @@
 package dev.kiln.core.engine;
 
 import dev.kiln.cache.store.UnpackedLayers;
+import dev.kiln.core.fs.LayerIndex;
+import dev.kiln.core.fs.LayerIndexStore;
+import dev.kiln.core.fs.LayerUnpacking;
 import dev.kiln.core.fs.StackView;
 import dev.kiln.core.host.XattrPrograms;
 import dev.kiln.core.image.BlobSource;
@@ -28,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * place; if another process got there first, its copy is kept. Within one build each layer is
  * unpacked by one thread while the others that need it wait.
  */
-final class LayerDirectories {
+final class LayerDirectories implements LayerUnpacking {
   private final Path root;
   private final ExtractOptions extractOptions;
   private final Map<String, Object> unpacking = new ConcurrentHashMap<>();
@@ -70,7 +73,8 @@ final class LayerDirectories {
   }
 
   /** The unpacked directory of the layer {@code diffId}, if the store has it already. */
-  Optional<Path> existing(dev.kiln.registry.model.Digest diffId) {
+  @Override
+  public Optional<Path> existing(dev.kiln.registry.model.Digest diffId) {
     Path dir = root.resolve(diffId.hex());
     return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
   }
@@ -113,23 +117,37 @@ final class LayerDirectories {
   }
 
   Path get(LayerRef layer, BlobSource blobs) throws IOException {
+    return unpack(layer, blobs, null);
+  }
+
+  @Override
+  public Path unpack(LayerRef layer, BlobSource blobs, LayerIndexStore indexes) throws IOException {
     Path dir = root.resolve(layer.diffId().hex());
     if (!Files.isDirectory(dir)) {
       // Parallel stages on one base need the same layers at the same moment: unpack each once.
       synchronized (unpacking.computeIfAbsent(layer.diffId().hex(), k -> new Object())) {
-        unpack(layer, blobs, dir);
+        unpack(layer, blobs, dir, indexes);
       }
     }
     UnpackedLayers.markUsed(dir);
     return dir;
   }
 
-  private Path unpack(LayerRef layer, BlobSource blobs, Path dir) throws IOException {
+  private Path unpack(LayerRef layer, BlobSource blobs, Path dir, LayerIndexStore indexes)
+      throws IOException {
     return publish(
         dir,
         temp -> {
+          // A layer nobody has indexed yet (a base layer just pulled) is indexed as it is
+          // unpacked: decompressing it is most of the cost of either.
+          boolean indexing = indexes != null && indexes.find(layer.diffId()).isEmpty();
+          LayerIndex.Builder index = new LayerIndex.Builder();
           try (InputStream blob = blobs.open(layer.blob())) {
-            new LayerExtractor(temp, extractOptions).extract(blob);
+            new LayerExtractor(temp, extractOptions)
+                .extract(blob, indexing ? index::add : (entry, dataOffset) -> {});
+          }
+          if (indexing) {
+            indexes.put(layer.diffId(), index.build());
           }
         });
   }

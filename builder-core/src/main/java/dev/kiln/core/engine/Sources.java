@@ -333,7 +333,7 @@ final class Sources {
   }
 
   private StoreFirstBlobSource blobs(BaseImages.Base base) {
-    return new StoreFirstBlobSource(scope.storage().store(), base.image().blobs());
+    return StoreFirstBlobSource.streaming(scope.storage().store(), base.image().blobs());
   }
 
   /** The leading components of {@code path} without a wildcard. */

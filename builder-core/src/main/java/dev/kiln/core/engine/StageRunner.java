@@ -14,6 +14,7 @@ import dev.kiln.core.image.ResolvedImage;
 import dev.kiln.core.image.StoreFirstBlobSource;
 import dev.kiln.core.step.CopyFailure;
 import dev.kiln.dockerfile.instructions.Instruction;
+import dev.kiln.dockerfile.instructions.RunInstruction;
 import dev.kiln.dockerfile.lint.LintRule;
 import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.ParseWarning;
@@ -97,6 +98,11 @@ final class StageRunner {
     if (!base.onBuild().isEmpty()) {
       plan = withTriggers(plan, index, base.onBuild());
       stage = plan.stage(index);
+    }
+    if (stage.instructions().stream().anyMatch(i -> i instanceof RunInstruction)) {
+      // RUN will need the base's layers unpacked: base layers first read for a path lookup
+      // (WORKDIR, USER, COPY) are then unpacked together and indexed as they are unpacked.
+      scope.storage().views().willRunOn(base.state().layers(), base.state().blobs());
     }
     StageState first = withDefaultPath(base.state());
     List<String> env = new ArrayList<>(first.config().configOrEmpty().env());
@@ -432,8 +438,9 @@ final class StageRunner {
           .repository()
           .ifPresent(repo -> mounts.put(blobs.get(layers.size() - 1).digest(), repo));
     }
+    // Streaming: the unpacking (or index) that first reads a base layer gets it as it downloads.
     BlobSource source =
-        new StoreFirstBlobSource(scope.storage().store(), remote.over(image.blobs()));
+        StoreFirstBlobSource.streaming(scope.storage().store(), remote.over(image.blobs()));
     ContainerConfig cc = image.config().configOrEmpty();
     List<String> onBuild = cc.onBuild() == null ? List.of() : cc.onBuild();
     ImageConfig config =

@@ -48,15 +48,42 @@ public final class LayerIndex {
 
   /** Indexes the rest of the layer {@code reader} is reading. */
   public static LayerIndex of(LayerReader reader) throws IOException {
-    List<LayerEntry> entries = new ArrayList<>();
-    List<Long> offsets = new ArrayList<>();
+    Builder index = new Builder();
     for (Optional<LayerEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
-      LayerEntry e = next.get();
-      check(e);
-      entries.add(unbound(e));
-      offsets.add(reader.dataOffset());
+      index.add(next.get(), reader.dataOffset());
     }
-    return new LayerIndex(entries, offsets.stream().mapToLong(Long::longValue).toArray());
+    return index.build();
+  }
+
+  /**
+   * An index made entry by entry while something else reads the layer (unpacking it), so the layer
+   * is decompressed once for both.
+   */
+  public static final class Builder {
+    private final List<LayerEntry> entries = new ArrayList<>();
+    private long[] offsets = new long[256];
+
+    /** An index of no entries yet. */
+    public Builder() {}
+
+    /**
+     * Adds the next entry of the layer and where its content starts in the uncompressed tar.
+     *
+     * @throws LayerFormatException if the entry is refused as {@link #of(LayerReader)} refuses it
+     */
+    public void add(LayerEntry e, long dataOffset) throws LayerFormatException {
+      check(e);
+      if (entries.size() == offsets.length) {
+        offsets = Arrays.copyOf(offsets, 2 * offsets.length);
+      }
+      offsets[entries.size()] = dataOffset;
+      entries.add(unbound(e));
+    }
+
+    /** The index of the entries added. */
+    public LayerIndex build() {
+      return new LayerIndex(entries, Arrays.copyOf(offsets, entries.size()));
+    }
   }
 
   /** The index of a layer kiln has just written (its entries as written, and their offsets). */

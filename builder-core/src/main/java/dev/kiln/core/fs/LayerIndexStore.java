@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -51,6 +52,21 @@ public final class LayerIndexStore {
       }
       return index;
     }
+  }
+
+  /**
+   * The index of the layer {@code diffId} if this process or the store has it, without reading the
+   * layer.
+   */
+  public Optional<LayerIndex> find(Digest diffId) {
+    LayerIndex index = loaded.get(diffId);
+    if (index == null) {
+      index = readStored(diffId);
+      if (index != null) {
+        loaded.putIfAbsent(diffId, index);
+      }
+    }
+    return Optional.ofNullable(index);
   }
 
   /** Records the index of a layer whose entries are known without reading it (kiln wrote it). */

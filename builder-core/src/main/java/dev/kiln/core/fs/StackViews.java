@@ -4,12 +4,15 @@ import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.registry.model.Digest;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Makes the {@link StackView}s of one build: one per stack of layers (by chain ID), whatever stage,
@@ -18,17 +21,97 @@ import java.util.function.Function;
  */
 public final class StackViews {
   private final LayerIndexStore indexes;
-  private final Function<Digest, Optional<Path>> unpacked;
+  private final LayerUnpacking unpacking;
   private final Map<Digest, StackView> views = new ConcurrentHashMap<>();
+  private final Map<Digest, RunBase> runOn = new ConcurrentHashMap<>();
   private final StackView empty;
 
   /**
-   * @param unpacked the unpacked directory of a layer (by diffID) if the store has one now
+   * @param unpacking the store's unpacked layer directories
    */
-  public StackViews(LayerIndexStore indexes, Function<Digest, Optional<Path>> unpacked) {
+  public StackViews(LayerIndexStore indexes, LayerUnpacking unpacking) {
     this.indexes = indexes;
-    this.unpacked = unpacked;
+    this.unpacking = unpacking;
     this.empty = StackView.empty(this);
+  }
+
+  /**
+   * Says that a RUN step will stand on {@code layers} (read through {@code blobs}), so they will be
+   * unpacked anyway: when the first of them without an index is needed, all of them that have none
+   * are unpacked at once, in parallel, and indexed as they are unpacked, one decompression each for
+   * both, instead of being read one after the other for their indexes and again for their
+   * directories.
+   */
+  public void willRunOn(List<LayerRef> layers, BlobSource blobs) {
+    RunBase base = new RunBase(List.copyOf(layers), blobs);
+    for (LayerRef layer : layers) {
+      runOn.putIfAbsent(layer.diffId(), base);
+    }
+  }
+
+  /** Layers a RUN will stand on, and where their blobs are. */
+  private record RunBase(List<LayerRef> layers, BlobSource blobs) {}
+
+  /** Unpacks (and so indexes) every layer of {@code base} that has no index yet. */
+  private void unpackAll(RunBase base) throws IOException {
+    List<LayerRef> missing = new ArrayList<>();
+    for (LayerRef layer : base.layers()) {
+      if (indexes.find(layer.diffId()).isEmpty()) {
+        missing.add(layer);
+      }
+    }
+    int threads = Math.min(missing.size(), Runtime.getRuntime().availableProcessors());
+    if (threads <= 1) {
+      for (LayerRef layer : missing) {
+        unpackIfAlone(layer, base.blobs());
+      }
+      return;
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            task -> {
+              Thread t = new Thread(task, "kiln-unpack");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<?>> unpacked = new ArrayList<>();
+      for (LayerRef layer : missing) {
+        unpacked.add(
+            pool.submit(
+                () -> {
+                  unpackIfAlone(layer, base.blobs());
+                  return null;
+                }));
+      }
+      for (Future<?> f : unpacked) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while unpacking base layers");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void unpackIfAlone(LayerRef layer, BlobSource blobs) throws IOException {
+    try {
+      unpacking.unpack(layer, blobs, indexes);
+    } catch (IOException e) {
+      if (e instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
+        throw e;
+      }
+      // A layer that only makes sense on the ones below it (a hard link to a file of a lower
+      // layer) cannot be unpacked alone; RUN gives it a directory for its stack. It is indexed
+      // by reading it, which also reports a layer that is damaged.
+    }
   }
 
   /** The store's layer indexes. */
@@ -57,10 +140,14 @@ public final class StackViews {
 
   /** One layer as a view reads it. */
   public StackView.LayerSource source(LayerRef layer, BlobSource blobs) {
-    LayerBytes bytes = new LayerBytes(layer, blobs, () -> unpacked.apply(layer.diffId()));
+    LayerBytes bytes = new LayerBytes(layer, blobs, () -> unpacking.existing(layer.diffId()));
     return new StackView.LayerSource() {
       @Override
       public LayerIndex index() throws IOException {
+        RunBase base = runOn.get(layer.diffId());
+        if (base != null && indexes.find(layer.diffId()).isEmpty()) {
+          unpackAll(base);
+        }
         return indexes.get(layer, blobs);
       }
 

@@ -9,23 +9,52 @@ import java.util.Optional;
 
 /**
  * Reads blobs from kiln's content store, fetching a missing one from {@code origin} (a registry, an
- * OCI layout) into the store first, verified. So a base layer crosses the network at most once, and
- * only when something reads it.
+ * OCI layout) into the store, verified. So a base layer crosses the network at most once, and only
+ * when something reads it. A {@link #streaming} source hands the first reader the bytes as they
+ * arrive instead of after the whole download, and does not read them back from disk.
  */
 public final class StoreFirstBlobSource implements BlobSource {
   private final ContentStore store;
   private final BlobSource origin;
 
+  private final boolean streaming;
+
+  /** A source that fetches a missing blob whole into the store before reading it from there. */
   public StoreFirstBlobSource(ContentStore store, BlobSource origin) {
+    this(store, origin, false);
+  }
+
+  private StoreFirstBlobSource(ContentStore store, BlobSource origin, boolean streaming) {
     this.store = store;
     this.origin = origin;
+    this.streaming = streaming;
+  }
+
+  /**
+   * A source whose reader of a missing blob gets it while it is written into the store, checked
+   * when the reader closes the stream (see {@link StoringBlobStream}): for a build's base layers,
+   * whose readers (an unpacking, an index) publish what they made only after closing it.
+   */
+  public static StoreFirstBlobSource streaming(ContentStore store, BlobSource origin) {
+    return new StoreFirstBlobSource(store, origin, true);
   }
 
   @Override
   public InputStream open(Descriptor descriptor) throws IOException {
     if (!store.blobReader().contains(descriptor.digest())) {
-      try (InputStream in = origin.open(descriptor)) {
-        store.blobWriter().write(in, descriptor.digest(), descriptor.size());
+      if (!streaming) {
+        try (InputStream in = origin.open(descriptor)) {
+          store.blobWriter().write(in, descriptor.digest(), descriptor.size());
+        }
+        return store.blobReader().openVerified(descriptor.digest());
+      }
+      InputStream in = origin.open(descriptor);
+      try {
+        return new StoringBlobStream(
+            in, store.blobWriter().begin(descriptor.digest().algorithm()), descriptor);
+      } catch (IOException | RuntimeException e) {
+        in.close();
+        throw e;
       }
     }
     return store.blobReader().openVerified(descriptor.digest());

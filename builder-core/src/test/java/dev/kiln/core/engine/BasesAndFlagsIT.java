@@ -63,8 +63,35 @@ class BasesAndFlagsIT {
   }
 
   @Test
-  void aRegistryBaseIsReadWhenACopyNeedsItsTree() throws Exception {
+  void aRebuildOnAnUnchangedRegistryBaseAsksForItsManifestOnly() throws Exception {
     String base = registry.reference("base/umoci:1");
+    kiln.pushAndUnpack(
+        registry,
+        kiln.context().dockerfile("FROM " + base + "\nLABEL first=1\n").root(),
+        "app/config-first:1");
+    int before = registry.log().length();
+
+    UnpackedImage image =
+        kiln.pushAndUnpack(
+            registry,
+            kiln.context().dockerfile("FROM " + base + "\nLABEL second=2\n").root(),
+            "app/config-second:1");
+
+    assertEquals("2", image.configJson().path("config").path("Labels").path("second").asText());
+    String log = registry.log().substring(before);
+    assertTrue(log.contains("GET /v2/base/umoci/manifests/1"), "the tag is still resolved");
+    assertFalse(
+        log.contains("GET /v2/base/umoci/blobs/"),
+        "the config comes from the store, no layer is needed:\n" + log);
+  }
+
+  @Test
+  void aRegistryBaseIsReadWhenACopyNeedsItsTree() throws Exception {
+    // A base of its own (umoci stamps the time into its config), so that the build must pull at
+    // least that config whatever the other tests of this class left in the shared store.
+    ImageInspector.of(registry)
+        .push(UmociLayouts.busybox(work.resolve("copy-base"), "latest"), "latest", "base/copy:1");
+    String base = registry.reference("base/copy:1");
     ContextDir ctx =
         kiln.context()
             .file("a.txt", "alpha\n")

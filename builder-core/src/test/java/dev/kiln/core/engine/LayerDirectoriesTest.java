@@ -1,11 +1,19 @@
 package dev.kiln.core.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.cache.store.StorePaths;
+import dev.kiln.core.fs.LayerIndex;
+import dev.kiln.core.fs.LayerIndexStore;
+import dev.kiln.core.fs.StackView;
+import dev.kiln.core.fs.StackViews;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerOptions;
+import dev.kiln.core.layer.LayerReader;
 import dev.kiln.core.layer.LayerWriter;
 import dev.kiln.core.layer.WrittenLayer;
 import dev.kiln.registry.model.Compression;
@@ -13,11 +21,14 @@ import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.MediaType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,13 +40,17 @@ class LayerDirectoriesTest {
   /** A one-file uncompressed layer and its reference. */
   private record Sample(byte[] tar, LayerRef ref) {
     static Sample create() throws Exception {
+      return create("a", "ours");
+    }
+
+    static Sample create(String name, String content) throws Exception {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       WrittenLayer written =
           LayerWriter.writeTo(
               out,
               List.of(
                   LayerEntry.regularFile(
-                      "a", 0644, 0, 0, 0, "ours".getBytes(StandardCharsets.UTF_8))),
+                      name, 0644, 0, 0, 0, content.getBytes(StandardCharsets.UTF_8))),
               LayerOptions.defaults().withCompression(Compression.NONE));
       byte[] tar = out.toByteArray();
       return new Sample(
@@ -116,5 +131,94 @@ class LayerDirectoriesTest {
     assertEquals(
         "ours",
         Files.readString(tmp.resolve("layers").resolve(sample.ref().diffId().hex()).resolve("a")));
+  }
+
+  @Test
+  void aLayerARunWillStandOnIsIndexedByUnpackingItInOneRead() throws Exception {
+    Sample sample = Sample.create();
+    AtomicInteger opened = new AtomicInteger();
+    BlobSource counting =
+        descriptor -> {
+          opened.incrementAndGet();
+          return new ByteArrayInputStream(sample.tar());
+        };
+    LayerDirectories layers =
+        new LayerDirectories(
+            tmp.resolve("store/layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
+    StackViews views =
+        new StackViews(new LayerIndexStore(new StorePaths(tmp.resolve("store"))), layers);
+
+    views.willRunOn(List.of(sample.ref()), counting);
+    StackView view = views.of(List.of(sample.ref()), counting);
+    assertTrue(view.get("a").isPresent(), "the index is made");
+    Path dir = layers.get(sample.ref(), counting);
+
+    assertEquals(1, opened.get(), "one read of the layer for its index and its directory");
+    assertEquals("ours", Files.readString(dir.resolve("a")));
+    ByteArrayOutputStream made = new ByteArrayOutputStream();
+    views.indexes().get(sample.ref(), counting).write(made);
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    try (LayerReader reader = LayerReader.open(new ByteArrayInputStream(sample.tar()))) {
+      LayerIndex.of(reader).write(expected);
+    }
+    assertArrayEquals(expected.toByteArray(), made.toByteArray(), "the same index as a read");
+    assertArrayEquals(
+        expected.toByteArray(),
+        Files.readAllBytes(new StorePaths(tmp.resolve("store")).layerIndex(sample.ref().diffId())),
+        "kept in the store");
+  }
+
+  @Test
+  void aLayerNoRunStandsOnIsIndexedWithoutUnpackingIt() throws Exception {
+    Sample sample = Sample.create();
+    LayerDirectories layers =
+        new LayerDirectories(
+            tmp.resolve("store/layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
+    StackViews views =
+        new StackViews(new LayerIndexStore(new StorePaths(tmp.resolve("store"))), layers);
+
+    StackView view =
+        views.of(List.of(sample.ref()), descriptor -> new ByteArrayInputStream(sample.tar()));
+    assertTrue(view.get("a").isPresent());
+
+    assertTrue(layers.existing(sample.ref().diffId()).isEmpty(), "nothing unpacked");
+  }
+
+  @Test
+  void theLayersARunWillStandOnAreUnpackedTogether() throws Exception {
+    Sample lower = Sample.create("a", "lower");
+    Sample upper = Sample.create("b", "upper");
+    CountDownLatch bothOpened = new CountDownLatch(2);
+    AtomicInteger opened = new AtomicInteger();
+    BlobSource meeting =
+        descriptor -> {
+          opened.incrementAndGet();
+          bothOpened.countDown();
+          // Each read waits for the other to start: one after the other, this times out.
+          try {
+            if (!bothOpened.await(10, TimeUnit.SECONDS)) {
+              throw new IOException("the layers were not read at the same time");
+            }
+          } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException();
+          }
+          return new ByteArrayInputStream(
+              descriptor.digest().equals(lower.ref().blob().digest()) ? lower.tar() : upper.tar());
+        };
+    LayerDirectories layers =
+        new LayerDirectories(
+            tmp.resolve("store/layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
+    StackViews views =
+        new StackViews(new LayerIndexStore(new StorePaths(tmp.resolve("store"))), layers);
+    List<LayerRef> both = List.of(lower.ref(), upper.ref());
+
+    views.willRunOn(both, meeting);
+    StackView view = views.of(both, meeting);
+
+    assertTrue(view.get("a").isPresent());
+    assertTrue(view.get("b").isPresent());
+    assertEquals(2, opened.get(), "each layer read once");
+    assertEquals("lower", Files.readString(layers.get(lower.ref(), meeting).resolve("a")));
+    assertEquals("upper", Files.readString(layers.get(upper.ref(), meeting).resolve("b")));
   }
 }

@@ -74,6 +74,14 @@ public record StorePaths(Path root) {
     return name != null && name.toString().startsWith(TEMP_PREFIX);
   }
 
+  /**
+   * The insecure registries that answered over plain HTTP (one {@code host:port} a line), so that
+   * later builds skip the HTTPS attempt.
+   */
+  public Path plainHttpRegistries() {
+    return kilnDirectory().resolve("plain-http-registries");
+  }
+
   /** kiln's own bookkeeping directory inside the layout. */
   public Path kilnDirectory() {
     return root.resolve("kiln");

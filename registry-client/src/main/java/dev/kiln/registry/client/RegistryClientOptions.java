@@ -7,6 +7,7 @@ import dev.kiln.registry.event.RegistryEvent;
 import dev.kiln.registry.transport.ProxySettings;
 import dev.kiln.registry.transport.RegistrySecurity;
 import dev.kiln.registry.transport.RetryPolicy;
+import dev.kiln.registry.transport.SchemeMemory;
 import dev.kiln.registry.transport.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,8 @@ import java.util.function.DoubleSupplier;
  * @param sleeper waits between retries (tests replace it)
  * @param clock for token expiry and {@code Retry-After} dates
  * @param random jitter source, uniform in [0, 1)
+ * @param schemeMemory which insecure registries spoke plain HTTP in earlier processes (default:
+ *     none, HTTPS is tried first)
  */
 public record RegistryClientOptions(
     String userAgent,
@@ -55,7 +58,8 @@ public record RegistryClientOptions(
     Consumer<RegistryEvent> listener,
     Sleeper sleeper,
     Clock clock,
-    DoubleSupplier random) {
+    DoubleSupplier random,
+    SchemeMemory schemeMemory) {
 
   public RegistryClientOptions {
     Objects.requireNonNull(userAgent, "userAgent");
@@ -70,6 +74,7 @@ public record RegistryClientOptions(
     Objects.requireNonNull(sleeper, "sleeper");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(schemeMemory, "schemeMemory");
     if (parallelUploads < 1) {
       throw new IllegalArgumentException("parallelUploads must be at least 1");
     }
@@ -111,6 +116,7 @@ public record RegistryClientOptions(
     private Sleeper sleeper = Sleeper.REAL;
     private Clock clock = Clock.systemUTC();
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+    private SchemeMemory schemeMemory = SchemeMemory.NONE;
 
     private Builder() {}
 
@@ -130,6 +136,7 @@ public record RegistryClientOptions(
       sleeper = o.sleeper;
       clock = o.clock;
       random = o.random;
+      schemeMemory = o.schemeMemory;
     }
 
     public Builder userAgent(String v) {
@@ -207,6 +214,11 @@ public record RegistryClientOptions(
       return this;
     }
 
+    public Builder schemeMemory(SchemeMemory v) {
+      schemeMemory = v;
+      return this;
+    }
+
     public RegistryClientOptions build() {
       return new RegistryClientOptions(
           userAgent,
@@ -225,7 +237,8 @@ public record RegistryClientOptions(
           listener,
           sleeper,
           clock,
-          random);
+          random,
+          schemeMemory);
     }
 
     private static String version() {

@@ -48,7 +48,7 @@ final class RegistryHttpStack implements Transport {
             List.of(
                 new UserAgentInterceptor(o.userAgent()), // name ourselves
                 retry, // 5xx, 429, resets: wait and send again (safe requests only)
-                new SchemeInterceptor(o.security(), pings), // ping /v2/ once: https or http
+                new SchemeInterceptor(o.security(), pings, o.schemeMemory()), // ping /v2/ once
                 new AuthInterceptor( // basic or bearer, token per scope, refresh on 401
                     o.credentials(),
                     pings,

@@ -20,10 +20,20 @@ import javax.net.ssl.SSLHandshakeException;
 public final class SchemeInterceptor implements Interceptor {
   private final RegistrySecurity security;
   private final PingResults pings;
+  private final SchemeMemory memory;
 
   public SchemeInterceptor(RegistrySecurity security, PingResults pings) {
+    this(security, pings, SchemeMemory.NONE);
+  }
+
+  /**
+   * @param memory which insecure registries spoke plain HTTP before: they are tried over HTTP
+   *     first, then HTTPS; what a ping finds is recorded in it
+   */
+  public SchemeInterceptor(RegistrySecurity security, PingResults pings, SchemeMemory memory) {
     this.security = security;
     this.pings = pings;
+    this.memory = memory;
   }
 
   @Override
@@ -38,16 +48,31 @@ public final class SchemeInterceptor implements Interceptor {
   }
 
   private PingResults.Ping ping(Chain chain, String host) throws IOException {
+    PingResults.Ping ping = pingBySchemes(chain, host);
+    if (security.isInsecure(host) && !security.isPlainHttp(host)) {
+      memory.answered(host, ping.scheme());
+    }
+    return ping;
+  }
+
+  private PingResults.Ping pingBySchemes(Chain chain, String host) throws IOException {
     boolean mayUseHttp = security.isInsecure(host);
+    // Plain HTTP first only for a registry that answered so before (and may be spoken to so); an
+    // HTTPS registry answers a plain request with an error or a dropped connection, so HTTPS
+    // comes next.
+    boolean httpFirst = mayUseHttp && !security.isPlainHttp(host) && memory.plainHttp(host);
     IOException httpsFailure = null;
     List<String> schemes =
         security.isPlainHttp(host)
             ? List.of("http")
-            : mayUseHttp ? List.of("https", "http") : List.of("https");
+            : httpFirst
+                ? List.of("http", "https")
+                : mayUseHttp ? List.of("https", "http") : List.of("https");
     for (String scheme : schemes) {
       RegistryRequest ping =
           RegistryRequest.of("GET", URI.create(scheme + "://" + host + "/v2/"))
               .withBufferLimit(GoogleHttpTransport.MAX_ERROR_BODY);
+      boolean triedFirst = httpFirst && scheme.equals("http");
       try (RegistryResponse response = chain.proceed(ping)) {
         int status = response.status();
         if (response.isSuccessful()) {
@@ -55,6 +80,9 @@ public final class SchemeInterceptor implements Interceptor {
         }
         if (status == 401) {
           return new PingResults.Ping(scheme, response.headers().all("WWW-Authenticate"));
+        }
+        if (triedFirst) {
+          continue; // what a TLS server says to a plain request (400): try HTTPS
         }
         if (status == 404) {
           throw new RegistryException(
@@ -72,7 +100,10 @@ public final class SchemeInterceptor implements Interceptor {
       } catch (RegistryException e) {
         throw e;
       } catch (IOException e) {
-        if (scheme.equals("https") && mayUseHttp) {
+        if (triedFirst) {
+          continue;
+        }
+        if (scheme.equals("https") && mayUseHttp && !httpFirst) {
           httpsFailure = e;
           continue;
         }
