@@ -1,8 +1,8 @@
 package dev.kiln.core.image;
 
+import dev.kiln.cache.store.ObservedInputStream;
 import dev.kiln.cache.store.PendingBlob;
 import dev.kiln.registry.model.Descriptor;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -15,14 +15,14 @@ import java.io.InterruptedIOException;
  * unpacked directory) publishes nothing, as it would with a damaged stored blob. A failed read
  * leaves nothing in the store.
  */
-final class StoringBlobStream extends FilterInputStream {
+final class StoringBlobStream extends ObservedInputStream {
   private final PendingBlob pending;
   private final Descriptor descriptor;
   private boolean failed;
   private boolean closed;
 
   StoringBlobStream(InputStream origin, PendingBlob pending, Descriptor descriptor) {
-    super(origin);
+    super(origin, 64 * 1024);
     this.pending = pending;
     this.descriptor = descriptor;
   }
@@ -55,32 +55,9 @@ final class StoringBlobStream extends FilterInputStream {
     }
   }
 
-  /** Skipped bytes still go to the store. */
   @Override
-  public long skip(long n) throws IOException {
-    byte[] scratch = new byte[(int) Math.min(n, 64 * 1024)];
-    long skipped = 0;
-    while (skipped < n) {
-      int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-      if (r < 0) {
-        break;
-      }
-      skipped += r;
-    }
-    return skipped;
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
-  }
-
-  @Override
-  public synchronized void mark(int readlimit) {}
-
-  @Override
-  public synchronized void reset() throws IOException {
-    throw new IOException("mark/reset not supported");
+  protected String observing() {
+    return "storing a blob as it downloads";
   }
 
   @Override

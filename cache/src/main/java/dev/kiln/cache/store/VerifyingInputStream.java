@@ -1,7 +1,6 @@
 package dev.kiln.cache.store;
 
 import dev.kiln.registry.model.Digest;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -15,7 +14,7 @@ import java.security.MessageDigest;
  * expected size fails at once, so a hostile source cannot make us hash an endless stream. Skipping
  * reads and hashes the skipped bytes; mark/reset is not supported.
  */
-public final class VerifyingInputStream extends FilterInputStream {
+public final class VerifyingInputStream extends ObservedInputStream {
   /** Pass as the expected size when it is not known. */
   public static final long UNKNOWN_SIZE = -1;
 
@@ -26,7 +25,7 @@ public final class VerifyingInputStream extends FilterInputStream {
   private boolean verified;
 
   public VerifyingInputStream(InputStream in, Digest expected, long expectedSize) {
-    super(in);
+    super(in, 8192);
     this.expected = expected;
     this.expectedSize = expectedSize;
     this.hash = expected.newMessageDigest();
@@ -60,30 +59,8 @@ public final class VerifyingInputStream extends FilterInputStream {
   }
 
   @Override
-  public long skip(long n) throws IOException {
-    byte[] scratch = new byte[(int) Math.min(n, 8192)];
-    long skipped = 0;
-    while (skipped < n) {
-      int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-      if (r < 0) {
-        break;
-      }
-      skipped += r;
-    }
-    return skipped;
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
-  }
-
-  @Override
-  public synchronized void mark(int readLimit) {}
-
-  @Override
-  public synchronized void reset() throws IOException {
-    throw new IOException("mark/reset is not supported while verifying " + expected);
+  protected String observing() {
+    return "verifying " + expected;
   }
 
   private void counted(int n) throws IOException {
