@@ -9,52 +9,40 @@
 #   LAYOUTS  the realworld section's kept layouts (default /var/tmp/kiln-bench/keep/realworld/layouts;
 #            make them with BENCH_SECTIONS=realworld bench/run.sh)
 # Environment: RUNS (3), KILN_JAR (cli/target/kiln.jar; build it first), SUPPLY_OPTS (the options
-# measured; default "--sbom=true --provenance=mode=max --sign key=KEY"). Needs docker-registry,
+# measured; default "--sbom=true --provenance=mode=max --sign key=KEY"). Needs docker-registry, jq,
 # skopeo, and Maven Central reachable from RUN (the app's builder stage runs `mvn package`).
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-layouts=${1:-/var/tmp/kiln-bench/keep/realworld/layouts}
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+root=$ROOT
 runs=${RUNS:-3}
 jar=${KILN_JAR:-$root/cli/target/kiln.jar}
 [[ -f $jar ]] || { echo "no $jar: build it (mvn -pl cli -am package -DskipTests)" >&2; exit 2; }
-for b in maven jre; do
-  compgen -G "$layouts/$b-*" >/dev/null ||
-    { echo "no $b base under $layouts: run BENCH_SECTIONS=realworld bench/run.sh first" >&2; exit 2; }
-done
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/kiln-sc-rw.XXXXXX")
-registry_pid=
+# What bench/run.sh's libraries expect: the registry, the kept bases and their publishing.
+WORK=$work OUT=$work/out QUICK=0
+BENCH_REALWORLD_KEEP=$(dirname "${1:-/var/tmp/kiln-bench/keep/realworld/layouts}")
+mkdir -p "$OUT/logs"
+for lib in common registry bases realworld; do
+  # shellcheck source=/dev/null
+  source "$BENCH_DIR/lib/$lib.sh"
+done
+for b in maven jre; do
+  [[ -f $(rw_layout "$b")/index.json ]] ||
+    die "no $b base at $(rw_layout "$b"): run BENCH_SECTIONS=realworld bench/run.sh first"
+done
 cleanup() {
-  [[ -n $registry_pid ]] && kill "$registry_pid" 2>/dev/null || true
+  stop_registry
   rm -rf "$work"
 }
 trap cleanup EXIT
 export LC_ALL=C.UTF-8
 kiln() { java -XX:+UseSerialGC -jar "$jar" "$@"; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$work/registry.yml" <<YML
-version: 0.1
-storage: {filesystem: {rootdirectory: $work/registry-data}}
-http: {addr: 127.0.0.1:$port}
-YML
-docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
-registry=127.0.0.1:$port
-
-# The bases with this machine's CA certificates on top, as bench/run.sh publishes them, so that
-# RUN's Maven reaches Maven Central through a TLS-inspecting proxy if the host has one.
-mkdir -p "$work/ca/ca/etc/ssl/certs/java" "$work/ca/ca/usr/local/share/ca-certificates"
-cp /etc/ssl/certs/ca-certificates.crt "$work/ca/ca/etc/ssl/certs/"
-[[ -f /etc/ssl/certs/java/cacerts ]] && cp /etc/ssl/certs/java/cacerts "$work/ca/ca/etc/ssl/certs/java/"
-cp /usr/local/share/ca-certificates/*.crt "$work/ca/ca/usr/local/share/ca-certificates/" 2>/dev/null || true
-for b in maven jre; do
-  skopeo copy -q --dest-tls-verify=false "oci:$(compgen -G "$layouts/$b-*" | head -n 1):bookworm" \
-    "docker://$registry/raw-$b:bookworm"
-  printf 'FROM %s\nCOPY ca/ /\n' "$registry/raw-$b:bookworm" >"$work/ca/Dockerfile"
-  kiln build -q --cache-dir "$work/cache-ca" --push -t "$registry/kiln-bench/$b:bookworm" "$work/ca" >/dev/null
-done
-
+start_registry
+registry=$REGISTRY
+# The bases with this machine's CA certificates on top, as the realworld section publishes them.
+rw_publish_bases maven jre
 cp -r "$root/bench/realworld/apps/java" "$work/ctx"
 sed -i "s#@REGISTRY@#$registry#g" "$work/ctx/Dockerfile"
 kiln key generate --output-key-prefix "$work/key" >/dev/null
