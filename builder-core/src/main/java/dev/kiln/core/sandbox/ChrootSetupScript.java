@@ -50,9 +50,10 @@ final class ChrootSetupScript {
     s.append("\"$M\" -t proc -o nosuid,nodev,noexec proc ").append(quote(proc.toString()));
     if (rootless) {
       // The kernel refuses a fresh proc in a user namespace when no proc mount of kiln's is fully
-      // visible, as in a container that masks /proc paths (podman, Docker, Kubernetes): the step
-      // then sees kiln's /proc, its masks included, rather than one of its own pid namespace.
-      s.append(" 2>/dev/null || \"$M\" --rbind /proc ").append(quote(proc.toString()));
+      // visible, as in a container that masks /proc paths (podman, Docker, Kubernetes). Binding
+      // kiln's own /proc instead is no answer: the step would see kiln's processes, under kiln's
+      // own uid, and reach its files, environment and open descriptors through /proc/PID.
+      s.append(" || { echo '").append(NamespaceRefusal.PROC_REFUSED).append("' >&2; exit 1; }");
     }
     s.append('\n');
 

@@ -9,6 +9,9 @@ import java.util.Optional;
  * podman's allows a user namespace, which kiln uses when it lacks that capability.
  */
 final class NamespaceRefusal {
+  /** What the chroot setup says when the kernel refuses the step a /proc of its own. */
+  static final String PROC_REFUSED = "kiln: the kernel refused the step a /proc of its own";
+
   private NamespaceRefusal() {}
 
   /** The fix for the refusal {@code said} reports, if kiln knows it. */
@@ -23,6 +26,14 @@ final class NamespaceRefusal {
               + " Unconfined), or with --cap-add SYS_ADMIN; on a host, allow unprivileged user"
               + " namespaces (sysctl kernel.unprivileged_userns_clone=1, or AppArmor's"
               + " kernel.apparmor_restrict_unprivileged_userns=0)");
+    }
+    if (said.contains(PROC_REFUSED)) {
+      return Optional.of(
+          "kiln's container masks paths of /proc, and the kernel then refuses a nested /proc:"
+              + " run it with `--security-opt unmask=ALL` (podman), `--security-opt"
+              + " systempaths=unconfined` (Docker) or `securityContext.procMount: Unmasked`"
+              + " (Kubernetes, with hostUsers: false), or use --isolation=oci with the privileges"
+              + " runc needs");
     }
     if (said.contains("unshare failed: No space left on device")) {
       return Optional.of(

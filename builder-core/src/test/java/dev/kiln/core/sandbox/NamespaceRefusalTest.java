@@ -30,6 +30,12 @@ class NamespaceRefusalTest {
         NamespaceRefusal.hint("mount: /x/proc: permission denied.")
             .orElseThrow()
             .contains("apparmor=unconfined"));
+    String proc =
+        NamespaceRefusal.hint(
+                "mount: /s/proc: permission denied.\n" + NamespaceRefusal.PROC_REFUSED)
+            .orElseThrow();
+    assertTrue(proc.contains("unmask=ALL"), proc);
+    assertTrue(proc.contains("systempaths=unconfined"), proc);
     assertEquals(Optional.empty(), NamespaceRefusal.hint("sh: 1: syntax error"));
   }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.RepositoryRoot;
-import dev.kiln.testdata.baseimage.BusyboxRootfs;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.io.IOException;
@@ -58,6 +57,8 @@ class UnprivilegedContainerIT {
 
   /** An option of {@link #inContainer}: keep the host's setuid helpers, not the capability ones. */
   private static final String SETUID_HELPERS = "setuid-helpers";
+
+  private static final String MASKED_PROC = "masked-proc";
 
   @RegisterExtension static LocalRegistry registry = LocalRegistry.plain();
 
@@ -111,9 +112,7 @@ class UnprivilegedContainerIT {
     for (String user : List.of("root", "kiln")) {
       Path home =
           Files.createDirectories(rootfs.resolve(user.equals("root") ? "root" : "home/kiln"));
-      Path base = Files.createDirectories(home.resolve("base"));
-      Files.copy(BusyboxRootfs.tar(), base.resolve("rootfs.tar"));
-      Files.writeString(base.resolve("Dockerfile"), "FROM scratch\nADD rootfs.tar /\n");
+      UnprivilegedPodman.writeBusyboxBase(home);
       Path app = Files.createDirectories(home.resolve("app"));
       Files.writeString(
           app.resolve("Dockerfile"),
@@ -245,6 +244,26 @@ class UnprivilegedContainerIT {
   }
 
   /**
+   * Under podman's default masks on /proc the kernel refuses a step a /proc of its own. kiln must
+   * not hand it kiln's instead (which would show kiln's processes, and through /proc/PID their
+   * files and environment, to the step as their owner): RUN fails with the fix named.
+   */
+  @Test
+  void aMaskedProcIsRefusedWithTheFixNamedNotSharedWithTheStep() throws Exception {
+    ProcessRunner.Result r =
+        inContainer(
+            "root",
+            List.of(MASKED_PROC),
+            "kiln build --progress=plain -t busybox:kiln base",
+            "kiln build --progress=plain --no-cache -o type=oci,dest=/tmp/app.tar app");
+    String said = "--- stdout ---\n" + r.stdout() + "\n--- stderr ---\n" + r.stderr();
+    assertNotEquals(0, r.exitCode(), said);
+    assertTrue(r.stderr().contains("refused the step a /proc of its own"), said);
+    assertTrue(r.stderr().contains("--security-opt unmask=ALL"), said);
+    assertTrue(r.stderr().contains("Dockerfile:2:1"), said);
+  }
+
+  /**
    * With the host's setuid-root newuidmap, as most images have it, the kiln user's ranges cannot be
    * mapped without CAP_SYS_ADMIN: kiln says so and why, steps as root still run, and a step as
    * another user fails naming the fix.
@@ -289,25 +308,12 @@ class UnprivilegedContainerIT {
     boolean root = user.equals("root");
     String home = root ? "/root" : "/home/kiln";
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String ids = root ? "0:0" : KILN_UID + ":" + KILN_UID;
     List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--rm",
-                "--network",
-                "host",
-                "--ulimit",
-                "nofile=1024:1024",
-                "--ulimit",
-                "nproc=4096:4096",
-                "--user",
-                root ? "0:0" : KILN_UID + ":" + KILN_UID,
-                "--workdir",
-                home,
-                "-e",
-                "HOME=" + home,
-                "-v",
-                "/usr:/usr:ro"));
+        options.contains(MASKED_PROC)
+            ? UnprivilegedPodman.runMaskedAs(ids)
+            : UnprivilegedPodman.runAs(ids);
+    args.addAll(List.of("--workdir", home, "-e", "HOME=" + home, "-v", "/usr:/usr:ro"));
     for (String top : List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32")) {
       Path host = Path.of("/", top);
       if (!Files.isSymbolicLink(host) && Files.isDirectory(host)) {
@@ -326,7 +332,8 @@ class UnprivilegedContainerIT {
       args.addAll(List.of("-v", helpers.resolve("newuidmap") + ":/usr/bin/newuidmap:ro"));
       args.addAll(List.of("-v", helpers.resolve("newgidmap") + ":/usr/bin/newgidmap:ro"));
     }
-    args.addAll(options.stream().filter(o -> !o.equals(SETUID_HELPERS)).toList());
+    args.addAll(
+        options.stream().filter(o -> !o.equals(SETUID_HELPERS) && !o.equals(MASKED_PROC)).toList());
     args.addAll(List.of("--rootfs", rootfs.toString(), "sh", "-c"));
     args.add(
         "set -e; kiln() { "

@@ -3,8 +3,8 @@ package dev.kiln.cli.release;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.cli.e2e.UnprivilegedPodman;
 import dev.kiln.testdata.ProcessRunner;
-import dev.kiln.testdata.baseimage.BusyboxRootfs;
 import dev.kiln.testdata.registry.LocalRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,9 +128,7 @@ class KilnImageIT {
   /** The busybox base and a multi-stage app with RUN, readable by {@code user}. */
   private Path workspace(String user) throws IOException {
     Path dir = Files.createDirectories(work.resolve("workspace-" + user));
-    Path base = Files.createDirectories(dir.resolve("base"));
-    Files.copy(BusyboxRootfs.tar(), base.resolve("rootfs.tar"));
-    Files.writeString(base.resolve("Dockerfile"), "FROM scratch\nADD rootfs.tar /\n");
+    UnprivilegedPodman.writeBusyboxBase(dir);
     Path app = Files.createDirectories(dir.resolve("app"));
     Files.writeString(
         app.resolve("Dockerfile"),
@@ -150,19 +148,7 @@ class KilnImageIT {
   }
 
   private List<String> runArgs(String user, String... rest) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--rm",
-                "--network",
-                "host",
-                "--ulimit",
-                "nofile=1024:1024",
-                "--ulimit",
-                "nproc=4096:4096",
-                "--user",
-                user));
+    List<String> args = UnprivilegedPodman.runAs(user);
     args.addAll(List.of(rest));
     return args;
   }
