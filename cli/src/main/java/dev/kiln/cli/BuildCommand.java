@@ -496,6 +496,7 @@ public final class BuildCommand implements Callable<Integer> {
       contextDir = urlContext.dir();
       stdinDockerfile = urlContext.dockerfile();
     }
+    boolean fetched = stdinContext != null || urlContext != null;
     BuildRequest.Builder b = BuildRequest.builder(contextDir).environment(cli.env());
     if (stdinDockerfile != null) {
       b.dockerfileContent(stdinDockerfile);
@@ -510,11 +511,11 @@ public final class BuildCommand implements Callable<Integer> {
         b.dockerfileContent(cli.stdin().readAllBytes());
       } else {
         // With a context from stdin or a URL, -f names a file in it, as in buildx.
-        b.dockerfile(
-            stdinContext != null || urlContext != null
-                ? insideContext(contextDir, file)
-                : Path.of(file));
+        b.dockerfile(fetched ? insideContext(contextDir, file) : Path.of(file));
       }
+    }
+    if (fetched) {
+      FetchedContextFiles.check(contextDir, file == null || file.equals("-") ? null : file);
     }
     for (Path argFile : buildArgFiles) {
       for (String line : Files.readAllLines(argFile, StandardCharsets.UTF_8)) {

@@ -33,8 +33,7 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
    * context on stdin}, {@code the context http://…}).
    */
   static StdinContext read(InputStream stream, String source) throws IOException {
-    InputStream stdin = stream;
-    BufferedInputStream in = new BufferedInputStream(stdin, 1 << 16);
+    BufferedInputStream in = new BufferedInputStream(stream, 1 << 16);
     in.mark(512);
     byte[] head = in.readNBytes(512);
     in.reset();
@@ -42,7 +41,16 @@ record StdinContext(Path dir, byte[] dockerfile) implements AutoCloseable {
     try {
       InputStream tar = archive(in, head, source);
       if (tar == null) {
-        return new StdinContext(dir, in.readAllBytes());
+        byte[] dockerfile = in.readNBytes((int) FetchedContextFiles.MAX_BYTES + 1);
+        if (dockerfile.length > FetchedContextFiles.MAX_BYTES) {
+          throw new RequestException(
+              source
+                  + " is neither a tar archive nor a Dockerfile of at most "
+                  + (FetchedContextFiles.MAX_BYTES >> 20)
+                  + " MiB",
+              "give a tar archive of the context, or the Dockerfile itself");
+        }
+        return new StdinContext(dir, dockerfile);
       }
       ContextArchive.unpack(tar, dir, source);
       return new StdinContext(dir, null);

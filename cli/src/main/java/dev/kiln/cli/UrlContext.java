@@ -82,7 +82,9 @@ record UrlContext(Path root, Path dir, byte[] dockerfile) implements AutoCloseab
     try {
       response =
           client.send(
-              HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+              // Until the answer's headers: a server that never answers must not hang the build.
+              HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while downloading the context " + shown);

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -56,6 +57,10 @@ class UrlContextTest {
           byte[] body =
               switch (exchange.getRequestURI().getPath()) {
                 case "/ctx.tar.gz" -> contextTar();
+                case "/linked.tar.gz" -> linkedTar("Dockerfile", "/etc/hostname");
+                case "/linked-ignore.tar.gz" -> linkedTar(".dockerignore", "/etc/hostname");
+                case "/device.tar.gz" -> linkedTar("Dockerfile", "/dev/zero");
+                case "/huge" -> new byte[(16 << 20) + 1];
                 case "/Dockerfile" ->
                     "FROM scratch\nCOPY <<EOF /made.txt\nmade\nEOF\n"
                         .getBytes(StandardCharsets.UTF_8);
@@ -166,6 +171,43 @@ class UrlContextTest {
     assertEquals(2, missing.exitCode(), missing.stderr());
     assertTrue(missing.stderr().contains("HTTP 404"), missing.stderr());
     assertFalse(missing.stderr().contains("Exception"), missing.stderr());
+  }
+
+  /**
+   * Whoever serves a context chooses its links: kiln must not read a file of this machine, or an
+   * endless device, as the Dockerfile or ignore file, nor hold an endless body in memory.
+   */
+  @Test
+  void aFetchedContextCannotMakeKilnReadHostFilesOrExhaustIt() {
+    for (String path : List.of("/linked.tar.gz", "/linked-ignore.tar.gz", "/device.tar.gz")) {
+      var run = RealEngineRun.kiln(work, new byte[0], RealEngineRun.build(work, httpUrl(path)));
+      assertEquals(2, run.exitCode(), path + ": " + run.stderr());
+      assertTrue(run.stderr().contains("fetched context"), path + ": " + run.stderr());
+      assertFalse(run.stderr().contains("Exception"), run.stderr());
+    }
+    var huge = RealEngineRun.kiln(work, new byte[0], RealEngineRun.build(work, httpUrl("/huge")));
+    assertEquals(2, huge.exitCode(), huge.stderr());
+    assertTrue(huge.stderr().contains("at most 16 MiB"), huge.stderr());
+  }
+
+  /** A context whose {@code name} is a symlink to {@code target}, plus a plain Dockerfile. */
+  private static byte[] linkedTar(String name, String target) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (TarArchiveOutputStream tar =
+          new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+        if (!name.equals("Dockerfile")) {
+          add(tar, "Dockerfile", "FROM scratch\nCOPY . /\n");
+        }
+        TarArchiveEntry link = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+        link.setLinkName(target);
+        tar.putArchiveEntry(link);
+        tar.closeArchiveEntry();
+      }
+      return bytes.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static byte[] contextTar() {
