@@ -59,6 +59,12 @@ final class AddGit {
     for (String source : spec.files().sourcePaths()) {
       GitReference ref = GitReference.parse(source).orElseThrow();
       key.field("git-commit:" + n, resolve(ref, spec.checksum()).commit());
+      // The remote too: relative submodule URLs are resolved against it, and a kept .git/config
+      // names it. (Redacted: keys are stored and exported; a token must not be.)
+      key.field("git-remote:" + n, ref.redactedRemote());
+      if (spec.keepGitDir()) {
+        key.field("git-ref:" + n, ref.ref()); // the kept .git checks out the ref by its name
+      }
       key.field("git-subdir:" + n++, ref.subdir());
     }
     key.field("git-keep-git-dir", Boolean.toString(spec.keepGitDir()));

@@ -196,6 +196,30 @@ class AddGitIT {
     assertEquals("2\n", Files.readString(image.rootfs().resolve("src/VERSION")));
   }
 
+  /**
+   * The same commit from another remote (its relative submodules resolve elsewhere), or with
+   * --keep-git-dir under another ref name (the kept .git records it), is not the same layer.
+   */
+  @Test
+  void anotherRemoteOrAKeptRefNameAtTheSameCommitRunsAgain() throws Exception {
+    LocalGitServer.Repository twin = git.repository("twin");
+    twin.commit(Map.of("VERSION", "1\n"), "one");
+    twin.git("branch", "other");
+    twin.push("main", "other");
+    String add = "FROM busybox:kiln\nADD --keep-git-dir ";
+    kiln.build(
+        kiln.context().dockerfile(add + git.httpUrl("twin") + "#main /src\n").root(), b -> {});
+    kiln.build(
+        kiln.context().dockerfile(add + git.gitUrl("twin") + "#main /src\n").root(), b -> {});
+    assertEquals(0, addsCached(), "another remote: the step runs again");
+    kiln.build(
+        kiln.context().dockerfile(add + git.gitUrl("twin") + "#other /src\n").root(), b -> {});
+    assertEquals(0, addsCached(), "another ref name kept in .git: the step runs again");
+    kiln.build(
+        kiln.context().dockerfile(add + git.gitUrl("twin") + "#other /src\n").root(), b -> {});
+    assertEquals(1, addsCached(), "the same source again is reused");
+  }
+
   @Test
   void aMissingRefOrSubdirectoryIsAClearError() {
     BuildFailure ref = failureOf("FROM busybox:kiln\nADD " + git.gitUrl("app") + "#nope /x\n");
