@@ -140,7 +140,8 @@ final class ChrootSetupScript {
                     + " || :; }");
     if (rootless && request.network().sharesHostNetwork()) {
       // Only the owner of the network namespace may mount sysfs; bind the host's instead.
-      s.append(bindSys).append('\n');
+      // As one group: under set -e a failed bind before "&&" would otherwise be passed over.
+      s.append("{ ").append(bindSys).append("; } || exit 1\n");
     } else {
       s.append("\"$M\" -t sysfs -o ")
           .append(privileged ? "" : "ro,")
@@ -253,7 +254,7 @@ final class ChrootSetupScript {
    * source's mount (a secret in a container's {@code /dev/shm} is on a nosuid,nodev,noexec mount),
    * else it is refused.
    */
-  private static void bindReadOnly(
+  static void bindReadOnly(
       StringBuilder s, String how, Path source, String target, boolean rootless) {
     if (!rootless) {
       s.append("\"$M\" ")
@@ -279,7 +280,8 @@ final class ChrootSetupScript {
         .append(flags)
         .append(' ')
         .append(quote(target))
-        .append('\n');
+        // Under set -e a failed bind before "&&" is passed over: the step would get the stub.
+        .append(" || exit 1\n");
   }
 
   private static boolean nestedInAnother(SandboxMount m, List<SandboxMount> all) {
