@@ -118,7 +118,9 @@ final class BuildRun {
     Instant started = clock.instant();
     requireContextDirectory();
     List<Platform> targets = targetPlatforms();
-    List<BuildPlan> plans = plans(dockerfile, targets);
+    // Once: for the CopyIgnoredFile check in the plans, and to filter the context.
+    List<String> ignoreLines = IgnoreFile.load(request.context(), dockerfilePath(dockerfile));
+    List<BuildPlan> plans = plans(dockerfile, targets, ignoreLines);
     if (request.checkOnly()) {
       // The checks walk the Dockerfile as the first platform compiles it.
       return check(plans.get(0), dockerfile, targets.get(0));
@@ -131,7 +133,7 @@ final class BuildRun {
     String created = created(started);
     try (RegistryAccess registry = registryAccess()) {
       registry.rememberingPlainHttpIn(store.paths().plainHttpRegistries());
-      PatternMatcher ignore = ignoreFile(dockerfile);
+      PatternMatcher ignore = PatternMatcher.of(ignoreLines);
       BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase);
       ContextTree context = new ContextTree(request.context(), ignore);
       LayerDirectories layerDirectories = LayerDirectories.forCurrentUser(storeRoot);
@@ -173,11 +175,9 @@ final class BuildRun {
   }
 
   /** One plan per target platform, compiled in the order of {@code targets}. */
-  private List<BuildPlan> plans(DockerfileText dockerfile, List<Platform> targets)
-      throws IOException {
+  private List<BuildPlan> plans(
+      DockerfileText dockerfile, List<Platform> targets, List<String> ignoreLines) {
     List<BuildPlan> plans = new ArrayList<>();
-    // For the CopyIgnoredFile check; the context itself is filtered by ignoreFile below.
-    List<String> ignoreLines = IgnoreFile.load(request.context(), dockerfilePath(dockerfile));
     for (Platform target : targets) {
       plans.add(plan(dockerfile, target, plans.isEmpty(), ignoreLines));
     }
@@ -490,10 +490,6 @@ final class BuildRun {
     List<String> out = new ArrayList<>(env);
     out.add(StageRunner.DEFAULT_PATH);
     return out;
-  }
-
-  private PatternMatcher ignoreFile(DockerfileText dockerfile) throws IOException {
-    return PatternMatcher.of(IgnoreFile.load(request.context(), dockerfilePath(dockerfile)));
   }
 
   private Path dockerfilePath(DockerfileText dockerfile) {
