@@ -2,6 +2,7 @@ package dev.kiln.api.build;
 
 import dev.kiln.api.request.RequestException;
 import dev.kiln.core.image.ImageNotFoundException;
+import dev.kiln.core.layer.DiffIdMismatchException;
 import dev.kiln.core.layer.LayerFormatException;
 import dev.kiln.core.output.FileSystemFailures;
 import dev.kiln.registry.client.PlatformNotFoundException;
@@ -66,6 +67,9 @@ public final class Failures {
       // The registry client's message already names the reference, status, registry errors,
       // the credential source and a hint.
       return new BuildFailure(BuildFailure.Kind.REGISTRY, message, null, hint(r), f);
+    }
+    if (f instanceof DiffIdMismatchException m) {
+      return new BuildFailure(BuildFailure.Kind.STEP, message, null, m.hint(), f);
     }
     if (f instanceof LayerFormatException) {
       // A layer of a base image that is corrupt or would write outside the root when unpacked.

@@ -11,9 +11,10 @@ import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerEntry;
 import dev.kiln.core.layer.LayerExtractor;
+import dev.kiln.core.layer.LayerReader;
+import dev.kiln.core.layer.VerifiedTar;
 import dev.kiln.core.sandbox.HostIdentity;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,9 +143,18 @@ final class LayerDirectories implements LayerUnpacking {
           // unpacked: decompressing it is most of the cost of either.
           boolean indexing = indexes != null && indexes.find(layer.diffId()).isEmpty();
           LayerIndex.Builder index = new LayerIndex.Builder();
-          try (InputStream blob = blobs.open(layer.blob())) {
+          // The directory is named by the diffID the config claims: it is published (and
+          // indexed) only once the bytes are shown to have it.
+          try (VerifiedTar tar =
+                  VerifiedTar.open(
+                      blobs.open(layer.blob()),
+                      blobs.imageName(),
+                      layer.blob().digest(),
+                      layer.diffId());
+              LayerReader reader = LayerReader.ofTar(tar)) {
             new LayerExtractor(temp, extractOptions)
-                .extract(blob, indexing ? index::add : (entry, dataOffset) -> {});
+                .extract(reader, indexing ? index::add : (entry, dataOffset) -> {});
+            tar.verify();
           }
           if (indexing) {
             indexes.put(layer.diffId(), index.build());

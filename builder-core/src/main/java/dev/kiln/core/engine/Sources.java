@@ -333,7 +333,8 @@ final class Sources {
   }
 
   private StoreFirstBlobSource blobs(BaseImages.Base base) {
-    return StoreFirstBlobSource.streaming(scope.storage().store(), base.image().blobs());
+    return StoreFirstBlobSource.streaming(
+        scope.storage().store(), base.image().blobs(), base.image().source());
   }
 
   /** The leading components of {@code path} without a wildcard. */

@@ -440,7 +440,8 @@ final class StageRunner {
     }
     // Streaming: the unpacking (or index) that first reads a base layer gets it as it downloads.
     BlobSource source =
-        StoreFirstBlobSource.streaming(scope.storage().store(), remote.over(image.blobs()));
+        StoreFirstBlobSource.streaming(
+            scope.storage().store(), remote.over(image.blobs()), image.source());
     ContainerConfig cc = image.config().configOrEmpty();
     List<String> onBuild = cc.onBuild() == null ? List.of() : cc.onBuild();
     ImageConfig config =

@@ -41,6 +41,10 @@ final class StepFailure extends Exception {
   }
 
   static StepFailure of(StepRef step, Instruction instruction, Throwable cause) {
+    if (cause instanceof java.io.UncheckedIOException u
+        && u.getCause() instanceof dev.kiln.core.layer.DiffIdMismatchException forged) {
+      cause = forged; // a stack view reading a forged layer for the step: say it as it is
+    }
     BuildFailure.Kind kind =
         cause instanceof RegistryException ? BuildFailure.Kind.REGISTRY : BuildFailure.Kind.STEP;
     String hint = null;
@@ -52,6 +56,8 @@ final class StepFailure extends Exception {
       hint = unusable.hint();
     } else if (cause instanceof dev.kiln.core.sandbox.EmulationUnavailableException emulation) {
       hint = emulation.hint();
+    } else if (cause instanceof dev.kiln.core.layer.DiffIdMismatchException forged) {
+      hint = forged.hint();
     }
     String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     return new StepFailure(step, instruction.range(), message, hint, kind, cause);

@@ -7,6 +7,7 @@ import dev.kiln.core.fs.path.SymlinkLoopException;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.LayerReader;
+import dev.kiln.core.layer.VerifiedTar;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -134,6 +135,8 @@ public final class LayerBytes {
    *
    * @param offsets where each file's bytes start in the uncompressed tar
    * @param sizes each file's size
+   * @throws dev.kiln.core.layer.DiffIdMismatchException if the layer's bytes are not its diffID
+   *     (found after the visitor saw them: keep nothing it learnt)
    */
   public void readAll(long[] offsets, long[] sizes, FileVisitor visitor) throws IOException {
     Integer[] order = new Integer[offsets.length];
@@ -142,7 +145,11 @@ public final class LayerBytes {
     }
     java.util.Arrays.sort(order, Comparator.comparingLong(i -> offsets[i]));
     List<Integer> again = new ArrayList<>();
-    try (InputStream tar = LayerReader.uncompressed(blobs.open(layer.blob()))) {
+    // What the visitor learns is kept under the layer's diffID (its package facts): the rest of
+    // the tar is read and hashed too, and a layer whose bytes are not the diffID fails here.
+    try (VerifiedTar tar =
+        VerifiedTar.open(
+            blobs.open(layer.blob()), blobs.imageName(), layer.blob().digest(), layer.diffId())) {
       long position = 0;
       for (int i : order) {
         if (offsets[i] < position) {
@@ -155,6 +162,7 @@ public final class LayerBytes {
         tar.skipNBytes(content.left);
         position = offsets[i] + sizes[i];
       }
+      tar.verify();
     }
     for (int i : again) {
       try (InputStream in = fromTar("file " + i, offsets[i], sizes[i])) {

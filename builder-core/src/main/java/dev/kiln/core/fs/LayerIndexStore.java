@@ -5,6 +5,7 @@ import dev.kiln.cache.store.StorePaths;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.LayerReader;
+import dev.kiln.core.layer.VerifiedTar;
 import dev.kiln.registry.model.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,8 +44,13 @@ public final class LayerIndexStore {
       if (index == null) {
         index = readStored(diffId);
         if (index == null) {
-          try (LayerReader reader = LayerReader.open(blobs.open(layer.blob()))) {
+          // Kept under the diffID the config claims, so kept only once the bytes have it.
+          try (VerifiedTar tar =
+                  VerifiedTar.open(
+                      blobs.open(layer.blob()), blobs.imageName(), layer.blob().digest(), diffId);
+              LayerReader reader = LayerReader.ofTar(tar)) {
             index = LayerIndex.of(reader);
+            tar.verify();
           }
           store(diffId, index);
         }

@@ -2,6 +2,7 @@ package dev.kiln.core.fs;
 
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
+import dev.kiln.core.layer.DiffIdMismatchException;
 import dev.kiln.registry.model.Digest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -105,7 +106,9 @@ public final class StackViews {
     try {
       unpacking.unpack(layer, blobs, indexes);
     } catch (IOException e) {
-      if (e instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
+      if (e instanceof InterruptedIOException
+          || e instanceof DiffIdMismatchException
+          || Thread.currentThread().isInterrupted()) {
         throw e;
       }
       // A layer that only makes sense on the ones below it (a hard link to a file of a lower

@@ -26,4 +26,12 @@ public interface BlobSource {
   default Optional<Path> localFile(Descriptor descriptor) {
     return Optional.empty();
   }
+
+  /**
+   * The image these blobs are of, as the build named it, for errors about one of its layers; empty
+   * when the source is not one image's.
+   */
+  default String imageName() {
+    return "";
+  }
 }

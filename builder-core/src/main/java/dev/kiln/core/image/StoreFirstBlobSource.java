@@ -18,16 +18,19 @@ public final class StoreFirstBlobSource implements BlobSource {
   private final BlobSource origin;
 
   private final boolean streaming;
+  private final String image;
 
   /** A source that fetches a missing blob whole into the store before reading it from there. */
   public StoreFirstBlobSource(ContentStore store, BlobSource origin) {
-    this(store, origin, false);
+    this(store, origin, false, origin.imageName());
   }
 
-  private StoreFirstBlobSource(ContentStore store, BlobSource origin, boolean streaming) {
+  private StoreFirstBlobSource(
+      ContentStore store, BlobSource origin, boolean streaming, String image) {
     this.store = store;
     this.origin = origin;
     this.streaming = streaming;
+    this.image = image;
   }
 
   /**
@@ -36,7 +39,18 @@ public final class StoreFirstBlobSource implements BlobSource {
    * whose readers (an unpacking, an index) publish what they made only after closing it.
    */
   public static StoreFirstBlobSource streaming(ContentStore store, BlobSource origin) {
-    return new StoreFirstBlobSource(store, origin, true);
+    return new StoreFirstBlobSource(store, origin, true, origin.imageName());
+  }
+
+  /** A {@link #streaming} source of the image {@code image} (as the build named it). */
+  public static StoreFirstBlobSource streaming(
+      ContentStore store, BlobSource origin, String image) {
+    return new StoreFirstBlobSource(store, origin, true, image);
+  }
+
+  @Override
+  public String imageName() {
+    return image;
   }
 
   @Override

@@ -99,7 +99,11 @@ public final class LayerExtractor {
     }
   }
 
-  private void extract(LayerReader reader, EntrySeen seen) throws IOException {
+  /**
+   * Applies the remaining entries of {@code reader} as one layer, showing {@code seen} each entry
+   * before applying it; the caller closes the reader.
+   */
+  public void extract(LayerReader reader, EntrySeen seen) throws IOException {
     LayerApplication layer = new LayerApplication();
     Optional<LayerEntry> next;
     while ((next = reader.next()).isPresent()) {

@@ -49,6 +49,14 @@ public final class LayerReader implements Closeable {
   }
 
   /**
+   * Starts reading an uncompressed tar stream (a {@link VerifiedTar}); the reader owns {@code tar}
+   * and closes it.
+   */
+  public static LayerReader ofTar(InputStream tar) {
+    return new LayerReader(tar, Compression.NONE);
+  }
+
+  /**
    * The uncompressed tar stream of a layer blob, whatever its compression; the stream owns {@code
    * blob} and closes it.
    */

@@ -80,14 +80,8 @@ public final class LayerRecompressor {
       }
       Digest actual = uncompressed.digest();
       if (!actual.equals(diffId)) {
-        throw new LayerFormatException(
-            "layer "
-                + blob.digest()
-                + " uncompresses to "
-                + actual
-                + ", but the image config lists it as "
-                + diffId
-                + "; the image is damaged, pull or build its base again");
+        // The pending blob is dropped when closed: nothing is recorded under the claimed diffID.
+        throw new DiffIdMismatchException("", blob.digest(), diffId, actual);
       }
       // Another build may have recorded this form meanwhile: one blob per form.
       Optional<LayerRecord> meanwhile = recorded(diffId);

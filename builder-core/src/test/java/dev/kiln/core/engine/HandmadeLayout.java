@@ -60,15 +60,35 @@ final class HandmadeLayout {
 
   /** The busybox rootfs plus one layer per list of entries, in order. */
   static Path writeLayers(Path dir, List<List<Entry>> extraLayers) throws IOException {
+    List<byte[]> tars = new ArrayList<>();
+    for (List<Entry> entries : extraLayers) {
+      tars.add(tar(entries));
+    }
+    return writeTars(dir, tars, null);
+  }
+
+  /**
+   * The busybox rootfs plus one gzipped layer of {@code tar}, whose config lists {@code
+   * claimedDiffId} as its diffID instead of the tar's own: a forged image.
+   */
+  static Path writeForged(Path dir, byte[] tar, String claimedDiffId) throws IOException {
+    return writeTars(dir, List.of(tar), List.of(claimedDiffId));
+  }
+
+  /** The busybox rootfs plus one gzipped layer per tar, listed with its own diffID. */
+  static Path writeTars(Path dir, List<byte[]> tars) throws IOException {
+    return writeTars(dir, tars, null);
+  }
+
+  private static Path writeTars(Path dir, List<byte[]> tars, List<String> claimedDiffIds)
+      throws IOException {
     Files.createDirectories(dir.resolve("blobs/sha256"));
     Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
     byte[] base = Files.readAllBytes(BusyboxRootfs.tar());
     String baseDigest = put(dir, base);
-    List<byte[]> tars = new ArrayList<>();
     List<byte[]> gzipped = new ArrayList<>();
-    for (List<Entry> entries : extraLayers) {
-      tars.add(tar(entries));
-      gzipped.add(gzip(tars.get(tars.size() - 1)));
+    for (byte[] t : tars) {
+      gzipped.add(gzip(t));
       put(dir, gzipped.get(gzipped.size() - 1));
     }
 
@@ -78,8 +98,11 @@ final class HandmadeLayout {
     ObjectNode rootfs = config.putObject("rootfs");
     rootfs.put("type", "layers");
     ArrayNode diffIds = rootfs.putArray("diff_ids").add(baseDigest);
-    for (byte[] t : tars) {
-      diffIds.add("sha256:" + FileFacts.sha256(t));
+    for (int i = 0; i < tars.size(); i++) {
+      diffIds.add(
+          claimedDiffIds != null
+              ? claimedDiffIds.get(i)
+              : "sha256:" + FileFacts.sha256(tars.get(i)));
     }
     byte[] configBytes = JSON.writeValueAsBytes(config);
     String configDigest = put(dir, configBytes);

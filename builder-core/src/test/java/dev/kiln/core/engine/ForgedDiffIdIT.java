@@ -1,0 +1,213 @@
+package dev.kiln.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.api.build.BuildFailure;
+import dev.kiln.api.request.AttestationSpec;
+import dev.kiln.api.request.OutputSpecParser;
+import dev.kiln.cache.store.UnpackedLayers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A forged base image: its config lists the diffID of an honest image's layer, its blob holds other
+ * bytes (another {@code /etc/motd}, another dpkg database). kiln's store keeps what it makes from a
+ * layer (index, unpacked directory, package facts) under the diffID, so the forgery must fail the
+ * build, naming the image, the blob and both diffIDs, and leave nothing under the claimed diffID;
+ * an honest build on the real image afterwards sees the honest files.
+ */
+class ForgedDiffIdIT {
+  private static final String HONEST_STATUS =
+      "Package: goodpkg\nStatus: install ok installed\nVersion: 1.0\nArchitecture: amd64\n\n";
+  private static final String FORGED_STATUS =
+      "Package: evilpkg\nStatus: install ok installed\nVersion: 6.6\nArchitecture: amd64\n\n";
+
+  @TempDir static Path work;
+  static BuildHarness dirs;
+  static Path honestLayout;
+  static Path forgedLayout;
+  static String claimed;
+  static String forgedBlob;
+
+  @BeforeAll
+  static void images() throws Exception {
+    dirs = new BuildHarness(work);
+    byte[] honest =
+        HandmadeLayout.tar(
+            HandmadeLayout.list(
+                HandmadeLayout.Entry.file("etc/motd", "honest\n"),
+                HandmadeLayout.Entry.file("var/lib/dpkg/status", HONEST_STATUS)));
+    byte[] forged =
+        HandmadeLayout.tar(
+            HandmadeLayout.list(
+                HandmadeLayout.Entry.file("etc/motd", "forged\n"),
+                HandmadeLayout.Entry.file("var/lib/dpkg/status", FORGED_STATUS)));
+    claimed = "sha256:" + FileFacts.sha256(honest);
+    honestLayout =
+        HandmadeLayout.writeTars(dirs.newDir("honest").resolve("layout"), List.of(honest));
+    forgedLayout =
+        HandmadeLayout.writeForged(dirs.newDir("forged").resolve("layout"), forged, claimed);
+    forgedBlob = lastLayerBlob(forgedLayout);
+  }
+
+  /** What reads the forged layer first in a fresh store. */
+  enum Reader {
+    /** A RUN unpacks it (and indexes it in the same pass). */
+    RUN,
+    /** A COPY onto the image indexes it. */
+    COPY
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Reader.class)
+  void aForgedBaseFailsAndLeavesNothingUnderTheClaimedDiffId(Reader reader) throws Exception {
+    BuildHarness kiln = new BuildHarness(dirs.newDir("store-" + reader));
+    ContextDir ctx = new ContextDir(dirs.newDir("ctx")).file("a.txt", "alpha\n");
+    String step = reader == Reader.RUN ? "RUN cat /etc/motd > /seen" : "COPY a.txt /etc/";
+    ctx.dockerfile("FROM oci-layout://" + forgedLayout + ":latest\n" + step + "\n");
+
+    BuildFailure failure =
+        assertThrows(BuildFailure.class, () -> kiln.build(ctx.root(), out(dirs.newDir("out"))));
+    assertForgeryNamed(failure);
+    assertNothingUnder(kiln.cacheDir());
+
+    // The honest image with the same diffID builds, and a RUN on it sees the honest file.
+    ctx.dockerfile("FROM oci-layout://" + honestLayout + ":latest\nRUN cat /etc/motd > /seen\n");
+    Path out = dirs.newDir("out");
+    kiln.build(ctx.root(), b -> b.output(OutputSpecParser.parse("type=local,dest=" + out)));
+    assertEquals("honest\n", Files.readString(out.resolve("seen")));
+  }
+
+  @Test
+  void aStoreHoldingTheHonestLayerKeepsItAndTheForgeryFails() throws Exception {
+    BuildHarness kiln = new BuildHarness(dirs.newDir("store-kept"));
+    ContextDir ctx = new ContextDir(dirs.newDir("ctx")).file("a.txt", "alpha\n");
+    // The honest image's layer is indexed (a COPY onto it), neither unpacked nor scanned.
+    ctx.dockerfile("FROM oci-layout://" + honestLayout + ":latest\nCOPY a.txt /etc/\n");
+    kiln.build(ctx.root(), out(dirs.newDir("out")));
+    Path index = layerIndex(kiln.cacheDir());
+    assertTrue(Files.isRegularFile(index), "the honest build indexed the layer");
+    byte[] honestIndex = Files.readAllBytes(index);
+
+    // The forgery comes next: its RUN would unpack the layer and its SBOM would scan it.
+    ctx.dockerfile("FROM oci-layout://" + forgedLayout + ":latest\nRUN cat /etc/motd > /seen\n");
+    BuildFailure failure =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    ctx.root(),
+                    b -> {
+                      out(dirs.newDir("out")).accept(b);
+                      b.attest(AttestationSpec.sbom("true").orElseThrow());
+                    }));
+    assertForgeryNamed(failure);
+    assertArrayEquals(honestIndex, Files.readAllBytes(index), "the honest index is kept as it was");
+    assertTrue(unpacked(kiln.cacheDir()).isEmpty(), "no directory unpacked from the forgery");
+    assertFalse(Files.exists(layerPackages(kiln.cacheDir())), "no package facts from the forgery");
+
+    // SBOM alone (no RUN): the scan reads the layer's files by the honest index, from the
+    // forged blob; its facts must not be kept either.
+    ctx.dockerfile("FROM oci-layout://" + forgedLayout + ":latest\nCOPY a.txt /etc/\n");
+    failure =
+        assertThrows(
+            BuildFailure.class,
+            () ->
+                kiln.build(
+                    ctx.root(),
+                    b -> {
+                      out(dirs.newDir("out")).accept(b);
+                      b.attest(AttestationSpec.sbom("true").orElseThrow());
+                    }));
+    assertForgeryNamed(failure);
+    assertFalse(Files.exists(layerPackages(kiln.cacheDir())), "no package facts from the forgery");
+
+    // The honest image still builds on what the store holds: its SBOM names its package...
+    ctx.dockerfile("FROM oci-layout://" + honestLayout + ":latest\nCOPY a.txt /etc/\n");
+    kiln.build(
+        ctx.root(),
+        b -> {
+          out(dirs.newDir("out")).accept(b);
+          b.attest(AttestationSpec.sbom("true").orElseThrow());
+        });
+    assertTrue(
+        Files.readString(layerPackages(kiln.cacheDir())).contains("goodpkg"),
+        "the honest layer's facts are kept");
+    // ...and a RUN on it sees its files.
+    ctx.dockerfile("FROM oci-layout://" + honestLayout + ":latest\nRUN cat /etc/motd > /seen\n");
+    Path out = dirs.newDir("out");
+    kiln.build(ctx.root(), b -> b.output(OutputSpecParser.parse("type=local,dest=" + out)));
+    assertEquals("honest\n", Files.readString(out.resolve("seen")));
+    assertArrayEquals(honestIndex, Files.readAllBytes(index));
+  }
+
+  private static java.util.function.Consumer<dev.kiln.api.request.BuildRequest.Builder> out(
+      Path dir) {
+    return b -> b.output(OutputSpecParser.parse("type=oci,dest=" + dir.resolve("image.tar")));
+  }
+
+  private static void assertForgeryNamed(BuildFailure failure) {
+    String message = failure.getMessage() + " " + failure.detail().orElse("");
+    assertTrue(message.contains(forgedLayout.toString()), "names the image: " + message);
+    assertTrue(message.contains(forgedBlob), "names the blob: " + message);
+    assertTrue(message.contains(claimed), "names the claimed diffID: " + message);
+    assertTrue(message.contains("uncompresses to sha256:"), "names the actual diffID: " + message);
+    assertTrue(
+        failure.hint().orElse("").contains("forged"),
+        () -> "says what to do: " + failure.hint() + " " + causes(failure));
+  }
+
+  private static String causes(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      b.append(c.getClass().getName()).append(": ").append(c.getMessage()).append(" <- ");
+    }
+    return b.toString();
+  }
+
+  private static void assertNothingUnder(Path store) throws Exception {
+    assertFalse(Files.exists(layerIndex(store)), "no index under the claimed diffID");
+    assertFalse(Files.exists(layerPackages(store)), "no package facts under the claimed diffID");
+    assertTrue(unpacked(store).isEmpty(), "no directory under the claimed diffID");
+  }
+
+  private static List<UnpackedLayers.UnpackedLayer> unpacked(Path store) throws Exception {
+    String hex = claimed.substring("sha256:".length());
+    return UnpackedLayers.list(store).stream()
+        .filter(l -> l.leftover() || l.diffIdHex().equals(hex))
+        .toList();
+  }
+
+  private static Path layerIndex(Path store) {
+    return store.resolve("kiln/layer-index/sha256").resolve(claimed.substring(7));
+  }
+
+  private static Path layerPackages(Path store) {
+    return store.resolve("kiln/layer-packages/sha256").resolve(claimed.substring(7));
+  }
+
+  private static String lastLayerBlob(Path layout) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    String manifest =
+        json.readTree(layout.resolve("index.json").toFile())
+            .path("manifests")
+            .get(0)
+            .path("digest")
+            .asText();
+    var layers =
+        json.readTree(layout.resolve("blobs/sha256").resolve(manifest.substring(7)).toFile())
+            .path("layers");
+    return layers.get(layers.size() - 1).path("digest").asText();
+  }
+}
