@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.testdata.git.LocalGitServer;
+import dev.kiln.testdata.net.ForwardProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -171,6 +172,48 @@ class UrlContextTest {
     assertEquals(2, missing.exitCode(), missing.stderr());
     assertTrue(missing.stderr().contains("HTTP 404"), missing.stderr());
     assertFalse(missing.stderr().contains("Exception"), missing.stderr());
+  }
+
+  /** A context server that sends its headers and then stalls fails the build, not hangs it. */
+  @Test
+  void aContextServerThatStallsFailsNamingTheUrlAndTheBytes() {
+    System.setProperty("kiln.download.idleSeconds", "1");
+    try (var stalling = dev.kiln.testdata.net.StallingHttpServer.start(512)) {
+      String url = stalling.url("ctx.tar.gz");
+      long start = System.nanoTime();
+      var run = RealEngineRun.kiln(work, new byte[0], RealEngineRun.build(work, url));
+      assertTrue(System.nanoTime() - start < 30_000_000_000L, "the build waited for the server");
+      assertEquals(2, run.exitCode(), run.stderr());
+      assertTrue(run.stderr().contains("the context " + url), run.stderr());
+      assertTrue(run.stderr().contains("after 512 bytes"), run.stderr());
+      assertFalse(run.stderr().contains("Exception"), run.stderr());
+    } finally {
+      System.clearProperty("kiln.download.idleSeconds");
+    }
+  }
+
+  /** A context URL goes through the environment's proxy with its user and password, as ADD's. */
+  @Test
+  void aContextUrlGoesThroughAProxyThatWantsCredentials() throws Exception {
+    try (ForwardProxy proxy =
+        ForwardProxy.requiringCredentials("builder", "s3cret")
+            .resolving("context.test", InetAddress.getLoopbackAddress())) {
+      proxy.start();
+      String url = "http://context.test:" + http.getAddress().getPort() + "/ctx.tar.gz";
+      Path out = work.resolve("proxied");
+      var run =
+          RealEngineRun.kiln(
+              work,
+              Map.of("HTTP_PROXY", proxy.url().replace("://", "://builder:s3cret@")),
+              new byte[0],
+              RealEngineRun.build(work, url, "-o", "type=local,dest=" + out));
+      assertEquals(0, run.exitCode(), run.stderr());
+      assertEquals("from the tarball\n", Files.readString(out.resolve("served.txt")));
+      assertTrue(
+          proxy.requestsTo("context.test:" + http.getAddress().getPort()).stream()
+              .anyMatch(ForwardProxy.Request::authorized),
+          proxy.requests().toString());
+    }
   }
 
   /**
