@@ -131,6 +131,54 @@ class UrlContextTest {
     assertEquals("hello v2\n", Files.readString(root.resolve("root.txt")));
   }
 
+  /**
+   * A context URL's password reaches git only through a credential helper (the server asks for
+   * Basic authentication), so the kept .git's config, its relative submodule's included, and the
+   * messages do not hold it.
+   */
+  @Test
+  void aGitContextsPasswordStaysOutOfTheKeptGitDirectory() throws Exception {
+    LocalGitServer.Repository lib = git.repository("ctxlib");
+    String libCommit = lib.commit(Map.of("lib.txt", "lib\n"), "lib");
+    lib.push("main");
+    LocalGitServer.Repository repo = git.repository("ctxsec");
+    repo.commit(
+        Map.of(
+            "Dockerfile",
+            "FROM scratch\nCOPY . /\n",
+            ".gitmodules",
+            "[submodule \"lib\"]\n\tpath = lib\n\turl = ../ctxlib.git\n"),
+        "one");
+    repo.git("update-index", "--add", "--cacheinfo", "160000," + libCommit + ",lib");
+    repo.git("commit", "-q", "-m", "with a relative submodule");
+    repo.push("main");
+    String url =
+        git.authHttpUrl("ctxsec")
+            .replace(
+                "http://", "http://" + LocalGitServer.USER + ":" + LocalGitServer.PASSWORD + "@");
+    Path out = work.resolve("secured");
+    var run =
+        RealEngineRun.kiln(
+            work,
+            new byte[0],
+            RealEngineRun.build(
+                work,
+                url + "#main",
+                "--build-arg",
+                "BUILDKIT_CONTEXT_KEEP_GIT_DIR=1",
+                "-o",
+                "type=local,dest=" + out));
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals("lib\n", Files.readString(out.resolve("lib/lib.txt")));
+    for (Path config :
+        List.of(out.resolve(".git/config"), out.resolve(".git/modules/lib/config"))) {
+      String text = Files.readString(config);
+      assertFalse(text.contains(LocalGitServer.PASSWORD), config + ":\n" + text);
+      assertTrue(text.contains("url = http://127.0.0.1:"), config + ":\n" + text);
+    }
+    assertFalse(run.stderr().contains(LocalGitServer.PASSWORD), run.stderr());
+  }
+
   @Test
   void aMissingRefOrADockerfileOutsideTheContextIsRefused() {
     var missing =
