@@ -166,6 +166,7 @@ class AddGitIT {
               "git/secured:1",
               b -> b.environment(Map.of("PATH", bin + ":/usr/bin:/bin")));
     }
+    String events = kiln.events().toString();
     Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
     assertFile(tree, "keep/lib/lib.txt", 0644, 0, 0, "from the secured submodule\n");
     assertFile(tree, "token/lib/lib.txt", 0644, 0, 0, "from the secured submodule\n");
@@ -184,6 +185,7 @@ class AddGitIT {
         }
       }
       assertFalse(image.configJson().toString().contains(secret), "in the history");
+      assertFalse(events.contains(secret), "in the progress events: " + events);
     }
     assertEquals(url, hostGit(image.rootfs().resolve("token"), "config", "remote.origin.url"));
 
