@@ -49,6 +49,12 @@ public record GitUrl(String remote, String scope, String username, String passwo
         password);
   }
 
+  /** The URL without its credentials: a record's own toString would print the password. */
+  @Override
+  public String toString() {
+    return remote;
+  }
+
   /** Whether the URL carried a user or password. */
   public boolean hasCredentials() {
     return !scope.isEmpty();

@@ -151,6 +151,7 @@ class GitCommandTest {
     assertEquals("", token.password());
     assertEquals("ssh://git@host/r.git", GitUrl.of("ssh://git@host/r.git").remote());
     assertFalse(GitUrl.of("https://host/r.git").hasCredentials());
+    assertFalse(url.toString().contains("p:w+x"), url.toString());
     assertThrows(GitFailure.class, () -> GitUrl.of("https://u:a%0Ab@host/r.git"));
 
     Map<String, String> env =
