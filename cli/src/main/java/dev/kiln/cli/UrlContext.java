@@ -1,19 +1,11 @@
 package dev.kiln.cli;
 
 import dev.kiln.api.request.GitContext;
-import dev.kiln.api.request.RequestException;
+import dev.kiln.api.request.UrlContextDownload;
 import dev.kiln.dockerfile.instructions.GitReference;
-import dev.kiln.registry.transport.ProxySettings;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -55,51 +47,10 @@ record UrlContext(Path root, Path dir, byte[] dockerfile) implements AutoCloseab
       }
     }
     String shown = GitReference.redact(context);
-    HttpResponse<InputStream> response = get(context, shown, environment);
-    try (InputStream body = response.body()) {
-      StdinContext fetched = StdinContext.read(body, "the context " + shown);
-      return new UrlContext(fetched.dir(), fetched.dir(), fetched.dockerfile());
-    }
-  }
-
-  private static HttpResponse<InputStream> get(
-      String url, String shown, Map<String, String> environment) throws IOException {
-    URI uri;
-    try {
-      uri = URI.create(url);
-    } catch (IllegalArgumentException e) {
-      throw new RequestException(
-          "the context " + shown + " is not a valid URL: " + e.getMessage(),
-          "give the context as a directory, -, a git URL or an http(s) URL");
-    }
-    HttpClient client =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30))
-            .proxy(ProxySettings.fromEnvironment(environment).asProxySelector())
-            .build();
-    HttpResponse<InputStream> response;
-    try {
-      response =
-          client.send(
-              // Until the answer's headers: a server that never answers must not hang the build.
-              HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET().build(),
-              HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while downloading the context " + shown);
-    } catch (IOException e) {
-      throw new RequestException(
-          "the context " + shown + " cannot be downloaded: " + e,
-          "check the URL, and that its server is up and reachable from this machine");
-    }
-    if (response.statusCode() / 100 != 2) {
-      response.body().close();
-      throw new RequestException(
-          "the context " + shown + ": HTTP " + response.statusCode(),
-          "check the URL; a context URL must answer 2xx with a tar archive or a Dockerfile");
-    }
-    return response;
+    StdinContext fetched =
+        UrlContextDownload.read(
+            context, shown, environment, body -> StdinContext.read(body, "the context " + shown));
+    return new UrlContext(fetched.dir(), fetched.dir(), fetched.dockerfile());
   }
 
   @Override

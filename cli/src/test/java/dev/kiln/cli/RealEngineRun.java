@@ -17,6 +17,13 @@ final class RealEngineRun {
   record Result(int exitCode, String stdout, String stderr) {}
 
   static Result kiln(Path home, byte[] stdin, String... args) {
+    return kiln(home, Map.of(), stdin, args);
+  }
+
+  /** As {@link #kiln(Path, byte[], String...)}, with {@code environment} besides {@code HOME}. */
+  static Result kiln(Path home, Map<String, String> environment, byte[] stdin, String... args) {
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    env.put("HOME", home.toString());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CliEnvironment cli =
@@ -24,7 +31,7 @@ final class RealEngineRun {
             new ByteArrayInputStream(stdin),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
-            Map.of("HOME", home.toString()),
+            Map.copyOf(env),
             false,
             Kiln::new);
     int code = Main.run(cli, args);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.testdata.git.LocalGitServer;
+import dev.kiln.testdata.net.ForwardProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -130,6 +131,54 @@ class UrlContextTest {
     assertEquals("hello v2\n", Files.readString(root.resolve("root.txt")));
   }
 
+  /**
+   * A context URL's password reaches git only through a credential helper (the server asks for
+   * Basic authentication), so the kept .git's config, its relative submodule's included, and the
+   * messages do not hold it.
+   */
+  @Test
+  void aGitContextsPasswordStaysOutOfTheKeptGitDirectory() throws Exception {
+    LocalGitServer.Repository lib = git.repository("ctxlib");
+    String libCommit = lib.commit(Map.of("lib.txt", "lib\n"), "lib");
+    lib.push("main");
+    LocalGitServer.Repository repo = git.repository("ctxsec");
+    repo.commit(
+        Map.of(
+            "Dockerfile",
+            "FROM scratch\nCOPY . /\n",
+            ".gitmodules",
+            "[submodule \"lib\"]\n\tpath = lib\n\turl = ../ctxlib.git\n"),
+        "one");
+    repo.git("update-index", "--add", "--cacheinfo", "160000," + libCommit + ",lib");
+    repo.git("commit", "-q", "-m", "with a relative submodule");
+    repo.push("main");
+    String url =
+        git.authHttpUrl("ctxsec")
+            .replace(
+                "http://", "http://" + LocalGitServer.USER + ":" + LocalGitServer.PASSWORD + "@");
+    Path out = work.resolve("secured");
+    var run =
+        RealEngineRun.kiln(
+            work,
+            new byte[0],
+            RealEngineRun.build(
+                work,
+                url + "#main",
+                "--build-arg",
+                "BUILDKIT_CONTEXT_KEEP_GIT_DIR=1",
+                "-o",
+                "type=local,dest=" + out));
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals("lib\n", Files.readString(out.resolve("lib/lib.txt")));
+    for (Path config :
+        List.of(out.resolve(".git/config"), out.resolve(".git/modules/lib/config"))) {
+      String text = Files.readString(config);
+      assertFalse(text.contains(LocalGitServer.PASSWORD), config + ":\n" + text);
+      assertTrue(text.contains("url = http://127.0.0.1:"), config + ":\n" + text);
+    }
+    assertFalse(run.stderr().contains(LocalGitServer.PASSWORD), run.stderr());
+  }
+
   @Test
   void aMissingRefOrADockerfileOutsideTheContextIsRefused() {
     var missing =
@@ -171,6 +220,48 @@ class UrlContextTest {
     assertEquals(2, missing.exitCode(), missing.stderr());
     assertTrue(missing.stderr().contains("HTTP 404"), missing.stderr());
     assertFalse(missing.stderr().contains("Exception"), missing.stderr());
+  }
+
+  /** A context server that sends its headers and then stalls fails the build, not hangs it. */
+  @Test
+  void aContextServerThatStallsFailsNamingTheUrlAndTheBytes() {
+    System.setProperty("kiln.download.idleSeconds", "1");
+    try (var stalling = dev.kiln.testdata.net.StallingHttpServer.start(512)) {
+      String url = stalling.url("ctx.tar.gz");
+      long start = System.nanoTime();
+      var run = RealEngineRun.kiln(work, new byte[0], RealEngineRun.build(work, url));
+      assertTrue(System.nanoTime() - start < 30_000_000_000L, "the build waited for the server");
+      assertEquals(2, run.exitCode(), run.stderr());
+      assertTrue(run.stderr().contains("the context " + url), run.stderr());
+      assertTrue(run.stderr().contains("after 512 bytes"), run.stderr());
+      assertFalse(run.stderr().contains("Exception"), run.stderr());
+    } finally {
+      System.clearProperty("kiln.download.idleSeconds");
+    }
+  }
+
+  /** A context URL goes through the environment's proxy with its user and password, as ADD's. */
+  @Test
+  void aContextUrlGoesThroughAProxyThatWantsCredentials() throws Exception {
+    try (ForwardProxy proxy =
+        ForwardProxy.requiringCredentials("builder", "s3cret")
+            .resolving("context.test", InetAddress.getLoopbackAddress())) {
+      proxy.start();
+      String url = "http://context.test:" + http.getAddress().getPort() + "/ctx.tar.gz";
+      Path out = work.resolve("proxied");
+      var run =
+          RealEngineRun.kiln(
+              work,
+              Map.of("HTTP_PROXY", proxy.url().replace("://", "://builder:s3cret@")),
+              new byte[0],
+              RealEngineRun.build(work, url, "-o", "type=local,dest=" + out));
+      assertEquals(0, run.exitCode(), run.stderr());
+      assertEquals("from the tarball\n", Files.readString(out.resolve("served.txt")));
+      assertTrue(
+          proxy.requestsTo("context.test:" + http.getAddress().getPort()).stream()
+              .anyMatch(ForwardProxy.Request::authorized),
+          proxy.requests().toString());
+    }
   }
 
   /**

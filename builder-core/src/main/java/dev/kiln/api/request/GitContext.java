@@ -1,16 +1,12 @@
 package dev.kiln.api.request;
 
-import dev.kiln.core.git.GitCheckout;
-import dev.kiln.core.git.GitCommand;
 import dev.kiln.core.git.GitFailure;
-import dev.kiln.core.git.GitRemote;
+import dev.kiln.core.git.GitFetch;
 import dev.kiln.core.git.ResolvedRef;
 import dev.kiln.dockerfile.instructions.GitReference;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,14 +14,14 @@ import java.util.Optional;
  * A build context given as a git URL ({@code kiln build https://host/repo.git#ref:dir}), as buildx
  * takes one: the ref's commit is checked out (shallow, submodules included, without {@code .git}
  * unless the build argument {@code BUILDKIT_CONTEXT_KEEP_GIT_DIR} is true) and the context is the
- * fragment's subdirectory, where the Dockerfile is looked up and {@code -f} is relative to.
+ * fragment's subdirectory, where the Dockerfile is looked up and {@code -f} is relative to. The
+ * fetch is {@link GitFetch}'s, as for ADD of a git repository.
  *
  * @param checkout the directory the repository was checked out into
  * @param context the build context: {@code checkout}, or its subdirectory
  * @param commit the commit checked out
  */
 public record GitContext(Path checkout, Path context, String commit) {
-  private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
   /**
    * Checks {@code url} out into {@code dir} (which must not exist), with git run in a clean
@@ -34,11 +30,6 @@ public record GitContext(Path checkout, Path context, String commit) {
   public static GitContext checkout(
       GitReference url, Map<String, String> environment, Path dir, boolean keepGitDir)
       throws IOException {
-    if (url.hasQuery()) {
-      throw new RequestException(
-          "the context " + url.redacted() + ": kiln does not read options in a git URL's query",
-          "write the ref and subdirectory as a fragment: URL#REF:SUBDIR");
-    }
     Path home = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-git-home"));
     Optional<Path> agent = Optional.empty();
     if (url.overSsh()) {
@@ -50,30 +41,13 @@ public record GitContext(Path checkout, Path context, String commit) {
       }
       agent = Optional.of(Path.of(socket));
     }
-    GitCommand git = GitCommand.clean(environment, home, agent, TIMEOUT);
+    GitFetch fetch = new GitFetch(environment, agent);
     try {
-      ResolvedRef commit = new GitRemote(git, home).resolve(url);
-      new GitCheckout(git).checkout(url, commit, dir, keepGitDir);
-      return new GitContext(dir, subdirectory(url, dir), commit.commit());
+      ResolvedRef commit = fetch.resolve(url, home);
+      Path context = fetch.checkout(url, commit, dir, home, keepGitDir);
+      return new GitContext(dir, context, commit.commit());
     } catch (GitFailure e) {
       throw new RequestException("the context " + url.redacted() + ": " + e.getMessage(), e.hint());
     }
-  }
-
-  /** The fragment's subdirectory of the checkout, reached without symlinks or {@code ..}. */
-  private static Path subdirectory(GitReference url, Path checkout) {
-    Path at = checkout;
-    for (String part : url.subdir().split("/")) {
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
-      }
-      at = at.resolve(part);
-      if (part.equals("..") || !Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
-        throw new RequestException(
-            "the context " + url.redacted() + ": the repository has no directory " + url.subdir(),
-            "check the subdirectory after ':' in the URL's fragment");
-      }
-    }
-    return at;
   }
 }

@@ -253,12 +253,32 @@ public final class DirectoryTree implements FileTree {
   }
 
   @Override
-  public synchronized FileContent content(String path) throws IOException {
+  public boolean readsInParallel() {
+    return true;
+  }
+
+  @Override
+  public synchronized boolean contentKnown(String path) throws IOException {
     Optional<Node> found = node(path);
-    if (found.isEmpty()) {
-      throw new NoSuchFileException(file(path).toString());
+    return found.isEmpty()
+        || !DiskFileTypes.hasContent(found.get().stamp().mode())
+        || memo.find(path, found.get().stamp()).isPresent();
+  }
+
+  /**
+   * Only the look-ups hold this tree's lock: reading and hashing the bytes does not, so that {@link
+   * ContentPrefetch} can hash several files at once.
+   */
+  @Override
+  public FileContent content(String path) throws IOException {
+    Node node;
+    synchronized (this) {
+      Optional<Node> found = node(path);
+      if (found.isEmpty()) {
+        throw new NoSuchFileException(file(path).toString());
+      }
+      node = found.get();
     }
-    Node node = found.get();
     if (!DiskFileTypes.hasContent(node.stamp().mode())) {
       // A socket is copied as an empty file; nothing else without content is asked for. Either
       // way the file is not opened: opening a FIFO or a device may block or act on hardware.
@@ -281,7 +301,10 @@ public final class DirectoryTree implements FileTree {
       throw permissionDenied(path, e);
     }
     FileContent content = new FileContent(Digest.ofSha256(hash.digest()), capability);
-    Optional<Node> after = lstat(path);
+    Optional<Node> after;
+    synchronized (this) {
+      after = lstat(path);
+    }
     boolean unchanged = after.isPresent() && after.get().stamp().equals(node.stamp());
     boolean settled =
         node.stamp().ctimeNanos() < nanos(trustBefore)

@@ -23,6 +23,22 @@ public interface FileTree {
   /** The bytes' digest and the capability attribute of the regular file at {@code path}. */
   FileContent content(String path) throws IOException;
 
+  /**
+   * Whether {@link #content} of different files may run at the same time and gains from it: true
+   * for files on disk, whose reading and hashing can use every core.
+   */
+  default boolean readsInParallel() {
+    return false;
+  }
+
+  /**
+   * Whether {@link #content} of {@code path} would answer without reading the file (it is memoised,
+   * or has no bytes): such files are not worth handing to another thread.
+   */
+  default boolean contentKnown(String path) throws IOException {
+    return false;
+  }
+
   /** What the tree is, for messages: "the build context", "stage build". */
   String description();
 }

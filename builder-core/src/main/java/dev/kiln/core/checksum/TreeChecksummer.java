@@ -36,9 +36,17 @@ public final class TreeChecksummer {
 
   private final FileTree tree;
   private final Map<String, Digest> checksums = new HashMap<>();
+  private final ContentPrefetch prefetch;
+  // Contents hashed ahead by the prefetch, each taken once by the walk.
+  private Map<String, FileContent> prefetched = Map.of();
 
   public TreeChecksummer(FileTree tree) {
+    this(tree, ContentPrefetch.forCores(tree));
+  }
+
+  TreeChecksummer(FileTree tree, ContentPrefetch prefetch) {
     this.tree = tree;
+    this.prefetch = prefetch;
   }
 
   /** The tree this checksums. */
@@ -53,6 +61,22 @@ public final class TreeChecksummer {
    * @throws SourceNotFoundException if there is nothing at {@code path}
    */
   public synchronized Digest checksum(String path) throws IOException {
+    Digest known = checksums.get(path);
+    if (known != null) {
+      return known;
+    }
+    Optional<FileMeta> top = tree.stat(path);
+    if (top.isPresent() && top.get().type() == EntryType.DIRECTORY) {
+      prefetched = prefetch.below(path, checksums::containsKey);
+    }
+    try {
+      return compute(path);
+    } finally {
+      prefetched = Map.of();
+    }
+  }
+
+  private Digest compute(String path) throws IOException {
     Digest known = checksums.get(path);
     if (known != null) {
       return known;
@@ -74,7 +98,8 @@ public final class TreeChecksummer {
             .frame(7, meta.devMajor())
             .frame(8, meta.devMinor());
     if (meta.type() == EntryType.REGULAR || meta.type() == EntryType.HARDLINK) {
-      FileContent content = tree.content(path);
+      FileContent ahead = prefetched.get(path);
+      FileContent content = ahead != null ? ahead : tree.content(path);
       if (content.capability() != null) {
         e.frame(9, content.capability());
       }
@@ -82,7 +107,7 @@ public final class TreeChecksummer {
     } else if (meta.type() == EntryType.DIRECTORY) {
       for (String name : tree.childNames(path)) {
         e.frame(11, name);
-        e.frame(12, checksum(LayerPath.child(path, name)));
+        e.frame(12, compute(LayerPath.child(path, name)));
       }
     }
     Digest digest = e.digest();

@@ -2,10 +2,8 @@ package dev.kiln.core.engine;
 
 import dev.kiln.api.request.SshSpec;
 import dev.kiln.cache.buildcache.CacheKeyBuilder;
-import dev.kiln.core.git.GitCheckout;
-import dev.kiln.core.git.GitCommand;
 import dev.kiln.core.git.GitFailure;
-import dev.kiln.core.git.GitRemote;
+import dev.kiln.core.git.GitFetch;
 import dev.kiln.core.git.ResolvedRef;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.core.step.CopyFailure;
@@ -14,13 +12,9 @@ import dev.kiln.dockerfile.ignore.PatternMatcher;
 import dev.kiln.dockerfile.instructions.GitReference;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,14 +23,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * step again, an unchanged one is reused), {@code --checksum} is checked against that commit, and
  * the same commit is then checked out ({@link GitCheckout}) and copied like a directory of the
  * context: its contents (or the {@code #ref:subdir}'s) land in the destination, owned by root
- * unless {@code --chown}. One instance serves one build, so a ref is resolved once per build.
+ * unless {@code --chown}. A ref is resolved once per build, for all its platforms ({@link
+ * GitRefs}). The fetching itself is {@link GitFetch}'s, as for a git build context.
  */
 final class AddGit {
-  private static final Duration TIMEOUT = Duration.ofMinutes(10);
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   private final BuildScope scope;
-  private final Map<String, ResolvedRef> resolved = new ConcurrentHashMap<>();
 
   AddGit(BuildScope scope) {
     this.scope = scope;
@@ -84,34 +77,34 @@ final class AddGit {
       ResolvedRef commit = resolve(ref, spec.checksum());
       String name = "repo-" + n++;
       Path dir = root.resolve(name);
+      Path subdir;
       try {
-        new GitCheckout(command(ref)).checkout(ref, commit, dir, spec.keepGitDir());
+        subdir = fetch(ref).checkout(ref, commit, dir, home(), spec.keepGitDir());
       } catch (GitFailure e) {
         throw new CopyFailure("ADD " + ref.redacted() + ": " + e.getMessage(), e.hint());
       }
-      names.add(name + subdir(ref, dir));
+      String inside = dir.relativize(subdir).toString();
+      names.add(inside.isEmpty() ? name : name + "/" + inside);
     }
     return new ContextTree(root, PatternMatcher.of(List.of()));
   }
 
   /** The commit {@code ref} names, resolved once per build, checked against {@code --checksum}. */
   private ResolvedRef resolve(GitReference ref, String checksum) throws IOException, CopyFailure {
-    if (ref.hasQuery()) {
-      throw new CopyFailure(
-          "ADD " + ref.redacted() + ": kiln does not read options in a git URL's query (?ref=…)",
-          "write the ref and subdirectory as a fragment: URL#REF:SUBDIR");
-    }
-    String id = ref.remote() + "#" + ref.ref();
-    ResolvedRef commit = resolved.get(id);
-    if (commit == null) {
-      try {
-        commit = new GitRemote(command(ref), home()).resolve(ref);
-      } catch (GitFailure e) {
-        throw new CopyFailure("ADD " + ref.redacted() + ": " + e.getMessage(), e.hint());
-      }
-      ResolvedRef first = resolved.putIfAbsent(id, commit);
-      commit = first == null ? commit : first;
-    }
+    ResolvedRef commit =
+        scope
+            .storage()
+            .gitRefs()
+            .get(
+                ref.remote() + "#" + ref.ref(),
+                () -> {
+                  try {
+                    return fetch(ref).resolve(ref, home());
+                  } catch (GitFailure e) {
+                    throw new CopyFailure(
+                        "ADD " + ref.redacted() + ": " + e.getMessage(), e.hint());
+                  }
+                });
     if (checksum != null && !checksum.isEmpty() && !commit.matches(checksum)) {
       throw new CopyFailure(
           "ADD "
@@ -126,42 +119,8 @@ final class AddGit {
     return commit;
   }
 
-  /**
-   * The {@code #ref:subdir} below the checkout, as a relative path starting with "/" ("" for the
-   * root): a directory of the repository, reached without symlinks or {@code ..}.
-   */
-  private static String subdir(GitReference ref, Path checkout) throws CopyFailure {
-    String path = "";
-    for (String part : ref.subdir().split("/")) {
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
-      }
-      if (part.equals("..")) {
-        throw new CopyFailure(
-            "ADD "
-                + ref.redacted()
-                + ": the subdirectory "
-                + ref.subdir()
-                + " leaves the repository",
-            "name a directory inside the repository after ':' in the fragment");
-      }
-      path += "/" + part;
-      Path at = checkout.resolve(path.substring(1));
-      if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
-        throw new CopyFailure(
-            "ADD "
-                + ref.redacted()
-                + ": the repository has no directory "
-                + ref.subdir()
-                + (Files.isSymbolicLink(at) ? " (" + path.substring(1) + " is a symlink)" : ""),
-            "check the subdirectory after ':' in the fragment");
-      }
-    }
-    return path;
-  }
-
-  private GitCommand command(GitReference ref) throws IOException, CopyFailure {
-    return GitCommand.clean(scope.request().environment(), home(), sshAgent(ref), TIMEOUT);
+  private GitFetch fetch(GitReference ref) throws CopyFailure {
+    return new GitFetch(scope.request().environment(), sshAgent(ref));
   }
 
   /** An empty directory to be git's HOME, so no configuration of the user is read. */

@@ -8,6 +8,7 @@ import dev.kiln.cache.buildcache.CacheKey;
 import dev.kiln.cache.buildcache.CacheKeyBuilder;
 import dev.kiln.cache.buildcache.CacheResult;
 import dev.kiln.cache.buildcache.CachedLayer;
+import dev.kiln.core.git.GitCommand;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.image.ResolvedImage;
@@ -549,7 +550,8 @@ final class StageRunner {
   }
 
   static String oneLine(String text) {
-    String single = text.replaceAll("\\s*\\\\?\\r?\\n\\s*", " ").trim();
+    // A password or token in a URL (ADD's git and http sources) is not for progress logs.
+    String single = GitCommand.redact(text).replaceAll("\\s*\\\\?\\r?\\n\\s*", " ").trim();
     return single.length() > 200 ? single.substring(0, 199) + "…" : single;
   }
 }

@@ -20,7 +20,9 @@ import java.util.Set;
  * fetched shallow and recursively, files 0644 or 0755 and directories 0755 whatever the umask,
  * dated at checkout. Without {@code keepGitDir} nothing of git is left ({@code .git} removed, in
  * submodules too); with it {@code .git} holds the one commit, the ref by its name, and {@code
- * origin} set to the URL with its password redacted.
+ * origin} set to the URL without its user and password ({@link GitUrl}: git never had them on its
+ * command line, so neither the kept config nor a relative submodule's URL resolved from it holds
+ * them).
  */
 public final class GitCheckout {
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-r--r--");
@@ -43,7 +45,7 @@ public final class GitCheckout {
       init.add("--object-format=sha256");
     }
     git.run(dir, what, init);
-    git.run(dir, what, List.of("remote", "add", "origin", source.remote()));
+    git.run(dir, what, List.of("remote", "add", "origin", GitUrl.of(source.remote()).remote()));
     fetch(source, resolved, dir, what);
     git.run(
         dir,
@@ -57,7 +59,6 @@ public final class GitCheckout {
           List.of("submodule", "update", "--init", "--recursive", "--depth=1"));
     }
     if (keepGitDir) {
-      git.run(dir, what, List.of("remote", "set-url", "origin", source.redactedRemote()));
       git.run(dir, what, List.of("reflog", "expire", "--all", "--expire=now"));
       Files.deleteIfExists(dir.resolve(".git/FETCH_HEAD"));
     } else {

@@ -1,10 +1,12 @@
 package dev.kiln.core.git;
 
-import java.io.ByteArrayOutputStream;
+import dev.kiln.core.fetch.IdleLimit;
+import dev.kiln.core.host.HostCommand;
+import dev.kiln.core.host.HostCommandException;
+import dev.kiln.core.host.HostCommandTimeoutException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,17 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Runs the {@code git} program the way a build needs it: with a clean environment (no user or
- * system configuration, no terminal prompt, no askpass, only network transports allowed), a time
- * limit, and a failure that quotes git's stderr with any URL password redacted. What is kept of the
- * caller's environment is {@code PATH}, the proxy variables, and an SSH agent when one is given.
+ * Runs the {@code git} program the way a build needs it, as a {@link HostCommand}: with a clean
+ * environment (no user or system configuration, no terminal prompt, no askpass, only network
+ * transports allowed), a time limit, an idle limit on http transfers ({@link IdleLimit}), and a
+ * failure that quotes git's stderr with any URL password or token redacted. What is kept of the
+ * caller's environment is {@code PATH}, the proxy variables, and an SSH agent when one is given. A
+ * URL's user and password reach git only through its environment ({@link #withCredentials}), never
+ * its command line.
  */
 public final class GitCommand {
   private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/@\\s:]+:)[^@/\\s]+@");
+  private static final Pattern URL_TOKEN = Pattern.compile("((?i:https?)://)[^/@\\s:'\"]+@");
   private static final List<String> PROXY_VARIABLES =
       List.of(
           "HTTP_PROXY",
@@ -33,8 +38,12 @@ public final class GitCommand {
           "https_proxy",
           "no_proxy",
           "all_proxy");
-  private static final int STDOUT_LIMIT = 4 * 1024 * 1024;
-  private static final int STDERR_KEPT = 4 * 1024;
+  // git runs this with sh; the values come from git's own environment, so no secret is an argument
+  // of any process. It answers only "get", for the scope it is configured for.
+  private static final String CREDENTIAL_HELPER =
+      "!f() { test \"$1\" = get || exit 0;"
+          + " printf 'username=%s\\npassword=%s\\n' \"$KILN_GIT_USERNAME\" \"$KILN_GIT_PASSWORD\"; }; f";
+  private static final int STDERR_SHOWN = 4 * 1024;
 
   private final Map<String, String> environment;
   private final Duration timeout;
@@ -68,6 +77,10 @@ public final class GitCommand {
     env.put("LC_ALL", "C");
     // No file://, ext:: or other local transports: a submodule URL must not read the host.
     env.put("GIT_ALLOW_PROTOCOL", "http:https:git:ssh");
+    // An http server that goes quiet fails the transfer (curl's low-speed limit: under 1 byte/s
+    // for the idle limit), rather than holding the build until the time limit.
+    env.put("GIT_HTTP_LOW_SPEED_LIMIT", "1");
+    env.put("GIT_HTTP_LOW_SPEED_TIME", Long.toString(IdleLimit.current().toSeconds()));
     // As BuildKit without known hosts: no config of the user, no prompt, host keys not pinned.
     env.put(
         "GIT_SSH_COMMAND",
@@ -77,14 +90,33 @@ public final class GitCommand {
     return new GitCommand(Map.copyOf(env), timeout);
   }
 
+  /**
+   * This git answering an http(s) server's challenge for {@code url}'s scope with its user and
+   * password: a credential helper configured through git's environment ({@code GIT_CONFIG_*}) reads
+   * them from the environment of git alone. Nothing changes when the URL has no credentials.
+   */
+  public GitCommand withCredentials(GitUrl url) {
+    if (!url.hasCredentials()) {
+      return this;
+    }
+    Map<String, String> env = new TreeMap<>(environment);
+    env.put("GIT_CONFIG_COUNT", "1");
+    env.put("GIT_CONFIG_KEY_0", "credential." + url.scope() + ".helper");
+    env.put("GIT_CONFIG_VALUE_0", CREDENTIAL_HELPER);
+    env.put("KILN_GIT_USERNAME", url.username());
+    env.put("KILN_GIT_PASSWORD", url.password());
+    return new GitCommand(Map.copyOf(env), timeout);
+  }
+
   /** The environment git runs with (for tests). */
   Map<String, String> environment() {
     return environment;
   }
 
-  /** {@code text} with the password of every URL in it replaced by {@code xxxxx}. */
+  /** {@code text} with the password (or http(s) token user) of every URL replaced by xxxxx. */
   public static String redact(String text) {
-    return URL_PASSWORD.matcher(text).replaceAll("$1xxxxx@");
+    String withoutPasswords = URL_PASSWORD.matcher(text).replaceAll("$1xxxxx@");
+    return URL_TOKEN.matcher(withoutPasswords).replaceAll("$1xxxxx@");
   }
 
   /**
@@ -93,104 +125,70 @@ public final class GitCommand {
    */
   public String run(Path dir, String what, List<String> args) throws GitFailure, IOException {
     List<String> command = new ArrayList<>();
-    command.add("git");
+    command.add(program(environment.get("PATH")));
     command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().clear();
-    pb.environment().putAll(environment);
-    Process process;
+    HostCommand.Result result;
     try {
-      process = pb.start();
-    } catch (IOException e) {
+      result =
+          HostCommand.of(command)
+              .in(dir)
+              .withOnlyEnvironment(environment)
+              .timeout(timeout)
+              .providedBy("git")
+              .run();
+    } catch (HostCommandTimeoutException e) {
       throw new GitFailure(
-          what + ": cannot run git: " + e.getMessage(),
+          what + ": git " + args.get(0) + " did not finish within " + timeout.toSeconds() + "s",
+          "check that the repository's server answers; large repositories take longer");
+    } catch (InterruptedIOException e) {
+      throw new InterruptedIOException("interrupted while running git " + args.get(0));
+    } catch (HostCommandException e) {
+      throw new GitFailure(
+          what + ": cannot run git: " + redact(e.getMessage()),
           "install git and put it on PATH; kiln runs the git program for git sources");
     }
-    process.getOutputStream().close();
-    Drain stderr = new Drain(process.getErrorStream(), STDERR_KEPT, true);
-    Thread errThread = new Thread(stderr, "git-stderr");
-    errThread.setDaemon(true);
-    errThread.start();
-    Drain stdout = new Drain(process.getInputStream(), STDOUT_LIMIT, false);
-    Thread outThread = new Thread(stdout, "git-stdout");
-    outThread.setDaemon(true);
-    outThread.start();
-    try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+    if (!result.succeeded()) {
+      String said = redact(lastPart(result.stderr().strip()));
+      if (said.contains("Operation too slow")) {
+        long idle = IdleLimit.current().toSeconds();
         throw new GitFailure(
-            what + ": git " + args.get(0) + " did not finish within " + timeout.toSeconds() + "s",
-            "check that the repository's server answers; large repositories take longer");
+            what + ": the server sent nothing for " + idle + " s (" + said + ")",
+            "run the build again; if it stalls again, check the server (or the proxy) that serves"
+                + " the repository");
       }
-      outThread.join(10_000);
-      errThread.join(10_000);
-    } catch (InterruptedException e) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while running git " + args.get(0));
-    }
-    if (process.exitValue() != 0) {
-      String said = redact(stderr.text().strip());
       throw new GitFailure(
           what
               + ": git "
               + args.get(0)
               + " exited with "
-              + process.exitValue()
+              + result.exitCode()
               + (said.isEmpty() ? "" : ": " + said),
           "check the repository URL, the ref, and your access to the repository");
     }
-    return stdout.text();
+    return result.stdout();
   }
 
   /**
-   * Reads a stream to its end, keeping at most {@code limit} bytes: the first ones (stdout, whose
-   * size is bounded by what kiln asks for), or the last ones (stderr, whose end says why).
+   * The git program on the build's {@code PATH} (the JDK would look it up on kiln's own), or plain
+   * {@code git} for the JDK to find when there is none.
    */
-  private static final class Drain implements Runnable {
-    private final InputStream in;
-    private final int limit;
-    private final boolean keepLast;
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private byte[] tail = new byte[0];
-
-    Drain(InputStream in, int limit, boolean keepLast) {
-      this.in = in;
-      this.limit = limit;
-      this.keepLast = keepLast;
-    }
-
-    @Override
-    public void run() {
-      byte[] buffer = new byte[8192];
-      try (in) {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          synchronized (this) {
-            if (keepLast) {
-              byte[] joined = new byte[Math.min(limit, tail.length + n)];
-              int fromTail = joined.length - n < 0 ? 0 : joined.length - n;
-              System.arraycopy(tail, tail.length - fromTail, joined, 0, fromTail);
-              System.arraycopy(
-                  buffer,
-                  n - (joined.length - fromTail),
-                  joined,
-                  fromTail,
-                  joined.length - fromTail);
-              tail = joined;
-            } else if (kept.size() < limit) {
-              kept.write(buffer, 0, Math.min(n, limit - kept.size()));
-            }
-          }
-        }
-      } catch (IOException e) {
-        // The process ended or was killed; what was read is what there is.
+  private static String program(String path) {
+    for (String dir : path == null ? new String[0] : path.split(":")) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, "git");
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate.toString();
       }
     }
+    return "git";
+  }
 
-    synchronized String text() {
-      return new String(keepLast ? tail : kept.toByteArray(), StandardCharsets.UTF_8);
-    }
+  /** The end of git's stderr, which says why it failed. */
+  private static String lastPart(String stderr) {
+    return stderr.length() <= STDERR_SHOWN
+        ? stderr
+        : "…" + stderr.substring(stderr.length() - STDERR_SHOWN);
   }
 }

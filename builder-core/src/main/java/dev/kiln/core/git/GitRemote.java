@@ -34,9 +34,9 @@ public final class GitRemote {
       return new ResolvedRef(ref, "", "");
     }
     String what = "git ls-remote " + source.redactedRemote();
+    String remote = GitUrl.of(source.remote()).remote();
     if (ref.isEmpty()) {
-      String out =
-          git.run(workDir, what, List.of("ls-remote", "--symref", "--", source.remote(), "HEAD"));
+      String out = git.run(workDir, what, List.of("ls-remote", "--symref", "--", remote, "HEAD"));
       String sha = "";
       String name = "";
       for (String line : out.split("\n")) {
@@ -53,8 +53,7 @@ public final class GitRemote {
       }
       return new ResolvedRef(sha, name, "");
     }
-    String out =
-        git.run(workDir, what, List.of("ls-remote", "--", source.remote(), ref, ref + "^{}"));
+    String out = git.run(workDir, what, List.of("ls-remote", "--", remote, ref, ref + "^{}"));
     String exact = "refs/" + stripPrefix(ref, "refs/");
     String head = "refs/heads/" + stripPrefix(ref, "refs/heads/");
     String tag = "refs/tags/" + stripPrefix(ref, "refs/tags/");

@@ -47,6 +47,7 @@ public final class HostCommand {
   private List<String> command;
   private Path directory;
   private Map<String, String> extraEnvironment = Map.of();
+  private boolean onlyExtraEnvironment;
   private Duration timeout = DEFAULT_TIMEOUT;
   private boolean finishWhenInterrupted;
   private String debianPackage;
@@ -64,6 +65,7 @@ public final class HostCommand {
     HostCommand copy = new HostCommand(command);
     copy.directory = directory;
     copy.extraEnvironment = extraEnvironment;
+    copy.onlyExtraEnvironment = onlyExtraEnvironment;
     copy.timeout = timeout;
     copy.finishWhenInterrupted = finishWhenInterrupted;
     copy.debianPackage = debianPackage;
@@ -93,6 +95,17 @@ public final class HostCommand {
   public HostCommand withEnvironment(Map<String, String> variables) {
     HostCommand copy = copy();
     copy.extraEnvironment = Map.copyOf(variables);
+    return copy;
+  }
+
+  /**
+   * This command with {@code variables} as its whole environment: nothing of kiln's own (a git or
+   * ssh configuration, a token) reaches it.
+   */
+  public HostCommand withOnlyEnvironment(Map<String, String> variables) {
+    HostCommand copy = copy();
+    copy.extraEnvironment = Map.copyOf(variables);
+    copy.onlyExtraEnvironment = true;
     return copy;
   }
 
@@ -149,6 +162,9 @@ public final class HostCommand {
     if (directory != null) {
       builder.directory(directory.toFile());
     }
+    if (onlyExtraEnvironment) {
+      builder.environment().clear();
+    }
     builder.environment().putAll(extraEnvironment);
     Process process;
     try {
@@ -167,8 +183,8 @@ public final class HostCommand {
     Capture out = Capture.start(process.getInputStream(), maxStdout, command.get(0) + " stdout");
     Capture err = Capture.start(process.getErrorStream(), maxStderr, command.get(0) + " stderr");
     if (!awaitExit(process)) {
-      process.destroyForcibly();
-      throw new HostCommandException(
+      kill(process);
+      throw new HostCommandTimeoutException(
           "`"
               + commandLine()
               + "` did not finish within "
@@ -199,7 +215,7 @@ public final class HostCommand {
           return process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           if (!finishWhenInterrupted) {
-            process.destroyForcibly();
+            kill(process);
             interrupted = true;
             throw new InterruptedIOException("interrupted while running `" + commandLine() + "`");
           }
@@ -211,6 +227,12 @@ public final class HostCommand {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Kills the process and what it started (git's transport helpers), which hold its pipes. */
+  private static void kill(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   private String commandLine() {

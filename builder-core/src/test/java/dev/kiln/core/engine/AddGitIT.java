@@ -113,15 +113,193 @@ class AddGitIT {
     assertTrue(Files.isDirectory(keep.resolve(".git")));
     assertEquals(second, hostGit(keep, "rev-parse", "HEAD"));
     assertEquals(second, hostGit(keep, "rev-parse", "refs/heads/main"));
-    assertEquals(
-        git.httpUrl("app").replace("http://", "http://user:xxxxx@"),
-        hostGit(keep, "config", "remote.origin.url"));
+    assertEquals(git.httpUrl("app"), hostGit(keep, "config", "remote.origin.url"));
     assertEquals("", hostGit(keep, "status", "--porcelain"), "the work tree is the commit");
     assertFalse(Files.exists(image.rootfs().resolve("plain/.git")));
     String config = image.configJson().toString();
     assertFalse(config.contains("s3cret"), config);
     assertTrue(config.contains("user:xxxxx@"), config);
     assertFalse(Files.readString(keep.resolve(".git/config")).contains("s3cret"));
+  }
+
+  /**
+   * A password or token in the URL goes to git through its environment only: never in the argv of
+   * any process (which every user can read in /proc), nor in a kept .git/config or a relative
+   * submodule's config, nor in the image's history or an error. The server takes Basic credentials
+   * only, so each fetch proves git had them.
+   */
+  @Test
+  void credentialsStayOutOfCommandLinesKeptConfigsAndMessages() throws Exception {
+    LocalGitServer.Repository lib = git.repository("seclib");
+    String libCommit = lib.commit(Map.of("lib.txt", "from the secured submodule\n"), "lib");
+    lib.push("main");
+    LocalGitServer.Repository secured = git.repository("secured");
+    secured.commit(
+        Map.of(
+            "README",
+            "secured\n",
+            ".gitmodules",
+            "[submodule \"lib\"]\n\tpath = lib\n\turl = ../seclib.git\n"),
+        "one");
+    secured.git("update-index", "--add", "--cacheinfo", "160000," + libCommit + ",lib");
+    secured.git("commit", "-q", "-m", "with a relative submodule");
+    secured.push("main");
+
+    String url = git.authHttpUrl("secured");
+    String withPassword =
+        url.replace(
+            "http://", "http://" + LocalGitServer.USER + ":" + LocalGitServer.PASSWORD + "@");
+    String withToken = url.replace("http://", "http://" + LocalGitServer.TOKEN + "@");
+    Path log = kiln.newDir("argv").resolve("git.log");
+    Path bin = gitWrapper(log, "");
+    String dockerfile =
+        "FROM busybox:kiln\n"
+            + ("ADD --keep-git-dir " + withPassword + "#main /keep\n")
+            + ("ADD --keep-git-dir " + withToken + "#main /token\n");
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    UnpackedImage image;
+    try (CommandLineWatch watch = CommandLineWatch.start(seen)) {
+      image =
+          kiln.pushAndUnpack(
+              registry,
+              kiln.context().dockerfile(dockerfile).root(),
+              "git/secured:1",
+              b -> b.environment(Map.of("PATH", bin + ":/usr/bin:/bin")));
+    }
+    String events = kiln.events().toString();
+    Map<String, FileFacts> tree = FileFacts.tree(image.rootfs());
+    assertFile(tree, "keep/lib/lib.txt", 0644, 0, 0, "from the secured submodule\n");
+    assertFile(tree, "token/lib/lib.txt", 0644, 0, 0, "from the secured submodule\n");
+    String argv = Files.readString(log);
+    assertTrue(argv.contains("ls-remote"), argv);
+    for (String secret : List.of(LocalGitServer.PASSWORD, LocalGitServer.TOKEN)) {
+      assertFalse(argv.contains(secret), argv);
+      assertEquals(List.of(), seen.stream().filter(c -> c.contains(secret)).toList());
+      for (String dir : List.of("keep", "token")) {
+        Path repo = image.rootfs().resolve(dir);
+        for (Path config :
+            List.of(repo.resolve(".git/config"), repo.resolve(".git/modules/lib/config"))) {
+          String text = Files.readString(config);
+          assertFalse(text.contains(secret), config + ":\n" + text);
+          assertFalse(text.contains(LocalGitServer.USER + "@"), config + ":\n" + text);
+        }
+      }
+      assertFalse(image.configJson().toString().contains(secret), "in the history");
+      assertFalse(events.contains(secret), "in the progress events: " + events);
+    }
+    assertEquals(url, hostGit(image.rootfs().resolve("token"), "config", "remote.origin.url"));
+
+    BuildFailure failure = failureOf("FROM busybox:kiln\nADD " + withToken + "#nope /x\n");
+    assertTrue(
+        failure.getMessage().contains("no branch, tag or ref named nope"), failure.getMessage());
+    assertFalse(failure.getMessage().contains(LocalGitServer.TOKEN), failure.getMessage());
+  }
+
+  /**
+   * The platforms of one build share the ref's commit: it is resolved once, so a branch that moves
+   * while the build runs (here right after the first ls-remote) cannot give two commits.
+   */
+  @Test
+  void aMultiPlatformBuildResolvesTheRefOnce() throws Exception {
+    LocalGitServer.Repository racing = git.repository("racing");
+    racing.commit(Map.of("VERSION", "1\n"), "one");
+    racing.push("main");
+    String moved = racing.commit(Map.of("VERSION", "2\n"), "two");
+    Path bare = work.resolve("git/racing.git");
+    Path log = kiln.newDir("argv").resolve("git.log");
+    Path bin =
+        gitWrapper(
+            log,
+            "case \"$1\" in ls-remote) [ -e "
+                + log
+                + ".moved ] || { touch "
+                + log
+                + ".moved; /usr/bin/git --git-dir="
+                + bare
+                + " update-ref refs/heads/main "
+                + moved
+                + "; } ;; esac\n");
+    kiln.build(
+        kiln.context()
+            .dockerfile("FROM scratch\nADD " + git.httpUrl("racing") + "#main /src\n")
+            .root(),
+        b ->
+            b.platform("linux/amd64,linux/arm64")
+                .environment(Map.of("PATH", bin + ":/usr/bin:/bin"))
+                .output(dev.kiln.api.request.OutputSpecParser.parse("type=image"))
+                .tag("git/racing:1"));
+    List<String> lsRemotes =
+        Files.readAllLines(log).stream().filter(l -> l.startsWith("ls-remote")).toList();
+    assertEquals(1, lsRemotes.size(), lsRemotes.toString());
+  }
+
+  /**
+   * A {@code git} first on PATH that logs its arguments to {@code log}, runs the real git, then
+   * {@code after} (shell lines), and exits as git did.
+   */
+  private static Path gitWrapper(Path log, String after) throws Exception {
+    Path bin = kiln.newDir("bin");
+    Path script = bin.resolve("git");
+    Files.writeString(
+        script,
+        "#!/bin/sh\nprintf '%s\\n' \"$*\" >> "
+            + log
+            + "\n/usr/bin/git \"$@\"\nrc=$?\n"
+            + after
+            + "exit $rc\n");
+    Files.setPosixFilePermissions(
+        script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    return bin;
+  }
+
+  /** Reads every process's command line from /proc while a build runs, into {@code seen}. */
+  private static final class CommandLineWatch implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean stop;
+
+    private CommandLineWatch(List<String> seen) {
+      thread =
+          new Thread(
+              () -> {
+                while (!stop) {
+                  try (var procs = Files.list(Path.of("/proc"))) {
+                    procs
+                        .filter(
+                            p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                        .forEach(
+                            p -> {
+                              try {
+                                byte[] line = Files.readAllBytes(p.resolve("cmdline"));
+                                String text =
+                                    new String(line, java.nio.charset.StandardCharsets.UTF_8)
+                                        .replace('\0', ' ');
+                                if (text.contains("git")) {
+                                  seen.add(text);
+                                }
+                              } catch (java.io.IOException e) {
+                                // The process ended meanwhile.
+                              }
+                            });
+                  } catch (java.io.IOException e) {
+                    // /proc changes under the listing; try again.
+                  }
+                }
+              },
+              "cmdline-watch");
+      thread.setDaemon(true);
+    }
+
+    static CommandLineWatch start(List<String> seen) {
+      CommandLineWatch watch = new CommandLineWatch(seen);
+      watch.thread.start();
+      return watch;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop = true;
+      thread.join();
+    }
   }
 
   @Test

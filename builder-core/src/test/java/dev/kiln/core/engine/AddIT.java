@@ -233,6 +233,24 @@ class AddIT {
     assertTrue(failure.getMessage().contains("404"), failure.getMessage());
   }
 
+  @Test
+  void aServerThatStallsMidBodyFailsTheStepNamingTheUrlAndTheBytes() {
+    System.setProperty(dev.kiln.core.fetch.IdleLimit.PROPERTY, "1");
+    try (var stalling = dev.kiln.testdata.net.StallingHttpServer.start(1234)) {
+      String url = stalling.url("slow.bin");
+      ContextDir ctx = kiln.context().dockerfile("FROM busybox:kiln\nADD " + url + " /x\n");
+      long start = System.nanoTime();
+      BuildFailure failure =
+          assertThrows(BuildFailure.class, () -> kiln.build(ctx.root(), b -> {}));
+      assertTrue(System.nanoTime() - start < 30_000_000_000L, "the build waited for the server");
+      assertTrue(failure.getMessage().contains("ADD " + url), failure.getMessage());
+      assertTrue(failure.getMessage().contains("after 1234 bytes"), failure.getMessage());
+      assertTrue(failure.getMessage().contains("Dockerfile:2"), failure.getMessage());
+    } finally {
+      System.clearProperty(dev.kiln.core.fetch.IdleLimit.PROPERTY);
+    }
+  }
+
   // ---- archives ----
 
   /** top/ (0750, 1001:1002), top/file.txt (0640), top/link → file.txt, top/hard ⇒ file.txt. */

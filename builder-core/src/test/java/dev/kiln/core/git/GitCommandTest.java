@@ -93,6 +93,29 @@ class GitCommandTest {
   }
 
   @Test
+  void anHttpServerThatGoesQuietFailsAtTheIdleLimitNotTheTimeLimit() throws Exception {
+    System.setProperty(dev.kiln.core.fetch.IdleLimit.PROPERTY, "1");
+    try (var stalling = dev.kiln.testdata.net.StallingHttpServer.start(0)) {
+      GitCommand command = git(Map.of(), Duration.ofMinutes(2));
+      long start = System.nanoTime();
+      GitFailure failure =
+          assertThrows(
+              GitFailure.class,
+              () ->
+                  command.run(
+                      temp,
+                      "git ls-remote " + stalling.url("repo.git"),
+                      List.of("ls-remote", "--", stalling.url("repo.git"))));
+      assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 30);
+      assertTrue(failure.getMessage().contains("sent nothing for 1 s"), failure.getMessage());
+      assertTrue(failure.getMessage().contains(stalling.url("repo.git")), failure.getMessage());
+      assertTrue(failure.hint().contains("run the build again"), failure.hint());
+    } finally {
+      System.clearProperty(dev.kiln.core.fetch.IdleLimit.PROPERTY);
+    }
+  }
+
+  @Test
   void aPasswordInAUrlIsNotInTheFailure() throws Exception {
     int closed;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -109,5 +132,33 @@ class GitCommandTest {
     assertEquals(
         "fatal: unable to access 'http://user:xxxxx@host/r.git/'",
         GitCommand.redact("fatal: unable to access 'http://user:hunter2pw@host/r.git/'"));
+    assertEquals(
+        "fatal: unable to access 'https://xxxxx@host/r.git/'",
+        GitCommand.redact("fatal: unable to access 'https://ghp_t0ken@host/r.git/'"));
+    assertEquals("ssh://git@host/r.git", GitCommand.redact("ssh://git@host/r.git"));
+  }
+
+  @Test
+  void aUrlsCredentialsGoToGitsEnvironmentNotItsUrl() throws Exception {
+    GitUrl url = GitUrl.of("https://us%40er:p%3Aw+x@Host.example:8443/r.git");
+    assertEquals("https://Host.example:8443/r.git", url.remote());
+    assertEquals("https://Host.example:8443", url.scope());
+    assertEquals("us@er", url.username());
+    assertEquals("p:w+x", url.password());
+    GitUrl token = GitUrl.of("https://t0k3n@host/r.git");
+    assertEquals("https://host/r.git", token.remote());
+    assertEquals("t0k3n", token.username());
+    assertEquals("", token.password());
+    assertEquals("ssh://git@host/r.git", GitUrl.of("ssh://git@host/r.git").remote());
+    assertFalse(GitUrl.of("https://host/r.git").hasCredentials());
+    assertFalse(url.toString().contains("p:w+x"), url.toString());
+    assertThrows(GitFailure.class, () -> GitUrl.of("https://u:a%0Ab@host/r.git"));
+
+    Map<String, String> env =
+        git(Map.of(), Duration.ofMinutes(1)).withCredentials(url).environment();
+    assertEquals("us@er", env.get("KILN_GIT_USERNAME"));
+    assertEquals("p:w+x", env.get("KILN_GIT_PASSWORD"));
+    assertEquals("credential.https://Host.example:8443.helper", env.get("GIT_CONFIG_KEY_0"));
+    assertFalse(env.get("GIT_CONFIG_VALUE_0").contains("p:w+x"));
   }
 }

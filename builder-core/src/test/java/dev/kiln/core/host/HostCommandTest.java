@@ -149,4 +149,35 @@ class HostCommandTest {
           ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroy);
         });
   }
+
+  @Test
+  void anOnlyEnvironmentIsTheWholeEnvironment() throws Exception {
+    String printed =
+        HostCommand.of("/usr/bin/env")
+            .withOnlyEnvironment(java.util.Map.of("KILN_ONLY", "1"))
+            .run()
+            .stdout();
+    assertEquals("KILN_ONLY=1\n", printed);
+  }
+
+  @Test
+  void aTimeoutKillsWhatTheCommandStartedToo() throws Exception {
+    java.nio.file.Path pidFile = tmp.resolve("child.pid");
+    HostCommandTimeoutException failure =
+        assertThrows(
+            HostCommandTimeoutException.class,
+            () ->
+                sh("sleep 60 & echo $! > " + pidFile + "; wait")
+                    .timeout(Duration.ofMillis(500))
+                    .run());
+    assertTrue(failure.getMessage().contains("did not finish within"), failure.getMessage());
+    long child = Long.parseLong(java.nio.file.Files.readString(pidFile).strip());
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertFalse(
+        ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "the child lives");
+  }
 }

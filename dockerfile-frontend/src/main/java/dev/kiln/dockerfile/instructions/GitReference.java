@@ -87,13 +87,17 @@ public record GitReference(String remote, String ref, String subdir) {
 
   /**
    * The remote with any password in it replaced by {@code xxxxx}, for messages, logs and history: a
-   * token given in the URL must not be shown or recorded.
+   * token given in the URL must not be shown or recorded. An http(s) URL's user given without a
+   * password ({@code https://TOKEN@host/…}) is taken as a token and replaced too.
    */
   public String redactedRemote() {
     return redact(remote);
   }
 
-  /** {@code url} with the password of its user part replaced by {@code xxxxx}. */
+  /**
+   * {@code url} with the password of its user part replaced by {@code xxxxx}, and for http(s) a
+   * user without a password (a token, as hosts take one) too.
+   */
   public static String redact(String url) {
     int scheme = url.indexOf("://");
     if (scheme < 0) {
@@ -108,7 +112,9 @@ public record GitReference(String remote, String ref, String subdir) {
     }
     int colon = url.indexOf(':', start);
     if (colon < 0 || colon > at) {
-      return url;
+      String prefix = url.substring(0, start).toLowerCase(Locale.ROOT);
+      boolean http = prefix.equals("http://") || prefix.equals("https://");
+      return http ? url.substring(0, start) + "xxxxx" + url.substring(at) : url;
     }
     return url.substring(0, colon + 1) + "xxxxx" + url.substring(at);
   }

@@ -58,11 +58,19 @@ class GitReferenceTest {
   }
 
   @Test
-  void passwordsAreRedacted() {
+  void passwordsAndTokensAreRedacted() {
     GitReference ref =
         GitReference.parse("https://user:tok3n@host/repo.git#main:sub").orElseThrow();
     assertEquals("https://user:xxxxx@host/repo.git#main:sub", ref.redacted());
-    assertEquals("https://user@host/repo.git", GitReference.redact("https://user@host/repo.git"));
+    // A user without a password is how hosts take a token: it is redacted like a password.
+    assertEquals(
+        "https://xxxxx@host/repo.git", GitReference.redact("https://ghp_T0k3n@host/repo.git"));
+    assertEquals(
+        "https://xxxxx@host/repo.git#main",
+        GitReference.parse("https://T0k@host/repo.git#main").orElseThrow().redacted());
+    // An ssh user is a login name, not a secret.
+    assertEquals("ssh://git@host/repo.git", GitReference.redact("ssh://git@host/repo.git"));
+    assertEquals("git@host:repo.git", GitReference.redact("git@host:repo.git"));
   }
 
   @Test

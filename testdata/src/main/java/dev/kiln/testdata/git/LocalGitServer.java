@@ -73,7 +73,19 @@ public final class LocalGitServer implements AutoCloseable {
     HttpServer http =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     http.setExecutor(Executors.newCachedThreadPool());
-    http.createContext("/", exchange -> cgi(root, exchange));
+    http.createContext("/", exchange -> cgi(root, exchange, ""));
+    http.createContext(
+        "/auth/",
+        exchange -> {
+          if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            try (exchange) {
+              exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
+              exchange.sendResponseHeaders(401, -1);
+            }
+            return;
+          }
+          cgi(root, exchange, "/auth");
+        });
     http.start();
     return new LocalGitServer(root, daemon, port, http);
   }
@@ -86,6 +98,35 @@ public final class LocalGitServer implements AutoCloseable {
   /** {@code http://127.0.0.1:PORT/NAME.git} (smart HTTP). */
   public String httpUrl(String name) {
     return "http://127.0.0.1:" + http.getAddress().getPort() + "/" + name + ".git";
+  }
+
+  /**
+   * {@code http://127.0.0.1:PORT/auth/NAME.git}: smart HTTP that answers only with Basic
+   * authentication, as {@link #USER}/{@link #PASSWORD} or as the user {@link #TOKEN} with an empty
+   * password (how hosts take a token).
+   */
+  public String authHttpUrl(String name) {
+    return "http://127.0.0.1:" + http.getAddress().getPort() + "/auth/" + name + ".git";
+  }
+
+  /** The user {@link #authHttpUrl} takes. */
+  public static final String USER = "builder";
+
+  /** The password {@link #authHttpUrl} takes with {@link #USER}. */
+  public static final String PASSWORD = "pw-s3cret-9f2";
+
+  /** The token {@link #authHttpUrl} takes as a user without a password. */
+  public static final String TOKEN = "tok-5ecret-7d1";
+
+  private static boolean authorized(String header) {
+    if (header == null || !header.startsWith("Basic ")) {
+      return false;
+    }
+    String pair =
+        new String(
+            java.util.Base64.getDecoder().decode(header.substring(6).strip()),
+            StandardCharsets.UTF_8);
+    return pair.equals(USER + ":" + PASSWORD) || pair.equals(TOKEN + ":");
   }
 
   /** The port of the HTTP server, for other handlers on it. */
@@ -171,7 +212,7 @@ public final class LocalGitServer implements AutoCloseable {
   }
 
   /** Serves one request by running {@code git http-backend} as a CGI program. */
-  private static void cgi(Path root, HttpExchange exchange) throws IOException {
+  private static void cgi(Path root, HttpExchange exchange, String prefix) throws IOException {
     try (exchange) {
       ProcessBuilder pb = new ProcessBuilder("git", "http-backend");
       Map<String, String> env = pb.environment();
@@ -179,7 +220,7 @@ public final class LocalGitServer implements AutoCloseable {
       env.put("GIT_PROJECT_ROOT", root.toString());
       env.put("GIT_HTTP_EXPORT_ALL", "1");
       env.put("REQUEST_METHOD", exchange.getRequestMethod());
-      env.put("PATH_INFO", exchange.getRequestURI().getRawPath());
+      env.put("PATH_INFO", exchange.getRequestURI().getRawPath().substring(prefix.length()));
       String query = exchange.getRequestURI().getRawQuery();
       env.put("QUERY_STRING", query == null ? "" : query);
       env.put("REMOTE_ADDR", "127.0.0.1");

@@ -1,4 +1,4 @@
-package dev.kiln.core.engine;
+package dev.kiln.core.fetch;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -13,7 +13,7 @@ import java.time.Duration;
 import javax.net.ssl.SSLException;
 
 /**
- * Says why ADD could not download a URL. The JDK's HTTP client reports a refused connection as a
+ * Says why a URL could not be downloaded. The JDK's HTTP client reports a refused connection as a
  * {@link ConnectException} with no message (its cause is a bare {@code ClosedChannelException}), so
  * for that case a plain socket connects once more to learn the system's reason (connection refused,
  * no route to host) instead of printing {@code java.net.ConnectException}.
