@@ -136,8 +136,10 @@ final class BuildRun {
       PatternMatcher ignore = PatternMatcher.of(ignoreLines);
       BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase);
       ContextTree context = new ContextTree(request.context(), ignore);
-      LayerDirectories layerDirectories = LayerDirectories.forCurrentUser(storeRoot);
-      StackViews views = new StackViews(new LayerIndexStore(store.paths()), layerDirectories);
+      LayerIndexStore indexes = new LayerIndexStore(store.paths());
+      LayerDirectories layerDirectories =
+          LayerDirectories.forCurrentUser(storeRoot, indexes.verifiedBlobs());
+      StackViews views = new StackViews(indexes, layerDirectories);
       RemoteCaches remote =
           new RemoteCaches(
               request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);

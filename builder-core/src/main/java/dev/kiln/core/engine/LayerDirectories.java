@@ -5,6 +5,7 @@ import dev.kiln.core.fs.LayerIndex;
 import dev.kiln.core.fs.LayerIndexStore;
 import dev.kiln.core.fs.LayerUnpacking;
 import dev.kiln.core.fs.StackView;
+import dev.kiln.core.fs.VerifiedBlobs;
 import dev.kiln.core.host.XattrPrograms;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
@@ -35,11 +36,17 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LayerDirectories implements LayerUnpacking {
   private final Path root;
   private final ExtractOptions extractOptions;
+  private final VerifiedBlobs verified;
   private final Map<String, Object> unpacking = new ConcurrentHashMap<>();
 
-  LayerDirectories(Path root, ExtractOptions extractOptions) {
+  /**
+   * @param verified which blobs are known to have their diffIDs: a directory named by a diffID is
+   *     handed out for a blob only once it is
+   */
+  LayerDirectories(Path root, ExtractOptions extractOptions, VerifiedBlobs verified) {
     this.root = root;
     this.extractOptions = extractOptions;
+    this.verified = verified;
   }
 
   /**
@@ -48,16 +55,18 @@ final class LayerDirectories implements LayerUnpacking {
    * setfattr} (no attributes but {@code user.*}, opaque markers included): each form lives apart,
    * so a store used in more than one way never mixes them.
    */
-  static LayerDirectories forCurrentUser(Path storeRoot) {
+  static LayerDirectories forCurrentUser(Path storeRoot, VerifiedBlobs verified) {
     if (!HostIdentity.current().isRoot()) {
       return new LayerDirectories(
           UnpackedLayers.unprivilegedDirectory(storeRoot),
-          ExtractOptions.unprivilegedOverlayLayer());
+          ExtractOptions.unprivilegedOverlayLayer(),
+          verified);
     }
     return XattrPrograms.installed()
-        ? new LayerDirectories(UnpackedLayers.directory(storeRoot), ExtractOptions.overlayLayer())
+        ? new LayerDirectories(
+            UnpackedLayers.directory(storeRoot), ExtractOptions.overlayLayer(), verified)
         : new LayerDirectories(
-            UnpackedLayers.userXattrsDirectory(storeRoot), ExtractOptions.overlayLayer());
+            UnpackedLayers.userXattrsDirectory(storeRoot), ExtractOptions.overlayLayer(), verified);
   }
 
   /**
@@ -88,6 +97,9 @@ final class LayerDirectories implements LayerUnpacking {
    * chain ID, made from the entries as the view places them.
    */
   Path forStack(StackView view, LayerRef layer, BlobSource blobs) throws IOException {
+    // The stack's directory is named by chain ID, that is by diffIDs: one made from another blob
+    // with the same diffIDs is used for this one only once this blob is shown to have its diffID.
+    verified.check(layer, blobs);
     if (!view.topDependsOnLayersBelow()) {
       return get(layer, blobs);
     }
@@ -130,6 +142,8 @@ final class LayerDirectories implements LayerUnpacking {
         unpack(layer, blobs, dir, indexes);
       }
     }
+    // Unpacked now from this blob (and so checked) or earlier, maybe from another blob.
+    verified.check(layer, blobs);
     UnpackedLayers.markUsed(dir);
     return dir;
   }
@@ -156,6 +170,7 @@ final class LayerDirectories implements LayerUnpacking {
                 .extract(reader, indexing ? index::add : (entry, dataOffset) -> {});
             tar.verify();
           }
+          verified.record(layer.blob().digest(), layer.diffId());
           if (indexing) {
             indexes.put(layer.diffId(), index.build());
           }

@@ -27,6 +27,9 @@ import java.util.function.Supplier;
  * unpacked directory when the store has one (a RUN unpacked it, or it was a RUN's own changes),
  * else by reading the layer's uncompressed tar up to the file's offset.
  *
+ * <p>The offsets come from the layer's index, which {@link LayerIndexStore#get} hands out only once
+ * this layer's blob is known to have the diffID the index (and the directory) is kept under.
+ *
  * <p>A file in the unpacked directory is found by resolving its name inside that directory with the
  * {@link PathResolver} (never leaving it, never following its last component) and used only when it
  * is a regular file of the indexed size; anything else reads the blob.
@@ -35,14 +38,28 @@ public final class LayerBytes {
   private final LayerRef layer;
   private final BlobSource blobs;
   private final Supplier<Optional<Path>> unpacked;
+  private final VerifiedBlobs verified;
 
   /**
+   * Bytes whose layer is checked by whoever hands out its index, and whose full reads record no
+   * fact in a store (a layer read outside a build).
+   *
    * @param unpacked the layer's unpacked directory, if one exists at the time of asking
    */
   public LayerBytes(LayerRef layer, BlobSource blobs, Supplier<Optional<Path>> unpacked) {
+    this(layer, blobs, unpacked, VerifiedBlobs.inMemory());
+  }
+
+  /**
+   * @param unpacked the layer's unpacked directory, if one exists at the time of asking
+   * @param verified where a full read of the blob records that it has its diffID
+   */
+  public LayerBytes(
+      LayerRef layer, BlobSource blobs, Supplier<Optional<Path>> unpacked, VerifiedBlobs verified) {
     this.layer = layer;
     this.blobs = blobs;
     this.unpacked = unpacked;
+    this.verified = verified;
   }
 
   /** The layer these bytes are of. */
@@ -164,6 +181,7 @@ public final class LayerBytes {
       }
       tar.verify();
     }
+    verified.record(layer.blob().digest(), layer.diffId());
     for (int i : again) {
       try (InputStream in = fromTar("file " + i, offsets[i], sizes[i])) {
         visitor.visit(i, in);

@@ -25,18 +25,33 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LayerIndexStore {
   private final StorePaths paths;
+  private final VerifiedBlobs verified;
   private final Map<Digest, LayerIndex> loaded = new ConcurrentHashMap<>();
   private final Map<Digest, Object> making = new ConcurrentHashMap<>();
 
   public LayerIndexStore(StorePaths paths) {
     this.paths = paths;
+    this.verified = new VerifiedBlobs(paths);
   }
 
-  /** The index of {@code layer}, reading the layer through {@code blobs} if the store has none. */
+  /** Which blobs of this store are known to have the diffIDs their images claim. */
+  public VerifiedBlobs verifiedBlobs() {
+    return verified;
+  }
+
+  /**
+   * The index of {@code layer}, reading the layer through {@code blobs} if the store has none. An
+   * index already kept under the layer's diffID may have been made from another blob: it is handed
+   * out only once {@code layer}'s blob is known to have that diffID (read in full if need be),
+   * since what is read at its offsets comes from this blob.
+   *
+   * @throws dev.kiln.core.layer.DiffIdMismatchException if the blob is not the claimed diffID
+   */
   public LayerIndex get(LayerRef layer, BlobSource blobs) throws IOException {
     Digest diffId = layer.diffId();
     LayerIndex index = loaded.get(diffId);
     if (index != null) {
+      verified.check(layer, blobs);
       return index;
     }
     synchronized (making.computeIfAbsent(diffId, d -> new Object())) {
@@ -52,10 +67,12 @@ public final class LayerIndexStore {
             index = LayerIndex.of(reader);
             tar.verify();
           }
+          verified.record(layer.blob().digest(), diffId);
           store(diffId, index);
         }
         loaded.put(diffId, index);
       }
+      verified.check(layer, blobs);
       return index;
     }
   }

@@ -143,7 +143,9 @@ public final class StackViews {
 
   /** One layer as a view reads it. */
   public StackView.LayerSource source(LayerRef layer, BlobSource blobs) {
-    LayerBytes bytes = new LayerBytes(layer, blobs, () -> unpacking.existing(layer.diffId()));
+    LayerBytes bytes =
+        new LayerBytes(
+            layer, blobs, () -> unpacking.existing(layer.diffId()), indexes.verifiedBlobs());
     return new StackView.LayerSource() {
       @Override
       public LayerIndex index() throws IOException {

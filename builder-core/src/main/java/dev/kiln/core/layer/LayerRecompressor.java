@@ -1,5 +1,6 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.cache.store.BlobDiffIds;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.LayerRecord;
 import dev.kiln.cache.store.PendingBlob;
@@ -83,6 +84,9 @@ public final class LayerRecompressor {
         // The pending blob is dropped when closed: nothing is recorded under the claimed diffID.
         throw new DiffIdMismatchException("", blob.digest(), diffId, actual);
       }
+      // Both blobs were hashed in full: neither needs reading again to show its diffID.
+      BlobDiffIds facts = new BlobDiffIds(store.paths());
+      facts.record(blob.digest(), diffId);
       // Another build may have recorded this form meanwhile: one blob per form.
       Optional<LayerRecord> meanwhile = recorded(diffId);
       if (meanwhile.isPresent()) {
@@ -98,6 +102,7 @@ public final class LayerRecompressor {
               options.compression().mediaType(),
               uncompressed.count());
       store.layerRecords().put(record);
+      facts.record(stored.digest(), diffId);
       return record;
     }
   }

@@ -1,5 +1,6 @@
 package dev.kiln.core.layer;
 
+import dev.kiln.cache.store.BlobDiffIds;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.LayerRecord;
 import dev.kiln.cache.store.PendingBlob;
@@ -64,7 +65,7 @@ public final class LayerWriter {
       precomputed = hashed.diffId();
       Optional<LayerRecord> recorded = store.layerRecords().find(precomputed, recordName);
       if (recorded.isPresent()) {
-        return reused(recorded.get(), hashed.contents());
+        return known(reused(recorded.get(), hashed.contents()));
       }
     }
     try (PendingBlob blob = store.blobWriter().begin()) {
@@ -79,7 +80,7 @@ public final class LayerWriter {
       }
       Optional<LayerRecord> recorded = store.layerRecords().find(tar.diffId(), recordName);
       if (recorded.isPresent()) {
-        return reused(recorded.get(), tar.contents());
+        return known(reused(recorded.get(), tar.contents()));
       }
       StoredBlob stored = blob.commit();
       LayerRecord record =
@@ -91,16 +92,26 @@ public final class LayerWriter {
               options.compression().mediaType(),
               tar.size());
       store.layerRecords().put(record);
-      return new WrittenLayer(
-          stored.digest(),
-          stored.size(),
-          record.mediaType(),
-          tar.diffId(),
-          tar.size(),
-          options.compression(),
-          false,
-          tar.contents());
+      return known(
+          new WrittenLayer(
+              stored.digest(),
+              stored.size(),
+              record.mediaType(),
+              tar.diffId(),
+              tar.size(),
+              options.compression(),
+              false,
+              tar.contents()));
     }
+  }
+
+  /**
+   * Records that the layer's blob has its diffID (kiln hashed both as it wrote them), so the builds
+   * that use its index or directory need not read it in full to learn that.
+   */
+  private WrittenLayer known(WrittenLayer layer) throws IOException {
+    new BlobDiffIds(store.paths()).record(layer.digest(), layer.diffId());
+    return layer;
   }
 
   /**

@@ -38,6 +38,10 @@ class ForgedDiffIdIT {
   static Path forgedLayout;
   static String claimed;
   static String forgedBlob;
+  static Path honestStackLayout;
+  static Path forgedStackLayout;
+  static String stackClaimed;
+  static String forgedStackBlob;
 
   @BeforeAll
   static void images() throws Exception {
@@ -58,6 +62,90 @@ class ForgedDiffIdIT {
     forgedLayout =
         HandmadeLayout.writeForged(dirs.newDir("forged").resolve("layout"), forged, claimed);
     forgedBlob = lastLayerBlob(forgedLayout);
+
+    // A layer with a hard link into the layer below: a RUN stands on a directory made for its
+    // stack (named by chain ID), not on the layer's own.
+    byte[] honestStack =
+        HandmadeLayout.tar(
+            HandmadeLayout.list(
+                HandmadeLayout.Entry.file("etc/motd", "honest\n"),
+                HandmadeLayout.Entry.hardlink("etc/bb", "bin/busybox")));
+    byte[] forgedStack =
+        HandmadeLayout.tar(
+            HandmadeLayout.list(
+                HandmadeLayout.Entry.file("etc/motd", "forged\n"),
+                HandmadeLayout.Entry.hardlink("etc/bb", "bin/busybox")));
+    stackClaimed = "sha256:" + FileFacts.sha256(honestStack);
+    honestStackLayout =
+        HandmadeLayout.writeTars(
+            dirs.newDir("honest-stack").resolve("layout"), List.of(honestStack));
+    forgedStackLayout =
+        HandmadeLayout.writeForged(
+            dirs.newDir("forged-stack").resolve("layout"), forgedStack, stackClaimed);
+    forgedStackBlob = lastLayerBlob(forgedStackLayout);
+  }
+
+  @Test
+  void copyFromAForgedImageFailsWhenTheStoreHasTheHonestIndex() throws Exception {
+    BuildHarness kiln = new BuildHarness(dirs.newDir("store-copy-from"));
+    ContextDir ctx = new ContextDir(dirs.newDir("ctx")).file("a.txt", "alpha\n");
+    // The honest layer gets indexed (a COPY onto it reads it in full, once).
+    ctx.dockerfile("FROM oci-layout://" + honestLayout + ":latest\nCOPY a.txt /etc/\n");
+    kiln.build(ctx.root(), out(dirs.newDir("out")));
+    assertTrue(Files.isRegularFile(layerIndex(kiln.cacheDir())), "the honest layer is indexed");
+    List<Path> cachedBefore = cacheEntries(kiln.cacheDir());
+
+    // The forged image claims that diffID; its blob was never read, and the honest index would
+    // place the copied file at the same offsets in the forged blob.
+    String copyFrom =
+        "FROM oci-layout://%s:latest AS src\n"
+            + "FROM oci-layout://"
+            + honestLayout
+            + ":latest\n"
+            + "COPY --from=src /etc/motd /copied\n";
+    ctx.dockerfile(copyFrom.formatted(forgedLayout));
+    BuildFailure failure =
+        assertThrows(BuildFailure.class, () -> kiln.build(ctx.root(), out(dirs.newDir("out"))));
+    assertForgeryNamed(failure, forgedLayout, forgedBlob, claimed);
+    assertEquals(cachedBefore, cacheEntries(kiln.cacheDir()), "nothing cached by the forgery");
+
+    // The same COPY from the honest image (same diffIDs, so the same step key) copies its file.
+    ctx.dockerfile(copyFrom.formatted(honestLayout));
+    Path out = dirs.newDir("out");
+    kiln.build(ctx.root(), b -> b.output(OutputSpecParser.parse("type=local,dest=" + out)));
+    assertEquals("honest\n", Files.readString(out.resolve("copied")));
+  }
+
+  @Test
+  void aRunOnAForgedStackFailsWhenTheStoreHasTheHonestStackDirectory() throws Exception {
+    BuildHarness kiln = new BuildHarness(dirs.newDir("store-stack"));
+    ContextDir ctx = new ContextDir(dirs.newDir("ctx"));
+    ctx.dockerfile("FROM oci-layout://" + honestStackLayout + ":latest\nRUN cat /etc/motd > /a\n");
+    kiln.build(ctx.root(), out(dirs.newDir("out")));
+    List<Path> cachedBefore = cacheEntries(kiln.cacheDir());
+
+    // Another command, so the step is not taken from the cache: it needs the stack directory.
+    String run = "FROM oci-layout://%s:latest\nRUN cat /etc/motd > /seen\n";
+    ctx.dockerfile(run.formatted(forgedStackLayout));
+    BuildFailure failure =
+        assertThrows(BuildFailure.class, () -> kiln.build(ctx.root(), out(dirs.newDir("out"))));
+    assertForgeryNamed(failure, forgedStackLayout, forgedStackBlob, stackClaimed);
+    assertEquals(cachedBefore, cacheEntries(kiln.cacheDir()), "nothing cached by the forgery");
+
+    ctx.dockerfile(run.formatted(honestStackLayout));
+    Path out = dirs.newDir("out");
+    kiln.build(ctx.root(), b -> b.output(OutputSpecParser.parse("type=local,dest=" + out)));
+    assertEquals("honest\n", Files.readString(out.resolve("seen")));
+  }
+
+  private static List<Path> cacheEntries(Path store) throws Exception {
+    Path dir = store.resolve("kiln/buildcache");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).sorted().toList();
+    }
   }
 
   /** What reads the forged layer first in a fresh store. */
@@ -157,10 +245,15 @@ class ForgedDiffIdIT {
   }
 
   private static void assertForgeryNamed(BuildFailure failure) {
+    assertForgeryNamed(failure, forgedLayout, forgedBlob, claimed);
+  }
+
+  private static void assertForgeryNamed(
+      BuildFailure failure, Path layout, String blob, String claimedDiffId) {
     String message = failure.getMessage() + " " + failure.detail().orElse("");
-    assertTrue(message.contains(forgedLayout.toString()), "names the image: " + message);
-    assertTrue(message.contains(forgedBlob), "names the blob: " + message);
-    assertTrue(message.contains(claimed), "names the claimed diffID: " + message);
+    assertTrue(message.contains(layout.toString()), "names the image: " + message);
+    assertTrue(message.contains(blob), "names the blob: " + message);
+    assertTrue(message.contains(claimedDiffId), "names the claimed diffID: " + message);
     assertTrue(message.contains("uncompresses to sha256:"), "names the actual diffID: " + message);
     assertTrue(
         failure.hint().orElse("").contains("forged"),

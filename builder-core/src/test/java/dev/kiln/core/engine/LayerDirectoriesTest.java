@@ -76,7 +76,10 @@ class LayerDirectoriesTest {
         };
 
     Path dir =
-        new LayerDirectories(root, dev.kiln.core.layer.ExtractOptions.overlayLayer())
+        new LayerDirectories(
+                root,
+                dev.kiln.core.layer.ExtractOptions.overlayLayer(),
+                dev.kiln.core.fs.VerifiedBlobs.inMemory())
             .get(ref, racing);
 
     assertEquals(published, dir);
@@ -111,7 +114,9 @@ class LayerDirectoriesTest {
         };
     LayerDirectories layers =
         new LayerDirectories(
-            tmp.resolve("layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
+            tmp.resolve("layers"),
+            dev.kiln.core.layer.ExtractOptions.overlayLayer(),
+            dev.kiln.core.fs.VerifiedBlobs.inMemory());
     for (int i = 0; i < 4; i++) {
       threads.add(
           new Thread(
@@ -144,7 +149,9 @@ class LayerDirectoriesTest {
         };
     LayerDirectories layers =
         new LayerDirectories(
-            tmp.resolve("store/layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
+            tmp.resolve("store/layers"),
+            dev.kiln.core.layer.ExtractOptions.overlayLayer(),
+            dev.kiln.core.fs.VerifiedBlobs.inMemory());
     StackViews views =
         new StackViews(new LayerIndexStore(new StorePaths(tmp.resolve("store"))), layers);
 
@@ -173,7 +180,9 @@ class LayerDirectoriesTest {
     Sample sample = Sample.create();
     LayerDirectories layers =
         new LayerDirectories(
-            tmp.resolve("store/layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
+            tmp.resolve("store/layers"),
+            dev.kiln.core.layer.ExtractOptions.overlayLayer(),
+            dev.kiln.core.fs.VerifiedBlobs.inMemory());
     StackViews views =
         new StackViews(new LayerIndexStore(new StorePaths(tmp.resolve("store"))), layers);
 
@@ -207,7 +216,9 @@ class LayerDirectoriesTest {
         };
     LayerDirectories layers =
         new LayerDirectories(
-            tmp.resolve("store/layers"), dev.kiln.core.layer.ExtractOptions.overlayLayer());
+            tmp.resolve("store/layers"),
+            dev.kiln.core.layer.ExtractOptions.overlayLayer(),
+            dev.kiln.core.fs.VerifiedBlobs.inMemory());
     StackViews views =
         new StackViews(new LayerIndexStore(new StorePaths(tmp.resolve("store"))), layers);
     List<LayerRef> both = List.of(lower.ref(), upper.ref());

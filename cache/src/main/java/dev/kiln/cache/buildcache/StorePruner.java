@@ -369,8 +369,13 @@ public final class StorePruner {
     return sweepDigestFiles(paths.layerIndexDirectory(), live::contains, cutoff);
   }
 
-  /** Deletes the origin records of blobs the store no longer has (once past the grace period). */
+  /**
+   * Deletes the origin records and verified diffIDs of blobs the store no longer has (once past the
+   * grace period).
+   */
   private int sweepBlobOrigins(StorePaths paths, Instant cutoff) throws IOException {
+    // A blob's verified diffID goes with the blob, by the same rule as its origins.
+    sweepDigestFiles(paths.blobDiffIdsDirectory(), store.blobReader()::contains, cutoff);
     return sweepDigestFiles(paths.blobOriginsDirectory(), store.blobReader()::contains, cutoff);
   }
 

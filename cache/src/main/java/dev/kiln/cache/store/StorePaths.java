@@ -142,6 +142,16 @@ public record StorePaths(Path root) {
     return blobOriginsDirectory().resolve(blob.algorithm()).resolve(blob.hex());
   }
 
+  /** The directory of the verified blob diffIDs ({@link BlobDiffIds}). */
+  public Path blobDiffIdsDirectory() {
+    return kilnDirectory().resolve("blob-diffids");
+  }
+
+  /** The diffID {@code blob} was seen to uncompress to. */
+  public Path blobDiffId(Digest blob) {
+    return blobDiffIdsDirectory().resolve(blob.algorithm()).resolve(blob.hex());
+  }
+
   /** The directory of the layer indexes: one file per layer, named by its diffID. */
   public Path layerIndexDirectory() {
     return kilnDirectory().resolve("layer-index");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.cache.store.BlobDiffIds;
 import dev.kiln.cache.store.CacheMounts;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.IndexEntry;
@@ -418,7 +419,7 @@ class StorePrunerTest {
   }
 
   @Test
-  void layerIndexesPackageFactsAndBlobOriginsOfWhatIsGoneAreRemoved() throws IOException {
+  void perLayerAndPerBlobFactsOfWhatIsGoneAreRemoved() throws IOException {
     CachedLayer gone = TestResults.layer(store, 6, 100);
     cache.store(TestResults.key("gone"), TestResults.result("RUN a", gone));
     TestResults.age(store, gone.blob().digest(), LONG_AGO);
@@ -436,6 +437,9 @@ class StorePrunerTest {
       store.blobOrigins().record(l.blob().digest(), "registry.example/base");
       Files.setLastModifiedTime(
           store.paths().blobOrigins(l.blob().digest()), FileTime.from(LONG_AGO));
+      new BlobDiffIds(store.paths()).record(l.blob().digest(), l.diffId());
+      Files.setLastModifiedTime(
+          store.paths().blobDiffId(l.blob().digest()), FileTime.from(LONG_AGO));
     }
 
     PruneReport report =
@@ -451,6 +455,11 @@ class StorePrunerTest {
     assertFalse(Files.exists(store.paths().layerIndex(gone.diffId())));
     assertFalse(Files.exists(store.paths().layerPackages(gone.diffId())));
     assertFalse(Files.exists(store.paths().blobOrigins(gone.blob().digest())));
+    assertFalse(Files.exists(store.paths().blobDiffId(gone.blob().digest())));
+    assertEquals(
+        Optional.of(kept.diffId()),
+        new BlobDiffIds(store.paths()).find(kept.blob().digest()),
+        "the kept blob's verified diffID stays");
     assertTrue(Files.exists(store.paths().layerIndex(kept.diffId())));
     assertTrue(Files.exists(store.paths().layerPackages(kept.diffId())));
     assertTrue(Files.exists(store.paths().blobOrigins(kept.blob().digest())));
