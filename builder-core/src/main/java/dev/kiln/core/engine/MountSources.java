@@ -5,10 +5,11 @@ import dev.kiln.core.image.BlobSource;
 import dev.kiln.core.image.LayerRef;
 import dev.kiln.core.layer.ExtractOptions;
 import dev.kiln.core.layer.LayerExtractor;
+import dev.kiln.core.layer.LayerReader;
+import dev.kiln.core.layer.VerifiedTar;
 import dev.kiln.core.sandbox.HostIdentity;
 import dev.kiln.dockerfile.ignore.PatternMatcher;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +65,17 @@ final class MountSources {
                     ? ExtractOptions.full()
                     : ExtractOptions.unprivileged());
         for (LayerRef layer : layers) {
-          try (InputStream blob = blobs.open(layer.blob())) {
-            extractor.extract(blob);
+          // What is unpacked may seed a cache mount named by the layers' diffIDs: the bytes must
+          // have them, or a forged image would fill an honest image's seeded cache.
+          try (VerifiedTar tar =
+                  VerifiedTar.open(
+                      blobs.open(layer.blob()),
+                      blobs.imageName(),
+                      layer.blob().digest(),
+                      layer.diffId());
+              LayerReader reader = LayerReader.ofTar(tar)) {
+            extractor.extract(reader);
+            tar.verify();
           }
         }
       }

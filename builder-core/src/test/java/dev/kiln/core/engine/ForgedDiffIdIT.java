@@ -138,6 +138,29 @@ class ForgedDiffIdIT {
     assertEquals("honest\n", Files.readString(out.resolve("seen")));
   }
 
+  @Test
+  void aCacheMountSeededFromAForgedImageFailsAndTheHonestSeedIsHonest() throws Exception {
+    BuildHarness kiln = new BuildHarness(dirs.newDir("store-seed"));
+    ContextDir ctx = new ContextDir(dirs.newDir("ctx"));
+    // The seeded cache is named by the seed's diffIDs, which the forgery shares with the honest
+    // image; it is unpacked from the blobs, no index or directory of the store involved.
+    String seeded =
+        "FROM oci-layout://"
+            + honestLayout
+            + ":latest\n"
+            + "RUN --mount=type=cache,target=/c,from=oci-layout://%s:latest,source=/etc"
+            + " cat /c/motd > /seen\n";
+    ctx.dockerfile(seeded.formatted(forgedLayout));
+    BuildFailure failure =
+        assertThrows(BuildFailure.class, () -> kiln.build(ctx.root(), out(dirs.newDir("out"))));
+    assertForgeryNamed(failure);
+
+    ctx.dockerfile(seeded.formatted(honestLayout));
+    Path out = dirs.newDir("out");
+    kiln.build(ctx.root(), b -> b.output(OutputSpecParser.parse("type=local,dest=" + out)));
+    assertEquals("honest\n", Files.readString(out.resolve("seen")));
+  }
+
   private static List<Path> cacheEntries(Path store) throws Exception {
     Path dir = store.resolve("kiln/buildcache");
     if (!Files.isDirectory(dir)) {
