@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -29,7 +30,17 @@ public final class BlobDiffIds {
     }
     Path file = paths.blobDiffId(blob);
     Files.createDirectories(file.getParent());
-    AtomicFile.write(file, (diffId + "\n").getBytes(StandardCharsets.UTF_8));
+    // Renamed into place whole, but not synced (a build writes one per layer it makes, and two
+    // fsyncs each cost more wall time than the rest of recording): after a crash the file may be
+    // missing or empty, which reads as no fact and costs one more read of the blob, never a wrong
+    // diffID.
+    Path temp = StorePaths.newTempFileNextTo(file);
+    try {
+      Files.write(temp, (diffId + "\n").getBytes(StandardCharsets.UTF_8));
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 
   /** The diffID {@code blob} was seen to uncompress to, if any; a damaged record counts as none. */
