@@ -2,6 +2,7 @@ package dev.kiln.core.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.cache.store.StorePaths;
@@ -58,6 +59,60 @@ class LayerDirectoriesTest {
           new LayerRef(
               Descriptor.of(MediaType.OCI_LAYER, written.digest(), tar.length), written.diffId()));
     }
+  }
+
+  /** {@code content} as file "a" of a gzip layer, listed with diffID {@code claimed}. */
+  private static LayerRef gzipLayer(String content, java.util.Map<String, byte[]> blobs)
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WrittenLayer written =
+        LayerWriter.writeTo(
+            out,
+            List.of(
+                LayerEntry.regularFile(
+                    "a", 0644, 0, 0, 0, content.getBytes(StandardCharsets.UTF_8))),
+            LayerOptions.defaults().withCompression(Compression.GZIP));
+    blobs.put(written.digest().toString(), out.toByteArray());
+    return new LayerRef(
+        Descriptor.of(MediaType.OCI_LAYER_GZIP, written.digest(), out.size()), written.diffId());
+  }
+
+  @Test
+  void aDirectoryUnpackedFromOneBlobIsNotHandedOutForABlobThatIsNotItsDiffId() throws Exception {
+    java.util.Map<String, byte[]> stored = new java.util.HashMap<>();
+    LayerRef honest = gzipLayer("ours", stored);
+    LayerRef other = gzipLayer("evil", stored);
+    // The forgery: the other blob, listed with the honest layer's diffID.
+    LayerRef forged = new LayerRef(other.blob(), honest.diffId());
+    AtomicInteger opened = new AtomicInteger();
+    BlobSource blobs =
+        descriptor -> {
+          opened.incrementAndGet();
+          return new ByteArrayInputStream(stored.get(descriptor.digest().toString()));
+        };
+    StorePaths store = new StorePaths(tmp.resolve("store"));
+    LayerDirectories layers =
+        new LayerDirectories(
+            tmp.resolve("store/layers"),
+            dev.kiln.core.layer.ExtractOptions.overlayLayer(),
+            new dev.kiln.core.fs.VerifiedBlobs(store));
+    Path dir = layers.get(honest, blobs);
+    assertEquals("ours", Files.readString(dir.resolve("a")));
+
+    // Another process (a new VerifiedBlobs) finds the directory and the honest blob's fact.
+    LayerDirectories later =
+        new LayerDirectories(
+            tmp.resolve("store/layers"),
+            dev.kiln.core.layer.ExtractOptions.overlayLayer(),
+            new dev.kiln.core.fs.VerifiedBlobs(store));
+    opened.set(0);
+    assertThrows(dev.kiln.core.layer.DiffIdMismatchException.class, () -> later.get(forged, blobs));
+    assertEquals(1, opened.get(), "the forged blob was read (in full) once");
+    assertTrue(
+        new dev.kiln.cache.store.BlobDiffIds(store).find(other.blob().digest()).isEmpty(),
+        "no fact for the forged blob");
+    assertEquals("ours", Files.readString(later.get(honest, blobs).resolve("a")));
+    assertEquals(1, opened.get(), "the honest blob is known: not read again");
   }
 
   @Test
