@@ -453,10 +453,12 @@ public final class Summarize {
     Row buildah = row("startup", "multistage", "warm", "buildah", base.isolation()).orElse(null);
     md.append("### JVM start-up: warm no-change rebuild of `multistage` under JVM options\n\n");
     md.append(
-        "Through the launcher: `kiln` is `./kiln` as it is: the AppCDS archive it writes once per"
-            + " jar (`-XX:ArchiveClassesAtExit` during a tiny offline build, then"
-            + " `-XX:SharedArchiveFile`) and `-XX:+UseSerialGC`; `no AppCDS` is `KILN_CDS=0` (the"
-            + " JDK's default CDS only); other options go through `KILN_JAVA_OPTS`. C1 ="
+        "Through the launcher the machine section names: `kiln` is the launcher as it is, with"
+            + " `-XX:+UseSerialGC` and its class-data archive (./kiln: the AppCDS archive it writes"
+            + " once per jar, `-XX:ArchiveClassesAtExit` during a tiny offline build, then"
+            + " `-XX:SharedArchiveFile`; a release's bin/kiln: its AOT cache); `no AppCDS` is"
+            + " `KILN_CDS=0` (./kiln: the JDK's default CDS only; a release's runtime has no default"
+            + " archive, so none at all); other options go through `KILN_JAVA_OPTS`. C1 ="
             + " `-XX:TieredStopAtLevel=1`; `before` is the launcher without AppCDS and with G1, the"
             + " JVM's default collector.\n\n");
     md.append("| variant | wall s | vs default kiln | vs buildah | CPU s | RSS MiB |\n");
@@ -836,6 +838,23 @@ public final class Summarize {
                         buildah == null || buildah.n() == 0
                             ? ""
                             : String.format(L, ", %.2f× buildah's whole build", f.wallMedian() / buildah.wallMedian()))));
+    List<Double> wall = new ArrayList<>();
+    List<Double> build = new ArrayList<>();
+    for (String[] f : tsv("realworld-builds.tsv")) {
+      if (f.length == 5 && f[0].equals(app) && f[1].equals(phase)) {
+        wall.add(Double.parseDouble(f[3]));
+        build.add(Double.parseDouble(f[4]));
+      }
+    }
+    if (!build.isEmpty()) {
+      why.add(
+          String.format(
+              L,
+              "the build itself (build.completed) took %.2f s of the %.2f s wall, the rest is JVM"
+                  + " start-up, options and exit",
+              medianOf(build) / 1000,
+              medianOf(wall) / 1000));
+    }
     String steps = slowestSteps(app, phase, 3);
     if (!steps.isEmpty()) {
       why.add("slowest steps " + steps);
@@ -954,8 +973,9 @@ public final class Summarize {
     }
     md.append("### Start-up floor of the launcher that ran (see the machine section)\n\n");
     md.append(
-        "What every kiln command pays before it does any work, measured in this run before each"
-            + " repetition of the real-world (and start-up) section.\n\n");
+        "What every kiln command pays before it does any work: three of each, interleaved,"
+            + " before each repetition of the real-world section and each round of the start-up"
+            + " section of this run; median (min–max).\n\n");
     md.append("| command | wall s | CPU s | RSS MiB |\n|---|---:|---:|---:|\n");
     for (Row r : list) {
       md.append(

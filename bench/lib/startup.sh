@@ -15,10 +15,14 @@
 
 # measure_launcher_floor REP: what every kiln command pays before it does anything, measured in
 # the same run as the builds it is part of: `kiln --version` through the launcher, and a bare
-# `java -version` of the launcher's JVM (LAUNCHER_JAVA, see describe_launcher).
+# `java -version` of the launcher's JVM (LAUNCHER_JAVA, see describe_launcher). Three of each,
+# interleaved: one sample of a 0.3 s command on a busy machine says little.
 measure_launcher_floor() {
-  measure launcher start-up version "kiln --version" - "$1" "$KILN" --version
-  measure launcher start-up version "java -version" - "$1" "$LAUNCHER_JAVA" -version
+  local i
+  for i in 1 2 3; do
+    measure launcher start-up version "kiln --version" - "$1" "$KILN" --version
+    measure launcher start-up version "java -version" - "$1" "$LAUNCHER_JAVA" -version
+  done
 }
 
 startup_variants() {
