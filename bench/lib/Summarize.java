@@ -1410,7 +1410,8 @@ public final class Summarize {
     String notes = readText("realworld-notes.txt");
     if (!notes.isBlank()) {
       md.append("Rebuilds of the real-world apps that downloaded something (npm or Maven output;")
-          .append(" after the cold build, a cache or cache mount should have it all):\n\n");
+          .append(" after the cold build, a cache or cache mount should have it all; a --no-cache")
+          .append(" rebuild keeps only the cache mounts, so npm ci fetches again in it):\n\n");
       for (String line : notes.split("\n")) {
         md.append("- ").append(line).append('\n');
       }
