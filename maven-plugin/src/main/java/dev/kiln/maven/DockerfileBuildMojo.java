@@ -7,7 +7,10 @@ import dev.kiln.api.build.ImageBuilder;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
+import dev.kiln.api.request.ImageAnnotation;
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
+import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
 import dev.kiln.api.request.SignSpec;
@@ -15,6 +18,7 @@ import dev.kiln.api.request.SshSpec;
 import dev.kiln.registry.model.Compression;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +62,15 @@ abstract class DockerfileBuildMojo extends KilnMojo {
 
   /** Manifest annotations. From the command line: {@code -Dkiln.annotation.NAME=value}. */
   @Parameter Map<String, String> annotations;
+
+  /**
+   * Annotations of the index, of descriptors, or of one platform's manifest, one element each in
+   * the CLI's {@code --annotation} syntax: {@code index:KEY=VALUE}, {@code
+   * manifest[linux/arm64]:KEY=VALUE}, {@code manifest-descriptor:KEY=VALUE}, {@code
+   * index-descriptor:KEY=VALUE}, or several types at once ({@code index,manifest:KEY=VALUE}). A
+   * plain {@code KEY=VALUE} goes on every manifest, as in {@code annotations}.
+   */
+  @Parameter List<String> typedAnnotations;
 
   /**
    * Clamp file times and set the image's creation time to this (seconds since 1970, or ISO-8601).
@@ -182,6 +195,31 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   @Parameter(property = "kiln.compressionLevel")
   Integer compressionLevel;
 
+  /**
+   * Give every layer, the base image's included, {@code compression} (and {@code
+   * compressionLevel}), recompressing those that differ, as {@code -o force-compression=true};
+   * otherwise base layers keep the compression their registry gave them.
+   */
+  @Parameter(property = "kiln.forceCompression", defaultValue = "false")
+  boolean forceCompression;
+
+  /**
+   * More outputs, besides the goal's own, one element each in {@code kiln build -o} syntax: {@code
+   * type=local,dest=${project.build.directory}/rootfs}, or {@code
+   * type=oci,dest=…,annotation-index.KEY=VALUE}. From the command line: {@code -Dkiln.output=SPEC}
+   * adds one.
+   */
+  @Parameter List<String> outputs;
+
+  /**
+   * Named contexts for {@code FROM NAME}, {@code COPY --from=NAME} and {@code RUN
+   * --mount=from=NAME}, one element each in {@code --build-context} syntax: {@code
+   * libs=${project.build.directory}/dependency}, {@code base=docker-image://REF} or {@code
+   * base=oci-layout://DIR[:TAG]}; relative directories are the project's. From the command line:
+   * {@code -Dkiln.buildContext.NAME=VALUE}.
+   */
+  @Parameter List<String> buildContexts;
+
   /** The engine; tests replace it. */
   ImageBuilder builder = new Kiln();
 
@@ -246,9 +284,19 @@ abstract class DockerfileBuildMojo extends KilnMojo {
       merged(labels, "kiln.label.").forEach((k, v) -> b.label(k, v == null ? "" : v));
       merged(annotations, "kiln.annotation.")
           .forEach((k, v) -> b.annotation(k, v == null ? "" : v));
+      if (typedAnnotations != null) {
+        // The CLI's own parser: the same syntax, checks and messages as --annotation.
+        typedAnnotations.forEach(a -> ImageAnnotation.parseFlag(a.trim()).forEach(b::annotation));
+      }
       List<String> names = imageNames();
       names.forEach(b::tag);
       b.output(output());
+      for (String spec : extraOutputs()) {
+        b.output(OutputSpecParser.parse(spec));
+      }
+      for (String spec : buildContextSpecs()) {
+        b.buildContext(inProject(NamedContext.parse(spec)));
+      }
       if (cacheFrom != null) {
         cacheFrom.forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
       }
@@ -309,6 +357,42 @@ abstract class DockerfileBuildMojo extends KilnMojo {
     }
   }
 
+  private List<String> extraOutputs() {
+    List<String> all = new ArrayList<>();
+    if (outputs != null) {
+      outputs.stream().filter(o -> o != null && !o.isBlank()).map(String::trim).forEach(all::add);
+    }
+    String fromCommandLine = session.getUserProperties().getProperty("kiln.output");
+    if (fromCommandLine != null && !fromCommandLine.isBlank()) {
+      all.add(fromCommandLine.trim());
+    }
+    return all;
+  }
+
+  private List<String> buildContextSpecs() {
+    List<String> all = new ArrayList<>();
+    if (buildContexts != null) {
+      buildContexts.stream()
+          .filter(c -> c != null && !c.isBlank())
+          .map(String::trim)
+          .forEach(all::add);
+    }
+    prefixed("kiln.buildContext.").forEach((name, value) -> all.add(name + "=" + value));
+    return all;
+  }
+
+  /** A named context's relative directory, resolved against the project rather than Maven's. */
+  private NamedContext inProject(NamedContext named) {
+    Path base = project.getBasedir().toPath();
+    if (named instanceof NamedContext.Directory d) {
+      return new NamedContext.Directory(d.name(), base.resolve(d.dir()));
+    }
+    if (named instanceof NamedContext.OciLayout l) {
+      return new NamedContext.OciLayout(l.name(), base.resolve(l.dir()), l.selector());
+    }
+    return named;
+  }
+
   /**
    * {@code sourceDateEpoch}, else {@code project.build.outputTimestamp}, else {@code
    * SOURCE_DATE_EPOCH}: the first that is set wins, and the log says which.
@@ -355,15 +439,29 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   }
 
   final OutputSpec fileOutput(OutputSpec.Type type, Path dest, boolean ociMediaTypes) {
+    return imageOutput(type, Optional.of(dest), false, ociMediaTypes, false);
+  }
+
+  /** The goal's own output, with the compression parameters. */
+  final OutputSpec imageOutput(
+      OutputSpec.Type type,
+      Optional<Path> dest,
+      boolean push,
+      boolean ociMediaTypes,
+      boolean alsoStored) {
     return new OutputSpec(
         type,
-        Optional.of(dest),
+        dest,
         List.of(),
-        false,
+        push,
         compression(),
         Optional.ofNullable(compressionLevel),
         ociMediaTypes,
-        Map.of());
+        Map.of(),
+        forceCompression,
+        !push || alsoStored,
+        false,
+        List.of());
   }
 
   /** {@code compression} as kiln's {@link Compression}. */

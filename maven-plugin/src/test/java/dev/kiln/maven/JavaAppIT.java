@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cache.store.IndexEntry;
+import dev.kiln.registry.model.Platform;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.Podman;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -121,6 +125,56 @@ class JavaAppIT {
     assertTrue(
         Files.readString(rootfs.resolve("etc/passwd")).contains("app:x:10001:10001:"),
         "the RUN step's change");
+  }
+
+  @Test
+  void forcedCompressionStoreNamedContextsAndTypedAnnotationsReachThePushedImage()
+      throws Exception {
+    Path project = samples.copy("java-app", "options");
+    Path cache = samples.cacheWithBusybox("options-cache");
+    String image = registry.reference("java-app-options:1");
+    String platform = Platform.host().toString();
+
+    samples
+        .mvn(
+            project,
+            cache,
+            "clean",
+            "package",
+            "kiln:build",
+            "-Poptions",
+            "-Dplatform=" + platform,
+            "-Dimage=" + image)
+        .requireSuccess();
+
+    ImageInspector inspector = ImageInspector.of(registry);
+    JsonNode index = JSON.readTree(inspector.rawManifest("java-app-options:1"));
+    assertEquals("index", index.path("annotations").path("org.example.scope").asText(), "" + index);
+    JsonNode descriptor = null;
+    for (JsonNode m : index.path("manifests")) {
+      if (m.path("platform").path("architecture").asText().equals(Platform.host().architecture())) {
+        descriptor = m;
+      }
+    }
+    assertNotNull(descriptor, "the image of this platform: " + index);
+    String digest = descriptor.path("digest").asText();
+    JsonNode manifest = JSON.readTree(inspector.rawManifest("java-app-options@" + digest));
+    assertEquals(
+        "manifest", manifest.path("annotations").path("org.example.scope").asText(), "" + manifest);
+    List<String> layerTypes = new ArrayList<>();
+    manifest.path("layers").forEach(l -> layerTypes.add(l.path("mediaType").asText()));
+    assertFalse(layerTypes.isEmpty(), manifest.toString());
+    assertTrue(
+        layerTypes.stream().allMatch(t -> t.endsWith("+zstd")),
+        "busybox's gzip layer recompressed too: " + layerTypes);
+    // COPY --from=deps read the named context (without it, "deps" would be an image to pull); the
+    // history says COPY without --from, as BuildKit's does.
+    JsonNode config = JSON.readTree(inspector.rawConfig("java-app-options@" + digest));
+    assertTrue(config.path("history").toString().contains("COPY . lib/"), "" + config);
+
+    Optional<IndexEntry> stored = ContentStore.open(cache).index().find(image);
+    assertTrue(stored.isPresent(), "store=true names the pushed image in kiln's store");
+    assertEquals(digestFile(project), stored.get().digest().toString());
   }
 
   @Test
