@@ -102,6 +102,7 @@ final class KilnSettings {
     putList(job, "platform", list("platforms", extension.getPlatforms()));
     putMap(job, "label", merged(extension.getLabels(), "label"), false);
     putMap(job, "annotation", merged(extension.getAnnotations(), "annotation"), false);
+    putList(job, "typedAnnotation", extension.getTypedAnnotations());
     putList(job, "cacheFrom", plus(extension.getCacheFrom(), property("cacheFrom")));
     putList(job, "cacheTo", plus(extension.getCacheTo(), property("cacheTo")));
     job.put("noCache", Boolean.toString(bool("noCache", extension.isNoCache())));
@@ -115,12 +116,28 @@ final class KilnSettings {
     putList(job, "ssh", list("ssh", extension.getSsh()));
     putList(job, "noCacheFilter", list("noCacheFilter", extension.getNoCacheFilter()));
     putIfSet(job, "network", text("network", extension.getNetwork()));
+    putList(job, "addHost", list("addHosts", extension.getAddHosts()));
+    putList(job, "ulimit", list("ulimits", extension.getUlimits()));
+    putIfSet(job, "shmSize", text("shmSize", extension.getShmSize()));
+    putIfSet(job, "pull", text("pull", extension.getPull()));
+    List<String> contexts = new ArrayList<String>();
+    for (String spec : extension.getBuildContexts()) {
+      contexts.add(inProject(spec));
+    }
+    for (Map.Entry<String, String> e : prefixed("buildContext").entrySet()) {
+      contexts.add(inProject(e.getKey() + "=" + e.getValue()));
+    }
+    putList(job, "buildContext", contexts);
     putIfSet(job, "isolation", text("isolation", extension.getIsolation()));
     putIfSet(job, "compression", text("compression", extension.getCompression()));
     Object level = pick("compressionLevel", extension.getCompressionLevel());
     if (level != null) {
       job.put("compressionLevel", level.toString().trim());
     }
+    job.put(
+        "forceCompression",
+        Boolean.toString(bool("forceCompression", extension.isForceCompression())));
+    job.put("store", Boolean.toString(bool("store", extension.isStore())));
     job.put("sbom", Boolean.toString(bool("sbom", extension.isSbom())));
     putIfSet(job, "provenance", text("provenance", extension.getProvenance()));
     Object signingKey = pick("signingKey", extension.getSigningKey());
@@ -257,6 +274,32 @@ final class KilnSettings {
         return;
       }
     }
+  }
+
+  /**
+   * A {@code --build-context} whose value is a plain directory, made absolute against the project
+   * (as {@code project.file()} does); images, layouts and anything the engine will refuse pass
+   * unchanged.
+   */
+  private String inProject(String spec) {
+    int eq = spec.indexOf('=');
+    if (eq <= 0) {
+      return spec;
+    }
+    String value = spec.substring(eq + 1).trim();
+    String layout = "oci-layout://";
+    if (value.startsWith(layout)) {
+      String rest = value.substring(layout.length());
+      if (!rest.startsWith("/")) {
+        File base = files.apply(".");
+        return spec.substring(0, eq + 1) + layout + new File(base, rest).getPath();
+      }
+      return spec;
+    }
+    if (value.isEmpty() || value.contains("://")) {
+      return spec;
+    }
+    return spec.substring(0, eq + 1) + files.apply(value).getPath();
   }
 
   private File file(String name, Object configured, String defaultName) {

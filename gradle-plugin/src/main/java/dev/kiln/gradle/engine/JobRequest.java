@@ -3,9 +3,12 @@ package dev.kiln.gradle.engine;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
+import dev.kiln.api.request.ImageAnnotation;
 import dev.kiln.api.request.ImageNames;
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
+import dev.kiln.api.request.PullPolicy;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
@@ -54,6 +57,8 @@ final class JobRequest {
     job.list("platform").forEach(b::platform);
     job.map("label").forEach(b::label);
     job.map("annotation").forEach(b::annotation);
+    // The CLI's own parser: the same syntax, checks and messages as --annotation.
+    job.list("typedAnnotation").forEach(a -> ImageAnnotation.parseFlag(a).forEach(b::annotation));
     List<String> names = names(job, output);
     names.forEach(b::tag);
     b.output(output(job, output));
@@ -66,6 +71,11 @@ final class JobRequest {
     job.list("ssh").forEach(s -> b.ssh(SshSpec.parse(s)));
     job.list("noCacheFilter").forEach(b::noCacheFilter);
     job.value("network").map(String::trim).ifPresent(b::network);
+    job.list("addHost").forEach(b::addHost);
+    job.list("ulimit").forEach(b::ulimit);
+    job.value("shmSize").map(String::trim).ifPresent(b::shmSize);
+    job.value("pull").map(String::trim).map(PullPolicy::parse).ifPresent(b::pull);
+    job.list("buildContext").forEach(s -> b.buildContext(NamedContext.parse(s)));
     job.value("isolation").map(String::trim).ifPresent(b::isolation);
     if (job.flag("sbom")) {
       b.attest(AttestationSpec.sbom("true").orElseThrow());
@@ -118,15 +128,7 @@ final class JobRequest {
   private static OutputSpec output(JobValues job, String output) {
     return switch (output) {
       case "image" ->
-          new OutputSpec(
-              OutputSpec.Type.IMAGE,
-              Optional.empty(),
-              List.of(),
-              true,
-              compression(job),
-              compressionLevel(job),
-              true,
-              Map.of());
+          imageOutput(job, OutputSpec.Type.IMAGE, Optional.empty(), true, true, job.flag("store"));
       case "layout" ->
           fileOutput(
               job, OutputSpec.Type.OCI_LAYOUT, Path.of(job.required("layoutDirectory")), true);
@@ -148,15 +150,30 @@ final class JobRequest {
 
   private static OutputSpec fileOutput(
       JobValues job, OutputSpec.Type type, Path dest, boolean ociMediaTypes) {
+    return imageOutput(job, type, Optional.of(dest), false, ociMediaTypes, false);
+  }
+
+  /** The task's own output, with the compression settings. */
+  private static OutputSpec imageOutput(
+      JobValues job,
+      OutputSpec.Type type,
+      Optional<Path> dest,
+      boolean push,
+      boolean ociMediaTypes,
+      boolean alsoStored) {
     return new OutputSpec(
         type,
-        Optional.of(dest),
+        dest,
         List.of(),
-        false,
+        push,
         compression(job),
         compressionLevel(job),
         ociMediaTypes,
-        Map.of());
+        Map.of(),
+        job.flag("forceCompression"),
+        !push || alsoStored,
+        false,
+        List.of());
   }
 
   private static Compression compression(JobValues job) {
