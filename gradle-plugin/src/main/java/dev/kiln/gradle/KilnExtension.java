@@ -41,6 +41,7 @@ public class KilnExtension {
   private List<String> buildContexts = new ArrayList<String>();
   private List<String> noCacheFilter = new ArrayList<String>();
   private String isolation = "auto";
+  private Integer maxParallelism;
   private String compression = "gzip";
   private Integer compressionLevel;
   private boolean forceCompression;
@@ -415,6 +416,15 @@ public class KilnExtension {
     this.isolation = isolation;
   }
 
+  /** Run at most this many steps at once, as {@code --max-parallelism} (default: one per core). */
+  public Integer getMaxParallelism() {
+    return maxParallelism;
+  }
+
+  public void setMaxParallelism(Integer maxParallelism) {
+    this.maxParallelism = maxParallelism;
+  }
+
   /** Layer compression: {@code gzip}, {@code zstd} or {@code uncompressed}. */
   public String getCompression() {
     return compression;
@@ -504,7 +514,11 @@ public class KilnExtension {
     return auth;
   }
 
-  /** {@code oci} (an OCI archive) or {@code docker} ({@code docker load}) for kilnBuildTar. */
+  /**
+   * The image's media types, as the CLI's {@code --format}: {@code oci}, or {@code docker} for
+   * Docker's schema 2 (as Jib's {@code format = 'Docker'}); for kilnBuildTar, {@code docker} writes
+   * a {@code docker load} archive instead of an OCI archive.
+   */
   public String getFormat() {
     return format;
   }

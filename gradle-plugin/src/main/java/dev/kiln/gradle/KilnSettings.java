@@ -129,6 +129,10 @@ final class KilnSettings {
     }
     putList(job, "buildContext", contexts);
     putIfSet(job, "isolation", text("isolation", extension.getIsolation()));
+    Object parallelism = pick("maxParallelism", extension.getMaxParallelism());
+    if (parallelism != null) {
+      job.put("maxParallelism", parallelism.toString().trim());
+    }
     putIfSet(job, "compression", text("compression", extension.getCompression()));
     Object level = pick("compressionLevel", extension.getCompressionLevel());
     if (level != null) {

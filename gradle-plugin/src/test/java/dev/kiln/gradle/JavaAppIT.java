@@ -333,12 +333,20 @@ class JavaAppIT {
             "-Pkiln.plainHttpCredentialHosts="
                 + registry.hostPort()
                 + ","
-                + registry.tokenServer().realm().getRawAuthority())
+                + registry.tokenServer().realm().getRawAuthority(),
+            // Docker's media types, as Jib's format = 'Docker'; one step at a time.
+            "-Pkiln.format=docker",
+            "-Pkiln.maxParallelism=1")
         .requireSuccess();
 
     assertEquals(
         digestFile(project),
         ImageInspector.of(registry).inspect("java-app-helper:1").path("Digest").asText());
+    assertEquals(
+        "application/vnd.docker.distribution.manifest.v2+json",
+        JSON.readTree(ImageInspector.of(registry).rawManifest("java-app-helper:1"))
+            .path("mediaType")
+            .asText());
     assertTrue(
         Files.readString(helper.asked()).startsWith(registry.hostPort()),
         "the helper was asked for the registry");

@@ -143,6 +143,7 @@ class JobContractTest {
     extension.setCompression("zstd");
     extension.setForceCompression(true);
     extension.setStore(true);
+    extension.setMaxParallelism(2);
     extension.setBuildContexts(List.of("libs=build/dependency", "base=docker-image://alpine:3.20"));
     properties.put("kiln.buildContext.layout", "oci-layout://build/base:1");
     extension.typedAnnotation("index:org.example.scope=index");
@@ -159,6 +160,7 @@ class JobContractTest {
     assertEquals(List.of(new dev.kiln.api.request.Ulimit("nofile", 1024, 2048)), request.ulimits());
     assertEquals(128L << 20, request.shmSize());
     assertEquals(dev.kiln.api.request.PullPolicy.MISSING, request.pull());
+    assertEquals(2, request.maxParallelism());
     OutputSpec pushed = request.outputs().get(0);
     assertEquals(Compression.ZSTD, pushed.compression());
     assertTrue(pushed.forceCompression());
@@ -197,7 +199,9 @@ class JobContractTest {
             "addHosts",
             "--add-host db.local",
             "pull",
-            "unknown --pull value \"sometimes\"");
+            "unknown --pull value \"sometimes\"",
+            "maxParallelism",
+            "--max-parallelism must be at least 1, not 0");
     for (Map.Entry<String, String> bad : cli.entrySet()) {
       KilnExtension fresh = new KilnExtension();
       fresh.setImage("registry.example.com/team/app:1.0");
@@ -206,6 +210,7 @@ class JobContractTest {
         case "ulimits" -> fresh.setUlimits(List.of("nofile=lots"));
         case "shmSize" -> fresh.setShmSize("lots");
         case "addHosts" -> fresh.setAddHosts(List.of("db.local"));
+        case "maxParallelism" -> fresh.setMaxParallelism(0);
         default -> fresh.setPull("sometimes");
       }
       Files.writeString(project.resolve("Dockerfile"), "FROM scratch\n");
@@ -267,6 +272,15 @@ class JobContractTest {
     assertEquals(OutputSpec.Type.OCI_LAYOUT, layout.type());
     assertEquals(Optional.of(project.resolve("build/kiln-image")), layout.dest());
     assertEquals(List.of("app:1.0"), JobRequests.of(job("layout"), environment, log).tags());
+
+    extension.setFormat("docker");
+    OutputSpec dockerLayout = JobRequests.of(job("layout"), environment, log).outputs().get(0);
+    assertEquals(OutputSpec.Type.OCI_LAYOUT, dockerLayout.type());
+    assertFalse(dockerLayout.ociMediaTypes());
+    extension.setImage("registry.example.com/app:1.0");
+    assertFalse(JobRequests.of(job("image"), environment, log).outputs().get(0).ociMediaTypes());
+    extension.setFormat("oci");
+    assertTrue(JobRequests.of(job("image"), environment, log).outputs().get(0).ociMediaTypes());
 
     extension.setFormat("zip");
     RequestException e =

@@ -35,6 +35,6 @@ public class BuildMojo extends DockerfileBuildMojo {
 
   @Override
   OutputSpec output() {
-    return imageOutput(OutputSpec.Type.IMAGE, Optional.empty(), true, true, store);
+    return imageOutput(OutputSpec.Type.IMAGE, Optional.empty(), true, ociMediaTypes(), store);
   }
 }

@@ -191,6 +191,19 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   @Parameter(property = "kiln.compression", defaultValue = "gzip")
   String compression;
 
+  /**
+   * The image's media types, as the CLI's {@code --format}: {@code oci}, or {@code docker} for
+   * Docker's schema 2 (as Jib's {@code format=Docker}; podman runs a {@code HEALTHCHECK} only in
+   * those). For {@code kiln:buildTar}, {@code docker} writes a {@code docker load} archive instead
+   * of an OCI archive.
+   */
+  @Parameter(property = "kiln.format", defaultValue = "oci")
+  String format;
+
+  /** Run at most this many steps at once, as {@code --max-parallelism} (default: one per core). */
+  @Parameter(property = "kiln.maxParallelism")
+  Integer maxParallelism;
+
   /** The compression level (gzip 1-9, zstd 1-22; default: each one's own). */
   @Parameter(property = "kiln.compressionLevel")
   Integer compressionLevel;
@@ -344,6 +357,9 @@ abstract class DockerfileBuildMojo extends KilnMojo {
         b.shmSize(shmSize);
       }
       b.isolation(isolation == null || isolation.isBlank() ? "auto" : isolation.trim());
+      if (maxParallelism != null) {
+        b.maxParallelism(maxParallelism);
+      }
       epoch(environment).ifPresent(b::sourceDateEpoch);
       insecureRegistries().forEach(b::insecureRegistry);
       credentialsOverPlainHttp().forEach(b::plainHttpCredentials);
@@ -462,6 +478,20 @@ abstract class DockerfileBuildMojo extends KilnMojo {
         !push || alsoStored,
         false,
         List.of());
+  }
+
+  /** Whether {@code format} asks for OCI media types (true) or Docker's (false). */
+  final boolean ociMediaTypes() {
+    String kind = format == null ? "oci" : format.trim().toLowerCase(Locale.ROOT);
+    return switch (kind) {
+      case "oci" -> true;
+      case "docker" -> false;
+      default ->
+          throw new RequestException(
+              "<format> '" + format + "' is not an image format kiln writes",
+              "use oci (OCI media types) or docker (Docker's, and a docker load archive for"
+                  + " kiln:buildTar)");
+    };
   }
 
   /** {@code compression} as kiln's {@link Compression}. */

@@ -279,6 +279,30 @@ class BuildMojosTest {
   }
 
   @Test
+  void formatDockerGivesEveryGoalDockerMediaTypesAndMaxParallelismReachesTheRequest()
+      throws Exception {
+    BuildMojo build = configure(new BuildMojo());
+    build.image = "127.0.0.1:5000/app:1";
+    assertTrue(build.request().outputs().get(0).ociMediaTypes(), "OCI unless asked");
+    build.format = "docker";
+    build.maxParallelism = 1;
+    BuildRequest request = build.request();
+    assertFalse(request.outputs().get(0).ociMediaTypes());
+    assertEquals(1, request.maxParallelism());
+
+    BuildLayoutMojo layout = configure(new BuildLayoutMojo());
+    layout.outputDirectory = temp.resolve("target/kiln-image").toFile();
+    layout.format = "docker";
+    OutputSpec written = layout.request().outputs().get(0);
+    assertEquals(OutputSpec.Type.OCI_LAYOUT, written.type());
+    assertFalse(written.ociMediaTypes());
+
+    build.maxParallelism = 0;
+    MojoFailureException e = assertThrows(MojoFailureException.class, build::request);
+    assertTrue(e.getMessage().startsWith("--max-parallelism must be at least 1"), e.getMessage());
+  }
+
+  @Test
   void sourceDateEpochComesFromOutputTimestampUnlessSetItself() throws Exception {
     BuildTarMojo mojo = tarMojo();
     mojo.outputTimestamp = "2024-01-01T00:00:00Z";

@@ -77,6 +77,7 @@ final class JobRequest {
     job.value("pull").map(String::trim).map(PullPolicy::parse).ifPresent(b::pull);
     job.list("buildContext").forEach(s -> b.buildContext(NamedContext.parse(s)));
     job.value("isolation").map(String::trim).ifPresent(b::isolation);
+    job.value("maxParallelism").map(v -> number(v, "maxParallelism")).ifPresent(b::maxParallelism);
     if (job.flag("sbom")) {
       b.attest(AttestationSpec.sbom("true").orElseThrow());
     }
@@ -128,21 +129,25 @@ final class JobRequest {
   private static OutputSpec output(JobValues job, String output) {
     return switch (output) {
       case "image" ->
-          imageOutput(job, OutputSpec.Type.IMAGE, Optional.empty(), true, true, job.flag("store"));
+          imageOutput(
+              job,
+              OutputSpec.Type.IMAGE,
+              Optional.empty(),
+              true,
+              ociMediaTypes(job),
+              job.flag("store"));
       case "layout" ->
           fileOutput(
-              job, OutputSpec.Type.OCI_LAYOUT, Path.of(job.required("layoutDirectory")), true);
+              job,
+              OutputSpec.Type.OCI_LAYOUT,
+              Path.of(job.required("layoutDirectory")),
+              ociMediaTypes(job));
       case "tar" -> {
-        String format = job.value("format").orElse("oci").trim().toLowerCase(Locale.ROOT);
         Path file = Path.of(job.required("tarFile"));
-        yield switch (format) {
-          case "oci" -> fileOutput(job, OutputSpec.Type.OCI, file, true);
-          case "docker" -> fileOutput(job, OutputSpec.Type.DOCKER, file, false);
-          default ->
-              throw new RequestException(
-                  "kiln { format } '" + format + "' is not a tar format kiln writes",
-                  "use oci or docker");
-        };
+        // format = 'docker' is a docker load archive, whose media types are Docker's anyway.
+        yield ociMediaTypes(job)
+            ? fileOutput(job, OutputSpec.Type.OCI, file, true)
+            : fileOutput(job, OutputSpec.Type.DOCKER, file, false);
       }
       default -> throw new IllegalArgumentException("unknown output " + output + ": a plugin bug");
     };
@@ -176,6 +181,20 @@ final class JobRequest {
         List.of());
   }
 
+  /** {@code format}: OCI media types ({@code oci}, the default) or Docker's ({@code docker}). */
+  private static boolean ociMediaTypes(JobValues job) {
+    String format = job.value("format").orElse("oci").trim().toLowerCase(Locale.ROOT);
+    return switch (format) {
+      case "oci" -> true;
+      case "docker" -> false;
+      default ->
+          throw new RequestException(
+              "kiln { format } '" + format + "' is not an image format kiln writes",
+              "use oci (OCI media types) or docker (Docker's, and a docker load archive for"
+                  + " kilnBuildTar)");
+    };
+  }
+
   private static Compression compression(JobValues job) {
     String label = job.value("compression").orElse("gzip").trim().toLowerCase(Locale.ROOT);
     return Compression.ofLabel(label)
@@ -184,6 +203,15 @@ final class JobRequest {
                 new RequestException(
                     "kiln { compression } '" + label + "' is not a compression kiln writes",
                     "use gzip, zstd or uncompressed"));
+  }
+
+  private static int number(String text, String setting) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new RequestException(
+          "kiln { " + setting + " } '" + text + "' is not a number", "e.g. " + setting + " = 2");
+    }
   }
 
   private static Optional<Integer> compressionLevel(JobValues job) {
