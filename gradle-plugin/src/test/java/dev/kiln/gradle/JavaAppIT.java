@@ -230,6 +230,17 @@ class JavaAppIT {
         samples.gradle(project, cache, "kilnBuildTar", "-Pkiln.skip=true").requireSuccess();
     assertTrue(skipped.log().contains("kiln: skipped (kiln.skip=true)"), skipped.log());
     assertFalse(Files.exists(project.resolve("build/kiln-image.tar")));
+
+    // kilnCheck, as kiln build --check: a Dockerfile that parses but breaks a rule fails.
+    // (The sample's build.gradle passes BASE and JAR_FILE: declared, so not reported unused.)
+    Files.writeString(
+        project.resolve("Dockerfile"), "ARG BASE\nARG JAR_FILE\nFROM jre:test as base\n");
+    GradleRun checked = samples.gradle(project, cache, "kilnCheck");
+    assertNotEquals(0, checked.exitCode());
+    assertTrue(checked.log().contains("Dockerfile:3: FromAsCasing"), checked.log());
+    assertTrue(checked.log().contains("Check complete, 1 warning found."), checked.log());
+    assertFalse(
+        checked.tasks().contains(":assemble"), "the checks need no jar: " + checked.tasks());
   }
 
   @Test

@@ -289,6 +289,15 @@ class JobContractTest {
   }
 
   @Test
+  void kilnCheckOnlyChecksAsTheClisCheckFlag() throws Exception {
+    BuildRequest check = JobRequests.of(job("check"), environment, log);
+    assertTrue(check.checkOnly());
+    assertEquals(OutputSpec.Type.IMAGE, check.outputs().get(0).type());
+    assertFalse(check.outputs().get(0).push(), "a check pushes nothing, even without an image");
+    assertFalse(JobRequests.of(job("tar"), environment, log).checkOnly());
+  }
+
+  @Test
   void kilnBuildWithoutAnImageSaysHowToNameOne() throws Exception {
     RequestException e =
         assertThrows(RequestException.class, () -> JobRequests.of(job("image"), environment, log));

@@ -4,6 +4,8 @@ import dev.kiln.api.Kiln;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.build.ImageBuilder;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
@@ -245,17 +247,46 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   /** What the goal does with a finished build besides recording its digest. */
   void afterBuild(BuildResult result) throws MojoExecutionException {}
 
+  /** Whether the goal only runs the build checks ({@code --check}), building nothing. */
+  boolean checkOnly() {
+    return false;
+  }
+
   @Override
   final void run() throws MojoExecutionException, MojoFailureException {
     BuildRequest request = request();
     BuildResult result;
+    int[] warnings = {0};
+    BuildListener log = new MavenLogProgress(getLog());
     try {
-      result = builder.build(request, new MavenLogProgress(getLog()));
+      result =
+          builder.build(
+              request,
+              event -> {
+                if (event instanceof BuildEvent.Warning) {
+                  warnings[0]++;
+                }
+                log.on(event);
+              });
     } catch (BuildFailure f) {
       FailureReport.rethrow(f);
       return;
     } catch (RequestException e) {
       throw FailureReport.of(e);
+    }
+    if (request.checkOnly()) {
+      // As kiln build --check: the warnings were logged as they came; a count, and a failure if
+      // there was any.
+      if (warnings[0] > 0) {
+        throw FailureReport.usage(
+            "Check complete, "
+                + warnings[0]
+                + (warnings[0] == 1 ? " warning" : " warnings")
+                + " found.",
+            "fix them, or skip a rule with a '# check=skip=RULE' line at the Dockerfile's top");
+      }
+      getLog().info("Check complete, no warnings found.");
+      return;
     }
     record(result);
     afterBuild(result);
@@ -304,6 +335,7 @@ abstract class DockerfileBuildMojo extends KilnMojo {
       List<String> names = imageNames();
       names.forEach(b::tag);
       b.output(output());
+      b.checkOnly(checkOnly());
       for (String spec : extraOutputs()) {
         b.output(OutputSpecParser.parse(spec));
       }

@@ -303,6 +303,31 @@ class BuildMojosTest {
   }
 
   @Test
+  void checkRunsOnlyTheBuildChecksAndFailsOnAWarningAsTheCliDoes() throws Exception {
+    CheckMojo mojo = configure(new CheckMojo());
+    assertTrue(mojo.request().checkOnly(), "as kiln build --check");
+    assertFalse(tarMojo().request().checkOnly(), "the build goals build");
+
+    mojo.execute();
+    assertTrue(log.at("INFO").contains("Check complete, no warnings found."), log.lines.toString());
+
+    for (int i = 1; i <= 2; i++) {
+      engine.events.add(
+          new BuildEvent.Warning(
+              Instant.now(),
+              "FromAsCasing: 'as' and 'FROM' keywords' casing do not match",
+              Optional.of("Dockerfile:" + i)));
+    }
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+    assertEquals(
+        "Check complete, 2 warnings found.\nhint: fix them, or skip a rule with a"
+            + " '# check=skip=RULE' line at the Dockerfile's top",
+        e.getMessage());
+    assertTrue(
+        log.at("WARN").stream().anyMatch(l -> l.contains("FromAsCasing")), log.lines.toString());
+  }
+
+  @Test
   void sourceDateEpochComesFromOutputTimestampUnlessSetItself() throws Exception {
     BuildTarMojo mojo = tarMojo();
     mojo.outputTimestamp = "2024-01-01T00:00:00Z";
@@ -584,6 +609,7 @@ class BuildMojosTest {
   /** Records requests; answers with a one-step build or the failure it was given. */
   private static final class RecordingBuilder implements ImageBuilder {
     final List<BuildRequest> requests = new ArrayList<>();
+    final List<BuildEvent> events = new ArrayList<>();
     BuildFailure failure;
 
     @Override
@@ -593,6 +619,7 @@ class BuildMojosTest {
       if (failure != null) {
         throw failure;
       }
+      events.forEach(listener::on);
       StepRef step = new StepRef(1, "", 1, 1, "COPY app.jar /app.jar", Optional.empty());
       listener.on(new BuildEvent.StepCompleted(Instant.now(), step, java.time.Duration.ZERO));
       return new BuildResult(

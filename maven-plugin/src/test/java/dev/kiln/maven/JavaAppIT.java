@@ -442,6 +442,13 @@ class JavaAppIT {
         samples.mvn(project, cache, "kiln:buildTar", "-Dkiln.skip=true").requireSuccess();
     assertTrue(skipped.log().contains("[INFO] kiln: skipped (kiln.skip=true)"), skipped.log());
     assertFalse(Files.exists(project.resolve("target/kiln-image.tar")));
+
+    // kiln:check, as kiln build --check: a Dockerfile that parses but breaks a rule fails.
+    Files.writeString(project.resolve("Dockerfile"), "FROM busybox:test as base\n");
+    MavenRun checked = samples.mvn(project, cache, "kiln:check");
+    assertNotEquals(0, checked.exitCode());
+    assertTrue(checked.log().contains("[WARNING] Dockerfile:1: FromAsCasing"), checked.log());
+    assertTrue(checked.log().contains("Check complete, 1 warning found."), checked.log());
   }
 
   /** Upload requests for {@code repository} in the registry's log so far. */

@@ -62,6 +62,7 @@ final class JobRequest {
     List<String> names = names(job, output);
     names.forEach(b::tag);
     b.output(output(job, output));
+    b.checkOnly(output.equals("check"));
     job.list("extraOutput").forEach(o -> b.output(OutputSpecParser.parse(o)));
     job.list("cacheFrom").forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
     job.list("cacheTo").forEach(s -> b.cacheTo(CacheSpec.parse(s, true)));
@@ -142,6 +143,8 @@ final class JobRequest {
               OutputSpec.Type.OCI_LAYOUT,
               Path.of(job.required("layoutDirectory")),
               ociMediaTypes(job));
+        // kilnCheck builds nothing; the request still names where a build would go.
+      case "check" -> imageOutput(job, OutputSpec.Type.IMAGE, Optional.empty(), false, true, false);
       case "tar" -> {
         Path file = Path.of(job.required("tarFile"));
         // format = 'docker' is a docker load archive, whose media types are Docker's anyway.
