@@ -120,14 +120,13 @@ final class KilnSettings {
     putList(job, "ulimit", list("ulimits", extension.getUlimits()));
     putIfSet(job, "shmSize", text("shmSize", extension.getShmSize()));
     putIfSet(job, "pull", text("pull", extension.getPull()));
-    List<String> contexts = new ArrayList<String>();
-    for (String spec : extension.getBuildContexts()) {
-      contexts.add(inProject(spec));
-    }
+    List<String> contexts = new ArrayList<String>(extension.getBuildContexts());
     for (Map.Entry<String, String> e : prefixed("buildContext").entrySet()) {
-      contexts.add(inProject(e.getKey() + "=" + e.getValue()));
+      contexts.add(e.getKey() + "=" + e.getValue());
     }
     putList(job, "buildContext", contexts);
+    // What relative build-context directories are relative to; the engine side resolves them.
+    job.put("projectDir", files.apply(".").getPath());
     putIfSet(job, "isolation", text("isolation", extension.getIsolation()));
     Object parallelism = pick("maxParallelism", extension.getMaxParallelism());
     if (parallelism != null) {
@@ -278,32 +277,6 @@ final class KilnSettings {
         return;
       }
     }
-  }
-
-  /**
-   * A {@code --build-context} whose value is a plain directory, made absolute against the project
-   * (as {@code project.file()} does); images, layouts and anything the engine will refuse pass
-   * unchanged.
-   */
-  private String inProject(String spec) {
-    int eq = spec.indexOf('=');
-    if (eq <= 0) {
-      return spec;
-    }
-    String value = spec.substring(eq + 1).trim();
-    String layout = "oci-layout://";
-    if (value.startsWith(layout)) {
-      String rest = value.substring(layout.length());
-      if (!rest.startsWith("/")) {
-        File base = files.apply(".");
-        return spec.substring(0, eq + 1) + layout + new File(base, rest).getPath();
-      }
-      return spec;
-    }
-    if (value.isEmpty() || value.contains("://")) {
-      return spec;
-    }
-    return spec.substring(0, eq + 1) + files.apply(value).getPath();
   }
 
   private File file(String name, Object configured, String defaultName) {

@@ -172,7 +172,7 @@ class JobContractTest {
             "base",
             new NamedContext.Image("base", "alpine:3.20"),
             "layout",
-            new NamedContext.OciLayout("layout", project.resolve("./build/base"), ":1")),
+            new NamedContext.OciLayout("layout", project.resolve("build/base"), ":1")),
         request.buildContexts());
     assertEquals(Map.of("org.example.plain", "every manifest"), request.annotations());
     assertEquals(

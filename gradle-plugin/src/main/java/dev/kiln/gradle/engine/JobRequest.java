@@ -76,7 +76,9 @@ final class JobRequest {
     job.list("ulimit").forEach(b::ulimit);
     job.value("shmSize").map(String::trim).ifPresent(b::shmSize);
     job.value("pull").map(String::trim).map(PullPolicy::parse).ifPresent(b::pull);
-    job.list("buildContext").forEach(s -> b.buildContext(NamedContext.parse(s)));
+    Path projectDir = Path.of(job.required("projectDir")).normalize();
+    job.list("buildContext")
+        .forEach(s -> b.buildContext(inProject(NamedContext.parse(s), projectDir)));
     job.value("isolation").map(String::trim).ifPresent(b::isolation);
     job.value("maxParallelism").map(v -> number(v, "maxParallelism")).ifPresent(b::maxParallelism);
     if (job.flag("sbom")) {
@@ -108,6 +110,17 @@ final class JobRequest {
     job.value("cacheDir").map(Path::of).ifPresent(b::cacheDir);
     logins(job, names.isEmpty() ? null : names.get(0), log).forEach(b::registryLogin);
     return b.build();
+  }
+
+  /** A named context's relative directory, resolved against the project rather than Gradle's. */
+  private static NamedContext inProject(NamedContext named, Path projectDir) {
+    if (named instanceof NamedContext.Directory d) {
+      return new NamedContext.Directory(d.name(), projectDir.resolve(d.dir()));
+    }
+    if (named instanceof NamedContext.OciLayout l) {
+      return new NamedContext.OciLayout(l.name(), projectDir.resolve(l.dir()), l.selector());
+    }
+    return named;
   }
 
   /** The names the image goes by; kilnBuild needs {@code image}, the others default to one. */
