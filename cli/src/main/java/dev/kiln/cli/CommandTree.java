@@ -9,11 +9,11 @@ import picocli.CommandLine.IFactory;
 /**
  * The picocli model kiln parses a command line with. Building a command's model reads its
  * annotations, creates the command object (running its class's static initialisers) and makes
- * proxies, and picocli's classes cannot be kept in a JDK 17 class-data archive, so building all of
- * them cost about 120 ms of every run. A run that names a command gets the root and that one
- * command; a run that needs to see every command (help, an unknown command and the suggestion
- * picocli makes for it, shell completion, man pages) gets the whole tree, in the order {@link
- * KilnCommand#SUBCOMMANDS} lists, so its output is what the annotation-declared tree gave.
+ * proxies: building all of them cost about 120 ms of every run (bench/NOTES-speed3-startup.md). A
+ * run that names a command gets the root and that one command; a run that needs to see every
+ * command (help, an unknown command and the suggestion picocli makes for it, shell completion, man
+ * pages) gets the whole tree, in the order {@link KilnCommand#SUBCOMMANDS} lists, so its output is
+ * what the annotation-declared tree gave.
  */
 final class CommandTree {
   /** Commands that walk the tree from the root: they list, complete or describe every command. */
