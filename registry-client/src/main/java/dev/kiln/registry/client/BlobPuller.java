@@ -35,6 +35,12 @@ final class BlobPuller {
   }
 
   InputStream open(ImageReference repository, Descriptor blob) throws IOException {
+    return open(repository, blob, false);
+  }
+
+  /** A stream as {@link #open}'s, without the digest check when {@code checkedByCaller}. */
+  InputStream open(ImageReference repository, Descriptor blob, boolean checkedByCaller)
+      throws IOException {
     String action = "pulling blob " + blob.digest() + " from " + repository.name();
     return new VerifiedBlobStream(
             blob,
@@ -47,7 +53,8 @@ final class BlobPuller {
             options.retryPolicy(),
             options.sleeper(),
             options.random(),
-            events)
+            events,
+            checkedByCaller)
         .start();
   }
 
