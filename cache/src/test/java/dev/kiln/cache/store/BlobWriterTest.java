@@ -56,6 +56,25 @@ class BlobWriterTest {
   }
 
   @Test
+  void aStreamIsCopiedInLargeReadsSoADownloadMakesFewSocketReads() throws IOException {
+    ContentStore store = ContentStore.open(root);
+    byte[] content = randomBytes(1_000_000, 3);
+    List<Integer> asked = new ArrayList<>();
+    ByteArrayInputStream in =
+        new ByteArrayInputStream(content) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            asked.add(len);
+            return super.read(b, off, len);
+          }
+        };
+    store.blobWriter().write(in, Digest.sha256(content), content.length);
+    assertTrue(
+        asked.stream().allMatch(len -> len >= 64 * 1024),
+        "every read asks for 64 KiB or more: " + asked);
+  }
+
+  @Test
   void mixedSmallAndLargeWritesHashTheSameAsOneWrite() throws IOException {
     ContentStore store = ContentStore.open(root);
     byte[] content = randomBytes(400_000, 2);
