@@ -22,7 +22,10 @@ import picocli.CommandLine.Parameters;
  * registry client), which every build from a registry base loads. So this runs, in one JVM, what CI
  * builds do: a build from a base in a registry ({@link TrainingRegistry}, in-process, since none is
  * at hand where the archive is made), then the same build again hitting the cache in one stage,
- * rebuilding the other and pushing the result.
+ * rebuilding the other and pushing the result; then a {@code kiln pull} of that image into an OCI
+ * layout and a {@code kiln push} of the layout, whose classes (the commands, the layout reader and
+ * writer) a build does not load: without them a pull or an unchanged push spent most of its CPU
+ * loading classes (bench/NOTES-speed3-transfer.md).
  *
  * <p>Hidden: it exists for the launcher and the release script, and writes only under {@code DIR}.
  */
@@ -82,6 +85,36 @@ public final class DebugTrainCommand implements Callable<Integer> {
       }
       if (!registry.hasManifest("kiln/train-out", "1")) {
         cli.stderr().println("kiln debug train: the training build pushed no image");
+        return 4;
+      }
+      String pulled = work.resolve("pulled").toString();
+      int pull =
+          Main.run(
+              isolated,
+              "pull",
+              "-q",
+              "--cache-dir",
+              work.resolve("pull-cache").toString(),
+              "-o",
+              "type=oci,tar=false,dest=" + pulled,
+              registry.host() + "/kiln/train-out:1");
+      if (pull != 0) {
+        return pull;
+      }
+      int push =
+          Main.run(
+              isolated,
+              "push",
+              "-q",
+              "--cache-dir",
+              cache,
+              "oci-layout://" + pulled + ":1",
+              registry.host() + "/kiln/train-copy:1");
+      if (push != 0) {
+        return push;
+      }
+      if (!registry.hasManifest("kiln/train-copy", "1")) {
+        cli.stderr().println("kiln debug train: the training push sent no image");
         return 4;
       }
       return 0;

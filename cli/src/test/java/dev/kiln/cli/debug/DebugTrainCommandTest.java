@@ -22,7 +22,7 @@ class DebugTrainCommandTest {
   @TempDir Path dir;
 
   @Test
-  void buildsFromTheTrainingRegistryAndPushesTheResultBack() throws Exception {
+  void buildsFromTheTrainingRegistryPushesTheResultThenPullsAndPushesItAgain() throws Exception {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -39,11 +39,16 @@ class DebugTrainCommandTest {
     String stderr = err.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, stderr);
     assertEquals("", stderr);
-    List<String> digests = out.toString(StandardCharsets.UTF_8).lines().toList();
-    assertEquals(2, digests.size(), digests.toString());
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(4, lines.size(), lines.toString());
+    // Two builds and a pull print digests; the push prints the reference with the pulled digest.
+    List<String> digests = lines.subList(0, 3);
     assertTrue(
         digests.stream().allMatch(d -> d.matches("sha256:[0-9a-f]{64}")), digests.toString());
+    assertEquals(lines.get(1), lines.get(2), "the pull got the pushed image");
+    assertTrue(lines.get(3).endsWith("/kiln/train-copy@" + lines.get(2)), lines.get(3));
     assertTrue(Files.size(dir.resolve("out.tar")) > 0);
+    assertTrue(Files.isDirectory(dir.resolve("pulled/blobs/sha256")));
   }
 
   @Test
