@@ -2,6 +2,7 @@ package dev.kiln.core.engine;
 
 import dev.kiln.api.place.RegistryAccess;
 import dev.kiln.api.request.PullPolicy;
+import dev.kiln.cache.store.BlobVerificationException;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.core.image.BlobSource;
@@ -16,6 +17,7 @@ import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.registry.transport.ConnectionFailures;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -132,7 +134,25 @@ final class BaseImages {
       throw failure;
     }
     ImageReference pulled = remote.reference();
-    BlobSource origin = descriptor -> remote.openBlob(descriptor);
+    BlobSource origin =
+        new BlobSource() {
+          @Override
+          public InputStream open(Descriptor descriptor) throws IOException {
+            return remote.openBlob(descriptor);
+          }
+
+          @Override
+          public InputStream openForVerifyingWriter(Descriptor descriptor) throws IOException {
+            return remote.openBlobForVerifyingWriter(descriptor);
+          }
+
+          @Override
+          public IOException wrongBytes(Descriptor descriptor, BlobVerificationException check) {
+            IOException e = remote.blobMismatch(descriptor);
+            e.addSuppressed(check);
+            return e;
+          }
+        };
     ResolvedImage image =
         new ResolvedImage(pulled.toString(), remote.manifest(), config(remote), origin);
     return new Base(image, Optional.of(pulled.repositoryOnly()));

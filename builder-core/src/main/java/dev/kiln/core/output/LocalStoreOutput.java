@@ -4,9 +4,11 @@ import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
+import dev.kiln.core.image.ParallelFetch;
 import dev.kiln.registry.model.Descriptor;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -78,7 +80,16 @@ public final class LocalStoreOutput implements ImageOutput {
   }
 
   private void storeBlobs(BuiltImage image) throws IOException {
+    List<Descriptor> missing = new ArrayList<>();
     for (Descriptor layer : image.manifest().layers()) {
+      if (!store.blobReader().contains(layer.digest())) {
+        missing.add(layer);
+      }
+    }
+    // A source that keeps what it fetches in this store (a registry image read through it) puts
+    // the blobs here itself, verified; only what is still missing then is copied.
+    ParallelFetch.fetchAll(image.blobs(), missing);
+    for (Descriptor layer : missing) {
       if (!store.blobReader().contains(layer.digest())) {
         try (InputStream in = image.blobs().open(layer)) {
           store.blobWriter().write(in, layer.digest(), layer.size());

@@ -26,9 +26,11 @@ import picocli.CommandLine.Parameters;
  * builds do: a build from a base in a registry ({@link TrainingRegistry}, in-process, since none is
  * at hand where the archive is made), then the same build again hitting the cache in one stage,
  * rebuilding the other and pushing the result, then a no-change rebuild with plain progress output,
- * a {@code kiln push} from the store and a {@code kiln pull} into an empty store. Each command's
- * own model and code are then in the archive too: since a run builds the model of its command only,
- * a command the training never ran would start cold.
+ * a {@code kiln push} from the store, a {@code kiln pull} of the image into an empty store and an
+ * OCI layout, and a {@code kiln push} of that layout. Each command's own model and code are then in
+ * the archive too: since a run builds the model of its command only, a command the training never
+ * ran would start cold, and without the pull and push paths (the layout reader and writer) a pull
+ * or an unchanged push spent most of its CPU loading classes (bench/NOTES-speed3-transfer.md).
  *
  * <p>Hidden: it exists for the launcher and the release script, and writes only under {@code DIR}.
  */
@@ -118,13 +120,37 @@ public final class DebugTrainCommand implements Callable<Integer> {
         cli.stderr().println("kiln debug train: kiln push pushed no image");
         return 4;
       }
-      return Main.run(
-          isolated,
-          "pull",
-          "-q",
-          "--cache-dir",
-          work.resolve("pull-cache").toString(),
-          registry.host() + "/kiln/train-out:1");
+      String pulled = work.resolve("pulled").toString();
+      int pull =
+          Main.run(
+              isolated,
+              "pull",
+              "-q",
+              "--cache-dir",
+              work.resolve("pull-cache").toString(),
+              "-o",
+              "type=oci,tar=false,dest=" + pulled,
+              registry.host() + "/kiln/train-out:1");
+      if (pull != 0) {
+        return pull;
+      }
+      int layoutPush =
+          Main.run(
+              isolated,
+              "push",
+              "-q",
+              "--cache-dir",
+              cache,
+              "oci-layout://" + pulled + ":1",
+              registry.host() + "/kiln/train-copy:1");
+      if (layoutPush != 0) {
+        return layoutPush;
+      }
+      if (!registry.hasManifest("kiln/train-copy", "1")) {
+        cli.stderr().println("kiln debug train: the training push sent no image");
+        return 4;
+      }
+      return 0;
     }
   }
 

@@ -40,8 +40,9 @@ class DebugTrainCommandTest {
     assertEquals(0, code, stderr);
     assertEquals("", stderr);
     List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
-    // Each run's result: the three builds' digests, the pushed reference and the pulled digest.
-    assertEquals(5, lines.size(), lines.toString());
+    // Each run's result: the three builds' digests, the pushed reference, the pulled digest and
+    // the reference the push of the pulled layout printed.
+    assertEquals(6, lines.size(), lines.toString());
     assertTrue(lines.get(0).matches("sha256:[0-9a-f]{64}"), lines.toString());
     assertTrue(lines.get(1).matches("sha256:[0-9a-f]{64}"), lines.toString());
     assertEquals(lines.get(0), lines.get(2), "the no-change rebuild makes the first image again");
@@ -49,7 +50,9 @@ class DebugTrainCommandTest {
         lines.get(3).matches("127\\.0\\.0\\.1:\\d+/kiln/train-push@" + lines.get(0)),
         "kiln push of the first image: " + lines.get(3));
     assertEquals(lines.get(1), lines.get(4), "kiln pull of the image the second build pushed");
+    assertTrue(lines.get(5).endsWith("/kiln/train-copy@" + lines.get(4)), lines.get(5));
     assertTrue(Files.size(dir.resolve("out.tar")) > 0);
+    assertTrue(Files.isDirectory(dir.resolve("pulled/blobs/sha256")));
   }
 
   @Test
