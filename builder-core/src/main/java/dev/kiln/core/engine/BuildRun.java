@@ -567,12 +567,10 @@ final class BuildRun {
     StatMemo memo = common.memo();
     RemoteCaches remote = common.remote();
     Map<Integer, StageResult> done = StageScheduler.resultMap();
-    Sources sources =
-        new Sources(
-            scope,
-            new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
-            ignore,
-            remote);
+    TreeChecksummer context =
+        new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo));
+    EarlyContextChecksum.startIfWholeCopied(plan, context);
+    Sources sources = new Sources(scope, context, ignore, remote);
     RunStep runStep =
         new RunStep(
             scope,
