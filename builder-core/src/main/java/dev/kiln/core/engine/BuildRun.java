@@ -26,12 +26,14 @@ import dev.kiln.core.checksum.StatMemo;
 import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.fs.LayerIndexStore;
 import dev.kiln.core.fs.StackViews;
+import dev.kiln.core.host.XattrPrograms;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.output.ImageAnnotations;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.output.TimestampRewriting;
+import dev.kiln.core.sandbox.HostIdentity;
 import dev.kiln.core.sbom.LayerPackagesStore;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
@@ -125,6 +127,10 @@ final class BuildRun {
     if (request.checkOnly()) {
       // The checks walk the Dockerfile as the first platform compiles it.
       return check(plans.get(0), dockerfile, targets.get(0));
+    }
+    if (HostIdentity.current().isRoot()) {
+      // Asked when the layer directories are opened below, which need not wait for all of it.
+      XattrPrograms.probeInBackground();
     }
     // Read now: a wrong password or path fails before any step runs, not after the push.
     Optional<Signer> signer = signer();
