@@ -19,6 +19,7 @@ import dev.kiln.api.sign.SigningKeys;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cache.store.StorePaths;
 import dev.kiln.core.attest.AttestationManifest;
 import dev.kiln.core.attest.InTotoStatement;
 import dev.kiln.core.checksum.DirectoryTree;
@@ -118,9 +119,20 @@ final class BuildRun {
   }
 
   BuildResult run(DockerfileText dockerfile) throws IOException, StepFailure {
+    try (RegistryAccess registry = registryAccess()) {
+      return run(dockerfile, registry);
+    }
+  }
+
+  private BuildResult run(DockerfileText dockerfile, RegistryAccess registry)
+      throws IOException, StepFailure {
     Instant started = clock.instant();
     requireContextDirectory();
     List<Platform> targets = targetPlatforms();
+    if (!request.checkOnly()) {
+      registry.rememberingPlainHttpIn(new StorePaths(storeRoot(request)).plainHttpRegistries());
+      RegistryClientWarmUp.startIfImagesNamed(dockerfile.bytes(), registry);
+    }
     // Once: for the CopyIgnoredFile check in the plans, and to filter the context.
     List<String> ignoreLines = IgnoreFile.load(request.context(), dockerfilePath(dockerfile));
     List<BuildPlan> plans = plans(dockerfile, targets, ignoreLines);
@@ -137,13 +149,7 @@ final class BuildRun {
     Path storeRoot = storeRoot(request);
     ContentStore store = ContentStore.open(storeRoot);
     String created = created(started);
-    try (RegistryAccess registry = registryAccess();
-        BaseImages baseImages =
-            new BaseImages(
-                store,
-                registry.rememberingPlainHttpIn(store.paths().plainHttpRegistries()),
-                request.pull(),
-                this::warnBase)) {
+    try (BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase)) {
       // First: the rest of the set-up, and the stages before one that needs an image, overlap
       // the registry round trips of every image the target needs.
       prefetchImages(plans, targets, baseImages);
