@@ -28,8 +28,12 @@ modules=java.base,java.logging,java.naming,java.net.http,java.sql,jdk.httpserver
 "$jdk17/bin/jlink" --add-modules "$modules" --output "$work/r17" --strip-debug --no-header-files \
   --no-man-pages --compress=2 --generate-cds-archive >/dev/null
 jar=$work/r25/lib/kiln.jar
-"$work/r17/bin/java" -XX:+UseSerialGC -XX:ArchiveClassesAtExit="$work/kiln17.jsa" -Xlog:cds=off \
+# A static archive from the training's class list, as ./kiln makes it (a dynamic one would leave
+# picocli's old class files out).
+"$work/r17/bin/java" -XX:+UseSerialGC -XX:DumpLoadedClassList="$work/classes.lst" -Xlog:cds=off \
   -jar "$jar" debug train "$work/train" >/dev/null
+"$work/r17/bin/java" -Xshare:dump -XX:SharedClassListFile="$work/classes.lst" \
+  -XX:SharedArchiveFile="$work/kiln17.jsa" -Xlog:cds*=off -cp "$jar" >/dev/null
 kiln17=("$work/r17/bin/java" -XX:SharedArchiveFile="$work/kiln17.jsa" -Xlog:cds=off -XX:+UseSerialGC -jar "$jar")
 # What a Java 17 release would run: its AppCDS archive is refused once the jar has moved (the
 # archive records the jar's path), so an archive made at packaging time would never be used.

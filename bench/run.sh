@@ -15,9 +15,11 @@
 #   realworld issue 15's apps on Debian bases of 100-400 MB pulled from the run's registry, kiln vs
 #             `buildah build --layers --isolation chroot`: a static C binary (gcc -> scratch), a
 #             Node.js service (npm ci, npm run build, runtime stage with COPY --from x3) and a Maven
-#             app (cache mount, JRE stage); phases cold, edit one file, no-change, push; kiln's
-#             WORKDIR/USER/COPY --from step times from --progress=rawjson (lib/realworld.sh,
-#             bench/realworld). Needs the network: the Debian mirror the first time (the bases
+#             app (cache mount, JRE stage); phases cold, edit one file, no-change (default pull
+#             policies, and again with kiln --pull=missing / buildah --pull=false), push,
+#             --no-cache with the bases stored;
+#             kiln's step times from --progress=rawjson; kiln --version and a bare java -version
+#             before each repetition (lib/realworld.sh, bench/realworld). Needs the network: the Debian mirror the first time (the bases
 #             are kept in $BENCH_WORK/keep), the npm registry and Maven Central in every cold run.
 #             BENCH_QUICK=1 builds the C app only.
 #   multiarch a two-platform build (linux/amd64,linux/arm64, arm64's RUN under binfmt_misc
@@ -44,6 +46,12 @@
 #   BENCH_REALWORLD_KEEP  where the real-world bases are kept between runs (default
 #                         $BENCH_WORK/keep/realworld; a run empties BENCH_WORK except keep/)
 #   BENCH_REALWORLD_REBASE=1  debootstrap and apt-get the real-world bases again
+#   BENCH_KILN          the kiln launcher every section runs (default ./kiln, which builds
+#                       cli/target/kiln.jar when sources changed and runs it on the machine's java
+#                       with an AppCDS archive), e.g. an unpacked release's bin/kiln (its own Java 25
+#                       runtime and AOT cache). The machine section says which ran: its path, java
+#                       version and how many of --version's classes came from a CDS/AOT archive.
+#                       (The transfer section's TransferMain rows always use cli/target/kiln.jar.)
 set -euo pipefail
 set -E
 trap 'echo "bench: failed at ${BASH_SOURCE[0]}:$LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
@@ -62,6 +70,7 @@ default_workloads="multistage ctx15 bigctx runheavy"
 [[ ${BENCH_DEBIAN:-0} == 1 ]] && default_workloads+=" debian"
 WORKLOADS=${BENCH_WORKLOADS:-$default_workloads}
 SECTIONS=${BENCH_SECTIONS:-builds startup realworld multiarch transfer javaapp jmh}
+KILN=${BENCH_KILN:-$ROOT/kiln}
 
 # Sizes: the issue's by default, a tenth or less for a smoke run.
 if [[ $QUICK == 1 ]]; then
@@ -76,6 +85,11 @@ for lib in common registry workloads bases builds startup realworld multiarch tr
   # shellcheck source=/dev/null
   . "$BENCH_DIR/lib/$lib.sh"
 done
+
+[[ -f $KILN && -x $KILN ]] ||
+  die "BENCH_KILN=$KILN is not an executable file: give the path of a kiln launcher, such as bin/kiln of an unpacked release archive"
+# An absolute path: the sections run it from other directories.
+KILN=$(cd "$(dirname "$KILN")" && pwd)/$(basename "$KILN")
 
 install_packages() {
   [[ ${BENCH_NO_INSTALL:-0} == 1 ]] && return 0
@@ -120,13 +134,18 @@ main() {
   echo "$RAW_HEADER" >"$OUT/raw.csv"
   trap cleanup EXIT
 
-  log "building kiln (./kiln builds cli/target/kiln.jar when sources changed)"
-  "$ROOT/kiln" version >"$OUT/logs/kiln-version.log" 2>&1 || die "./kiln does not run (log: $OUT/logs/kiln-version.log)"
+  if [[ $KILN == "$ROOT/kiln" ]]; then
+    log "building kiln (./kiln builds cli/target/kiln.jar when sources changed)"
+  else
+    log "kiln launcher: $KILN (BENCH_KILN)"
+  fi
+  "$KILN" version >"$OUT/logs/kiln-version.log" 2>&1 || die "$KILN does not run (log: $OUT/logs/kiln-version.log)"
   # picocli answers an unknown subcommand's --help with the root usage and exit 0: look for push in it.
   local usage
-  usage=$("$ROOT/kiln" --help 2>&1 || true)
+  usage=$("$KILN" --help 2>&1 || true)
   grep -qE '^ +push +' <<<"$usage" && KILN_HAS_PUSH=1
   describe_machine
+  describe_launcher
   drop_caches
   log "machine: $(sed -n 's/^cpu: //p' "$OUT/machine.txt"); load $(cut -d' ' -f1-3 /proc/loadavg); drop_caches: $DROP_CACHES_RESULT"
 

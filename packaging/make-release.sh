@@ -98,6 +98,10 @@ mkdir "$entries"
 case $arch in amd64) zstd_dir=linux/amd64 ;; arm64) zstd_dir=linux/aarch64 ;; *) zstd_dir=linux/$arch ;; esac
 find "$entries" -name 'libzstd-jni-*' -type f ! -path "$entries/$zstd_dir/*" -delete
 find "$entries" -depth -type d -empty -delete
+# picocli's classes are class-file version 49, which an AOT cache leaves out: the JVM would parse
+# and verify about 175 of them the old way on every run. Rewritten as Java 8 class files with
+# stack maps (bytecode unchanged), they are cached like the rest (bench/NOTES-speed3-startup.md).
+"$jdk/bin/java" "$here/RetargetOldClasses.java" "$entries"
 "$jdk/bin/jar" --create --file "$stage/lib/kiln.jar" --manifest "$entries/META-INF/MANIFEST.MF" \
   --date="$(date -u -d "@$((epoch < 315532800 ? 315532800 : epoch))" +%Y-%m-%dT%H:%M:%SZ)" \
   -C "$entries" .
@@ -111,17 +115,23 @@ cp "$root/LICENSE" "$root/NOTICE" "$root/README.md" "$stage/"
 name=kiln-$version-linux-$arch
 
 # The training run, as ./kiln makes its archive (kiln debug train): a build from a base in a
-# registry the command serves in-process, then a partial cache hit that pushes, so the classes of
-# the registry path, both cache paths and the local store are in the cache. Same options as
-# bin/kiln.
+# registry the command serves in-process, a partial cache hit that pushes, a no-change rebuild,
+# kiln push and kiln pull, so the classes of the registry path, both cache paths, the local store
+# and those commands are in the cache. Same options as bin/kiln.
 echo "make-release.sh: training build for the AOT cache" >&2
 java=("$stage/runtime/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
 LC_ALL=C.UTF-8 JAVA_TOOL_OPTIONS= "${java[@]}" -XX:AOTCacheOutput="$stage/lib/kiln.aot" \
   -Xlog:aot=warning -jar "$stage/lib/kiln.jar" debug train "$work/train" \
   >/dev/null 2>"$work/aot.log" || { cat "$work/aot.log" >&2; exit 1; }
-# Refuse a release whose cache the runtime would not use.
-"${java[@]}" -XX:AOTCache="$stage/lib/kiln.aot" -XX:AOTMode=on -jar "$stage/lib/kiln.jar" \
-  --version >/dev/null
+# Refuse a release whose cache the runtime would not use, or that left picocli's classes out.
+"${java[@]}" -XX:AOTCache="$stage/lib/kiln.aot" -XX:AOTMode=on -Xlog:class+load=info \
+  -jar "$stage/lib/kiln.jar" --version >"$work/classes.log"
+uncached=$(grep ' picocli\.' "$work/classes.log" | grep -v 'source: shared objects file' || true)
+if [[ -n $uncached ]]; then
+  echo "make-release.sh: picocli's classes are not in the AOT cache (see RetargetOldClasses.java):" >&2
+  head -n 3 <<<"$uncached" >&2
+  exit 1
+fi
 
 "$stage/bin/kiln" completion bash >"$stage/share/bash-completion/completions/kiln"
 "$stage/bin/kiln" completion fish >"$stage/share/fish/vendor_completions.d/kiln.fish"

@@ -30,12 +30,12 @@ debootstrap_tar() {
 # kiln_base NAME:TAG DIR: builds DIR into the seed store under NAME:TAG and exports its layout.
 kiln_base() {
   local name=$1 dir=$2
-  SOURCE_DATE_EPOCH=0 "$ROOT/kiln" build --cache-dir "$KILN_SEED" --progress=plain -t "$name" "$dir" \
+  SOURCE_DATE_EPOCH=0 "$KILN" build --cache-dir "$KILN_SEED" --progress=plain -t "$name" "$dir" \
     >"$OUT/logs/base-${name%%:*}.log" 2>&1 || {
     tail -n 20 "$OUT/logs/base-${name%%:*}.log" >&2
     die "building the base image $name failed"
   }
-  SOURCE_DATE_EPOCH=0 "$ROOT/kiln" build --cache-dir "$KILN_SEED" --progress=plain \
+  SOURCE_DATE_EPOCH=0 "$KILN" build --cache-dir "$KILN_SEED" --progress=plain \
     -o "type=oci,tar=false,dest=$dir/layout" -t "$name" "$dir" >>"$OUT/logs/base-${name%%:*}.log" 2>&1 ||
     die "exporting the base image $name failed (log: $OUT/logs/base-${name%%:*}.log)"
   BASE_NAMES+=("$name")

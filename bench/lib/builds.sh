@@ -19,7 +19,7 @@ KILN_HAS_PUSH=0
 kiln_build_cmd() {
   local cache=$1 iso=$2 ctx=$3 tag=$4
   shift 4
-  local cmd=("$ROOT/kiln" build --cache-dir "$cache" --progress=plain)
+  local cmd=("$KILN" build --cache-dir "$cache" --progress=plain)
   [[ $iso != - ]] && cmd+=(--isolation "$iso")
   cmd+=(-t "$tag" "$@" "$ctx")
   printf '%s\0' "${cmd[@]}"
@@ -70,8 +70,8 @@ kiln_sequence() {
     reset_registry
     local ref=$REGISTRY/$wl-kiln:$rep
     if [[ $KILN_HAS_PUSH == 1 ]]; then
-      measure builds "$wl" push-new kiln "$iso" "$rep" "$ROOT/kiln" push --cache-dir "$cache" "$tag" "$ref"
-      measure builds "$wl" push-again kiln "$iso" "$rep" "$ROOT/kiln" push --cache-dir "$cache" "$tag" "$ref"
+      measure builds "$wl" push-new kiln "$iso" "$rep" "$KILN" push --cache-dir "$cache" "$tag" "$ref"
+      measure builds "$wl" push-again kiln "$iso" "$rep" "$KILN" push --cache-dir "$cache" "$tag" "$ref"
     else
       # No `kiln push` yet: the build (all cached) with --push.
       measure_nul builds "$wl" push-new kiln "$iso" "$rep" < <(kiln_build_cmd "$cache" "$iso" "$ctx" "$ref" --push)

@@ -25,6 +25,7 @@ show_command() {
   line=$(printf '%q ' "$@")
   line=${line% }
   line=${line//"$WORK"/\$WORK}
+  [[ -n ${KILN:-} && $KILN != "$ROOT/kiln" ]] && line=${line//"$KILN"/\$BENCH_KILN}
   line=${line//"$ROOT"/.}
   [[ -n ${REGISTRY:-} ]] && line=${line//"$REGISTRY"/\$REGISTRY}
   printf '%s' "$line"
@@ -57,6 +58,8 @@ measure() {
   t0=$(date +%s%N)
   /usr/bin/time -f '%M %U %S' -o "$timefile" "$@" </dev/null >"$logfile" 2>&1 || rc=$?
   t1=$(date +%s%N)
+  # For callers that place the command's own timestamps (rawjson events) in its wall time.
+  LAST_T0_NS=$t0 LAST_T1_NS=$t1
   local rss=0 user=0 sys=0
   # GNU time writes "Command exited with non-zero status N" first when the command fails.
   read -r rss user sys < <(tail -n 1 "$timefile") || true
@@ -110,7 +113,7 @@ describe_machine() {
     echo "cpu: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores online"
     echo "memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
     echo "work dir: $WORK on $(df -PT "$WORK" | awk 'NR == 2 { print $2 " (" $1 ")" }')"
-    echo "java: $(java -version 2>&1 | head -n 2 | tail -n 1)"
+    echo "java on PATH: $(java -version 2>&1 | head -n 2 | tail -n 1) (kiln's own JVM: see kiln launcher below)"
     echo "buildah: $(buildah --version 2>/dev/null | awk '{ print $3 }'), storage driver $BUILDAH_DRIVER"
     echo "skopeo: $(skopeo --version 2>/dev/null | awk '{ print $3 }')"
     echo "docker-registry: $(dpkg-query -W -f='${Version}' docker-registry 2>/dev/null)"
@@ -118,4 +121,39 @@ describe_machine() {
     echo "gzip: $(gzip --version | head -n 1 | awk '{ print $2 }'), zstd: $(zstd --version | grep -o 'v[0-9.]*' | head -n 1), tar: $(tar --version | head -n 1 | awk '{ print $4 }')"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   } >"$OUT/machine.txt"
+}
+
+# Writes to $OUT/machine.txt which kiln launcher ran ($KILN: ./kiln or BENCH_KILN) and on what:
+# the JVM it starts (java.home, java.version), the class-data options it passes (AppCDS
+# -XX:SharedArchiveFile, a Java 25 -XX:AOTCache), and how many of the classes `kiln --version`
+# loads come from such an archive. Through KILN_JAVA_OPTS, which both launchers append to their
+# own options. Sets LAUNCHER_JAVA to that JVM's java, whose bare -version is the start-up floor.
+LAUNCHER_JAVA=java
+describe_launcher() {
+  local dir=$OUT/logs/launcher
+  mkdir -p "$dir"
+  KILN_JAVA_OPTS="-XshowSettings:properties -XX:+PrintCommandLineFlags -Xlog:class+load=info:file=$dir/classes.log" \
+    "$KILN" --version >"$dir/stdout.log" 2>"$dir/stderr.log" || true
+  local home version flags archive loaded shared
+  home=$(sed -n 's/^ *java\.home = //p' "$dir/stderr.log" | head -n 1)
+  version=$(sed -n 's/^ *java\.runtime\.version = //p' "$dir/stderr.log" | head -n 1)
+  flags=$(grep -m 1 -e '-XX:' "$dir/stdout.log" || true)
+  archive=$(grep -o -e '-XX:SharedArchiveFile=[^ ]*' -e '-XX:AOTCache=[^ ]*' <<<"$flags" | head -n 1 || true)
+  loaded=$(grep -c 'source:' "$dir/classes.log" 2>/dev/null || true)
+  shared=$(grep -c 'source: shared objects file' "$dir/classes.log" 2>/dev/null || true)
+  [[ -x $home/bin/java ]] && LAUNCHER_JAVA=$home/bin/java
+  {
+    if [[ $KILN == "$ROOT/kiln" ]]; then
+      echo "kiln launcher: ./kiln (this checkout's cli/target/kiln.jar on the machine's java)"
+    else
+      echo "kiln launcher: $KILN (BENCH_KILN)"
+    fi
+    echo "kiln version: $(grep -E '^(kiln |commit:)' "$OUT/logs/kiln-version.log" 2>/dev/null | tr -s '\n ' ' ')"
+    echo "launcher's JVM: java ${version:-unknown} at ${home:-unknown}"
+    if [[ -n $archive ]]; then
+      echo "class-data archive: ${archive%%=*} ($(basename "${archive#*=}")); ${shared:-?} of the ${loaded:-?} classes kiln --version loads came from the JDK's or kiln's archive"
+    else
+      echo "class-data archive: none of kiln's (no -XX:SharedArchiveFile or -XX:AOTCache); ${shared:-?} of the ${loaded:-?} classes kiln --version loads came from the JDK's default archive"
+    fi
+  } >>"$OUT/machine.txt"
 }

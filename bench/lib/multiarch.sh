@@ -37,7 +37,7 @@ prepare_multiarch() {
   printf 'FROM scratch\nARG TARGETARCH\nADD rootfs-${TARGETARCH}.tar /\nCMD ["/bin/sh"]\n' \
     >"$b/base/Dockerfile"
   MULTIARCH_BASE=$REGISTRY/busybox-multi:bench
-  SOURCE_DATE_EPOCH=0 "$ROOT/kiln" build --cache-dir "$b/seed" --progress=plain \
+  SOURCE_DATE_EPOCH=0 "$KILN" build --cache-dir "$b/seed" --progress=plain \
     --platform "$MULTIARCH_PLATFORMS" -t "$MULTIARCH_BASE" --push "$b/base" \
     >"$OUT/logs/base-busybox-multi.log" 2>&1 ||
     die "multiarch: building the two-platform base failed (log: $OUT/logs/base-busybox-multi.log)"
@@ -69,7 +69,7 @@ multiarch_kiln() {
   local ctx=$1 rep=$2 cache=$WORK/multiarch/kiln-cache
   remove_tree "$cache"
   drop_caches
-  local cmd=("$ROOT/kiln" build --cache-dir "$cache" --progress=plain --isolation chroot
+  local cmd=("$KILN" build --cache-dir "$cache" --progress=plain --isolation chroot
     --platform "$MULTIARCH_PLATFORMS" -t bench/multi:kiln "$ctx")
   measure multiarch two-platform cold kiln chroot "$rep" "${cmd[@]}"
   measure multiarch two-platform warm kiln chroot "$rep" "${cmd[@]}"

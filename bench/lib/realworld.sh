@@ -26,13 +26,27 @@
 #   cold      kiln: an empty --cache-dir; buildah: an empty --root/--runroot and TMPDIR (its cache
 #             mounts live under TMPDIR); the bases only in the registry; page cache dropped
 #   edit      after rewriting the marker `bench-edit-N` in one source file (the CI loop)
-#   warm      the same build again, nothing changed
+#   warm      the same build again, nothing changed, each tool with its default pull policy:
+#             both ask the registry for the base's tag (kiln like BuildKit; buildah 1.28's
+#             default is --pull=true, "pull if newer", one GET of the manifest)
+#   warm-pull-missing  the same with the policy that uses a stored base: kiln --pull=missing,
+#             buildah --pull=false ("only pull the image if not present"). The registry's access
+#             log says whether each still asked. The warm row stays the one the target judges.
 #   push-new  the image to a new repository of the same registry (base layers can be mounted)
-# kiln runs with --progress=rawjson: the elapsedMillis of its WORKDIR, USER and COPY --from steps
-# go to $OUT/realworld-steps.tsv. Peak RSS is GNU time's (largest process of the tree, which
-# includes npm, javac or Maven in RUN steps) and, in $OUT/realworld-rss.tsv, the tool's own
-# process (lib/peak-rss.sh). Whether a rebuild downloaded anything (npm, Maven) goes to
-# $OUT/realworld-notes.txt.
+#   nocache   the build again with --no-cache (both tools), the bases stored (and, for kiln,
+#             unpacked) by the cold build: every step runs, no base is pulled, so a step's time is
+#             its own, without the pull and unpack that cold charges to the first step needing the
+#             base's files. What issue 15's first table ("--no-cache") and its WORKDIR / USER /
+#             COPY --from targets measure.
+# Before each repetition the launcher's floor: `kiln --version` and a bare `java -version`
+# (lib/startup.sh, measure_launcher_floor).
+# kiln runs with --progress=rawjson: the elapsedMillis of its steps go to
+# $OUT/realworld-steps.tsv, of the whole build (build.completed) to $OUT/realworld-builds.tsv;
+# of a push, the times of its first and last transfer events, placed in the command's wall time,
+# to $OUT/realworld-push.tsv. Peak RSS is GNU time's (largest process of
+# the tree, which includes npm, javac or Maven in RUN steps) and, in $OUT/realworld-rss.tsv, the
+# tool's own process (lib/peak-rss.sh). Whether a rebuild downloaded anything (npm, Maven) goes
+# to $OUT/realworld-notes.txt.
 
 RW_DIR=$BENCH_DIR/realworld
 RW_KEEP=${BENCH_REALWORLD_KEEP:-$WORK/keep/realworld}
@@ -95,7 +109,7 @@ rw_build_raw_bases() {
   mkdir -p "$ctx/debian"
   ln "$minbase" "$ctx/debian/rootfs.tar" 2>/dev/null || cp "$minbase" "$ctx/debian/rootfs.tar"
   printf 'FROM scratch\nADD rootfs.tar /\nCMD ["bash"]\n' >"$ctx/debian/Dockerfile"
-  "$ROOT/kiln" build --cache-dir "$store" --progress=plain -t rw-debian:bookworm "$ctx/debian" \
+  "$KILN" build --cache-dir "$store" --progress=plain -t rw-debian:bookworm "$ctx/debian" \
     >"$OUT/logs/realworld-base-debian.log" 2>&1 ||
     die "realworld: building the minbase image failed (log: $OUT/logs/realworld-base-debian.log)"
   for name in "${missing[@]}"; do
@@ -105,7 +119,7 @@ rw_build_raw_bases() {
     remove_tree "$layout.tmp"
     mkdir -p "$ctx/$name"
     cp "$RW_DIR/bases/$name.Dockerfile" "$ctx/$name/Dockerfile"
-    "$ROOT/kiln" build --cache-dir "$store" --progress=plain --isolation "$RW_ISOLATION" \
+    "$KILN" build --cache-dir "$store" --progress=plain --isolation "$RW_ISOLATION" \
       -t "rw-$name:bookworm" -o "type=oci,tar=false,dest=$layout.tmp" "$ctx/$name" \
       >"$OUT/logs/realworld-base-$name.log" 2>&1 || {
       tail -n 20 "$OUT/logs/realworld-base-$name.log" >&2
@@ -155,7 +169,7 @@ rw_publish_bases() {
     [[ $name == maven || $name == jre ]] && java=1
     rw_ca_tree "$ctx/ca" "$java"
     printf 'FROM %s\nCOPY ca/ /\n' "$raw" >"$ctx/Dockerfile"
-    "$ROOT/kiln" build --cache-dir "$store" --progress=plain -t "$final" --push "$ctx" \
+    "$KILN" build --cache-dir "$store" --progress=plain -t "$final" --push "$ctx" \
       >>"$OUT/logs/realworld-publish-$name.log" 2>&1 || {
       tail -n 20 "$OUT/logs/realworld-publish-$name.log" >&2
       die "realworld: adding the certificate layer to the $name base failed (log: $OUT/logs/realworld-publish-$name.log)"
@@ -194,17 +208,21 @@ rw_edit() {
 
 rw_restore() { cp "$WORK/rw/orig/$1.edit" "$WORK/rw/ctx/$1/$RW_EDIT_FILE"; }
 
+# rw_kiln_build_cmd CACHE APP [OPTION...]: the build, NUL-separated, with OPTIONs (--no-cache,
+# --pull=missing) before the context.
 rw_kiln_build_cmd() {
   local cache=$1 app=$2
-  printf '%s\0' "$ROOT/kiln" build --cache-dir "$cache" --progress=rawjson --isolation "$RW_ISOLATION" \
-    -t "bench/rw-$app:kiln" "$WORK/rw/ctx/$app"
+  shift 2
+  printf '%s\0' "$KILN" build --cache-dir "$cache" --progress=rawjson --isolation "$RW_ISOLATION" \
+    "$@" -t "bench/rw-$app:kiln" "$WORK/rw/ctx/$app"
 }
 
 rw_buildah_build_cmd() {
   local store=$1 app=$2
+  shift 2
   printf '%s\0' env "TMPDIR=$store/tmp" buildah --root "$store/root" --runroot "$store/runroot" \
     --storage-driver "$BUILDAH_DRIVER" build --layers --isolation "$RW_ISOLATION" --tls-verify=false \
-    -t "bench/rw-$app:buildah" "$WORK/rw/ctx/$app"
+    "$@" -t "bench/rw-$app:buildah" "$WORK/rw/ctx/$app"
 }
 
 # rw_measure APP PHASE TOOL REP < NUL-separated command: measure, plus the tool's own peak RSS
@@ -217,7 +235,11 @@ rw_measure() {
   measure realworld "$app" "$phase" "$tool" "$RW_ISOLATION" "$rep" "$BENCH_DIR/lib/peak-rss.sh" "$peak" "${cmd[@]}"
   printf '%s\t%s\t%s\t%s\t%s\n' "$app" "$phase" "$tool" "$rep" "$(cat "$peak" 2>/dev/null || echo 0)" \
     >>"$OUT/realworld-rss.tsv"
-  [[ $tool == kiln ]] && rw_record_steps "$app" "$phase" "$rep" "$LAST_LOG"
+  if [[ $tool == kiln && $phase != push-* ]]; then
+    rw_record_steps "$app" "$phase" "$rep" "$LAST_LOG"
+    rw_record_build_time "$app" "$phase" "$rep" "$LAST_LOG"
+  fi
+  [[ $tool == kiln && $phase == push-* ]] && rw_record_push "$app" "$phase" "$rep" "$LAST_LOG"
   rw_record_downloads "$app" "$phase" "$tool" "$rep" "$LAST_LOG"
   return 0
 }
@@ -233,6 +255,39 @@ rw_record_steps() {
        (.elapsedMillis // "" | tostring),
        (.step.text | gsub("\t"; " ") | split($reg) | join("$REGISTRY"))]
     | @tsv' "$logfile" >>"$OUT/realworld-steps.tsv" 2>/dev/null || true
+}
+
+# The build's own time by kiln's clock (elapsedMillis of build.completed) next to the command's
+# wall time: the rest is JVM start-up, reading the Dockerfile and options, and exit.
+# app, phase, rep, wall ms, build ms.
+rw_record_build_time() {
+  local app=$1 phase=$2 rep=$3 logfile=$4 build
+  build=$(jq -R -r 'fromjson? | select(.type == "build.completed") | .elapsedMillis' "$logfile" 2>/dev/null | tail -n 1)
+  [[ -n $build ]] || return 0
+  printf '%s\t%s\t%s\t%s\t%s\n' "$app" "$phase" "$rep" $(((LAST_T1_NS - LAST_T0_NS) / 1000000)) "$build" \
+    >>"$OUT/realworld-builds.tsv"
+}
+
+# Where a kiln push's wall time goes, from its rawjson events (ISO-8601 times, read to the
+# millisecond) placed between the command's start and end (measure's LAST_T0_NS, LAST_T1_NS):
+# app, phase, rep, wall ms, start to the first transfer event (JVM start, store, the registry's
+# answers about blobs it has), first to last transfer event (uploads), last transfer event to
+# exit (manifest, tag, JVM exit), transfer events. Empty columns when there was no transfer event.
+rw_record_push() {
+  local app=$1 phase=$2 rep=$3 logfile=$4 times
+  times=$(jq -R -r '
+    fromjson? | select(.type == "transfer") | .time
+    | capture("^(?<s>[^.Z]+)(\\.(?<f>[0-9]+))?Z$")
+    | ((.s + "Z") | fromdate) * 1000 + (((.f // "") + "000")[0:3] | tonumber)
+    | floor' "$logfile" 2>/dev/null | sort -n | awk 'NR == 1 { first = $1 } { last = $1; n++ } END { if (n) print first, last, n }')
+  local t0=$((LAST_T0_NS / 1000000)) t1=$((LAST_T1_NS / 1000000)) first last n
+  if [[ -n $times ]]; then
+    read -r first last n <<<"$times"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$app" "$phase" "$rep" $((t1 - t0)) $((first - t0)) \
+      $((last - first)) $((t1 - last)) "$n" >>"$OUT/realworld-push.tsv"
+  else
+    printf '%s\t%s\t%s\t%s\t\t\t\t0\n' "$app" "$phase" "$rep" $((t1 - t0)) >>"$OUT/realworld-push.tsv"
+  fi
 }
 
 # npm and Maven say what they fetch: a rebuild after the first should fetch nothing.
@@ -254,8 +309,10 @@ rw_kiln_sequence() {
   rw_edit "$app" "$rep"
   rw_measure "$app" edit kiln "$rep" < <(rw_kiln_build_cmd "$cache" "$app")
   rw_measure "$app" warm kiln "$rep" < <(rw_kiln_build_cmd "$cache" "$app")
-  rw_measure "$app" push-new kiln "$rep" < <(printf '%s\0' "$ROOT/kiln" push --cache-dir "$cache" \
-    --progress=plain "bench/rw-$app:kiln" "$REGISTRY/rw-$app-kiln-r$rep:1")
+  rw_measure "$app" warm-pull-missing kiln "$rep" < <(rw_kiln_build_cmd "$cache" "$app" --pull=missing)
+  rw_measure "$app" push-new kiln "$rep" < <(printf '%s\0' "$KILN" push --cache-dir "$cache" \
+    --progress=rawjson "bench/rw-$app:kiln" "$REGISTRY/rw-$app-kiln-r$rep:1")
+  rw_measure "$app" nocache kiln "$rep" < <(rw_kiln_build_cmd "$cache" "$app" --no-cache)
   rw_restore "$app"
   remove_tree "$cache"
 }
@@ -269,9 +326,11 @@ rw_buildah_sequence() {
   rw_edit "$app" "$rep"
   rw_measure "$app" edit buildah "$rep" < <(rw_buildah_build_cmd "$store" "$app")
   rw_measure "$app" warm buildah "$rep" < <(rw_buildah_build_cmd "$store" "$app")
+  rw_measure "$app" warm-pull-missing buildah "$rep" < <(rw_buildah_build_cmd "$store" "$app" --pull=false)
   rw_measure "$app" push-new buildah "$rep" < <(printf '%s\0' env "TMPDIR=$store/tmp" buildah \
     --root "$store/root" --runroot "$store/runroot" --storage-driver "$BUILDAH_DRIVER" \
     push --tls-verify=false "bench/rw-$app:buildah" "docker://$REGISTRY/rw-$app-buildah-r$rep:1")
+  rw_measure "$app" nocache buildah "$rep" < <(rw_buildah_build_cmd "$store" "$app" --no-cache)
   rw_restore "$app"
   remove_tree "$store"
 }
@@ -328,9 +387,11 @@ rw_verify() {
       remove_tree "$dir"
       return 0
     fi
-    # A directory's size depends on the file system's history, not on the image.
+    # A directory's size depends on the file system's history, not on the image; a jar's under
+    # RW_APP_PATH on the build time Maven writes into it (rw_same_tree compares its entries).
     (cd "$dir/$tool/rootfs" && find . -printf '%y %m %U:%G %s %p -> %l\n' |
-      awk '$1 == "d" { $4 = "-" } { print }' | sort -k5) >"$dir/$tool.files"
+      awk -v app="./$RW_APP_PATH/" '$1 == "d" || ($1 == "f" && $5 ~ /\.jar$/ && index($5, app) == 1) { $4 = "-" } { print }' |
+      sort -k5) >"$dir/$tool.files"
     skopeo inspect --config "oci:$dir/$tool:1" 2>>"$report" |
       jq -S '.config | {Entrypoint, Cmd, User, WorkingDir, Env, ExposedPorts}' >"$dir/$tool.config"
   done
@@ -347,7 +408,7 @@ rw_verify() {
     echo "$app: kiln's and buildah's images differ: $(IFS=';'; echo "${problems[*]}") (details: logs/$(basename "$report"))" >>"$OUT/realworld-verify.txt"
     log "realworld: $app images differ (${problems[*]}); see $report"
   else
-    echo "$app: kiln's and buildah's images agree ($files paths with type, mode, owner, size and link target; bytes of /$RW_APP_PATH; run configuration)" >>"$OUT/realworld-verify.txt"
+    echo "$app: kiln's and buildah's images agree ($files paths with type, mode, owner, size and link target; bytes of /$RW_APP_PATH, jars there by entries; run configuration)" >>"$OUT/realworld-verify.txt"
   fi
   remove_tree "$dir"
 }
@@ -368,6 +429,7 @@ run_realworld() {
   echo "realworld: apps $apps, bases ${bases[*]} (debootstrap bookworm minbase from $DEBIAN_MIRROR), isolation $RW_ISOLATION" >>"$OUT/machine.txt"
   local rep tools tool
   for ((rep = 1; rep <= REPS; rep++)); do
+    measure_launcher_floor "$rep"
     for app in $apps; do
       rw_app_info "$app"
       if ((rep % 2 == 1)); then tools="kiln buildah"; else tools="buildah kiln"; fi

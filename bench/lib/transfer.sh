@@ -23,7 +23,7 @@ prepare_transfer() {
       echo "COPY layer$i.bin /data/layer$i.bin"
     done
   } >"$dir/ctx/Dockerfile"
-  "$ROOT/kiln" build --cache-dir "$dir/kiln-cache" --progress=plain -t big:bench \
+  "$KILN" build --cache-dir "$dir/kiln-cache" --progress=plain -t big:bench \
     -o "type=oci,tar=false,dest=$dir/layout" "$dir/ctx" >"$OUT/logs/transfer-image.log" 2>&1 ||
     die "building the transfer image failed (log: $OUT/logs/transfer-image.log)"
   rm -rf "$dir/kiln-cache" "$dir/ctx"
@@ -43,10 +43,10 @@ transfer_kiln() {
     reset_registry
     local cli=$REGISTRY/big-kiln-cli:$rep empty=$WORK/transfer/empty-cache
     remove_tree "$empty"
-    measure transfer big push-new "kiln CLI" - "$rep" "$ROOT/kiln" push --cache-dir "$empty" "oci-layout://$layout:bench" "$cli"
-    measure transfer big push-again "kiln CLI" - "$rep" "$ROOT/kiln" push --cache-dir "$empty" "oci-layout://$layout:bench" "$cli"
+    measure transfer big push-new "kiln CLI" - "$rep" "$KILN" push --cache-dir "$empty" "oci-layout://$layout:bench" "$cli"
+    measure transfer big push-again "kiln CLI" - "$rep" "$KILN" push --cache-dir "$empty" "oci-layout://$layout:bench" "$cli"
     remove_tree "$pulled"
-    measure transfer big pull "kiln CLI" - "$rep" "$ROOT/kiln" pull --cache-dir "$empty" -o "type=oci,tar=false,dest=$pulled" "$cli"
+    measure transfer big pull "kiln CLI" - "$rep" "$KILN" pull --cache-dir "$empty" -o "type=oci,tar=false,dest=$pulled" "$cli"
     remove_tree "$empty"
   fi
   remove_tree "$pulled"

@@ -57,10 +57,19 @@ public final class Main {
 
   /** Runs kiln in-process with {@code cli}'s streams and returns the exit code. */
   public static int run(CliEnvironment cli, String... args) {
-    CommandLine commandLine = new CommandLine(new KilnCommand(), new Factory(cli));
+    return execute(CommandTree.forArguments(factory(cli), args), cli, args);
+  }
+
+  /** Runs {@code args} with {@code commandLine}, a model {@link CommandTree} built. */
+  static int execute(CommandLine commandLine, CliEnvironment cli, String... args) {
     commandLine.setOut(new java.io.PrintWriter(cli.stdout(), true));
     commandLine.setErr(new java.io.PrintWriter(cli.stderr(), true));
     return commandLine.execute(args);
+  }
+
+  /** Creates commands, handing those that need it {@code cli}. */
+  static CommandLine.IFactory factory(CliEnvironment cli) {
+    return new Factory(cli);
   }
 
   /**

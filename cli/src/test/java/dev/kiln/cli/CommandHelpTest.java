@@ -20,20 +20,7 @@ class CommandHelpTest {
   private final RecordingEngine engine = new RecordingEngine();
 
   private static CommandSpec spec(String... path) {
-    CommandLine line =
-        new CommandLine(
-            new KilnCommand(),
-            new CommandLine.IFactory() {
-              @Override
-              public <K> K create(Class<K> type) throws Exception {
-                try {
-                  return type.getConstructor(CliEnvironment.class)
-                      .newInstance((CliEnvironment) null);
-                } catch (NoSuchMethodException e) {
-                  return CommandLine.defaultFactory().create(type);
-                }
-              }
-            });
+    CommandLine line = CommandTree.whole(Main.factory(null));
     for (String name : path) {
       line = line.getSubcommands().get(name);
     }

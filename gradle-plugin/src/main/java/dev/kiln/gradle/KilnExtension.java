@@ -23,6 +23,7 @@ public class KilnExtension {
   private List<String> platforms = new ArrayList<String>();
   private Map<String, String> labels = new LinkedHashMap<String, String>();
   private Map<String, String> annotations = new LinkedHashMap<String, String>();
+  private List<String> typedAnnotations = new ArrayList<String>();
   private String sourceDateEpoch;
   private Object cacheDir;
   private List<String> cacheFrom = new ArrayList<String>();
@@ -33,10 +34,18 @@ public class KilnExtension {
   private List<String> allow = new ArrayList<String>();
   private List<String> ssh = new ArrayList<String>();
   private String network = "default";
+  private List<String> addHosts = new ArrayList<String>();
+  private List<String> ulimits = new ArrayList<String>();
+  private String shmSize;
+  private String pull;
+  private List<String> buildContexts = new ArrayList<String>();
   private List<String> noCacheFilter = new ArrayList<String>();
   private String isolation = "auto";
+  private Integer maxParallelism;
   private String compression = "gzip";
   private Integer compressionLevel;
+  private boolean forceCompression;
+  private boolean store;
   private boolean sbom;
   private String provenance;
   private Object signingKey;
@@ -153,6 +162,25 @@ public class KilnExtension {
   }
 
   /**
+   * Annotations of the index, of descriptors, or of one platform's manifest, in the CLI's {@code
+   * --annotation} syntax: {@code index:KEY=VALUE}, {@code manifest[linux/arm64]:KEY=VALUE}, {@code
+   * manifest-descriptor:KEY=VALUE}, {@code index-descriptor:KEY=VALUE}, or several types at once
+   * ({@code index,manifest:KEY=VALUE}); a plain {@code KEY=VALUE} goes on every manifest.
+   */
+  public List<String> getTypedAnnotations() {
+    return typedAnnotations;
+  }
+
+  public void setTypedAnnotations(List<String> typedAnnotations) {
+    this.typedAnnotations = new ArrayList<String>(typedAnnotations);
+  }
+
+  /** Adds one annotation in {@code --annotation} syntax, e.g. {@code 'index:KEY=VALUE'}. */
+  public void typedAnnotation(String spec) {
+    typedAnnotations.add(spec);
+  }
+
+  /**
    * Clamp file times and set the image's creation time to this: seconds since 1970 or an ISO-8601
    * date-time ({@code 2024-01-01T00:00:00Z}). Default: the {@code SOURCE_DATE_EPOCH} environment
    * variable.
@@ -265,6 +293,63 @@ public class KilnExtension {
   }
 
   /**
+   * Lines for RUN's {@code /etc/hosts}, in {@code --add-host} syntax: {@code HOST:IP}, where IP may
+   * be {@code host-gateway}.
+   */
+  public List<String> getAddHosts() {
+    return addHosts;
+  }
+
+  public void setAddHosts(List<String> addHosts) {
+    this.addHosts = new ArrayList<String>(addHosts);
+  }
+
+  /** Resource limits of RUN's processes, in {@code --ulimit} syntax: {@code nofile=1024:2048}. */
+  public List<String> getUlimits() {
+    return ulimits;
+  }
+
+  public void setUlimits(List<String> ulimits) {
+    this.ulimits = new ArrayList<String>(ulimits);
+  }
+
+  /** The size of RUN's {@code /dev/shm}, as {@code --shm-size}: {@code 64m}, {@code 2g}. */
+  public String getShmSize() {
+    return shmSize;
+  }
+
+  public void setShmSize(String shmSize) {
+    this.shmSize = shmSize;
+  }
+
+  /**
+   * When base images are resolved in their registry, as {@code kiln build --pull=POLICY}: {@code
+   * always} (or {@code true}), {@code missing}, {@code never}; unset, images {@code kiln pull}
+   * stored are checked against their tag and used as stored when the registry does not answer.
+   */
+  public String getPull() {
+    return pull;
+  }
+
+  public void setPull(String pull) {
+    this.pull = pull;
+  }
+
+  /**
+   * Named contexts for {@code FROM NAME}, {@code COPY --from=NAME} and {@code RUN
+   * --mount=from=NAME}, in {@code --build-context} syntax: {@code libs=build/dependency}, {@code
+   * base=docker-image://REF} or {@code base=oci-layout://DIR[:TAG]}; relative directories are the
+   * project's.
+   */
+  public List<String> getBuildContexts() {
+    return buildContexts;
+  }
+
+  public void setBuildContexts(List<String> buildContexts) {
+    this.buildContexts = new ArrayList<String>(buildContexts);
+  }
+
+  /**
    * Attach an SPDX 2.3 SBOM of the image's packages as an in-toto attestation, as BuildKit stores
    * them ({@code --sbom=true}): the image becomes an index with an attestation manifest.
    */
@@ -331,6 +416,15 @@ public class KilnExtension {
     this.isolation = isolation;
   }
 
+  /** Run at most this many steps at once, as {@code --max-parallelism} (default: one per core). */
+  public Integer getMaxParallelism() {
+    return maxParallelism;
+  }
+
+  public void setMaxParallelism(Integer maxParallelism) {
+    this.maxParallelism = maxParallelism;
+  }
+
   /** Layer compression: {@code gzip}, {@code zstd} or {@code uncompressed}. */
   public String getCompression() {
     return compression;
@@ -347,6 +441,30 @@ public class KilnExtension {
 
   public void setCompressionLevel(Integer compressionLevel) {
     this.compressionLevel = compressionLevel;
+  }
+
+  /**
+   * Give every layer, the base image's included, {@code compression} (and {@code
+   * compressionLevel}), recompressing those that differ, as {@code -o force-compression=true}.
+   */
+  public boolean isForceCompression() {
+    return forceCompression;
+  }
+
+  public void setForceCompression(boolean forceCompression) {
+    this.forceCompression = forceCompression;
+  }
+
+  /**
+   * kilnBuild: also name the pushed image in kiln's local store, as {@code -o
+   * type=image,push=true,store=true}.
+   */
+  public boolean isStore() {
+    return store;
+  }
+
+  public void setStore(boolean store) {
+    this.store = store;
   }
 
   /**
@@ -396,7 +514,11 @@ public class KilnExtension {
     return auth;
   }
 
-  /** {@code oci} (an OCI archive) or {@code docker} ({@code docker load}) for kilnBuildTar. */
+  /**
+   * The image's media types, as the CLI's {@code --format}: {@code oci}, or {@code docker} for
+   * Docker's schema 2 (as Jib's {@code format = 'Docker'}); for kilnBuildTar, {@code docker} writes
+   * a {@code docker load} archive instead of an OCI archive.
+   */
   public String getFormat() {
     return format;
   }

@@ -7,7 +7,7 @@ import org.gradle.api.Task;
 import org.gradle.api.plugins.BasePlugin;
 
 /**
- * The {@code dev.kiln} plugin: the {@code kiln { }} extension and four tasks in the group {@code
+ * The {@code dev.kiln} plugin: the {@code kiln { }} extension and five tasks in the group {@code
  * kiln}. The three build tasks depend on {@code assemble} when the project has one (the {@code
  * java} plugin and every other that applies {@code base}), the way Jib's tasks follow {@code
  * classes}/{@code jar}: {@code gradle kilnBuild} compiles, jars and then builds the image.
@@ -25,6 +25,12 @@ public class KilnPlugin implements Plugin<Project> {
     KilnBuildTask layout =
         buildTask(
             project, "kilnBuildLayout", "layout", "Builds the Dockerfile into an OCI layout.");
+    // Not after assemble: the checks read the Dockerfile only.
+    buildTask(
+        project,
+        "kilnCheck",
+        "check",
+        "Runs the Dockerfile's build checks, building nothing; fails on a warning.");
     KilnPushTask push = project.getTasks().create("kilnPush", KilnPushTask.class);
     push.setGroup(GROUP);
     push.setDescription("Pushes the image kilnBuildTar or kilnBuildLayout built.");

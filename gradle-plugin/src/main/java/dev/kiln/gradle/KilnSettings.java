@@ -102,6 +102,7 @@ final class KilnSettings {
     putList(job, "platform", list("platforms", extension.getPlatforms()));
     putMap(job, "label", merged(extension.getLabels(), "label"), false);
     putMap(job, "annotation", merged(extension.getAnnotations(), "annotation"), false);
+    putList(job, "typedAnnotation", extension.getTypedAnnotations());
     putList(job, "cacheFrom", plus(extension.getCacheFrom(), property("cacheFrom")));
     putList(job, "cacheTo", plus(extension.getCacheTo(), property("cacheTo")));
     job.put("noCache", Boolean.toString(bool("noCache", extension.isNoCache())));
@@ -115,12 +116,31 @@ final class KilnSettings {
     putList(job, "ssh", list("ssh", extension.getSsh()));
     putList(job, "noCacheFilter", list("noCacheFilter", extension.getNoCacheFilter()));
     putIfSet(job, "network", text("network", extension.getNetwork()));
+    putList(job, "addHost", list("addHosts", extension.getAddHosts()));
+    putList(job, "ulimit", list("ulimits", extension.getUlimits()));
+    putIfSet(job, "shmSize", text("shmSize", extension.getShmSize()));
+    putIfSet(job, "pull", text("pull", extension.getPull()));
+    List<String> contexts = new ArrayList<String>(extension.getBuildContexts());
+    for (Map.Entry<String, String> e : prefixed("buildContext").entrySet()) {
+      contexts.add(e.getKey() + "=" + e.getValue());
+    }
+    putList(job, "buildContext", contexts);
+    // What relative build-context directories are relative to; the engine side resolves them.
+    job.put("projectDir", files.apply(".").getPath());
     putIfSet(job, "isolation", text("isolation", extension.getIsolation()));
+    Object parallelism = pick("maxParallelism", extension.getMaxParallelism());
+    if (parallelism != null) {
+      job.put("maxParallelism", parallelism.toString().trim());
+    }
     putIfSet(job, "compression", text("compression", extension.getCompression()));
     Object level = pick("compressionLevel", extension.getCompressionLevel());
     if (level != null) {
       job.put("compressionLevel", level.toString().trim());
     }
+    job.put(
+        "forceCompression",
+        Boolean.toString(bool("forceCompression", extension.isForceCompression())));
+    job.put("store", Boolean.toString(bool("store", extension.isStore())));
     job.put("sbom", Boolean.toString(bool("sbom", extension.isSbom())));
     putIfSet(job, "provenance", text("provenance", extension.getProvenance()));
     Object signingKey = pick("signingKey", extension.getSigningKey());

@@ -1,15 +1,10 @@
 package dev.kiln.gradle;
 
-import dev.kiln.cache.store.ContentStore;
-import dev.kiln.core.image.BuiltImage;
-import dev.kiln.core.image.OciLayoutImages;
-import dev.kiln.core.image.ResolvedImage;
-import dev.kiln.core.output.LocalStoreOutput;
-import dev.kiln.registry.model.Platform;
 import dev.kiln.testdata.FailsafeProperty;
 import dev.kiln.testdata.files.TreeCopy;
 import dev.kiln.testdata.files.TreeDeletion;
 import dev.kiln.testdata.image.JreBaseImage;
+import dev.kiln.testdata.image.StoreSeed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -65,15 +60,8 @@ final class GradleSamples {
   }
 
   /** A kiln cache directory holding {@code jre:test}, the samples' base image. */
-  Path cacheWithBase(String name) throws IOException {
-    Path dir = work.resolve(name);
-    ContentStore store = ContentStore.open(dir);
-    ResolvedImage image = OciLayoutImages.resolve(baseLayout, ":test", Platform.host());
-    new LocalStoreOutput(store)
-        .write(
-            new BuiltImage(image.manifest(), image.config(), image.blobs()),
-            List.of("docker.io/library/jre:test"));
-    return dir;
+  Path cacheWithBase(String name) {
+    return StoreSeed.put(baseLayout, "test", work.resolve(name), "docker.io/library/jre:test");
   }
 
   /** Runs {@code gradle ARGS} in {@code project} with kiln cache {@code cache}. */

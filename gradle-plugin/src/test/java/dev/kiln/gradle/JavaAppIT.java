@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cache.store.IndexEntry;
+import dev.kiln.registry.model.Digest;
+import dev.kiln.registry.model.Platform;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.Podman;
@@ -27,6 +31,9 @@ import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -223,6 +230,99 @@ class JavaAppIT {
         samples.gradle(project, cache, "kilnBuildTar", "-Pkiln.skip=true").requireSuccess();
     assertTrue(skipped.log().contains("kiln: skipped (kiln.skip=true)"), skipped.log());
     assertFalse(Files.exists(project.resolve("build/kiln-image.tar")));
+
+    // kilnCheck, as kiln build --check: a Dockerfile that parses but breaks a rule fails.
+    // (The sample's build.gradle passes BASE and JAR_FILE: declared, so not reported unused.)
+    Files.writeString(
+        project.resolve("Dockerfile"), "ARG BASE\nARG JAR_FILE\nFROM jre:test as base\n");
+    GradleRun checked = samples.gradle(project, cache, "kilnCheck");
+    assertNotEquals(0, checked.exitCode());
+    assertTrue(checked.log().contains("Dockerfile:3: FromAsCasing"), checked.log());
+    assertTrue(checked.log().contains("Check complete, 1 warning found."), checked.log());
+    assertFalse(
+        checked.tasks().contains(":assemble"), "the checks need no jar: " + checked.tasks());
+  }
+
+  @Test
+  void theCliOptionsReachTheBuildAndBadValuesFailWithTheClisMessage() throws Exception {
+    Path project = samples.copy("java-app", "options");
+    Path cache = samples.cacheWithBase("options-cache");
+    String image = registry.reference("java-app-options:1");
+    String platform = Platform.host().toString();
+
+    GradleRun bad =
+        samples.gradle(
+            project,
+            cache,
+            "kilnBuildTar",
+            "-Poptions=true",
+            "-Pplatform=" + platform,
+            "-Pkiln.shmSize=lots");
+    assertNotEquals(0, bad.exitCode());
+    assertTrue(bad.log().contains("--shm-size lots: not a size"), bad.log());
+
+    samples
+        .gradle(
+            project,
+            cache,
+            withAuth(
+                "kilnBuild", "-Poptions=true", "-Pplatform=" + platform, "-Pkiln.image=" + image))
+        .requireSuccess();
+
+    // store = true: the pushed index is named in kiln's store too, with every blob it needs.
+    ContentStore store = ContentStore.open(cache);
+    IndexEntry stored = store.index().find(image).orElseThrow();
+    assertEquals(digestFile(project), stored.digest().toString());
+    assertEquals(
+        stored.digest().toString(),
+        ImageInspector.digestOf(ImageInspector.of(registry).rawManifest("java-app-options:1")));
+    JsonNode index = JSON.readTree(store.paths().blob(stored.digest()).toFile());
+    assertEquals("index", index.path("annotations").path("org.example.scope").asText(), "" + index);
+    JsonNode descriptor = null;
+    for (JsonNode m : index.path("manifests")) {
+      if (m.path("platform").path("architecture").asText().equals(Platform.host().architecture())) {
+        descriptor = m;
+      }
+    }
+    assertNotNull(descriptor, "the image of this platform: " + index);
+    JsonNode manifest = JSON.readTree(blob(store, descriptor.path("digest").asText()).toFile());
+    assertEquals(
+        "manifest", manifest.path("annotations").path("org.example.scope").asText(), "" + manifest);
+    String runOptions = null;
+    List<String> layerTypes = new ArrayList<>();
+    for (JsonNode layer : manifest.path("layers")) {
+      layerTypes.add(layer.path("mediaType").asText());
+      String text = zstdTarEntry(blob(store, layer.path("digest").asText()), "run-options");
+      runOptions = text != null ? text : runOptions;
+    }
+    assertTrue(
+        !layerTypes.isEmpty() && layerTypes.stream().allMatch(t -> t.endsWith("+zstd")),
+        "the base's layers recompressed too: " + layerTypes);
+    assertNotNull(runOptions, "the RUN step's file");
+    List<String> lines = List.of(runOptions.trim().split("\n"));
+    assertEquals(List.of("10.0.0.5", "db.local"), List.of(lines.get(0).trim().split("\\s+")));
+    assertEquals("512", lines.get(1).trim(), "ulimits");
+    assertEquals("98304", lines.get(2).trim().split("\\s+")[1], "shmSize: " + lines.get(2));
+    JsonNode config =
+        JSON.readTree(blob(store, manifest.path("config").path("digest").asText()).toFile());
+    assertTrue(config.path("history").toString().contains("COPY . lib/"), "" + config);
+  }
+
+  private static Path blob(ContentStore store, String digest) {
+    return store.paths().blob(Digest.parse(digest));
+  }
+
+  /** The text of {@code name} in a zstd-compressed layer, or null when it has none. */
+  private static String zstdTarEntry(Path layer, String name) throws Exception {
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new ZstdCompressorInputStream(Files.newInputStream(layer)))) {
+      for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        if (e.getName().replaceFirst("^\\./", "").equals(name)) {
+          return new String(tar.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return null;
   }
 
   @Test
@@ -244,12 +344,20 @@ class JavaAppIT {
             "-Pkiln.plainHttpCredentialHosts="
                 + registry.hostPort()
                 + ","
-                + registry.tokenServer().realm().getRawAuthority())
+                + registry.tokenServer().realm().getRawAuthority(),
+            // Docker's media types, as Jib's format = 'Docker'; one step at a time.
+            "-Pkiln.format=docker",
+            "-Pkiln.maxParallelism=1")
         .requireSuccess();
 
     assertEquals(
         digestFile(project),
         ImageInspector.of(registry).inspect("java-app-helper:1").path("Digest").asText());
+    assertEquals(
+        "application/vnd.docker.distribution.manifest.v2+json",
+        JSON.readTree(ImageInspector.of(registry).rawManifest("java-app-helper:1"))
+            .path("mediaType")
+            .asText());
     assertTrue(
         Files.readString(helper.asked()).startsWith(registry.hostPort()),
         "the helper was asked for the registry");

@@ -1,11 +1,13 @@
 package dev.kiln.gradle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.Entitlement;
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.api.request.RequestException;
@@ -131,6 +133,104 @@ class JobContractTest {
   }
 
   @Test
+  void theCliOptionsTheMavenPluginHasReachTheBuildRequestToo() throws Exception {
+    extension.setImage("registry.example.com/team/app:1.0");
+    extension.setPlatforms(List.of("linux/amd64", "linux/arm64"));
+    extension.setAddHosts(List.of("db.local:10.0.0.5", "gw:host-gateway"));
+    extension.setUlimits(List.of("nofile=1024:2048"));
+    extension.setShmSize("128m");
+    extension.setPull("missing");
+    extension.setCompression("zstd");
+    extension.setForceCompression(true);
+    extension.setStore(true);
+    extension.setMaxParallelism(2);
+    extension.setBuildContexts(List.of("libs=build/dependency", "base=docker-image://alpine:3.20"));
+    properties.put("kiln.buildContext.layout", "oci-layout://build/base:1");
+    extension.typedAnnotation("index:org.example.scope=index");
+    extension.typedAnnotation("manifest[linux/arm64]:org.example.arch=arm64");
+    extension.typedAnnotation("org.example.plain=every manifest");
+
+    BuildRequest request = JobRequests.of(job("image"), environment, log);
+
+    assertEquals(
+        List.of(
+            new dev.kiln.api.request.HostMapping("db.local", "10.0.0.5"),
+            new dev.kiln.api.request.HostMapping("gw", "127.0.0.1")),
+        request.extraHosts());
+    assertEquals(List.of(new dev.kiln.api.request.Ulimit("nofile", 1024, 2048)), request.ulimits());
+    assertEquals(128L << 20, request.shmSize());
+    assertEquals(dev.kiln.api.request.PullPolicy.MISSING, request.pull());
+    assertEquals(2, request.maxParallelism());
+    OutputSpec pushed = request.outputs().get(0);
+    assertEquals(Compression.ZSTD, pushed.compression());
+    assertTrue(pushed.forceCompression());
+    assertTrue(pushed.push() && pushed.store(), "pushed and named in the store");
+    assertEquals(
+        Map.of(
+            "libs",
+            new NamedContext.Directory("libs", project.resolve("build/dependency")),
+            "base",
+            new NamedContext.Image("base", "alpine:3.20"),
+            "layout",
+            new NamedContext.OciLayout("layout", project.resolve("build/base"), ":1")),
+        request.buildContexts());
+    assertEquals(Map.of("org.example.plain", "every manifest"), request.annotations());
+    assertEquals(
+        List.of("index:org.example.scope=index", "manifest[linux/arm64]:org.example.arch=arm64"),
+        request.scopedAnnotations().stream().map(a -> a.describe() + "=" + a.value()).toList());
+
+    extension.setForceCompression(false);
+    extension.setStore(false);
+    OutputSpec plain = JobRequests.of(job("image"), environment, log).outputs().get(0);
+    assertFalse(plain.forceCompression() || plain.store(), "neither unless asked, as the CLI");
+  }
+
+  @Test
+  void badValuesOfTheNewSettingsFailWithTheClisMessages() throws Exception {
+    extension.setImage("registry.example.com/team/app:1.0");
+    Map<String, String> cli =
+        Map.of(
+            "typedAnnotations",
+            "--annotation 'bogus:org.example.a=1': unknown annotation type 'bogus'",
+            "ulimits",
+            "--ulimit nofile=lots",
+            "shmSize",
+            "--shm-size lots: not a size",
+            "addHosts",
+            "--add-host db.local",
+            "pull",
+            "unknown --pull value \"sometimes\"",
+            "maxParallelism",
+            "--max-parallelism must be at least 1, not 0");
+    for (Map.Entry<String, String> bad : cli.entrySet()) {
+      KilnExtension fresh = new KilnExtension();
+      fresh.setImage("registry.example.com/team/app:1.0");
+      switch (bad.getKey()) {
+        case "typedAnnotations" -> fresh.typedAnnotation("bogus:org.example.a=1");
+        case "ulimits" -> fresh.setUlimits(List.of("nofile=lots"));
+        case "shmSize" -> fresh.setShmSize("lots");
+        case "addHosts" -> fresh.setAddHosts(List.of("db.local"));
+        case "maxParallelism" -> fresh.setMaxParallelism(0);
+        default -> fresh.setPull("sometimes");
+      }
+      Files.writeString(project.resolve("Dockerfile"), "FROM scratch\n");
+      Map<String, String> job =
+          new KilnSettings(
+                  fresh,
+                  properties,
+                  environment,
+                  path -> project.resolve(path.toString()).toFile(),
+                  project.resolve("build").toFile(),
+                  "app:1.0")
+              .buildJob("image");
+      RequestException e =
+          assertThrows(
+              RequestException.class, () -> JobRequests.of(job, environment, log), bad.getKey());
+      assertTrue(e.getMessage().startsWith(bad.getValue()), bad.getKey() + ": " + e.getMessage());
+    }
+  }
+
+  @Test
   void withoutThemABuildHasNoAttestationsAndSignsNothing() throws Exception {
     extension.setImage("registry.example.com/team/app:1.0");
     BuildRequest request = JobRequests.of(job("image"), environment, log);
@@ -173,10 +273,28 @@ class JobContractTest {
     assertEquals(Optional.of(project.resolve("build/kiln-image")), layout.dest());
     assertEquals(List.of("app:1.0"), JobRequests.of(job("layout"), environment, log).tags());
 
+    extension.setFormat("docker");
+    OutputSpec dockerLayout = JobRequests.of(job("layout"), environment, log).outputs().get(0);
+    assertEquals(OutputSpec.Type.OCI_LAYOUT, dockerLayout.type());
+    assertFalse(dockerLayout.ociMediaTypes());
+    extension.setImage("registry.example.com/app:1.0");
+    assertFalse(JobRequests.of(job("image"), environment, log).outputs().get(0).ociMediaTypes());
+    extension.setFormat("oci");
+    assertTrue(JobRequests.of(job("image"), environment, log).outputs().get(0).ociMediaTypes());
+
     extension.setFormat("zip");
     RequestException e =
         assertThrows(RequestException.class, () -> JobRequests.of(job("tar"), environment, log));
     assertTrue(e.getMessage().contains("kiln { format } 'zip'"), e.getMessage());
+  }
+
+  @Test
+  void kilnCheckOnlyChecksAsTheClisCheckFlag() throws Exception {
+    BuildRequest check = JobRequests.of(job("check"), environment, log);
+    assertTrue(check.checkOnly());
+    assertEquals(OutputSpec.Type.IMAGE, check.outputs().get(0).type());
+    assertFalse(check.outputs().get(0).push(), "a check pushes nothing, even without an image");
+    assertFalse(JobRequests.of(job("tar"), environment, log).checkOnly());
   }
 
   @Test

@@ -30,7 +30,7 @@ public class BuildLayoutMojo extends DockerfileBuildMojo {
 
   @Override
   OutputSpec output() {
-    return fileOutput(OutputSpec.Type.OCI_LAYOUT, outputDirectory.toPath(), true);
+    return fileOutput(OutputSpec.Type.OCI_LAYOUT, outputDirectory.toPath(), ociMediaTypes());
   }
 
   @Override

@@ -2,11 +2,11 @@ package dev.kiln.maven;
 
 import dev.kiln.api.request.OutputSpec;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Builds the project's Dockerfile with kiln, without a daemon, and pushes the image to {@code
@@ -14,6 +14,14 @@ import org.apache.maven.plugins.annotations.Mojo;
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class BuildMojo extends DockerfileBuildMojo {
+  /**
+   * Also name the pushed image in kiln's local store, as {@code -o type=image,push=true,store=true}
+   * (or {@code --push --load}), for {@code kiln images}, {@code kiln save} or the {@code FROM} of
+   * another build on this machine.
+   */
+  @Parameter(property = "kiln.store", defaultValue = "false")
+  boolean store;
+
   @Override
   List<String> imageNames() throws MojoFailureException {
     String name = imageName();
@@ -27,14 +35,6 @@ public class BuildMojo extends DockerfileBuildMojo {
 
   @Override
   OutputSpec output() {
-    return new OutputSpec(
-        OutputSpec.Type.IMAGE,
-        Optional.empty(),
-        List.of(),
-        true,
-        compression(),
-        Optional.ofNullable(compressionLevel),
-        true,
-        Map.of());
+    return imageOutput(OutputSpec.Type.IMAGE, Optional.empty(), true, ociMediaTypes(), store);
   }
 }

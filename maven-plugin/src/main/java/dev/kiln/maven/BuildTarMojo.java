@@ -4,7 +4,6 @@ import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.request.OutputSpec;
 import java.io.File;
 import java.util.List;
-import java.util.Locale;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -20,10 +19,6 @@ import org.apache.maven.project.MavenProjectHelper;
  */
 @Mojo(name = "buildTar", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class BuildTarMojo extends DockerfileBuildMojo {
-  /** {@code oci} (an OCI image layout as one tar) or {@code docker} (for {@code docker load}). */
-  @Parameter(property = "kiln.format", defaultValue = "oci")
-  String format;
-
   /** The tar to write. */
   @Parameter(
       property = "kiln.outputFile",
@@ -51,14 +46,10 @@ public class BuildTarMojo extends DockerfileBuildMojo {
 
   @Override
   OutputSpec output() {
-    String kind = format == null ? "oci" : format.trim().toLowerCase(Locale.ROOT);
-    return switch (kind) {
-      case "docker" -> fileOutput(OutputSpec.Type.DOCKER, outputFile.toPath(), false);
-      case "oci" -> fileOutput(OutputSpec.Type.OCI, outputFile.toPath(), true);
-      default ->
-          throw new dev.kiln.api.request.RequestException(
-              "<format> '" + format + "' is not a tar format kiln writes", "use oci or docker");
-    };
+    // format=docker is a docker load archive, whose media types are Docker's anyway.
+    return ociMediaTypes()
+        ? fileOutput(OutputSpec.Type.OCI, outputFile.toPath(), true)
+        : fileOutput(OutputSpec.Type.DOCKER, outputFile.toPath(), false);
   }
 
   @Override

@@ -4,10 +4,15 @@ import dev.kiln.api.Kiln;
 import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.build.ImageBuilder;
+import dev.kiln.api.event.BuildEvent;
+import dev.kiln.api.event.BuildListener;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
+import dev.kiln.api.request.ImageAnnotation;
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
+import dev.kiln.api.request.OutputSpecParser;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
 import dev.kiln.api.request.SignSpec;
@@ -15,6 +20,7 @@ import dev.kiln.api.request.SshSpec;
 import dev.kiln.registry.model.Compression;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +64,15 @@ abstract class DockerfileBuildMojo extends KilnMojo {
 
   /** Manifest annotations. From the command line: {@code -Dkiln.annotation.NAME=value}. */
   @Parameter Map<String, String> annotations;
+
+  /**
+   * Annotations of the index, of descriptors, or of one platform's manifest, one element each in
+   * the CLI's {@code --annotation} syntax: {@code index:KEY=VALUE}, {@code
+   * manifest[linux/arm64]:KEY=VALUE}, {@code manifest-descriptor:KEY=VALUE}, {@code
+   * index-descriptor:KEY=VALUE}, or several types at once ({@code index,manifest:KEY=VALUE}). A
+   * plain {@code KEY=VALUE} goes on every manifest, as in {@code annotations}.
+   */
+  @Parameter List<String> typedAnnotations;
 
   /**
    * Clamp file times and set the image's creation time to this (seconds since 1970, or ISO-8601).
@@ -178,9 +193,47 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   @Parameter(property = "kiln.compression", defaultValue = "gzip")
   String compression;
 
+  /**
+   * The image's media types, as the CLI's {@code --format}: {@code oci}, or {@code docker} for
+   * Docker's schema 2 (as Jib's {@code format=Docker}; podman runs a {@code HEALTHCHECK} only in
+   * those). For {@code kiln:buildTar}, {@code docker} writes a {@code docker load} archive instead
+   * of an OCI archive.
+   */
+  @Parameter(property = "kiln.format", defaultValue = "oci")
+  String format;
+
+  /** Run at most this many steps at once, as {@code --max-parallelism} (default: one per core). */
+  @Parameter(property = "kiln.maxParallelism")
+  Integer maxParallelism;
+
   /** The compression level (gzip 1-9, zstd 1-22; default: each one's own). */
   @Parameter(property = "kiln.compressionLevel")
   Integer compressionLevel;
+
+  /**
+   * Give every layer, the base image's included, {@code compression} (and {@code
+   * compressionLevel}), recompressing those that differ, as {@code -o force-compression=true};
+   * otherwise base layers keep the compression their registry gave them.
+   */
+  @Parameter(property = "kiln.forceCompression", defaultValue = "false")
+  boolean forceCompression;
+
+  /**
+   * More outputs, besides the goal's own, one element each in {@code kiln build -o} syntax: {@code
+   * type=local,dest=${project.build.directory}/rootfs}, or {@code
+   * type=oci,dest=…,annotation-index.KEY=VALUE}. From the command line: {@code -Dkiln.output=SPEC}
+   * adds one.
+   */
+  @Parameter List<String> outputs;
+
+  /**
+   * Named contexts for {@code FROM NAME}, {@code COPY --from=NAME} and {@code RUN
+   * --mount=from=NAME}, one element each in {@code --build-context} syntax: {@code
+   * libs=${project.build.directory}/dependency}, {@code base=docker-image://REF} or {@code
+   * base=oci-layout://DIR[:TAG]}; relative directories are the project's. From the command line:
+   * {@code -Dkiln.buildContext.NAME=VALUE}.
+   */
+  @Parameter List<String> buildContexts;
 
   /** The engine; tests replace it. */
   ImageBuilder builder = new Kiln();
@@ -194,17 +247,46 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   /** What the goal does with a finished build besides recording its digest. */
   void afterBuild(BuildResult result) throws MojoExecutionException {}
 
+  /** Whether the goal only runs the build checks ({@code --check}), building nothing. */
+  boolean checkOnly() {
+    return false;
+  }
+
   @Override
   final void run() throws MojoExecutionException, MojoFailureException {
     BuildRequest request = request();
     BuildResult result;
+    int[] warnings = {0};
+    BuildListener log = new MavenLogProgress(getLog());
     try {
-      result = builder.build(request, new MavenLogProgress(getLog()));
+      result =
+          builder.build(
+              request,
+              event -> {
+                if (event instanceof BuildEvent.Warning) {
+                  warnings[0]++;
+                }
+                log.on(event);
+              });
     } catch (BuildFailure f) {
       FailureReport.rethrow(f);
       return;
     } catch (RequestException e) {
       throw FailureReport.of(e);
+    }
+    if (request.checkOnly()) {
+      // As kiln build --check: the warnings were logged as they came; a count, and a failure if
+      // there was any.
+      if (warnings[0] > 0) {
+        throw FailureReport.usage(
+            "Check complete, "
+                + warnings[0]
+                + (warnings[0] == 1 ? " warning" : " warnings")
+                + " found.",
+            "fix them, or skip a rule with a '# check=skip=RULE' line at the Dockerfile's top");
+      }
+      getLog().info("Check complete, no warnings found.");
+      return;
     }
     record(result);
     afterBuild(result);
@@ -246,9 +328,20 @@ abstract class DockerfileBuildMojo extends KilnMojo {
       merged(labels, "kiln.label.").forEach((k, v) -> b.label(k, v == null ? "" : v));
       merged(annotations, "kiln.annotation.")
           .forEach((k, v) -> b.annotation(k, v == null ? "" : v));
+      if (typedAnnotations != null) {
+        // The CLI's own parser: the same syntax, checks and messages as --annotation.
+        typedAnnotations.forEach(a -> ImageAnnotation.parseFlag(a.trim()).forEach(b::annotation));
+      }
       List<String> names = imageNames();
       names.forEach(b::tag);
       b.output(output());
+      b.checkOnly(checkOnly());
+      for (String spec : extraOutputs()) {
+        b.output(OutputSpecParser.parse(spec));
+      }
+      for (String spec : buildContextSpecs()) {
+        b.buildContext(inProject(NamedContext.parse(spec)));
+      }
       if (cacheFrom != null) {
         cacheFrom.forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
       }
@@ -296,6 +389,9 @@ abstract class DockerfileBuildMojo extends KilnMojo {
         b.shmSize(shmSize);
       }
       b.isolation(isolation == null || isolation.isBlank() ? "auto" : isolation.trim());
+      if (maxParallelism != null) {
+        b.maxParallelism(maxParallelism);
+      }
       epoch(environment).ifPresent(b::sourceDateEpoch);
       insecureRegistries().forEach(b::insecureRegistry);
       credentialsOverPlainHttp().forEach(b::plainHttpCredentials);
@@ -307,6 +403,42 @@ abstract class DockerfileBuildMojo extends KilnMojo {
     } catch (RequestException e) {
       throw FailureReport.of(e);
     }
+  }
+
+  private List<String> extraOutputs() {
+    List<String> all = new ArrayList<>();
+    if (outputs != null) {
+      outputs.stream().filter(o -> o != null && !o.isBlank()).map(String::trim).forEach(all::add);
+    }
+    String fromCommandLine = session.getUserProperties().getProperty("kiln.output");
+    if (fromCommandLine != null && !fromCommandLine.isBlank()) {
+      all.add(fromCommandLine.trim());
+    }
+    return all;
+  }
+
+  private List<String> buildContextSpecs() {
+    List<String> all = new ArrayList<>();
+    if (buildContexts != null) {
+      buildContexts.stream()
+          .filter(c -> c != null && !c.isBlank())
+          .map(String::trim)
+          .forEach(all::add);
+    }
+    prefixed("kiln.buildContext.").forEach((name, value) -> all.add(name + "=" + value));
+    return all;
+  }
+
+  /** A named context's relative directory, resolved against the project rather than Maven's. */
+  private NamedContext inProject(NamedContext named) {
+    Path base = project.getBasedir().toPath();
+    if (named instanceof NamedContext.Directory d) {
+      return new NamedContext.Directory(d.name(), base.resolve(d.dir()));
+    }
+    if (named instanceof NamedContext.OciLayout l) {
+      return new NamedContext.OciLayout(l.name(), base.resolve(l.dir()), l.selector());
+    }
+    return named;
   }
 
   /**
@@ -355,15 +487,43 @@ abstract class DockerfileBuildMojo extends KilnMojo {
   }
 
   final OutputSpec fileOutput(OutputSpec.Type type, Path dest, boolean ociMediaTypes) {
+    return imageOutput(type, Optional.of(dest), false, ociMediaTypes, false);
+  }
+
+  /** The goal's own output, with the compression parameters. */
+  final OutputSpec imageOutput(
+      OutputSpec.Type type,
+      Optional<Path> dest,
+      boolean push,
+      boolean ociMediaTypes,
+      boolean alsoStored) {
     return new OutputSpec(
         type,
-        Optional.of(dest),
+        dest,
         List.of(),
-        false,
+        push,
         compression(),
         Optional.ofNullable(compressionLevel),
         ociMediaTypes,
-        Map.of());
+        Map.of(),
+        forceCompression,
+        !push || alsoStored,
+        false,
+        List.of());
+  }
+
+  /** Whether {@code format} asks for OCI media types (true) or Docker's (false). */
+  final boolean ociMediaTypes() {
+    String kind = format == null ? "oci" : format.trim().toLowerCase(Locale.ROOT);
+    return switch (kind) {
+      case "oci" -> true;
+      case "docker" -> false;
+      default ->
+          throw new RequestException(
+              "<format> '" + format + "' is not an image format kiln writes",
+              "use oci (OCI media types) or docker (Docker's, and a docker load archive for"
+                  + " kiln:buildTar)");
+    };
   }
 
   /** {@code compression} as kiln's {@link Compression}. */

@@ -13,9 +13,12 @@ import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.event.StepRef;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
+import dev.kiln.api.request.BuildRequestCheck;
 import dev.kiln.api.request.Entitlement;
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.RegistryLogin;
+import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
 import dev.kiln.api.request.SignSpec;
 import dev.kiln.registry.model.Compression;
@@ -161,6 +164,97 @@ class BuildMojosTest {
   }
 
   @Test
+  void forceCompressionStoreOutputsAndBuildContextsBecomeTheCliFlagsRequest() throws Exception {
+    BuildMojo mojo = configure(new BuildMojo());
+    mojo.image = "127.0.0.1:5000/app:1";
+    OutputSpec plain = mojo.request().outputs().get(0);
+    assertTrue(plain.push());
+    assertFalse(plain.forceCompression(), "base layers keep their compression unless asked");
+    assertFalse(plain.store(), "a push is not kept in the store unless asked, as with --push");
+
+    mojo.compression = "zstd";
+    mojo.forceCompression = true;
+    mojo.store = true;
+    mojo.outputs = List.of("type=local,dest=" + temp.resolve("rootfs"));
+    execution.getUserProperties().setProperty("kiln.output", "type=oci,dest=" + temp.resolve("o"));
+    mojo.buildContexts = List.of("libs=target/dependency", "base=docker-image://alpine:3.20");
+    execution.getUserProperties().setProperty("kiln.buildContext.conf", "/etc/app");
+    BuildRequest request = mojo.request();
+
+    OutputSpec pushed = request.outputs().get(0);
+    assertEquals(Compression.ZSTD, pushed.compression());
+    assertTrue(pushed.forceCompression());
+    assertTrue(pushed.push() && pushed.store(), "pushed and named in the store");
+    assertEquals(
+        List.of(OutputSpec.Type.IMAGE, OutputSpec.Type.LOCAL, OutputSpec.Type.OCI),
+        request.outputs().stream().map(OutputSpec::type).toList());
+    assertEquals(
+        Map.of(
+            "libs",
+            new NamedContext.Directory("libs", temp.resolve("target/dependency")),
+            "base",
+            new NamedContext.Image("base", "alpine:3.20"),
+            "conf",
+            new NamedContext.Directory("conf", Path.of("/etc/app"))),
+        request.buildContexts());
+
+    BuildTarMojo tar = tarMojo();
+    tar.forceCompression = true;
+    assertTrue(tar.request().outputs().get(0).forceCompression());
+
+    mojo.outputs = List.of("type=image,compression=lz4");
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::request);
+    assertTrue(e.getMessage().contains("lz4"), e.getMessage());
+  }
+
+  @Test
+  void typedAnnotationsAreTheClisAnnotationFlagsWithItsChecksAndMessages() throws Exception {
+    BuildMojo mojo = configure(new BuildMojo());
+    mojo.image = "127.0.0.1:5000/app:1";
+    mojo.platforms = List.of("linux/amd64", "linux/arm64");
+    mojo.typedAnnotations =
+        List.of(
+            "index:org.example.scope=index",
+            "manifest[linux/arm64]:org.example.arch=arm64",
+            "manifest-descriptor,index-descriptor:org.example.both=yes",
+            "org.example.plain=every manifest");
+
+    BuildRequest request = mojo.request();
+
+    assertEquals(Map.of("org.example.plain", "every manifest"), request.annotations());
+    assertEquals(
+        List.of(
+            "index:org.example.scope=index",
+            "manifest[linux/arm64]:org.example.arch=arm64",
+            "manifest-descriptor:org.example.both=yes",
+            "index-descriptor:org.example.both=yes"),
+        request.scopedAnnotations().stream().map(a -> a.describe() + "=" + a.value()).toList());
+
+    mojo.typedAnnotations = List.of("bogus:org.example.a=1");
+    MojoFailureException unknown = assertThrows(MojoFailureException.class, mojo::request);
+    assertEquals(
+        "--annotation 'bogus:org.example.a=1': unknown annotation type 'bogus'\n"
+            + "hint: use manifest, index, manifest-descriptor or index-descriptor",
+        unknown.getMessage());
+
+    // One platform and no attestation: no index for an index annotation. The engine refuses it
+    // before building (BuildRequestCheck), with the CLI's message, which the goal reports.
+    mojo.platforms = List.of("linux/amd64");
+    mojo.typedAnnotations = List.of("index:org.example.scope=index");
+    BuildRequest single = mojo.request();
+    RequestException noIndex =
+        assertThrows(
+            RequestException.class, () -> BuildRequestCheck.check(single, temp.resolve("store")));
+    assertTrue(
+        FailureReport.of(noIndex)
+            .getMessage()
+            .startsWith(
+                "--annotation index:org.example.scope has no place in any output: this build"
+                    + " makes a single image, with no index\nhint: build several --platform"),
+        FailureReport.of(noIndex).getMessage());
+  }
+
+  @Test
   void anInsecureRegistryMayReceiveCredentialsOverPlainHttpAsWithTheCli() throws Exception {
     BuildTarMojo mojo = tarMojo();
     mojo.insecureRegistries = List.of("registry.internal:5000");
@@ -182,6 +276,55 @@ class BuildMojosTest {
     mojo.format = "zip";
     MojoFailureException e = assertThrows(MojoFailureException.class, mojo::request);
     assertTrue(e.getMessage().contains("'zip'") && e.getMessage().contains("hint:"));
+  }
+
+  @Test
+  void formatDockerGivesEveryGoalDockerMediaTypesAndMaxParallelismReachesTheRequest()
+      throws Exception {
+    BuildMojo build = configure(new BuildMojo());
+    build.image = "127.0.0.1:5000/app:1";
+    assertTrue(build.request().outputs().get(0).ociMediaTypes(), "OCI unless asked");
+    build.format = "docker";
+    build.maxParallelism = 1;
+    BuildRequest request = build.request();
+    assertFalse(request.outputs().get(0).ociMediaTypes());
+    assertEquals(1, request.maxParallelism());
+
+    BuildLayoutMojo layout = configure(new BuildLayoutMojo());
+    layout.outputDirectory = temp.resolve("target/kiln-image").toFile();
+    layout.format = "docker";
+    OutputSpec written = layout.request().outputs().get(0);
+    assertEquals(OutputSpec.Type.OCI_LAYOUT, written.type());
+    assertFalse(written.ociMediaTypes());
+
+    build.maxParallelism = 0;
+    MojoFailureException e = assertThrows(MojoFailureException.class, build::request);
+    assertTrue(e.getMessage().startsWith("--max-parallelism must be at least 1"), e.getMessage());
+  }
+
+  @Test
+  void checkRunsOnlyTheBuildChecksAndFailsOnAWarningAsTheCliDoes() throws Exception {
+    CheckMojo mojo = configure(new CheckMojo());
+    assertTrue(mojo.request().checkOnly(), "as kiln build --check");
+    assertFalse(tarMojo().request().checkOnly(), "the build goals build");
+
+    mojo.execute();
+    assertTrue(log.at("INFO").contains("Check complete, no warnings found."), log.lines.toString());
+
+    for (int i = 1; i <= 2; i++) {
+      engine.events.add(
+          new BuildEvent.Warning(
+              Instant.now(),
+              "FromAsCasing: 'as' and 'FROM' keywords' casing do not match",
+              Optional.of("Dockerfile:" + i)));
+    }
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+    assertEquals(
+        "Check complete, 2 warnings found.\nhint: fix them, or skip a rule with a"
+            + " '# check=skip=RULE' line at the Dockerfile's top",
+        e.getMessage());
+    assertTrue(
+        log.at("WARN").stream().anyMatch(l -> l.contains("FromAsCasing")), log.lines.toString());
   }
 
   @Test
@@ -466,6 +609,7 @@ class BuildMojosTest {
   /** Records requests; answers with a one-step build or the failure it was given. */
   private static final class RecordingBuilder implements ImageBuilder {
     final List<BuildRequest> requests = new ArrayList<>();
+    final List<BuildEvent> events = new ArrayList<>();
     BuildFailure failure;
 
     @Override
@@ -475,6 +619,7 @@ class BuildMojosTest {
       if (failure != null) {
         throw failure;
       }
+      events.forEach(listener::on);
       StepRef step = new StepRef(1, "", 1, 1, "COPY app.jar /app.jar", Optional.empty());
       listener.on(new BuildEvent.StepCompleted(Instant.now(), step, java.time.Duration.ZERO));
       return new BuildResult(

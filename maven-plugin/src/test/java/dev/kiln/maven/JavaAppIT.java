@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cache.store.IndexEntry;
+import dev.kiln.registry.model.Platform;
 import dev.kiln.testdata.ProcessRunner;
 import dev.kiln.testdata.image.ImageInspector;
 import dev.kiln.testdata.image.Podman;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -124,6 +128,56 @@ class JavaAppIT {
   }
 
   @Test
+  void forcedCompressionStoreNamedContextsAndTypedAnnotationsReachThePushedImage()
+      throws Exception {
+    Path project = samples.copy("java-app", "options");
+    Path cache = samples.cacheWithBusybox("options-cache");
+    String image = registry.reference("java-app-options:1");
+    String platform = Platform.host().toString();
+
+    samples
+        .mvn(
+            project,
+            cache,
+            "clean",
+            "package",
+            "kiln:build",
+            "-Poptions",
+            "-Dplatform=" + platform,
+            "-Dimage=" + image)
+        .requireSuccess();
+
+    ImageInspector inspector = ImageInspector.of(registry);
+    JsonNode index = JSON.readTree(inspector.rawManifest("java-app-options:1"));
+    assertEquals("index", index.path("annotations").path("org.example.scope").asText(), "" + index);
+    JsonNode descriptor = null;
+    for (JsonNode m : index.path("manifests")) {
+      if (m.path("platform").path("architecture").asText().equals(Platform.host().architecture())) {
+        descriptor = m;
+      }
+    }
+    assertNotNull(descriptor, "the image of this platform: " + index);
+    String digest = descriptor.path("digest").asText();
+    JsonNode manifest = JSON.readTree(inspector.rawManifest("java-app-options@" + digest));
+    assertEquals(
+        "manifest", manifest.path("annotations").path("org.example.scope").asText(), "" + manifest);
+    List<String> layerTypes = new ArrayList<>();
+    manifest.path("layers").forEach(l -> layerTypes.add(l.path("mediaType").asText()));
+    assertFalse(layerTypes.isEmpty(), manifest.toString());
+    assertTrue(
+        layerTypes.stream().allMatch(t -> t.endsWith("+zstd")),
+        "busybox's gzip layer recompressed too: " + layerTypes);
+    // COPY --from=deps read the named context (without it, "deps" would be an image to pull); the
+    // history says COPY without --from, as BuildKit's does.
+    JsonNode config = JSON.readTree(inspector.rawConfig("java-app-options@" + digest));
+    assertTrue(config.path("history").toString().contains("COPY . lib/"), "" + config);
+
+    Optional<IndexEntry> stored = ContentStore.open(cache).index().find(image);
+    assertTrue(stored.isPresent(), "store=true names the pushed image in kiln's store");
+    assertEquals(digestFile(project), stored.get().digest().toString());
+  }
+
+  @Test
   void aCredentialHelperNamedInThePomLogsInOverSettingsXml() throws Exception {
     Path project = samples.copy("java-app", "credhelper");
     CredentialHelperScript helper =
@@ -141,12 +195,20 @@ class JavaAppIT {
             "-Pcredhelper",
             "-Dregistry.host=" + registry.hostPort(),
             "-Dcredential.helper=kiln-it",
-            "-Dimage=" + image)
+            "-Dimage=" + image,
+            // Docker's media types, as Jib's format=Docker; one step at a time.
+            "-Dkiln.format=docker",
+            "-Dkiln.maxParallelism=1")
         .requireSuccess();
 
     assertEquals(
         digestFile(project),
         ImageInspector.of(registry).inspect("java-app-helper:1").path("Digest").asText());
+    assertEquals(
+        "application/vnd.docker.distribution.manifest.v2+json",
+        JSON.readTree(ImageInspector.of(registry).rawManifest("java-app-helper:1"))
+            .path("mediaType")
+            .asText());
     assertTrue(
         Files.readString(helper.asked()).startsWith(registry.hostPort()),
         "the helper was asked for the registry, over settings.xml's server");
@@ -380,6 +442,13 @@ class JavaAppIT {
         samples.mvn(project, cache, "kiln:buildTar", "-Dkiln.skip=true").requireSuccess();
     assertTrue(skipped.log().contains("[INFO] kiln: skipped (kiln.skip=true)"), skipped.log());
     assertFalse(Files.exists(project.resolve("target/kiln-image.tar")));
+
+    // kiln:check, as kiln build --check: a Dockerfile that parses but breaks a rule fails.
+    Files.writeString(project.resolve("Dockerfile"), "FROM busybox:test as base\n");
+    MavenRun checked = samples.mvn(project, cache, "kiln:check");
+    assertNotEquals(0, checked.exitCode());
+    assertTrue(checked.log().contains("[WARNING] Dockerfile:1: FromAsCasing"), checked.log());
+    assertTrue(checked.log().contains("Check complete, 1 warning found."), checked.log());
   }
 
   /** Upload requests for {@code repository} in the registry's log so far. */

@@ -1,15 +1,10 @@
 package dev.kiln.maven;
 
-import dev.kiln.cache.store.ContentStore;
-import dev.kiln.core.image.BuiltImage;
-import dev.kiln.core.image.OciLayoutImages;
-import dev.kiln.core.image.ResolvedImage;
-import dev.kiln.core.output.LocalStoreOutput;
-import dev.kiln.registry.model.Platform;
 import dev.kiln.testdata.FailsafeProperty;
 import dev.kiln.testdata.files.TreeCopy;
 import dev.kiln.testdata.files.TreeDeletion;
 import dev.kiln.testdata.image.JreBaseImage;
+import dev.kiln.testdata.image.StoreSeed;
 import dev.kiln.testdata.image.UmociLayouts;
 import dev.kiln.testdata.registry.Credentials;
 import java.io.IOException;
@@ -108,15 +103,8 @@ final class SampleBuilds {
   }
 
   /** A kiln cache directory holding busybox:test, the samples' base image. */
-  Path cacheWithBusybox(String name) throws IOException {
-    Path dir = work.resolve(name);
-    ContentStore store = ContentStore.open(dir);
-    ResolvedImage image = OciLayoutImages.resolve(busybox, ":test", Platform.host());
-    new LocalStoreOutput(store)
-        .write(
-            new BuiltImage(image.manifest(), image.config(), image.blobs()),
-            List.of("docker.io/library/busybox:test"));
-    return dir;
+  Path cacheWithBusybox(String name) {
+    return StoreSeed.put(busybox, "test", work.resolve(name), "docker.io/library/busybox:test");
   }
 
   /** The directory the runs work in ({@code target/it}). */
@@ -133,12 +121,7 @@ final class SampleBuilds {
     if (jre == null) {
       jre = JreBaseImage.layout(work.resolve("jre-layout"), "test", work);
     }
-    ResolvedImage image = OciLayoutImages.resolve(jre, ":test", Platform.host());
-    new LocalStoreOutput(ContentStore.open(dir))
-        .write(
-            new BuiltImage(image.manifest(), image.config(), image.blobs()),
-            List.of("docker.io/library/jre:test"));
-    return dir;
+    return StoreSeed.put(jre, "test", dir, "docker.io/library/jre:test");
   }
 
   /** Runs {@code mvn ARGS} in {@code project} with the IT settings and kiln cache {@code cache}. */

@@ -140,6 +140,23 @@ public final class IndexAssembly {
         }
 
         @Override
+        public InputStream openForVerifyingWriter(Descriptor descriptor) throws IOException {
+          return image(owners, descriptor).reader().blobs().openForVerifyingWriter(descriptor);
+        }
+
+        @Override
+        public IOException wrongBytes(
+            Descriptor descriptor, dev.kiln.cache.store.BlobVerificationException check) {
+          LocatedImage owner = owners.get(descriptor.digest());
+          return owner == null ? check : owner.reader().blobs().wrongBytes(descriptor, check);
+        }
+
+        @Override
+        public Optional<Path> fetchedFile(Descriptor descriptor) throws IOException {
+          return image(owners, descriptor).reader().blobs().fetchedFile(descriptor);
+        }
+
+        @Override
         public Optional<Path> localFile(Descriptor descriptor) {
           LocatedImage owner = owners.get(descriptor.digest());
           return owner == null ? Optional.empty() : owner.reader().blobs().localFile(descriptor);

@@ -221,6 +221,12 @@ public final class Places implements AutoCloseable {
       }
 
       @Override
+      public Optional<Path> fetchedFile(Descriptor descriptor) throws IOException {
+        store().blobOrigins().record(descriptor.digest(), repository.name());
+        return new StoreFirstBlobSource(store(), origin).fetchedFile(descriptor);
+      }
+
+      @Override
       public Optional<Path> localFile(Descriptor descriptor) {
         try {
           return new StoreFirstBlobSource(store(), origin).localFile(descriptor);

@@ -1,11 +1,13 @@
 package dev.kiln.api.place;
 
+import dev.kiln.cache.store.BlobVerificationException;
 import dev.kiln.core.image.BlobSource;
 import dev.kiln.registry.client.BlobToPush;
 import dev.kiln.registry.client.RegistryClient;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.function.Function;
 
 /** One repository of a registry, read through the registry client (verified, resumable). */
@@ -48,7 +50,25 @@ final class RegistryReader implements PlaceReader {
 
   @Override
   public BlobSource blobs() {
-    return layerCache.apply(descriptor -> client.openBlob(repository, descriptor));
+    return layerCache.apply(
+        new BlobSource() {
+          @Override
+          public InputStream open(Descriptor descriptor) throws IOException {
+            return client.openBlob(repository, descriptor);
+          }
+
+          @Override
+          public InputStream openForVerifyingWriter(Descriptor descriptor) throws IOException {
+            return client.openBlobForVerifyingWriter(repository, descriptor);
+          }
+
+          @Override
+          public IOException wrongBytes(Descriptor descriptor, BlobVerificationException check) {
+            IOException e = client.blobMismatch(repository, descriptor);
+            e.addSuppressed(check);
+            return e;
+          }
+        });
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.kiln.core.engine;
 
 import dev.kiln.api.place.RegistryAccess;
 import dev.kiln.api.request.PullPolicy;
+import dev.kiln.cache.store.BlobVerificationException;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.cache.store.IndexEntry;
 import dev.kiln.core.image.BlobSource;
@@ -16,10 +17,17 @@ import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
 import dev.kiln.registry.transport.ConnectionFailures;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -31,9 +39,11 @@ import java.util.function.Consumer;
  * registry does not answer the stored image is used with a warning. Images built or loaded under a
  * name are local and used as they are. {@link PullPolicy} changes this ({@code --pull}). Only the
  * manifest and config are fetched; layers are read through the content store when something needs
- * their bytes. Each reference is resolved once per build.
+ * their bytes. Each reference is resolved once per build. The engine starts resolving every base
+ * the target needs ({@link #prefetch}) as soon as the Dockerfile is compiled, so the registry round
+ * trips of all stages overlap each other and the build's set-up; a step waits only for its own.
  */
-final class BaseImages {
+final class BaseImages implements AutoCloseable {
   /** A resolved image and, for a registry image, where its layers can be mounted from. */
   record Base(ResolvedImage image, Optional<ImageReference> repository) {}
 
@@ -41,7 +51,15 @@ final class BaseImages {
   private final RegistryAccess registry;
   private final PullPolicy pull;
   private final Consumer<String> warn;
-  private final Map<String, Base> resolved = new ConcurrentHashMap<>();
+
+  /** Each reference and platform, resolved or being resolved: once per build. */
+  private final Map<String, CompletableFuture<Base>> resolving = new ConcurrentHashMap<>();
+
+  private final List<Thread> prefetches = new ArrayList<>();
+  private boolean closed;
+
+  /** How long {@link #close} waits for a resolution it stopped. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
   /**
    * @param warn says a warning (a stored base its registry could not confirm) to whoever watches
@@ -60,20 +78,106 @@ final class BaseImages {
   private final Map<String, Resolved> byKey = new ConcurrentHashMap<>();
 
   /** Every image resolved so far (bases, {@code COPY --from} and mount images), in key order. */
-  java.util.List<Resolved> resolvedImages() {
+  List<Resolved> resolvedImages() {
     return new java.util.TreeMap<>(byKey).values().stream().toList();
+  }
+
+  /**
+   * Starts resolving {@code reference} for {@code platform} on a thread of its own, so that its
+   * registry round trips overlap whatever the build does before a step needs the image; {@link
+   * #resolve} then waits for it. A failure is kept for {@link #resolve} to throw: an image no step
+   * ends up asking for fails nothing.
+   */
+  void prefetch(String reference, Platform platform) {
+    CompletableFuture<Base> started = new CompletableFuture<>();
+    if (resolving.putIfAbsent(reference + "|" + platform, started) != null) {
+      return;
+    }
+    synchronized (prefetches) {
+      if (closed) {
+        resolving.remove(reference + "|" + platform, started);
+        return;
+      }
+      Thread t =
+          new Thread(
+              () -> complete(started, reference, platform), "kiln-base-" + (prefetches.size() + 1));
+      t.setDaemon(true);
+      prefetches.add(t);
+      t.start();
+    }
   }
 
   Base resolve(String reference, Platform platform) throws IOException {
     String key = reference + "|" + platform;
-    Base cached = resolved.get(key);
-    if (cached != null) {
-      return cached;
+    CompletableFuture<Base> started = new CompletableFuture<>();
+    CompletableFuture<Base> known = resolving.putIfAbsent(key, started);
+    if (known == null) {
+      complete(started, reference, platform);
+      known = started;
     }
-    Base base = load(reference, platform);
-    resolved.put(key, base);
-    byKey.put(key, new Resolved(reference, platform, base.image()));
+    Base base = await(known);
+    byKey.putIfAbsent(key, new Resolved(reference, platform, base.image()));
     return base;
+  }
+
+  private void complete(CompletableFuture<Base> future, String reference, Platform platform) {
+    try {
+      future.complete(load(reference, platform));
+    } catch (IOException | RuntimeException | Error e) {
+      future.completeExceptionally(e);
+    }
+  }
+
+  /** The image {@code future} resolves to, or the exception its resolution threw, as thrown. */
+  private static Base await(CompletableFuture<Base> future) throws IOException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException stopped = new InterruptedIOException("build interrupted");
+      stopped.initCause(e);
+      throw stopped;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /**
+   * Stops the resolutions still under way (the build is over: nothing will ask for them) and waits
+   * a little for their threads, so that none reaches for the registry client after the build closed
+   * it.
+   */
+  @Override
+  public void close() {
+    List<Thread> running;
+    synchronized (prefetches) {
+      closed = true;
+      running = List.copyOf(prefetches);
+    }
+    for (Thread t : running) {
+      t.interrupt();
+    }
+    boolean interrupted = false;
+    for (Thread t : running) {
+      try {
+        t.join(CLOSE_WAIT.toMillis());
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private Base load(String reference, Platform platform) throws IOException {
@@ -132,7 +236,25 @@ final class BaseImages {
       throw failure;
     }
     ImageReference pulled = remote.reference();
-    BlobSource origin = descriptor -> remote.openBlob(descriptor);
+    BlobSource origin =
+        new BlobSource() {
+          @Override
+          public InputStream open(Descriptor descriptor) throws IOException {
+            return remote.openBlob(descriptor);
+          }
+
+          @Override
+          public InputStream openForVerifyingWriter(Descriptor descriptor) throws IOException {
+            return remote.openBlobForVerifyingWriter(descriptor);
+          }
+
+          @Override
+          public IOException wrongBytes(Descriptor descriptor, BlobVerificationException check) {
+            IOException e = remote.blobMismatch(descriptor);
+            e.addSuppressed(check);
+            return e;
+          }
+        };
     ResolvedImage image =
         new ResolvedImage(pulled.toString(), remote.manifest(), config(remote), origin);
     return new Base(image, Optional.of(pulled.repositoryOnly()));

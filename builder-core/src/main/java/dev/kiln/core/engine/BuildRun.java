@@ -19,6 +19,7 @@ import dev.kiln.api.sign.SigningKeys;
 import dev.kiln.cache.buildcache.BuildCache;
 import dev.kiln.cache.store.CacheDirectory;
 import dev.kiln.cache.store.ContentStore;
+import dev.kiln.cache.store.StorePaths;
 import dev.kiln.core.attest.AttestationManifest;
 import dev.kiln.core.attest.InTotoStatement;
 import dev.kiln.core.checksum.DirectoryTree;
@@ -26,12 +27,14 @@ import dev.kiln.core.checksum.StatMemo;
 import dev.kiln.core.checksum.TreeChecksummer;
 import dev.kiln.core.fs.LayerIndexStore;
 import dev.kiln.core.fs.StackViews;
+import dev.kiln.core.host.XattrPrograms;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
 import dev.kiln.core.layer.LayerOptions;
 import dev.kiln.core.output.ImageAnnotations;
 import dev.kiln.core.output.ImageOutput;
 import dev.kiln.core.output.TimestampRewriting;
+import dev.kiln.core.sandbox.HostIdentity;
 import dev.kiln.core.sbom.LayerPackagesStore;
 import dev.kiln.core.step.ContextTree;
 import dev.kiln.dockerfile.ignore.IgnoreFile;
@@ -41,6 +44,7 @@ import dev.kiln.dockerfile.parser.DockerfileException;
 import dev.kiln.dockerfile.parser.ParseWarning;
 import dev.kiln.dockerfile.plan.BuildOptions;
 import dev.kiln.dockerfile.plan.BuildPlan;
+import dev.kiln.dockerfile.plan.Dependency;
 import dev.kiln.dockerfile.plan.SharedStages;
 import dev.kiln.dockerfile.plan.Stage;
 import dev.kiln.dockerfile.plan.StageBase;
@@ -115,9 +119,20 @@ final class BuildRun {
   }
 
   BuildResult run(DockerfileText dockerfile) throws IOException, StepFailure {
+    try (RegistryAccess registry = registryAccess()) {
+      return run(dockerfile, registry);
+    }
+  }
+
+  private BuildResult run(DockerfileText dockerfile, RegistryAccess registry)
+      throws IOException, StepFailure {
     Instant started = clock.instant();
     requireContextDirectory();
     List<Platform> targets = targetPlatforms();
+    if (!request.checkOnly()) {
+      registry.rememberingPlainHttpIn(new StorePaths(storeRoot(request)).plainHttpRegistries());
+      RegistryClientWarmUp.startIfImagesNamed(dockerfile.bytes(), registry);
+    }
     // Once: for the CopyIgnoredFile check in the plans, and to filter the context.
     List<String> ignoreLines = IgnoreFile.load(request.context(), dockerfilePath(dockerfile));
     List<BuildPlan> plans = plans(dockerfile, targets, ignoreLines);
@@ -125,47 +140,96 @@ final class BuildRun {
       // The checks walk the Dockerfile as the first platform compiles it.
       return check(plans.get(0), dockerfile, targets.get(0));
     }
+    if (HostIdentity.current().isRoot()) {
+      // Asked when the layer directories are opened below, which need not wait for all of it.
+      XattrPrograms.probeInBackground();
+    }
     // Read now: a wrong password or path fails before any step runs, not after the push.
     Optional<Signer> signer = signer();
     Path storeRoot = storeRoot(request);
     ContentStore store = ContentStore.open(storeRoot);
-    BuildWorkspace workspace = BuildWorkspace.create(store);
     String created = created(started);
-    try (RegistryAccess registry = registryAccess()) {
-      registry.rememberingPlainHttpIn(store.paths().plainHttpRegistries());
-      PatternMatcher ignore = PatternMatcher.of(ignoreLines);
-      BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase);
-      ContextTree context = new ContextTree(request.context(), ignore);
-      LayerIndexStore indexes = new LayerIndexStore(store.paths());
-      LayerDirectories layerDirectories =
-          LayerDirectories.forCurrentUser(storeRoot, indexes.verifiedBlobs());
-      StackViews views = new StackViews(indexes, layerDirectories);
-      RemoteCaches remote =
-          new RemoteCaches(
-              request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
-      remote.importAll(targets.get(0));
-      SharedStageResults shared = sharedStages(plans, targets);
-      List<BuildScope> scopes =
-          scopes(plans, targets, store, baseImages, context, views, workspace, dockerfile, created);
-      StatMemo memo = StatMemo.open(store.paths(), request.context());
-      PlatformCommon common =
-          new PlatformCommon(
-              workspace, runTools(store, workspace), layerDirectories, memo, ignore, remote);
-      PlatformsRun run = runPlatforms(plans, scopes, common, shared, memo, ignore);
-      List<PlatformResult> results =
-          platformResults(
-              plans,
-              targets,
-              run,
-              dockerfile,
-              baseImages,
-              started,
-              new LayerPackagesStore(store.paths()));
-      exportToRemoteCache(remote, plans);
-      return writeOutputs(results, store, registry, remote, signer, created, started);
-    } finally {
-      workspace.close();
+    try (BaseImages baseImages = new BaseImages(store, registry, request.pull(), this::warnBase)) {
+      // First: the rest of the set-up, and the stages before one that needs an image, overlap
+      // the registry round trips of every image the target needs.
+      prefetchImages(plans, targets, baseImages);
+      BuildWorkspace workspace = BuildWorkspace.create(store);
+      RunTools tools = runTools(store, workspace);
+      try {
+        PatternMatcher ignore = PatternMatcher.of(ignoreLines);
+        ContextTree context = new ContextTree(request.context(), ignore);
+        LayerIndexStore indexes = new LayerIndexStore(store.paths());
+        LayerDirectories layerDirectories =
+            LayerDirectories.forCurrentUser(storeRoot, indexes.verifiedBlobs());
+        StackViews views = new StackViews(indexes, layerDirectories);
+        RemoteCaches remote =
+            new RemoteCaches(
+                request.cacheFrom(), request.cacheTo(), store, registry, listener, clock);
+        remote.importAll(targets.get(0));
+        SharedStageResults shared = sharedStages(plans, targets);
+        List<BuildScope> scopes =
+            scopes(
+                plans, targets, store, baseImages, context, views, workspace, dockerfile, created);
+        StatMemo memo = StatMemo.open(store.paths(), request.context());
+        PlatformCommon common =
+            new PlatformCommon(workspace, tools, layerDirectories, memo, ignore, remote);
+        PlatformsRun run = runPlatforms(plans, scopes, common, shared, memo, ignore);
+        List<PlatformResult> results =
+            platformResults(
+                plans,
+                targets,
+                run,
+                dockerfile,
+                baseImages,
+                started,
+                new LayerPackagesStore(store.paths()));
+        exportToRemoteCache(remote, plans);
+        return writeOutputs(results, store, registry, remote, signer, created, started);
+      } finally {
+        tools.awaitPreparation();
+        workspace.close();
+      }
     }
+  }
+
+  /**
+   * Starts resolving every image the targets' stages name, each stage's base for the stage's
+   * platform and each {@code COPY --from} or {@code RUN --mount from=} image for the target's, as
+   * the steps will ask for them. Pruned stages are left out: their images are never asked for. A
+   * reference that cannot be resolved fails when a step asks for it, with that step's location.
+   */
+  private void prefetchImages(List<BuildPlan> plans, List<Platform> targets, BaseImages images) {
+    for (int i = 0; i < plans.size(); i++) {
+      BuildPlan plan = plans.get(i);
+      Platform target = targets.get(i);
+      for (Stage stage : plan.executionOrder()) {
+        Platform own = stage.platformOptional().map(p -> Platform.parse(p.format())).orElse(target);
+        imageReference(stage.base()).ifPresent(ref -> images.prefetch(ref, own));
+        for (Dependency d : plan.dependenciesOf(stage.index())) {
+          if (d.kind() != Dependency.Kind.FROM) {
+            imageReference(d.source()).ifPresent(ref -> images.prefetch(ref, target));
+          }
+        }
+      }
+    }
+  }
+
+  /** The image reference {@code source} names, if it names an image. */
+  private Optional<String> imageReference(StageBase source) {
+    if (source instanceof StageBase.Image image) {
+      return Optional.of(image.reference());
+    }
+    if (source instanceof StageBase.Context c) {
+      NamedContext named = request.buildContexts().get(c.name());
+      if (named instanceof NamedContext.Image || named instanceof NamedContext.OciLayout) {
+        try {
+          return Optional.of(StageRunner.contextReference(named, c.name()));
+        } catch (IOException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private void requireContextDirectory() {
@@ -518,12 +582,10 @@ final class BuildRun {
     StatMemo memo = common.memo();
     RemoteCaches remote = common.remote();
     Map<Integer, StageResult> done = StageScheduler.resultMap();
-    Sources sources =
-        new Sources(
-            scope,
-            new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo)),
-            ignore,
-            remote);
+    TreeChecksummer context =
+        new TreeChecksummer(DirectoryTree.context(request.context(), ignore, memo));
+    EarlyContextChecksum.startIfWholeCopied(plan, context);
+    Sources sources = new Sources(scope, context, ignore, remote);
     RunStep runStep =
         new RunStep(
             scope,

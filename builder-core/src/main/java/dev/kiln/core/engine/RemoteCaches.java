@@ -162,6 +162,33 @@ final class RemoteCaches {
       }
 
       @Override
+      public InputStream openForVerifyingWriter(dev.kiln.registry.model.Descriptor descriptor)
+          throws IOException {
+        for (Imported source : imported) {
+          for (CachedLayer layer : source.bundle().layers()) {
+            if (layer.blob().digest().equals(descriptor.digest())) {
+              return source.blobs().open(descriptor);
+            }
+          }
+        }
+        return origin.openForVerifyingWriter(descriptor);
+      }
+
+      @Override
+      public IOException wrongBytes(
+          dev.kiln.registry.model.Descriptor descriptor,
+          dev.kiln.cache.store.BlobVerificationException check) {
+        for (Imported source : imported) {
+          for (CachedLayer layer : source.bundle().layers()) {
+            if (layer.blob().digest().equals(descriptor.digest())) {
+              return check;
+            }
+          }
+        }
+        return origin.wrongBytes(descriptor, check);
+      }
+
+      @Override
       public Optional<java.nio.file.Path> localFile(dev.kiln.registry.model.Descriptor descriptor) {
         return origin.localFile(descriptor);
       }

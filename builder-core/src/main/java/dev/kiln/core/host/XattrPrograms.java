@@ -26,21 +26,40 @@ public final class XattrPrograms {
 
   private XattrPrograms() {}
 
-  /** Whether both programs start. */
+  /** Whether both programs start. Callers at the same time wait for one answer. */
   public static boolean installed() {
     Boolean known = installed;
     if (known != null) {
       return known;
     }
-    try {
-      known = starts("getfattr") && starts("setfattr");
-    } catch (InterruptedIOException e) {
-      // A cancelled build: answer without remembering, so that a later build asks again.
-      Thread.currentThread().interrupt();
-      return false;
+    synchronized (XattrPrograms.class) {
+      if (installed != null) {
+        return installed;
+      }
+      try {
+        known = starts("getfattr") && starts("setfattr");
+      } catch (InterruptedIOException e) {
+        // A cancelled build: answer without remembering, so that a later build asks again.
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      installed = known;
+      return known;
     }
-    installed = known;
-    return known;
+  }
+
+  /**
+   * Starts finding out on a thread of its own, unless the answer is known: starting two programs
+   * costs a build tens of milliseconds, which then overlap the build's set-up instead of delaying
+   * the first caller, who waits only for what is left.
+   */
+  public static void probeInBackground() {
+    if (installed != null) {
+      return;
+    }
+    Thread t = new Thread(XattrPrograms::installed, "kiln-xattr-probe");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static boolean starts(String program) throws InterruptedIOException {

@@ -1,5 +1,6 @@
 package dev.kiln.core.image;
 
+import dev.kiln.cache.store.BlobVerificationException;
 import dev.kiln.registry.model.Descriptor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,23 @@ public interface BlobSource {
   InputStream open(Descriptor descriptor) throws IOException;
 
   /**
+   * The blob's bytes for a writer that hashes them itself and keeps nothing that does not match the
+   * descriptor (kiln's content store): a source may skip its own digest check here, so that a
+   * downloaded byte is hashed once. Any other reader wants {@link #open}.
+   */
+  default InputStream openForVerifyingWriter(Descriptor descriptor) throws IOException {
+    return open(descriptor);
+  }
+
+  /**
+   * The failure to report when the bytes {@link #openForVerifyingWriter} gave did not match the
+   * descriptor ({@code check} is the writer's): a source says where they came from.
+   */
+  default IOException wrongBytes(Descriptor descriptor, BlobVerificationException check) {
+    return check;
+  }
+
+  /**
    * The blob as a local file, when it already is one, so outputs can link instead of copying.
    * Callers must not modify it.
    */
@@ -33,5 +51,14 @@ public interface BlobSource {
    */
   default String imageName() {
     return "";
+  }
+
+  /**
+   * The blob as a local file, fetched into one first if this source keeps what it fetches (kiln's
+   * store does), so that an output links it instead of writing its bytes a second time; empty if
+   * the blob cannot be a local file here. Callers must not modify it.
+   */
+  default Optional<Path> fetchedFile(Descriptor descriptor) throws IOException {
+    return localFile(descriptor);
   }
 }

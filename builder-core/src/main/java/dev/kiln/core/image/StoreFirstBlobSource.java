@@ -1,5 +1,6 @@
 package dev.kiln.core.image;
 
+import dev.kiln.cache.store.BlobVerificationException;
 import dev.kiln.cache.store.ContentStore;
 import dev.kiln.registry.model.Descriptor;
 import java.io.IOException;
@@ -57,21 +58,39 @@ public final class StoreFirstBlobSource implements BlobSource {
   public InputStream open(Descriptor descriptor) throws IOException {
     if (!store.blobReader().contains(descriptor.digest())) {
       if (!streaming) {
-        try (InputStream in = origin.open(descriptor)) {
-          store.blobWriter().write(in, descriptor.digest(), descriptor.size());
-        }
-        return store.blobReader().openVerified(descriptor.digest());
+        fetch(descriptor);
+        // Just written and checked: reading it back need not hash it again.
+        return store.blobReader().open(descriptor.digest());
       }
-      InputStream in = origin.open(descriptor);
+      // The store checks the digest as it writes, so the origin need not hash the bytes too.
+      InputStream in = origin.openForVerifyingWriter(descriptor);
       try {
         return new StoringBlobStream(
-            in, store.blobWriter().begin(descriptor.digest().algorithm()), descriptor);
+            in, store.blobWriter().begin(descriptor.digest().algorithm()), descriptor, origin);
       } catch (IOException | RuntimeException e) {
         in.close();
         throw e;
       }
     }
     return store.blobReader().openVerified(descriptor.digest());
+  }
+
+  /** Copies the blob from the origin into the store; the store checks digest and size. */
+  private void fetch(Descriptor descriptor) throws IOException {
+    try (InputStream in = origin.openForVerifyingWriter(descriptor)) {
+      store.blobWriter().write(in, descriptor.digest(), descriptor.size());
+    } catch (BlobVerificationException e) {
+      throw origin.wrongBytes(descriptor, e);
+    }
+  }
+
+  /** The stored blob, fetched into the store first if it is missing. */
+  @Override
+  public Optional<Path> fetchedFile(Descriptor descriptor) throws IOException {
+    if (!store.blobReader().contains(descriptor.digest())) {
+      fetch(descriptor);
+    }
+    return Optional.of(store.paths().blob(descriptor.digest()));
   }
 
   @Override

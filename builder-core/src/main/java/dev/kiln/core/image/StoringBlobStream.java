@@ -1,5 +1,6 @@
 package dev.kiln.core.image;
 
+import dev.kiln.cache.store.BlobVerificationException;
 import dev.kiln.cache.store.ObservedInputStream;
 import dev.kiln.cache.store.PendingBlob;
 import dev.kiln.registry.model.Descriptor;
@@ -18,13 +19,20 @@ import java.io.InterruptedIOException;
 final class StoringBlobStream extends ObservedInputStream {
   private final PendingBlob pending;
   private final Descriptor descriptor;
+  private final BlobSource source;
   private boolean failed;
   private boolean closed;
 
-  StoringBlobStream(InputStream origin, PendingBlob pending, Descriptor descriptor) {
+  /**
+   * @param source where {@code origin} comes from, which names a mismatch ({@link
+   *     BlobSource#wrongBytes})
+   */
+  StoringBlobStream(
+      InputStream origin, PendingBlob pending, Descriptor descriptor, BlobSource source) {
     super(origin, 64 * 1024);
     this.pending = pending;
     this.descriptor = descriptor;
+    this.source = source;
   }
 
   @Override
@@ -78,7 +86,11 @@ final class StoringBlobStream extends ObservedInputStream {
         }
         blob.write(rest, 0, n);
       }
-      blob.commit(descriptor.digest(), descriptor.size());
+      try {
+        blob.commit(descriptor.digest(), descriptor.size());
+      } catch (BlobVerificationException e) {
+        throw source.wrongBytes(descriptor, e);
+      }
     }
   }
 }

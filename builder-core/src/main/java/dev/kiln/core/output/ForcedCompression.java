@@ -114,6 +114,27 @@ public final class ForcedCompression {
     }
 
     @Override
+    public InputStream openForVerifyingWriter(Descriptor descriptor) throws IOException {
+      if (store.blobReader().contains(descriptor.digest())) {
+        return store.blobReader().openVerified(descriptor.digest());
+      }
+      return origin.openForVerifyingWriter(descriptor);
+    }
+
+    @Override
+    public IOException wrongBytes(
+        Descriptor descriptor, dev.kiln.cache.store.BlobVerificationException check) {
+      return origin.wrongBytes(descriptor, check);
+    }
+
+    @Override
+    public Optional<Path> fetchedFile(Descriptor descriptor) throws IOException {
+      return store.blobReader().contains(descriptor.digest())
+          ? Optional.of(store.paths().blob(descriptor.digest()))
+          : origin.fetchedFile(descriptor);
+    }
+
+    @Override
     public Optional<Path> localFile(Descriptor descriptor) {
       return store.blobReader().contains(descriptor.digest())
           ? Optional.of(store.paths().blob(descriptor.digest()))

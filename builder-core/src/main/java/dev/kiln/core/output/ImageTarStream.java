@@ -1,6 +1,7 @@
 package dev.kiln.core.output;
 
 import dev.kiln.core.image.BuiltImage;
+import dev.kiln.core.image.ParallelFetch;
 import dev.kiln.registry.model.Descriptor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,6 +100,8 @@ final class ImageTarStream implements AutoCloseable {
     directory("blobs/sha256");
     file(blobName(image.descriptor()), image.manifest().raw().toByteArray());
     file(blobName(image.manifest().config()), image.config().raw().toByteArray());
+    // Layers a registry image has not brought into the store yet download side by side first.
+    ParallelFetch.fetchAll(image.blobs(), image.manifest().layers());
     for (Descriptor layer : image.manifest().layers()) {
       blob(image, layer);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.cache.store.TreeDeletion;
 import dev.kiln.core.image.BuiltImage;
 import dev.kiln.core.image.BuiltIndex;
+import dev.kiln.core.image.ParallelFetch;
 import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.model.MediaType;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -111,6 +113,7 @@ public final class OciLayoutWriter implements ImageOutput {
     // Blobs before the manifests that name them, manifests before the index: a reader that
     // follows index.json never meets a missing blob.
     for (BuiltImage image : images) {
+      ParallelFetch.fetchAll(image.blobs(), missing(image));
       for (Descriptor layer : image.manifest().layers()) {
         putBlob(image, layer);
       }
@@ -180,16 +183,33 @@ public final class OciLayoutWriter implements ImageOutput {
     return dir.resolve("blobs").resolve(d.digest().algorithm()).resolve(d.digest().hex());
   }
 
+  /** The layers the layout does not have yet. */
+  private List<Descriptor> missing(BuiltImage image) throws IOException {
+    List<Descriptor> missing = new ArrayList<>();
+    for (Descriptor layer : image.manifest().layers()) {
+      if (!isPresent(layer)) {
+        missing.add(layer);
+      }
+    }
+    return missing;
+  }
+
+  private boolean isPresent(Descriptor blob) throws IOException {
+    Path target = blobPath(blob);
+    return Files.isRegularFile(target) && Files.size(target) == blob.size();
+  }
+
   private void putBlob(BuiltImage image, Descriptor blob) throws IOException {
     Path target = blobPath(blob);
-    if (Files.isRegularFile(target) && Files.size(target) == blob.size()) {
+    if (isPresent(blob)) {
       return;
     }
     Files.createDirectories(target.getParent());
     // Made first: its mode is what the umask gives a new file, which a link must have too.
     Path temp = TempSibling.create(target);
     try {
-      Optional<Path> local = image.blobs().localFile(blob);
+      // A blob the source keeps (kiln's store, fetching it first) is linked, not written again.
+      Optional<Path> local = image.blobs().fetchedFile(blob);
       if (local.isPresent() && sameMode(local.get(), temp)) {
         try {
           Path link =

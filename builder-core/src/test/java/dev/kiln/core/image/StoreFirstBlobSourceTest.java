@@ -110,6 +110,75 @@ class StoreFirstBlobSourceTest {
     assertNoTempFiles(store);
   }
 
+  /** An origin whose own stream must not be used when the store checks what it writes. */
+  private static BlobSource checkedByTheStore(byte[] served) {
+    return new BlobSource() {
+      @Override
+      public InputStream open(Descriptor descriptor) {
+        throw new AssertionError("the origin's own verified stream hashes the bytes a second time");
+      }
+
+      @Override
+      public InputStream openForVerifyingWriter(Descriptor descriptor) {
+        return new ByteArrayInputStream(served);
+      }
+    };
+  }
+
+  @Test
+  void theStoreChecksWhatItFetchesSoTheOriginDoesNotHashItToo() throws IOException {
+    byte[] bytes = content();
+    Descriptor descriptor = descriptorOf(bytes);
+    ContentStore store = ContentStore.open(tmp.resolve("store"));
+
+    try (InputStream in =
+        new StoreFirstBlobSource(store, checkedByTheStore(bytes)).open(descriptor)) {
+      assertArrayEquals(bytes, in.readAllBytes());
+    }
+    ContentStore other = ContentStore.open(tmp.resolve("other"));
+    try (InputStream in =
+        StoreFirstBlobSource.streaming(other, checkedByTheStore(bytes)).open(descriptor)) {
+      assertArrayEquals(bytes, in.readAllBytes());
+    }
+    assertTrue(other.blobReader().contains(descriptor.digest()));
+  }
+
+  @Test
+  void wrongBytesFromAnOriginThatLeavesTheCheckToTheStoreAreNeverStored() throws IOException {
+    byte[] bytes = content();
+    Descriptor descriptor = descriptorOf(bytes);
+    byte[] damaged = bytes.clone();
+    damaged[54321] ^= 1;
+    ContentStore store = ContentStore.open(tmp.resolve("store"));
+    StoreFirstBlobSource source = new StoreFirstBlobSource(store, checkedByTheStore(damaged));
+
+    assertThrows(BlobVerificationException.class, () -> source.open(descriptor));
+    assertThrows(BlobVerificationException.class, () -> source.fetchedFile(descriptor));
+
+    assertFalse(store.blobReader().contains(descriptor.digest()));
+    assertNoTempFiles(store);
+  }
+
+  @Test
+  void aFetchedFileIsTheStoredBlobFetchedOnce() throws IOException {
+    byte[] bytes = content();
+    Descriptor descriptor = descriptorOf(bytes);
+    ContentStore store = ContentStore.open(tmp.resolve("store"));
+    AtomicInteger opened = new AtomicInteger();
+    BlobSource origin =
+        d -> {
+          opened.incrementAndGet();
+          return new ByteArrayInputStream(bytes);
+        };
+    StoreFirstBlobSource source = new StoreFirstBlobSource(store, origin);
+
+    Path file = source.fetchedFile(descriptor).orElseThrow();
+    assertEquals(store.paths().blob(descriptor.digest()), file);
+    assertArrayEquals(bytes, Files.readAllBytes(file));
+    assertEquals(file, source.fetchedFile(descriptor).orElseThrow());
+    assertEquals(1, opened.get(), "fetched once");
+  }
+
   private static void assertNoTempFiles(ContentStore store) throws IOException {
     try (Stream<Path> files = Files.walk(store.paths().root().resolve("blobs"))) {
       assertEquals(0, files.filter(Files::isRegularFile).count(), "no temp file left");

@@ -17,6 +17,8 @@ import java.nio.file.Files;
  * needed here.
  */
 public final class BlobWriter {
+  static final int COPY_BUFFER = 64 * 1024;
+
   private final StorePaths paths;
 
   BlobWriter(StorePaths paths) {
@@ -40,7 +42,7 @@ public final class BlobWriter {
   /** Copies {@code content} into the store and returns its digest. */
   public StoredBlob write(InputStream content) throws IOException {
     try (PendingBlob blob = begin()) {
-      content.transferTo(blob);
+      copy(content, blob);
       return blob.commit();
     }
   }
@@ -53,8 +55,19 @@ public final class BlobWriter {
   public StoredBlob write(InputStream content, Digest expected, long expectedSize)
       throws IOException {
     try (PendingBlob blob = begin(expected.algorithm())) {
-      content.transferTo(blob);
+      copy(content, blob);
       return blob.commit(expected, expectedSize);
+    }
+  }
+
+  /**
+   * Copies in reads of up to {@value #COPY_BUFFER} bytes: {@link InputStream#transferTo}'s 8 KiB
+   * made a download from a registry a socket read per 8 KiB (28,000 for a 208 MiB image).
+   */
+  private static void copy(InputStream content, PendingBlob blob) throws IOException {
+    byte[] buf = new byte[COPY_BUFFER];
+    for (int n = content.read(buf); n >= 0; n = content.read(buf)) {
+      blob.write(buf, 0, n);
     }
   }
 

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.registry.model.Digest;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +55,27 @@ class BlobWriterTest {
       assertArrayEquals(content, in.readAllBytes());
     }
     assertEquals(List.of(store.paths().blob(blob.digest())), filesIn(root.resolve("blobs/sha256")));
+  }
+
+  @Test
+  void aStreamIsCopiedInLargeReadsSoADownloadMakesFewSocketReads() throws IOException {
+    ContentStore store = ContentStore.open(root);
+    byte[] content = randomBytes(1_000_000, 3);
+    List<Integer> asked = new ArrayList<>();
+    // A plain stream, like a socket's: ByteArrayInputStream would hand all its bytes over at once.
+    InputStream in =
+        new FilterInputStream(new ByteArrayInputStream(content)) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            asked.add(len);
+            return super.read(b, off, len);
+          }
+        };
+    store.blobWriter().write(in, Digest.sha256(content), content.length);
+    assertFalse(asked.isEmpty());
+    assertTrue(
+        asked.stream().allMatch(len -> len >= 64 * 1024),
+        "every read asks for 64 KiB or more: " + asked);
   }
 
   @Test

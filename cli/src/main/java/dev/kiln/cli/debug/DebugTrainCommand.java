@@ -3,7 +3,10 @@ package dev.kiln.cli.debug;
 import dev.kiln.cli.CliEnvironment;
 import dev.kiln.cli.Main;
 import dev.kiln.registry.config.ConfigLocations;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -22,7 +25,12 @@ import picocli.CommandLine.Parameters;
  * registry client), which every build from a registry base loads. So this runs, in one JVM, what CI
  * builds do: a build from a base in a registry ({@link TrainingRegistry}, in-process, since none is
  * at hand where the archive is made), then the same build again hitting the cache in one stage,
- * rebuilding the other and pushing the result.
+ * rebuilding the other and pushing the result, then a no-change rebuild with plain progress output,
+ * a {@code kiln push} from the store, a {@code kiln pull} of the image into an empty store and an
+ * OCI layout, and a {@code kiln push} of that layout. Each command's own model and code are then in
+ * the archive too: since a run builds the model of its command only, a command the training never
+ * ran would start cold, and without the pull and push paths (the layout reader and writer) a pull
+ * or an unchanged push spent most of its CPU loading classes (bench/NOTES-speed3-transfer.md).
  *
  * <p>Hidden: it exists for the launcher and the release script, and writes only under {@code DIR}.
  */
@@ -84,8 +92,71 @@ public final class DebugTrainCommand implements Callable<Integer> {
         cli.stderr().println("kiln debug train: the training build pushed no image");
         return 4;
       }
+      // The no-change rebuild, with the progress lines a build without -q prints off a terminal:
+      // they are kept and shown only if it fails, so that the training's output stays the results.
+      ByteArrayOutputStream progress = new ByteArrayOutputStream();
+      int third =
+          Main.run(
+              withStderr(isolated, new PrintStream(progress, true, StandardCharsets.UTF_8)),
+              "build",
+              "--progress=plain",
+              "--cache-dir",
+              cache,
+              "-t",
+              "kiln-train:1",
+              context.toString());
+      if (third != 0) {
+        cli.stderr().print(progress.toString(StandardCharsets.UTF_8));
+        return third;
+      }
+      // kiln push and kiln pull: their own commands and the store-to-registry and
+      // registry-to-store paths, which a build's --push and FROM do not take.
+      String pushed = registry.host() + "/kiln/train-push:1";
+      int push = Main.run(isolated, "push", "-q", "--cache-dir", cache, "kiln-train:1", pushed);
+      if (push != 0) {
+        return push;
+      }
+      if (!registry.hasManifest("kiln/train-push", "1")) {
+        cli.stderr().println("kiln debug train: kiln push pushed no image");
+        return 4;
+      }
+      String pulled = work.resolve("pulled").toString();
+      int pull =
+          Main.run(
+              isolated,
+              "pull",
+              "-q",
+              "--cache-dir",
+              work.resolve("pull-cache").toString(),
+              "-o",
+              "type=oci,tar=false,dest=" + pulled,
+              registry.host() + "/kiln/train-out:1");
+      if (pull != 0) {
+        return pull;
+      }
+      int layoutPush =
+          Main.run(
+              isolated,
+              "push",
+              "-q",
+              "--cache-dir",
+              cache,
+              "oci-layout://" + pulled + ":1",
+              registry.host() + "/kiln/train-copy:1");
+      if (layoutPush != 0) {
+        return layoutPush;
+      }
+      if (!registry.hasManifest("kiln/train-copy", "1")) {
+        cli.stderr().println("kiln debug train: the training push sent no image");
+        return 4;
+      }
       return 0;
     }
+  }
+
+  private static CliEnvironment withStderr(CliEnvironment cli, PrintStream stderr) {
+    return new CliEnvironment(
+        cli.stdin(), cli.stdout(), stderr, cli.env(), false, cli.engine(), cli.interrupted());
   }
 
   /**

@@ -22,7 +22,7 @@ class DebugTrainCommandTest {
   @TempDir Path dir;
 
   @Test
-  void buildsFromTheTrainingRegistryAndPushesTheResultBack() throws Exception {
+  void buildsFromTheTrainingRegistryPushesAndPullsWithEachCommand() throws Exception {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -39,11 +39,20 @@ class DebugTrainCommandTest {
     String stderr = err.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, stderr);
     assertEquals("", stderr);
-    List<String> digests = out.toString(StandardCharsets.UTF_8).lines().toList();
-    assertEquals(2, digests.size(), digests.toString());
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    // Each run's result: the three builds' digests, the pushed reference, the pulled digest and
+    // the reference the push of the pulled layout printed.
+    assertEquals(6, lines.size(), lines.toString());
+    assertTrue(lines.get(0).matches("sha256:[0-9a-f]{64}"), lines.toString());
+    assertTrue(lines.get(1).matches("sha256:[0-9a-f]{64}"), lines.toString());
+    assertEquals(lines.get(0), lines.get(2), "the no-change rebuild makes the first image again");
     assertTrue(
-        digests.stream().allMatch(d -> d.matches("sha256:[0-9a-f]{64}")), digests.toString());
+        lines.get(3).matches("127\\.0\\.0\\.1:\\d+/kiln/train-push@" + lines.get(0)),
+        "kiln push of the first image: " + lines.get(3));
+    assertEquals(lines.get(1), lines.get(4), "kiln pull of the image the second build pushed");
+    assertTrue(lines.get(5).endsWith("/kiln/train-copy@" + lines.get(4)), lines.get(5));
     assertTrue(Files.size(dir.resolve("out.tar")) > 0);
+    assertTrue(Files.isDirectory(dir.resolve("pulled/blobs/sha256")));
   }
 
   @Test

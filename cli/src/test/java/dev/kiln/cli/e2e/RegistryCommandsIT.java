@@ -81,11 +81,22 @@ class RegistryCommandsIT {
     Path layout = home.resolve("pulled-layout");
     Path ociTar = home.resolve("pulled-oci.tar");
     Path dockerTar = home.resolve("pulled-docker.tar");
-    kiln.run("pull", "-q", "-o", "type=oci,tar=false,dest=" + layout, target).ok();
+    // A store that does not have the image yet: its layers are downloaded by this pull.
+    KilnCli fresh = kiln.withEnv("KILN_CACHE_DIR", home.resolve("layout-cache").toString());
+    fresh.run("pull", "-q", "-o", "type=oci,tar=false,dest=" + layout, target).ok();
     kiln.run("pull", "-q", "-o", "type=oci,dest=" + ociTar, target).ok();
     kiln.run("pull", "-q", "-o", "type=docker,dest=" + dockerTar, target).ok();
 
     assertEquals(digest, sha256(Skopeo.rawManifest("oci:" + layout + ":1")));
+    // The layout's layers are the store's files, linked: each pulled byte is written once.
+    for (JsonNode layer : Skopeo.json(Skopeo.rawManifest("oci:" + layout + ":1")).path("layers")) {
+      String hex = layer.path("digest").asText().substring("sha256:".length());
+      assertTrue(
+          Files.isSameFile(
+              layout.resolve("blobs/sha256/" + hex),
+              fresh.cacheDir().resolve("blobs/sha256/" + hex)),
+          "layer " + hex + " is linked from the store");
+    }
     assertEquals(digest, sha256(Skopeo.rawManifest("oci-archive:" + ociTar + ":1")));
     String config = Skopeo.rawConfig("docker://" + target);
     // skopeo rebuilds a docker archive's manifest, so compare what it cannot change: the config.
@@ -120,6 +131,50 @@ class RegistryCommandsIT {
     JsonNode pushed = Skopeo.json(Skopeo.rawConfig("docker://" + fromLegacy));
     assertEquals(original.path("rootfs"), pushed.path("rootfs"), "same layers (diff IDs)");
     assertEquals(original.path("config"), pushed.path("config"));
+  }
+
+  @Test
+  void aLayerWhoseBytesTheRegistryDamagedIsNeverKept() throws Exception {
+    Path context =
+        kiln.context(
+            "damaged",
+            Map.of(
+                "Dockerfile",
+                "FROM scratch\nCOPY data.txt /data.txt\n",
+                "data.txt",
+                "only this test's layer has these bytes: " + System.nanoTime() + "\n"));
+    String target = registry.reference("damaged:1");
+    kiln.run("build", "-q", "-t", target, "--push", context.toString()).ok();
+    String layer =
+        Skopeo.json(Skopeo.rawManifest("docker://" + target))
+            .path("layers")
+            .get(0)
+            .path("digest")
+            .asText();
+    String hex = layer.substring("sha256:".length());
+    // Same size, one byte changed, as a broken proxy or disk would: docker-registry serves it.
+    Path data =
+        registry
+            .storage()
+            .resolve(
+                "docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
+    byte[] bytes = Files.readAllBytes(data);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(data, bytes);
+
+    KilnCli other = kiln.withEnv("KILN_CACHE_DIR", home.resolve("damaged-cache").toString());
+    Path layout = home.resolve("damaged-layout");
+    KilnCli.Result pull =
+        other.run("pull", "-q", "-o", "type=oci,tar=false,dest=" + layout, target);
+    assertTrue(pull.exitCode() != 0, pull.describe());
+    assertTrue(pull.stderr().contains(layer), pull.describe());
+    assertTrue(pull.stderr().contains("damaged"), "names the image: " + pull.describe());
+    assertFalse(pull.stderr().contains("Exception"), pull.describe());
+    assertFalse(
+        Files.exists(home.resolve("damaged-cache/blobs/sha256/" + hex)), "not in the store");
+    assertFalse(Files.exists(layout.resolve("blobs/sha256/" + hex)), "not in the layout");
+    assertTrue(other.run("pull", "-q", target).exitCode() != 0);
+    assertFalse(Files.exists(home.resolve("damaged-cache/blobs/sha256/" + hex)));
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.kiln.api.build.BuildFailure;
 import dev.kiln.api.build.BuildMetadataFile;
 import dev.kiln.api.build.BuildResult;
 import dev.kiln.api.build.Failures;
+import dev.kiln.api.event.BuildEvent;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.RequestException;
 import java.io.IOException;
@@ -38,7 +39,22 @@ public final class GradleJob {
         built = PushJob.push(values, environment, log);
       } else {
         BuildRequest request = JobRequest.of(values, environment, log);
-        built = new Kiln().build(request, new GradleLogProgress(log));
+        int[] warnings = {0};
+        GradleLogProgress progress = new GradleLogProgress(log);
+        built =
+            new Kiln()
+                .build(
+                    request,
+                    event -> {
+                      if (event instanceof BuildEvent.Warning) {
+                        warnings[0]++;
+                      }
+                      progress.on(event);
+                    });
+        if (request.checkOnly()) {
+          checked(warnings[0], result, log);
+          return result;
+        }
         values
             .value("output")
             .filter(o -> !o.equals("image"))
@@ -59,6 +75,25 @@ public final class GradleJob {
       fail(result, Failures.of(e));
     }
     return result;
+  }
+
+  /**
+   * The end of kilnCheck, as {@code kiln build --check}'s: the warnings were logged as they came; a
+   * count, and a failure if there was any.
+   */
+  private static void checked(
+      int warnings, Map<String, String> result, BiConsumer<String, String> log) {
+    if (warnings == 0) {
+      log.accept("lifecycle", "Check complete, no warnings found.");
+      return;
+    }
+    result.put(
+        "error",
+        FailureText.of(
+            "Check complete, " + warnings + (warnings == 1 ? " warning" : " warnings") + " found.",
+            null,
+            "fix them, or skip a rule with a '# check=skip=RULE' line at the Dockerfile's top"));
+    result.put("errorKind", BuildFailure.Kind.USAGE.name());
   }
 
   /** Writes the digest file and the metadata file, as {@code --iidfile}/{@code --metadata-file}. */

@@ -3,9 +3,12 @@ package dev.kiln.gradle.engine;
 import dev.kiln.api.request.AttestationSpec;
 import dev.kiln.api.request.BuildRequest;
 import dev.kiln.api.request.CacheSpec;
+import dev.kiln.api.request.ImageAnnotation;
 import dev.kiln.api.request.ImageNames;
+import dev.kiln.api.request.NamedContext;
 import dev.kiln.api.request.OutputSpec;
 import dev.kiln.api.request.OutputSpecParser;
+import dev.kiln.api.request.PullPolicy;
 import dev.kiln.api.request.RegistryLogin;
 import dev.kiln.api.request.RequestException;
 import dev.kiln.api.request.SecretSpec;
@@ -54,9 +57,12 @@ final class JobRequest {
     job.list("platform").forEach(b::platform);
     job.map("label").forEach(b::label);
     job.map("annotation").forEach(b::annotation);
+    // The CLI's own parser: the same syntax, checks and messages as --annotation.
+    job.list("typedAnnotation").forEach(a -> ImageAnnotation.parseFlag(a).forEach(b::annotation));
     List<String> names = names(job, output);
     names.forEach(b::tag);
     b.output(output(job, output));
+    b.checkOnly(output.equals("check"));
     job.list("extraOutput").forEach(o -> b.output(OutputSpecParser.parse(o)));
     job.list("cacheFrom").forEach(s -> b.cacheFrom(CacheSpec.parse(s, false)));
     job.list("cacheTo").forEach(s -> b.cacheTo(CacheSpec.parse(s, true)));
@@ -66,7 +72,15 @@ final class JobRequest {
     job.list("ssh").forEach(s -> b.ssh(SshSpec.parse(s)));
     job.list("noCacheFilter").forEach(b::noCacheFilter);
     job.value("network").map(String::trim).ifPresent(b::network);
+    job.list("addHost").forEach(b::addHost);
+    job.list("ulimit").forEach(b::ulimit);
+    job.value("shmSize").map(String::trim).ifPresent(b::shmSize);
+    job.value("pull").map(String::trim).map(PullPolicy::parse).ifPresent(b::pull);
+    Path projectDir = Path.of(job.required("projectDir")).normalize();
+    job.list("buildContext")
+        .forEach(s -> b.buildContext(inProject(NamedContext.parse(s), projectDir)));
     job.value("isolation").map(String::trim).ifPresent(b::isolation);
+    job.value("maxParallelism").map(v -> number(v, "maxParallelism")).ifPresent(b::maxParallelism);
     if (job.flag("sbom")) {
       b.attest(AttestationSpec.sbom("true").orElseThrow());
     }
@@ -98,6 +112,17 @@ final class JobRequest {
     return b.build();
   }
 
+  /** A named context's relative directory, resolved against the project rather than Gradle's. */
+  private static NamedContext inProject(NamedContext named, Path projectDir) {
+    if (named instanceof NamedContext.Directory d) {
+      return new NamedContext.Directory(d.name(), projectDir.resolve(d.dir()));
+    }
+    if (named instanceof NamedContext.OciLayout l) {
+      return new NamedContext.OciLayout(l.name(), projectDir.resolve(l.dir()), l.selector());
+    }
+    return named;
+  }
+
   /** The names the image goes by; kilnBuild needs {@code image}, the others default to one. */
   static List<String> names(JobValues job, String output) {
     Optional<String> image = job.value("image");
@@ -118,29 +143,27 @@ final class JobRequest {
   private static OutputSpec output(JobValues job, String output) {
     return switch (output) {
       case "image" ->
-          new OutputSpec(
+          imageOutput(
+              job,
               OutputSpec.Type.IMAGE,
               Optional.empty(),
-              List.of(),
               true,
-              compression(job),
-              compressionLevel(job),
-              true,
-              Map.of());
+              ociMediaTypes(job),
+              job.flag("store"));
       case "layout" ->
           fileOutput(
-              job, OutputSpec.Type.OCI_LAYOUT, Path.of(job.required("layoutDirectory")), true);
+              job,
+              OutputSpec.Type.OCI_LAYOUT,
+              Path.of(job.required("layoutDirectory")),
+              ociMediaTypes(job));
+        // kilnCheck builds nothing; the request still names where a build would go.
+      case "check" -> imageOutput(job, OutputSpec.Type.IMAGE, Optional.empty(), false, true, false);
       case "tar" -> {
-        String format = job.value("format").orElse("oci").trim().toLowerCase(Locale.ROOT);
         Path file = Path.of(job.required("tarFile"));
-        yield switch (format) {
-          case "oci" -> fileOutput(job, OutputSpec.Type.OCI, file, true);
-          case "docker" -> fileOutput(job, OutputSpec.Type.DOCKER, file, false);
-          default ->
-              throw new RequestException(
-                  "kiln { format } '" + format + "' is not a tar format kiln writes",
-                  "use oci or docker");
-        };
+        // format = 'docker' is a docker load archive, whose media types are Docker's anyway.
+        yield ociMediaTypes(job)
+            ? fileOutput(job, OutputSpec.Type.OCI, file, true)
+            : fileOutput(job, OutputSpec.Type.DOCKER, file, false);
       }
       default -> throw new IllegalArgumentException("unknown output " + output + ": a plugin bug");
     };
@@ -148,15 +171,44 @@ final class JobRequest {
 
   private static OutputSpec fileOutput(
       JobValues job, OutputSpec.Type type, Path dest, boolean ociMediaTypes) {
+    return imageOutput(job, type, Optional.of(dest), false, ociMediaTypes, false);
+  }
+
+  /** The task's own output, with the compression settings. */
+  private static OutputSpec imageOutput(
+      JobValues job,
+      OutputSpec.Type type,
+      Optional<Path> dest,
+      boolean push,
+      boolean ociMediaTypes,
+      boolean alsoStored) {
     return new OutputSpec(
         type,
-        Optional.of(dest),
+        dest,
         List.of(),
-        false,
+        push,
         compression(job),
         compressionLevel(job),
         ociMediaTypes,
-        Map.of());
+        Map.of(),
+        job.flag("forceCompression"),
+        !push || alsoStored,
+        false,
+        List.of());
+  }
+
+  /** {@code format}: OCI media types ({@code oci}, the default) or Docker's ({@code docker}). */
+  private static boolean ociMediaTypes(JobValues job) {
+    String format = job.value("format").orElse("oci").trim().toLowerCase(Locale.ROOT);
+    return switch (format) {
+      case "oci" -> true;
+      case "docker" -> false;
+      default ->
+          throw new RequestException(
+              "kiln { format } '" + format + "' is not an image format kiln writes",
+              "use oci (OCI media types) or docker (Docker's, and a docker load archive for"
+                  + " kilnBuildTar)");
+    };
   }
 
   private static Compression compression(JobValues job) {
@@ -167,6 +219,15 @@ final class JobRequest {
                 new RequestException(
                     "kiln { compression } '" + label + "' is not a compression kiln writes",
                     "use gzip, zstd or uncompressed"));
+  }
+
+  private static int number(String text, String setting) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new RequestException(
+          "kiln { " + setting + " } '" + text + "' is not a number", "e.g. " + setting + " = 2");
+    }
   }
 
   private static Optional<Integer> compressionLevel(JobValues job) {

@@ -5,7 +5,7 @@ import dev.kiln.registry.model.Descriptor;
 import dev.kiln.registry.reference.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +35,12 @@ final class BlobPuller {
   }
 
   InputStream open(ImageReference repository, Descriptor blob) throws IOException {
+    return open(repository, blob, false);
+  }
+
+  /** A stream as {@link #open}'s, without the digest check when {@code checkedByCaller}. */
+  InputStream open(ImageReference repository, Descriptor blob, boolean checkedByCaller)
+      throws IOException {
     String action = "pulling blob " + blob.digest() + " from " + repository.name();
     return new VerifiedBlobStream(
             blob,
@@ -47,7 +53,8 @@ final class BlobPuller {
             options.retryPolicy(),
             options.sleeper(),
             options.random(),
-            events)
+            events,
+            checkedByCaller)
         .start();
   }
 
@@ -72,7 +79,14 @@ final class BlobPuller {
     try {
       try (InputStream in = open(repository, blob);
           FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        in.transferTo(Channels.newOutputStream(channel));
+        // 64 KiB reads, not transferTo's 8 KiB: a socket read each.
+        byte[] buf = new byte[64 * 1024];
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+          ByteBuffer bytes = ByteBuffer.wrap(buf, 0, n);
+          while (bytes.hasRemaining()) {
+            channel.write(bytes);
+          }
+        }
         channel.force(true);
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -261,7 +261,7 @@ final class BlobPusher {
 
           @Override
           public void writeTo(OutputStream out) throws IOException {
-            byte[] buf = new byte[8192];
+            byte[] buf = new byte[64 * 1024];
             int n;
             while ((n = content.read(buf)) >= 0) {
               sha.update(buf, 0, n);

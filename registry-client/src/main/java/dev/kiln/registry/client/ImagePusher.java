@@ -18,9 +18,15 @@ import java.util.concurrent.Future;
 
 /**
  * Pushes whole images and indexes in the order that keeps a registry consistent: blobs (config
- * included, in parallel, bounded) before the manifest, each manifest by digest before its tags, an
- * index after its children. Checks first, so that pushing something that is already there costs a
- * HEAD per tag and nothing else.
+ * included, in parallel, bounded) before the manifest, an index after its children. Checks first,
+ * so that pushing something that is already there costs a HEAD per tag and nothing else.
+ *
+ * <p>Requests that tell nothing are left out. A manifest pushed under a tag is sent once, by that
+ * tag: the registry keeps it by digest too, so a PUT by digest first would only repeat it. And with
+ * a tag to push, the manifest is not looked up by digest: the HEAD of the tag has said whether the
+ * image is there under that name, and for a new image (the usual case) a HEAD by digest only
+ * answers "no"; an image already there under another name costs a HEAD per blob instead, which run
+ * in parallel. A push by digest (no tag) still asks by digest, so an unchanged one sends nothing.
  */
 final class ImagePusher {
   private final EndpointCaller caller;
@@ -41,11 +47,13 @@ final class ImagePusher {
       return result(target, manifest, Map.of(), List.of(), true);
     }
     Map<Digest, PushOutcome> outcomes = Map.of();
-    if (!exists(target, manifest.digest())) {
+    boolean present = present(target, manifest.digest(), tags, stale);
+    if (!present) {
       outcomes = pushBlobs(target, image.distinctBlobs());
-      caller.call(new ManifestPut(target, manifest.digest().toString(), manifest));
     }
-    putTags(target, manifest, stale);
+    if (!present || !stale.isEmpty()) {
+      putManifest(target, manifest, stale);
+    }
     return result(target, manifest, outcomes, stale, false);
   }
 
@@ -57,7 +65,8 @@ final class ImagePusher {
       return result(target, index, Map.of(), List.of(), true);
     }
     Map<Digest, PushOutcome> outcomes = new LinkedHashMap<>();
-    if (!exists(target, index.digest())) {
+    boolean present = present(target, index.digest(), tags, stale);
+    if (!present) {
       List<ImageToPush> missing = new ArrayList<>();
       for (ImageToPush image : push.images()) {
         if (!exists(target, image.manifest().digest())) {
@@ -75,29 +84,50 @@ final class ImagePusher {
         Manifest m = image.manifest();
         caller.call(new ManifestPut(target, m.digest().toString(), m));
       }
-      caller.call(new ManifestPut(target, index.digest().toString(), index));
     }
-    putTags(target, index, stale);
+    if (!present || !stale.isEmpty()) {
+      putManifest(target, index, stale);
+    }
     return result(target, index, outcomes, stale, false);
   }
 
-  /** PUT by digest, then each tag that does not already point at it. */
+  /** PUT under each tag that does not already point at it, or by digest when there is no tag. */
   Digest pushManifest(ImageReference target, Manifest manifest, List<String> tags)
       throws IOException {
     List<String> stale = tagsNotAt(target, manifest.digest(), tags);
     if (!tags.isEmpty() && stale.isEmpty()) {
       return manifest.digest();
     }
-    caller.call(new ManifestPut(target, manifest.digest().toString(), manifest));
-    putTags(target, manifest, stale);
+    putManifest(target, manifest, stale);
     return manifest.digest();
   }
 
-  private void putTags(ImageReference target, Manifest manifest, List<String> tags)
+  /**
+   * Sends the manifest under each of {@code tags}, or by its digest when there is none. A PUT by
+   * tag stores it by digest as well, so the digest is not sent separately.
+   */
+  private void putManifest(ImageReference target, Manifest manifest, List<String> tags)
       throws IOException {
+    if (tags.isEmpty()) {
+      caller.call(new ManifestPut(target, manifest.digest().toString(), manifest));
+    }
     for (String tag : tags) {
       caller.call(new ManifestPut(target, tag, manifest));
     }
+  }
+
+  /**
+   * Whether the manifest is known to be in the repository already. With tags, the HEADs of the tags
+   * are the whole check: one that points at {@code digest} means yes, otherwise the blobs are
+   * checked one by one (see the class comment). Without tags, a HEAD by digest.
+   */
+  private boolean present(
+      ImageReference target, Digest digest, List<String> tags, List<String> stale)
+      throws IOException {
+    if (!tags.isEmpty()) {
+      return stale.size() < tags.size();
+    }
+    return exists(target, digest);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.kiln.registry.model.Manifest;
 import dev.kiln.registry.model.MediaType;
 import dev.kiln.registry.model.Platform;
 import dev.kiln.registry.reference.ImageReference;
+import dev.kiln.registry.transport.ContentVerificationException;
 import dev.kiln.registry.transport.NotFoundException;
 import dev.kiln.registry.transport.RegistryException;
 import java.io.IOException;
@@ -257,6 +258,26 @@ public final class RegistryClient implements AutoCloseable {
    */
   public InputStream openBlob(ImageReference repository, Descriptor blob) throws IOException {
     return blobPuller.open(repository, blob);
+  }
+
+  /**
+   * Like {@link #openBlob}, resuming and size-checked, but the digest is NOT checked: for a caller
+   * that hashes every byte itself and keeps nothing unless it matches (kiln's content store checks
+   * a blob as it writes it), so that each downloaded byte is hashed once. Any other caller wants
+   * {@link #openBlob}.
+   */
+  public InputStream openBlobForVerifyingWriter(ImageReference repository, Descriptor blob)
+      throws IOException {
+    return blobPuller.open(repository, blob, true);
+  }
+
+  /**
+   * The failure to report when a blob read with {@link #openBlobForVerifyingWriter} turned out not
+   * to match its digest: the same one {@link #openBlob} throws, naming the blob and the repository.
+   */
+  public ContentVerificationException blobMismatch(ImageReference repository, Descriptor blob) {
+    return VerifiedBlobStream.mismatch(
+        "pulling blob " + blob.digest() + " from " + repository.name(), blob);
   }
 
   /** A small blob (a config) in memory, verified. */

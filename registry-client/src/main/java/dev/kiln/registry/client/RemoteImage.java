@@ -6,6 +6,7 @@ import dev.kiln.registry.model.ImageConfig;
 import dev.kiln.registry.model.ImageManifest;
 import dev.kiln.registry.model.MalformedDocumentException;
 import dev.kiln.registry.reference.ImageReference;
+import dev.kiln.registry.transport.ContentVerificationException;
 import dev.kiln.registry.transport.RegistryException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,6 +95,19 @@ public final class RemoteImage {
   /** A verified stream of one of this image's blobs (see {@link RegistryClient#openBlob}). */
   public InputStream openBlob(Descriptor blob) throws IOException {
     return client.openBlob(reference, blob);
+  }
+
+  /**
+   * A stream of one of this image's blobs whose digest the caller checks (see {@link
+   * RegistryClient#openBlobForVerifyingWriter}).
+   */
+  public InputStream openBlobForVerifyingWriter(Descriptor blob) throws IOException {
+    return client.openBlobForVerifyingWriter(reference, blob);
+  }
+
+  /** See {@link RegistryClient#blobMismatch}. */
+  public ContentVerificationException blobMismatch(Descriptor blob) {
+    return client.blobMismatch(reference, blob);
   }
 
   /**

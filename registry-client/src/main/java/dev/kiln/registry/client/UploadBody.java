@@ -61,7 +61,8 @@ final class UploadBody implements RequestBody {
     boolean whole = offset == 0 && length == blob.size();
     digest = whole ? blob.digest().newMessageDigest() : null;
     sent = 0;
-    byte[] buf = new byte[8192];
+    // Large writes go to the socket directly (the HTTP client's own buffer is 8 KiB): fewer calls.
+    byte[] buf = new byte[64 * 1024];
     try (InputStream in = content.open(offset)) {
       while (sent < length) {
         int n = in.read(buf, 0, (int) Math.min(buf.length, length - sent));

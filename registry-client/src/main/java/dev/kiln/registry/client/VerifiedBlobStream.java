@@ -30,6 +30,10 @@ import java.util.function.DoubleSupplier;
  *       read twice, and the digest still covers every byte handed out.
  * </ul>
  *
+ * <p>A stream {@link #checkedByCaller checked by its caller} skips the hashing (the size and end
+ * checks stay): for a caller that hashes every byte anyway and publishes nothing before comparing,
+ * such as kiln's content store, so that a pulled byte is hashed once, not twice.
+ *
  * <p>Memory use is one caller buffer, whatever the blob size.
  */
 final class VerifiedBlobStream extends InputStream {
@@ -47,6 +51,8 @@ final class VerifiedBlobStream extends InputStream {
   private final DoubleSupplier random;
   private final Consumer<RegistryEvent> events;
   private final ProgressReporter progress;
+
+  /** Null when the caller checks the digest. */
   private final MessageDigest digest;
 
   private RegistryResponse current;
@@ -65,7 +71,8 @@ final class VerifiedBlobStream extends InputStream {
       RetryPolicy policy,
       Sleeper sleeper,
       DoubleSupplier random,
-      Consumer<RegistryEvent> events) {
+      Consumer<RegistryEvent> events,
+      boolean checkedByCaller) {
     this.blob = blob;
     this.action = action;
     this.opener = opener;
@@ -75,7 +82,7 @@ final class VerifiedBlobStream extends InputStream {
     this.events = events;
     this.progress =
         new ProgressReporter(events, RegistryEvent.Direction.DOWNLOAD, blob.digest(), blob.size());
-    this.digest = blob.digest().newMessageDigest();
+    this.digest = checkedByCaller ? null : blob.digest().newMessageDigest();
   }
 
   /** Sends the first request, so that "not found" and auth errors surface when opening. */
@@ -163,7 +170,9 @@ final class VerifiedBlobStream extends InputStream {
             action,
             "the registry sent more than the " + blob.size() + " bytes the descriptor says");
       }
-      digest.update(buf, off, n);
+      if (digest != null) {
+        digest.update(buf, off, n);
+      }
       count += n;
       progress.at(count);
       if (count == blob.size()) {
@@ -171,6 +180,15 @@ final class VerifiedBlobStream extends InputStream {
       }
       return n;
     }
+  }
+
+  /** The failure of a blob whose downloaded bytes do not match its digest. */
+  static ContentVerificationException mismatch(String action, Descriptor blob) {
+    return new ContentVerificationException(
+        action,
+        "the downloaded bytes do not match digest "
+            + blob.digest()
+            + "; nothing was kept (a proxy or the registry corrupted the blob)");
   }
 
   /** Decides whether a broken transfer resumes (after a wait) or fails. */
@@ -218,13 +236,9 @@ final class VerifiedBlobStream extends InputStream {
       throw new ContentVerificationException(
           action, "the registry sent more than the " + blob.size() + " bytes the descriptor says");
     }
-    if (!blob.digest().matches(digest.digest())) {
+    if (digest != null && !blob.digest().matches(digest.digest())) {
       abortCurrent();
-      throw new ContentVerificationException(
-          action,
-          "the downloaded bytes do not match digest "
-              + blob.digest()
-              + "; nothing was kept (a proxy or the registry corrupted the blob)");
+      throw mismatch(action, blob);
     }
     verified = true;
     if (current != null) {

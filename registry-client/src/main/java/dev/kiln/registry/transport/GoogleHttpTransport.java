@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.HostnameVerifier;
-import javax.net.ssl.SSLContext;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.ChallengeState;
@@ -209,31 +207,17 @@ public final class GoogleHttpTransport implements Transport {
   }
 
   private Client newClient(String hostPort) throws IOException {
-    SSLContext ssl;
-    HostnameVerifier verifier;
-    try {
-      HostCertificates certificates = security.certificatesFor(hostPort);
-      if (security.isInsecure(hostPort)) {
-        ssl = TlsContexts.trustingAnything(hostPort, certificates.clients());
-        verifier = NoopHostnameVerifier.INSTANCE;
-      } else {
-        ssl = TlsContexts.forHost(hostPort, certificates);
-        verifier = new DefaultHostnameVerifier();
-      }
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot set up TLS for " + hostPort + ": " + e.getMessage(), e);
-    }
     int timeout = (int) connectTimeout.toMillis();
     PoolingHttpClientConnectionManager pool =
         new PoolingHttpClientConnectionManager(
             RegistryBuilder.<ConnectionSocketFactory>create()
                 .register(
                     "http",
-                    new ConnectTimeoutSocketFactory(PlainConnectionSocketFactory.INSTANCE, timeout))
+                    new ConnectTimeoutSocketFactory(
+                        () -> PlainConnectionSocketFactory.INSTANCE, timeout))
                 .register(
                     "https",
-                    new ConnectTimeoutSocketFactory(
-                        new SSLConnectionSocketFactory(ssl, verifier), timeout))
+                    new ConnectTimeoutSocketFactory(() -> tlsSocketFactory(hostPort), timeout))
                 .build());
     pool.setMaxTotal(64);
     pool.setDefaultMaxPerRoute(16);
@@ -252,6 +236,27 @@ public final class GoogleHttpTransport implements Transport {
             .disableCookieManagement()
             .build();
     return new Client(apache, new ApacheHttpTransport(apache).createRequestFactory());
+  }
+
+  /**
+   * The TLS side of a host's connections. Made on the first HTTPS connection, not with the client:
+   * a plain-HTTP registry (a loopback one, or one remembered as plain) never needs it, and setting
+   * up TLS (reading the trust store, the JSSE classes) was most of what a no-change build's first
+   * registry request waited for.
+   */
+  private ConnectionSocketFactory tlsSocketFactory(String hostPort) throws IOException {
+    try {
+      HostCertificates certificates = security.certificatesFor(hostPort);
+      if (security.isInsecure(hostPort)) {
+        return new SSLConnectionSocketFactory(
+            TlsContexts.trustingAnything(hostPort, certificates.clients()),
+            NoopHostnameVerifier.INSTANCE);
+      }
+      return new SSLConnectionSocketFactory(
+          TlsContexts.forHost(hostPort, certificates), new DefaultHostnameVerifier());
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot set up TLS for " + hostPort + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -328,18 +333,32 @@ public final class GoogleHttpTransport implements Transport {
    * Applies the connect timeout: google-http-client's Apache adapter passes its connect timeout as
    * the pool wait, leaving the TCP connect unbounded.
    */
-  private static final class ConnectTimeoutSocketFactory implements LayeredConnectionSocketFactory {
-    private final ConnectionSocketFactory delegate;
-    private final int timeoutMillis;
+  /** Makes a socket factory when it is first needed; see {@link #tlsSocketFactory}. */
+  @FunctionalInterface
+  private interface SocketFactorySource {
+    ConnectionSocketFactory make() throws IOException;
+  }
 
-    ConnectTimeoutSocketFactory(ConnectionSocketFactory delegate, int timeoutMillis) {
-      this.delegate = delegate;
+  private static final class ConnectTimeoutSocketFactory implements LayeredConnectionSocketFactory {
+    private final SocketFactorySource source;
+    private final int timeoutMillis;
+    private ConnectionSocketFactory delegate;
+
+    ConnectTimeoutSocketFactory(SocketFactorySource source, int timeoutMillis) {
+      this.source = source;
       this.timeoutMillis = timeoutMillis;
+    }
+
+    private synchronized ConnectionSocketFactory delegate() throws IOException {
+      if (delegate == null) {
+        delegate = source.make();
+      }
+      return delegate;
     }
 
     @Override
     public Socket createSocket(HttpContext context) throws IOException {
-      return delegate.createSocket(context);
+      return delegate().createSocket(context);
     }
 
     @Override
@@ -352,13 +371,13 @@ public final class GoogleHttpTransport implements Transport {
         HttpContext context)
         throws IOException {
       int timeout = connectTimeout > 0 ? connectTimeout : timeoutMillis;
-      return delegate.connectSocket(timeout, socket, host, remoteAddress, localAddress, context);
+      return delegate().connectSocket(timeout, socket, host, remoteAddress, localAddress, context);
     }
 
     @Override
     public Socket createLayeredSocket(Socket socket, String target, int port, HttpContext context)
         throws IOException {
-      if (delegate instanceof LayeredConnectionSocketFactory layered) {
+      if (delegate() instanceof LayeredConnectionSocketFactory layered) {
         return layered.createLayeredSocket(socket, target, port, context);
       }
       throw new IOException("cannot layer TLS over " + target + " with a plain socket factory");

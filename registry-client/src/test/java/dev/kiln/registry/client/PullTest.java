@@ -161,6 +161,27 @@ class PullTest {
   }
 
   @Test
+  void aStreamForAVerifyingWriterLeavesTheDigestToItButStillChecksTheSize() throws IOException {
+    Descriptor layer = amd64.manifest().layers().get(1);
+    registry.corrupt.add(layer.digest());
+    registry.truncateBlobGets.add(10_000L);
+    // Not hashed here (the content store hashes what it writes): the wrong bytes come through,
+    // for the writer to reject, and a broken download still resumes.
+    try (InputStream in = client.openBlobForVerifyingWriter(ref(""), layer)) {
+      assertEquals(layer.size(), in.readAllBytes().length);
+    }
+    assertEquals(1, recorder.of(RegistryEvent.BlobResumed.class).size());
+    Descriptor lying = Descriptor.of(layer.mediaType(), layer.digest(), layer.size() - 1);
+    assertThrows(
+        ContentVerificationException.class,
+        () -> {
+          try (InputStream in = client.openBlobForVerifyingWriter(ref(""), lying)) {
+            in.readAllBytes();
+          }
+        });
+  }
+
+  @Test
   void aDescriptorWithTheWrongSizeIsRejected() throws IOException {
     Descriptor layer = amd64.manifest().layers().get(1);
     Descriptor lying = Descriptor.of(layer.mediaType(), layer.digest(), layer.size() - 1);

@@ -55,7 +55,7 @@ class PushTest {
   }
 
   @Test
-  void pushesBlobsThenManifestByDigestThenTagsAndAnUnchangedPushSendsNothing() throws IOException {
+  void pushesBlobsThenTheManifestOncePerTagAndAnUnchangedPushSendsNothing() throws IOException {
     TestImages.Image image = TestImages.image(Platform.linuxAmd64(), 7, 1000, 6_000_000);
     Digest digest = image.manifest().digest();
     try (RegistryClient client = client()) {
@@ -68,8 +68,12 @@ class PushTest {
     assertTrue(registry.hasManifest("app", "1.0") && registry.hasManifest("app", "latest"));
     List<String> puts =
         registry.log.stream().filter(l -> l.startsWith("PUT /v2/app/manifests")).toList();
-    assertEquals(3, puts.size());
-    assertTrue(puts.get(0).contains("/manifests/" + digest), "by digest first: " + puts);
+    // A PUT by tag stores the manifest by digest too: no separate PUT by digest, and no HEAD by
+    // digest either, since the tag's HEAD said the image is not there under its name.
+    assertEquals(2, puts.size(), puts.toString());
+    assertTrue(puts.get(0).contains("/manifests/1.0"), "the first tag: " + puts);
+    assertEquals(1, registry.count("HEAD", "/manifests/"), registry.log.toString());
+    assertTrue(registry.hasManifest("app", digest.toString()), "kept by digest as well");
     int lastBlobPut = -1;
     int firstManifestPut = -1;
     for (int i = 0; i < registry.log.size(); i++) {
@@ -103,17 +107,34 @@ class PushTest {
       client.pushImage(ref("app:1"), image.push(), List.of());
       registry.log.clear();
       PushResult retag = client.pushImage(ref("app:2"), image.push(), List.of());
-      assertTrue(retag.blobs().isEmpty());
+      assertTrue(retag.blobs().values().stream().allMatch(o -> o == PushOutcome.EXISTED));
       assertEquals(0, registry.count("POST", "/blobs/uploads/"));
-      assertEquals(0, registry.count("HEAD", "/blobs/"));
       assertEquals(List.of("2"), retag.tagsSent());
+      registry.log.clear();
+
+      // When one of the tags is there already, the manifest is, and its blobs are not checked.
+      PushResult more = client.pushImage(ref("app:2"), image.push(), List.of("3"));
+      assertTrue(more.blobs().isEmpty(), more.blobs().toString());
+      assertEquals(0, registry.count("HEAD", "/blobs/"));
+      assertEquals(List.of("3"), more.tagsSent());
+      assertEquals(1, registry.count("PUT", "/manifests/"), registry.log.toString());
+
+      // Pushed by digest only, an image that is there is found by its digest.
+      registry.log.clear();
+      PushResult byDigest =
+          client.pushImage(ref("app@" + image.manifest().digest()), image.push(), List.of());
+      assertTrue(byDigest.blobs().isEmpty());
+      assertEquals(0, registry.count("HEAD", "/blobs/"));
+      assertEquals(0, registry.count("PUT", ""), registry.log.toString());
 
       TestImages.Image sharing = TestImages.image(Platform.linuxAmd64(), 8, 2000, 3000, 4000);
-      PushResult more = client.pushImage(ref("app:3"), sharing.push(), List.of());
+      PushResult sharingPush = client.pushImage(ref("app:4"), sharing.push(), List.of());
       assertEquals(
-          PushOutcome.EXISTED, more.blobs().get(sharing.manifest().layers().get(0).digest()));
+          PushOutcome.EXISTED,
+          sharingPush.blobs().get(sharing.manifest().layers().get(0).digest()));
       assertEquals(
-          PushOutcome.UPLOADED, more.blobs().get(sharing.manifest().layers().get(2).digest()));
+          PushOutcome.UPLOADED,
+          sharingPush.blobs().get(sharing.manifest().layers().get(2).digest()));
     }
   }
 
@@ -271,9 +292,10 @@ class PushTest {
     }
     List<String> manifestPuts =
         registry.log.stream().filter(l -> l.startsWith("PUT /v2/multi/manifests/")).toList();
-    assertEquals(4, manifestPuts.size());
-    assertTrue(manifestPuts.get(2).contains(index.digest().toString()), manifestPuts.toString());
-    assertTrue(manifestPuts.get(3).contains("/manifests/v1"), manifestPuts.toString());
+    // The children by digest, then the index once, by its tag.
+    assertEquals(3, manifestPuts.size(), manifestPuts.toString());
+    assertTrue(manifestPuts.get(2).contains("/manifests/v1"), manifestPuts.toString());
+    assertTrue(registry.hasManifest("multi", index.digest().toString()));
   }
 
   @Test

@@ -75,6 +75,48 @@ class PlainRegistryIT {
   }
 
   @Test
+  void aTaggedPushToANewRepositorySendsTheManifestOnceAndAsksNothingByDigest() throws IOException {
+    ItImages.Built image = ItImages.busybox(work, "requests");
+    Digest digest = image.manifest().digest();
+    int before = registry.log().lines().toList().size();
+    try (RegistryClient client = client()) {
+      client.pushImage(ref("requests/app:1"), image.push(), List.of());
+    }
+    List<String> requests =
+        registry
+            .log()
+            .lines()
+            .skip(before)
+            .map(PlainRegistryIT::request)
+            .flatMap(List::stream)
+            .toList();
+    String log = String.join("\n", requests);
+    // GET /v2/, HEAD of the tag, then per blob (config and layer) HEAD, POST and PUT, then the
+    // manifest once, by its tag: the registry's access log, not the client's own count.
+    assertEquals(1, requests.stream().filter(r -> r.equals("GET /v2/")).count(), log);
+    assertEquals(
+        List.of("HEAD /v2/requests/app/manifests/1"),
+        requests.stream().filter(r -> r.contains("/manifests/") && r.startsWith("HEAD")).toList(),
+        log);
+    assertEquals(
+        List.of("PUT /v2/requests/app/manifests/1"),
+        requests.stream().filter(r -> r.contains("/manifests/") && r.startsWith("PUT")).toList(),
+        log);
+    assertEquals(2 + 2 * 3 + 1, requests.size(), log);
+    try (RegistryClient client = client()) {
+      assertEquals(digest, client.fetchManifest(ref("requests/app@" + digest)).manifest().digest());
+    }
+  }
+
+  /** "METHOD path" of an access-log line of the registry (none for other lines). */
+  private static List<String> request(String line) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"(GET|HEAD|POST|PUT|PATCH|DELETE) (\\S+) HTTP/")
+            .matcher(line);
+    return m.find() ? List.of(m.group(1) + " " + m.group(2).replaceAll("\\?.*", "")) : List.of();
+  }
+
+  @Test
   void mountsBlobsFromAnotherRepository() throws IOException {
     ItImages.Built image = ItImages.busybox(work, "mount");
     try (RegistryClient client = client()) {
