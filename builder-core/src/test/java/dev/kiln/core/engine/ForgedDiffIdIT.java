@@ -161,6 +161,83 @@ class ForgedDiffIdIT {
     assertEquals("honest\n", Files.readString(out.resolve("seen")));
   }
 
+  @Test
+  void anEditRebuildReadsNoBaseLayerBlobToCheckItsDiffId() throws Exception {
+    BuildHarness kiln = new BuildHarness(dirs.newDir("store-edit"));
+    ContextDir ctx = new ContextDir(dirs.newDir("ctx")).file("a.txt", "alpha\n");
+    // The RUN stands on the base's layer directories, the top one made for its stack.
+    ctx.dockerfile(
+        "FROM oci-layout://"
+            + honestStackLayout
+            + ":latest\nCOPY a.txt /etc/\nRUN cat /etc/motd /etc/a.txt > /seen\n");
+    kiln.build(ctx.root(), out(dirs.newDir("out")));
+
+    List<Path> baseBlobs = new java.util.ArrayList<>();
+    for (String blob : layerBlobs(honestStackLayout)) {
+      String hex = blob.substring("sha256:".length());
+      for (Path file :
+          List.of(
+              honestStackLayout.resolve("blobs/sha256").resolve(hex),
+              kiln.cacheDir().resolve("blobs/sha256").resolve(hex))) {
+        if (Files.exists(file)) {
+          baseBlobs.add(file);
+          Files.getFileAttributeView(file, java.nio.file.attribute.BasicFileAttributeView.class)
+              .setTimes(null, java.nio.file.attribute.FileTime.fromMillis(0), null);
+        }
+      }
+    }
+    assertTrue(baseBlobs.size() >= 2, "the base's layer blobs: " + baseBlobs);
+    Path probe = baseBlobs.get(0);
+    try (var in = Files.newInputStream(probe)) {
+      in.read();
+    }
+    assertFalse(
+        accessTime(probe).equals(java.nio.file.attribute.FileTime.fromMillis(0)),
+        "this file system records reads (not noatime)");
+    Files.getFileAttributeView(probe, java.nio.file.attribute.BasicFileAttributeView.class)
+        .setTimes(null, java.nio.file.attribute.FileTime.fromMillis(0), null);
+
+    // Into the store (an export would read the base's files itself).
+    ctx.file("a.txt", "beta\n");
+    kiln.build(ctx.root(), b -> b.tag("edit:1").output(OutputSpecParser.parse("type=image")));
+    List<Path> read =
+        baseBlobs.stream()
+            .filter(f -> !accessTime(f).equals(java.nio.file.attribute.FileTime.fromMillis(0)))
+            .toList();
+    assertEquals(List.of(), read, "base layer blobs read by the edit rebuild");
+
+    Path out = dirs.newDir("out");
+    kiln.build(ctx.root(), b -> b.output(OutputSpecParser.parse("type=local,dest=" + out)));
+    assertEquals("honest\nbeta\n", Files.readString(out.resolve("seen")));
+  }
+
+  private static java.nio.file.attribute.FileTime accessTime(Path file) {
+    try {
+      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+          .lastAccessTime();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> layerBlobs(Path layout) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    String manifest =
+        json.readTree(layout.resolve("index.json").toFile())
+            .path("manifests")
+            .get(0)
+            .path("digest")
+            .asText();
+    List<String> blobs = new java.util.ArrayList<>();
+    for (var layer :
+        json.readTree(layout.resolve("blobs/sha256").resolve(manifest.substring(7)).toFile())
+            .path("layers")) {
+      blobs.add(layer.path("digest").asText());
+    }
+    return blobs;
+  }
+
   private static List<Path> cacheEntries(Path store) throws Exception {
     Path dir = store.resolve("kiln/buildcache");
     if (!Files.isDirectory(dir)) {
