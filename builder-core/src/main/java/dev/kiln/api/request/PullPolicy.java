@@ -18,7 +18,10 @@ public enum PullPolicy {
    * fails.
    */
   ALWAYS,
-  /** {@code --pull=missing}: a stored image is used without asking the registry. */
+  /**
+   * {@code --pull=missing}: a stored image is used without asking the registry; so is the manifest
+   * a tag gave an earlier build on the same store.
+   */
   MISSING,
   /** {@code --pull=never}: only stored images; the registry is never asked. */
   NEVER;

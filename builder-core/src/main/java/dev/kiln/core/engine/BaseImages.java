@@ -48,6 +48,7 @@ final class BaseImages implements AutoCloseable {
   record Base(ResolvedImage image, Optional<ImageReference> repository) {}
 
   private final ContentStore store;
+  private final ResolvedTags resolvedTags;
   private final RegistryAccess registry;
   private final PullPolicy pull;
   private final Consumer<String> warn;
@@ -67,6 +68,7 @@ final class BaseImages implements AutoCloseable {
    */
   BaseImages(ContentStore store, RegistryAccess registry, PullPolicy pull, Consumer<String> warn) {
     this.store = store;
+    this.resolvedTags = new ResolvedTags(store);
     this.registry = registry;
     this.pull = pull;
     this.warn = warn;
@@ -203,6 +205,12 @@ final class BaseImages implements AutoCloseable {
     if (local.isPresent()) {
       return new Base(local.get(), Optional.empty());
     }
+    if (pull == PullPolicy.MISSING && ref.digest() == null) {
+      Optional<Base> remembered = fromResolvedTag(reference, ref, platform);
+      if (remembered.isPresent()) {
+        return remembered.get();
+      }
+    }
     if (pull == PullPolicy.NEVER) {
       throw new ImageNotFoundException(
           "base image " + reference + " is not in kiln's local store, and --pull=never",
@@ -257,7 +265,45 @@ final class BaseImages implements AutoCloseable {
         };
     ResolvedImage image =
         new ResolvedImage(pulled.toString(), remote.manifest(), config(remote), origin);
+    if (pulled.digest() == null) {
+      resolvedTags.remember(reference, platform, remote.manifest());
+    }
     return new Base(image, Optional.of(pulled.repositoryOnly()));
+  }
+
+  /**
+   * {@code --pull=missing}: the manifest and config an earlier build got for this tag, from the
+   * store, without asking the registry; the layers the store lacks are fetched by digest when a
+   * step reads them, as any base's are.
+   */
+  private Optional<Base> fromResolvedTag(String reference, ImageReference ref, Platform platform) {
+    Optional<ResolvedTags.Remembered> known = resolvedTags.find(reference, platform);
+    if (known.isEmpty()) {
+      return Optional.empty();
+    }
+    ImageReference repository = ref.repositoryOnly();
+    BlobSource origin =
+        new BlobSource() {
+          @Override
+          public InputStream open(Descriptor descriptor) throws IOException {
+            return registry.client().openBlob(repository, descriptor);
+          }
+
+          @Override
+          public InputStream openForVerifyingWriter(Descriptor descriptor) throws IOException {
+            return registry.client().openBlobForVerifyingWriter(repository, descriptor);
+          }
+
+          @Override
+          public IOException wrongBytes(Descriptor descriptor, BlobVerificationException check) {
+            IOException e = registry.client().blobMismatch(repository, descriptor);
+            e.addSuppressed(check);
+            return e;
+          }
+        };
+    ResolvedImage image =
+        new ResolvedImage(ref.toString(), known.get().manifest(), known.get().config(), origin);
+    return Optional.of(new Base(image, Optional.of(repository)));
   }
 
   /**

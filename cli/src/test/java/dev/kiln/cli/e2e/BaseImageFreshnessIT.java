@@ -108,6 +108,36 @@ class BaseImageFreshnessIT {
   }
 
   @Test
+  void pullMissingUsesTheBaseAnEarlierBuildResolvedWithoutAskingTheRegistry() throws Exception {
+    KilnCli kiln = new KilnCli(home);
+    String base;
+    try (LocalRegistry registry = LocalRegistry.plain()) {
+      registry.start();
+      base = registry.reference("resolved:1");
+      pushBase(kiln, base, "1");
+      // No kiln pull: the first build resolves the tag in the registry itself.
+      buildFrom(kiln, base, "resolved-app:1").ok();
+
+      pushBase(kiln, base, "2");
+      KilnCli.Result missing = buildFrom(kiln, base, "resolved-app:2", "--pull=missing").ok();
+      assertEquals(
+          "1",
+          inspect(kiln, "resolved-app:2").path("config").path("labels").path("v").asText(),
+          "--pull=missing does not check the tag, so the moved tag is not seen: "
+              + missing.describe());
+      KilnCli.Result checked = buildFrom(kiln, base, "resolved-app:3").ok();
+      assertEquals(
+          "2",
+          inspect(kiln, "resolved-app:3").path("config").path("labels").path("v").asText(),
+          "without the flag the tag is checked: " + checked.describe());
+    }
+    KilnCli.Result offline = buildFrom(kiln, base, "resolved-app:4", "--pull=missing").ok();
+    assertFalse(offline.stderr().contains("WARNING"), offline.describe());
+    assertEquals(
+        "2", inspect(kiln, "resolved-app:4").path("config").path("labels").path("v").asText());
+  }
+
+  @Test
   void anImageOnlyBuiltLocallyNeedsNoRegistryEvenUnderARegistryName() throws Exception {
     KilnCli kiln = new KilnCli(home);
     String down;
