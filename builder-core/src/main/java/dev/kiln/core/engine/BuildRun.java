@@ -154,7 +154,6 @@ final class BuildRun {
       // the registry round trips of every image the target needs.
       prefetchImages(plans, targets, baseImages);
       BuildWorkspace workspace = BuildWorkspace.create(store);
-      RunTools tools = runTools(store, workspace);
       try {
         PatternMatcher ignore = PatternMatcher.of(ignoreLines);
         ContextTree context = new ContextTree(request.context(), ignore);
@@ -172,7 +171,8 @@ final class BuildRun {
                 plans, targets, store, baseImages, context, views, workspace, dockerfile, created);
         StatMemo memo = StatMemo.open(store.paths(), request.context());
         PlatformCommon common =
-            new PlatformCommon(workspace, tools, layerDirectories, memo, ignore, remote);
+            new PlatformCommon(
+                workspace, runTools(store, workspace), layerDirectories, memo, ignore, remote);
         PlatformsRun run = runPlatforms(plans, scopes, common, shared, memo, ignore);
         List<PlatformResult> results =
             platformResults(
@@ -186,7 +186,6 @@ final class BuildRun {
         exportToRemoteCache(remote, plans);
         return writeOutputs(results, store, registry, remote, signer, created, started);
       } finally {
-        tools.awaitPreparation();
         workspace.close();
       }
     }

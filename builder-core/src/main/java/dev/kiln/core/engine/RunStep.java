@@ -63,11 +63,6 @@ final class RunStep implements Step {
     this.sources = sources;
   }
 
-  /** Has the sandbox and snapshotter chosen in the background: a RUN of this build will run. */
-  void prepareSoon() {
-    tools.prepareSoon();
-  }
-
   @Override
   public boolean writesLayers() {
     return true;

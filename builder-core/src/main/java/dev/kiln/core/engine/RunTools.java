@@ -23,12 +23,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The sandbox and snapshotter of a build, chosen on the first RUN, or in the background once a step
- * before a RUN missed the cache, so that the RUN will run ({@link #prepareSoon}); a build that runs
- * no RUN never probes for a runtime. The choice is announced the first time a store sees it (every
- * time with {@code --debug}), so the user learns which isolation runs their commands and why, and
- * hears it again when it changes; the emulation a RUN for a foreign platform runs under is told
- * every build.
+ * The sandbox and snapshotter of a build, chosen on the first RUN (a build without RUN never probes
+ * for a runtime) and announced the first time a store sees the choice (every time with {@code
+ * --debug}), so the user learns which isolation runs their commands and why, and hears it again
+ * when it changes; the emulation a RUN for a foreign platform runs under is told every build.
  */
 final class RunTools {
   private final String isolation;
@@ -43,7 +41,6 @@ final class RunTools {
   private SnapshotterChoice snapshotter;
   private BinfmtRegistry binfmt;
   private final Set<Platform> emulated = new HashSet<>();
-  private Thread preparing;
 
   RunTools(
       String isolation,
@@ -96,50 +93,6 @@ final class RunTools {
                           Optional.empty())));
     }
     return settings;
-  }
-
-  /**
-   * Starts choosing the sandbox and the snapshotter on a thread of its own, when a RUN is sure to
-   * come (a step before it in its stage missed the cache): the snapshotter's test mount and the
-   * sandbox's checks then overlap that step instead of delaying the RUN. A failure here is dropped:
-   * the RUN chooses again and reports it.
-   */
-  synchronized void prepareSoon() {
-    if (preparing != null || (sandbox != null && snapshotter != null)) {
-      return;
-    }
-    preparing =
-        new Thread(
-            () -> {
-              try {
-                sandbox();
-                snapshotter();
-              } catch (RuntimeException e) {
-                // The RUN step asks again and fails with the step's location.
-              }
-            },
-            "kiln-run-tools");
-    preparing.setDaemon(true);
-    preparing.start();
-  }
-
-  /**
-   * Waits (bounded) for a preparation {@link #prepareSoon} started: its test mount lives in the
-   * build's workspace, which must not be deleted under it.
-   */
-  void awaitPreparation() {
-    Thread t;
-    synchronized (this) {
-      t = preparing;
-    }
-    if (t == null) {
-      return;
-    }
-    try {
-      t.join(StageScheduler.CLEANUP_WAIT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   synchronized SnapshotterChoice snapshotter() {

@@ -120,15 +120,7 @@ final class StageRunner {
     StageResults stages = new StageResults(plan, done);
     Progress progress = new Progress(first, base.key(), false, 0, 0);
     int position = 1;
-    List<DispatchedInstruction> all = dispatch.steps();
-    int lastRun = -1;
-    for (int i = 0; i < all.size(); i++) {
-      if (all.get(i).expanded() instanceof RunInstruction) {
-        lastRun = i;
-      }
-    }
-    for (int i = 0; i < all.size(); i++) {
-      DispatchedInstruction step = all.get(i);
+    for (DispatchedInstruction step : dispatch.steps()) {
       position++;
       StepRef ref =
           stepRef(stage, position, totalSteps, oneLine(step.parsed().original()), step.expanded());
@@ -136,8 +128,7 @@ final class StageRunner {
           runStep(
               new StepInput(step, progress.state(), stages, index, progress.cmdSet(), ref),
               progress,
-              useCache,
-              i < lastRun);
+              useCache);
     }
     StageResult result =
         new StageResult(
@@ -270,8 +261,7 @@ final class StageRunner {
    * One step, reported to the listener: reused from a cache when it can be, else run and recorded.
    * A failure is reported and becomes a {@link StepFailure} naming the step.
    */
-  private Progress runStep(StepInput in, Progress progress, boolean useCache, boolean runFollows)
-      throws StepFailure {
+  private Progress runStep(StepInput in, Progress progress, boolean useCache) throws StepFailure {
     Instruction instruction = in.instruction();
     StepRef ref = in.ref();
     Instant began = reporting.clock().instant();
@@ -281,7 +271,6 @@ final class StageRunner {
       Step kind = steps.of(instruction.kind());
       CacheKey stepKey = steps.key(progress.key(), in);
       if (!kind.cacheable(in)) {
-        prepareRun(runFollows);
         next = progress.ran(execute(kind, in).state(), stepKey);
         completed(ref, began);
       } else {
@@ -291,7 +280,6 @@ final class StageRunner {
           if (hit.isPresent()) {
             next = progress.reused(reuse(in, stepKey, hit.get()), stepKey);
           } else {
-            prepareRun(runFollows);
             Ran ran = execute(kind, in);
             record(stepKey, ran.result(), useCache, in.stage());
             next = progress.ran(ran.state(), stepKey);
@@ -323,16 +311,6 @@ final class StageRunner {
     return instruction instanceof dev.kiln.dockerfile.instructions.CmdInstruction
         ? next.withCmdSet()
         : next;
-  }
-
-  /**
-   * A step that runs changes the keys of every step after it in its stage, so a later RUN will run
-   * too: its sandbox and snapshotter are got ready while this step works.
-   */
-  private void prepareRun(boolean runFollows) {
-    if (runFollows) {
-      steps.prepareRun();
-    }
   }
 
   /**

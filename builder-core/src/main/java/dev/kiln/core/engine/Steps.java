@@ -27,11 +27,6 @@ final class Steps {
     this.run = run;
   }
 
-  /** Gets RUN's sandbox and snapshotter ready in the background: a RUN of the stage will run. */
-  void prepareRun() {
-    run.prepareSoon();
-  }
-
   /** The step that handles instructions of {@code kind}. */
   Step of(InstructionKind kind) {
     return switch (kind) {
