@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,17 +44,25 @@ final class ResolvedTags {
    */
   void remember(String tag, Platform platform, ImageManifest manifest) {
     try {
-      store.blobWriter().write(manifest.raw().toByteArray());
-      Files.createDirectories(directory);
-      String record =
-          String.join(
-                  "\n",
-                  tag,
-                  platform.toString(),
-                  manifest.raw().digest().toString(),
-                  manifest.mediaType())
-              + "\n";
-      AtomicFile.write(file(tag, platform), record.getBytes(StandardCharsets.UTF_8));
+      // Every build from a registry base comes here: an unchanged tag must cost no write and no
+      // fsync, or the no-change rebuild pays for a record it already has.
+      if (!store.blobReader().contains(manifest.raw().digest())) {
+        store.blobWriter().write(manifest.raw().toByteArray());
+      }
+      byte[] record =
+          (String.join(
+                      "\n",
+                      tag,
+                      platform.toString(),
+                      manifest.raw().digest().toString(),
+                      manifest.mediaType())
+                  + "\n")
+              .getBytes(StandardCharsets.UTF_8);
+      Path file = file(tag, platform);
+      if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), record)) {
+        return;
+      }
+      AtomicFile.write(file, record);
     } catch (IOException | RuntimeException e) {
       // The next --pull=missing build asks the registry, as it would have.
     }
